@@ -1,0 +1,31 @@
+import { selectBackend } from '../core/ml/backend/index.ts';
+import { tf } from '../core/ml/backend/tf.ts';
+await selectBackend((process.argv[2] ?? 'wasm') as 'wasm');
+function bench(name: string, f: () => tf.Tensor | tf.Tensor[]) {
+  const run = () => { const r = f(); (Array.isArray(r) ? r : [r]).forEach((t) => t.dispose()); };
+  for (let i = 0; i < 3; i++) run();
+  const c0 = process.cpuUsage();
+  const n = 30; for (let i = 0; i < n; i++) run();
+  const u = process.cpuUsage(c0); const cpu = (u.user + u.system) / 1000 / n;
+  console.log(name.padEnd(50), 'cpu', cpu.toFixed(3), 'ms');
+}
+const R = (s: number[]) => tf.randomNormal(s);
+const a = R([2048, 160]);
+bench('T [1,2048,160] perm 0,2,1', () => tf.transpose(tf.reshape(a, [1, 2048, 160]), [0, 2, 1]));
+bench('T [16,128,160] perm 2,0,1', () => tf.transpose(tf.reshape(a, [16, 128, 160]), [2, 0, 1]));
+bench('T [2,1024,160] perm 2,0,1', () => tf.transpose(tf.reshape(a, [2, 1024, 160]), [2, 0, 1]));
+bench('T 2D [2048,160]', () => tf.transpose(a));
+const d = R([2048, 32]);
+bench('T [16,128,32] perm 2,0,1', () => tf.transpose(tf.reshape(d, [16, 128, 32]), [2, 0, 1]));
+const ones = tf.ones([1, 2048]);
+bench('ones@dy bias grad', () => tf.matMul(ones, d));
+const qs = tf.unstack(R([16, 128, 32])), ks = tf.unstack(R([16, 32, 128]));
+bench('16 x 2D [128,32]x[32,128]', () => qs.map((q, i) => tf.matMul(q, ks[i])));
+const q3 = R([16, 128, 32]);
+bench('unstack [16,128,32]', () => tf.unstack(q3));
+bench('split 16 axis0 [16,128,32]', () => tf.split(q3, 16, 0));
+const sl = tf.unstack(R([16, 128, 128]));
+bench('stack 16 [128,128]', () => tf.stack(sl));
+bench('concat 16 [128,128]', () => tf.concat(sl, 0));
+const x = R([16, 136, 32]);
+bench('5 slices+concat conv im2col [16,136,32]', () => { const t = []; for (let j = 0; j < 5; j++) t.push(tf.slice(x, [0, j * 2, 0], [16, 128, 32])); return tf.concat(t, 2); });

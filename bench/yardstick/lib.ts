@@ -1,0 +1,267 @@
+/**
+ * Shared pieces of the yardstick driver and the quality bench: export the demo data set (features,
+ * targets, initial weights, batch orders) for PyTorch, train the TS model, run the python
+ * yardstick, and evaluate both sides with the same metric code (core/ml/eval).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { selectBackend, type BackendPreference } from '../../core/ml/backend/index.ts';
+import { createSpanModel } from '../../core/ml/model/index.ts';
+import type { ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
+import { demoTrainData, type DemoData } from '../../core/ml/training/demo-data.ts';
+import { predictAll, trainModel } from '../../core/ml/training/train.ts';
+import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';
+import { evaluatePredictions, type ModelMetrics } from '../../core/ml/eval/report.ts';
+import { prevalenceBaseline } from '../../core/ml/eval/metrics.ts';
+import type { EpochEvent } from '../../core/ml/eval/types.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const PYTHON = process.env.CANDLEMARK_PYTHON ?? '/usr/bin/python3';
+export const YARDSTICK_PY = path.join(here, 'yardstick.py');
+
+export interface BenchConfig {
+  windows: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  hidden: number;
+  /** Data seed (makeTrainingSet). */
+  dataSeed: number;
+  /** Model init seed (spec.seed) and shuffle seed. */
+  seed: number;
+  backend: BackendPreference;
+  threads: number;
+}
+
+export const DEFAULT_BENCH: BenchConfig = {
+  windows: 210,
+  epochs: 50,
+  batchSize: 16,
+  learningRate: 0.003,
+  hidden: 32,
+  dataSeed: 7,
+  seed: 1,
+  backend: 'wasm',
+  threads: 2,
+};
+
+export function specFor(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig): ModelSpec {
+  return { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: d.typeNames.length, hidden: cfg.hidden, seed: cfg.seed };
+}
+
+/** The TS trainer's shuffles, epoch by epoch (same PRNG and sequence as trainModel). */
+export function shuffleOrders(n: number, epochs: number, seed: number): Int32Array {
+  const rand = mulberry32(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const out = new Int32Array(epochs * n);
+  for (let e = 0; e < epochs; e++) {
+    shuffleInPlace(order, rand);
+    out.set(order, e * n);
+  }
+  return out;
+}
+
+/** Write data.json (+ data.bin) for yardstick.py. */
+export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const parts: Buffer[] = [];
+  let offset = 0;
+  const arrays: Record<string, { dtype: 'float32' | 'int32'; shape: number[]; offset: number }> = {};
+  const add = (name: string, a: Float32Array | Int32Array, shape: number[]): void => {
+    const buf = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    arrays[name] = { dtype: a instanceof Float32Array ? 'float32' : 'int32', shape, offset };
+    parts.push(buf);
+    offset += buf.byteLength;
+  };
+  const T = d.windowLength;
+  const F = d.features.length;
+  for (const [prefix, x, targets] of [
+    ['train', d.trainX, d.trainTargets],
+    ['val', d.valX, d.valTargets],
+  ] as const) {
+    const n = targets.length;
+    add(`${prefix}_x`, x, [n, T, F]);
+    const cat = (f: (t: (typeof targets)[number]) => Float32Array): Float32Array => {
+      const out = new Float32Array(n * T);
+      targets.forEach((t, i) => out.set(f(t), i * T));
+      return out;
+    };
+    add(`${prefix}_mask`, cat((t) => t.mask), [n, T]);
+    add(`${prefix}_softMask`, cat((t) => t.softMask), [n, T]);
+    add(`${prefix}_countdown`, cat((t) => t.countdown), [n, T]);
+    // same sanitising as makeBatch
+    const has = targets.map((t) => t.hasSpan && t.start >= 0 && t.end >= t.start && t.end < T);
+    add(`${prefix}_start`, Int32Array.from(targets, (t, i) => (has[i] ? t.start : -1)), [n]);
+    add(`${prefix}_end`, Int32Array.from(targets, (t, i) => (has[i] ? t.end : -1)), [n]);
+    add(`${prefix}_typeIndex`, Int32Array.from(targets, (t, i) => (has[i] && t.typeIndex >= 0 && t.typeIndex < d.typeNames.length ? t.typeIndex : -1)), [n]);
+    add(`${prefix}_hasSpan`, Float32Array.from(has, (h) => (h ? 1 : 0)), [n]);
+    add(`${prefix}_weight`, Float32Array.from(targets, (t) => (Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)), [n]);
+  }
+  add('orders', shuffleOrders(d.trainTargets.length, cfg.epochs, cfg.seed), [cfg.epochs, d.trainTargets.length]);
+  const init: Record<string, { name: string; shape: number[] }[]> = {};
+  for (const head of ['soft', 'crf'] as const) {
+    const m = createSpanModel(specFor(d, head, cfg));
+    const w = m.exportWeights();
+    m.dispose();
+    init[head] = w.tensors.map((t) => ({ name: t.name, shape: t.shape }));
+    for (const t of w.tensors) add(`init_${head}_${t.name}`, t.data, t.shape);
+  }
+  const meta = {
+    spec: { encoder: 'conv', featureCount: F, windowLength: T, typeCount: d.typeNames.length, hidden: cfg.hidden },
+    config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate },
+    nTrain: d.trainTargets.length,
+    nVal: d.valTargets.length,
+    features: d.features,
+    arrays,
+    init,
+  };
+  fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify(meta));
+  fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.concat(parts));
+}
+
+export interface SideResult {
+  side: 'tfjs' | 'pytorch';
+  head: 'soft' | 'crf';
+  secondsPerEpoch: number;
+  /** Mean seconds per epoch excluding the first (warm-up) epoch. */
+  secondsPerEpochWarm: number;
+  totalSeconds: number;
+  bestEpoch: number;
+  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'valUnweighted' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
+  metrics: ModelMetrics;
+  /** The figure compared: span F1 on validation (threshold chosen on train for soft, Viterbi for CRF). */
+  spanF1: number;
+  device: string;
+}
+
+function summariseSeconds(secs: number[]): { mean: number; warm: number } {
+  const mean = secs.reduce((a, b) => a + b, 0) / Math.max(1, secs.length);
+  const rest = secs.slice(1);
+  const warm = rest.length ? rest.reduce((a, b) => a + b, 0) / rest.length : mean;
+  return { mean, warm };
+}
+
+export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig, log: (s: string) => void = () => {}): Promise<SideResult> {
+  const sel = await selectBackend(cfg.backend);
+  const r = await trainModel({
+    spec: specFor(d, head, cfg),
+    data: d,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    learningRate: cfg.learningRate,
+    seed: cfg.seed,
+    skipUntrained: true,
+    onEpoch: (e) => {
+      if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
+        log(`  tfjs ${head} epoch ${e.epoch}/${e.epochs} ${e.seconds.toFixed(2)}s valUnweighted ${e.valUnweighted.toFixed(4)} valBarF1@0.5 ${e.valBarF1.toFixed(3)}`);
+    },
+  });
+  const model = r.model!;
+  const trainPred = predictAll(model, d.trainX, d.trainTargets.length);
+  const valPred = predictAll(model, d.valX, d.valTargets.length);
+  model.dispose();
+  const metrics = evaluatePredictions(d.trainTruth, trainPred, d.valTruth, valPred, { head });
+  const s = summariseSeconds(r.epochs.map((e) => e.seconds));
+  return {
+    side: 'tfjs',
+    head,
+    secondsPerEpoch: s.mean,
+    secondsPerEpochWarm: s.warm,
+    totalSeconds: r.seconds,
+    bestEpoch: r.bestEpoch,
+    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valUnweighted: e.valUnweighted, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
+    metrics,
+    spanF1: metrics.headline.spanF1,
+    device: `tfjs ${sel.backend}: ${sel.device}`,
+  };
+}
+
+function readPreds(dir: string, files: Record<string, { file: string; shape: number[] }>, split: 'train' | 'val'): WindowPrediction[] {
+  const get = (k: string) => {
+    const f = files[`${split}_${k}`];
+    const buf = fs.readFileSync(path.join(dir, f.file));
+    const a = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    return { a, shape: f.shape };
+  };
+  const sp = get('spanProb');
+  const [n, T] = sp.shape;
+  const vit = get('viterbi').a;
+  const st = get('startProb').a;
+  const en = get('endProb').a;
+  const cd = get('countdown').a;
+  const ty = get('typeProb');
+  const C = ty.shape[1];
+  return Array.from({ length: n }, (_, i) => ({
+    spanProb: sp.a.slice(i * T, (i + 1) * T),
+    viterbi: Uint8Array.from(vit.subarray(i * T, (i + 1) * T), (v) => (v > 0.5 ? 1 : 0)),
+    startProb: st.slice(i * T, (i + 1) * T),
+    endProb: en.slice(i * T, (i + 1) * T),
+    typeProb: ty.a.slice(i * C, (i + 1) * C),
+    countdown: cd.slice(i * T, (i + 1) * T),
+  }));
+}
+
+export function runPytorch(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig, exportDir: string, outDir: string): SideResult {
+  const p = spawnSync(PYTHON, [YARDSTICK_PY, exportDir, head, outDir, '--threads', String(cfg.threads)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (p.status !== 0) throw new Error(`yardstick.py failed (${p.status}): ${p.stderr || p.error?.message}`);
+  const res = JSON.parse(fs.readFileSync(path.join(outDir, 'result.json'), 'utf8')) as {
+    torch: string;
+    threads: number;
+    epochs: SideResult['epochs'];
+    bestEpoch: number;
+    seconds: number;
+    files: Record<string, { file: string; shape: number[] }>;
+  };
+  const trainPred = readPreds(outDir, res.files, 'train');
+  const valPred = readPreds(outDir, res.files, 'val').map((p) => (head === 'soft' ? { ...p, viterbi: null } : p));
+  const metrics = evaluatePredictions(d.trainTruth, head === 'soft' ? trainPred.map((p) => ({ ...p, viterbi: null })) : trainPred, d.valTruth, valPred, { head });
+  const s = summariseSeconds(res.epochs.map((e) => e.seconds));
+  return {
+    side: 'pytorch',
+    head,
+    secondsPerEpoch: s.mean,
+    secondsPerEpochWarm: s.warm,
+    totalSeconds: res.seconds,
+    bestEpoch: res.bestEpoch,
+    epochs: res.epochs,
+    metrics,
+    spanF1: metrics.headline.spanF1,
+    device: `PyTorch ${res.torch} CPU, ${res.threads} threads`,
+  };
+}
+
+export function machine(): { cpu: string; cores: number; node: string; platform: string; date: string; torch: string } {
+  const t = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(),
+    torch: t.status === 0 ? t.stdout.trim() : 'unavailable',
+  };
+}
+
+export function loadDemo(cfg: BenchConfig): DemoData {
+  return demoTrainData({ seed: cfg.dataSeed, windows: cfg.windows });
+}
+
+export function baselines(d: DemoData): { allSpanBarF1: number; allSpanSpanF1: number; prevalence: number } {
+  const b = prevalenceBaseline(d.valTruth.map((t) => t.mask), d.valTruth.map((t) => t.spans));
+  return { allSpanBarF1: b.barF1, allSpanSpanF1: b.spanF1, prevalence: b.prevalence };
+}
+
+export function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) continue;
+    const k = a.slice(2);
+    const v = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,305 @@
+#!/usr/bin/python3
+"""
+Yardstick: the Candlemark span model re-implemented in PyTorch, trained on the same exported data
+with the same initial weights, batch order, optimiser and loss definitions as the TypeScript
+trainer (core/ml/training/train.ts + core/ml/model/span-model.ts). Writes per-epoch losses and
+timings (JSON) and the best-epoch predictions (float32 binaries); the TS driver computes the F1
+figures with the same metric code as the app.
+
+usage: yardstick.py <export-dir> <head: soft|crf> <out-dir> [--threads 2]
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as Fn
+
+TASKS = ["pointer", "type", "span", "countdown"]
+KERNEL = 5
+DILATIONS = [1, 2, 4]
+COL_START, COL_POOL, COL_COUNTDOWN, COL_SPAN = 0, 2, 3, 4
+
+
+def load_export(d):
+    with open(os.path.join(d, "data.json")) as f:
+        meta = json.load(f)
+    blob = open(os.path.join(d, "data.bin"), "rb").read()
+
+    def arr(entry):
+        dt = np.float32 if entry["dtype"] == "float32" else np.int32
+        a = np.frombuffer(blob, dtype=dt, count=int(np.prod(entry["shape"])), offset=entry["offset"])
+        return torch.from_numpy(a.copy().reshape(entry["shape"]))
+
+    arrays = {k: arr(v) for k, v in meta["arrays"].items()}
+    return meta, arrays
+
+
+class SpanNet(torch.nn.Module):
+    def __init__(self, spec, init):
+        super().__init__()
+        self.spec = spec
+        self.params = torch.nn.ParameterDict()
+        self.names = []
+        for t in init:
+            key = t["name"].replace("/", "__")
+            self.params[key] = torch.nn.Parameter(t["tensor"].clone())
+            self.names.append(t["name"])
+
+    def p(self, name):
+        return self.params[name.replace("/", "__")]
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        h3 = x
+        h = None
+        for l, d in enumerate(DILATIONS):
+            pad = d * (KERNEL - 1) // 2
+            padded = Fn.pad(h3, (0, 0, pad, pad))
+            taps = [padded[:, j * d : j * d + T, :] for j in range(KERNEL)]
+            cols = torch.cat(taps, dim=2)
+            y = torch.relu(cols @ self.p(f"enc/conv{l}/w") + self.p(f"enc/conv{l}/b"))
+            h = y if l == 0 else h + y
+            h3 = h
+        if self.spec["encoder"] == "conv-attn":
+            raise NotImplementedError("yardstick covers the 'conv' encoder")
+        out = h3 @ self.p("head/w") + self.p("head/b")  # [B,T,P]
+        return h3, out
+
+    def type_logits(self, h, pool):
+        a = torch.softmax(pool, dim=1)  # [B,T]
+        pooled = torch.einsum("bt,bth->bh", a, h)
+        return pooled @ self.p("type/w") + self.p("type/b")
+
+
+def crf_log_partition(emis, trans, start, end):
+    # emis [B,T,K]
+    alpha = start[None, :] + emis[:, 0, :]
+    for t in range(1, emis.shape[1]):
+        alpha = torch.logsumexp(alpha[:, :, None] + trans[None, :, :], dim=1) + emis[:, t, :]
+    return torch.logsumexp(alpha + end[None, :], dim=1)
+
+
+def crf_path_score(emis, trans, start, end, tags):
+    B, T, K = emis.shape
+    e = torch.gather(emis, 2, tags[:, :, None]).squeeze(2).sum(1)
+    tr = trans[tags[:, :-1], tags[:, 1:]].sum(1)
+    return e + tr + start[tags[:, 0]] + end[tags[:, -1]]
+
+
+def crf_marginals_viterbi(emis, trans, start, end):
+    """P(tag) per bar by forward-backward, and the Viterbi path. emis [B,T,K] (no grad)."""
+    B, T, K = emis.shape
+    alpha = torch.empty(B, T, K, dtype=torch.float64)
+    beta = torch.empty(B, T, K, dtype=torch.float64)
+    e = emis.double()
+    tr, st, en = trans.double(), start.double(), end.double()
+    alpha[:, 0] = st[None] + e[:, 0]
+    for t in range(1, T):
+        alpha[:, t] = torch.logsumexp(alpha[:, t - 1, :, None] + tr[None], dim=1) + e[:, t]
+    beta[:, T - 1] = en[None].expand(B, K)
+    for t in range(T - 2, -1, -1):
+        beta[:, t] = torch.logsumexp(tr[None] + (e[:, t + 1] + beta[:, t + 1])[:, None, :], dim=2)
+    logz = torch.logsumexp(alpha[:, T - 1] + en[None], dim=1)
+    marg = torch.exp(alpha + beta - logz[:, None, None])
+    # Viterbi
+    score = st[None] + e[:, 0]
+    back = torch.empty(B, T, K, dtype=torch.long)
+    for t in range(1, T):
+        cand = score[:, :, None] + tr[None]
+        score, back[:, t] = cand.max(dim=1)
+        score = score + e[:, t]
+    score = score + en[None]
+    path = torch.empty(B, T, dtype=torch.long)
+    path[:, T - 1] = score.argmax(dim=1)
+    for t in range(T - 1, 0, -1):
+        path[:, t - 1] = back[torch.arange(B), t, path[:, t]]
+    return marg, path
+
+
+def losses(model, batch):
+    spec = model.spec
+    x = batch["x"]
+    B, T, _ = x.shape
+    h, out = model(x)
+    w = batch["weight"]
+    w_span = w * batch["hasSpan"]
+    w_span_sum = torch.clamp(w_span.sum(), min=1e-6)
+    w_sum = torch.clamp(w.sum(), min=1e-6)
+
+    def pointer_ce(logits, target):
+        lp = torch.log_softmax(logits, dim=1)
+        valid = target >= 0
+        tgt = torch.clamp(target, min=0).long()
+        return -torch.gather(lp, 1, tgt[:, None]).squeeze(1) * valid.float()
+
+    ce = 0.5 * (pointer_ce(out[:, :, COL_START], batch["start"]) + pointer_ce(out[:, :, COL_START + 1], batch["end"]))
+    l_pointer = (ce * w_span).sum() / w_span_sum
+
+    tl = torch.log_softmax(model.type_logits(h, out[:, :, COL_POOL]), dim=1)
+    ti = batch["typeIndex"]
+    tce = -torch.gather(tl, 1, torch.clamp(ti, min=0).long()[:, None]).squeeze(1) * (ti >= 0).float()
+    l_type = (tce * w_span).sum() / w_span_sum
+
+    if spec["head"] == "soft":
+        z = out[:, :, COL_SPAN]
+        bce = Fn.softplus(z) - z * batch["softMask"]
+        l_span = (bce.mean(1) * w).sum() / w_sum
+    else:
+        emis = out[:, :, COL_SPAN : COL_SPAN + 2]
+        tags = (batch["mask"] > 0.5).long()
+        tr, st, en = model.p("crf/trans"), model.p("crf/start"), model.p("crf/end")
+        nll = crf_log_partition(emis, tr, st, en) - crf_path_score(emis, tr, st, en, tags)
+        l_span = (nll * w).sum() / (w_sum * T)
+
+    cd = out[:, :, COL_COUNTDOWN]
+    se = (cd - torch.log1p(batch["countdown"])) ** 2 * batch["mask"]
+    cw = w[:, None]
+    l_cd = (se * cw).sum() / torch.clamp((batch["mask"] * cw).sum(), min=1e-6)
+
+    s = model.p("loss/logSigma")
+    L = torch.stack([l_pointer, l_type, l_span, l_cd])
+    total = (torch.exp(-2 * s) * L + s).sum()
+    return total, L
+
+
+def take(arrs, prefix, idx):
+    keys = ["x", "mask", "softMask", "countdown", "start", "end", "typeIndex", "hasSpan", "weight"]
+    return {k: arrs[f"{prefix}_{k}"][idx] for k in keys}
+
+
+@torch.no_grad()
+def eval_loss(model, arrs, prefix, n, bs=64):
+    tot = 0.0
+    per = np.zeros(4)
+    for i in range(0, n, bs):
+        idx = torch.arange(i, min(n, i + bs))
+        t, L = losses(model, take(arrs, prefix, idx))
+        tot += float(t) * len(idx)
+        per += L.numpy() * len(idx)
+    return tot / n, per / n
+
+
+@torch.no_grad()
+def predict(model, x, bs=64):
+    spec = model.spec
+    outs = {"spanProb": [], "viterbi": [], "startProb": [], "endProb": [], "typeProb": [], "countdown": []}
+    for i in range(0, x.shape[0], bs):
+        xb = x[i : i + bs]
+        h, out = model(xb)
+        outs["startProb"].append(torch.softmax(out[:, :, COL_START], 1))
+        outs["endProb"].append(torch.softmax(out[:, :, COL_START + 1], 1))
+        outs["typeProb"].append(torch.softmax(model.type_logits(h, out[:, :, COL_POOL]), 1))
+        outs["countdown"].append(torch.clamp(torch.expm1(out[:, :, COL_COUNTDOWN]), min=0))
+        if spec["head"] == "soft":
+            outs["spanProb"].append(torch.sigmoid(out[:, :, COL_SPAN]))
+            outs["viterbi"].append(torch.zeros_like(out[:, :, 0]))
+        else:
+            marg, path = crf_marginals_viterbi(out[:, :, COL_SPAN : COL_SPAN + 2], model.p("crf/trans"), model.p("crf/start"), model.p("crf/end"))
+            outs["spanProb"].append((1 - marg[:, :, 0]).float())
+            outs["viterbi"].append(path.float())
+    return {k: torch.cat(v).numpy().astype(np.float32) for k, v in outs.items()}
+
+
+def bar_f1(prob, mask, th=0.5):
+    p = prob >= th
+    t = mask > 0.5
+    tp = float((p & t).sum())
+    fp = float((p & ~t).sum())
+    fn = float((~p & t).sum())
+    return 1.0 if tp + fp + fn == 0 else (2 * tp / (2 * tp + fp + fn))
+
+
+def main():
+    exp_dir, head, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+    threads = 2
+    if "--threads" in sys.argv:
+        threads = int(sys.argv[sys.argv.index("--threads") + 1])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    meta, arrs = load_export(exp_dir)
+    cfg = meta["config"]
+    init = [{"name": t["name"], "tensor": arrs[f"init_{head}_{t['name']}"]} for t in meta["init"][head]]
+    spec = dict(meta["spec"], head=head)
+    model = SpanNet(spec, init)
+    # tf.train.adam defaults: beta1 0.9, beta2 0.999, epsilon 1e-7 (float32 backend epsilon)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg["learningRate"], betas=(0.9, 0.999), eps=1e-7)
+    n_train, n_val = meta["nTrain"], meta["nVal"]
+    orders = arrs["orders"].long()  # [epochs, nTrain]: the TS trainer's seeded shuffles
+    bs = cfg["batchSize"]
+
+    def unweighted(per):
+        return float(np.sum(per))
+
+    t0 = time.perf_counter()
+    tr0, tr0p = eval_loss(model, arrs, "train", n_train)
+    va0, va0p = eval_loss(model, arrs, "val", n_val)
+    best_val = unweighted(va0p)
+    best_epoch = 0
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    epochs = []
+    for ep in range(1, cfg["epochs"] + 1):
+        te = time.perf_counter()
+        order = orders[ep - 1]
+        acc_t, acc_p, seen = 0.0, np.zeros(4), 0
+        for i in range(0, n_train, bs):
+            idx = order[i : i + bs]
+            opt.zero_grad(set_to_none=True)
+            total, L = losses(model, take(arrs, "train", idx))
+            total.backward()
+            opt.step()
+            acc_t += float(total) * len(idx)
+            acc_p += L.detach().numpy() * len(idx)
+            seen += len(idx)
+        va, vap = eval_loss(model, arrs, "val", n_val)
+        vp = predict(model, arrs["val_x"])
+        vu = unweighted(vap)
+        is_best = vu < best_val
+        if is_best:
+            best_val, best_epoch = vu, ep
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        s = model.p("loss/logSigma").detach().numpy()
+        inv = np.exp(-2 * s)
+        epochs.append(
+            {
+                "epoch": ep,
+                "trainLoss": acc_t / seen,
+                "valLoss": va,
+                "trainTask": dict(zip(TASKS, (acc_p / seen).tolist())),
+                "valTask": dict(zip(TASKS, vap.tolist())),
+                "valUnweighted": vu,
+                "sigmas": dict(zip(TASKS, np.exp(s).tolist())),
+                "taskWeights": dict(zip(TASKS, (inv / inv.sum()).tolist())),
+                "valBarF1": bar_f1(vp["spanProb"], arrs["val_mask"].numpy()),
+                "isBest": bool(is_best),
+                "seconds": time.perf_counter() - te,
+            }
+        )
+    model.load_state_dict(best_state)
+    os.makedirs(out_dir, exist_ok=True)
+    files = {}
+    for split in ("train", "val"):
+        pr = predict(model, arrs[f"{split}_x"])
+        for k, v in pr.items():
+            name = f"{split}_{k}.f32"
+            v.astype(np.float32).tofile(os.path.join(out_dir, name))
+            files[f"{split}_{k}"] = {"file": name, "shape": list(v.shape)}
+    result = {
+        "head": head,
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "initial": {"trainLoss": tr0, "valLoss": va0, "trainTask": dict(zip(TASKS, tr0p.tolist())), "valTask": dict(zip(TASKS, va0p.tolist()))},
+        "epochs": epochs,
+        "bestEpoch": best_epoch,
+        "seconds": time.perf_counter() - t0,
+        "files": files,
+    }
+    with open(os.path.join(out_dir, "result.json"), "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+/** How CLI results look to a person. With --json these print nothing: the JSON line is the output. */
+import type { CommandResult } from '../service/service.ts';
+import { formatDuration } from './progress.ts';
+
+const date = (t: number | null) => (t == null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
+const pct = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '--' : `${(x * 100).toFixed(1)}%`);
+const f3 = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '--' : x.toFixed(3));
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+export function printers(print: (s: string) => void, json: boolean) {
+  const say = (s: string) => {
+    if (!json) print(s);
+  };
+  return {
+    info(info: CommandResult<'project.info'>) {
+      say(`project ${info.path}`);
+      if (info.series.length === 0) say('no series yet: candlemark import CSV --project FILE');
+      else say(table([['series', 'bars', 'first', 'last', 'volume'], ...info.series.map((s) => [s.id, String(s.barCount), date(s.firstTime), date(s.lastTime), s.hasVolume ? 'yes' : 'no'])]));
+      if (info.windowSets.length) {
+        say('');
+        say(table([['window set', 'series', 'origin', 'length', 'stride', 'split', 'windows'], ...info.windowSets.map((w) => [String(w.id), w.seriesId, w.origin, String(w.length), String(w.stride ?? '-'), w.split, String(w.windowCount)])]));
+      }
+      const c = info.counts;
+      say('');
+      say(`windows ${c.windows}: labelled ${c.labelledWindows}, unlabelled ${c.unlabelledWindows}, in conflict ${c.windowsInConflict}`);
+      say(`labels ${c.labels} (types: ${info.labelTypes.map((t) => t.name).join(', ')})`);
+      say(`conflicts: ${c.findings.open} open, ${c.findings.resolved} resolved, ${c.findings.ignored} ignored`);
+      say(`training runs: ${c.runs}`);
+    },
+    imported(r: CommandResult<'series.import'>) {
+      say(`imported series "${r.series.id}": ${r.series.barCount} bars, ${date(r.series.firstTime)} .. ${date(r.series.lastTime)}`);
+      for (const w of r.warnings.slice(0, 20)) say(`  warning: ${w}`);
+    },
+    windowSet(s: CommandResult<'windows.create'>) {
+      say(`window set ${s.id}: ${s.windowCount} windows of ${s.length} bars, stride ${s.stride}, ${s.split} split (validation ${pct(s.valFraction)})`);
+    },
+    labelsImported(r: CommandResult<'labels.import'>) {
+      if (r.seriesImported.length) say(`imported series: ${r.seriesImported.join(', ')}`);
+      say(`imported ${r.windows} windows with ${r.spans} spans; open conflicts: ${r.openConflicts}`);
+    },
+    labelsExported(r: CommandResult<'labels.export'>) {
+      say(`wrote ${r.windows} windows with ${r.spans} spans to ${r.path}`);
+    },
+    findings(findings: CommandResult<'conflicts.list'>) {
+      if (findings.length === 0) return say('no conflicts');
+      const sorted = [...findings].sort((a, b) => b.severity - a.severity);
+      say(table([['id', 'kind', 'windows', 'bars', 'severity', 'status', 'what'], ...sorted.map((f) => [String(f.id), f.kind, `${f.windowA}/${f.windowB}`, `${f.startIndex}-${f.endIndex}`, f3(f.severity), f.status, f.message])]));
+    },
+    demo(r: CommandResult<'demo.create'>) {
+      say(`demo project: series "${r.seriesId}" (${r.bars} bars), ${r.windows} windows, ${r.spans} spans, ${r.plantedContradictions} planted contradictions, ${r.openConflicts} open conflicts`);
+    },
+    trained(r: CommandResult<'train.run'>, seconds: number) {
+      say(`run ${r.runId} ${r.status} in ${formatDuration(seconds)} on ${r.backend} (${r.device})`);
+      if (r.report) say(summariseReport(r.report));
+    },
+    runs(runs: CommandResult<'runs.list'>) {
+      if (runs.length === 0) return say('no runs');
+      say(table([['run', 'model', 'status', 'backend', 'started', 'epochs', 'span F1 (val)'], ...runs.map((r) => [String(r.id), r.model, r.status, r.backend, date(r.startedAt), String(r.epochs), f3(r.spanF1)])]));
+    },
+    report(run: CommandResult<'runs.get'>) {
+      say(`run ${run.id} (${run.model}, ${run.status}, ${run.backend} / ${run.device})`);
+      if (run.report) say(summariseReport(run.report));
+    },
+    comparison(r: CommandResult<'runs.compare'>) {
+      say(r.markdown);
+    },
+    predictions(r: CommandResult<'runs.predict'>) {
+      say(`predicted ${r.windows} windows: ${r.spans} spans`);
+    },
+  };
+}
+
+/** A few lines a person reads first; the whole report is in --json. */
+export function summariseReport(report: unknown): string {
+  const r = report as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const lines: string[] = [];
+  const loss = r.loss;
+  if (loss) lines.push(`validation loss (unweighted, per bar): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${pct(loss.reduction)} reduction)`);
+  const v = r.validation ?? r.metrics;
+  if (v?.spanF1 != null) lines.push(`validation span F1 ${f3(v.spanF1)}, bar F1 ${f3(v.barF1)} at threshold ${f3(v.threshold)} (chosen on training data)`);
+  if (r.viterbi?.spanF1 != null) lines.push(`CRF Viterbi span F1 ${f3(r.viterbi.spanF1)}, bar F1 ${f3(r.viterbi.barF1)}`);
+  if (r.baselines) lines.push(`baselines: untrained span F1 ${f3(r.baselines.untrained?.spanF1)}, all-span prevalence bar F1 ${f3(r.baselines.prevalence?.barF1)}`);
+  if (r.taskWeights) lines.push(`task weights: ${Object.entries(r.taskWeights).map(([k, w]) => `${k} ${f3(w as number)}`).join(', ')}`);
+  return lines.join('\n');
+}

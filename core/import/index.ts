@@ -1,0 +1,9 @@
+/** OHLCV CSV import: the public surface. See ohlcv.ts for the pipeline. */
+export { OhlcvImportError, MAX_ISSUES, formatIssue } from './issues.ts';
+export type { ImportIssue } from './issues.ts';
+export { parseOhlcvCsv, parseOhlcvBuffer, readOhlcvCsvFile } from './ohlcv.ts';
+export type { ParsedOhlcv, ImportOptions } from './ohlcv.ts';
+export { parseIsoTime, parseTimeCell, detectTimeKind, EPOCH_MS_THRESHOLD } from './timestamps.ts';
+export type { TimeFormat, TimeKind } from './timestamps.ts';
+export { mapColumns, normaliseHeader, SYNONYMS } from './columns.ts';
+export type { Canonical, ColumnMapping } from './columns.ts';

@@ -1,0 +1,163 @@
+/**
+ * Feeds the records of a CSV buffer, each with its 1-based physical line number, to a callback.
+ * Tokenising is csv-parse's job; this file only decides how to call it:
+ *
+ * - No '"' anywhere (the usual OHLCV export): every physical line is exactly one record, so the
+ *   buffer is cut into ~1 MiB pieces at line ends and each piece is parsed on its own. Line numbers
+ *   come from counting records, which is far cheaper than csv-parse's per-record info objects, and
+ *   progress can be reported (and the async variant can yield to the event loop) between pieces.
+ * - Quotes present: a quoted field may contain a line break, so the whole buffer is parsed in one
+ *   go and line numbers come from csv-parse's own line counter (`on_record` context).
+ *
+ * Blank lines are kept as records ([""]) rather than skipped by csv-parse, so line counting stays exact;
+ * the consumer skips them.
+ */
+import { parse, CsvError } from 'csv-parse/sync';
+import type { Options } from 'csv-parse/sync';
+
+export type Delimiter = ',' | ';';
+/** Return false to stop reading (e.g. the header is unusable). */
+export type RecordSink = (record: string[], line: number) => boolean;
+export type ProgressFn = (fraction: number) => void;
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CHUNK_BYTES = 1 << 16;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/** The delimiter the header line uses most: ';' only if it has more semicolons than commas. */
+export function detectDelimiter(buf: Buffer): Delimiter {
+  let end = buf.indexOf(LF);
+  if (end < 0) end = buf.length;
+  let commas = 0;
+  let semis = 0;
+  for (let i = 0; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x2c) commas++;
+    else if (b === 0x3b) semis++;
+  }
+  return semis > commas ? ';' : ',';
+}
+
+/** Upper bound on the number of records (line count), to size the column arrays once. */
+export function countLines(buf: Buffer): number {
+  let n = 1;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
+function baseOptions(delimiter: Delimiter): Options {
+  return { delimiter, relax_column_count: true, skip_empty_lines: false, bom: false };
+}
+
+/**
+ * csv-parse stops at its first syntax error, so nothing after it can be checked; say so.
+ * An unclosed quote is reported by csv-parse at the end of the file; the useful line is where the
+ * record with the quote began (`recordStart`, known in the quoted path).
+ */
+function toSyntaxError(err: unknown, recordStart: number | null = null): never {
+  if (err instanceof CsvError) {
+    const lines = (err as unknown as { lines?: unknown }).lines;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED' && recordStart !== null) {
+      throw new CsvSyntaxError(recordStart, `CSV syntax error: expected a closing quote for the quoted field in the record starting on this line, found none up to the end of the file; the rest of the file was not read`);
+    }
+    throw new CsvSyntaxError(typeof lines === 'number' ? lines : null, `CSV syntax error: ${err.message}; the rest of the file was not read`);
+  }
+  throw err;
+}
+
+/** Line-aligned pieces of a quote-free buffer, with the line number each starts at. */
+function* pieces(buf: Buffer): Generator<{ start: number; end: number }> {
+  for (let start = 0; start < buf.length; ) {
+    const cut = start + CHUNK_BYTES >= buf.length ? -1 : buf.indexOf(LF, start + CHUNK_BYTES);
+    const end = cut === -1 ? buf.length : cut + 1;
+    yield { start, end };
+    start = end;
+  }
+}
+
+interface Plan {
+  quoted: boolean;
+  options: Options;
+}
+
+function plan(buf: Buffer, delimiter: Delimiter): Plan {
+  const quoted = buf.indexOf(QUOTE) !== -1;
+  const options = baseOptions(delimiter);
+  // Quote-free: split on LF only, so mixed CRLF/LF files still give one record per line; a trailing
+  // CR stays on the last field and is trimmed like any other whitespace. Old-Mac CR-only files keep
+  // csv-parse's auto-detection (there is no LF to cut at, so they are parsed as one piece).
+  if (!quoted && buf.indexOf(LF) !== -1) options.record_delimiter = '\n';
+  else if (!quoted && buf.indexOf(CR) !== -1) options.record_delimiter = '\r';
+  return { quoted, options };
+}
+
+/** Parses one quote-free piece; returns the line number after it, or -1 if the sink stopped. */
+function feedPiece(buf: Buffer, start: number, end: number, firstLine: number, options: Options, sink: RecordSink): number {
+  let records: string[][];
+  try {
+    records = parse(buf.subarray(start, end), options);
+  } catch (err) {
+    toSyntaxError(err);
+  }
+  for (let i = 0; i < records.length; i++) {
+    if (!sink(records[i], firstLine + i)) return -1;
+  }
+  return firstLine + records.length;
+}
+
+/** Quoted files: one csv-parse pass; a record's line is the one after the previous record ended. */
+function feedQuoted(buf: Buffer, options: Options, sink: RecordSink, onProgress?: ProgressFn): void {
+  let prevEnd = 0;
+  let stopped = false;
+  let n = 0;
+  try {
+    parse(buf, {
+      ...options,
+      on_record: (record: string[], ctx) => {
+        if (stopped) return null;
+        const line = prevEnd + 1;
+        prevEnd = ctx.lines;
+        if (!sink(record, line)) stopped = true;
+        if (onProgress !== undefined && ++n % 16384 === 0) onProgress(Math.min(1, ctx.bytes / buf.length));
+        return null;
+      },
+    });
+  } catch (err) {
+    toSyntaxError(err, prevEnd + 1);
+  }
+}
+
+/** Synchronous: for text already in memory. */
+export function readRecords(buf: Buffer, delimiter: Delimiter, sink: RecordSink, onProgress?: ProgressFn): void {
+  const p = plan(buf, delimiter);
+  if (p.quoted) return feedQuoted(buf, p.options, sink, onProgress);
+  let line = 1;
+  for (const { start, end } of pieces(buf)) {
+    line = feedPiece(buf, start, end, line, p.options, sink);
+    if (line < 0) return;
+    onProgress?.(end / buf.length);
+  }
+}
+
+/** Like readRecords, but yields to the event loop between pieces so progress can reach a UI. */
+export async function readRecordsAsync(buf: Buffer, delimiter: Delimiter, sink: RecordSink, onProgress?: ProgressFn): Promise<void> {
+  const p = plan(buf, delimiter);
+  if (p.quoted) return feedQuoted(buf, p.options, sink, onProgress);
+  let line = 1;
+  for (const { start, end } of pieces(buf)) {
+    line = feedPiece(buf, start, end, line, p.options, sink);
+    if (line < 0) return;
+    onProgress?.(end / buf.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,0 +1,6 @@
+export * from './decode.ts';
+export * from './metrics.ts';
+export * from './curves.ts';
+export * from './types.ts';
+export * from './report.ts';
+export * from './compare.ts';

@@ -1,0 +1,14 @@
+export {
+  FEATURE_NAMES,
+  DEFAULT_FEATURES,
+  FEATURE_PARAMS,
+  isFeatureName,
+  averageTrueRange,
+  computeSeriesFeatures,
+  sliceWindow,
+  windowMatrix,
+  computeWindowFeatures,
+} from './series.ts';
+export type { FeatureName } from './series.ts';
+export { fitNormalizer, applyNormalizer } from './normalize.ts';
+export type { Normalizer } from './normalize.ts';

@@ -1,0 +1,279 @@
+/**
+ * Per-bar features from OHLCV columns. Features are computed once over a whole series (bars before
+ * a window give context to rolling statistics), then windows are sliced out. `closeRel` is the only
+ * per-window feature (log close relative to the window's first bar); it is filled when slicing.
+ *
+ * All rolling statistics use only bars at or before t (no look-ahead) and shrink their window at the
+ * start of the series, so the first bars are defined (never NaN): with too little history they are 0.
+ */
+import type { BarColumns } from '../../domain/types.ts';
+
+export const FEATURE_NAMES = [
+  'logReturn',
+  'body',
+  'range',
+  'upperWick',
+  'lowerWick',
+  'logVolumeZ',
+  'volatility',
+  'momentum5',
+  'momentum10',
+  'momentum20',
+  'trendSlope',
+  'closeRel',
+] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** The default feature set (12 features). */
+export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES;
+
+/** Rolling-window lengths (bars). */
+export const FEATURE_PARAMS = {
+  atr: 14,
+  volumeZ: 50,
+  volatility: 20,
+  trendSlope: 20,
+} as const;
+
+export function isFeatureName(s: string): s is FeatureName {
+  return (FEATURE_NAMES as readonly string[]).includes(s);
+}
+
+function assertNames(names: readonly string[]): asserts names is readonly FeatureName[] {
+  for (const n of names) if (!isFeatureName(n)) throw new Error(`Unknown feature "${n}" (known: ${FEATURE_NAMES.join(', ')})`);
+  if (new Set(names).size !== names.length) throw new Error('Duplicate feature names');
+}
+
+const finite = (v: number): number => (Number.isFinite(v) ? v : 0);
+const safeLog = (v: number): number => Math.log(Math.max(v, 1e-300));
+
+/** Average true range over the last `n` bars (fewer at the start); simple mean of true ranges. */
+export function averageTrueRange(bars: BarColumns, n: number): Float64Array {
+  const N = bars.close.length;
+  const tr = new Float64Array(N);
+  for (let t = 0; t < N; t++) {
+    const h = bars.high[t];
+    const l = bars.low[t];
+    let r = h - l;
+    if (t > 0) {
+      const pc = bars.close[t - 1];
+      r = Math.max(r, Math.abs(h - pc), Math.abs(l - pc));
+    }
+    tr[t] = finite(r);
+  }
+  const atr = new Float64Array(N);
+  let sum = 0;
+  for (let t = 0; t < N; t++) {
+    sum += tr[t];
+    if (t >= n) sum -= tr[t - n];
+    atr[t] = sum / Math.min(t + 1, n);
+  }
+  return atr;
+}
+
+/** Population std of x[t-n+1 .. t] (fewer at the start); 0 with fewer than 2 values. */
+function rollingStd(x: Float64Array, n: number, valid?: (t: number) => boolean): Float64Array {
+  const N = x.length;
+  const out = new Float64Array(N);
+  for (let t = 0; t < N; t++) {
+    const a = Math.max(0, t - n + 1);
+    let cnt = 0;
+    let mean = 0;
+    for (let i = a; i <= t; i++) {
+      if (valid && !valid(i)) continue;
+      cnt++;
+      mean += x[i];
+    }
+    if (cnt < 2) continue;
+    mean /= cnt;
+    let v = 0;
+    for (let i = a; i <= t; i++) {
+      if (valid && !valid(i)) continue;
+      const d = x[i] - mean;
+      v += d * d;
+    }
+    out[t] = Math.sqrt(v / cnt);
+  }
+  return out;
+}
+
+/**
+ * Compute the named features over a whole series. Returns [N × F] float32, row-major, F = names.length.
+ * The `closeRel` column is left at 0 here; `sliceWindow` / `windowMatrix` fill it per window.
+ */
+export function computeSeriesFeatures(bars: BarColumns, names: readonly string[] = DEFAULT_FEATURES): Float32Array {
+  assertNames(names);
+  const N = bars.close.length;
+  const F = names.length;
+  const data = new Float32Array(N * F);
+  const logClose = new Float64Array(N);
+  for (let t = 0; t < N; t++) logClose[t] = safeLog(bars.close[t]);
+  const ret = new Float64Array(N);
+  for (let t = 1; t < N; t++) ret[t] = finite(logClose[t] - logClose[t - 1]);
+
+  let atrCache: Float64Array | null = null;
+  const atrScale = (): Float64Array => {
+    if (!atrCache) {
+      const atr = averageTrueRange(bars, FEATURE_PARAMS.atr);
+      // Guard flat markets: never divide by ~0.
+      for (let t = 0; t < N; t++) atr[t] = Math.max(atr[t], 1e-9 * Math.abs(bars.close[t]), 1e-12);
+      atrCache = atr;
+    }
+    return atrCache;
+  };
+
+  const column = (name: FeatureName): Float64Array => {
+    const col = new Float64Array(N);
+    switch (name) {
+      case 'logReturn':
+        col.set(ret);
+        break;
+      case 'body': {
+        const atr = atrScale();
+        for (let t = 0; t < N; t++) col[t] = (bars.close[t] - bars.open[t]) / atr[t];
+        break;
+      }
+      case 'range': {
+        const atr = atrScale();
+        for (let t = 0; t < N; t++) col[t] = (bars.high[t] - bars.low[t]) / atr[t];
+        break;
+      }
+      case 'upperWick': {
+        const atr = atrScale();
+        for (let t = 0; t < N; t++) col[t] = (bars.high[t] - Math.max(bars.open[t], bars.close[t])) / atr[t];
+        break;
+      }
+      case 'lowerWick': {
+        const atr = atrScale();
+        for (let t = 0; t < N; t++) col[t] = (Math.min(bars.open[t], bars.close[t]) - bars.low[t]) / atr[t];
+        break;
+      }
+      case 'logVolumeZ': {
+        const vol = bars.volume;
+        if (!vol) break; // no volume column: 0
+        const lv = new Float64Array(N);
+        for (let t = 0; t < N; t++) lv[t] = Math.log1p(Math.max(0, finite(vol[t])));
+        const n = FEATURE_PARAMS.volumeZ;
+        for (let t = 0; t < N; t++) {
+          const a = Math.max(0, t - n + 1);
+          const cnt = t - a + 1;
+          if (cnt < 2) continue;
+          let mean = 0;
+          for (let i = a; i <= t; i++) mean += lv[i];
+          mean /= cnt;
+          let v = 0;
+          for (let i = a; i <= t; i++) v += (lv[i] - mean) ** 2;
+          const sd = Math.sqrt(v / cnt);
+          col[t] = sd > 1e-9 ? (lv[t] - mean) / sd : 0;
+        }
+        break;
+      }
+      case 'volatility':
+        // Log returns from bar 1 on (bar 0 has no return).
+        col.set(rollingStd(ret, FEATURE_PARAMS.volatility, (i) => i > 0));
+        break;
+      case 'momentum5':
+      case 'momentum10':
+      case 'momentum20': {
+        const h = name === 'momentum5' ? 5 : name === 'momentum10' ? 10 : 20;
+        const atr = atrScale();
+        // Close change over h bars (fewer at the series start), in ATR units.
+        for (let t = 0; t < N; t++) col[t] = (bars.close[t] - bars.close[Math.max(0, t - h)]) / atr[t];
+        break;
+      }
+      case 'trendSlope': {
+        // OLS slope of log close vs bar index over the last n bars (per bar, in log units).
+        const n = FEATURE_PARAMS.trendSlope;
+        for (let t = 0; t < N; t++) {
+          const a = Math.max(0, t - n + 1);
+          const m = t - a + 1;
+          if (m < 2) continue;
+          const xm = (m - 1) / 2;
+          let ym = 0;
+          for (let i = a; i <= t; i++) ym += logClose[i];
+          ym /= m;
+          let sxy = 0;
+          let sxx = 0;
+          for (let i = a; i <= t; i++) {
+            const dx = i - a - xm;
+            sxy += dx * (logClose[i] - ym);
+            sxx += dx * dx;
+          }
+          col[t] = sxy / sxx;
+        }
+        break;
+      }
+      case 'closeRel':
+        break; // per window
+    }
+    return col;
+  };
+
+  for (let f = 0; f < F; f++) {
+    const col = column(names[f]);
+    for (let t = 0; t < N; t++) data[t * F + f] = finite(col[t]);
+  }
+  return data;
+}
+
+/**
+ * Features of one window [length × F] (a copy of the series rows), with the per-window closeRel
+ * (log close relative to the window's first bar) filled in when `names` includes it.
+ */
+export function sliceWindow(
+  series: Float32Array,
+  bars: BarColumns,
+  names: readonly string[],
+  startIndex: number,
+  length: number,
+): Float32Array {
+  const out = new Float32Array(length * names.length);
+  writeWindow(series, bars, names, startIndex, length, out, 0);
+  return out;
+}
+
+function writeWindow(
+  series: Float32Array,
+  bars: BarColumns,
+  names: readonly string[],
+  startIndex: number,
+  length: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const F = names.length;
+  const rows = series.length / F;
+  if (!Number.isInteger(startIndex) || startIndex < 0 || startIndex + length > rows) {
+    throw new Error(`Window [${startIndex}, ${startIndex + length}) is outside the series (0..${rows})`);
+  }
+  out.set(series.subarray(startIndex * F, (startIndex + length) * F), offset);
+  const rel = names.indexOf('closeRel');
+  if (rel >= 0) {
+    const base = safeLog(bars.close[startIndex]);
+    for (let t = 0; t < length; t++) out[offset + t * F + rel] = finite(safeLog(bars.close[startIndex + t]) - base);
+  }
+}
+
+/** Many windows of the same length stacked: [W × length × F], row-major (the model's input layout). */
+export function windowMatrix(
+  series: Float32Array,
+  bars: BarColumns,
+  names: readonly string[],
+  startIndices: readonly number[],
+  length: number,
+): Float32Array {
+  const F = names.length;
+  const out = new Float32Array(startIndices.length * length * F);
+  startIndices.forEach((s, w) => writeWindow(series, bars, names, s, length, out, w * length * F));
+  return out;
+}
+
+/** Convenience: compute the series features and stack the given windows in one call. */
+export function computeWindowFeatures(
+  bars: BarColumns,
+  names: readonly string[],
+  startIndices: readonly number[],
+  length: number,
+): Float32Array {
+  return windowMatrix(computeSeriesFeatures(bars, names), bars, names, startIndices, length);
+}

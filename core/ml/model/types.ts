@@ -1,0 +1,89 @@
+/**
+ * The model contract shared with training/eval. Add, never rename.
+ */
+import type * as tf from '../backend/tf.ts';
+import type { WindowTargets } from '../../labels/targets.ts';
+
+export type HeadKind = 'soft' | 'crf';
+export type EncoderKind = 'conv' | 'conv-attn';
+export const TASKS = ['pointer', 'type', 'span', 'countdown'] as const;
+export type Task = (typeof TASKS)[number];
+
+export interface ModelSpec {
+  head: HeadKind;
+  encoder: EncoderKind;
+  featureCount: number;
+  windowLength: number;
+  typeCount: number;
+  /** Encoder channels. */
+  hidden: number;
+  seed: number;
+}
+
+/** What makeBatch reads from a window's targets (structurally the labels module's WindowTargets). */
+export type BatchTargets = Pick<WindowTargets, 'hasSpan' | 'start' | 'end' | 'typeIndex' | 'mask' | 'softMask' | 'countdown' | 'weight'>;
+
+export interface Batch {
+  /** [B,T,F] normalised features. */
+  x: tf.Tensor3D;
+  targets: {
+    /** [B,T] 1 inside a span. */
+    mask: tf.Tensor2D;
+    /** [B,T] edge-ramped mask (soft head target). */
+    softMask: tf.Tensor2D;
+    /** [B] main span start (pointer target), -1 when none. int32 */
+    start: tf.Tensor1D;
+    /** [B] main span end, -1 when none. int32 */
+    end: tf.Tensor1D;
+    /** [B] main span type index, -1 when none. int32 */
+    typeIndex: tf.Tensor1D;
+    /** [B] 1 when the window has a span, else 0. float32 */
+    hasSpan: tf.Tensor1D;
+    /** [B,T] bars left until the span ends (0 outside spans). */
+    countdown: tf.Tensor2D;
+    /** [B] per-window sample weight (label confidence). */
+    weight: tf.Tensor1D;
+  };
+}
+
+export interface LossResult {
+  /** Uncertainty-weighted total: sum_i exp(-2 s_i) L_i + s_i. */
+  total: tf.Scalar;
+  /** Unweighted per-task losses (span/countdown per bar, CRF NLL / T). */
+  perTask: Record<Task, tf.Scalar>;
+}
+
+export interface WindowPrediction {
+  /** [T] P(bar in span): sigmoid (soft) or CRF marginal P(tag ≠ O). */
+  spanProb: Float32Array;
+  /** [T] CRF Viterbi path, 1 = in span; null for the soft head. */
+  viterbi: Uint8Array | null;
+  /** [T] softmax over positions. */
+  startProb: Float32Array;
+  endProb: Float32Array;
+  /** [typeCount] softmax over span types (meaningful when the window has a span). */
+  typeProb: Float32Array;
+  /** [T] predicted bars until the span ends (≥ 0). */
+  countdown: Float32Array;
+}
+
+export interface SavedWeights {
+  spec: ModelSpec;
+  tensors: Array<{ name: string; shape: number[]; data: Float32Array }>;
+}
+
+export interface SpanModel {
+  readonly spec: ModelSpec;
+  /** All trainable variables, including the log-sigmas. */
+  trainableVariables(): tf.Variable[];
+  /** Call inside optimizer.minimize / tf.tidy. */
+  loss(batch: Batch, training: boolean): LossResult;
+  /** s_i = log sigma_i in TASKS order. */
+  logSigmas(): Float32Array;
+  /** sigma_i^-2 normalised to sum 1, TASKS order. */
+  taskWeights(): Float32Array;
+  /** x: normalised features [count × T × F] row-major. */
+  predict(x: Float32Array, count: number): WindowPrediction[];
+  exportWeights(): SavedWeights;
+  dispose(): void;
+}

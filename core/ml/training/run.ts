@@ -1,0 +1,312 @@
+/**
+ * Training runs persisted in a project: dataset → backend → run row → streamed epochs → one final
+ * transaction with models, predictions, report and status. Also prediction with saved models.
+ */
+import type { IndexSpan } from '../../domain/types.ts';
+import type { ProjectStore } from '../../store/index.ts';
+import { selectBackend, type BackendPreference } from '../backend/index.ts';
+import { applyNormalizer, type Normalizer } from '../features/index.ts';
+import { deserializeWeights, importSpanModel, serializeWeights } from '../model/index.ts';
+import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
+import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
+import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
+import type { EpochEvent } from '../eval/types.ts';
+import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
+import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
+
+/** What `candlemark train` passes in. Everything but setId and head has a default. */
+export interface RunTrainingOptions {
+  setId: number;
+  head: HeadKind;
+  encoder?: EncoderKind;
+  /** Encoder channels (default 32). */
+  hidden?: number;
+  features?: string[];
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Base seed; member i uses seed + i (default 1). */
+  seed?: number;
+  /** Ensemble size (default 1). */
+  ensemble?: number;
+  earlyStopping?: { patience: number } | null;
+  backend?: BackendPreference;
+  /** softMask edge ramp (default 3). */
+  ramp?: number;
+  /** Span decoding post-processing (default minLength 3, mergeGap 2). */
+  decode?: { minLength: number; mergeGap: number };
+  /** Which windows of the set are used (default 'labelled'). */
+  windows?: 'labelled' | 'all';
+  signal?: AbortSignal;
+  onEpoch?: (e: EpochEvent) => void;
+  /** Called once the run row exists. */
+  onRunCreated?: (runId: number, info: { backend: string; device: string }) => void;
+}
+
+export const TRAINING_DEFAULTS = {
+  encoder: 'conv' as EncoderKind,
+  hidden: 32,
+  epochs: 50,
+  batchSize: 16,
+  learningRate: 0.003,
+  seed: 1,
+  ensemble: 1,
+  backend: 'auto' as BackendPreference,
+  ramp: 3,
+};
+
+export interface RunResult {
+  runId: number;
+  status: 'completed' | 'cancelled' | 'failed';
+  report: RunReport | null;
+  error: string | null;
+}
+
+/** Stored with each member's weights (models.spec_json): everything needed to predict new windows. */
+export interface SavedModelSpec {
+  kind: 'candlemark.span-model/1';
+  model: ModelSpec;
+  member: number;
+  features: string[];
+  normalizer: Normalizer;
+  typeNames: string[];
+  /** Span threshold chosen on training data (soft decoding; CRF uses Viterbi). */
+  threshold: number;
+  decode: { minLength: number; mergeGap: number };
+  bestEpoch: number;
+}
+
+/** A decoded span as saved in predictions.spans_json and returned by predictWindows. */
+export interface PredictedSpan extends SimpleSpan {
+  /** Bar times (epoch ms) of the first/last bar. */
+  startTime: number;
+  endTime: number;
+  /** argmax of the type head. */
+  type: string;
+  /** Mean span probability over the span's bars. */
+  score: number;
+}
+
+export interface WindowPredictionResult {
+  windowId: number;
+  spanProb: Float32Array;
+  viterbi: Uint8Array | null;
+  spans: PredictedSpan[];
+  typeProb: Float32Array;
+}
+
+function resolved(o: RunTrainingOptions) {
+  return {
+    setId: o.setId,
+    head: o.head,
+    encoder: o.encoder ?? TRAINING_DEFAULTS.encoder,
+    hidden: o.hidden ?? TRAINING_DEFAULTS.hidden,
+    features: o.features ?? null,
+    epochs: o.epochs ?? TRAINING_DEFAULTS.epochs,
+    batchSize: o.batchSize ?? TRAINING_DEFAULTS.batchSize,
+    learningRate: o.learningRate ?? TRAINING_DEFAULTS.learningRate,
+    seed: o.seed ?? TRAINING_DEFAULTS.seed,
+    ensemble: o.ensemble ?? TRAINING_DEFAULTS.ensemble,
+    earlyStopping: o.earlyStopping ?? null,
+    backend: o.backend ?? TRAINING_DEFAULTS.backend,
+    ramp: o.ramp ?? TRAINING_DEFAULTS.ramp,
+    decode: o.decode ?? { ...DEFAULT_DECODE },
+    windows: o.windows ?? 'labelled',
+  };
+}
+
+function toPredictedSpans(
+  pred: WindowPrediction,
+  head: HeadKind,
+  threshold: number,
+  decode: { minLength: number; mergeGap: number },
+  typeNames: string[],
+  times: Float64Array,
+  startIndex: number,
+): PredictedSpan[] {
+  let ti = 0;
+  for (let i = 1; i < pred.typeProb.length; i++) if (pred.typeProb[i] > pred.typeProb[ti]) ti = i;
+  return decodeForReport(pred, head, threshold, decode).map((s) => {
+    let sum = 0;
+    for (let i = s.start; i <= s.end; i++) sum += pred.spanProb[i];
+    return {
+      start: s.start,
+      end: s.end,
+      startTime: times[startIndex + s.start],
+      endTime: times[startIndex + s.end],
+      type: typeNames[ti] ?? typeNames[0] ?? 'span',
+      score: sum / (s.end - s.start + 1),
+    };
+  });
+}
+
+const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Train a model (or ensemble) on a window set and persist everything. Never throws after the run row
+ * exists: failures end as status 'failed' with the message (errors before that — unknown set, no
+ * data, no backend — are thrown).
+ */
+export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
+  const cfg = resolved(opts);
+  const data: Dataset = buildDataset(store, { setId: cfg.setId, features: cfg.features ?? undefined, ramp: cfg.ramp, windows: cfg.windows });
+  const sel = await selectBackend(cfg.backend);
+  const spec: ModelSpec = {
+    head: cfg.head,
+    encoder: cfg.encoder,
+    featureCount: data.features.length,
+    windowLength: data.windowLength,
+    typeCount: Math.max(1, data.typeNames.length),
+    hidden: cfg.hidden,
+    seed: cfg.seed,
+  };
+  const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
+  const config = { ...cfg, features: data.features };
+  const runId = store.createRun({
+    model: cfg.head,
+    config,
+    dataSnapshot: {
+      setId: cfg.setId,
+      windowLength: data.windowLength,
+      trainWindows: data.train.length,
+      valWindows: data.val.length,
+      trainWindowIds: data.train.map((r) => r.window.id),
+      valWindowIds: data.val.map((r) => r.window.id),
+      labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
+      typeNames: data.typeNames,
+      features: data.features,
+    },
+    backend: sel.backend,
+    device: sel.device,
+  });
+  opts.onRunCreated?.(runId, { backend: sel.backend, device: sel.device });
+
+  let models: SpanModel[] = [];
+  try {
+    const ens = await trainEnsemble({
+      spec,
+      data: { trainX: data.trainX, trainTargets: data.train.map((r) => r.targets), valX: data.valX, valTargets: data.val.map((r) => r.targets) },
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      seeds,
+      earlyStopping: cfg.earlyStopping ?? undefined,
+      signal: opts.signal,
+      onEpoch: (e) => {
+        const key = e.member * cfg.epochs + e.epoch;
+        store.transaction(() => store.appendEpoch(runId, key, e, e.seconds));
+        opts.onEpoch?.(e);
+      },
+    });
+    if (ens.status === 'cancelled') {
+      store.finishRun(runId, 'cancelled');
+      return { runId, status: 'cancelled', report: null, error: null };
+    }
+    models = ens.members.map((m) => m.model!);
+    const trainPred = averagePredictions(models.map((m) => predictAll(m, data.trainX, data.train.length)));
+    const valPred = averagePredictions(models.map((m) => predictAll(m, data.valX, data.val.length)));
+    const report = buildReport({
+      runId,
+      model: { head: spec.head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: data.features },
+      config,
+      backend: sel.backend,
+      device: sel.device,
+      typeNames: data.typeNames,
+      members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
+      train: { truth: data.train.map(truthOf), pred: trainPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
+      val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
+      seconds: ens.seconds,
+      decode: cfg.decode,
+    });
+    const threshold = report.metrics.threshold.span;
+    const blobs = ens.members.map((m, i) => ({
+      weights: serializeWeights(m.model!.exportWeights()),
+      spec: {
+        kind: 'candlemark.span-model/1',
+        model: m.model!.spec,
+        member: i,
+        features: data.features,
+        normalizer: data.normalizer,
+        typeNames: data.typeNames,
+        threshold,
+        decode: cfg.decode,
+        bestEpoch: m.bestEpoch,
+      } satisfies SavedModelSpec,
+    }));
+    const times = seriesFeatures(store, new Set([...data.train, ...data.val].map((r) => r.window.seriesId)), []);
+    const predRows = [
+      ...data.train.map((r, i) => ({ r, p: trainPred[i] })),
+      ...data.val.map((r, i) => ({ r, p: valPred[i] })),
+    ].map(({ r, p }) => ({
+      windowId: r.window.id,
+      probs: p.spanProb,
+      spans: toPredictedSpans(p, spec.head, threshold, cfg.decode, data.typeNames, times.get(r.window.seriesId)!.bars.time, r.window.startIndex),
+    }));
+    store.transaction(() => {
+      blobs.forEach((b, i) => store.saveModel(runId, i, b.weights, b.spec));
+      store.savePredictions(runId, predRows);
+      store.finishRun(runId, 'completed', report);
+    });
+    return { runId, status: 'completed', report, error: null };
+  } catch (e) {
+    const msg = errMsg(e);
+    try {
+      store.finishRun(runId, 'failed', undefined, msg);
+    } catch {
+      // the store itself failed; the run stays 'running' and becomes 'interrupted' on next open
+    }
+    return { runId, status: 'failed', report: null, error: msg };
+  } finally {
+    for (const m of models) m.dispose();
+  }
+}
+
+/** A run's saved members as ready-to-use models (caller disposes). */
+export function loadRunModels(store: ProjectStore, runId: number): { models: SpanModel[]; specs: SavedModelSpec[] } {
+  const rows = store.loadModels(runId);
+  if (rows.length === 0) throw new Error(`Run ${runId} has no saved models (only completed runs do)`);
+  const specs = rows.map((r) => r.spec as SavedModelSpec);
+  const models = rows.map((r) => importSpanModel(deserializeWeights(r.weights)));
+  return { models, specs };
+}
+
+/**
+ * Predict windows (labelled or not) with a completed run's saved models: same features and
+ * normaliser as training, ensemble-averaged probabilities, decoded with the saved threshold.
+ * With `save`, the results are stored as the run's predictions (one transaction).
+ */
+export async function predictWindows(
+  store: ProjectStore,
+  runId: number,
+  windowIds: number[],
+  opts: { save?: boolean; backend?: BackendPreference } = {},
+): Promise<WindowPredictionResult[]> {
+  if (opts.backend) await selectBackend(opts.backend);
+  const { models, specs } = loadRunModels(store, runId);
+  try {
+    const s0 = specs[0];
+    const T = s0.model.windowLength;
+    const windows = windowIds.map((id) => {
+      const w = store.getWindow(id);
+      if (!w) throw new Error(`Window ${id} not found`);
+      if (w.length !== T) throw new Error(`Window ${id} has ${w.length} bars; run ${runId} was trained on ${T}`);
+      return w;
+    });
+    const cache = seriesFeatures(store, new Set(windows.map((w) => w.seriesId)), s0.features);
+    const x = applyNormalizer(windowFeatures(cache, windows, s0.features, T), s0.normalizer);
+    const pred = averagePredictions(models.map((m) => predictAll(m, x, windows.length)));
+    const out = windows.map((w, i) => ({
+      windowId: w.id,
+      spanProb: pred[i].spanProb,
+      viterbi: pred[i].viterbi,
+      typeProb: pred[i].typeProb,
+      spans: toPredictedSpans(pred[i], s0.model.head, s0.threshold, s0.decode, s0.typeNames, cache.get(w.seriesId)!.bars.time, w.startIndex),
+    }));
+    if (opts.save) store.savePredictions(runId, out.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans })));
+    return out;
+  } finally {
+    for (const m of models) m.dispose();
+  }
+}
+
+export type { IndexSpan };

@@ -1,0 +1,90 @@
+/**
+ * A ready-to-use project: a series (generated with known planted spans, or a real CSV with spans
+ * found by a documented rule), windows of 128 bars with stride 64, every window labelled from that
+ * truth, and a few deliberate contradictions between overlapping windows to find and resolve.
+ */
+import path from 'node:path';
+import { generateSeries } from '../../demo/generate.ts';
+import { labelWindows } from '../../demo/annotate.ts';
+import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
+import { cutWindows } from '../../windows/cut.ts';
+import { assignSplit } from '../../windows/split.ts';
+import type { ServiceContext } from '../context.ts';
+import { CandlemarkError } from '../errors.ts';
+import type { CommandArgs } from '../schemas.ts';
+import { parseSeriesCsv, seriesIdFromPath } from './series.ts';
+import { recomputeConflicts } from './conflicts.ts';
+import type { BarColumns, IndexSpan } from '../../domain/types.ts';
+
+const LENGTH = 128;
+const STRIDE = 64;
+
+export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.create'>) {
+  let bars: BarColumns;
+  let truth: IndexSpan[];
+  let seriesId: string;
+  let source: string | null = null;
+  if (args.fromCsv) {
+    ({ bars } = await parseSeriesCsv(ctx, args.fromCsv));
+    truth = findExpansionSpans(bars);
+    seriesId = seriesIdFromPath(args.fromCsv);
+    source = path.resolve(args.fromCsv);
+  } else {
+    ({ bars, truth } = generateSeries({ seed: args.seed, bars: args.bars }));
+    seriesId = `demo-${args.seed}`;
+  }
+  if (ctx.store.getSeries(seriesId)) {
+    throw new CandlemarkError('invalid-operation', `this project already has a series "${seriesId}": create the demo in a new project file`);
+  }
+  if (bars.time.length < LENGTH) throw new CandlemarkError('invalid-arguments', `the series has ${bars.time.length} bars; a demo needs at least ${LENGTH}`);
+
+  const cuts = cutWindows(bars.time.length, LENGTH, STRIDE);
+  const roles = assignSplit(cuts, { kind: 'chronological', valFraction: 0.2, seed: args.seed, gap: LENGTH });
+  const annotation = labelWindows(cuts, truth, { seed: args.seed, contradictions: args.contradictions });
+  const times = bars.time;
+
+  let setId = 0;
+  let spans = 0;
+  ctx.store.transaction(() => {
+    ctx.store.insertSeries(seriesId, source, bars, { onProgress: (f) => ctx.progress('demo', f * 0.6, 'storing bars') });
+    const set = ctx.store.createWindowSet(
+      { seriesId, origin: 'cut', length: LENGTH, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: args.seed },
+      cuts.map((c, i) => ({ extId: `${seriesId}:${c.startIndex}`, startIndex: c.startIndex, length: c.length, role: roles[i] })),
+    );
+    setId = set.id;
+    const windows = ctx.store.listWindows({ setId: set.id });
+    ctx.store.editGroup('create demo labels', () => {
+      annotation.windows.forEach((annotated, i) => {
+        for (const span of annotated.spans) {
+          ctx.store.addLabel(windows[i].id, {
+            startTime: times[span.start],
+            endTime: times[span.end],
+            type: span.type,
+            confidence: span.confidence,
+            note: '',
+            author: 'demo',
+          });
+          spans++;
+        }
+        ctx.store.setWindowReviewed(windows[i].id, true);
+      });
+    });
+    // A fresh demo starts with an empty undo history: undoing "create demo" is not an edit.
+    ctx.store.clearHistory();
+  });
+  ctx.forgetSeries(seriesId);
+  recomputeConflicts(ctx, 'all');
+  ctx.progress('demo', 1, 'done');
+  ctx.events.emit('series.changed', { seriesId });
+  ctx.events.emit('windows.changed', { setId });
+  return {
+    seriesId,
+    setId,
+    bars: bars.time.length,
+    windows: cuts.length,
+    spans,
+    plantedContradictions: annotation.contradictions.length,
+    truthSpans: truth.length,
+    openConflicts: ctx.store.listFindings({ status: 'open' }).length,
+  };
+}

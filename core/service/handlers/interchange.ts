@@ -1,0 +1,189 @@
+/**
+ * Labelled-window import and export (JSON and CSV, see docs/formats.md). An import is checked
+ * completely before anything is written, then written in one transaction and one undo step.
+ */
+import path from 'node:path';
+import {
+  readLabelsFile,
+  checkAgainstBars,
+  serializeLabelsJson,
+  serializeLabelsCsv,
+  InterchangeError,
+  type LabelsDocument,
+} from '../../interchange/index.ts';
+import { assignSplit } from '../../windows/split.ts';
+import type { ServiceContext } from '../context.ts';
+import { CandlemarkError, type Issue } from '../errors.ts';
+import type { CommandArgs } from '../schemas.ts';
+import { parseSeriesCsv } from './series.ts';
+import { recomputeConflicts } from './conflicts.ts';
+import type { BarColumns, WindowInfo } from '../../domain/types.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+
+const TYPE_COLOURS = ['#26a69a', '#ef5350', '#42a5f5', '#ffa726', '#ab47bc', '#8d6e63', '#78909c', '#d4e157'];
+
+async function readDocument(file: string): Promise<LabelsDocument> {
+  try {
+    return await readLabelsFile(file);
+  } catch (err) {
+    if (err instanceof InterchangeError) {
+      throw new CandlemarkError('import-failed', `${file}: ${err.issues.length} problem(s); nothing was imported`, err.issues as Issue[]);
+    }
+    if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') throw new CandlemarkError('not-found', `${file}: no such file`);
+    throw err;
+  }
+}
+
+export async function importLabels(ctx: ServiceContext, args: CommandArgs<'labels.import'>) {
+  const doc = await readDocument(args.path);
+
+  // 1. Everything that can fail is read and checked first: series CSVs, then windows and spans against bars.
+  const newSeries = new Map<string, { source: string; bars: BarColumns }>();
+  const timesBySeries = new Map<string, Float64Array>();
+  const missing: Issue[] = [];
+  for (const s of doc.series) {
+    if (ctx.store.getSeries(s.id)) {
+      timesBySeries.set(s.id, ctx.timeIndex(s.id).times);
+    } else if (s.csv) {
+      const { bars } = await parseSeriesCsv(ctx, s.csv);
+      newSeries.set(s.id, { source: s.csv, bars });
+      timesBySeries.set(s.id, bars.time);
+    } else {
+      missing.push({ file: args.path, field: 'series', message: `series "${s.id}" is not in this project and the file gives no CSV for it` });
+    }
+  }
+  for (const w of doc.windows) {
+    if (!timesBySeries.has(w.series) && !doc.series.some((s) => s.id === w.series)) {
+      missing.push({ file: args.path, window: w.id, field: 'series', message: `unknown series "${w.series}" (not in the file's series list nor in this project)` });
+    }
+  }
+  if (missing.length) throw new CandlemarkError('import-failed', `${args.path}: ${missing.length} problem(s); nothing was imported`, missing);
+  const barIssues = checkAgainstBars(doc, timesBySeries, args.path);
+  if (barIssues.length) {
+    throw new CandlemarkError('import-failed', `${args.path}: ${barIssues.length} problem(s); nothing was imported`, barIssues as Issue[]);
+  }
+
+  // 2. One transaction, one undo step.
+  const touched: number[] = [];
+  const createdSets: number[] = [];
+  ctx.store.transaction(() => {
+    for (const [id, s] of newSeries) {
+      ctx.store.insertSeries(id, s.source, s.bars);
+      ctx.forgetSeries(id);
+    }
+    const existing = ctx.store.listLabelTypes();
+    const names = new Set(existing.map((t) => t.name));
+    const added = doc.labelTypes
+      .filter((t) => !names.has(t.name))
+      .map((t, i) => ({ name: t.name, color: t.color ?? TYPE_COLOURS[(existing.length + i) % TYPE_COLOURS.length], sortOrder: existing.length + i }));
+    if (added.length) ctx.store.setLabelTypes([...existing, ...added]);
+
+    ctx.store.editGroup(`import labels from ${path.basename(args.path)}`, () => {
+      for (const seriesId of new Set(doc.windows.map((w) => w.series))) {
+        const index = ctx.timeIndex(seriesId);
+        const docWindows = doc.windows.filter((w) => w.series === seriesId);
+        const placed = docWindows.map((w) => ({ doc: w, startIndex: index.indexOf(w.start), length: w.length }));
+        const { windows: storeWindows, createdSetId } = findOrCreateWindows(ctx, seriesId, placed);
+        if (createdSetId != null) createdSets.push(createdSetId);
+        placed.forEach((p, i) => {
+          const target = storeWindows[i];
+          for (const old of ctx.store.listLabels({ windowId: target.id })) ctx.store.deleteLabel(old.id);
+          for (const span of p.doc.spans) {
+            ctx.store.addLabel(target.id, {
+              startTime: span.start,
+              endTime: span.end,
+              type: span.type,
+              confidence: span.confidence ?? 1,
+              note: '',
+              author: ctx.author,
+            });
+          }
+          // A window in a labels file was looked at, even when it has no span.
+          ctx.store.setWindowReviewed(target.id, true);
+          touched.push(target.id);
+        });
+      }
+    });
+  });
+
+  recomputeConflicts(ctx, 'all');
+  for (const id of createdSets) ctx.events.emit('windows.changed', { setId: id });
+  ctx.events.emit('labels.changed', { windowIds: touched });
+  return {
+    seriesImported: [...newSeries.keys()],
+    windows: touched.length,
+    spans: doc.windows.reduce((n, w) => n + w.spans.length, 0),
+    openConflicts: ctx.store.listFindings({ status: 'open' }).length,
+  };
+}
+
+/**
+ * Windows an earlier tool defined: reuse a window set of this series that already has every one of
+ * them (a re-import), otherwise create an 'imported' set holding exactly these windows.
+ */
+function findOrCreateWindows(
+  ctx: ServiceContext,
+  seriesId: string,
+  placed: Array<{ doc: LabelsDocument['windows'][number]; startIndex: number; length: number }>,
+): { windows: WindowInfo[]; createdSetId: number | null } {
+  for (const set of ctx.store.listWindowSets().filter((s) => s.seriesId === seriesId)) {
+    const byPosition = new Map(ctx.store.listWindows({ setId: set.id }).map((w) => [`${w.startIndex}/${w.length}`, w]));
+    const found = placed.map((p) => byPosition.get(`${p.startIndex}/${p.length}`));
+    if (found.every((w) => w)) return { windows: found as WindowInfo[], createdSetId: null };
+  }
+  const lengths = placed.map((p) => p.length);
+  const commonLength = mostCommon(lengths);
+  const order = placed.map((p, i) => ({ p, i })).sort((a, b) => a.p.startIndex - b.p.startIndex);
+  const roles = assignSplit(order.map((o) => o.p), { kind: 'chronological', valFraction: 0.2, seed: 1, gap: commonLength });
+  const rows = order.map((o, k) => ({ extId: o.p.doc.id, startIndex: o.p.startIndex, length: o.p.length, role: roles[k] }));
+  const set = ctx.store.createWindowSet(
+    { seriesId, origin: 'imported', length: commonLength, stride: null, split: 'chronological', valFraction: 0.2, seed: 1 },
+    rows,
+  );
+  const byExt = new Map(ctx.store.listWindows({ setId: set.id }).map((w) => [w.extId, w]));
+  return { windows: placed.map((p) => byExt.get(p.doc.id)!), createdSetId: set.id };
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  let best = values[0];
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > (counts.get(best) ?? 0)) best = v;
+  }
+  return best;
+}
+
+/** Exports labelled windows (with spans, or reviewed with none) of one set or of the whole project. */
+export function exportLabels(ctx: ServiceContext, args: CommandArgs<'labels.export'>) {
+  const out = path.resolve(args.path);
+  const format = out.toLowerCase().endsWith('.csv') ? 'csv' : out.toLowerCase().endsWith('.json') ? 'json' : null;
+  if (!format) throw new CandlemarkError('invalid-arguments', `${args.path}: the file name must end in .json or .csv`, [{ field: 'path', message: 'expected .json or .csv' }]);
+  const windows = ctx.store.listWindows(args.setId ? { setId: args.setId } : undefined);
+  const labels = ctx.store.listLabels(args.setId ? { setId: args.setId } : undefined);
+  const byWindow = new Map<number, typeof labels>();
+  for (const l of labels) byWindow.set(l.windowId, [...(byWindow.get(l.windowId) ?? []), l]);
+  const exported = windows.filter((w) => byWindow.has(w.id) || w.reviewed);
+  const seriesIds = [...new Set(exported.map((w) => w.seriesId))];
+  const doc: LabelsDocument = {
+    version: 1,
+    series: seriesIds.map((id) => {
+      const source = ctx.store.getSeries(id)?.source ?? null;
+      return { id, csv: source ? path.relative(path.dirname(out), source).split(path.sep).join('/') : null };
+    }),
+    labelTypes: ctx.store.listLabelTypes().map((t) => ({ name: t.name, color: t.color })),
+    windows: exported.map((w) => ({
+      id: w.extId,
+      series: w.seriesId,
+      start: w.startTime,
+      length: w.length,
+      spans: (byWindow.get(w.id) ?? [])
+        .sort((a, b) => a.startTime - b.startTime)
+        .map((l) => ({ start: l.startTime, end: l.endTime, type: l.type, confidence: l.confidence })),
+    })),
+  };
+  writeFileAtomic(out, format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc));
+  return { path: out, format, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
+}
+

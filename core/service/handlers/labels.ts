@@ -1,0 +1,62 @@
+/** Label edits, undo/redo and label types; every change refreshes the findings of the windows it touched. */
+import type { ServiceContext } from '../context.ts';
+import { CandlemarkError } from '../errors.ts';
+import type { CommandArgs } from '../schemas.ts';
+import { recomputeConflicts } from './conflicts.ts';
+import type { Label, LabelType } from '../../domain/types.ts';
+
+function afterChange(ctx: ServiceContext, windowIds: number[]): void {
+  const unique = [...new Set(windowIds)];
+  recomputeConflicts(ctx, { windowIds: unique });
+  ctx.events.emit('labels.changed', { windowIds: unique });
+}
+
+export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): Label {
+  const label = ctx.store.addLabel(args.windowId, {
+    startTime: args.startTime,
+    endTime: args.endTime,
+    type: args.type,
+    confidence: args.confidence,
+    note: args.note,
+    author: args.author ?? ctx.author,
+  });
+  afterChange(ctx, [label.windowId]);
+  return label;
+}
+
+export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
+  const label = ctx.store.updateLabel(args.id, args.patch);
+  afterChange(ctx, [label.windowId]);
+  return label;
+}
+
+export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delete'>): { id: number } {
+  const label = ctx.store.getLabel(args.id);
+  if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
+  ctx.store.deleteLabel(args.id);
+  afterChange(ctx, [label.windowId]);
+  return { id: args.id };
+}
+
+export function undo(ctx: ServiceContext) {
+  const step = ctx.store.undo();
+  if (step) afterChange(ctx, step.windowIds);
+  return { step, history: ctx.store.historyState() };
+}
+
+export function redo(ctx: ServiceContext) {
+  const step = ctx.store.redo();
+  if (step) afterChange(ctx, step.windowIds);
+  return { step, history: ctx.store.historyState() };
+}
+
+export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
+  ctx.store.setWindowReviewed(args.windowId, args.reviewed);
+  afterChange(ctx, [args.windowId]);
+  return { windowId: args.windowId, reviewed: args.reviewed };
+}
+
+export function setLabelTypes(ctx: ServiceContext, args: CommandArgs<'labelTypes.set'>): LabelType[] {
+  ctx.store.setLabelTypes(args.types.map((t, i) => ({ name: t.name, color: t.color, sortOrder: t.sortOrder ?? i })));
+  return ctx.store.listLabelTypes();
+}

@@ -1,0 +1,113 @@
+/**
+ * Argument schemas of every service command. Each host validates incoming arguments with these
+ * before anything runs, so a malformed IPC message or HTTP body can never reach the store.
+ */
+import { z } from 'zod';
+
+const id = z.number().int().positive();
+const time = z.number().int().finite();
+const seriesId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+const filePath = z.string().min(1).max(4096);
+const typeName = z.string().min(1).max(32);
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #26a69a');
+
+const labelPatch = z
+  .object({
+    startTime: time.optional(),
+    endTime: time.optional(),
+    type: typeName.optional(),
+    confidence: z.number().min(0).max(1).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const trainArgs = z
+  .object({
+    model: z.enum(['soft', 'crf']).default('soft'),
+    setId: id.optional(),
+    encoder: z.enum(['conv', 'conv-attn']).default('conv'),
+    epochs: z.number().int().min(1).max(1000).default(30),
+    batchSize: z.number().int().min(1).max(1024).default(16),
+    learningRate: z.number().positive().max(1).default(0.003),
+    seed: z.number().int().min(0).default(1),
+    ensemble: z.number().int().min(1).max(16).default(1),
+    hidden: z.number().int().min(4).max(256).default(32),
+    features: z.array(z.string().min(1)).min(1).optional(),
+    patience: z.number().int().min(1).optional(),
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  })
+  .strict();
+
+export const commandSchemas = {
+  'project.info': z.object({}).strict(),
+  'series.import': z.object({ path: filePath, seriesId: seriesId.optional(), replace: z.boolean().default(false) }).strict(),
+  'series.list': z.object({}).strict(),
+  'bars.read': z
+    .object({ seriesId, from: z.number().int().min(0), count: z.number().int().min(1).max(200_000) })
+    .strict(),
+  'windows.create': z
+    .object({
+      seriesId: seriesId.optional(),
+      length: z.number().int().min(8).max(100_000).default(128),
+      stride: z.number().int().min(1).max(100_000).default(64),
+      split: z.enum(['chronological', 'random']).default('chronological'),
+      valFraction: z.number().min(0).max(0.9).default(0.2),
+      seed: z.number().int().min(0).default(1),
+    })
+    .strict(),
+  'windows.list': z.object({ setId: id.optional(), seriesId: seriesId.optional() }).strict(),
+  'windows.setReviewed': z.object({ windowId: id, reviewed: z.boolean() }).strict(),
+  'labels.list': z.object({ windowId: id.optional(), setId: id.optional(), seriesId: seriesId.optional() }).strict(),
+  'labels.add': z
+    .object({
+      windowId: id,
+      startTime: time,
+      endTime: time,
+      type: typeName,
+      confidence: z.number().min(0).max(1).default(1),
+      note: z.string().max(2000).default(''),
+      author: z.string().max(200).optional(),
+    })
+    .strict(),
+  'labels.update': z.object({ id, patch: labelPatch }).strict(),
+  'labels.delete': z.object({ id }).strict(),
+  'labels.undo': z.object({}).strict(),
+  'labels.redo': z.object({}).strict(),
+  'labels.history': z.object({}).strict(),
+  'labels.import': z.object({ path: filePath }).strict(),
+  'labels.export': z.object({ path: filePath, setId: id.optional() }).strict(),
+  'labelTypes.list': z.object({}).strict(),
+  'labelTypes.set': z
+    .object({ types: z.array(z.object({ name: typeName, color, sortOrder: z.number().int().optional() }).strict()).min(1).max(32) })
+    .strict(),
+  'conflicts.check': z.object({}).strict(),
+  'conflicts.list': z.object({ status: z.enum(['open', 'resolved', 'ignored']).optional(), windowId: id.optional() }).strict(),
+  'conflicts.resolve': z
+    .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']) })
+    .strict(),
+  'demo.create': z
+    .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6) })
+    .strict(),
+  'train.run': trainArgs,
+  'train.cancel': z.object({ runId: id }).strict(),
+  'runs.list': z.object({ includeIncomplete: z.boolean().default(false) }).strict(),
+  'runs.get': z.object({ runId: id }).strict(),
+  'runs.compare': z.object({ runIds: z.array(id).min(2).max(16) }).strict(),
+  'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandArgs<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>;
+/** What a caller may pass: defaults filled in by the schema are optional here. */
+export type CommandInput<K extends CommandName> = z.input<(typeof commandSchemas)[K]>;
+export type TrainArgs = z.infer<typeof trainArgs>;
+
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name);
+}

@@ -1,0 +1,111 @@
+/**
+ * Candlemark's one service API. Every host (the CLI, Electron's IPC, the browser host) calls
+ * `service.call(name, args)` with untrusted arguments and forwards `service.events`; nothing else
+ * of core/ is reachable from a host. Arguments are validated here, once, with the command's schema.
+ */
+import os from 'node:os';
+import { ProjectStore } from '../store/project-store.ts';
+import { ServiceContext } from './context.ts';
+import { CandlemarkError } from './errors.ts';
+import { TypedEmitter } from './events.ts';
+import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
+import { projectInfo } from './handlers/project.ts';
+import { importSeries, readBars } from './handlers/series.ts';
+import { createWindows } from './handlers/windows.ts';
+import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, updateLabel } from './handlers/labels.ts';
+import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
+import { exportLabels, importLabels } from './handlers/interchange.ts';
+import { createDemo } from './handlers/demo.ts';
+import { cancelAllRuns, cancelRun, compareRuns, getRun, listRuns, predictRun, trainRun } from './handlers/training.ts';
+
+type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
+
+const handlers = {
+  'project.info': (ctx) => projectInfo(ctx),
+  'series.import': importSeries,
+  'series.list': (ctx) => ctx.store.listSeries(),
+  'bars.read': readBars,
+  'windows.create': createWindows,
+  'windows.list': (ctx, a) => ctx.store.listWindows(a),
+  'windows.setReviewed': setWindowReviewed,
+  'labels.list': (ctx, a) => ctx.store.listLabels(a),
+  'labels.add': addLabel,
+  'labels.update': updateLabel,
+  'labels.delete': deleteLabel,
+  'labels.undo': (ctx) => undo(ctx),
+  'labels.redo': (ctx) => redo(ctx),
+  'labels.history': (ctx) => ctx.store.historyState(),
+  'labels.import': importLabels,
+  'labels.export': exportLabels,
+  'labelTypes.list': (ctx) => ctx.store.listLabelTypes(),
+  'labelTypes.set': setLabelTypes,
+  'conflicts.check': (ctx) => {
+    recomputeConflicts(ctx, 'all');
+    return ctx.store.listFindings();
+  },
+  'conflicts.list': (ctx, a) => ctx.store.listFindings(a),
+  'conflicts.resolve': resolveConflict,
+  'demo.create': createDemo,
+  'train.run': trainRun,
+  'train.cancel': cancelRun,
+  'runs.list': listRuns,
+  'runs.get': getRun,
+  'runs.compare': compareRuns,
+  'runs.predict': predictRun,
+} satisfies Handlers;
+
+export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;
+
+export interface OpenOptions {
+  create?: boolean;
+  /** Recorded as the author of new labels. */
+  author?: string;
+}
+
+export class CandlemarkService {
+  readonly events = new TypedEmitter();
+  private readonly ctx: ServiceContext;
+
+  private constructor(readonly store: ProjectStore, author: string) {
+    this.ctx = new ServiceContext(store, this.events, author);
+  }
+
+  /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
+  static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
+    const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
+    store.markInterruptedRuns();
+    return new CandlemarkService(store, opts.author ?? safeUserName());
+  }
+
+  /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
+  async call<K extends CommandName>(name: K, args?: CommandInput<K>): Promise<CommandResult<K>>;
+  async call(name: string, args?: unknown): Promise<unknown>;
+  async call(name: string, args: unknown = {}): Promise<unknown> {
+    if (!isCommandName(name)) throw new CandlemarkError('unknown-command', `unknown command "${String(name).slice(0, 80)}"`);
+    const parsed = commandSchemas[name].safeParse(args ?? {});
+    if (!parsed.success) {
+      throw new CandlemarkError(
+        'invalid-arguments',
+        `${name}: invalid arguments`,
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })),
+      );
+    }
+    const handler = handlers[name] as (ctx: ServiceContext, a: unknown) => unknown;
+    return await handler(this.ctx, parsed.data);
+  }
+
+  /** Cancels training in progress (its worker marks the run cancelled) and closes the project. */
+  close(): void {
+    cancelAllRuns(this.ctx);
+    this.store.close();
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'analyst';
+  }
+}
+

@@ -1,0 +1,37 @@
+/**
+ * Numbered schema migrations. `PRAGMA user_version` holds the number of the last one applied;
+ * the runner applies each pending migration in its own transaction, in order, so a crash leaves the
+ * file at a whole version. To change the schema add `002-name.ts` exporting `sql` and list it here.
+ */
+import type Database from 'better-sqlite3';
+import { sql as initial } from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+
+/** The newest schema this app reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** `PRAGMA application_id` of every Candlemark project: ASCII "CDMK". */
+export const APPLICATION_ID = 0x43444d4b;
+
+/** Apply every migration newer than the file's user_version. Returns how many were applied. */
+export function migrate(db: Database.Database): number {
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    applied++;
+  }
+  return applied;
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, type MemberResult, type ReportInput } from '../../../core/ml/eval/report.ts';
+import { compareRuns, diffConfigs, renderComparisonMarkdown, taskBalance } from '../../../core/ml/eval/compare.ts';
+import type { EpochEvent, EvalTruth, PredLike, TaskValues } from '../../../core/ml/eval/types.ts';
+
+const T = 20;
+function truthOf(start: number, end: number): EvalTruth {
+  const mask = new Float32Array(T);
+  const countdown = new Float32Array(T);
+  for (let i = start; i <= end; i++) {
+    mask[i] = 1;
+    countdown[i] = end - i;
+  }
+  return { mask, spans: [{ start, end }], hasSpan: true, start, end, typeIndex: 0, countdown };
+}
+function predOf(start: number, end: number, hi: number, lo: number, viterbi = false): PredLike {
+  const spanProb = new Float32Array(T).fill(lo);
+  const startProb = new Float32Array(T);
+  const endProb = new Float32Array(T);
+  const vit = new Int32Array(T);
+  for (let i = start; i <= end; i++) {
+    spanProb[i] = hi;
+    vit[i] = 1;
+  }
+  startProb[start] = 1;
+  endProb[end] = 1;
+  const countdown = new Float32Array(T).map((_, i) => Math.max(0, end - i));
+  return { spanProb, startProb, endProb, typeProb: [0.9, 0.1], countdown, viterbi: viterbi ? vit : null };
+}
+const tv = (p: number, t: number, s: number, c: number): TaskValues => ({ pointer: p, type: t, span: s, countdown: c });
+
+function member(seed: number, valCurve: number[], trainCurve: number[]): MemberResult {
+  const epochs: EpochEvent[] = valCurve.map((v, i) => ({
+    member: 0,
+    epoch: i + 1,
+    epochs: valCurve.length,
+    trainLoss: trainCurve[i] - 3,
+    valLoss: v - 3,
+    trainTask: tv(trainCurve[i] / 4, trainCurve[i] / 4, trainCurve[i] / 4, trainCurve[i] / 4),
+    valTask: tv(v / 4, v / 4, v / 4, v / 4),
+    trainUnweighted: trainCurve[i],
+    valUnweighted: v,
+    sigmas: tv(1, 1, 0.5, 2),
+    taskWeights: tv(0.2, 0.2, 0.5, 0.1),
+    valBarF1: 0.5,
+    isBest: false,
+    seconds: 2,
+  }));
+  return {
+    seed,
+    initial: { trainLoss: 5, valLoss: 5, trainTask: tv(2, 2, 2, 2), valTask: tv(2, 2, 2, 2), sigmas: tv(1, 1, 1, 1), taskWeights: tv(0.25, 0.25, 0.25, 0.25), valBarF1: 0.3 },
+    epochs,
+    bestEpoch: 2,
+    stoppedEarly: false,
+  };
+}
+
+function input(head: 'soft' | 'crf', hi: number): ReportInput {
+  const trainTruth = [truthOf(3, 9), truthOf(10, 15)];
+  const valTruth = [truthOf(2, 8), truthOf(12, 17)];
+  return {
+    model: { head, encoder: 'conv', hidden: 32, featureCount: 6, windowLength: T, typeCount: 2 },
+    config: { epochs: 3, learningRate: head === 'soft' ? 0.003 : 0.001, batchSize: 16 },
+    backend: 'cpu',
+    device: 'CPU',
+    typeNames: ['up', 'down'],
+    members: [member(1, [6, 4, 4.5], [6, 5, 4])],
+    train: {
+      truth: trainTruth,
+      pred: [predOf(3, 9, hi, 0.1, head === 'crf'), predOf(10, 15, hi, 0.1, head === 'crf')],
+      untrained: [predOf(0, 19, 0.5, 0.5, head === 'crf'), predOf(0, 19, 0.5, 0.5, head === 'crf')],
+    },
+    val: {
+      truth: valTruth,
+      pred: [predOf(2, 8, hi, 0.1, head === 'crf'), predOf(12, 16, hi, 0.1, head === 'crf')],
+      untrained: [predOf(0, 19, 0.5, 0.5, head === 'crf'), predOf(0, 19, 0.5, 0.5, head === 'crf')],
+    },
+    seconds: 6,
+  };
+}
+
+describe('buildReport', () => {
+  it('chooses the threshold on train, reports validation, baselines and losses', () => {
+    const r = buildReport(input('soft', 0.8));
+    expect(r.schema).toBe('candlemark.run-report/1');
+    expect(r.metrics.threshold.chosenOn).toBe('train');
+    expect(r.metrics.threshold.span).toBeGreaterThan(0.1);
+    expect(r.metrics.threshold.span).toBeLessThanOrEqual(0.8);
+    expect(r.metrics.headline.decoder).toBe('threshold');
+    expect(r.metrics.val.span.f1).toBe(1);
+    expect(r.metrics.calibration.separation).toBeCloseTo((12 * 0.8 + 0.1) / 13 - 0.1, 5); // bar 17 missed
+    expect(r.metrics.pointer.both).toBe(1);
+    expect(r.metrics.type.accuracy).toBe(1);
+    expect(r.metrics.countdown.mae).toBeGreaterThan(0); // val window 2 predicted to end at 16 not 17
+    expect(r.baselines.allSpan.prevalence).toBeCloseTo(13 / 40);
+    expect(r.baselines.allSpan.barF1).toBeCloseTo((2 * 13) / 40 / (1 + 13 / 40));
+    expect(r.baselines.untrained.headline.spanF1).toBeLessThan(r.metrics.headline.spanF1);
+    expect(r.loss.valUnweighted).toMatchObject({ start: 8, best: 4, bestEpoch: 2, final: 4.5 });
+    expect(r.loss.valUnweighted.normalisedReduction).toBeCloseTo(0.5);
+    expect(r.loss.valWeighted.atBest).toBe(1);
+    expect(r.loss.perTask.span).toMatchObject({ start: 2, atBest: 1, final: 1.125 });
+    expect(r.curves.epoch).toEqual([0, 1, 2, 3]);
+    expect(r.uncertainty.final.taskWeights.span).toBe(0.5);
+    expect(r.uncertainty.atBest.sigmas.countdown).toBe(2);
+    expect(r.timing.secondsPerEpoch).toBe(2);
+    expect(JSON.parse(JSON.stringify(r)).metrics.val.span.f1).toBe(1);
+  });
+
+  it('uses Viterbi as the CRF headline', () => {
+    const r = buildReport(input('crf', 0.6));
+    expect(r.metrics.viterbi).not.toBeNull();
+    expect(r.metrics.headline.decoder).toBe('viterbi');
+    expect(r.metrics.headline.spanF1).toBe(1);
+  });
+});
+
+describe('compare', () => {
+  it('diffs only differing keys', () => {
+    expect(diffConfigs([{ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 5, d: 3 }, e: true }])).toEqual([
+      { key: 'b.c', values: [2, 5] },
+      { key: 'e', values: [undefined, true] },
+    ]);
+  });
+
+  it('task balance is 1 for equal weights and lower otherwise', () => {
+    expect(taskBalance({ pointer: 0.25, type: 0.25, span: 0.25, countdown: 0.25 })).toBeCloseTo(1);
+    expect(taskBalance({ pointer: 0.7, type: 0.1, span: 0.1, countdown: 0.1 })).toBeLessThan(0.9);
+  });
+
+  it('builds a decision matrix with verdicts and renders Markdown', () => {
+    const a = buildReport(input('soft', 0.8));
+    const b = buildReport({ ...input('crf', 0.6), seconds: 12 });
+    const c = compareRuns([a, b], ['soft', 'crf']);
+    expect(c.runs.map((r) => r.name)).toEqual(['soft', 'crf']);
+    const keys = c.configDiff.map((d) => d.key);
+    expect(keys).toContain('model.head');
+    expect(keys).toContain('config.learningRate');
+    expect(keys).not.toContain('config.batchSize');
+    const crit = c.matrix.map((m) => m.criterion);
+    for (const k of ['convergence', 'normalised efficiency', 'task balance', 'span task weight', 'calibration separation', 'span F1', 'inference simplicity'])
+      expect(crit).toContain(k);
+    const eff = c.matrix.find((m) => m.criterion === 'normalised efficiency')!;
+    expect(eff.winner).toBe(0); // same reduction in half the time
+    const sep = c.matrix.find((m) => m.criterion === 'calibration separation')!;
+    expect(sep.winner).toBe(0);
+    expect(c.matrix.find((m) => m.criterion === 'span F1')!.winner).toBeNull();
+    for (const m of c.matrix) expect(m.verdict.length).toBeGreaterThan(5);
+    expect(c.curves.valUnweightedRelative[0][0]).toBe(1);
+    const md = renderComparisonMarkdown(c);
+    expect(md).toContain('## Decision matrix');
+    expect(md).toContain('| model.head | soft | crf |');
+    expect(() => compareRuns([a])).toThrow();
+  });
+});

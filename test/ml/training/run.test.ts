@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectStore } from '../../../core/store/index.ts';
+import { predictWindows, runTraining, type SavedModelSpec } from '../../../core/ml/training/run.ts';
+import { buildDataset } from '../../../core/ml/training/dataset.ts';
+import type { RunReport } from '../../../core/ml/eval/report.ts';
+import { compareRuns } from '../../../core/ml/eval/compare.ts';
+import { makeDemoProject, TINY } from './helpers.ts';
+
+let store: ProjectStore | null = null;
+afterEach(() => {
+  store?.close();
+  store = null;
+});
+
+describe('buildDataset', () => {
+  it('takes roles from the windows, labels as window-relative spans, and normalises with train statistics', () => {
+    const p = makeDemoProject(3);
+    store = ProjectStore.open(p.file);
+    const all = buildDataset(store, { setId: p.setId, windows: 'all' });
+    expect(all.train).toHaveLength(24);
+    expect(all.val).toHaveLength(6);
+    const labelled = buildDataset(store, { setId: p.setId });
+    expect(labelled.train.length + labelled.val.length).toBeLessThanOrEqual(30);
+    expect(labelled.train.every((r) => r.spans.length > 0)).toBe(true);
+    // normalised train features have ~zero mean per feature
+    const F = all.features.length;
+    let s = 0;
+    for (let i = 0; i < all.trainX.length; i += F) s += all.trainX[i];
+    expect(Math.abs(s / (all.trainX.length / F))).toBeLessThan(0.1);
+    const lbl = store.listLabels({ setId: p.setId });
+    const withSpans = all.train.find((r) => r.spans.length > 0)!;
+    const l = lbl.find((x) => x.windowId === withSpans.window.id)!;
+    const bars = store.readBars(withSpans.window.seriesId, withSpans.window.startIndex, 64);
+    expect(withSpans.spans.some((sp) => bars.time[sp.start] === l.startTime && bars.time[sp.end] === l.endTime)).toBe(true);
+  });
+});
+
+describe('runTraining', () => {
+  it('persists epochs, models, predictions and the report in a completed run; saved models reload and predict identically', async () => {
+    const p = makeDemoProject(5);
+    store = ProjectStore.open(p.file);
+    const epochs: number[] = [];
+    const r = await runTraining(store, { setId: p.setId, head: 'crf', ...TINY, onEpoch: (e) => epochs.push(e.epoch) });
+    expect(r.error).toBeNull();
+    expect(r.status).toBe('completed');
+    expect(epochs).toEqual([1, 2]);
+    const row = store.getRun(r.runId)!;
+    expect(row.status).toBe('completed');
+    expect(row.backend).toBe('wasm');
+    expect(store.listEpochs(r.runId)).toHaveLength(2);
+    const report = row.report as RunReport;
+    expect(report.runId).toBe(r.runId);
+    expect(report.model.head).toBe('crf');
+    expect(report.metrics.headline.decoder).toBe('viterbi');
+    expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 6 });
+    const models = store.loadModels(r.runId);
+    expect(models).toHaveLength(1);
+    const spec = models[0].spec as SavedModelSpec;
+    expect(spec.features.length).toBe(spec.model.featureCount);
+    expect(spec.normalizer.mean).toHaveLength(spec.model.featureCount);
+    expect(spec.threshold).toBe(report.metrics.threshold.span);
+    const saved = store.listPredictions(r.runId);
+    expect(saved).toHaveLength(30);
+
+    const again = await predictWindows(store, r.runId, p.windowIds);
+    for (const a of again) {
+      const s = saved.find((x) => x.windowId === a.windowId)!;
+      expect(Array.from(a.spanProb)).toEqual(Array.from(s.probs));
+      expect(a.spans).toEqual(s.spans);
+    }
+  });
+
+  it('a cancelled run ends "cancelled" without models or predictions', async () => {
+    const p = makeDemoProject(6);
+    store = ProjectStore.open(p.file);
+    const ac = new AbortController();
+    const r = await runTraining(store, { setId: p.setId, head: 'soft', ...TINY, epochs: 20, signal: ac.signal, onEpoch: () => ac.abort() });
+    expect(r.status).toBe('cancelled');
+    expect(store.getRun(r.runId)!.status).toBe('cancelled');
+    expect(store.loadModels(r.runId)).toHaveLength(0);
+    expect(store.listPredictions(r.runId)).toHaveLength(0);
+    expect(store.listEpochs(r.runId)).toHaveLength(1);
+  });
+
+  it('a failing run ends "failed" with the message', async () => {
+    const p = makeDemoProject(7);
+    store = ProjectStore.open(p.file);
+    const r = await runTraining(store, { setId: p.setId, head: 'soft', ...TINY, learningRate: -1 });
+    expect(r.status).toBe('failed');
+    expect(store.getRun(r.runId)!.status).toBe('failed');
+    expect(store.getRun(r.runId)!.error).toMatch(/learningRate/);
+  });
+
+  it('two runs compare', async () => {
+    const p = makeDemoProject(8);
+    store = ProjectStore.open(p.file);
+    const a = await runTraining(store, { setId: p.setId, head: 'soft', ...TINY, epochs: 1 });
+    const b = await runTraining(store, { setId: p.setId, head: 'crf', ...TINY, epochs: 1, ensemble: 2 });
+    expect(b.report!.model.ensemble).toBe(2);
+    expect(store.loadModels(b.runId)).toHaveLength(2);
+    const c = compareRuns([a.report!, b.report!]);
+    expect(c.configDiff.map((d) => d.key)).toEqual(expect.arrayContaining(['model.head', 'config.ensemble']));
+  });
+});
