@@ -3,8 +3,8 @@
  * the slowest supported time format) written to a temp dir, then `readOhlcvCsvFile` timed 3 times.
  * Run: npx tsx bench/import-1m.ts
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOhlcvCsvFile } from '../core/import/index.ts';
 
@@ -23,9 +23,11 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Written in blocks so the benchmark's heap is not left holding 60 MB of row strings (that would tax GC in the timed runs). */
 function generate(path: string): void {
   const rand = rng(42);
-  const parts: string[] = ['time,open,high,low,close,volume\n'];
+  const fd = openSync(path, 'w');
+  let block: string[] = ['time,open,high,low,close,volume\n'];
   let logPrice = Math.log(100);
   let t = Date.UTC(2015, 0, 1);
   for (let i = 0; i < ROWS; i++) {
@@ -36,10 +38,15 @@ function generate(path: string): void {
     const high = Math.max(open, close) * (1 + rand() * 0.002);
     const low = Math.min(open, close) * (1 - rand() * 0.002);
     const volume = Math.floor(rand() * 10_000);
-    parts.push(`${new Date(t).toISOString().slice(0, 19)}Z,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${volume}\n`);
+    block.push(`${new Date(t).toISOString().slice(0, 19)}Z,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${volume}\n`);
     t += 60_000;
+    if (block.length === 10_000) {
+      writeSync(fd, block.join(''));
+      block = [];
+    }
   }
-  writeFileSync(path, parts.join(''));
+  writeSync(fd, block.join(''));
+  closeSync(fd);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'candlemark-import-bench-'));
@@ -48,17 +55,24 @@ try {
   generate(file);
   const mb = statSync(file).size / 1e6;
   const seconds: number[] = [];
+  const cpuSeconds: number[] = [];
   for (let run = 0; run < RUNS; run++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const parsed = await readOhlcvCsvFile(file);
     seconds.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpuSeconds.push((c.user + c.system) / 1e6);
     if (parsed.rowCount !== ROWS) throw new Error(`expected ${ROWS} rows, got ${parsed.rowCount}`);
   }
-  const median = [...seconds].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = medianOf(seconds);
   const cpu = cpus();
   console.log(`import-1m: ${ROWS.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB, iso-datetime times`);
   console.log(`runs (s): ${seconds.map((s) => s.toFixed(2)).join(', ')}`);
   console.log(`median: ${median.toFixed(2)} s, ${Math.round(ROWS / median).toLocaleString('en-US')} rows/s`);
+  // CPU time of this process (all threads, GC included): less disturbed than wall time on a shared machine.
+  console.log(`cpu (s): ${cpuSeconds.map((s) => s.toFixed(2)).join(', ')}; median ${medianOf(cpuSeconds).toFixed(2)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`machine: ${cpu[0]?.model ?? 'unknown'} x ${cpu.length}, node ${process.version}, ${process.platform}`);
   console.log(`date: ${new Date().toISOString()}`);
 } finally {

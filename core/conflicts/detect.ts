@@ -20,7 +20,11 @@
  *          bars Q, which sees them, leaves unmarked);
  *        · otherwise → 'boundary'.
  *    - attached on both sides (Q has a hole inside P's span) or on neither (a span Q lacks) →
- *      'span-vs-none', whatever its length.
+ *      'span-vs-none', whatever its length; except a span that enters Q's window only in Q's first
+ *      or last `tolerance` bars (the run touches Q's own window edge): Q saw too little of it to be
+ *      expected to mark it, the same allowance an edge gets inside a window, so no finding; and a
+ *      run of at most `tolerance` bars beside bars both windows label with different types (the
+ *      edge of a span whose type they dispute: the 'type' finding covers it).
  *
  * Severity, always in [0, 1] (conf = the highest confidence among the spans involved on a side):
  * - span-vs-none: conf_P · bars / sharedBars
@@ -299,6 +303,15 @@ function comparePairInto(w1: ConflictWindow, w2: ConflictWindow, tol: number, ou
     const confP = maxConf(pSpans, r.s, r.e, null);
 
     if ((leftType === null) === (rightType === null)) {
+      // A span that enters Q's window only in its last (or first) `tol` bars: Q saw too little of it
+      // to be expected to mark it, the same allowance an edge gets inside a window. No finding.
+      const qWin = pIsA ? B : A;
+      const atQEdge = (r.e === hi && qWin.startIndex + qWin.length - 1 === hi) || (r.s === lo && qWin.startIndex === lo);
+      if (leftType === null && len <= tol && atQEdge) continue;
+      // Beside bars both windows label (with different types: that 'type' finding covers the span),
+      // a short one-sided run is an edge difference of the same span, within tolerance. No finding.
+      const besideBoth = (x: Run | null) => x !== null && x.ta.length > 0 && x.tb.length > 0;
+      if (leftType === null && len <= tol && (besideBoth(prev) || besideBoth(nextRun))) continue;
       // A whole span the other window lacks, or a hole inside a span.
       const hole = leftType !== null ? ` (a gap inside its ${leftType} span)` : '';
       push('span-vs-none', r.s, r.e, (confP * len) / shared, missing + hole);

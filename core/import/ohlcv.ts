@@ -302,7 +302,7 @@ export function parseOhlcvCsv(text: string, file: string, opts: ImportOptions = 
 
 /**
  * Reads and parses an OHLCV CSV file; `file` in results and issues is the path as given.
- * Yields to the event loop between ~1 MiB pieces so progress callbacks can reach a UI.
+ * Yields to the event loop between ~256 KiB pieces so progress callbacks can reach a UI.
  */
 export async function readOhlcvCsvFile(path: string, opts: ImportOptions = {}): Promise<ParsedOhlcv> {
   let input: Buffer;

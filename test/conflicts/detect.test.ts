@@ -42,6 +42,28 @@ describe('compareWindowPair: hand-made cases', () => {
     expect(pair([], [sp(90, 90, 'down')])[0].message).toBe('window 2 marks bar 90 as down, window 1 marks none');
   });
 
+  it('a span entering a window only in its last or first `tolerance` bars is not a finding', () => {
+    // Window 1 covers 0..127, window 2 covers 64..191 (shared 64..127).
+    // Window 2 marks 126..140: window 1 sees only its bars 126-127 (2 <= tolerance) at its own edge.
+    expect(pair([], [sp(126, 140)])).toEqual([]);
+    // 3 bars seen by window 1 is beyond the tolerance: reported.
+    expect(brief(pair([], [sp(125, 140)]))).toEqual([['span-vs-none', 125, 127]]);
+    // Window 1 marks 50..65: window 2 sees only bars 64-65 at its first bars.
+    expect(pair([sp(50, 65)], [])).toEqual([]);
+    // A short span in the middle of the shared bars is still a finding, whatever its length.
+    expect(brief(pair([], [sp(100, 101)]))).toEqual([['span-vs-none', 100, 101]]);
+    // ... and so are 2 bars at the shared edge when that edge is not the unmarking window's own edge.
+    expect(brief(pair([sp(126, 140)], []))).toEqual([['span-vs-none', 126, 127]]);
+  });
+
+  it('an edge wobble within tolerance beside a type dispute is part of the type finding', () => {
+    expect(brief(pair([sp(80, 100, 'up')], [sp(82, 100, 'down')]))).toEqual([['type', 82, 100]]);
+    expect(brief(pair([sp(80, 100, 'up')], [sp(83, 100, 'down')]))).toEqual([
+      ['span-vs-none', 80, 82],
+      ['type', 83, 100],
+    ]);
+  });
+
   it('type', () => {
     const fs = pair([sp(80, 100, 'up', 1)], [sp(80, 100, 'down', 0.5)]);
     expect(brief(fs)).toEqual([['type', 80, 100]]);

@@ -5,6 +5,17 @@ export type TaskName = 'pointer' | 'type' | 'span' | 'countdown';
 export const TASKS: readonly TaskName[] = ['pointer', 'type', 'span', 'countdown'];
 export type TaskValues = Record<TaskName, number>;
 
+/**
+ * The per-bar tasks. pointer (softmax over positions) and type (softmax over types) are per-window
+ * classification losses; span and countdown are averaged over bars.
+ */
+export const BAR_TASKS: readonly TaskName[] = ['span', 'countdown'];
+
+/** Best-epoch criterion: sum of the unweighted per-bar task losses (span + countdown). Lower is better. */
+export function criterionOf(v: TaskValues): number {
+  return v.span + v.countdown;
+}
+
 /** One epoch of one ensemble member, as streamed to onEpoch, stored by appendEpoch and used in reports. */
 export interface EpochEvent {
   /** Ensemble member index (0-based). */
@@ -23,15 +34,17 @@ export interface EpochEvent {
   valTask: TaskValues;
   /** Σ of trainTask. */
   trainUnweighted: number;
-  /** Σ of valTask: the best-epoch criterion (lower is better). */
+  /** Σ of valTask (all four tasks, unweighted). */
   valUnweighted: number;
+  /** Best-epoch criterion: valTask.span + valTask.countdown (unweighted per-bar losses; lower is better). */
+  valCriterion: number;
   /** σ_i = exp(s_i) per task, after this epoch. */
   sigmas: TaskValues;
   /** weight_i = σ_i⁻² / Σ_j σ_j⁻². */
   taskWeights: TaskValues;
   /** Validation bar F1 of spanProb thresholded at 0.5 (no post-processing). */
   valBarF1: number;
-  /** True when this epoch is the member's best so far by valUnweighted. */
+  /** True when this epoch is the member's best so far by valCriterion. */
   isBest: boolean;
   /** Wall-clock seconds of this epoch (training + validation). */
   seconds: number;

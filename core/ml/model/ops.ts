@@ -69,26 +69,38 @@ export function linear(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): t
   return op(a, w) as tf.Tensor2D;
 }
 
-const indexCache = new Map<string, { gather: Int32Array; scatter: Int32Array }>();
+const indexCache = new Map<string, { forward: Int32Array; backward: Int32Array }>();
 
-/** Gather indices for `im2col`: row (b,t) tap j reads row b*T + t + (j - (k-1)/2)·d, or the zero row. */
-function im2colIndices(B: number, T: number, k: number, d: number): { gather: Int32Array; scatter: Int32Array } {
+/**
+ * Scatter indices for `im2col` (output row (b,t) tap j reads input row b*T + t + (j - (k-1)/2)·d,
+ * or zero outside the window):
+ *  - forward[j*N + r]: where input row r goes for tap j (flat row of the [N*k, C] output), or the
+ *    dump row N*k when that tap position falls outside the window;
+ *  - backward[(b*T + t)*k + j]: the input row that output row (b,t) tap j reads, or the dump row N.
+ */
+function im2colIndices(B: number, T: number, k: number, d: number): { forward: Int32Array; backward: Int32Array } {
   const key = `${B}:${T}:${k}:${d}`;
   let hit = indexCache.get(key);
   if (!hit) {
     const half = (k - 1) / 2;
-    const zero = B * T;
-    const gather = new Int32Array(B * T * k);
-    let i = 0;
+    const N = B * T;
+    const forward = new Int32Array(N * k).fill(N * k);
+    const backward = new Int32Array(N * k);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         for (let j = 0; j < k; j++) {
           const s = t + (j - half) * d;
-          gather[i++] = s >= 0 && s < T ? b * T + s : zero;
+          const out = (b * T + t) * k + j;
+          if (s >= 0 && s < T) {
+            backward[out] = b * T + s;
+            forward[j * N + b * T + s] = out;
+          } else {
+            backward[out] = N;
+          }
         }
       }
     }
-    hit = { gather, scatter: gather };
+    hit = { forward, backward };
     if (indexCache.size > 64) indexCache.clear();
     indexCache.set(key, hit);
   }
@@ -97,8 +109,9 @@ function im2colIndices(B: number, T: number, k: number, d: number): { gather: In
 
 /**
  * Convolution taps, "same" zero padding: x [B*T, C] (rows ordered b-major) → [B*T, k*C] where
- * column block j holds x at time offset (j - (k-1)/2)·dilation. Forward: one gather; gradient:
- * one scatterND (duplicate indices are summed).
+ * column block j holds x at time offset (j - (k-1)/2)·dilation. Forward: k-fold concat + one scatterND;
+ * gradient: one scatterND (duplicate indices are summed). (tf.gather is ~30x slower than
+ * scatterND on wasm for this shape, and its gradient kernel is missing there.)
  */
 export function im2col(x: tf.Tensor2D, B: number, T: number, k: number, dilation: number): tf.Tensor2D {
   const [N, C] = x.shape;
@@ -107,16 +120,84 @@ export function im2col(x: tf.Tensor2D, B: number, T: number, k: number, dilation
   const idx = im2colIndices(B, T, k, dilation);
   const op = tf.customGrad((...args: unknown[]) => {
     const [xx] = args as [tf.Tensor2D];
-    const withZero = tf.concat([xx, tf.zeros([1, C])], 0);
-    const value = tf.reshape(tf.gather(withZero, tf.tensor1d(idx.gather, 'int32')), [N, k * C]);
+    const spread = tf.scatterND(tf.tensor2d(idx.forward, [N * k, 1], 'int32'), tf.concat(new Array<tf.Tensor2D>(k).fill(xx), 0), [N * k + 1, C]);
+    const value = tf.reshape(tf.slice(spread, [0, 0], [N * k, C]), [N, k * C]);
     return {
       value,
       gradFunc: (dy: tf.Tensor) => {
         const upd = tf.reshape(dy, [N * k, C]);
-        const summed = tf.scatterND(tf.tensor2d(idx.scatter, [N * k, 1], 'int32'), upd, [N + 1, C]);
+        const summed = tf.scatterND(tf.tensor2d(idx.backward, [N * k, 1], 'int32'), upd, [N + 1, C]);
         return tf.slice(summed, [0, 0], [N, C]);
       },
     };
   });
   return op(x) as tf.Tensor2D;
+}
+
+/**
+ * Split [B,M,N] into B tensors [M,N]. On wasm, tf.unstack copies the whole input once per output
+ * (its slice kernel reads the full buffer), so there it is done with one read and B small copies.
+ * Not differentiable: use only inside custom gradients.
+ */
+export function unstackRows(x: tf.Tensor3D): tf.Tensor2D[] {
+  if (tf.getBackend() !== 'wasm') return tf.unstack(x) as tf.Tensor2D[];
+  const [B, M, N] = x.shape;
+  const data = x.dataSync() as Float32Array;
+  const out: tf.Tensor2D[] = [];
+  for (let b = 0; b < B; b++) out.push(tf.tensor2d(data.subarray(b * M * N, (b + 1) * M * N), [M, N]));
+  return out;
+}
+
+/** [B,M,N] → [B,N,M] */
+const t3 = (x: tf.Tensor3D): tf.Tensor3D => tf.transpose(x, [0, 2, 1]);
+
+/**
+ * Single-head scaled dot-product self-attention within each window:
+ * out = softmax(q·k^T / sqrt(d)) · v, q,k [B,T,d], v [B,T,dv].
+ * Rank-3 batched matMuls are slow on wasm and unstacking a [B,T,T] tensor copies it B times
+ * (tfjs-wasm slices read the whole input), so the [T,T] attention maps are kept as per-window
+ * 2-D tensors from the start; only the small q/k/v/dO tensors are unstacked.
+ */
+export function selfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
+  const B = q.shape[0];
+  const scale = 1 / Math.sqrt(q.shape[2]);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [qq, kk, vv, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+    const qs = unstackRows(tf.mul(qq, scale));
+    const kts = unstackRows(t3(kk));
+    const vs = unstackRows(vv);
+    const atts: tf.Tensor2D[] = [];
+    const outs: tf.Tensor2D[] = [];
+    for (let b = 0; b < B; b++) {
+      const a = tf.softmax(tf.matMul(qs[b], kts[b])) as tf.Tensor2D;
+      atts.push(a);
+      outs.push(tf.matMul(a, vs[b]));
+    }
+    save([qq, kk, vv, ...atts]);
+    return {
+      value: tf.stack(outs) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [qS, kS, vS] = saved as tf.Tensor3D[];
+        const aS = saved.slice(3) as tf.Tensor2D[];
+        const dOs = unstackRows(dy as tf.Tensor3D);
+        const vts = unstackRows(t3(vS));
+        const ks = unstackRows(kS);
+        const qs2 = unstackRows(qS);
+        const dQ: tf.Tensor2D[] = [];
+        const dK: tf.Tensor2D[] = [];
+        const dV: tf.Tensor2D[] = [];
+        for (let b = 0; b < B; b++) {
+          const a = aS[b];
+          const dA = tf.matMul(dOs[b], vts[b]);
+          dV.push(tf.matMul(transposeRows(a), dOs[b]));
+          // softmax backward, with the 1/sqrt(d) scale folded in
+          const dS = tf.mul(tf.mul(a, tf.sub(dA, tf.sum(tf.mul(dA, a), -1, true))), scale) as tf.Tensor2D;
+          dQ.push(tf.matMul(dS, ks[b]));
+          dK.push(tf.matMul(transposeRows(dS), qs2[b]));
+        }
+        return [tf.stack(dQ), tf.stack(dK), tf.stack(dV)];
+      },
+    };
+  });
+  return op(q, k, v) as tf.Tensor3D;
 }

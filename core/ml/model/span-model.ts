@@ -22,7 +22,7 @@
  */
 import { tf } from '../backend/tf.ts';
 import { CRF_NUM_TAGS, crfForwardBackward, crfNll, crfNllTf, crfViterbi } from './crf.ts';
-import { im2col, linear } from './ops.ts';
+import { im2col, linear, selfAttention } from './ops.ts';
 import { glorotLimit, heLimit, mulberry32, uniformArray } from './init.ts';
 import type { Batch, LossResult, ModelSpec, SavedWeights, SpanModel, Task, WindowPrediction } from './types.ts';
 import { TASKS } from './types.ts';
@@ -87,7 +87,10 @@ export function paramDefs(spec: ModelSpec): ParamDef[] {
     defs.push({ name: `enc/conv${l}/b`, shape: [H], init: zeros });
   });
   if (spec.encoder === 'conv-attn') {
-    defs.push({ name: 'enc/attn/qkv', shape: [H, 3 * H], init: uni(glorotLimit(H, H)) });
+    const dk = attnKeyDim(H);
+    defs.push({ name: 'enc/attn/q', shape: [H, dk], init: uni(glorotLimit(H, dk)) });
+    defs.push({ name: 'enc/attn/k', shape: [H, dk], init: uni(glorotLimit(H, dk)) });
+    defs.push({ name: 'enc/attn/v', shape: [H, H], init: uni(glorotLimit(H, H)) });
     defs.push({ name: 'enc/attn/out/w', shape: [H, H], init: uni(0.5 * glorotLimit(H, H)) });
     defs.push({ name: 'enc/attn/out/b', shape: [H], init: zeros });
   }
@@ -104,6 +107,11 @@ export function paramDefs(spec: ModelSpec): ParamDef[] {
   }
   defs.push({ name: 'loss/logSigma', shape: [TASKS.length], init: zeros });
   return defs;
+}
+
+/** Query/key width of the attention layer (values keep the full width). */
+export function attnKeyDim(hidden: number): number {
+  return Math.max(4, Math.floor(hidden / 2));
 }
 
 /** Fixed sinusoidal position encodings [T,H]. */
@@ -174,12 +182,13 @@ class SpanModelImpl implements SpanModel {
     }
     let h3 = tf.reshape(h2, [B, T, H]) as tf.Tensor3D;
     if (this.spec.encoder === 'conv-attn' && this.posEnc) {
-      const hp = tf.add(h3, this.posEnc);
-      const qkv = tf.reshape(tf.matMul(tf.reshape(hp, [B * T, H]), this.v('enc/attn/qkv')), [B, T, 3 * H]);
-      const [q, kk, vv] = tf.split(qkv, 3, 2) as tf.Tensor3D[];
-      const scores = tf.mul(tf.matMul(q, kk, false, true), 1 / Math.sqrt(H));
-      const ctx = tf.matMul(tf.softmax(scores), vv);
-      const o: tf.Tensor2D = tf.fused.matMul({ a: tf.reshape(ctx, [B * T, H]), b: this.v('enc/attn/out/w') as tf.Tensor2D, bias: this.v('enc/attn/out/b') });
+      const hp = tf.reshape(tf.add(h3, this.posEnc), [B * T, H]) as tf.Tensor2D;
+      const dk = attnKeyDim(H);
+      const q = tf.reshape(linear(hp, this.v('enc/attn/q') as tf.Tensor2D, null), [B, T, dk]) as tf.Tensor3D;
+      const kk = tf.reshape(linear(hp, this.v('enc/attn/k') as tf.Tensor2D, null), [B, T, dk]) as tf.Tensor3D;
+      const vv = tf.reshape(linear(hp, this.v('enc/attn/v') as tf.Tensor2D, null), [B, T, H]) as tf.Tensor3D;
+      const ctx = selfAttention(q, kk, vv);
+      const o = linear(tf.reshape(ctx, [B * T, H]), this.v('enc/attn/out/w') as tf.Tensor2D, this.v('enc/attn/out/b') as tf.Tensor1D);
       h2 = tf.add<tf.Tensor2D>(h2, o);
       h3 = tf.reshape(h2, [B, T, H]);
     }

@@ -2,7 +2,8 @@
  * The training loop for one model (and ensembles of them): Adam, seeded shuffling, per-epoch events,
  * best-epoch checkpoint by the unweighted validation loss sum, early stopping and cancellation.
  *
- * Best-epoch criterion: valUnweighted = Σ_task unweighted per-bar validation loss. The weighted
+ * Best-epoch criterion: valCriterion = span + countdown validation losses, unweighted (the per-bar
+ * tasks; pointer and type are per-window losses that overfit early on small sets). The weighted
  * objective is NOT used to select epochs: with learned uncertainty weights each σ² drifts toward its
  * task's loss, so the weighted total can go negative and jump while the detector is fine.
  */
@@ -12,7 +13,7 @@ import { createSpanModel } from '../model/index.ts';
 import type { Batch, BatchTargets, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { barPRF } from '../eval/metrics.ts';
 import type { InitialEval } from '../eval/report.ts';
-import { TASKS, type EpochEvent, type TaskValues } from '../eval/types.ts';
+import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/types.ts';
 import { mulberry32, shuffleInPlace } from './rng.ts';
 
 export type { EpochEvent } from '../eval/types.ts';
@@ -33,7 +34,7 @@ export interface TrainOptions {
   learningRate: number;
   /** Seeds the shuffling (the model's initialisation uses spec.seed). */
   seed: number;
-  /** Stop when valUnweighted has not improved for `patience` epochs. */
+  /** Stop when valCriterion has not improved for `patience` epochs. */
   earlyStopping?: { patience: number };
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
@@ -169,7 +170,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       taskWeights: taskValues(model.taskWeights()),
       valBarF1: barF1At(valPred0, data.valTargets),
     };
-    let bestVal = sumTasks(va0.task);
+    let bestVal = criterionOf(va0.task);
     let bestEpoch = 0;
     best = vars.map((v) => tf.clone(v));
 
@@ -217,9 +218,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       const valPred = predictAll(model, data.valX, nVal, evalSize);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
-      const isBest = valUnweighted < bestVal;
+      const valCriterion = criterionOf(va.task);
+      const isBest = valCriterion < bestVal;
       if (isBest) {
-        bestVal = valUnweighted;
+        bestVal = valCriterion;
         bestEpoch = epoch;
         best.forEach((t) => t.dispose());
         best = vars.map((v) => tf.clone(v));
@@ -234,6 +236,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         valTask: va.task,
         trainUnweighted: sumTasks(trainTask),
         valUnweighted,
+        valCriterion,
         sigmas: sigmasOf(model),
         taskWeights: taskValues(model.taskWeights()),
         valBarF1: barF1At(valPred, data.valTargets),

@@ -40,7 +40,7 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
 
   const cuts = cutWindows(bars.time.length, LENGTH, STRIDE);
   const roles = assignSplit(cuts, { kind: 'chronological', valFraction: 0.2, seed: args.seed, gap: LENGTH });
-  const annotation = labelWindows(cuts, truth, { seed: args.seed, contradictions: args.contradictions });
+  const annotation = annotateWithContradictions(cuts, truth, args.seed, args.contradictions);
   const times = bars.time;
 
   let setId = 0;
@@ -87,4 +87,19 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
     truthSpans: truth.length,
     openConflicts: ctx.store.listFindings({ status: 'open' }).length,
   };
+}
+
+/**
+ * Plants as many of the requested contradictions as the series allows: a short series or a real
+ * CSV with few spans has fewer spans in regions shared by two windows than asked for.
+ */
+function annotateWithContradictions(cuts: Array<{ startIndex: number; length: number }>, truth: IndexSpan[], seed: number, wanted: number) {
+  for (let n = wanted; n > 0; n--) {
+    try {
+      return labelWindows(cuts, truth, { seed, contradictions: n });
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
+  return labelWindows(cuts, truth, { seed, contradictions: 0 });
 }

@@ -3,9 +3,9 @@
  * connection to the project file), so the host's thread stays free for label edits and the UI;
  * epochs stream back as 'training.epoch' events.
  */
-import { startTrainingWorker, type TrainingWorker } from '../../ml/training/start-worker.ts';
-import { predictWindows } from '../../ml/training/run.ts';
-import { compareRuns as compareReports, renderComparisonMarkdown, type RunReport } from '../../ml/eval/index.ts';
+// The ML modules load TensorFlow.js: imported on first use, so commands that don't train start fast.
+import type { TrainingWorker } from '../../ml/training/start-worker.ts';
+import type { RunReport } from '../../ml/eval/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -39,6 +39,7 @@ export async function trainRun(ctx: ServiceContext, args: CommandArgs<'train.run
   const started = Date.now();
   let epochsDone = 0;
   let runId = 0;
+  const { startTrainingWorker } = await import('../../ml/training/start-worker.ts');
   const worker = startTrainingWorker(
     ctx.store.path,
     {
@@ -133,7 +134,8 @@ export function getRun(ctx: ServiceContext, args: CommandArgs<'runs.get'>) {
   return { ...run, epochs: ctx.store.listEpochs(run.id) };
 }
 
-export function compareRuns(ctx: ServiceContext, args: CommandArgs<'runs.compare'>) {
+export async function compareRuns(ctx: ServiceContext, args: CommandArgs<'runs.compare'>) {
+  const { compareRuns: compareReports, renderComparisonMarkdown } = await import('../../ml/eval/index.ts');
   const reports = args.runIds.map((id) => {
     const run = ctx.store.getRun(id);
     if (!run) throw new CandlemarkError('not-found', `no run ${id}`);
@@ -157,6 +159,7 @@ export async function predictRun(ctx: ServiceContext, args: CommandArgs<'runs.pr
     const labelled = new Set(ctx.store.listLabels(setId ? { setId } : undefined).map((l) => l.windowId));
     windowIds = windows.filter((w) => !args.onlyUnlabelled || (!labelled.has(w.id) && !w.reviewed)).map((w) => w.id);
   }
+  const { predictWindows } = await import('../../ml/training/run.ts');
   const results = await predictWindows(ctx.store, args.runId, windowIds, { save: true });
   return {
     runId: args.runId,
