@@ -130,7 +130,7 @@ export interface SideResult {
   secondsPerEpochWarm: number;
   totalSeconds: number;
   bestEpoch: number;
-  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'valUnweighted' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
+  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
   metrics: ModelMetrics;
   /** The figure compared: span F1 on validation (threshold chosen on train for soft, Viterbi for CRF). */
   spanF1: number;
@@ -156,7 +156,7 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     skipUntrained: true,
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
-        log(`  tfjs ${head} epoch ${e.epoch}/${e.epochs} ${e.seconds.toFixed(2)}s valUnweighted ${e.valUnweighted.toFixed(4)} valBarF1@0.5 ${e.valBarF1.toFixed(3)}`);
+        log(`  tfjs ${head} epoch ${e.epoch}/${e.epochs} ${e.seconds.toFixed(2)}s valCriterion ${e.valCriterion.toFixed(4)} valBarF1@0.5 ${e.valBarF1.toFixed(3)}`);
     },
   });
   const model = r.model!;
@@ -172,7 +172,7 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     secondsPerEpochWarm: s.warm,
     totalSeconds: r.seconds,
     bestEpoch: r.bestEpoch,
-    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valUnweighted: e.valUnweighted, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
+    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valUnweighted: e.valUnweighted, valCriterion: e.valCriterion, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
     metrics,
     spanF1: metrics.headline.spanF1,
     device: `tfjs ${sel.backend}: ${sel.device}`,

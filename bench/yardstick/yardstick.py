@@ -231,13 +231,14 @@ def main():
     orders = arrs["orders"].long()  # [epochs, nTrain]: the TS trainer's seeded shuffles
     bs = cfg["batchSize"]
 
-    def unweighted(per):
-        return float(np.sum(per))
+    def criterion(per):
+        # best-epoch criterion, as in train.ts: unweighted span + countdown (the per-bar tasks)
+        return float(per[2] + per[3])
 
     t0 = time.perf_counter()
     tr0, tr0p = eval_loss(model, arrs, "train", n_train)
     va0, va0p = eval_loss(model, arrs, "val", n_val)
-    best_val = unweighted(va0p)
+    best_val = criterion(va0p)
     best_epoch = 0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epochs = []
@@ -256,10 +257,11 @@ def main():
             seen += len(idx)
         va, vap = eval_loss(model, arrs, "val", n_val)
         vp = predict(model, arrs["val_x"])
-        vu = unweighted(vap)
-        is_best = vu < best_val
+        vu = float(np.sum(vap))
+        vc = criterion(vap)
+        is_best = vc < best_val
         if is_best:
-            best_val, best_epoch = vu, ep
+            best_val, best_epoch = vc, ep
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         s = model.p("loss/logSigma").detach().numpy()
         inv = np.exp(-2 * s)
@@ -271,6 +273,7 @@ def main():
                 "trainTask": dict(zip(TASKS, (acc_p / seen).tolist())),
                 "valTask": dict(zip(TASKS, vap.tolist())),
                 "valUnweighted": vu,
+                "valCriterion": vc,
                 "sigmas": dict(zip(TASKS, np.exp(s).tolist())),
                 "taskWeights": dict(zip(TASKS, (inv / inv.sum()).tolist())),
                 "valBarF1": bar_f1(vp["spanProb"], arrs["val_mask"].numpy()),

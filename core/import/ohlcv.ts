@@ -4,6 +4,19 @@
  * One pass over the records: the header is mapped to columns, then every row is checked and written
  * straight into Float64Arrays. Every problem is collected (up to MAX_ISSUES) and thrown together
  * as one OhlcvImportError, so a user sees all that is wrong with a file at once.
+ *
+ * Behaviour decisions:
+ * - Delimiter: ';' if the header line has more semicolons than commas, else ','.
+ * - Decimal comma: only in ';' files, where one ',' in a number is read as the decimal point
+ *   ("1,0523"); '.' works there too. No thousands separators anywhere ("1.234,5" is an error).
+ * - Volume: no volume column → volume null. With a volume column, an empty cell is an error
+ *   ("missing volume"), never a silent 0; volume 0 is fine, negative is an error.
+ * - Time: per-file format, decided by the first cell that parses (epoch >= 1e11 → ms). Zone-less
+ *   ISO times are UTC. Rows must be strictly increasing; a file that decreases on every row is
+ *   reported once as newest-first instead of once per row.
+ * - Blank lines are skipped (but still counted for line numbers). Rows whose field count differs
+ *   from the header's are errors. Unknown columns are ignored with a warning.
+ * - A CSV syntax error (e.g. an unclosed quote) stops reading; problems found before it are reported too.
  */
 import { readFile } from 'node:fs/promises';
 import type { BarColumns } from '../domain/types.ts';

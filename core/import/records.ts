@@ -76,7 +76,7 @@ function toSyntaxError(err: unknown, recordStart: number | null = null): never {
   throw err;
 }
 
-/** Line-aligned pieces of a quote-free buffer, with the line number each starts at. */
+/** Line-aligned [start, end) byte ranges of a quote-free buffer, each ending just after an LF (or at the end). */
 function* pieces(buf: Buffer): Generator<{ start: number; end: number }> {
   for (let start = 0; start < buf.length; ) {
     const cut = start + CHUNK_BYTES >= buf.length ? -1 : buf.indexOf(LF, start + CHUNK_BYTES);

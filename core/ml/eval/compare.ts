@@ -30,8 +30,10 @@ export interface Comparison {
   curves: {
     epoch: number[];
     valUnweighted: (number | null)[][];
-    /** valUnweighted / valUnweighted[0]: scale-free, comparable between soft and CRF. */
-    valUnweightedRelative: (number | null)[][];
+    /** The best-epoch criterion (unweighted validation span + countdown). */
+    valCriterion: (number | null)[][];
+    /** valCriterion / valCriterion[0]: scale-free, comparable between soft and CRF. */
+    valCriterionRelative: (number | null)[][];
     trainUnweighted: (number | null)[][];
     valBarF1: (number | null)[][];
     spanTaskWeight: (number | null)[][];
@@ -108,7 +110,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
   const matrix: MatrixRow[] = [
     decide(
       'convergence',
-      'epochs to reach 90% of the start→best reduction of the unweighted validation loss',
+      'epochs to reach 90% of the start→best reduction of the validation criterion (unweighted span + countdown loss)',
       runNames,
       reports.map((r) => r.loss.epochsTo90),
       'lower',
@@ -116,9 +118,9 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
     ),
     decide(
       'normalised loss reduction',
-      '(L_start − L_best) / L_start on the unweighted per-bar validation loss sum',
+      '(L_start − L_best) / L_start, L = unweighted validation span + countdown loss (per bar)',
       runNames,
-      reports.map((r) => r.loss.valUnweighted.normalisedReduction),
+      reports.map((r) => r.loss.valCriterion.normalisedReduction),
       'higher',
       0.01,
     ),
@@ -126,7 +128,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
       'normalised efficiency',
       'normalised loss reduction per training minute',
       runNames,
-      reports.map((r) => (r.timing.totalSeconds > 0 ? r.loss.valUnweighted.normalisedReduction / (r.timing.totalSeconds / 60) : NaN)),
+      reports.map((r) => (r.timing.totalSeconds > 0 ? r.loss.valCriterion.normalisedReduction / (r.timing.totalSeconds / 60) : NaN)),
       'higher',
       0.001,
     ),
@@ -187,7 +189,8 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
     curves: {
       epoch: axis,
       valUnweighted: series((r) => r.curves.valUnweighted),
-      valUnweightedRelative: series((r) => r.curves.valUnweighted.map((v) => v / r.curves.valUnweighted[0])),
+      valCriterion: series((r) => r.curves.valCriterion),
+      valCriterionRelative: series((r) => r.curves.valCriterion.map((v) => v / r.curves.valCriterion[0])),
       trainUnweighted: series((r) => r.curves.trainUnweighted),
       valBarF1: series((r) => r.curves.valBarF1),
       spanTaskWeight: series((r) => r.curves.taskWeights.span),
@@ -222,14 +225,14 @@ export function renderComparisonMarkdown(c: Comparison, opts: { curveRows?: numb
     lines.push(`| key | ${names.map(cell).join(' | ')} |`, `| --- | ${names.map(() => '---').join(' | ')} |`);
     for (const d of c.configDiff) lines.push(`| ${d.key} | ${d.values.map(cell).join(' | ')} |`);
   }
-  lines.push('', '## Curves (unweighted validation loss relative to epoch 0; validation bar F1 at 0.5)', '');
+  lines.push('', '## Curves (validation criterion relative to epoch 0; validation bar F1 at 0.5)', '');
   const n = c.curves.epoch.length;
   const want = opts.curveRows ?? 11;
   const idx = n <= want ? c.curves.epoch : [...new Set(Array.from({ length: want }, (_, i) => Math.round((i * (n - 1)) / (want - 1))))];
   lines.push(`| epoch | ${names.map((x) => `${cell(x)} rel. loss | ${cell(x)} bar F1`).join(' | ')} |`);
   lines.push(`| --- | ${names.map(() => '--- | ---').join(' | ')} |`);
   for (const e of idx) {
-    const parts = names.map((_, r) => `${cell(c.curves.valUnweightedRelative[r][e] ?? '—')} | ${cell(c.curves.valBarF1[r][e] ?? '—')}`);
+    const parts = names.map((_, r) => `${cell(c.curves.valCriterionRelative[r][e] ?? '—')} | ${cell(c.curves.valBarF1[r][e] ?? '—')}`);
     lines.push(`| ${e} | ${parts.join(' | ')} |`);
   }
   lines.push('');

@@ -19,7 +19,7 @@ import {
   type PRF,
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
-import { TASKS, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
+import { TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
 
 export const REPORT_SCHEMA = 'candlemark.run-report/1';
 
@@ -38,7 +38,7 @@ export interface MemberResult {
   seed: number;
   initial: InitialEval;
   epochs: EpochEvent[];
-  /** Epoch whose weights were kept (by valUnweighted; 0 = initialisation). */
+  /** Epoch whose weights were kept (by valCriterion; 0 = initialisation). */
   bestEpoch: number;
   stoppedEarly: boolean;
 }
@@ -103,6 +103,9 @@ export interface Curves {
   valLoss: number[];
   trainUnweighted: number[];
   valUnweighted: number[];
+  /** span + countdown (unweighted): the best-epoch criterion. */
+  trainCriterion: number[];
+  valCriterion: number[];
   valBarF1: number[];
   valTask: Record<TaskName, number[]>;
   trainTask: Record<TaskName, number[]>;
@@ -129,8 +132,11 @@ export interface RunReport {
     allSpan: { prevalence: number; barF1: number; spanF1: number };
   };
   loss: {
-    criterion: 'valUnweighted';
-    /** On the unweighted validation sum (Σ per-task per-bar losses). start = epoch 0. */
+    /** The best-epoch criterion: unweighted validation span + countdown loss (the per-bar tasks). */
+    criterion: 'span+countdown';
+    /** Summary of the criterion; bestEpoch is the kept epoch. start = epoch 0 (initialisation). */
+    valCriterion: LossSummary;
+    /** Same for the sum of all four unweighted validation losses (information; pointer/type overfit first). */
     valUnweighted: LossSummary;
     /** Same epochs, weighted objective (can be negative; for information only). */
     valWeighted: { start: number; final: number; atBest: number };
@@ -139,12 +145,15 @@ export interface RunReport {
     perTask: Record<TaskName, { start: number; final: number; atBest: number; normalisedReduction: number }>;
     /** Span-task loss at the best epoch relative to the prevalence entropy H(p) of the training labels. */
     spanVsEntropy: { prevalenceEntropy: number; spanLossAtBest: number; ratio: number };
-    /** Epochs to reach 90% of the start→best reduction of valUnweighted. */
+    /** Epochs to reach 90% of the start→best reduction of valCriterion. */
     epochsTo90: number;
   };
+  /** Validation criterion rising while the training criterion falls (span + countdown). */
   overfitting: OverfitResult;
+  /** The same test on the all-task unweighted sums. */
+  overfittingAllTasks: OverfitResult;
   uncertainty: { final: { sigmas: TaskValues; taskWeights: TaskValues }; atBest: { sigmas: TaskValues; taskWeights: TaskValues } };
-  members: { seed: number; bestEpoch: number; epochsRun: number; stoppedEarly: boolean; bestValUnweighted: number }[];
+  members: { seed: number; bestEpoch: number; epochsRun: number; stoppedEarly: boolean; bestValCriterion: number }[];
   curves: Curves;
 }
 
@@ -235,6 +244,8 @@ export function meanCurves(members: MemberResult[]): Curves {
     valLoss: [],
     trainUnweighted: [],
     valUnweighted: [],
+    trainCriterion: [],
+    valCriterion: [],
     valBarF1: [],
     valTask: taskArrays(),
     trainTask: taskArrays(),
@@ -256,13 +267,16 @@ export function meanCurves(members: MemberResult[]): Curves {
             valTask: i.valTask,
             trainUnweighted: sum(i.trainTask),
             valUnweighted: sum(i.valTask),
+            trainCriterion: criterionOf(i.trainTask),
+            valCriterion: criterionOf(i.valTask),
             sigmas: i.sigmas,
             taskWeights: i.taskWeights,
             valBarF1: i.valBarF1,
             seconds: 0,
           };
         }
-        return m.epochs[e - 1];
+        const ev = m.epochs[e - 1];
+        return ev ? { ...ev, trainCriterion: criterionOf(ev.trainTask), valCriterion: criterionOf(ev.valTask) } : undefined;
       })
       .filter((r): r is NonNullable<typeof r> => r !== undefined);
     if (rows.length === 0) break;
@@ -272,6 +286,8 @@ export function meanCurves(members: MemberResult[]): Curves {
     c.valLoss.push(mean((r) => r.valLoss));
     c.trainUnweighted.push(mean((r) => r.trainUnweighted));
     c.valUnweighted.push(mean((r) => r.valUnweighted));
+    c.trainCriterion.push(mean((r) => r.trainCriterion));
+    c.valCriterion.push(mean((r) => r.valCriterion));
     c.valBarF1.push(mean((r) => r.valBarF1));
     c.seconds.push(mean((r) => r.seconds));
     for (const k of TASKS) {
@@ -303,7 +319,8 @@ export function buildReport(input: ReportInput): RunReport {
 
   const curves = meanCurves(input.members);
   const valSum = summariseLoss(curves.valUnweighted);
-  const b = Math.max(0, valSum.bestEpoch);
+  const valCrit = summariseLoss(curves.valCriterion);
+  const b = Math.max(0, valCrit.bestEpoch);
   const last = curves.epoch.length - 1;
   const perTask = {} as RunReport['loss']['perTask'];
   for (const k of TASKS) {
@@ -315,11 +332,9 @@ export function buildReport(input: ReportInput): RunReport {
   const spanAtBest = curves.valTask.span[b];
   const epochsRun = Math.max(0, ...input.members.map((m) => m.epochs.length));
   const totalEpochs = input.members.reduce((s, m) => s + m.epochs.length, 0);
-  const overfit = detectOverfitting(curves.trainUnweighted.slice(1), curves.valUnweighted.slice(1), {
-    minEpochs: input.overfit?.minEpochs ?? 5,
-    smoothing: input.overfit?.smoothing ?? 3,
-    firstEpoch: 1,
-  });
+  const ofOpts = { minEpochs: input.overfit?.minEpochs ?? 5, smoothing: input.overfit?.smoothing ?? 3, firstEpoch: 1 };
+  const overfit = detectOverfitting(curves.trainCriterion.slice(1), curves.valCriterion.slice(1), ofOpts);
+  const overfitAll = detectOverfitting(curves.trainUnweighted.slice(1), curves.valUnweighted.slice(1), ofOpts);
 
   return {
     schema: REPORT_SCHEMA,
@@ -345,7 +360,8 @@ export function buildReport(input: ReportInput): RunReport {
     metrics,
     baselines: { untrained, allSpan },
     loss: {
-      criterion: 'valUnweighted',
+      criterion: 'span+countdown',
+      valCriterion: valCrit,
       valUnweighted: valSum,
       valWeighted: { start: curves.valLoss[0], final: curves.valLoss[last], atBest: curves.valLoss[b] },
       train: {
@@ -356,9 +372,10 @@ export function buildReport(input: ReportInput): RunReport {
       },
       perTask,
       spanVsEntropy: { prevalenceEntropy: H, spanLossAtBest: spanAtBest, ratio: H > 0 ? spanAtBest / H : NaN },
-      epochsTo90: epochsToFraction(curves.valUnweighted, 0.9),
+      epochsTo90: epochsToFraction(curves.valCriterion, 0.9),
     },
     overfitting: overfit,
+    overfittingAllTasks: overfitAll,
     uncertainty: {
       final: { sigmas: pick(curves.sigmas, last), taskWeights: pick(curves.taskWeights, last) },
       atBest: { sigmas: pick(curves.sigmas, b), taskWeights: pick(curves.taskWeights, b) },
@@ -368,10 +385,7 @@ export function buildReport(input: ReportInput): RunReport {
       bestEpoch: m.bestEpoch,
       epochsRun: m.epochs.length,
       stoppedEarly: m.stoppedEarly,
-      bestValUnweighted: Math.min(
-        m.initial.valTask ? TASKS.reduce((s, k) => s + m.initial.valTask[k], 0) : Infinity,
-        ...m.epochs.map((e) => e.valUnweighted),
-      ),
+      bestValCriterion: Math.min(criterionOf(m.initial.valTask), ...m.epochs.map((e) => criterionOf(e.valTask))),
     })),
     curves,
   };

@@ -35,3 +35,15 @@ export {
   crfViterbi,
 } from './crf.ts';
 export type { CrfArrays, ForwardBackwardResult } from './crf.ts';
+export {
+  pointerLoss,
+  typeLoss,
+  softSpanLoss,
+  crfSpanLoss,
+  countdownLoss,
+  uncertaintyTotal,
+  weightedMean,
+  taskWeightsFromLogSigmas,
+} from './losses.ts';
+export { linear, im2col, selfAttention, transposeRows } from './ops.ts';
+export { attnKeyDim, spanOutputs } from './span-model.ts';

@@ -3,13 +3,14 @@
  * task weights are learned (Kendall, Gal & Cipolla 2018).
  *
  * Encoder (input [B,T,F], normalised features), H = spec.hidden channels:
- *   'conv'      3 residual 1-D convolutions, kernel 5, dilations 1/2/4 (receptive field 29 bars),
- *               ReLU. Each convolution is written as pad + 5 shifted slices + concat + ONE fused
- *               matMul(+bias+relu): few, large ops (tf.conv1d is ~4x slower on cpu and has no
- *               gradient kernel on wasm; dilated conv has no gradient on cpu).
- *   'conv-attn' the same, then one single-head self-attention layer (fixed sinusoidal positions
- *               added to its input, residual output projection).
- * Heads: one fused matMul H → [start, end, poolScore, countdown, span logits...] per bar.
+ *   'conv'      3 1-D convolutions, kernel 5, dilations 1/2/4 (receptive field 29 bars), ReLU,
+ *               residual from the 2nd layer on. Each convolution = im2col (all k taps at once, one
+ *               scatterND) + ONE matMul with a hand-written gradient (ops.ts): few, large ops, and
+ *               only the matMul forms that are fast on wasm. (tf.conv1d is ~4x slower on cpu and has
+ *               no gradient kernel on wasm; dilated conv has no gradient on cpu.)
+ *   'conv-attn' the same, then one single-head self-attention layer (q/k width H/2, fixed
+ *               sinusoidal positions added to its input, residual output projection).
+ * Heads: one matMul H → [start, end, poolScore, countdown, span logits...] per bar.
  *   pointer   softmax over positions for the main span's start and end (no-span windows: no loss)
  *   type      attention pooling (softmax of poolScore over T) → linear → softmax over types
  *             (no-span windows: no loss)
@@ -23,6 +24,7 @@
 import { tf } from '../backend/tf.ts';
 import { CRF_NUM_TAGS, crfForwardBackward, crfNll, crfNllTf, crfViterbi } from './crf.ts';
 import { im2col, linear, selfAttention } from './ops.ts';
+import { countdownLoss, crfSpanLoss, pointerLoss, softSpanLoss, taskWeightsFromLogSigmas, typeLoss, uncertaintyTotal } from './losses.ts';
 import { glorotLimit, heLimit, mulberry32, uniformArray } from './init.ts';
 import type { Batch, LossResult, ModelSpec, SavedWeights, SpanModel, Task, WindowPrediction } from './types.ts';
 import { TASKS } from './types.ts';
@@ -146,7 +148,9 @@ class SpanModelImpl implements SpanModel {
       const init = d.init(rng, n);
       const v = values?.get(d.name) ?? init;
       if (v.length !== n) throw new Error(`weight ${d.name}: ${v.length} values, expected ${n} for shape [${d.shape.join(',')}]`);
-      this.vars.set(d.name, tf.variable(tf.tensor(v, d.shape, 'float32'), true, `m${id}/${d.name}`));
+      const initial = tf.tensor(v, d.shape, 'float32');
+      this.vars.set(d.name, tf.variable(initial, true, `m${id}/${d.name}`));
+      initial.dispose();
       this.order.push(d.name);
     }
     if (spec.encoder === 'conv-attn') {
@@ -215,34 +219,17 @@ class SpanModelImpl implements SpanModel {
       throw new Error(`batch x has shape [${batch.x.shape.join(',')}], model expects [B,${T},${spec.featureCount}]`);
     }
     const { h, out } = this.forward(batch.x);
-    const P = out.shape[2];
     const cols = tf.transpose(out, [0, 2, 1]); // [B,P,T]
     const w = tg.weight;
-    const wSpan = tf.mul(w, tg.hasSpan);
-    const wSpanSum = tf.maximum(tf.sum(wSpan), 1e-6);
-    const wSum = tf.maximum(tf.sum(w), 1e-6);
+    const row = (c: number): tf.Tensor2D => tf.reshape(tf.slice(cols, [0, c, 0], [B, 1, T]), [B, T]);
 
-    // pointer: CE of start and end over positions (a -1 target one-hots to zeros → no loss)
-    const ptrLogits = tf.slice(cols, [0, COL_START, 0], [B, 2, T]);
-    const ptrTarget = tf.oneHot(tf.stack([tg.start, tg.end], 1) as tf.Tensor2D, T); // [B,2,T]
-    const ptrCe = tf.mul(tf.sum(tf.mul(ptrTarget, tf.logSoftmax(ptrLogits)), [1, 2]), -0.5); // [B]
-    const lPointer = tf.div(tf.sum(tf.mul(ptrCe, wSpan)), wSpanSum);
-
-    // type: attention-pooled softmax over types
-    const pool = tf.reshape(tf.slice(cols, [0, COL_POOL, 0], [B, 1, T]), [B, T]) as tf.Tensor2D;
-    const typeLp = tf.logSoftmax(this.typeLogits(h, pool));
-    const typeCe = tf.neg(tf.sum(tf.mul(tf.oneHot(tg.typeIndex, spec.typeCount), typeLp), 1));
-    const lType = tf.div(tf.sum(tf.mul(typeCe, wSpan)), wSpanSum);
-
-    // span
-    let lSpan: tf.Tensor;
+    const lPointer = pointerLoss(tf.slice(cols, [0, COL_START, 0], [B, 2, T]), tg.start, tg.end, w, tg.hasSpan);
+    const lType = typeLoss(this.typeLogits(h, row(COL_POOL)), tg.typeIndex, w, tg.hasSpan);
+    let lSpan: tf.Scalar;
     if (spec.head === 'soft') {
-      const z = tf.reshape(tf.slice(cols, [0, COL_SPAN, 0], [B, 1, T]), [B, T]);
-      const bce = tf.sub(tf.softplus(z), tf.mul(z, tg.softMask)); // stable BCE with logits
-      lSpan = tf.div(tf.sum(tf.mul(tf.mean(bce, 1), w)), wSum);
+      lSpan = softSpanLoss(row(COL_SPAN), tg.softMask, w);
     } else {
-      const K = CRF_NUM_TAGS;
-      const emis = tf.slice(out, [0, 0, COL_SPAN], [B, T, K]) as tf.Tensor3D;
+      const emis = tf.slice(out, [0, 0, COL_SPAN], [B, T, CRF_NUM_TAGS]) as tf.Tensor3D;
       const trans = this.v('crf/trans') as tf.Tensor2D;
       const st = this.v('crf/start') as tf.Tensor1D;
       const en = this.v('crf/end') as tf.Tensor1D;
@@ -255,25 +242,12 @@ class SpanModelImpl implements SpanModel {
       } else {
         nll = crfNllTf(emis, trans, st, en, tf.cast(tf.greater(tg.mask, 0.5), 'int32') as tf.Tensor2D);
       }
-      lSpan = tf.div(tf.sum(tf.mul(nll, w)), tf.mul(wSum, T));
+      lSpan = crfSpanLoss(nll, w, T);
     }
+    const lCountdown = countdownLoss(row(COL_COUNTDOWN), tg.countdown, tg.mask, w);
 
-    // countdown: squared error of log1p(bars left) on in-span bars
-    const cdPred = tf.reshape(tf.slice(cols, [0, COL_COUNTDOWN, 0], [B, 1, T]), [B, T]);
-    const se = tf.mul(tf.squaredDifference(cdPred, tf.log1p(tg.countdown)), tg.mask);
-    const cdW = tf.reshape(w, [B, 1]);
-    const lCountdown = tf.div(tf.sum(tf.mul(se, cdW)), tf.maximum(tf.sum(tf.mul(tg.mask, cdW)), 1e-6));
-
-    const s = this.v('loss/logSigma');
-    const L = tf.stack([lPointer, lType, lSpan, lCountdown]);
-    const total = tf.sum(tf.add(tf.mul(tf.exp(tf.mul(s, -2)), L), s)) as tf.Scalar;
-    void P;
-    const perTask = {
-      pointer: lPointer as tf.Scalar,
-      type: lType as tf.Scalar,
-      span: lSpan as tf.Scalar,
-      countdown: lCountdown as tf.Scalar,
-    } satisfies Record<Task, tf.Scalar>;
+    const total = uncertaintyTotal(tf.stack([lPointer, lType, lSpan, lCountdown]) as tf.Tensor1D, this.v('loss/logSigma') as tf.Tensor1D);
+    const perTask: Record<Task, tf.Scalar> = { pointer: lPointer, type: lType, span: lSpan, countdown: lCountdown };
     return { total, perTask };
   }
 
@@ -283,10 +257,7 @@ class SpanModelImpl implements SpanModel {
   }
 
   taskWeights(): Float32Array {
-    const s = this.logSigmas();
-    const inv = Array.from(s, (x) => Math.exp(-2 * x));
-    const sum = inv.reduce((a, b) => a + b, 0);
-    return Float32Array.from(inv, (x) => x / sum);
+    return taskWeightsFromLogSigmas(this.logSigmas());
   }
 
   predict(x: Float32Array, count: number): WindowPrediction[] {

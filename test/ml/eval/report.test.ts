@@ -40,6 +40,7 @@ function member(seed: number, valCurve: number[], trainCurve: number[]): MemberR
     valTask: tv(v / 4, v / 4, v / 4, v / 4),
     trainUnweighted: trainCurve[i],
     valUnweighted: v,
+    valCriterion: v / 2,
     sigmas: tv(1, 1, 0.5, 2),
     taskWeights: tv(0.2, 0.2, 0.5, 0.1),
     valBarF1: 0.5,
@@ -96,7 +97,10 @@ describe('buildReport', () => {
     expect(r.baselines.allSpan.barF1).toBeCloseTo((2 * 13) / 40 / (1 + 13 / 40));
     expect(r.baselines.untrained.headline.spanF1).toBeLessThan(r.metrics.headline.spanF1);
     expect(r.loss.valUnweighted).toMatchObject({ start: 8, best: 4, bestEpoch: 2, final: 4.5 });
-    expect(r.loss.valUnweighted.normalisedReduction).toBeCloseTo(0.5);
+    expect(r.loss.criterion).toBe('span+countdown');
+    expect(r.loss.valCriterion).toMatchObject({ start: 4, best: 2, bestEpoch: 2, final: 2.25 });
+    expect(r.loss.valCriterion.normalisedReduction).toBeCloseTo(0.5);
+    expect(r.curves.valCriterion).toEqual([4, 3, 2, 2.25]);
     expect(r.loss.valWeighted.atBest).toBe(1);
     expect(r.loss.perTask.span).toMatchObject({ start: 2, atBest: 1, final: 1.125 });
     expect(r.curves.epoch).toEqual([0, 1, 2, 3]);
@@ -145,7 +149,7 @@ describe('compare', () => {
     expect(sep.winner).toBe(0);
     expect(c.matrix.find((m) => m.criterion === 'span F1')!.winner).toBeNull();
     for (const m of c.matrix) expect(m.verdict.length).toBeGreaterThan(5);
-    expect(c.curves.valUnweightedRelative[0][0]).toBe(1);
+    expect(c.curves.valCriterionRelative[0][0]).toBe(1);
     const md = renderComparisonMarkdown(c);
     expect(md).toContain('## Decision matrix');
     expect(md).toContain('| model.head | soft | crf |');

@@ -1,0 +1,74 @@
+/**
+ * The per-task losses and the uncertainty-weighted total. Every task loss is a sample-weighted
+ * mean over windows (weight = label confidence); span and countdown are per bar, so the soft and
+ * the CRF heads report on the same scale.
+ */
+import { tf } from '../backend/tf.ts';
+
+const EPS = 1e-6;
+
+/** Weighted mean of per-window values v [B] with weights w [B] (0 when all weights are 0). */
+export function weightedMean(v: tf.Tensor1D, w: tf.Tensor1D): tf.Scalar {
+  return tf.div(tf.sum(tf.mul(v, w)), tf.maximum(tf.sum(w), EPS)) as tf.Scalar;
+}
+
+/**
+ * Start/end pointer loss: mean of the two cross-entropies over positions. logits [B,2,T];
+ * start/end int32 [B] (-1 = none). Windows without a span (hasSpan 0) contribute nothing.
+ */
+export function pointerLoss(
+  logits: tf.Tensor3D,
+  start: tf.Tensor1D,
+  end: tf.Tensor1D,
+  weight: tf.Tensor1D,
+  hasSpan: tf.Tensor1D,
+): tf.Scalar {
+  const T = logits.shape[2];
+  const target = tf.oneHot(tf.stack([start, end], 1) as tf.Tensor2D, T); // a -1 index one-hots to zeros
+  const ce = tf.mul(tf.sum(tf.mul(target, tf.logSoftmax(logits)), [1, 2]), -0.5) as tf.Tensor1D;
+  return weightedMean(ce, tf.mul(weight, hasSpan) as tf.Tensor1D);
+}
+
+/** Span-type cross-entropy; logits [B,C], typeIndex int32 [B] (-1 = none); no-span windows masked. */
+export function typeLoss(logits: tf.Tensor2D, typeIndex: tf.Tensor1D, weight: tf.Tensor1D, hasSpan: tf.Tensor1D): tf.Scalar {
+  const C = logits.shape[1];
+  const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(typeIndex, C), tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
+  return weightedMean(ce, tf.mul(weight, hasSpan) as tf.Tensor1D);
+}
+
+/** Per-bar binary cross-entropy with logits z [B,T] against soft targets y [B,T]: softplus(z) - z·y. */
+export function softSpanLoss(z: tf.Tensor2D, y: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
+  const bce = tf.sub(tf.softplus(z), tf.mul(z, y));
+  return weightedMean(tf.mean(bce, 1) as tf.Tensor1D, weight);
+}
+
+/** CRF span loss: per-window NLL divided by T (per bar), weighted mean. */
+export function crfSpanLoss(nll: tf.Tensor1D, weight: tf.Tensor1D, T: number): tf.Scalar {
+  return tf.div(weightedMean(nll, weight), T) as tf.Scalar;
+}
+
+/**
+ * Countdown regression: squared error between pred [B,T] and log1p(countdown) on in-span bars
+ * (mask), averaged over those bars with the windows' weights.
+ */
+export function countdownLoss(pred: tf.Tensor2D, countdown: tf.Tensor2D, mask: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
+  const B = pred.shape[0];
+  const w = tf.reshape(weight, [B, 1]);
+  const se = tf.mul(tf.squaredDifference(pred, tf.log1p(countdown)), mask);
+  return tf.div(tf.sum(tf.mul(se, w)), tf.maximum(tf.sum(tf.mul(mask, w)), EPS)) as tf.Scalar;
+}
+
+/**
+ * Kendall, Gal & Cipolla (2018): total = sum_i exp(-2 s_i) L_i + s_i, s_i = log sigma_i.
+ * losses [n] (stacked task losses), logSigma [n].
+ */
+export function uncertaintyTotal(losses: tf.Tensor1D, logSigma: tf.Tensor1D): tf.Scalar {
+  return tf.sum(tf.add(tf.mul(tf.exp(tf.mul(logSigma, -2)), losses), logSigma)) as tf.Scalar;
+}
+
+/** Task weights sigma_i^-2 / sum_j sigma_j^-2 from log-sigmas. */
+export function taskWeightsFromLogSigmas(s: ArrayLike<number>): Float32Array {
+  const inv = Array.from(s, (x) => Math.exp(-2 * x));
+  const sum = inv.reduce((a, b) => a + b, 0);
+  return Float32Array.from(inv, (x) => x / sum);
+}
