@@ -1,6 +1,9 @@
 /**
  * Training speed of the span models: s/epoch on 168 windows × 128 bars × 12 features, Adam,
- * after one warm-up epoch. Run: npx tsx bench/model-speed.ts [--epochs N] [--batch B] [--backends wasm,cpu]
+ * after one warm-up epoch. Wall-clock s/epoch is the headline; process CPU time is printed too
+ * because it is robust to other processes sharing the machine.
+ * Run: npx tsx bench/model-speed.ts [--epochs N] [--batch B] [--hidden H] [--backends wasm,cpu]
+ *        [--configs soft+conv,crf+conv] [--crf fused,tf]
  */
 import os from 'node:os';
 import { selectBackend } from '../core/ml/backend/index.ts';
@@ -129,11 +132,14 @@ async function main(): Promise<void> {
         };
         const l0 = epoch();
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         let l1 = 0;
         for (let e = 0; e < EPOCHS; e++) l1 = epoch();
         const sPerEpoch = (performance.now() - t0) / 1000 / EPOCHS;
+        const cu = process.cpuUsage(c0);
+        const cpuPerEpoch = (cu.user + cu.system) / 1e6 / EPOCHS;
         const label = head === 'crf' ? `${name} (crf ${impl})` : name;
-        const line = `${sel.backend.padEnd(5)} ${label.padEnd(28)} ${sPerEpoch.toFixed(3)} s/epoch   params ${countParams(spec)}   loss ${l0.toFixed(3)} → ${l1.toFixed(3)}`;
+        const line = `${sel.backend.padEnd(5)} ${label.padEnd(28)} ${sPerEpoch.toFixed(3)} s/epoch (cpu time ${cpuPerEpoch.toFixed(3)} s)   params ${countParams(spec)}   loss ${l0.toFixed(3)} → ${l1.toFixed(3)}`;
         console.log(line);
         rows.push(line);
         batches.forEach(disposeBatch);

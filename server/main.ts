@@ -12,7 +12,7 @@ import { CandlemarkService } from '../core/service/service.ts';
 import { startHttpHost } from './http-host.ts';
 
 export function defaultProjectPath(): string {
-  return process.env.CANDLEMARK_PROJECT ?? path.join(os.homedir(), '.candlemark', 'demo.candlemark');
+  return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
 }
 
 export async function serve(argv: string[]): Promise<void> {

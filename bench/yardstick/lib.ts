@@ -40,7 +40,7 @@ export const DEFAULT_BENCH: BenchConfig = {
   windows: 210,
   epochs: 50,
   batchSize: 16,
-  learningRate: 0.003,
+  learningRate: 0.002,
   hidden: 32,
   dataSeed: 7,
   seed: 1,

@@ -45,5 +45,5 @@ export {
   weightedMean,
   taskWeightsFromLogSigmas,
 } from './losses.ts';
-export { linear, im2col, selfAttention, transposeRows } from './ops.ts';
+export { linear, im2col, selfAttention, transposeRows, setHandWrittenOps, preferHandWritten } from './ops.ts';
 export { attnKeyDim, spanOutputs } from './span-model.ts';

@@ -14,6 +14,19 @@
  */
 import { tf } from '../backend/tf.ts';
 
+/**
+ * Whether to use the hand-written-gradient formulations (wasm) or plain autodiff ops (cpu,
+ * tensorflow, webgl, whose matMul kernels take transposes at full speed).
+ */
+export function preferHandWritten(): boolean {
+  return handWritten === 'always' || (handWritten === 'auto' && tf.getBackend() === 'wasm');
+}
+let handWritten: 'auto' | 'always' | 'never' = 'auto';
+/** Override the choice above (tests and benchmarks); 'auto' = hand-written on wasm only. */
+export function setHandWrittenOps(mode: 'auto' | 'always' | 'never'): void {
+  handWritten = mode;
+}
+
 /** A divisor d of n with 1 < d < n, near 16 (for the rank-3 transpose view), or 1 when n is prime. */
 function viewSplit(n: number): number {
   for (let d = 16; d >= 2; d--) if (n % d === 0) return d;
@@ -34,6 +47,8 @@ export function transposeRows(a: tf.Tensor2D): tf.Tensor2D {
  * all as untransposed 2-D matMuls (w^T is tiny; a^T uses transposeRows).
  */
 export function linear(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor2D {
+  // Other backends (cpu, native TensorFlow) handle transposed matMuls natively: plain autodiff.
+  if (!preferHandWritten()) return b ? tf.add(tf.matMul(a, w), b) : tf.matMul(a, w);
   const N = a.shape[0];
   if (b) {
     const op = tf.customGrad((...args: unknown[]) => {
@@ -161,6 +176,7 @@ const t3 = (x: tf.Tensor3D): tf.Tensor3D => tf.transpose(x, [0, 2, 1]);
 export function selfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
   const B = q.shape[0];
   const scale = 1 / Math.sqrt(q.shape[2]);
+  if (!preferHandWritten()) return tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)), v) as tf.Tensor3D;
   const op = tf.customGrad((...args: unknown[]) => {
     const [qq, kk, vv, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
     const qs = unstackRows(tf.mul(qq, scale));

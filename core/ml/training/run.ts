@@ -48,7 +48,7 @@ export const TRAINING_DEFAULTS = {
   hidden: 32,
   epochs: 50,
   batchSize: 16,
-  learningRate: 0.003,
+  learningRate: 0.002,
   seed: 1,
   ensemble: 1,
   backend: 'auto' as BackendPreference,

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
 import { tf } from '../../../core/ml/backend/tf.ts';
-import { im2col, linear, selfAttention, transposeRows } from '../../../core/ml/model/ops.ts';
+import { im2col, linear, selfAttention, setHandWrittenOps, transposeRows } from '../../../core/ml/model/ops.ts';
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
@@ -23,6 +23,10 @@ function attentionRef(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor
   const s = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(q.shape[2]));
   return tf.matMul(tf.softmax(s), v);
 }
+
+// Force the hand-written-gradient paths on every backend (by default they run on wasm only).
+beforeAll(() => setHandWrittenOps('always'));
+afterAll(() => setHandWrittenOps('auto'));
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fast ops with hand-written gradients on ${backend}`, () => {

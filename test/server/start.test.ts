@@ -1,0 +1,48 @@
+/** `npm start` as a new user runs it: no Electron here, so the browser host starts on a demo project. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
+
+describe('npm start', () => {
+  it('starts the browser host on a fresh demo project and prints a URL that works', async () => {
+    const home = tempDir();
+    // CANDLEMARK_BROWSER=1 forces the browser host where an Electron binary happens to be installed.
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/start.js')], {
+      env: { ...process.env, HOME: home, CANDLEMARK_BROWSER: '1', CANDLEMARK_PROJECT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      const { origin, hash } = new URL(url);
+      const token = new URLSearchParams(hash.slice(1)).get('token');
+      const res = await fetch(`${origin}/api/call`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ command: 'project.info', args: {} }),
+      });
+      const info = (await res.json()).result;
+      expect(info.path).toBe(path.join(home, '.candlemark', 'demo.candlemark'));
+      expect(info.counts.labelledWindows).toBe(info.counts.windows);
+      expect(info.counts.findings.open).toBeGreaterThan(0);
+      expect((await fetch(`${origin}/`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(fs.existsSync(path.join(home, '.candlemark', 'demo.candlemark'))).toBe(true);
+  });
+});
