@@ -1,6 +1,7 @@
 /** How CLI results look to a person. With --json these print nothing: the JSON line is the output. */
 import type { CommandResult } from '../service/service.ts';
 import { formatDuration } from './progress.ts';
+import type { RunReport } from '../ml/eval/index.ts';
 
 const date = (t: number | null) => (t == null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
 const pct = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '--' : `${(x * 100).toFixed(1)}%`);
@@ -74,16 +75,29 @@ export function printers(print: (s: string) => void, json: boolean) {
   };
 }
 
-/** A few lines a person reads first; the whole report is in --json. */
+/** A few lines a person reads first; the whole report is in --json (fields: docs/ml.md). */
 export function summariseReport(report: unknown): string {
-  const r = report as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const r = report as RunReport;
   const lines: string[] = [];
-  const loss = r.loss;
-  if (loss) lines.push(`validation loss (unweighted, per bar): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${pct(loss.reduction)} reduction)`);
-  const v = r.validation ?? r.metrics;
-  if (v?.spanF1 != null) lines.push(`validation span F1 ${f3(v.spanF1)}, bar F1 ${f3(v.barF1)} at threshold ${f3(v.threshold)} (chosen on training data)`);
-  if (r.viterbi?.spanF1 != null) lines.push(`CRF Viterbi span F1 ${f3(r.viterbi.spanF1)}, bar F1 ${f3(r.viterbi.barF1)}`);
-  if (r.baselines) lines.push(`baselines: untrained span F1 ${f3(r.baselines.untrained?.spanF1)}, all-span prevalence bar F1 ${f3(r.baselines.prevalence?.barF1)}`);
-  if (r.taskWeights) lines.push(`task weights: ${Object.entries(r.taskWeights).map(([k, w]) => `${k} ${f3(w as number)}`).join(', ')}`);
+  const loss = r.loss?.valUnweighted;
+  if (loss) {
+    lines.push(
+      `validation loss (unweighted sum of per-bar task losses): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${f3(loss.reductionPct)}% reduction)`,
+    );
+  }
+  const m = r.metrics;
+  if (m) {
+    lines.push(`validation span F1 ${f3(m.val.span.f1)} (threshold ${f3(m.threshold.span)}), bar F1 ${f3(m.val.bar.f1)} (threshold ${f3(m.threshold.bar)}); thresholds chosen on training data`);
+    if (m.viterbi) lines.push(`CRF Viterbi: validation span F1 ${f3(m.viterbi.val.span.f1)}, bar F1 ${f3(m.viterbi.val.bar.f1)}`);
+    lines.push(`headline (${m.headline.decoder}): span F1 ${f3(m.headline.spanF1)}, bar F1 ${f3(m.headline.barF1)}`);
+    lines.push(`calibration: mean p inside spans ${f3(m.calibration.meanInside)}, outside ${f3(m.calibration.meanOutside)}, separation ${f3(m.calibration.separation)}`);
+    lines.push(`pointer hit ±${m.pointer.k}: start ${pct(m.pointer.start)}, end ${pct(m.pointer.end)}; type accuracy ${pct(m.type.accuracy)}; countdown MAE ${f3(m.countdown.mae)} bars`);
+  }
+  if (r.baselines) {
+    lines.push(`baselines: untrained span F1 ${f3(r.baselines.untrained.headline.spanF1)}, bar F1 ${f3(r.baselines.untrained.headline.barF1)}; all-span prevalence bar F1 ${f3(r.baselines.allSpan.barF1)} (p = ${f3(r.baselines.allSpan.prevalence)})`);
+  }
+  if (r.overfitting?.detected) lines.push(`overfitting: validation loss rising while training loss falls from epoch ${r.overfitting.beganAtEpoch}`);
+  const w = r.uncertainty?.atBest?.taskWeights;
+  if (w) lines.push(`task weights at best epoch (σ⁻² normalised): ${Object.entries(w).map(([k, v]) => `${k} ${f3(v)}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -34,7 +34,7 @@ describe('npm start', () => {
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ command: 'project.info', args: {} }),
       });
-      const info = (await res.json()).result;
+      const info = ((await res.json()) as { result: any }).result; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(info.path).toBe(path.join(home, '.candlemark', 'demo.candlemark'));
       expect(info.counts.labelledWindows).toBe(info.counts.windows);
       expect(info.counts.findings.open).toBeGreaterThan(0);

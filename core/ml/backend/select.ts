@@ -103,6 +103,10 @@ async function activate(name: BackendName): Promise<string> {
     }
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('could not initialise the cpu backend');
+      // The cpu backend prints a "install tfjs-node" banner on first use; the choice (and what was
+      // tried before it) is already reported through `tried`, so silence it.
+      const be = tf.backend() as unknown as { firstUse?: boolean };
+      if (typeof be.firstUse === 'boolean') be.firstUse = false;
       return 'CPU (plain JavaScript, 1 thread)';
     }
   }

@@ -1,7 +1,7 @@
 /** Training API for the service/CLI layer. */
 export { trainModel, trainEnsemble, averagePredictions, predictAll, evaluateLoss } from './train.ts';
 export type { TrainOptions, TrainData, TrainResult, EnsembleResult } from './train.ts';
-export { runTraining, predictWindows, loadRunModels, TRAINING_DEFAULTS } from './run.ts';
+export { runTraining, predictWindows, loadRunModels, getRunReport, TRAINING_DEFAULTS } from './run.ts';
 export type { RunTrainingOptions, RunResult, SavedModelSpec, PredictedSpan, WindowPredictionResult } from './run.ts';
 export { startTrainingWorker } from './start-worker.ts';
 export type { TrainingWorker, TrainingWorkerHandlers } from './start-worker.ts';

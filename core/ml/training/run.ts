@@ -310,3 +310,14 @@ export async function predictWindows(
 }
 
 export type { IndexSpan };
+
+/**
+ * The report of a completed run. Runs that are running, cancelled, interrupted or failed have no
+ * report (their epochs may exist but are partial): this throws for them, so comparisons exclude them.
+ */
+export function getRunReport(store: ProjectStore, runId: number): RunReport {
+  const run = store.getRun(runId);
+  if (!run) throw new Error(`No run ${runId}`);
+  if (run.status !== 'completed' || !run.report) throw new Error(`Run ${runId} is ${run.status}; only completed runs have a report`);
+  return run.report as RunReport;
+}

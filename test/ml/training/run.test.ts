@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../../core/store/index.ts';
-import { predictWindows, runTraining, type SavedModelSpec } from '../../../core/ml/training/run.ts';
+import { getRunReport, predictWindows, runTraining, type SavedModelSpec } from '../../../core/ml/training/run.ts';
 import { buildDataset } from '../../../core/ml/training/dataset.ts';
 import type { RunReport } from '../../../core/ml/eval/report.ts';
 import { compareRuns } from '../../../core/ml/eval/compare.ts';
@@ -49,6 +49,7 @@ describe('runTraining', () => {
     expect(row.backend).toBe('wasm');
     expect(store.listEpochs(r.runId)).toHaveLength(2);
     const report = row.report as RunReport;
+    expect(getRunReport(store, r.runId)).toEqual(report);
     expect(report.runId).toBe(r.runId);
     expect(report.model.head).toBe('crf');
     expect(report.metrics.headline.decoder).toBe('viterbi');
@@ -80,6 +81,7 @@ describe('runTraining', () => {
     expect(store.loadModels(r.runId)).toHaveLength(0);
     expect(store.listPredictions(r.runId)).toHaveLength(0);
     expect(store.listEpochs(r.runId)).toHaveLength(1);
+    expect(() => getRunReport(store!, r.runId)).toThrow(/cancelled/);
   });
 
   it('a failing run ends "failed" with the message', async () => {

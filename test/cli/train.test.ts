@@ -1,0 +1,51 @@
+/**
+ * The CLI trains, evaluates, compares and predicts on a demo project built from a real series
+ * (tiny configurations: a few epochs; full-size runs live in bench/).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/paths.ts';
+
+function cli(...args: string[]) {
+  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candlemark.js'), ...args], { encoding: 'utf8', timeout: 240_000 });
+  if (res.status !== 0) throw new Error(`candlemark ${args.join(' ')} exited ${res.status}\n${res.stderr}`);
+  return { stdout: res.stdout, json: () => JSON.parse(res.stdout.trim().split('\n').pop()!) };
+}
+
+describe('candlemark train / evaluate / compare / predict', () => {
+  it('runs the whole loop on a demo project around spy_1d.csv', () => {
+    const dir = tempDir();
+    const project = path.join(dir, 'spy.candlemark');
+    const demo = cli('demo', '--from', path.join(SHARED_DATA, 'spy_1d.csv'), '--json', '--project', project).json();
+    expect(demo.windows).toBe(Math.floor((3566 - 128) / 64) + 1);
+
+    const soft = cli('train', '--model', 'soft', '--epochs', '2', '--seed', '3', '--json', '--project', project).json();
+    expect(soft.status).toBe('completed');
+    expect(soft.backend).toMatch(/^(tensorflow|wasm|cpu)/);
+    expect(soft.report.model.head).toBe('soft');
+    expect(soft.report.curves.epoch).toEqual([0, 1, 2]);
+    for (const task of ['pointer', 'type', 'span', 'countdown']) expect(Number.isFinite(soft.report.loss.perTask[task].atBest)).toBe(true);
+    expect(soft.report.metrics.threshold.chosenOn).toBe('train');
+
+    const crf = cli('train', '--model', 'crf', '--epochs', '2', '--encoder', 'conv-attn', '--json', '--project', project);
+    const crfRun = crf.json();
+    expect(crfRun.report.model.head).toBe('crf');
+    expect(crfRun.report.metrics.viterbi).not.toBeNull();
+
+    const runs = cli('runs', '--json', '--project', project).json().runs;
+    expect(runs.map((r: { id: number }) => r.id).sort()).toEqual([soft.runId, crfRun.runId].sort());
+
+    const evaluated = cli('evaluate', '--run', String(soft.runId), '--project', project);
+    expect(evaluated.stdout).toContain('validation span F1');
+    expect(evaluated.stdout).toContain('baselines: untrained span F1');
+
+    const out = path.join(dir, 'compare.md');
+    const compared = cli('compare', String(soft.runId), String(crfRun.runId), '--out', out, '--json', '--project', project).json();
+    expect(compared.runs).toHaveLength(2);
+    expect(compared.matrix.length).toBeGreaterThanOrEqual(7);
+
+    const predicted = cli('predict', '--run', String(soft.runId), '--all', '--json', '--project', project).json();
+    expect(predicted.windows).toBe(demo.windows);
+  });
+});
