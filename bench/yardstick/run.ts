@@ -3,19 +3,24 @@
  * data, initial weights, batch order, optimiser and losses. Prints seconds per epoch of both, their
  * ratio, and validation span F1 of both (computed here with core/ml/eval for both), for soft and CRF.
  *
+ * With several seeds (default 1,2,3 for ≤ 210 windows, 1 above) each seed is a separate pair of runs
+ * (seed = model init + shuffle seed, the same on both sides); F1 and s/epoch are averaged over seeds —
+ * single runs differ by ±0.03 F1 (one or two of the 44 validation spans), so one seed cannot settle a
+ * 0.03 comparison.
+ *
  *   node --import tsx bench/yardstick/run.ts [--epochs 50] [--windows 210[,2100]] [--heads soft,crf]
- *        [--backend wasm] [--threads 2] [--out bench/results/yardstick]
+ *        [--seeds 1,2,3] [--backend wasm] [--threads 2] [--out bench/results/yardstick]
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_BENCH, exportForPython, loadDemo, machine, parseArgs, runPytorch, runTfjs, type BenchConfig, type SideResult } from './lib.ts';
+import { DEFAULT_BENCH, exportForPython, loadDemo, machine, parseArgs, runPytorch, runTfjs, type SideResult } from './lib.ts';
 import type { BackendPreference } from '../../core/ml/backend/index.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const windowsList = (args.windows ?? '210').split(',').map(Number);
 const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
 const outRoot = args.out ?? 'bench/results/yardstick';
-const base: BenchConfig = {
+const base = {
   ...DEFAULT_BENCH,
   epochs: Number(args.epochs ?? DEFAULT_BENCH.epochs),
   backend: (args.backend ?? DEFAULT_BENCH.backend) as BackendPreference,
@@ -29,28 +34,53 @@ const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
 log(`config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}`);
 
-const rows: { windows: number; head: string; tfjs: SideResult; pytorch: SideResult }[] = [];
+interface Agg {
+  secondsPerEpoch: number;
+  spanF1: number;
+  spanF1Sd: number;
+  perSeed: { seed: number; spanF1: number; secondsPerEpoch: number; bestEpoch: number; threshold: number }[];
+  device: string;
+}
+const agg = (rs: SideResult[], seeds: number[]): Agg => {
+  const f = rs.map((r) => r.spanF1);
+  const mean = f.reduce((a, b) => a + b, 0) / f.length;
+  return {
+    secondsPerEpoch: rs.reduce((a, r) => a + r.secondsPerEpoch, 0) / rs.length,
+    spanF1: mean,
+    spanF1Sd: Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, f.length - 1)),
+    perSeed: rs.map((r, i) => ({ seed: seeds[i], spanF1: r.spanF1, secondsPerEpoch: r.secondsPerEpoch, bestEpoch: r.bestEpoch, threshold: r.metrics.threshold.span })),
+    device: rs[0].device,
+  };
+};
+const rows: { windows: number; head: string; seeds: number[]; tfjs: Agg; pytorch: Agg }[] = [];
 for (const windows of windowsList) {
-  const cfg = { ...base, windows };
-  const d = loadDemo(cfg);
-  const dir = path.join(outRoot, `w${windows}-e${cfg.epochs}`);
-  exportForPython(d, cfg, path.join(dir, 'export'));
-  log(`\n${windows} windows (${d.trainTargets.length} train / ${d.valTargets.length} val), exported to ${dir}/export`);
+  const d = loadDemo({ ...base, windows });
+  const seeds = (args.seeds ?? (windows <= 210 ? '1,2,3' : '1')).split(',').map(Number);
+  log(`\n${windows} windows (${d.trainTargets.length} train / ${d.valTargets.length} val), seeds ${seeds.join(',')}`);
   for (const head of heads) {
-    const tfjs = await runTfjs(d, head, cfg, log);
-    log(`  tfjs ${head}: ${tfjs.secondsPerEpoch.toFixed(3)} s/epoch, span F1 ${tfjs.spanF1.toFixed(3)} (${tfjs.device})`);
-    const pytorch = runPytorch(d, head, cfg, path.join(dir, 'export'), path.join(dir, `py-${head}`));
-    log(`  torch ${head}: ${pytorch.secondsPerEpoch.toFixed(3)} s/epoch, span F1 ${pytorch.spanF1.toFixed(3)} (${pytorch.device})`);
-    rows.push({ windows, head, tfjs, pytorch });
+    const tf: SideResult[] = [];
+    const py: SideResult[] = [];
+    for (const seed of seeds) {
+      const cfg = { ...base, windows, seed };
+      const dir = path.join(outRoot, `w${windows}-e${cfg.epochs}-s${seed}`);
+      if (!fs.existsSync(path.join(dir, 'export', 'data.json'))) exportForPython(d, cfg, path.join(dir, 'export'));
+      const a = await runTfjs(d, head, cfg, log);
+      log(`  tfjs ${head} seed ${seed}: ${a.secondsPerEpoch.toFixed(3)} s/epoch, span F1 ${a.spanF1.toFixed(3)} (${a.device})`);
+      const b = runPytorch(d, head, cfg, path.join(dir, 'export'), path.join(dir, `py-${head}`));
+      log(`  torch ${head} seed ${seed}: ${b.secondsPerEpoch.toFixed(3)} s/epoch, span F1 ${b.spanF1.toFixed(3)} (${b.device})`);
+      tf.push(a);
+      py.push(b);
+    }
+    rows.push({ windows, head, seeds, tfjs: agg(tf, seeds), pytorch: agg(py, seeds) });
   }
 }
 
 const table = [
-  '| windows | head | tfjs s/epoch | torch s/epoch | ratio tfjs/torch | tfjs span F1 | torch span F1 | Δ F1 | tfjs best ep. | torch best ep. |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| windows | head | seeds | tfjs s/epoch | torch s/epoch | ratio tfjs/torch | tfjs span F1 (mean ± sd) | torch span F1 (mean ± sd) | Δ F1 (means) | tfjs per seed | torch per seed |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows.map(
     (r) =>
-      `| ${r.windows} | ${r.head} | ${r.tfjs.secondsPerEpoch.toFixed(3)} | ${r.pytorch.secondsPerEpoch.toFixed(3)} | ${(r.tfjs.secondsPerEpoch / r.pytorch.secondsPerEpoch).toFixed(2)} | ${r.tfjs.spanF1.toFixed(3)} | ${r.pytorch.spanF1.toFixed(3)} | ${(r.tfjs.spanF1 - r.pytorch.spanF1).toFixed(3)} | ${r.tfjs.bestEpoch} | ${r.pytorch.bestEpoch} |`,
+      `| ${r.windows} | ${r.head} | ${r.seeds.join(',')} | ${r.tfjs.secondsPerEpoch.toFixed(3)} | ${r.pytorch.secondsPerEpoch.toFixed(3)} | ${(r.tfjs.secondsPerEpoch / r.pytorch.secondsPerEpoch).toFixed(2)} | ${r.tfjs.spanF1.toFixed(3)} ± ${r.tfjs.spanF1Sd.toFixed(3)} | ${r.pytorch.spanF1.toFixed(3)} ± ${r.pytorch.spanF1Sd.toFixed(3)} | ${(r.tfjs.spanF1 - r.pytorch.spanF1).toFixed(3)} | ${r.tfjs.perSeed.map((x) => x.spanF1.toFixed(3)).join(' ')} | ${r.pytorch.perSeed.map((x) => x.spanF1.toFixed(3)).join(' ')} |`,
   ),
 ].join('\n');
 log(`\n${table}\n`);
@@ -59,13 +89,8 @@ fs.mkdirSync(outRoot, { recursive: true });
 const summary = {
   machine: m,
   config: base,
-  rows: rows.map((r) => ({
-    windows: r.windows,
-    head: r.head,
-    tfjs: { ...r.tfjs, metrics: undefined, headline: r.tfjs.metrics.headline, threshold: r.tfjs.metrics.threshold, valSpanF1Threshold: r.tfjs.metrics.val.span.f1 },
-    pytorch: { ...r.pytorch, metrics: undefined, headline: r.pytorch.metrics.headline, threshold: r.pytorch.metrics.threshold, valSpanF1Threshold: r.pytorch.metrics.val.span.f1 },
-    ratio: r.tfjs.secondsPerEpoch / r.pytorch.secondsPerEpoch,
-  })),
+  loadAverage: (await import('node:os')).loadavg(),
+  rows: rows.map((r) => ({ ...r, ratio: r.tfjs.secondsPerEpoch / r.pytorch.secondsPerEpoch })),
 };
 const stamp = `w${windowsList.join('_')}-e${base.epochs}`;
 fs.writeFileSync(path.join(outRoot, `summary-${stamp}.json`), JSON.stringify(summary, null, 2));
