@@ -33,7 +33,8 @@ export interface RunningHost {
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
-const MAX_BODY = 1024 * 1024;
+/** Large enough for a 1,000,000-row CSV sent as text (series.importText). */
+const MAX_BODY = 300 * 1024 * 1024;
 
 export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');

@@ -12,6 +12,8 @@ const seriesId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
 const filePath = z.string().min(1).max(4096);
+/** File contents sent by a renderer: a 1,000,000-row OHLCV CSV is about 60 MB. */
+export const MAX_TEXT = 256 * 1024 * 1024;
 const typeName = z.string().min(1).max(32);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #26a69a');
 
@@ -45,6 +47,10 @@ export const trainArgs = z
 export const commandSchemas = {
   'project.info': z.object({}).strict(),
   'series.import': z.object({ path: filePath, seriesId: seriesId.optional(), replace: z.boolean().default(false) }).strict(),
+  /** The same import from file contents (a browser has contents, not paths). */
+  'series.importText': z
+    .object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), seriesId: seriesId.optional(), replace: z.boolean().default(false) })
+    .strict(),
   'series.list': z.object({}).strict(),
   'bars.read': z
     .object({ seriesId, from: z.number().int().min(0), count: z.number().int().min(1).max(200_000) })
@@ -79,6 +85,8 @@ export const commandSchemas = {
   'labels.redo': z.object({}).strict(),
   'labels.history': z.object({}).strict(),
   'labels.import': z.object({ path: filePath }).strict(),
+  'labels.importText': z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT) }).strict(),
+  'labels.exportText': z.object({ format: z.enum(['json', 'csv']), setId: id.optional() }).strict(),
   'labels.export': z.object({ path: filePath, setId: id.optional() }).strict(),
   'labelTypes.list': z.object({}).strict(),
   'labelTypes.set': z

@@ -10,11 +10,11 @@ import { CandlemarkError } from './errors.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
-import { importSeries, readBars } from './handlers/series.ts';
+import { importSeries, importSeriesText, readBars } from './handlers/series.ts';
 import { createWindows } from './handlers/windows.ts';
 import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, updateLabel } from './handlers/labels.ts';
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
-import { exportLabels, importLabels } from './handlers/interchange.ts';
+import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
 import { cancelAllRuns, cancelRun, compareRuns, getRun, listRuns, predictRun, trainRun } from './handlers/training.ts';
 
@@ -23,6 +23,7 @@ type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>
 const handlers = {
   'project.info': (ctx) => projectInfo(ctx),
   'series.import': importSeries,
+  'series.importText': importSeriesText,
   'series.list': (ctx) => ctx.store.listSeries(),
   'bars.read': readBars,
   'windows.create': createWindows,
@@ -37,6 +38,8 @@ const handlers = {
   'labels.history': (ctx) => ctx.store.historyState(),
   'labels.import': importLabels,
   'labels.export': exportLabels,
+  'labels.importText': importLabelsText,
+  'labels.exportText': exportLabelsText,
   'labelTypes.list': (ctx) => ctx.store.listLabelTypes(),
   'labelTypes.set': setLabelTypes,
   'conflicts.check': (ctx) => {

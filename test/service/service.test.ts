@@ -193,3 +193,27 @@ describe('demo projects', () => {
     expect(demo.spans).toBeGreaterThan(20);
   });
 });
+
+describe('file contents instead of paths (browser renderer)', () => {
+  it('imports a CSV and labels from text and exports labels as text', async () => {
+    const s = project();
+    const text = fs.readFileSync(path.join(SHARED_DATA, 'spy_1d.csv'), 'utf8');
+    const { series } = await s.call('series.importText', { fileName: 'spy_1d.csv', text });
+    expect(series.barCount).toBe(3566);
+    const bad = await expectError(s.call('series.importText', { fileName: 'x.csv', text: 'time,open,high,low,close\n2020-01-01,1,0.5,1,1\n' }), 'import-failed');
+    expect(bad.issues[0]).toMatchObject({ file: 'x.csv', line: 2, field: 'high' });
+    const labels = {
+      version: 1,
+      series: [{ id: 'spy_1d', csv: 'ignored.csv' }],
+      labelTypes: ['up', 'down'],
+      windows: [{ id: 'a', series: 'spy_1d', start: '2007-02-01', length: 128, spans: [{ start: '2007-02-05', end: '2007-02-20', type: 'up', confidence: 0.5 }] }],
+    };
+    const imported = await s.call('labels.importText', { fileName: 'l.json', text: JSON.stringify(labels) });
+    expect(imported).toMatchObject({ windows: 1, spans: 1, seriesImported: [] });
+    const out = await s.call('labels.exportText', { format: 'csv' });
+    expect(out.text.trim().split('\n')).toEqual([
+      'window_id,series,window_start,window_length,span_start,span_end,type,confidence',
+      'a,spy_1d,2007-02-01T00:00:00Z,128,2007-02-05T00:00:00Z,2007-02-20T00:00:00Z,up,0.5',
+    ]);
+  });
+});

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import {
   readLabelsFile,
+  parseLabelsJson,
+  parseLabelsCsv,
   checkAgainstBars,
   serializeLabelsJson,
   serializeLabelsCsv,
@@ -35,7 +37,27 @@ async function readDocument(file: string): Promise<LabelsDocument> {
 }
 
 export async function importLabels(ctx: ServiceContext, args: CommandArgs<'labels.import'>) {
-  const doc = await readDocument(args.path);
+  return importDocument(ctx, await readDocument(args.path), args.path);
+}
+
+/** From file contents: series CSV paths can't be resolved there, so the series must be in the project. */
+export async function importLabelsText(ctx: ServiceContext, args: CommandArgs<'labels.importText'>) {
+  const lower = args.fileName.toLowerCase();
+  let doc: LabelsDocument;
+  try {
+    if (lower.endsWith('.json')) doc = parseLabelsJson(args.text, args.fileName);
+    else if (lower.endsWith('.csv')) doc = parseLabelsCsv(args.text, args.fileName);
+    else throw new CandlemarkError('invalid-arguments', `${args.fileName}: expected a .json or .csv labels file`, [{ field: 'fileName', message: 'expected .json or .csv' }]);
+  } catch (err) {
+    if (err instanceof InterchangeError) {
+      throw new CandlemarkError('import-failed', `${args.fileName}: ${err.issues.length} problem(s); nothing was imported`, err.issues as Issue[]);
+    }
+    throw err;
+  }
+  return importDocument(ctx, { ...doc, series: doc.series.map((s) => ({ id: s.id, csv: null })) }, args.fileName);
+}
+
+async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: string) {
 
   // 1. Everything that can fail is read and checked first: series CSVs, then windows and spans against bars.
   const newSeries = new Map<string, { source: string; bars: BarColumns }>();
@@ -49,18 +71,18 @@ export async function importLabels(ctx: ServiceContext, args: CommandArgs<'label
       newSeries.set(s.id, { source: s.csv, bars });
       timesBySeries.set(s.id, bars.time);
     } else {
-      missing.push({ file: args.path, field: 'series', message: `series "${s.id}" is not in this project and the file gives no CSV for it` });
+      missing.push({ file: file, field: 'series', message: `series "${s.id}" is not in this project and the file gives no CSV for it` });
     }
   }
   for (const w of doc.windows) {
     if (!timesBySeries.has(w.series) && !doc.series.some((s) => s.id === w.series)) {
-      missing.push({ file: args.path, window: w.id, field: 'series', message: `unknown series "${w.series}" (not in the file's series list nor in this project)` });
+      missing.push({ file: file, window: w.id, field: 'series', message: `unknown series "${w.series}" (not in the file's series list nor in this project)` });
     }
   }
-  if (missing.length) throw new CandlemarkError('import-failed', `${args.path}: ${missing.length} problem(s); nothing was imported`, missing);
-  const barIssues = checkAgainstBars(doc, timesBySeries, args.path);
+  if (missing.length) throw new CandlemarkError('import-failed', `${file}: ${missing.length} problem(s); nothing was imported`, missing);
+  const barIssues = checkAgainstBars(doc, timesBySeries, file);
   if (barIssues.length) {
-    throw new CandlemarkError('import-failed', `${args.path}: ${barIssues.length} problem(s); nothing was imported`, barIssues as Issue[]);
+    throw new CandlemarkError('import-failed', `${file}: ${barIssues.length} problem(s); nothing was imported`, barIssues as Issue[]);
   }
 
   // 2. One transaction, one undo step.
@@ -78,7 +100,7 @@ export async function importLabels(ctx: ServiceContext, args: CommandArgs<'label
       .map((t, i) => ({ name: t.name, color: t.color ?? TYPE_COLOURS[(existing.length + i) % TYPE_COLOURS.length], sortOrder: existing.length + i }));
     if (added.length) ctx.store.setLabelTypes([...existing, ...added]);
 
-    ctx.store.editGroup(`import labels from ${path.basename(args.path)}`, () => {
+    ctx.store.editGroup(`import labels from ${path.basename(file)}`, () => {
       for (const seriesId of new Set(doc.windows.map((w) => w.series))) {
         const index = ctx.timeIndex(seriesId);
         const docWindows = doc.windows.filter((w) => w.series === seriesId);
@@ -160,8 +182,20 @@ export function exportLabels(ctx: ServiceContext, args: CommandArgs<'labels.expo
   const out = path.resolve(args.path);
   const format = out.toLowerCase().endsWith('.csv') ? 'csv' : out.toLowerCase().endsWith('.json') ? 'json' : null;
   if (!format) throw new CandlemarkError('invalid-arguments', `${args.path}: the file name must end in .json or .csv`, [{ field: 'path', message: 'expected .json or .csv' }]);
-  const windows = ctx.store.listWindows(args.setId ? { setId: args.setId } : undefined);
-  const labels = ctx.store.listLabels(args.setId ? { setId: args.setId } : undefined);
+  const { doc, text } = buildExport(ctx, format, args.setId, path.dirname(out));
+  writeFileAtomic(out, text);
+  return { path: out, format, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
+}
+
+/** The same export as text (a browser saves it as a download); series CSV paths are absolute. */
+export function exportLabelsText(ctx: ServiceContext, args: CommandArgs<'labels.exportText'>) {
+  const { doc, text } = buildExport(ctx, args.format, args.setId, null);
+  return { fileName: `labels.${args.format}`, text, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
+}
+
+function buildExport(ctx: ServiceContext, format: 'json' | 'csv', setId: number | undefined, relativeTo: string | null): { doc: LabelsDocument; text: string } {
+  const windows = ctx.store.listWindows(setId ? { setId: setId } : undefined);
+  const labels = ctx.store.listLabels(setId ? { setId: setId } : undefined);
   const byWindow = new Map<number, typeof labels>();
   for (const l of labels) byWindow.set(l.windowId, [...(byWindow.get(l.windowId) ?? []), l]);
   const exported = windows.filter((w) => byWindow.has(w.id) || w.reviewed);
@@ -170,7 +204,8 @@ export function exportLabels(ctx: ServiceContext, args: CommandArgs<'labels.expo
     version: 1,
     series: seriesIds.map((id) => {
       const source = ctx.store.getSeries(id)?.source ?? null;
-      return { id, csv: source ? path.relative(path.dirname(out), source).split(path.sep).join('/') : null };
+      if (!source || relativeTo === null) return { id, csv: source };
+      return { id, csv: path.relative(relativeTo, source).split(path.sep).join('/') };
     }),
     labelTypes: ctx.store.listLabelTypes().map((t) => ({ name: t.name, color: t.color })),
     windows: exported.map((w) => ({
@@ -183,7 +218,6 @@ export function exportLabels(ctx: ServiceContext, args: CommandArgs<'labels.expo
         .map((l) => ({ start: l.startTime, end: l.endTime, type: l.type, confidence: l.confidence })),
     })),
   };
-  writeFileAtomic(out, format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc));
-  return { path: out, format, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
+  return { doc, text: format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc) };
 }
 

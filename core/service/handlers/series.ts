@@ -1,6 +1,6 @@
 /** Importing OHLCV series and reading bars. */
 import path from 'node:path';
-import { readOhlcvCsvFile, OhlcvImportError } from '../../import/index.ts';
+import { readOhlcvCsvFile, parseOhlcvCsv, OhlcvImportError, type ParsedOhlcv } from '../../import/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -14,10 +14,11 @@ export function seriesIdFromPath(file: string): string {
 }
 
 /** Parses a CSV completely (nothing is written when it has problems), as a typed service error. */
-export async function parseSeriesCsv(ctx: ServiceContext, file: string): Promise<{ bars: BarColumns; warnings: string[] }> {
+export async function parseSeriesCsv(ctx: ServiceContext, file: string, text?: string): Promise<{ bars: BarColumns; warnings: string[] }> {
+  const onProgress = (f: number) => ctx.progress('import', f * 0.5, `reading ${path.basename(file)}`);
+  let parsed: ParsedOhlcv;
   try {
-    const parsed = await readOhlcvCsvFile(file, { onProgress: (f) => ctx.progress('import', f * 0.5, `reading ${path.basename(file)}`) });
-    return { bars: parsed.bars, warnings: parsed.warnings.map((w) => `${w.file}:${w.line ?? ''}: ${w.field ?? ''}: ${w.message}`) };
+    parsed = text === undefined ? await readOhlcvCsvFile(file, { onProgress }) : parseOhlcvCsv(text, file, { onProgress });
   } catch (err) {
     if (err instanceof OhlcvImportError) {
       const more = err.totalIssues > err.issues.length ? ` (showing ${err.issues.length} of ${err.totalIssues})` : '';
@@ -28,17 +29,26 @@ export async function parseSeriesCsv(ctx: ServiceContext, file: string): Promise
     }
     throw err;
   }
+  return { bars: parsed.bars, warnings: parsed.warnings.map((w) => `${w.file}:${w.line ?? ''}: ${w.field ?? ''}: ${w.message}`) };
 }
 
 export async function importSeries(ctx: ServiceContext, args: CommandArgs<'series.import'>): Promise<{ series: SeriesInfo; warnings: string[] }> {
-  const seriesId = args.seriesId ?? seriesIdFromPath(args.path);
+  return storeSeries(ctx, args.path, path.resolve(args.path), undefined, args.seriesId, args.replace);
+}
+
+export async function importSeriesText(ctx: ServiceContext, args: CommandArgs<'series.importText'>): Promise<{ series: SeriesInfo; warnings: string[] }> {
+  return storeSeries(ctx, args.fileName, null, args.text, args.seriesId, args.replace);
+}
+
+async function storeSeries(ctx: ServiceContext, file: string, source: string | null, text: string | undefined, id: string | undefined, replace: boolean) {
+  const seriesId = id ?? seriesIdFromPath(file);
   const existing = ctx.store.getSeries(seriesId);
-  if (existing && !args.replace) {
+  if (existing && !replace) {
     throw new CandlemarkError('invalid-operation', `series "${seriesId}" already exists (${existing.barCount} bars); pass replace to re-import it (labels are kept: they are stored by bar time)`);
   }
-  const { bars, warnings } = await parseSeriesCsv(ctx, args.path);
-  const series = ctx.store.insertSeries(seriesId, path.resolve(args.path), bars, {
-    replace: args.replace,
+  const { bars, warnings } = await parseSeriesCsv(ctx, file, text);
+  const series = ctx.store.insertSeries(seriesId, source, bars, {
+    replace,
     onProgress: (f) => ctx.progress('import', 0.5 + f * 0.5, `storing ${bars.time.length} bars`),
   });
   ctx.forgetSeries(seriesId);
