@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CandlemarkService } from '../service/service.ts';
+import type { CommandInput } from '../service/schemas.ts';
 import { CandlemarkError, formatIssue, toWireError } from '../service/errors.ts';
 import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
@@ -29,7 +30,7 @@ commands:
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
-        [--set ID] [--patience N] [--json]
+        [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
                                     train a detector on the labelled windows
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
@@ -77,6 +78,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     set: { type: 'string' },
     patience: { type: 'string' },
     hidden: { type: 'string' },
+    features: { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -257,6 +259,8 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           setId: num(flags, 'set'),
           patience: num(flags, 'patience'),
           hidden: num(flags, 'hidden'),
+          // Names are checked by the command's schema, which lists the valid ones in its error.
+          features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -3,6 +3,7 @@
  * before anything runs, so a malformed IPC message or HTTP body can never reach the store.
  */
 import { z } from 'zod';
+import { FEATURE_NAMES } from '../ml/features/series.ts';
 
 const id = z.number().int().positive();
 const time = z.number().int().finite();
@@ -38,7 +39,7 @@ export const trainArgs = z
     seed: z.number().int().min(0).default(1),
     ensemble: z.number().int().min(1).max(16).default(1),
     hidden: z.number().int().min(4).max(256).default(32),
-    features: z.array(z.string().min(1)).min(1).optional(),
+    features: z.array(z.enum(FEATURE_NAMES)).min(1).optional(),
     patience: z.number().int().min(1).optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   })

@@ -121,7 +121,9 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     if (a) a.push(l);
     else byWindow.set(l.windowId, [l]);
   }
-  const chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id));
+  // 'labelled' = the analyst has looked at it: it has spans, or was reviewed and has none (a real
+  // negative example). An untouched window is unlabelled, not "no span", and must not teach "no span".
+  const chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
   const cache = seriesFeatures(store, new Set(chosen.map((w) => w.seriesId)), names);
   const records = (role: 'train' | 'val'): WindowRecord[] =>
     chosen
