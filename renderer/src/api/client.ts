@@ -1,0 +1,124 @@
+/**
+ * The one way the renderer reaches the product: `call(command, args)` and `onEvent(listener)`.
+ * The transport is picked once at start-up: Electron's preload bridge when present, otherwise the
+ * browser host (HTTP POST /api/call + a WebSocket for events). Nothing here touches Node.
+ */
+import { ApiError } from './errors.ts';
+import { takeToken } from './token.ts';
+import type { CommandInput, CommandName, EventName, Result, WireError } from './types.ts';
+
+type Envelope = { result: unknown } | { error: WireError };
+type AnyListener = (name: EventName, payload: unknown) => void;
+
+interface Bridge {
+  call(command: string, args: unknown): Promise<Envelope>;
+  onEvent(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    candlemark?: Bridge;
+  }
+}
+
+interface Transport {
+  kind: 'electron' | 'browser';
+  call(command: string, args: unknown): Promise<Envelope>;
+  onEvent(listener: AnyListener): () => void;
+  /** Whether pushed events currently arrive (the UI refreshes by itself either way). */
+  connected(): boolean;
+}
+
+function electronTransport(bridge: Bridge): Transport {
+  return {
+    kind: 'electron',
+    call: (command, args) => bridge.call(command, args),
+    onEvent: (listener) => bridge.onEvent((name, payload) => listener(name as EventName, payload)),
+    connected: () => true,
+  };
+}
+
+function browserTransport(token: string | null): Transport {
+  const listeners = new Set<AnyListener>();
+  let socket: WebSocket | null = null;
+  let open = false;
+  let attempt = 0;
+
+  // One socket for all listeners; reconnect with capped exponential backoff when it drops.
+  const connect = () => {
+    if (!token) return;
+    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/events`;
+    try {
+      socket = new WebSocket(url, ['candlemark.v1', 'token.' + token]);
+    } catch {
+      return schedule();
+    }
+    socket.onopen = () => {
+      open = true;
+      attempt = 0;
+    };
+    socket.onmessage = (ev) => {
+      let msg: { event?: string; payload?: unknown };
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if (typeof msg.event === 'string') for (const l of listeners) l(msg.event as EventName, msg.payload);
+    };
+    socket.onclose = () => {
+      open = false;
+      socket = null;
+      schedule();
+    };
+  };
+  const schedule = () => {
+    const delay = Math.min(30_000, 500 * 2 ** attempt++) * (0.75 + Math.random() * 0.5);
+    setTimeout(connect, delay);
+  };
+
+  return {
+    kind: 'browser',
+    async call(command, args) {
+      if (!token) return { error: { code: 'invalid-operation', message: 'no access token: open the URL the host printed (it ends in #token=…)', issues: [] } };
+      let res: Response;
+      try {
+        res = await fetch('api/call', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ command, args }),
+        });
+      } catch (e) {
+        return { error: { code: 'internal', message: `cannot reach the Candlemark host: ${(e as Error).message}`, issues: [] } };
+      }
+      try {
+        return (await res.json()) as Envelope;
+      } catch {
+        return { error: { code: 'internal', message: `host answered ${res.status} without JSON`, issues: [] } };
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      if (!socket && listeners.size === 1) connect();
+      return () => listeners.delete(listener);
+    },
+    connected: () => open,
+  };
+}
+
+const transport: Transport = window.candlemark ? electronTransport(window.candlemark) : browserTransport(takeToken());
+
+export const transportKind = transport.kind;
+export const eventsConnected = (): boolean => transport.connected();
+
+/** Runs one service command; throws ApiError with the service's code, message and issues. */
+export async function call<K extends CommandName>(command: K, args: CommandInput<K>): Promise<Result<K>> {
+  const env = await transport.call(command, args);
+  if ('error' in env && env.error) throw new ApiError(env.error);
+  return (env as { result: unknown }).result as Result<K>;
+}
+
+/** Subscribes to every service event; returns the unsubscribe function. */
+export function onEvent(listener: AnyListener): () => void {
+  return transport.onEvent(listener);
+}

@@ -1,0 +1,76 @@
+/**
+ * The renderer's view of the service API's types. Argument types come straight from the zod
+ * schemas (type-only import: erased at build time). Result types are written out here because
+ * core/service/service.ts pulls Node modules into the type graph; keep them in step with
+ * core/service/handlers/*.
+ */
+import type { CommandInput, CommandName } from '../../../core/service/schemas.ts';
+import type { EventName, ServiceEvents } from '../../../core/service/events.ts';
+import type { Issue, WireError } from '../../../core/service/errors.ts';
+import type { Finding, FindingStatus, Label, LabelType, SeriesInfo, WindowInfo, WindowSetInfo } from '../../../core/domain/types.ts';
+
+export type { CommandInput, CommandName, EventName, ServiceEvents, Issue, WireError };
+export type { Finding, Label, LabelType, SeriesInfo, WindowInfo, WindowSetInfo };
+
+export type StoredFinding = Finding & { id: number; status: FindingStatus; key: string };
+
+export interface HistoryState {
+  canUndo: boolean;
+  canRedo: boolean;
+  undoDescription?: string;
+  redoDescription?: string;
+}
+
+export interface ProjectInfo {
+  path: string;
+  series: SeriesInfo[];
+  windowSets: WindowSetInfo[];
+  labelTypes: LabelType[];
+  counts: {
+    windows: number;
+    labelledWindows: number;
+    unlabelledWindows: number;
+    windowsInConflict: number;
+    labels: number;
+    findings: { open: number; resolved: number; ignored: number };
+    runs: number;
+  };
+  history: HistoryState;
+}
+
+export interface BarsChunk {
+  seriesId: string;
+  from: number;
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[] | null;
+}
+
+/** Results of the commands the renderer uses (others fall back to unknown). */
+export interface KnownResults {
+  'project.info': ProjectInfo;
+  'series.list': SeriesInfo[];
+  'series.importText': { series: SeriesInfo; warnings: string[] };
+  'bars.read': BarsChunk;
+  'windows.create': WindowSetInfo;
+  'windows.list': WindowInfo[];
+  'windows.setReviewed': { windowId: number; reviewed: boolean };
+  'labels.list': Label[];
+  'labels.add': Label;
+  'labels.update': Label;
+  'labels.delete': { id: number };
+  'labels.undo': { step: unknown; history: HistoryState };
+  'labels.redo': { step: unknown; history: HistoryState };
+  'labels.history': HistoryState;
+  'labels.importText': { seriesImported: string[]; windows: number; spans: number; openConflicts: number };
+  'labels.exportText': { fileName: string; text: string; windows: number; spans: number };
+  'labelTypes.list': LabelType[];
+  'conflicts.list': StoredFinding[];
+  'conflicts.resolve': { findingId: number; status: FindingStatus; changedWindows: number[] };
+  'demo.create': unknown;
+}
+
+export type Result<K extends CommandName> = K extends keyof KnownResults ? KnownResults[K] : unknown;
