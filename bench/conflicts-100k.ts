@@ -8,7 +8,7 @@ import os from 'node:os';
 import { detectConflicts, type ConflictWindow } from '../core/conflicts/detect.ts';
 import type { IndexSpan } from '../core/domain/types.ts';
 import { cutWindows } from '../core/windows/cut.ts';
-import { mulberry32, randomInt } from '../core/windows/random.ts';
+import { mulberry32, randomInt } from '../core/shared/random.ts';
 
 const WINDOWS = 100_000;
 const SERIES = 4;

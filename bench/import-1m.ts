@@ -7,21 +7,13 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOhlcvCsvFile } from '../core/import/index.ts';
+import { mulberry32 } from '../core/shared/random.ts';
 
 const ROWS = 1_000_000;
 const RUNS = 3;
 
-/** mulberry32: tiny seeded PRNG so every run benchmarks the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG, so every run benchmarks the same bytes. */
+const rng = mulberry32;
 
 /** Written in blocks so the benchmark's heap is not left holding 60 MB of row strings (that would tax GC in the timed runs). */
 function generate(path: string): void {

@@ -1,4 +1,7 @@
 /** Small seeded PRNG (mulberry32) with the draws the demo generator needs. Deterministic per seed. */
+import { mulberry32 } from '../shared/random.ts';
+
+export { mulberry32 };
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -13,17 +16,6 @@ export interface Rng {
   exponential(mean: number): number;
   /** True with probability p. */
   chance(p: number): boolean;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A seeded Rng; different seeds (including negative or fractional ones, hashed) give different streams. */

@@ -19,7 +19,7 @@
  * The returned roles are parallel to the input array (roles[i] is windows[i]'s role).
  */
 import type { SplitKind, SplitRole } from '../domain/types.ts';
-import { mulberry32, shuffleInPlace } from './random.ts';
+import { mulberry32, shuffleInPlace } from '../shared/random.ts';
 
 export interface SplitOptions {
   kind: SplitKind;

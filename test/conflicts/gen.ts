@@ -1,7 +1,7 @@
 /** Seeded random window sets for the conflict property tests (not a test file itself). */
 import type { IndexSpan } from '../../core/domain/types.ts';
 import type { ConflictWindow } from '../../core/conflicts/detect.ts';
-import { mulberry32, randomInt } from '../../core/windows/random.ts';
+import { mulberry32, randomInt } from '../../core/shared/random.ts';
 
 const TYPES = ['up', 'down', 'flat'];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareWindowPair, type ConflictWindow } from '../../core/conflicts/detect.ts';
 import { applySpanPlan, planCopySpans } from '../../core/conflicts/resolve.ts';
 import type { IndexSpan } from '../../core/domain/types.ts';
-import { mulberry32, randomInt } from '../../core/windows/random.ts';
+import { mulberry32, randomInt } from '../../core/shared/random.ts';
 
 const sp = (start: number, end: number, type = 'up', confidence = 1): IndexSpan => ({ start, end, type, confidence });
 const win = (id: number, startIndex: number, spans: IndexSpan[], length = 128): ConflictWindow => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cutWindows } from '../../core/windows/cut.ts';
 import { assignSplit } from '../../core/windows/split.ts';
-import { mulberry32, randomInt, shuffleInPlace } from '../../core/windows/random.ts';
+import { mulberry32, randomInt, shuffleInPlace } from '../../core/shared/random.ts';
 import type { SplitRole } from '../../core/domain/types.ts';
 
 describe('mulberry32', () => {

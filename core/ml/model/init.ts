@@ -1,16 +1,7 @@
 /** Deterministic, seeded weight initialisation (no dependence on tfjs' global RNG). */
+import { mulberry32 } from '../../shared/random.ts';
 
-/** mulberry32: small, fast, well-distributed 32-bit PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Uniform in [-limit, limit]. */
 export function uniformArray(rng: () => number, n: number, limit: number): Float32Array {

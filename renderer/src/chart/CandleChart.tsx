@@ -1,0 +1,351 @@
+/**
+ * Candlesticks + volume (own pane) for the loaded bars, with span bands drawn by SpansPrimitive.
+ * Mouse work happens here: drag across bars to create a span, drag a band's edge to resize it,
+ * click to select. The chart's own drag-to-scroll is off so a drag always means "select bars".
+ * All positions leaving this component are series bar indices.
+ */
+import { useEffect, useRef } from 'react';
+import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import type { BarsChunk } from '../api/types.ts';
+import { PALETTES, type Theme } from './palette.ts';
+import { EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
+import { formatBarTime, formatTick, isIntraday } from './time-format.ts';
+
+/** A band in series indices; `id` set = an editable label of the current window. */
+export interface SpanBand extends Omit<Band, 'start' | 'end'> {
+  start: number;
+  end: number;
+  id?: number;
+}
+
+export interface ChartScene {
+  chunk: BarsChunk;
+  /** Bars in focus (series indices, inclusive): the window, or both windows in conflict view. */
+  focus: { start: number; end: number };
+  /** The region a new span is clamped to; null = read-only view. */
+  editRange: { start: number; end: number } | null;
+  window: { start: number; end: number } | null;
+  highlight: { start: number; end: number } | null;
+  laneText: [string, string] | null;
+  bands: SpanBand[];
+  /** Instrumentation for tests and the bench: written to data-window-ready after the first paint. */
+  readyKey: string;
+}
+
+interface Props {
+  scene: ChartScene | null;
+  theme: Theme;
+  draftColor: string;
+  onCreate(start: number, end: number): void;
+  onResize(id: number, start: number, end: number): void;
+  onSelect(id: number | null): void;
+}
+
+const EDGE_PX = 6;
+const CLICK_PX = 3;
+
+type Drag =
+  | { kind: 'create'; anchor: number; current: number; x0: number; moved: boolean }
+  | { kind: 'resize'; id: number; fixed: number; current: number; edge: 'start' | 'end'; x0: number; moved: boolean }
+  | { kind: 'click'; x0: number; moved: boolean };
+
+export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSelect }: Props) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<IChartApi | null>(null);
+  const candlesRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
+  const primitiveRef = useRef<SpansPrimitive | null>(null);
+  const sceneRef = useRef<ChartScene | null>(scene);
+  const dragRef = useRef<Drag | null>(null);
+  const handlers = useRef({ onCreate, onResize, onSelect, draftColor });
+  handlers.current = { onCreate, onResize, onSelect, draftColor };
+  sceneRef.current = scene;
+
+  // Create the chart once; the scene effects below feed it.
+  useEffect(() => {
+    const host = hostRef.current!;
+    const chart = createChart(host, {
+      autoSize: true,
+      handleScroll: { pressedMouseMove: false, mouseWheel: true, horzTouchDrag: false, vertTouchDrag: false },
+      handleScale: { axisPressedMouseMove: true, mouseWheel: true, pinch: true },
+      timeScale: { rightOffset: 0, borderVisible: true, tickMarkFormatter: (t: number) => tickLabel(sceneRef.current, t) },
+      localization: { timeFormatter: (t: number) => crosshairLabel(sceneRef.current, t) },
+      crosshair: { mode: 0 },
+    });
+    const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: false, lastValueVisible: false });
+    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+    const primitive = new SpansPrimitive();
+    candles.attachPrimitive(primitive);
+    chartRef.current = chart;
+    candlesRef.current = candles;
+    volumeRef.current = volume;
+    primitiveRef.current = primitive;
+    const publishGeometry = () => writeGeometry(host, chart, sceneRef.current);
+    chart.timeScale().subscribeVisibleLogicalRangeChange(publishGeometry);
+    chart.timeScale().subscribeSizeChange(publishGeometry);
+    return () => {
+      chart.remove();
+      chartRef.current = null;
+    };
+  }, []);
+
+  // Theme.
+  useEffect(() => {
+    const p = PALETTES[theme];
+    const chart = chartRef.current!;
+    chart.applyOptions({
+      layout: { background: { color: p.background }, textColor: p.text, panes: { separatorColor: p.border } },
+      grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
+      rightPriceScale: { borderColor: p.border },
+      timeScale: { borderColor: p.border },
+    });
+    candlesRef.current!.applyOptions({ upColor: p.up, downColor: p.down, borderUpColor: p.up, borderDownColor: p.down, wickUpColor: p.up, wickDownColor: p.down });
+    if (sceneRef.current) setData(sceneRef.current, theme);
+    drawOverlay(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [theme]);
+
+  // New bars (a new window): replace the data, frame the focus, then mark the window ready.
+  const chunk = scene?.chunk ?? null;
+  const focusKey = scene ? `${scene.focus.start}-${scene.focus.end}-${scene.readyKey}` : '';
+  useEffect(() => {
+    const host = hostRef.current!;
+    const s = sceneRef.current;
+    host.removeAttribute('data-window-ready');
+    if (!s) {
+      candlesRef.current!.setData([]);
+      volumeRef.current!.setData([]);
+      primitiveRef.current!.set(EMPTY_OVERLAY);
+      return;
+    }
+    setData(s, theme);
+    const from = s.chunk.from;
+    const n = s.chunk.time.length;
+    // Show every loaded bar: the focus plus its context on each side.
+    chartRef.current!.timeScale().setVisibleLogicalRange({ from: -0.5, to: n - 0.5 });
+    void from;
+    drawOverlay(null);
+    const key = s.readyKey;
+    let raf = requestAnimationFrame(() => {
+      raf = requestAnimationFrame(() => {
+        writeGeometry(host, chartRef.current!, s);
+        host.setAttribute('data-window-ready', key);
+        performance.mark(`window-ready:${key}`);
+      });
+    });
+    return () => cancelAnimationFrame(raf);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [chunk, focusKey]);
+
+  // Bands change far more often than bars: only the primitive redraws.
+  useEffect(() => {
+    drawOverlay(dragRef.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scene?.bands, scene?.highlight, scene?.laneText, theme]);
+
+  function setData(s: ChartScene, t: Theme) {
+    const p = PALETTES[t];
+    const { chunk: c, focus } = s;
+    const candles = new Array(c.time.length);
+    const volume = new Array(c.time.length);
+    for (let i = 0; i < c.time.length; i++) {
+      const idx = c.from + i;
+      const inside = idx >= focus.start && idx <= focus.end;
+      const up = c.close[i] >= c.open[i];
+      const time = idx as UTCTimestamp;
+      // Context bars outside the focus are drawn muted so the window stands out.
+      candles[i] = inside
+        ? { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i] }
+        : { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], color: p.muted, borderColor: p.muted, wickColor: p.muted };
+      volume[i] = { time, value: c.volume ? c.volume[i] : 0, color: inside ? (up ? p.volumeUp : p.volumeDown) : p.volumeMuted };
+    }
+    candlesRef.current!.setData(candles);
+    volumeRef.current!.setData(volume);
+  }
+
+  function drawOverlay(drag: Drag | null) {
+    const s = sceneRef.current;
+    const primitive = primitiveRef.current;
+    if (!primitive) return;
+    if (!s) return primitive.set(EMPTY_OVERLAY);
+    const p = PALETTES[theme];
+    const from = s.chunk.from;
+    const toLogical = (r: { start: number; end: number } | null) => (r ? { start: r.start - from, end: r.end - from } : null);
+    let bands: Band[] = s.bands.map((b) => ({ ...b, start: b.start - from, end: b.end - from }));
+    if (drag?.kind === 'resize' && drag.moved) {
+      const [a, b] = order(drag.fixed, drag.current);
+      bands = bands.map((band, i) => (s.bands[i].id === drag.id ? { ...band, start: a - from, end: b - from, draft: true } : band));
+    }
+    if (drag?.kind === 'create' && drag.moved) {
+      const [a, b] = order(drag.anchor, drag.current);
+      bands.push({ start: a - from, end: b - from, color: handlers.current.draftColor, lane: 0, draft: true });
+    }
+    const overlay: Overlay = {
+      window: toLogical(s.window),
+      windowFill: p.windowFill,
+      highlight: toLogical(s.highlight),
+      highlightColor: p.highlight,
+      laneText: s.laneText,
+      textColor: p.text,
+      bands,
+    };
+    primitive.set(overlay);
+  }
+
+  // --- mouse ---------------------------------------------------------------------------------
+
+  const indexAt = (x: number): number | null => {
+    const s = sceneRef.current;
+    const chart = chartRef.current;
+    if (!s || !chart) return null;
+    const logical = chart.timeScale().coordinateToLogical(x);
+    if (logical == null) return null;
+    return s.chunk.from + Math.round(logical);
+  };
+
+  const clampToEdit = (idx: number): number => {
+    const r = sceneRef.current!.editRange!;
+    return Math.max(r.start, Math.min(r.end, idx));
+  };
+
+  /** The editable band edge within EDGE_PX of x, if any. */
+  const edgeAt = (x: number): { id: number; edge: 'start' | 'end'; fixed: number } | null => {
+    const s = sceneRef.current;
+    const chart = chartRef.current;
+    if (!s || !chart || !s.editRange) return null;
+    const ts = chart.timeScale();
+    let best: { id: number; edge: 'start' | 'end'; fixed: number; d: number } | null = null;
+    for (const b of s.bands) {
+      if (b.id == null) continue;
+      const xs = ts.logicalToCoordinate((b.start - s.chunk.from - 0.5) as never);
+      const xe = ts.logicalToCoordinate((b.end - s.chunk.from + 0.5) as never);
+      if (xs != null && Math.abs(xs - x) <= EDGE_PX && (!best || Math.abs(xs - x) < best.d)) best = { id: b.id, edge: 'start', fixed: b.end, d: Math.abs(xs - x) };
+      if (xe != null && Math.abs(xe - x) <= EDGE_PX && (!best || Math.abs(xe - x) < best.d)) best = { id: b.id, edge: 'end', fixed: b.start, d: Math.abs(xe - x) };
+    }
+    return best;
+  };
+
+  const bandAt = (idx: number): number | null => {
+    const s = sceneRef.current;
+    if (!s) return null;
+    // Narrowest first, so a short span inside a long one can still be picked.
+    const hits = s.bands.filter((b) => b.id != null && idx >= b.start && idx <= b.end).sort((a, b) => a.end - a.start - (b.end - b.start));
+    return hits[0]?.id ?? null;
+  };
+
+  const localX = (e: React.PointerEvent) => e.clientX - hostRef.current!.getBoundingClientRect().left;
+  const inPlot = (x: number) => chartRef.current != null && x >= 0 && x <= chartRef.current.timeScale().width();
+
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    const s = sceneRef.current;
+    const x = localX(e);
+    if (!s || !inPlot(x)) return;
+    const idx = indexAt(x);
+    if (idx == null) return;
+    const edge = edgeAt(x);
+    if (edge) {
+      dragRef.current = { kind: 'resize', id: edge.id, fixed: edge.fixed, current: clampToEdit(idx), edge: edge.edge, x0: x, moved: false };
+      handlers.current.onSelect(edge.id);
+    } else if (s.editRange && idx >= s.editRange.start && idx <= s.editRange.end && bandAt(idx) == null) {
+      dragRef.current = { kind: 'create', anchor: clampToEdit(idx), current: clampToEdit(idx), x0: x, moved: false };
+    } else {
+      dragRef.current = { kind: 'click', x0: x, moved: false };
+    }
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+
+  const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
+    const host = hostRef.current!;
+    const x = localX(e);
+    const drag = dragRef.current;
+    if (!drag) {
+      // Hover feedback: a resize cursor near an edge, a crosshair where a drag would draw.
+      host.style.cursor = inPlot(x) && edgeAt(x) ? 'col-resize' : sceneRef.current?.editRange ? 'crosshair' : 'default';
+      return;
+    }
+    if (Math.abs(x - drag.x0) > CLICK_PX) drag.moved = true;
+    const idx = indexAt(x);
+    if (idx == null) return;
+    if (drag.kind === 'create' || drag.kind === 'resize') {
+      const next = clampToEdit(idx);
+      if (next !== drag.current || drag.moved) {
+        drag.current = next;
+        drawOverlay(drag);
+      }
+    }
+  };
+
+  const onPointerUp = (e: React.PointerEvent<HTMLDivElement>) => {
+    const drag = dragRef.current;
+    dragRef.current = null;
+    if (!drag) return;
+    e.currentTarget.releasePointerCapture(e.pointerId);
+    if (drag.kind === 'create' && drag.moved) {
+      const [a, b] = order(drag.anchor, drag.current);
+      handlers.current.onCreate(a, b);
+      // Keep the draft on screen until the new label arrives with the next scene.
+      return;
+    }
+    if (drag.kind === 'resize' && drag.moved) {
+      const [a, b] = order(drag.fixed, drag.current);
+      handlers.current.onResize(drag.id, a, b);
+      return;
+    }
+    if (drag.kind !== 'resize') {
+      const idx = indexAt(localX(e));
+      handlers.current.onSelect(idx == null ? null : bandAt(idx));
+    }
+    drawOverlay(null);
+  };
+
+  return (
+    <div
+      ref={hostRef}
+      className="chart-host"
+      data-testid="chart"
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={() => {
+        dragRef.current = null;
+        drawOverlay(null);
+      }}
+    />
+  );
+}
+
+function order(a: number, b: number): [number, number] {
+  return a <= b ? [a, b] : [b, a];
+}
+
+function timeOf(s: ChartScene | null, t: number): number | null {
+  if (!s) return null;
+  const i = t - s.chunk.from;
+  return i >= 0 && i < s.chunk.time.length ? s.chunk.time[i] : null;
+}
+
+function tickLabel(s: ChartScene | null, t: number): string {
+  const ms = timeOf(s, t);
+  return ms == null ? '' : formatTick(ms, isIntraday(s!.chunk.time));
+}
+
+function crosshairLabel(s: ChartScene | null, t: number): string {
+  const ms = timeOf(s, t);
+  return ms == null ? '' : `${formatBarTime(ms, isIntraday(s!.chunk.time))}  #${t}`;
+}
+
+/**
+ * Publishes where bars are on screen (for end-to-end tests and the bench, which drag on real
+ * coordinates): x of the first loaded bar's centre and the spacing, relative to the chart's left.
+ */
+function writeGeometry(host: HTMLElement, chart: IChartApi, s: ChartScene | null) {
+  if (!s) return;
+  const ts = chart.timeScale();
+  const x0 = ts.logicalToCoordinate(0 as never);
+  const x1 = ts.logicalToCoordinate(1 as never);
+  if (x0 == null || x1 == null) return;
+  host.dataset.firstIndex = String(s.chunk.from);
+  host.dataset.x0 = x0.toFixed(2);
+  host.dataset.barSpacing = (x1 - x0).toFixed(3);
+}
