@@ -1,48 +1,21 @@
-// Candlemark's Electron shell (thin: no product logic). Until the IPC bridge and the React UI land,
-// the window shows the browser host's overview page, served in-process on loopback with a token.
-// The window is hardened now: context isolation, sandbox, no Node integration, no navigation,
-// no new windows, every permission request denied.
-import { app, BrowserWindow, shell } from 'electron';
+// Candlemark's Electron entry point (package.json "main"). The main process is TypeScript run
+// through tsx (like the CLI), so a fresh checkout runs without a build step. Everything that must
+// happen before the app's 'ready' event (privileged scheme, sandbox, single-instance lock) runs
+// inside startApp, which is awaited here at top level: Electron emits 'ready' only after the entry
+// module has finished evaluating. See app.ts.
+import electron from 'electron';
 import { register } from 'tsx/esm/api';
-import path from 'node:path';
 
 register();
-
-if (!app.requestSingleInstanceLock()) app.quit();
-
-async function createWindow() {
-  const { CandlemarkService } = await import('../core/service/service.ts');
-  const { startHttpHost } = await import('../server/http-host.ts');
-  const { defaultProjectPath } = await import('../server/main.ts');
-  const projectPath = process.argv.find((a) => a.endsWith('.candlemark')) ?? defaultProjectPath();
-  const fs = await import('node:fs');
-  const isNew = !fs.existsSync(projectPath);
-  fs.mkdirSync(path.dirname(projectPath), { recursive: true });
-  const service = CandlemarkService.open(projectPath, { create: true });
-  if (isNew) await service.call('demo.create', {});
-  const host = await startHttpHost({ service, staticDir: path.join(import.meta.dirname, '..', 'server', 'static') });
-
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'Candlemark',
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
-  });
-  const origin = new URL(host.url).origin;
-  win.webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== origin) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.session.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  await win.loadURL(host.url);
-  app.on('before-quit', () => {
-    void host.close();
-    service.close();
+try {
+  const { startApp } = await import('./app.ts');
+  startApp(electron);
+} catch (err) {
+  // Even a broken install gets a dialog rather than a silent exit.
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  console.error(detail);
+  electron.app.whenReady().then(() => {
+    electron.dialog.showErrorBox('Candlemark could not start', detail);
+    electron.app.exit(1);
   });
 }
-
-app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());

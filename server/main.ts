@@ -2,32 +2,54 @@
  * `node bin/serve.js [--project FILE] [--port N]`: runs the browser host and prints its URL
  * (which carries the access token). With no --project it opens the demo project in the user's
  * data folder, creating it on first start, so a new user sees something real at once.
+ *
+ * Environment:
+ * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
+ * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
+ *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
+ *
+ * Serves the React renderer from `renderer/dist` when it has been built, else the overview page
+ * in `server/static/`.
  */
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { CandlemarkService } from '../core/service/service.ts';
-import { startHttpHost } from './http-host.ts';
+import { checkToken, startHttpHost } from './http-host.ts';
+import { resolveStaticDir } from './static-dir.ts';
 
 export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
 }
 
-export async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
-  const projectPath = values.project ?? defaultProjectPath();
+/** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
+export async function openProject(projectPath: string, opts: { demoIfNew: boolean }): Promise<CandlemarkService> {
   const isNew = !fs.existsSync(projectPath);
   fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
   const service = CandlemarkService.open(projectPath, { create: true });
-  if (isNew && !values.project) {
+  if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
-    await service.call('demo.create', {});
+    try {
+      await service.call('demo.create', {});
+    } catch (e) {
+      service.close();
+      throw e;
+    }
   }
-  const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static');
-  const host = await startHttpHost({ service, staticDir, port: values.port ? Number(values.port) : 0 });
+  return service;
+}
+
+export async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const envToken = process.env.CANDLEMARK_TOKEN;
+  const token = envToken ? checkToken(envToken) : undefined;
+  const projectPath = values.project ?? defaultProjectPath();
+  const service = await openProject(projectPath, { demoIfNew: !values.project });
+  const ui = resolveStaticDir();
+  const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token });
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);
+  if (!ui.renderer) console.log(`(renderer not built: serving the overview page from ${ui.dir})`);
   console.log(`open ${host.url}`);
   const stop = async () => {
     await host.close();

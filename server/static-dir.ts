@@ -17,7 +17,8 @@ export interface StaticDirChoice {
   renderer: boolean;
 }
 
+/** `CANDLEMARK_UI=static` forces the fallback page (bin/start.js sets it when a renderer build fails). */
 export function resolveStaticDir(rendererDist = RENDERER_DIST, fallback = FALLBACK_STATIC): StaticDirChoice {
-  if (fs.existsSync(path.join(rendererDist, 'index.html'))) return { dir: rendererDist, renderer: true };
+  if (process.env.CANDLEMARK_UI !== 'static' && fs.existsSync(path.join(rendererDist, 'index.html'))) return { dir: rendererDist, renderer: true };
   return { dir: fallback, renderer: false };
 }

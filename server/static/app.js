@@ -1,14 +1,20 @@
-// Minimal overview page: reads the token from the URL fragment (never sent to the server)
-// and calls the service API with it.
+// Minimal overview page. In Electron it calls the service through the preload bridge
+// (window.candlemark); in a browser it reads the token from the URL fragment (never sent to the
+// server) and calls POST /api/call with it.
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
 async function call(command, args = {}) {
-  const res = await fetch('/api/call', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ command, args }),
-  });
-  const body = await res.json();
+  let body;
+  if (window.candlemark) {
+    body = await window.candlemark.call(command, args);
+  } else {
+    const res = await fetch('/api/call', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ command, args }),
+    });
+    body = await res.json();
+  }
   if (body.error) throw new Error(`${body.error.message}\n${(body.error.issues ?? []).map((i) => i.message).join('\n')}`);
   return body.result;
 }

@@ -10,7 +10,7 @@ describe('npm start', () => {
     const home = tempDir();
     // CANDLEMARK_BROWSER=1 forces the browser host where an Electron binary happens to be installed.
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/start.js')], {
-      env: { ...process.env, HOME: home, CANDLEMARK_BROWSER: '1', CANDLEMARK_PROJECT: '' },
+      env: { ...process.env, HOME: home, CANDLEMARK_BROWSER: '1', CANDLEMARK_PROJECT: '', CANDLEMARK_SKIP_RENDERER_BUILD: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

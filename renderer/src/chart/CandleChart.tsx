@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { BarsChunk } from '../api/types.ts';
 import { PALETTES, type Theme } from './palette.ts';
-import { EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
+import { barEdges, EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
 import { formatBarTime, formatTick, isIntraday } from './time-format.ts';
 
 /** A band in series indices; `id` set = an editable label of the current window. */
@@ -71,6 +71,9 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       timeScale: { rightOffset: 0, borderVisible: true, tickMarkFormatter: (t: number) => tickLabel(sceneRef.current, t) },
       localization: { timeFormatter: (t: number) => crosshairLabel(sceneRef.current, t) },
       crosshair: { mode: 0 },
+      // The logo is injected as markup with an inline <style>, which the served CSP blocks;
+      // TradingView is credited in the help overlay and on the home page instead.
+      layout: { attributionLogo: false },
     });
     const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: false, lastValueVisible: false });
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
@@ -102,7 +105,6 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
     candlesRef.current!.applyOptions({ upColor: p.up, downColor: p.down, borderUpColor: p.up, borderDownColor: p.down, wickUpColor: p.up, wickDownColor: p.down });
     if (sceneRef.current) setData(sceneRef.current, theme);
     drawOverlay(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [theme]);
 
   // New bars (a new window): replace the data, frame the focus, then mark the window ready.
@@ -119,11 +121,9 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       return;
     }
     setData(s, theme);
-    const from = s.chunk.from;
     const n = s.chunk.time.length;
     // Show every loaded bar: the focus plus its context on each side.
     chartRef.current!.timeScale().setVisibleLogicalRange({ from: -0.5, to: n - 0.5 });
-    void from;
     drawOverlay(null);
     const key = s.readyKey;
     let raf = requestAnimationFrame(() => {
@@ -134,13 +134,11 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       });
     });
     return () => cancelAnimationFrame(raf);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [chunk, focusKey]);
 
   // Bands change far more often than bars: only the primitive redraws.
   useEffect(() => {
     drawOverlay(dragRef.current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scene?.bands, scene?.highlight, scene?.laneText, theme]);
 
   function setData(s: ChartScene, t: Theme) {
@@ -217,10 +215,11 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
     let best: { id: number; edge: 'start' | 'end'; fixed: number; d: number } | null = null;
     for (const b of s.bands) {
       if (b.id == null) continue;
-      const xs = ts.logicalToCoordinate((b.start - s.chunk.from - 0.5) as never);
-      const xe = ts.logicalToCoordinate((b.end - s.chunk.from + 0.5) as never);
-      if (xs != null && Math.abs(xs - x) <= EDGE_PX && (!best || Math.abs(xs - x) < best.d)) best = { id: b.id, edge: 'start', fixed: b.end, d: Math.abs(xs - x) };
-      if (xe != null && Math.abs(xe - x) <= EDGE_PX && (!best || Math.abs(xe - x) < best.d)) best = { id: b.id, edge: 'end', fixed: b.start, d: Math.abs(xe - x) };
+      const edges = barEdges(ts, b.start - s.chunk.from, b.end - s.chunk.from);
+      if (!edges) continue;
+      const [xs, xe] = edges;
+      if (Math.abs(xs - x) <= EDGE_PX && (!best || Math.abs(xs - x) < best.d)) best = { id: b.id, edge: 'start', fixed: b.end, d: Math.abs(xs - x) };
+      if (Math.abs(xe - x) <= EDGE_PX && (!best || Math.abs(xe - x) < best.d)) best = { id: b.id, edge: 'end', fixed: b.start, d: Math.abs(xe - x) };
     }
     return best;
   };

@@ -4,7 +4,7 @@
  * disputed bars. Positions are logical indices of the chart's data (0 = first loaded bar), so the
  * bands follow scrolling and zooming without any React re-render: `set()` + requestUpdate().
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, ITimeScaleApi, SeriesAttachedParameter, Time } from 'lightweight-charts';
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -42,6 +42,20 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
 }
 
+/**
+ * Media x of the left edge of bar `start` and the right edge of bar `end` (logical indices).
+ * logicalToCoordinate only answers whole indices correctly (a fractional one came back as 0 in
+ * v5.2), so edges are whole-bar centres plus or minus half the bar spacing.
+ */
+export function barEdges(ts: ITimeScaleApi<Time>, start: number, end: number): [number, number] | null {
+  const a = ts.logicalToCoordinate(start as never);
+  const b = ts.logicalToCoordinate(end as never);
+  const a1 = ts.logicalToCoordinate((start + 1) as never);
+  if (a == null || b == null || a1 == null) return null;
+  const half = (a1 - a) / 2;
+  return [a - half, b + half];
+}
+
 class SpansRenderer implements IPrimitivePaneRenderer {
   constructor(private readonly owner: SpansPrimitive) {}
 
@@ -51,13 +65,11 @@ class SpansRenderer implements IPrimitivePaneRenderer {
     const o = this.owner.overlay;
     const ts = chart.timeScale();
     target.useBitmapCoordinateSpace(({ context: ctx, bitmapSize, horizontalPixelRatio: hr, verticalPixelRatio: vr }) => {
-      // Bar i covers [i - 0.5, i + 0.5] in logical space.
       const span = (start: number, end: number): [number, number] | null => {
-        const a = ts.logicalToCoordinate((start - 0.5) as never);
-        const b = ts.logicalToCoordinate((end + 0.5) as never);
-        if (a == null || b == null) return null;
-        const x0 = Math.round(a * hr);
-        const x1 = Math.round(b * hr);
+        const edges = barEdges(ts, start, end);
+        if (!edges) return null;
+        const x0 = Math.round(edges[0] * hr);
+        const x1 = Math.round(edges[1] * hr);
         return x1 > x0 ? [x0, x1] : [x0, x0 + 1];
       };
       const h = bitmapSize.height;

@@ -1,0 +1,71 @@
+/** The shell: top bar, then either the project home or the labelling workbench. */
+import { useCallback, useState } from 'react';
+import { transportKind } from '../api/client.ts';
+import { useProgress } from '../state/progress.ts';
+import { useProjectInfo } from '../state/project.ts';
+import { useRoute } from '../state/route.ts';
+import { useTheme } from '../state/theme.ts';
+import { useKeyboard } from '../keyboard/useKeyboard.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { Home } from './Home.tsx';
+import { Workbench } from './Workbench.tsx';
+
+export function App() {
+  const [theme, toggleTheme] = useTheme();
+  const [route, go] = useRoute();
+  const { info, error, refresh } = useProjectInfo();
+  const progress = useProgress();
+  const [help, setHelp] = useState(false);
+  const toggleHelp = useCallback(() => setHelp((h) => !h), []);
+  const goHome = useCallback(() => {
+    go({ view: 'home' });
+    void refresh();
+  }, [go, refresh]);
+  useKeyboard({ help: toggleHelp, theme: toggleTheme, home: goHome });
+
+  return (
+    <div className="app" data-testid="app" data-transport={transportKind}>
+      <header className="topbar">
+        <button className="brand" onClick={goHome} data-testid="nav-home" title="Project home (H)">
+          <span className="logo" aria-hidden>
+            ▮▯
+          </span>
+          Candlemark
+        </button>
+        {info && (
+          <span className="muted small topbar-counts" data-testid="topbar-counts">
+            {info.counts.labelledWindows}/{info.counts.windows} labelled · {info.counts.findings.open} open conflict{info.counts.findings.open === 1 ? '' : 's'}
+          </span>
+        )}
+        <div className="spacer" />
+        <button className="btn ghost" onClick={toggleHelp} data-testid="help-button" title="Keyboard shortcuts (?)">
+          ? Keys
+        </button>
+        <button className="btn ghost" onClick={toggleTheme} data-testid="theme-toggle" title="Toggle theme (T)">
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      {!info && error && (
+        <main className="home">
+          <ErrorBox error={error} testId="fatal-error" />
+        </main>
+      )}
+      {!info && !error && <main className="home muted">Loading project…</main>}
+      {info && route.view === 'home' && <Home info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} />}
+      {info && route.view === 'label' && (
+        <Workbench
+          key={route.setId}
+          info={info}
+          setId={route.setId}
+          windowId={route.windowId}
+          theme={theme}
+          onNavigate={(windowId) => go({ view: 'label', setId: route.setId, windowId })}
+          onHome={goHome}
+          onChanged={refresh}
+        />
+      )}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+/** The project home: what is in the project, how far labelling has come, and the ways to add data. */
+import { useState } from 'react';
+import { call } from '../api/client.ts';
+import { toApiError, type ApiError } from '../api/errors.ts';
+import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
+import type { useProgress } from '../state/progress.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { ImportCard } from './ImportCard.tsx';
+import { LabelsCard } from './LabelsCard.tsx';
+import { Meter } from './Meter.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+import { WindowsForm } from './WindowsForm.tsx';
+
+interface Props {
+  info: ProjectInfo;
+  progress: ReturnType<typeof useProgress>;
+  refresh(): Promise<void>;
+  openSet(setId: number): void;
+}
+
+const fmtDate = (ms: number | null) => (ms == null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+
+export function Home({ info, progress, refresh, openSet }: Props) {
+  const [demoError, setDemoError] = useState<ApiError | null>(null);
+  const c = info.counts;
+  const empty = info.series.length === 0;
+
+  const createDemo = async () => {
+    progress.begin('demo', 'creating demo project data');
+    try {
+      await call('demo.create', {});
+      setDemoError(null);
+      await refresh();
+    } catch (e) {
+      setDemoError(toApiError(e));
+    } finally {
+      progress.end('demo');
+    }
+  };
+  const demoTask = progress.tasks.find((t) => t.task === 'demo');
+
+  return (
+    <main className="home" data-testid="home">
+      <section className="card summary" data-testid="summary">
+        <div className="summary-head">
+          <div>
+            <h1>Project</h1>
+            <p className="muted path" title={info.path}>
+              {info.path}
+            </p>
+          </div>
+          <div className="stats">
+            <Stat label="windows" value={c.windows} testId="count-windows" />
+            <Stat label="labelled" value={c.labelledWindows} testId="count-labelled" />
+            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" />
+            <Stat label="in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} />
+            <Stat label="spans" value={c.labels} testId="count-labels" />
+            <Stat label="open findings" value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} />
+          </div>
+        </div>
+        <Meter labelled={c.labelledWindows} total={c.windows} conflicts={c.windowsInConflict} />
+        {empty && (
+          <div className="empty" data-testid="empty">
+            <p>This project is empty. Import a CSV below, or start with generated data to try things out.</p>
+            <button className="btn primary" onClick={() => void createDemo()} disabled={!!demoTask} data-testid="create-demo">
+              Create demo project data
+            </button>
+            {demoTask && <ProgressBar task={demoTask} />}
+            <ErrorBox error={demoError} onDismiss={() => setDemoError(null)} />
+          </div>
+        )}
+      </section>
+
+      <div className="home-grid">
+        <section className="card" data-testid="series-card">
+          <h2>Series</h2>
+          {info.series.length === 0 ? (
+            <p className="muted">No series yet.</p>
+          ) : (
+            <table className="table" data-testid="series-table">
+              <thead>
+                <tr>
+                  <th>Series</th>
+                  <th className="num">Bars</th>
+                  <th>First bar (UTC)</th>
+                  <th>Last bar (UTC)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {info.series.map((s) => (
+                  <tr key={s.id} data-testid={`series-${s.id}`}>
+                    <td>
+                      <strong>{s.id}</strong>
+                      {s.source && <div className="muted small">{s.source}</div>}
+                    </td>
+                    <td className="num">{s.barCount.toLocaleString()}</td>
+                    <td>{fmtDate(s.firstTime)}</td>
+                    <td>{fmtDate(s.lastTime)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section className="card" data-testid="sets-card">
+          <h2>Window sets</h2>
+          {info.windowSets.length === 0 ? (
+            <p className="muted">No windows yet: cut a series into windows below.</p>
+          ) : (
+            <table className="table" data-testid="sets-table">
+              <thead>
+                <tr>
+                  <th>Set</th>
+                  <th>Series</th>
+                  <th className="num">Windows</th>
+                  <th>Length / stride</th>
+                  <th>Split</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {info.windowSets.map((s: WindowSetInfo) => (
+                  <tr key={s.id} data-testid={`set-${s.id}`}>
+                    <td>#{s.id} {s.origin === 'imported' && <span className="chip">imported</span>}</td>
+                    <td>{s.seriesId}</td>
+                    <td className="num">{s.windowCount.toLocaleString()}</td>
+                    <td>
+                      {s.length} / {s.stride ?? '—'}
+                    </td>
+                    <td>
+                      {s.split} ({Math.round(s.valFraction * 100)}% val)
+                    </td>
+                    <td>
+                      <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
+                        Label →
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <ImportCard progress={progress} onImported={() => void refresh()} />
+        <WindowsForm
+          series={info.series}
+          onCreated={() => {
+            void refresh();
+          }}
+        />
+        <LabelsCard onImported={() => void refresh()} />
+      </div>
+      <footer className="muted small attribution">
+        Press <kbd>?</kbd> for keys. Charts by{' '}
+        <a href="https://www.tradingview.com/" target="_blank" rel="noreferrer noopener">
+          TradingView Lightweight Charts™
+        </a>
+        .
+      </footer>
+    </main>
+  );
+}
+
+function Stat({ label, value, testId, warn }: { label: string; value: number; testId: string; warn?: boolean }) {
+  return (
+    <div className={'stat' + (warn ? ' warn' : '')}>
+      <div className="stat-value" data-testid={testId}>
+        {value.toLocaleString()}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}

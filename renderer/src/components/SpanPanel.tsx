@@ -1,0 +1,90 @@
+/** Label types (with their number keys), the window's spans, and the selected span's details. */
+import type { LabelType } from '../api/types.ts';
+import { formatBarTime } from '../chart/time-format.ts';
+import type { Workbench } from '../state/workbench.ts';
+
+export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTypes: LabelType[]; colorOf(type: string): string }) {
+  const { view, actions, selected } = wb;
+  const labels = view && !view.focus ? [...view.labels].sort((a, b) => a.startTime - b.startTime) : [];
+  const intraday = view ? view.chunk.time.length > 1 && view.chunk.time[1] - view.chunk.time[0] < 86_400_000 * 0.9 : false;
+  return (
+    <section className="panel" data-testid="span-panel">
+      <h3>Types</h3>
+      <div className="types">
+        {labelTypes.map((t, i) => (
+          <button
+            key={t.name}
+            className={'type-btn' + (wb.activeType === t.name ? ' active' : '')}
+            onClick={() => actions.typeKey(i + 1)}
+            data-testid={`type-${t.name}`}
+            title={`Key ${i + 1}`}
+          >
+            <span className="swatch" style={{ background: t.color }} />
+            <kbd>{i + 1}</kbd> {t.name}
+          </button>
+        ))}
+      </div>
+
+      <h3>
+        Spans in this window <span className="muted">({labels.length})</span>
+      </h3>
+      {view?.focus ? (
+        <p className="muted small">Read-only conflict view. Use “Edit A/B” to open a window.</p>
+      ) : labels.length === 0 ? (
+        <p className="muted small" data-testid="no-spans">
+          None yet. Drag across bars on the chart to add one{wb.current?.reviewed ? ' (window marked: no span)' : ''}.
+        </p>
+      ) : (
+        <ul className="span-list" data-testid="span-list">
+          {labels.map((l) => {
+            const [s, e] = wb.viewIndex(l);
+            return (
+              <li
+                key={l.id}
+                className={l.id === wb.selectedId ? 'selected' : ''}
+                onClick={() => actions.select(l.id)}
+                data-testid="span-item"
+                data-type={l.type}
+                data-start={s}
+                data-end={e}
+                data-confidence={l.confidence}
+              >
+                <span className="swatch" style={{ background: colorOf(l.type) }} />
+                <span className="span-type">{l.type}</span>
+                <span className="muted small">
+                  {formatBarTime(l.startTime, intraday)} → {formatBarTime(l.endTime, intraday)} · {e - s + 1} bars
+                </span>
+                {l.confidence < 1 && <span className="chip">{l.confidence.toFixed(2)}</span>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {selected && (
+        <div className="inspector" data-testid="inspector">
+          <h3>Selected span</h3>
+          <label className="slider">
+            Confidence <strong data-testid="confidence-value">{selected.confidence.toFixed(2)}</strong>
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.05}
+              value={selected.confidence}
+              onChange={(e) => actions.setConfidence(Number(e.target.value))}
+              data-testid="confidence"
+              aria-label="Confidence"
+            />
+          </label>
+          <div className="row">
+            <button className="btn danger small" onClick={actions.deleteSelected} data-testid="delete-span">
+              Delete (Del)
+            </button>
+            <span className="muted small">by {selected.author}</span>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads only the bars a view needs (a window plus CONTEXT bars each side) and keeps the last few
+ * chunks, so stepping back and forth between windows doesn't re-read them.
+ */
+import { call } from '../api/client.ts';
+import type { BarsChunk } from '../api/types.ts';
+
+/** Bars shown on each side of the focus, dimmed, for context. */
+export const CONTEXT = 32;
+const KEEP = 12;
+const cache = new Map<string, Promise<BarsChunk>>();
+
+export function readRange(seriesId: string, barCount: number, start: number, end: number): Promise<BarsChunk> {
+  const from = Math.max(0, start - CONTEXT);
+  const to = Math.min(barCount - 1, end + CONTEXT);
+  const count = Math.max(1, Math.min(200_000, to - from + 1));
+  const key = `${seriesId}:${from}:${count}`;
+  let hit = cache.get(key);
+  if (hit) {
+    // Refresh its place in the LRU order.
+    cache.delete(key);
+  } else {
+    hit = call('bars.read', { seriesId, from, count });
+    hit.catch(() => cache.delete(key));
+  }
+  cache.set(key, hit);
+  while (cache.size > KEEP) cache.delete(cache.keys().next().value as string);
+  return hit;
+}
+
+/** Bars of a series changed (re-import): drop what we kept. */
+export function forgetSeries(seriesId: string): void {
+  for (const key of [...cache.keys()]) if (key.startsWith(seriesId + ':')) cache.delete(key);
+}
+
+/** Series index of a bar time inside a chunk (binary search), or -1. */
+export function indexOfTime(chunk: BarsChunk, time: number): number {
+  let lo = 0;
+  let hi = chunk.time.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = chunk.time[mid];
+    if (t === time) return chunk.from + mid;
+    if (t < time) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export function timeAtIndex(chunk: BarsChunk, index: number): number {
+  return chunk.time[index - chunk.from];
+}

@@ -1,0 +1,33 @@
+/**
+ * Where the analyst is: home, or labelling a window of a window set. Kept in the URL fragment
+ * (#/set/3/window/57) so a reload comes back to the same window.
+ */
+import { useCallback, useEffect, useState } from 'react';
+
+export type Route = { view: 'home' } | { view: 'label'; setId: number; windowId: number | null; findingId?: number | null };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/set\/(\d+)(?:\/window\/(\d+))?/.exec(hash);
+  if (!m) return { view: 'home' };
+  return { view: 'label', setId: Number(m[1]), windowId: m[2] ? Number(m[2]) : null };
+}
+
+export function formatRoute(r: Route): string {
+  if (r.view === 'home') return '#/';
+  return `#/set/${r.setId}` + (r.windowId != null ? `/window/${r.windowId}` : '');
+}
+
+export function useRoute(): [Route, (r: Route) => void] {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const go = useCallback((r: Route) => {
+    // replaceState: stepping through hundreds of windows shouldn't flood the back button.
+    history.replaceState(null, '', formatRoute(r));
+    setRoute(r);
+  }, []);
+  return [route, go];
+}

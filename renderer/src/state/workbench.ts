@@ -1,0 +1,351 @@
+/**
+ * Everything the labelling screen knows and does: the windows of a set, which are labelled or in
+ * conflict, the current window's bars and labels, the selected span, and every edit as a service
+ * call followed by a targeted refresh (the service recomputes findings inside the same call).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { call, eventsConnected } from '../api/client.ts';
+import { toApiError, type ApiError } from '../api/errors.ts';
+import type { BarsChunk, HistoryState, Label, LabelType, SeriesInfo, StoredFinding, WindowInfo } from '../api/types.ts';
+import { forgetSeries, indexOfTime, readRange, timeAtIndex } from './bars-cache.ts';
+import { useServiceEvents } from './events.ts';
+
+export interface FocusedFinding {
+  finding: StoredFinding;
+  windowA: WindowInfo;
+  windowB: WindowInfo;
+  labelsA: Label[];
+  labelsB: Label[];
+}
+
+export interface View {
+  chunk: BarsChunk;
+  /** The window (or the finding) this view was loaded for; stale views are never shown mixed. */
+  key: string;
+  window: WindowInfo | null;
+  labels: Label[];
+  focus: FocusedFinding | null;
+}
+
+export type ResolveAction = 'copy-a-to-b' | 'copy-b-to-a' | 'ignore' | 'mark-resolved' | 'reopen';
+
+interface Options {
+  setId: number;
+  windowId: number | null;
+  series: SeriesInfo[];
+  labelTypes: LabelType[];
+  onNavigate(windowId: number): void;
+  onChanged(): void;
+}
+
+export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, onChanged }: Options) {
+  const [windows, setWindows] = useState<WindowInfo[]>([]);
+  const [labelCounts, setLabelCounts] = useState<Map<number, number>>(new Map());
+  const [findings, setFindings] = useState<StoredFinding[]>([]);
+  const [history, setHistory] = useState<HistoryState>({ canUndo: false, canRedo: false });
+  const [view, setView] = useState<View | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [activeType, setActiveType] = useState<string | null>(null);
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  /** Bumped after every completed edit round trip: the bench waits on it (data-edit-seq). */
+  const [editSeq, setEditSeq] = useState(0);
+  const loadSeq = useRef(0);
+  const findingsRef = useRef(findings);
+  findingsRef.current = findings;
+  const busyRef = useRef(false);
+  const eventTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const overviewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** When our own last edit finished: the events it caused need no second refresh. */
+  const lastOwnEdit = useRef(0);
+
+  const byId = useMemo(() => new Map(windows.map((w) => [w.id, w])), [windows]);
+  const current = windowId != null ? (byId.get(windowId) ?? null) : null;
+  const currentIndex = current ? windows.indexOf(current) : -1;
+  const seriesInfo = current ? series.find((s) => s.id === current.seriesId) : series.find((s) => s.id === windows[0]?.seriesId);
+  const type = activeType && labelTypes.some((t) => t.name === activeType) ? activeType : (labelTypes[0]?.name ?? 'up');
+  const conflictWindows = useMemo(() => {
+    const ids = new Set<number>();
+    for (const f of findings) ids.add(f.windowA).add(f.windowB);
+    return ids;
+  }, [findings]);
+  const isLabelled = useCallback((w: WindowInfo) => w.reviewed || (labelCounts.get(w.id) ?? 0) > 0, [labelCounts]);
+
+  const fail = useCallback((e: unknown) => setError(toApiError(e)), []);
+
+  // --- loading ---------------------------------------------------------------------------------
+
+  const refreshSet = useCallback(async () => {
+    const [ws, labels, open, hist] = await Promise.all([
+      call('windows.list', { setId }),
+      call('labels.list', { setId }),
+      call('conflicts.list', { status: 'open' }),
+      call('labels.history', {}),
+    ]);
+    const counts = new Map<number, number>();
+    for (const l of labels) counts.set(l.windowId, (counts.get(l.windowId) ?? 0) + 1);
+    setWindows(ws);
+    setLabelCounts(counts);
+    setFindings(open);
+    setHistory(hist);
+    return ws;
+  }, [setId]);
+
+  useEffect(() => {
+    let live = true;
+    refreshSet()
+      .then((ws) => {
+        // Opening a set without a window: start at its first unlabelled window.
+        if (live && windowId == null && ws.length) onNavigate(ws[0].id);
+      })
+      .catch(fail);
+    return () => {
+      live = false;
+    };
+    // Only when the set changes; windowId changes are handled by the view loader.
+  }, [setId]);
+
+  /** Loads bars + labels for the current window, or for both windows of the focused finding. */
+  const loadView = useCallback(async () => {
+    const seq = ++loadSeq.current;
+    const barCount = (id: string) => series.find((s) => s.id === id)?.barCount ?? 0;
+    const focused = focusId != null ? findingsRef.current.find((f) => f.id === focusId) : undefined;
+    if (focused) {
+      const wins = await call('windows.list', { seriesId: focused.seriesId });
+      const a = wins.find((w) => w.id === focused.windowA);
+      const b = wins.find((w) => w.id === focused.windowB);
+      if (!a || !b) return;
+      const start = Math.min(a.startIndex, b.startIndex);
+      const end = Math.max(a.startIndex + a.length, b.startIndex + b.length) - 1;
+      const [chunk, labelsA, labelsB] = await Promise.all([
+        readRange(focused.seriesId, barCount(focused.seriesId), start, end),
+        call('labels.list', { windowId: a.id }),
+        call('labels.list', { windowId: b.id }),
+      ]);
+      if (seq !== loadSeq.current) return;
+      setView({ chunk, key: `finding-${focused.id}`, window: null, labels: [], focus: { finding: focused, windowA: a, windowB: b, labelsA, labelsB } });
+      return;
+    }
+    if (!current) return;
+    const [chunk, labels] = await Promise.all([
+      readRange(current.seriesId, barCount(current.seriesId), current.startIndex, current.startIndex + current.length - 1),
+      call('labels.list', { windowId: current.id }),
+    ]);
+    if (seq !== loadSeq.current) return;
+    setView({ chunk, key: `window-${current.id}`, window: current, labels, focus: null });
+    // Drop a selection whose label is gone (undo, another window's edit).
+    setSelectedId((sel) => (sel != null && labels.some((l) => l.id === sel) ? sel : null));
+    setLabelCounts((m) => (m.get(current.id) === labels.length ? m : new Map(m).set(current.id, labels.length)));
+  }, [current, focusId, series]);
+
+  useEffect(() => {
+    loadView().catch(fail);
+  }, [loadView, fail]);
+
+  // Warm the cache with the next window's bars so ']' feels instant.
+  useEffect(() => {
+    const next = currentIndex >= 0 ? windows[currentIndex + 1] : undefined;
+    if (next && seriesInfo) void readRange(next.seriesId, seriesInfo.barCount, next.startIndex, next.startIndex + next.length - 1).catch(() => undefined);
+  }, [currentIndex, windows, seriesInfo]);
+
+
+  /** After an edit: this window's labels, the open findings and the undo state, in one go. */
+  const afterEdit = useCallback(async () => {
+    const [open, hist] = await Promise.all([call('conflicts.list', { status: 'open' }), call('labels.history', {}), loadView()]);
+    setFindings(open);
+    setHistory(hist);
+    setEditSeq((n) => n + 1);
+    lastOwnEdit.current = performance.now();
+    // The project overview walks every window and label: refresh it once a burst of edits settles.
+    if (overviewTimer.current) clearTimeout(overviewTimer.current);
+    // With the event channel up, useProjectInfo already refreshes on the service's events.
+    if (!eventsConnected()) overviewTimer.current = setTimeout(onChanged, 800);
+  }, [loadView, onChanged]);
+
+  const run = useCallback(
+    async (fn: () => Promise<unknown>) => {
+      setBusy(true);
+      busyRef.current = true;
+      try {
+        await fn();
+        setError(null);
+      } catch (e) {
+        fail(e);
+      } finally {
+        busyRef.current = false;
+        setBusy(false);
+      }
+    },
+    [fail],
+  );
+
+  useServiceEvents(['labels.changed', 'findings.changed', 'windows.changed', 'series.changed'], (name, payload) => {
+    // Another window (or the CLI) changed the project: bring this screen up to date.
+    if (name === 'series.changed') forgetSeries((payload as { seriesId: string }).seriesId);
+    // Our own edits refresh themselves; coalesce the burst of events each command sends.
+    if (eventTimer.current) clearTimeout(eventTimer.current);
+    eventTimer.current = setTimeout(() => {
+      if (!busyRef.current && performance.now() - lastOwnEdit.current > 1000) refreshSet().then(() => loadView()).catch(fail);
+    }, 300);
+  });
+
+  // --- navigation ----------------------------------------------------------------------------
+
+  const goto = useCallback(
+    (w: WindowInfo | undefined) => {
+      if (!w) return;
+      setFocusId(null);
+      setSelectedId(null);
+      onNavigate(w.id);
+    },
+    [onNavigate],
+  );
+
+  const step = (delta: number) => goto(windows[Math.max(0, Math.min(windows.length - 1, currentIndex + delta))]);
+
+  /** The next window after the current one (wrapping) that passes `test`. */
+  const nextWhere = (test: (w: WindowInfo) => boolean) => {
+    for (let k = 1; k <= windows.length; k++) {
+      const w = windows[(Math.max(currentIndex, 0) + k) % windows.length];
+      if (test(w)) return w;
+    }
+    return undefined;
+  };
+
+  const nextConflict = () => {
+    if (!findings.length) return;
+    const i = focusId != null ? findings.findIndex((f) => f.id === focusId) : -1;
+    setSelectedId(null);
+    setFocusId(findings[(i + 1) % findings.length].id);
+  };
+
+  // --- edits ---------------------------------------------------------------------------------
+
+  const chunk = view?.chunk;
+  const labelAt = (id: number | null) => (id == null ? undefined : view?.labels.find((l) => l.id === id));
+
+  const actions = {
+    goto,
+    prev: () => step(-1),
+    next: () => step(1),
+    nextUnlabelled: () => goto(nextWhere((w) => !isLabelled(w))),
+    nextConflict,
+    focusFinding: (id: number | null) => {
+      setSelectedId(null);
+      setFocusId(id);
+    },
+    select: setSelectedId,
+    setActiveType,
+
+    addSpan: (start: number, end: number) =>
+      run(async () => {
+        if (!current || !chunk) return;
+        const label = await call('labels.add', { windowId: current.id, startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end), type, confidence: 1 });
+        setSelectedId(label.id);
+        await afterEdit();
+      }),
+
+    resizeSpan: (id: number, start: number, end: number) =>
+      run(async () => {
+        if (!chunk) return;
+        await call('labels.update', { id, patch: { startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end) } });
+        await afterEdit();
+      }),
+
+    /** Number key n: retype the selected span, or pick the type of the next one. */
+    typeKey: (n: number) => {
+      const t = labelTypes[n - 1];
+      if (!t) return;
+      setActiveType(t.name);
+      const label = labelAt(selectedId);
+      if (label && label.type !== t.name) void run(async () => {
+        await call('labels.update', { id: label.id, patch: { type: t.name } });
+        await afterEdit();
+      });
+    },
+
+    setConfidence: (value: number) => {
+      const label = labelAt(selectedId);
+      if (!label) return;
+      const confidence = Math.round(Math.max(0, Math.min(1, value)) * 100) / 100;
+      if (confidence === label.confidence) return;
+      // Show it at once; the service call follows.
+      setView((v) => (v ? { ...v, labels: v.labels.map((l) => (l.id === label.id ? { ...l, confidence } : l)) } : v));
+      void run(async () => {
+        await call('labels.update', { id: label.id, patch: { confidence } });
+        await afterEdit();
+      });
+    },
+
+    deleteSelected: () => {
+      const label = labelAt(selectedId);
+      if (!label) return;
+      void run(async () => {
+        await call('labels.delete', { id: label.id });
+        setSelectedId(null);
+        await afterEdit();
+      });
+    },
+
+    undo: () =>
+      run(async () => {
+        const r = await call('labels.undo', {});
+        setHistory(r.history);
+        await refreshSet();
+        await afterEdit();
+      }),
+
+    redo: () =>
+      run(async () => {
+        const r = await call('labels.redo', {});
+        setHistory(r.history);
+        await refreshSet();
+        await afterEdit();
+      }),
+
+    /** N: "looked at it, no span here" (toggles). */
+    toggleReviewed: () =>
+      run(async () => {
+        if (!current) return;
+        await call('windows.setReviewed', { windowId: current.id, reviewed: !current.reviewed });
+        await refreshSet();
+        await afterEdit();
+      }),
+
+    resolve: (findingId: number, action: ResolveAction) =>
+      run(async () => {
+        await call('conflicts.resolve', { findingId, action });
+        if (focusId === findingId) setFocusId(null);
+        await refreshSet();
+        await afterEdit();
+      }),
+
+    dismissError: () => setError(null),
+  };
+
+  const viewIndex = useCallback((l: Label) => (view ? [indexOfTime(view.chunk, l.startTime), indexOfTime(view.chunk, l.endTime)] : [-1, -1]), [view]);
+
+  return {
+    windows,
+    current,
+    currentIndex,
+    labelCounts,
+    isLabelled,
+    conflictWindows,
+    findings,
+    focusId,
+    history,
+    view,
+    viewIndex,
+    selected: labelAt(selectedId) ?? null,
+    selectedId,
+    activeType: type,
+    error,
+    busy,
+    editSeq,
+    actions,
+  };
+}
+
+export type Workbench = ReturnType<typeof useWorkbench>;

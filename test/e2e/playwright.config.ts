@@ -1,0 +1,38 @@
+/**
+ * End-to-end tests: the built renderer served by the real browser host on a fresh project,
+ * driven in Debian's Chromium (never a downloaded browser). One worker: 2-core machines.
+ */
+import { defineConfig } from '@playwright/test';
+
+export const E2E_PORT = 47613;
+export const E2E_TOKEN = 'e2e-token-not-secret';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.spec.ts',
+  outputDir: '../../test-results/e2e',
+  workers: 1,
+  fullyParallel: false,
+  timeout: 90_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    viewport: { width: 1440, height: 900 },
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: {
+    // Build first so the tests always run the current renderer.
+    command: `npx vite build --config renderer/vite.config.ts --logLevel warn && npx tsx test/e2e/start-host.ts --port ${E2E_PORT} --token ${E2E_TOKEN}`,
+    cwd: '../..',
+    url: `http://127.0.0.1:${E2E_PORT}/index.html`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});
