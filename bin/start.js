@@ -2,6 +2,9 @@
 // `npm start`: builds the renderer when its build is missing or older than its sources, then opens
 // the desktop app when the Electron binary is installed; where it isn't (as on machines that
 // cannot download it), says so plainly and starts the browser host instead, printing its URL.
+// better-sqlite3 built for Node rather than Electron is no reason to skip the window: the app then
+// runs the project store in a Node child process (CANDLEMARK_NODE, set here to this Node; see
+// electron/service-proxy.ts) and logs how to rebuild the module for Electron.
 //
 // Environment: CANDLEMARK_BROWSER=1 forces the browser host; CANDLEMARK_SKIP_RENDERER_BUILD=1 skips
 // the renderer build check. Arguments are passed on (`npm start -- file.candlemark`; the browser
@@ -58,33 +61,17 @@ function electronBinary() {
   }
 }
 
-/**
- * better-sqlite3 is a native module built for one runtime: Node's (npm install) or Electron's
- * (electron-builder install-app-deps). Check it loads inside Electron before opening a window.
- */
-function nativeModulesProblem(bin) {
-  const probe = "const D=require('better-sqlite3');new D(':memory:').close()";
-  const res = spawnSync(bin, ['-e', probe], { cwd: ROOT, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 30_000 });
-  if (res.status === 0) return null;
-  const text = `${res.stderr ?? ''}${res.error ? res.error.message : ''}`;
-  const line = text.split('\n').find((l) => /NODE_MODULE_VERSION|Error/.test(l)) ?? text.trim().split('\n')[0] ?? `exit code ${res.status}`;
-  return line.trim();
-}
-
 ensureRenderer();
 const bin = electronBinary();
 let why = null;
 if (process.env.CANDLEMARK_BROWSER === '1') why = 'CANDLEMARK_BROWSER=1';
 else if (typeof bin !== 'string') why = `the Electron binary is missing: ${bin.missing}`;
-else {
-  const problem = nativeModulesProblem(bin);
-  if (problem) {
-    why = `better-sqlite3 does not load in Electron (${problem}). Rebuild it for Electron with \`npx electron-builder install-app-deps\` (then \`npm rebuild better-sqlite3\` before running the CLI or tests with Node)`;
-  }
-}
 
 if (!why) {
-  const child = spawn(bin, ['.', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+  // better-sqlite3 is built for this Node (npm install), so Electron's main process usually can't
+  // load it in development: the app then serves projects from a child process running this Node.
+  const env = { ...process.env, CANDLEMARK_NODE: process.env.CANDLEMARK_NODE || process.execPath };
+  const child = spawn(bin, ['.', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {

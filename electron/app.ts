@@ -13,8 +13,14 @@
  * - File/Edit/View menu (menu.ts) with native dialogs; recent projects and window bounds in
  *   `<userData>/settings.json` (settings.ts); single instance; an error dialog for every error.
  *
+ * The project store runs in this process (CandlemarkService) when better-sqlite3 loads here, as in
+ * packaged builds (electron-builder rebuilds it for Electron). When it can't (development: npm built
+ * it for Node's ABI), projects are served by a Node child process instead (service-proxy.ts), and
+ * the log says how to load it in-process.
+ *
  * Environment: `CANDLEMARK_USER_DATA` overrides the userData folder (tests); `CANDLEMARK_PROJECT`
- * overrides the default (demo) project path.
+ * overrides the default (demo) project path; `CANDLEMARK_NODE` names the Node executable for the
+ * child process (default: `node` on PATH).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,12 +28,14 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserWindow, MessageBoxOptions } from 'electron';
 import { CandlemarkService } from '../core/service/service.ts';
 import { formatIssue, toWireError } from '../core/service/errors.ts';
+import type { EventName } from '../core/service/events.ts';
 import { defaultProjectPath } from '../server/main.ts';
 import { resolveStaticDir } from '../server/static-dir.ts';
-import { APP_ORIGIN, APP_SCHEME, CALL_CHANNEL, EVENT_CHANNEL, handleIpcCall } from './ipc.ts';
+import { APP_ORIGIN, APP_SCHEME, CALL_CHANNEL, EVENT_CHANNEL, handleIpcCall, type CallableService } from './ipc.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './protocol.ts';
 import { guardWebContents, hardenSession } from './security.ts';
+import { ServiceProxy } from './service-proxy.ts';
 import { addRecent, loadSettings, projectArgument, saveSettings, type AppSettings } from './settings.ts';
 import { createMainWindow, visibleBounds } from './window.ts';
 
@@ -40,12 +48,29 @@ function log(message: string): void {
   console.error(`[candlemark] ${message}`);
 }
 
+/** What the app needs of a project's service: CandlemarkService in-process, or a ServiceProxy. */
+export interface HostedService extends CallableService {
+  events: { onAny(fn: (name: EventName, payload: unknown) => void): () => void };
+  close(): void;
+}
+
+/** True when an error says better-sqlite3's native module was built for another runtime (Node vs. Electron). */
+export function isNativeModuleError(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) return true;
+  return (err as { code?: unknown } | null)?.code === 'ERR_DLOPEN_FAILED' && /better[-_]sqlite3/.test(message);
+}
+
+export const CHILD_STORE_HINT =
+  'using a Node child process for the project store because better-sqlite3 is built for Node; ' +
+  'run `npx electron-builder install-app-deps` to load it in-process';
+
 /** Error text for a dialog: the message, then each located issue (at most 20). */
 export function describeError(err: unknown): string {
   const wire = toWireError(err);
   const lines = [wire.message, ...wire.issues.slice(0, 20).map((i) => `• ${formatIssue(i)}`)];
   if (wire.issues.length > 20) lines.push(`… and ${wire.issues.length - 20} more`);
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(wire.message)) {
+  if (isNativeModuleError(err)) {
     lines.push(
       '',
       'better-sqlite3 was built for Node.js, not for Electron. Rebuild it for Electron with',
@@ -72,12 +97,14 @@ export function startApp(electron: ElectronModule): void {
   const userData = app.getPath('userData');
   const settings: AppSettings = loadSettings(userData);
   const state = {
-    service: null as CandlemarkService | null,
+    service: null as HostedService | null,
     projectPath: null as string | null,
     win: null as BrowserWindow | null,
     offEvents: null as (() => void) | null,
     ready: false,
     pendingOpen: null as string | null,
+    /** Set once better-sqlite3 failed to load here: every project is then served by a Node child. */
+    viaChild: false,
   };
 
   const persist = () => {
@@ -97,7 +124,7 @@ export function startApp(electron: ElectronModule): void {
     void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options)).catch(() => undefined);
   };
 
-  const attach = (service: CandlemarkService, projectPath: string) => {
+  const attach = (service: HostedService, projectPath: string) => {
     state.service = service;
     state.projectPath = path.resolve(projectPath);
     state.offEvents = service.events.onAny((name, payload) => {
@@ -126,11 +153,43 @@ export function startApp(electron: ElectronModule): void {
     }
   };
 
+  /** A child that dies on its own takes its project with it: say so, and let the user reopen it. */
+  const onChildExit = (proxy: ServiceProxy) => (info: { expected: boolean; error: Error }) => {
+    if (info.expected) return;
+    if (state.service === proxy) {
+      detach();
+      buildMenu();
+    }
+    showError('The project store stopped', new Error(`${info.error.message}\nReopen the project from File ▸ Open Recent.`));
+  };
+
+  /** In-process when better-sqlite3 loads here (packaged builds), else in a Node child process. */
+  const openService = async (projectPath: string, create: boolean): Promise<HostedService> => {
+    if (!state.viaChild) {
+      try {
+        return CandlemarkService.open(projectPath, { create });
+      } catch (err) {
+        if (!isNativeModuleError(err)) throw err;
+        state.viaChild = true;
+        const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
+        log(`${CHILD_STORE_HINT} (${why})`);
+      }
+    }
+    let proxy: ServiceProxy | null = null;
+    proxy = await ServiceProxy.open(projectPath, { create }, {
+      log: (m) => console.error(m),
+      onExit: (info) => {
+        if (proxy) onChildExit(proxy)(info);
+      },
+    });
+    return proxy;
+  };
+
   /** Opens a project file; the default project gets demo data when it is new. */
-  const open = async (projectPath: string, opts: { create: boolean; demoIfNew?: boolean }): Promise<CandlemarkService> => {
+  const open = async (projectPath: string, opts: { create: boolean; demoIfNew?: boolean }): Promise<HostedService> => {
     const isNew = !fs.existsSync(projectPath);
     if (opts.create) fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
-    const service = CandlemarkService.open(projectPath, { create: opts.create });
+    const service = await openService(projectPath, opts.create);
     if (isNew && opts.demoIfNew) {
       try {
         await service.call('demo.create', {});
@@ -149,7 +208,7 @@ export function startApp(electron: ElectronModule): void {
       state.win?.focus();
       return;
     }
-    let next: CandlemarkService;
+    let next: HostedService;
     try {
       next = await open(target, opts);
     } catch (err) {

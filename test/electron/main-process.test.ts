@@ -1,13 +1,15 @@
 /**
  * electron/app.ts run against a recording fake of the Electron module (the binary can't run here):
  * the start-up order, the IPC bridge end to end, events to the window, the protocol, the menu's
- * undo, switching projects, remembered settings. The real binary is covered by app.spec.ts.
+ * undo, switching projects, remembered settings; and the development fallback, where better-sqlite3
+ * can't load in Electron and projects are served by a Node child process (service-proxy.ts). The
+ * real binary is covered by app.spec.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { startApp } from '../../electron/app.ts';
+import { CHILD_STORE_HINT, startApp } from '../../electron/app.ts';
 import { APP_ORIGIN } from '../../electron/ipc.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { tempDir } from '../helpers/paths.ts';
@@ -196,5 +198,141 @@ describe('Electron main process (fake Electron)', () => {
 
     f.appHandlers.get('will-quit')!();
     expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
+  });
+});
+
+/** What better-sqlite3 throws when its native module was built for Node and is loaded by Electron. */
+function abiError(): Error {
+  const err = new Error(
+    "The module '/repo/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\n" +
+      'was compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\n' +
+      'NODE_MODULE_VERSION 130. Please try re-compiling or re-installing\nthe module (for instance, using `npm rebuild` or `npm install`).',
+  );
+  (err as Error & { code: string }).code = 'ERR_DLOPEN_FAILED';
+  return err;
+}
+
+const gone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe('Electron main process when better-sqlite3 is built for Node (fake Electron)', () => {
+  const work = tempDir();
+  const env = { ...process.env };
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.env = { ...env };
+  });
+
+  it('serves the project from a Node child process: IPC, events, menu, switching, quit', async () => {
+    const other = path.join(work, 'other.candlemark');
+    CandlemarkService.open(other, { create: true }).close();
+    process.env.CANDLEMARK_USER_DATA = path.join(work, 'user-data');
+    process.env.CANDLEMARK_PROJECT = path.join(work, 'demo.candlemark');
+    process.env.CANDLEMARK_NODE = process.execPath; // as bin/start.js sets it
+    const logged: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
+    const inProcess = vi.spyOn(CandlemarkService, 'open').mockImplementation(() => {
+      throw abiError();
+    });
+    let openNext: string | null = null;
+    const f = fakeElectron(work, () => openNext);
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    const win = f.windows[0];
+
+    // The in-process open was tried once; then the child took over, with the hint in the log and no dialog.
+    expect(inProcess).toHaveBeenCalledTimes(1);
+    expect(f.log.filter((l) => l.startsWith('ERROR'))).toEqual([]);
+    expect(logged.some((l) => l.includes(CHILD_STORE_HINT) && l.includes('NODE_MODULE_VERSION 115'))).toBe(true);
+    const childPid = (file: string) => {
+      const line = logged.find((l) => l.includes(`[stdio-host] project ${file} (pid `));
+      return line ? Number(/\(pid (\d+)\)/.exec(line)![1]) : null;
+    };
+    const demoPid = childPid(path.join(work, 'demo.candlemark'));
+    expect(demoPid).not.toBeNull();
+    expect(demoPid).not.toBe(process.pid);
+
+    // IPC end to end: renderer → ipc.ts → proxy → child → real SQLite, and events back to the window.
+    const handler = f.ipc.get('candlemark:call')!;
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    const info = await handler(ev, { command: 'project.info', args: {} });
+    expect(info.result.path).toBe(path.join(work, 'demo.candlemark'));
+    expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data through the child
+    const [w] = (await handler(ev, { command: 'windows.list', args: {} })).result;
+    const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
+    const added = await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' } });
+    expect(added.result.windowId).toBe(w.id);
+    await until(() => win.sent.some((s) => s[1] === 'labels.changed'));
+    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]) }]);
+    // Errors come back as the same WireError the in-process service gives.
+    const bad = await handler(ev, { command: 'labels.add', args: { windowId: w.id, type: 'up' } });
+    expect(bad.error).toMatchObject({ code: 'invalid-arguments', message: 'labels.add: invalid arguments', issues: expect.arrayContaining([expect.objectContaining({ field: 'startTime' })]) });
+    expect((await handler(ev, { command: 'nope', args: {} })).error).toEqual({ code: 'unknown-command', message: 'unknown command "nope"', issues: [] });
+
+    // File ▸ Open Project… goes to a new child (no second in-process attempt); the old child exits.
+    const find = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions | undefined => {
+      for (const i of items) {
+        if (i.id === id) return i;
+        const sub = Array.isArray(i.submenu) ? find(i.submenu, id) : undefined;
+        if (sub) return sub;
+      }
+      return undefined;
+    };
+    openNext = other;
+    (find(f.menu(), 'open-project')!.click as unknown as () => void)();
+    await until(() => win.reloads === 1);
+    expect(inProcess).toHaveBeenCalledTimes(1);
+    expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(other);
+    await until(() => gone(demoPid!));
+    const otherPid = childPid(other)!;
+    expect(gone(otherPid)).toBe(false);
+
+    // A file that is not a project: the child says so, and the current project stays open.
+    const bogus = path.join(work, 'bogus.candlemark');
+    fs.writeFileSync(bogus, 'not a database');
+    openNext = bogus;
+    (find(f.menu(), 'open-project')!.click as unknown as () => void)();
+    await until(() => f.log.some((l) => l.startsWith('ERROR Could not open bogus.candlemark') && l.includes('not a Candlemark project')));
+    expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(other);
+
+    // Quitting closes the child cleanly; the label made through it is on disk.
+    f.appHandlers.get('will-quit')!();
+    expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
+    await until(() => gone(otherPid));
+    inProcess.mockRestore();
+    const demo = CandlemarkService.open(path.join(work, 'demo.candlemark'));
+    expect(demo.store.listLabels().some((l) => l.id === added.result.id)).toBe(true);
+    demo.close();
+  });
+
+  it('shows an error and detaches when the child dies on its own', async () => {
+    const work2 = tempDir();
+    process.env.CANDLEMARK_USER_DATA = path.join(work2, 'user-data');
+    process.env.CANDLEMARK_PROJECT = path.join(work2, 'demo.candlemark');
+    process.env.CANDLEMARK_NODE = process.execPath;
+    const logged: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
+    vi.spyOn(CandlemarkService, 'open').mockImplementation(() => {
+      throw abiError();
+    });
+    const f = fakeElectron(work2, () => null);
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    const line = logged.find((l) => l.includes('[stdio-host] project '))!;
+    const pid = Number(/\(pid (\d+)\)/.exec(line)![1]);
+    process.kill(pid, 'SIGKILL');
+    await until(() => f.log.some((l) => l.startsWith('ERROR The project store stopped') && l.includes('SIGKILL')));
+    const handler = f.ipc.get('candlemark:call')!;
+    const ev = { sender: { id: f.windows[0].webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
+    f.appHandlers.get('will-quit')!();
   });
 });

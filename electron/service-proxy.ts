@@ -1,0 +1,211 @@
+/**
+ * A service in a Node child process, for when better-sqlite3 can't load in Electron's main process
+ * (development: `npm install` builds it for Node's ABI, not Electron's). It spawns Node (never
+ * `process.execPath`, which in Electron is the Electron binary) running bin/stdio-host.js and
+ * speaks its newline-delimited JSON protocol (server/stdio-host.ts), exposing what app.ts needs of
+ * a service: `call`, `events.onAny`, `close`.
+ *
+ * - `call` resolves with the result or rejects with a CandlemarkError rebuilt from the WireError, so
+ *   ipc.ts hands the renderer exactly the error the in-process service would have thrown.
+ * - If the child exits, every pending call (and every later one) rejects with an error saying so,
+ *   with the last lines the child wrote to stderr; `onExit` tells the owner.
+ * - The child's stderr is forwarded, line by line, to `log`.
+ * - `close()` ends the child's stdin: it finishes calls in flight, closes the project (cancelling
+ *   training) and exits; it is killed if it hasn't after `killAfterMs`.
+ *
+ * Node is `CANDLEMARK_NODE` when set (bin/start.js sets it to the Node that ran `npm start`, the
+ * one better-sqlite3 was built for), else `node` on PATH.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CandlemarkError, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
+import type { EventName } from '../core/service/events.ts';
+
+export const STDIO_HOST_SCRIPT = fileURLToPath(new URL('../bin/stdio-host.js', import.meta.url));
+const REPO_ROOT = path.resolve(path.dirname(STDIO_HOST_SCRIPT), '..');
+const STDERR_TAIL = 12;
+
+/** The Node executable for the child: `CANDLEMARK_NODE`, else `node` on PATH. */
+export function nodeExecutable(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CANDLEMARK_NODE || 'node';
+}
+
+export interface ServiceProxyOptions {
+  /** Node executable (default: nodeExecutable()). */
+  node?: string;
+  /** The stdio host script (default: bin/stdio-host.js). */
+  script?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the child's stderr lines and the proxy's notes go (default: console.error). */
+  log?: (message: string) => void;
+  /** Called once when the child has exited; `expected` is false unless close() was called first. */
+  onExit?: (info: { code: number | null; signal: NodeJS.Signals | null; expected: boolean; error: CandlemarkError }) => void;
+  /** How long the child gets to shut down after close() before it is killed (default 30 s). */
+  killAfterMs?: number;
+}
+
+type AnyListener = (name: EventName, payload: unknown) => void;
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const ERROR_CODES: readonly ErrorCode[] = ['invalid-arguments', 'unknown-command', 'no-project', 'project-format', 'import-failed', 'not-found', 'invalid-operation', 'cancelled', 'internal'];
+
+/** The CandlemarkError a WireError stands for (a malformed one becomes an 'internal' error). */
+export function errorFromWire(wire: unknown): CandlemarkError {
+  const w = (wire !== null && typeof wire === 'object' ? wire : {}) as Partial<WireError>;
+  const code = ERROR_CODES.includes(w.code as ErrorCode) ? (w.code as ErrorCode) : 'internal';
+  const message = typeof w.message === 'string' ? w.message : 'the project process answered with a malformed error';
+  const issues = Array.isArray(w.issues) ? (w.issues.filter((i) => i !== null && typeof i === 'object') as Issue[]) : [];
+  return new CandlemarkError(code, message, issues);
+}
+
+export class ServiceProxy {
+  /** Starts a child and opens `projectPath` in it; rejects (and stops the child) if that fails. */
+  static async open(projectPath: string, openOpts: { create: boolean }, opts: ServiceProxyOptions = {}): Promise<ServiceProxy> {
+    const proxy = new ServiceProxy(opts);
+    try {
+      await proxy.call('host.open', { path: projectPath, create: openOpts.create });
+    } catch (err) {
+      proxy.close();
+      throw err;
+    }
+    return proxy;
+  }
+
+  readonly events = {
+    onAny: (fn: AnyListener): (() => void) => {
+      this.listeners.add(fn);
+      return () => void this.listeners.delete(fn);
+    },
+  };
+  /** Resolves when the child has exited (or could not be started). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly listeners = new Set<AnyListener>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly stderrTail: string[] = [];
+  private readonly log: (message: string) => void;
+  private nextId = 1;
+  private closed = false;
+  /** Set once calls can no longer succeed (closed, or the child is gone). */
+  private dead: CandlemarkError | null = null;
+
+  constructor(private readonly opts: ServiceProxyOptions = {}) {
+    this.log = opts.log ?? ((m) => console.error(m));
+    const node = opts.node ?? nodeExecutable(opts.env);
+    const script = opts.script ?? STDIO_HOST_SCRIPT;
+    this.child = spawn(node, [script], { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    let resolveExited!: (v: { code: number | null; signal: NodeJS.Signals | null }) => void;
+    this.exited = new Promise((r) => (resolveExited = r));
+
+    readline.createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
+    readline.createInterface({ input: this.child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+      this.log(`[store] ${line}`);
+    });
+    this.child.stdin.on('error', (err) => {
+      // EPIPE once the child is gone; its exit is reported by 'close'.
+      if (!this.dead) this.log(`[store] stdin: ${err.message}`);
+    });
+
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+      if (ended) return;
+      ended = true;
+      const expected = this.closed;
+      const how = spawnError
+        ? `could not be started (${spawnError.message}); install Node.js or point CANDLEMARK_NODE at it`
+        : `exited${expected ? '' : ' unexpectedly'} (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      const tail = this.stderrTail.length > 0 && !expected ? `\nits last messages:\n${this.stderrTail.join('\n')}` : '';
+      const error = new CandlemarkError('internal', `the project process (${node} ${path.basename(script)}) ${how}${tail}`);
+      this.fail(error);
+      if (!expected) this.log(`[candlemark] ${error.message}`);
+      resolveExited({ code, signal });
+      this.opts.onExit?.({ code, signal, expected, error });
+    };
+    this.child.on('error', (err) => {
+      // Spawning failed ('exit' never comes), or a kill failed (the child is still there).
+      if (this.child.pid === undefined) end(null, null, err);
+      else this.log(`[store] ${err.message}`);
+    });
+    // 'close' comes after stdout has been read to its end, so answers already written are not lost.
+    this.child.on('close', (code, signal) => end(code, signal));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Runs one command in the child. Rejects with the CandlemarkError the service threw. */
+  call(name: string, args: unknown = {}): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    let line: string;
+    try {
+      line = `${JSON.stringify({ id, command: name, args: args ?? {} })}\n`;
+    } catch (err) {
+      return Promise.reject(new CandlemarkError('invalid-arguments', `${name}: arguments are not JSON: ${(err as Error).message}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.stdin.write(line);
+    });
+  }
+
+  /** Stops the child: it finishes calls in flight, closes the project and exits. Pending calls reject. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new CandlemarkError('no-project', 'the project was closed'));
+    this.child.stdin.end();
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), this.opts.killAfterMs ?? 30_000);
+      timer.unref();
+      void this.exited.then(() => clearTimeout(timer));
+    }
+  }
+
+  private fail(error: CandlemarkError): void {
+    this.dead ??= error;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === '') return;
+    let msg: { id?: unknown; result?: unknown; error?: unknown; event?: unknown; payload?: unknown };
+    try {
+      msg = JSON.parse(line) as typeof msg;
+    } catch {
+      this.log(`[store] (not protocol) ${line.slice(0, 500)}`);
+      return;
+    }
+    if (msg === null || typeof msg !== 'object') return;
+    if (typeof msg.event === 'string') {
+      for (const fn of [...this.listeners]) {
+        try {
+          fn(msg.event as EventName, msg.payload);
+        } catch (err) {
+          this.log(`[candlemark] event listener failed: ${String(err)}`);
+        }
+      }
+      return;
+    }
+    if (typeof msg.id !== 'number') {
+      if (msg.error) this.log(`[store] protocol error: ${errorFromWire(msg.error).message}`);
+      return;
+    }
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if ('error' in msg) p.reject(errorFromWire(msg.error));
+    else p.resolve(msg.result);
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * The stdio host: serves the service API over stdin/stdout as newline-delimited JSON, for a parent
+ * process that cannot load better-sqlite3 itself (Electron in development, where the native module
+ * is built for Node's ABI; see electron/service-proxy.ts). `node bin/stdio-host.js [--project FILE]`.
+ *
+ * Protocol (one JSON value per line, UTF-8, both ways):
+ * - request  `{ "id": n, "command": string, "args"?: unknown }`
+ * - response `{ "id": n, "result": ... }` or `{ "id": n, "error": WireError }`; calls run
+ *   concurrently, so responses may come out of order (match them by id). A line that is not
+ *   valid JSON, not a request, or longer than the limit is answered with `{ "id": null, "error":
+ *   { "code": "invalid-arguments", ... } }` (or the request's id when it has a usable one) and the
+ *   host carries on.
+ * - event    `{ "event": name, "payload": ... }` for every service event (`service.events.onAny`).
+ * - control command `host.open` with args `{ path, create? }`: opens that project (creating it, and
+ *   its folder, when `create` is true) and then closes the current one; answers `{ path }`. If the
+ *   new project cannot be opened the current one stays open. `--project FILE` opens FILE at start
+ *   (created when missing); without it, commands answer `no-project` until `host.open`.
+ *
+ * stdout carries the protocol only: console output (ours, TensorFlow.js's, worker threads') goes to
+ * stderr. When stdin closes (or on SIGTERM/SIGINT) the host lets calls in flight finish (up to a
+ * grace period), closes the service (which cancels training and lets the workers record it), and
+ * exits 0.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { CandlemarkService } from '../core/service/service.ts';
+import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
+
+/** Default longest request line: a 256 MiB text import, JSON-escaped, plus slack (as the HTTP host's body limit). */
+export const DEFAULT_MAX_LINE_BYTES = 300 * 1024 * 1024;
+const MAX_ID_LENGTH = 100;
+const MAX_COMMAND_LENGTH = 100;
+/** How long calls in flight may take to finish once stdin closed, before the service is closed. */
+const DRAIN_MS = 10_000;
+/** How long training workers get to record a cancellation after the service closed. */
+const CANCEL_MS = 10_000;
+
+const openArgs = z.object({ path: z.string().min(1).max(4096), create: z.boolean().default(false) }).strict();
+
+type Id = number | string;
+type Out = { id: Id | null; result: unknown } | { id: Id | null; error: WireError } | { event: string; payload: unknown };
+
+export interface StdioHostOptions {
+  input: NodeJS.ReadableStream;
+  /** Writes one protocol line (the host appends nothing: `line` ends with '\n'). */
+  write: (line: string) => void;
+  maxLineBytes?: number;
+  log?: (message: string) => void;
+}
+
+export interface StdioHost {
+  /** Opens a project (see `host.open`). */
+  open(projectPath: string, create: boolean): { path: string };
+  /** Resolves when the host has shut down (stdin closed or `shutdown` called). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+function invalid(message: string): WireError {
+  return { code: 'invalid-arguments', message, issues: [] };
+}
+
+export function startStdioHost(opts: StdioHostOptions): StdioHost {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const log = opts.log ?? ((m: string) => console.error(`[stdio-host] ${m}`));
+  let service: CandlemarkService | null = null;
+  let offEvents: (() => void) | null = null;
+  let closing = false;
+  const inflight = new Map<Promise<void>, string>();
+
+  const send = (msg: Out) => {
+    let text: string;
+    try {
+      text = JSON.stringify(msg);
+    } catch (err) {
+      if ('event' in msg) return log(`event ${msg.event} could not be serialised: ${String(err)}`);
+      text = JSON.stringify({ id: msg.id, error: { code: 'internal', message: `the result could not be serialised: ${String(err)}`, issues: [] } });
+    }
+    try {
+      opts.write(`${text}\n`);
+    } catch (err) {
+      log(`could not write to stdout: ${String(err)}`);
+    }
+  };
+
+  const open = (projectPath: string, create: boolean) => {
+    const target = path.resolve(projectPath);
+    if (create) fs.mkdirSync(path.dirname(target), { recursive: true });
+    const next = CandlemarkService.open(target, { create });
+    offEvents?.();
+    const old = service;
+    service = next;
+    offEvents = next.events.onAny((event, payload) => send({ event, payload }));
+    if (old) {
+      try {
+        old.close();
+      } catch (err) {
+        log(`closing the previous project failed: ${String(err)}`);
+      }
+    }
+    log(`project ${target} (pid ${process.pid})`);
+    return { path: target };
+  };
+
+  const dispatch = async (command: string, args: unknown): Promise<unknown> => {
+    if (command === 'host.open') {
+      const parsed = openArgs.safeParse(args ?? {});
+      if (!parsed.success) {
+        throw new CandlemarkError(
+          'invalid-arguments',
+          'host.open: invalid arguments',
+          parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })),
+        );
+      }
+      return open(parsed.data.path, parsed.data.create);
+    }
+    if (closing) throw new CandlemarkError('invalid-operation', 'the host is shutting down');
+    if (!service) throw new CandlemarkError('no-project', 'no project is open');
+    return await service.call(command, args ?? {});
+  };
+
+  const handleLine = (line: string) => {
+    if (line.trim() === '') return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(line);
+    } catch (err) {
+      return send({ id: null, error: invalid(`malformed JSON: ${(err as Error).message.slice(0, 200)}`) });
+    }
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return send({ id: null, error: invalid('a request must be an object { id, command, args }') });
+    const { id, command, args } = msg as { id?: unknown; command?: unknown; args?: unknown };
+    const idOk = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH);
+    if (!idOk) return send({ id: null, error: invalid('a request needs an "id": an integer or a short string') });
+    const reqId = id as Id;
+    if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) {
+      return send({ id: reqId, error: invalid('"command" must be a non-empty string') });
+    }
+    const p: Promise<void> = dispatch(command, args)
+      .then(
+        (result) => send({ id: reqId, result: result ?? null }),
+        (err: unknown) => send({ id: reqId, error: toWireError(err) }),
+      )
+      .finally(() => inflight.delete(p));
+    inflight.set(p, command);
+  };
+
+  // Split the input into lines without ever holding more than maxLine bytes of one line.
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let discarding = false;
+  const onData = (data: Buffer | string) => {
+    let buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    while (buf.length > 0) {
+      const nl = buf.indexOf(0x0a);
+      const piece = nl === -1 ? buf : buf.subarray(0, nl);
+      if (!discarding) {
+        if (size + piece.length > maxLine) {
+          discarding = true;
+          chunks = [];
+          size = 0;
+        } else {
+          chunks.push(piece);
+          size += piece.length;
+        }
+      }
+      if (nl === -1) break;
+      buf = buf.subarray(nl + 1);
+      if (discarding) {
+        discarding = false;
+        send({ id: null, error: invalid(`request line longer than ${maxLine} bytes: ignored`) });
+      } else {
+        const line = Buffer.concat(chunks, size).toString('utf8');
+        chunks = [];
+        size = 0;
+        handleLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      }
+    }
+  };
+
+  const settle = (filter: (command: string) => boolean, ms: number) => {
+    const pending = [...inflight].filter(([, c]) => filter(c)).map(([p]) => p);
+    if (pending.length === 0) return Promise.resolve();
+    return Promise.race([Promise.allSettled(pending).then(() => undefined), new Promise<void>((r) => setTimeout(r, ms).unref())]);
+  };
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let shuttingDown: Promise<void> | null = null;
+  const shutdown = () => {
+    shuttingDown ??= (async () => {
+      opts.input.off('data', onData);
+      // Calls already sent get their answers; training is left running until the service closes.
+      await settle((c) => c !== 'train.run', DRAIN_MS);
+      closing = true;
+      offEvents?.();
+      offEvents = null;
+      const s = service;
+      service = null;
+      if (s) {
+        try {
+          s.close(); // cancels training: its workers record the cancellation before they exit
+        } catch (err) {
+          log(`closing the project failed: ${String(err)}`);
+        }
+      }
+      await settle(() => true, CANCEL_MS);
+      resolveDone();
+    })();
+    return shuttingDown;
+  };
+
+  opts.input.on('data', onData);
+  opts.input.on('end', () => {
+    // A last request without its newline still counts.
+    if (!discarding && size > 0) {
+      const line = Buffer.concat(chunks, size).toString('utf8');
+      chunks = [];
+      size = 0;
+      handleLine(line);
+    }
+    void shutdown();
+  });
+  opts.input.on('error', (err) => {
+    log(`stdin: ${String(err)}`);
+    void shutdown();
+  });
+
+  return { open, done, shutdown };
+}
+
+/** `node bin/stdio-host.js [--project FILE] [--max-line-bytes N]`. */
+export async function runStdioHost(argv: string[]): Promise<void> {
+  // stdout is the protocol: everything else that would print there goes to stderr instead.
+  const stdout = process.stdout;
+  const writeOut = stdout.write.bind(stdout) as (s: string) => boolean;
+  const toStderr = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof stdout.write;
+  stdout.write = toStderr;
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+
+  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, 'max-line-bytes': { type: 'string' } }, strict: true });
+  const maxLineBytes = values['max-line-bytes'] ? Number(values['max-line-bytes']) : undefined;
+  if (maxLineBytes !== undefined && !(Number.isSafeInteger(maxLineBytes) && maxLineBytes > 0)) throw new Error('--max-line-bytes must be a positive integer');
+
+  let exiting = false;
+  const host = startStdioHost({ input: process.stdin, write: (line) => void writeOut(line), maxLineBytes });
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // EPIPE: the parent is gone. Nobody reads our answers any more; close the project and leave.
+    if (!exiting) console.error(`[stdio-host] stdout: ${err.code ?? String(err)}`);
+    void host.shutdown();
+  });
+  if (values.project) {
+    try {
+      host.open(values.project, true);
+    } catch (err) {
+      console.error(`[stdio-host] could not open ${values.project}: ${toWireError(err).message}`);
+      process.exit(1);
+    }
+  }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void host.shutdown());
+  await host.done;
+  exiting = true;
+  // Let the last answers reach the pipe, then leave even if a worker thread lingers.
+  if (stdout.writableLength > 0) await new Promise<void>((r) => (stdout.once('drain', () => r()), setTimeout(r, 2000).unref()));
+  process.exit(0);
+}
