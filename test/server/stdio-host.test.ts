@@ -149,6 +149,22 @@ describe('stdio host (bin/stdio-host.js)', () => {
     expect(host.messages).toEqual([{ id: 1, result: expect.arrayContaining([expect.objectContaining({ name: 'up' })]) }]);
   });
 
+  it('cancels training when stdin closes, and the run is recorded as cancelled', async () => {
+    const file = path.join(dir, 'train.candlemark');
+    const host = new Host(['--project', file]);
+    expect((await host.call('demo.create', { seed: 2, bars: 2048 })).error).toBeUndefined();
+    host.send(`${JSON.stringify({ id: 'train', command: 'train.run', args: { epochs: 500, backend: 'cpu' } })}\n`);
+    await host.waitFor((m) => m.event === 'training.epoch', 120_000);
+    host.child.stdin.end();
+    expect((await host.exited).code).toBe(0);
+    const after = CandlemarkService.open(file);
+    try {
+      expect((await after.call('runs.list', { includeIncomplete: true })).map((r) => r.status)).toEqual(['cancelled']);
+    } finally {
+      after.close();
+    }
+  }, 180_000);
+
   it('leaves the project consistent when killed in the middle of a burst of calls', async () => {
     const file = path.join(dir, 'kill.candlemark');
     const store = ProjectStore.open(file, { create: true });
