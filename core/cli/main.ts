@@ -11,6 +11,7 @@ import type { CommandInput } from '../service/schemas.ts';
 import { CandlemarkError, formatIssue, toWireError } from '../service/errors.ts';
 import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
+import { renderComparisonHtml } from '../ml/eval/report-export.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
 
@@ -34,7 +35,10 @@ commands:
                                     train a detector on the labelled windows
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
-  compare RUN RUN [...] [--out FILE.md|FILE.json] [--json]
+  report --run ID --out FILE.html|FILE.md [--json]
+                                    export a completed run's report: a self-contained HTML page
+                                    (inline CSS and SVG plots, no scripts) or Markdown
+  compare RUN RUN [...] [--out FILE.md|FILE.json|FILE.html] [--json]
                                     compare runs: curves, config diff, decision matrix
   predict --run ID [--all] [--json] predict spans on windows without labels (--all: every window)
 
@@ -82,6 +86,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
+  report: { run: { type: 'string' }, out: { type: 'string' } },
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
 };
@@ -283,6 +288,18 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       p.report(run);
       return run;
     }
+    case 'report': {
+      const runId = num(flags, 'run');
+      if (runId === undefined) throw new UsageError('--run ID is required');
+      const outFile = str(flags, 'out');
+      const format = outFile && /\.(html?)$/i.test(outFile) ? 'html' : outFile && /\.(md|markdown)$/i.test(outFile) ? 'md' : null;
+      if (!outFile || !format) throw new UsageError('--out FILE.html or --out FILE.md is required');
+      const result = await service.call('runs.exportReport', { runId, format });
+      fs.writeFileSync(outFile, result.text);
+      const written = { runId, format, path: path.resolve(outFile), bytes: Buffer.byteLength(result.text) };
+      p.reportExported(written);
+      return written;
+    }
     case 'compare': {
       const runIds = pos.map((x) => {
         const n = Number(x);
@@ -292,7 +309,8 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       const result = await service.call('runs.compare', { runIds });
       const outFile = str(flags, 'out');
       if (outFile) {
-        fs.writeFileSync(outFile, outFile.endsWith('.json') ? JSON.stringify(result.json, null, 2) : result.markdown);
+        const text = /\.json$/i.test(outFile) ? JSON.stringify(result.json, null, 2) : /\.html?$/i.test(outFile) ? renderComparisonHtml(result.json) : result.markdown;
+        fs.writeFileSync(outFile, text);
         if (!io.json) io.print(`wrote ${path.resolve(outFile)}`);
       }
       p.comparison(result);

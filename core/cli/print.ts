@@ -66,6 +66,9 @@ export function printers(print: (s: string) => void, json: boolean) {
       say(`run ${run.id} (${run.model}, ${run.status}, ${run.backend} / ${run.device})`);
       if (run.report) say(summariseReport(run.report));
     },
+    reportExported(r: { runId: number; format: string; path: string; bytes: number }) {
+      say(`wrote run ${r.runId}'s report (${r.format === 'html' ? 'self-contained HTML' : 'Markdown'}, ${(r.bytes / 1024).toFixed(0)} KiB) to ${r.path}`);
+    },
     comparison(r: CommandResult<'runs.compare'>) {
       say(r.markdown);
     },

@@ -102,10 +102,14 @@ export const commandSchemas = {
     .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6) })
     .strict(),
   'train.run': trainArgs,
+  /** The same training without waiting: returns once the run row exists; progress comes as events. */
+  'train.start': trainArgs,
   'train.cancel': z.object({ runId: id }).strict(),
   'runs.list': z.object({ includeIncomplete: z.boolean().default(false) }).strict(),
   'runs.get': z.object({ runId: id }).strict(),
   'runs.compare': z.object({ runIds: z.array(id).min(2).max(16) }).strict(),
+  /** A completed run's report as a file: Markdown, or a self-contained HTML page (inline CSS and SVG, no scripts). */
+  'runs.exportReport': z.object({ runId: id, format: z.enum(['md', 'html']).default('html') }).strict(),
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
 } as const;
 

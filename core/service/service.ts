@@ -16,7 +16,7 @@ import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, up
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
-import { cancelAllRuns, cancelRun, compareRuns, getRun, listRuns, predictRun, trainRun } from './handlers/training.ts';
+import { cancelAllRuns, cancelRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -50,10 +50,12 @@ const handlers = {
   'conflicts.resolve': resolveConflict,
   'demo.create': createDemo,
   'train.run': trainRun,
+  'train.start': trainStart,
   'train.cancel': cancelRun,
   'runs.list': listRuns,
   'runs.get': getRun,
   'runs.compare': compareRuns,
+  'runs.exportReport': exportRunReport,
   'runs.predict': predictRun,
 } satisfies Handlers;
 

@@ -3,6 +3,7 @@
  * (tiny configurations: a few epochs; full-size runs live in bench/).
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/paths.ts';
@@ -39,6 +40,15 @@ describe('candlemark train / evaluate / compare / predict', () => {
     const evaluated = cli('evaluate', '--run', String(soft.runId), '--project', project);
     expect(evaluated.stdout).toContain('validation span F1');
     expect(evaluated.stdout).toContain('baselines: untrained span F1');
+
+    const html = path.join(dir, 'soft.html');
+    const exported = cli('report', '--run', String(soft.runId), '--out', html, '--json', '--project', project).json();
+    expect(exported).toMatchObject({ runId: soft.runId, format: 'html', path: html });
+    expect(fs.readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg[\s\S]*<\/html>\n$/);
+    expect(cli('report', '--run', String(soft.runId), '--out', path.join(dir, 'soft.md'), '--project', project).stdout).toContain('Markdown');
+    expect(fs.readFileSync(path.join(dir, 'soft.md'), 'utf8')).toContain('## Headline (validation)');
+    cli('compare', String(soft.runId), String(crfRun.runId), '--out', path.join(dir, 'compare.html'), '--project', project);
+    expect(fs.readFileSync(path.join(dir, 'compare.html'), 'utf8')).toContain('Decision matrix');
 
     const out = path.join(dir, 'compare.md');
     const compared = cli('compare', String(soft.runId), String(crfRun.runId), '--out', out, '--json', '--project', project).json();

@@ -3,20 +3,27 @@
  * connection to the project file), so the host's thread stays free for label edits and the UI;
  * epochs stream back as 'training.epoch' events.
  */
+import path from 'node:path';
 // The ML modules load TensorFlow.js: imported on first use, so commands that don't train start fast.
 import type { TrainingWorker } from '../../ml/training/start-worker.ts';
 import type { RunReport } from '../../ml/eval/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
-import type { CommandArgs } from '../schemas.ts';
+import type { CommandArgs, TrainArgs } from '../schemas.ts';
 
-/** Workers of runs in progress, per open project. */
-const active = new WeakMap<ServiceContext, Map<number, TrainingWorker>>();
+/** Workers of runs in progress, per open project (from the worker's start, before its run row exists). */
+const active = new WeakMap<ServiceContext, Set<ActiveRun>>();
 
-function activeRuns(ctx: ServiceContext): Map<number, TrainingWorker> {
-  let map = active.get(ctx);
-  if (!map) active.set(ctx, (map = new Map()));
-  return map;
+interface ActiveRun {
+  worker: TrainingWorker;
+  /** 0 until the run row exists. */
+  runId: number;
+}
+
+function activeRuns(ctx: ServiceContext): Set<ActiveRun> {
+  let set = active.get(ctx);
+  if (!set) active.set(ctx, (set = new Set()));
+  return set;
 }
 
 /** The window set to train on: the one given, or the newest set that has labelled windows. */
@@ -33,14 +40,37 @@ function trainingSet(ctx: ServiceContext, setId: number | undefined): number {
   throw new CandlemarkError('invalid-operation', 'no labelled windows to train on: label some windows (or import labels, or run `candlemark demo`) first');
 }
 
-export async function trainRun(ctx: ServiceContext, args: CommandArgs<'train.run'>) {
+/** What `train.run` returns once the run has ended. */
+export interface TrainRunResult {
+  runId: number;
+  status: 'completed' | 'cancelled' | 'failed';
+  backend: string;
+  device: string;
+  report: RunReport | null;
+  error: string | null;
+}
+
+interface StartedRun {
+  runId: number;
+  backend: string;
+  device: string;
+  /** Settles when the run ends (completed, cancelled or failed); 'training.finished' is emitted first. */
+  done: Promise<TrainRunResult>;
+}
+
+/**
+ * Starts a worker and resolves as soon as the run row exists. Training goes on in the background,
+ * streaming 'training.epoch' events and ending with 'training.finished' (also when it fails).
+ */
+async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<StartedRun> {
   const setId = trainingSet(ctx, args.setId);
   const totalEpochs = args.epochs * args.ensemble;
   const started = Date.now();
   let epochsDone = 0;
-  let runId = 0;
+  const entry: ActiveRun = { worker: null as unknown as TrainingWorker, runId: 0 };
+  let info = { backend: '', device: '' };
   const { startTrainingWorker } = await import('../../ml/training/start-worker.ts');
-  const worker = startTrainingWorker(
+  entry.worker = startTrainingWorker(
     ctx.store.path,
     {
       setId,
@@ -57,12 +87,16 @@ export async function trainRun(ctx: ServiceContext, args: CommandArgs<'train.run
       backend: args.backend,
     },
     {
-      onRunCreated: (id, info) => ctx.events.emit('training.started', { runId: id, backend: info.backend, device: info.device }),
+      onRunCreated: (id, i) => {
+        entry.runId = id;
+        info = i;
+        ctx.events.emit('training.started', { runId: id, backend: i.backend, device: i.device });
+      },
       onEpoch: (e) => {
         epochsDone++;
         const perEpoch = (Date.now() - started) / 1000 / epochsDone;
         ctx.events.emit('training.epoch', {
-          runId,
+          runId: entry.runId,
           member: e.member,
           epoch: e.epoch,
           epochs: e.epochs,
@@ -72,32 +106,54 @@ export async function trainRun(ctx: ServiceContext, args: CommandArgs<'train.run
       },
     },
   );
+  // Registered before the run row exists, so close() cancels a run that is still starting.
+  activeRuns(ctx).add(entry);
+  let runId: number;
   try {
-    runId = await worker.runId;
+    runId = await entry.worker.runId;
   } catch (e) {
+    activeRuns(ctx).delete(entry);
     throw new CandlemarkError('invalid-operation', `training could not start: ${(e as Error).message}`);
   }
-  activeRuns(ctx).set(runId, worker);
-  try {
-    const result = await worker.result;
-    ctx.events.emit('training.finished', { runId, status: result.status });
-    const run = ctx.store.getRun(runId);
-    return { runId, status: result.status, backend: run?.backend ?? '', device: run?.device ?? '', report: result.report, error: result.error };
-  } finally {
-    activeRuns(ctx).delete(runId);
-  }
+  entry.runId = runId;
+  const done = entry.worker.result.then(
+    (result): TrainRunResult => {
+      ctx.events.emit('training.finished', { runId, status: result.status });
+      return { runId, status: result.status, backend: info.backend, device: info.device, report: result.report, error: result.error };
+    },
+    (e: unknown): TrainRunResult => {
+      // The worker died after the run row existed (the row stays 'running' until the next open marks it interrupted).
+      const message = e instanceof Error ? e.message : String(e);
+      ctx.events.emit('training.finished', { runId, status: 'failed' });
+      return { runId, status: 'failed', backend: info.backend, device: info.device, report: null, error: message };
+    },
+  );
+  void done.finally(() => activeRuns(ctx).delete(entry));
+  return { runId, backend: info.backend, device: info.device, done };
+}
+
+/** Non-blocking: returns once the run row exists; progress arrives as events. */
+export async function trainStart(ctx: ServiceContext, args: CommandArgs<'train.start'>) {
+  const { runId, backend, device } = await startTraining(ctx, args);
+  return { runId, backend, device };
+}
+
+/** Blocking: `train.start` + wait for the run to end. */
+export async function trainRun(ctx: ServiceContext, args: CommandArgs<'train.run'>): Promise<TrainRunResult> {
+  const run = await startTraining(ctx, args);
+  return await run.done;
 }
 
 export function cancelRun(ctx: ServiceContext, args: CommandArgs<'train.cancel'>) {
-  const worker = activeRuns(ctx).get(args.runId);
-  if (!worker) throw new CandlemarkError('not-found', `run ${args.runId} is not training in this session`);
-  worker.cancel();
+  const entry = [...activeRuns(ctx)].find((r) => r.runId === args.runId);
+  if (!entry) throw new CandlemarkError('not-found', `run ${args.runId} is not training in this session`);
+  entry.worker.cancel();
   return { runId: args.runId, cancelling: true };
 }
 
-/** Cancels every run in progress (the host is closing). */
+/** Cancels every run in progress, including runs still starting (the host is closing). */
 export function cancelAllRuns(ctx: ServiceContext): void {
-  for (const worker of activeRuns(ctx).values()) worker.cancel();
+  for (const entry of activeRuns(ctx)) entry.worker.cancel();
 }
 
 function headlineSpanF1(report: unknown): number | null {
@@ -146,6 +202,20 @@ export async function compareRuns(ctx: ServiceContext, args: CommandArgs<'runs.c
   });
   const json = compareReports(reports);
   return { json, markdown: renderComparisonMarkdown(json) };
+}
+
+/** A completed run's report as a file's contents (Markdown or self-contained HTML). */
+export async function exportRunReport(ctx: ServiceContext, args: CommandArgs<'runs.exportReport'>) {
+  const run = ctx.store.getRun(args.runId);
+  if (!run) throw new CandlemarkError('not-found', `no run ${args.runId}`);
+  if (run.status !== 'completed' || !run.report) {
+    throw new CandlemarkError('invalid-operation', `run ${args.runId} is ${run.status}: only completed runs have reports to export`);
+  }
+  const { renderReportHtml, renderReportMarkdown } = await import('../../ml/eval/report-export.ts');
+  const meta = { runId: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, project: path.basename(ctx.store.path) };
+  const report = run.report as RunReport;
+  const text = args.format === 'md' ? renderReportMarkdown(report, meta) : renderReportHtml(report, meta);
+  return { fileName: `candlemark-run-${run.id}-report.${args.format}`, text };
 }
 
 export async function predictRun(ctx: ServiceContext, args: CommandArgs<'runs.predict'>) {
