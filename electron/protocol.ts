@@ -9,20 +9,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME } from './ipc.ts';
+import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 
 /** The scheme's privileges (protocol.registerSchemesAsPrivileged, before app ready). */
 export const APP_SCHEME_PRIVILEGES = {

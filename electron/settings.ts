@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import type { WindowBounds } from './window.ts';
+import { writeFileAtomic } from '../core/service/atomic-write.ts';
 
 export type ThemeSource = 'system' | 'light' | 'dark';
 
@@ -54,21 +54,8 @@ export function loadSettings(dir: string): AppSettings {
 
 export function saveSettings(dir: string, settings: AppSettings): void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, SETTINGS_FILE);
-  const tmp = path.join(dir, `.${SETTINGS_FILE}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(sanitizeSettings(settings), null, 2) + '\n');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  // Private to the user: it lists recent project paths.
+  writeFileAtomic(path.join(dir, SETTINGS_FILE), JSON.stringify(sanitizeSettings(settings), null, 2) + '\n', 0o600);
 }
 
 /** Most recent first, no duplicates, at most MAX_RECENT. */

@@ -26,6 +26,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { CandlemarkService } from '../core/service/service.ts';
 import { toWireError } from '../core/service/errors.ts';
+import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
 
 export interface HostOptions {
   service: CandlemarkService;
@@ -72,19 +73,6 @@ export function hostCsp(port: number): string {
   ].join('; ');
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 /** Large enough for a 1,000,000-row CSV sent as text (series.importText). */
 const MAX_BODY = 300 * 1024 * 1024;
 /** A client that stops reading gets disconnected rather than growing our memory without bound. */
