@@ -11,6 +11,43 @@ import type { Finding, FindingStatus, Label, LabelType, SeriesInfo, WindowInfo, 
 
 export type { CommandInput, CommandName, EventName, ServiceEvents, Issue, WireError };
 export type { Finding, Label, LabelType, SeriesInfo, WindowInfo, WindowSetInfo };
+export type { EpochEvent, TaskName, TaskValues } from '../../../core/ml/eval/types.ts';
+export type { RunReport, SweepPoint } from '../../../core/ml/eval/report.ts';
+export type { Comparison, MatrixRow } from '../../../core/ml/eval/compare.ts';
+import type { RunReport } from '../../../core/ml/eval/report.ts';
+import type { Comparison } from '../../../core/ml/eval/compare.ts';
+import type { RunStatus } from '../../../core/domain/types.ts';
+export type { RunStatus };
+
+/** One row of `runs.list` (core/service/handlers/training.ts listRuns). */
+export interface RunSummary {
+  id: number;
+  model: string;
+  status: RunStatus;
+  backend: string;
+  device: string;
+  config: Record<string, unknown>;
+  startedAt: number;
+  finishedAt: number | null;
+  epochs: number;
+  spanF1: number | null;
+  error: string | null;
+}
+
+/** `runs.get`: the stored run row with its epochs (metrics = EpochEvent). */
+export interface RunDetail {
+  id: number;
+  model: string;
+  config: Record<string, unknown>;
+  status: RunStatus;
+  backend: string;
+  device: string;
+  startedAt: number;
+  finishedAt: number | null;
+  report: RunReport | null;
+  error: string | null;
+  epochs: { runId: number; epoch: number; metrics: unknown; seconds: number }[];
+}
 
 export type StoredFinding = Finding & { id: number; status: FindingStatus; key: string };
 
@@ -71,6 +108,12 @@ export interface KnownResults {
   'conflicts.list': StoredFinding[];
   'conflicts.resolve': { findingId: number; status: FindingStatus; changedWindows: number[] };
   'demo.create': unknown;
+  'train.start': { runId: number; backend: string; device: string };
+  'train.cancel': { runId: number; cancelling: boolean };
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.compare': { json: Comparison; markdown: string };
+  'runs.exportReport': { fileName: string; text: string };
 }
 
 export type Result<K extends CommandName> = K extends keyof KnownResults ? KnownResults[K] : unknown;

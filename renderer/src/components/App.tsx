@@ -1,14 +1,16 @@
-/** The shell: top bar, then either the project home or the labelling workbench. */
+/** The shell: top bar, then the project home, the labelling workbench or the training view. */
 import { useCallback, useState } from 'react';
 import { transportKind } from '../api/client.ts';
 import { useProgress } from '../state/progress.ts';
 import { useProjectInfo } from '../state/project.ts';
 import { useRoute } from '../state/route.ts';
 import { useTheme } from '../state/theme.ts';
+import { useTraining } from '../state/training.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { Home } from './Home.tsx';
+import { TrainingView, fmtDuration } from './Training.tsx';
 import { Workbench } from './Workbench.tsx';
 
 export function App() {
@@ -16,6 +18,8 @@ export function App() {
   const [route, go] = useRoute();
   const { info, error, refresh } = useProjectInfo();
   const progress = useProgress();
+  const training = useTraining();
+  const live = training.live;
   const [help, setHelp] = useState(false);
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
   const goHome = useCallback(() => {
@@ -39,6 +43,14 @@ export function App() {
           </span>
         )}
         <div className="spacer" />
+        {live?.status === 'running' && route.view !== 'training' && (
+          <button className="chip run topbar-training" onClick={() => go({ view: 'training', runId: null })} data-testid="topbar-training" title="A run is training: open the training view">
+            training run {live.runId} · epoch {live.epoch}/{live.epochsPlanned || '?'} · ETA {fmtDuration(live.etaSeconds)}
+          </button>
+        )}
+        <button className={'btn' + (route.view === 'training' ? ' primary' : ' ghost')} onClick={() => go({ view: 'training', runId: null })} data-testid="nav-training" title="Train span detectors, see runs and reports">
+          ▶ Train
+        </button>
         <button className="btn ghost" onClick={toggleHelp} data-testid="help-button" title="Keyboard shortcuts (?)">
           ? Keys
         </button>
@@ -52,7 +64,7 @@ export function App() {
         </main>
       )}
       {!info && !error && <main className="home muted">Loading project…</main>}
-      {info && route.view === 'home' && <Home info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} />}
+      {info && route.view === 'home' && <Home info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} openTraining={() => go({ view: 'training', runId: null })} />}
       {info && route.view === 'label' && (
         <Workbench
           key={route.setId}
@@ -64,6 +76,9 @@ export function App() {
           onHome={goHome}
           onChanged={refresh}
         />
+      )}
+      {info && route.view === 'training' && (
+        <TrainingView info={info} training={training} runId={route.runId} openRun={(runId) => go({ view: 'training', runId })} onHome={goHome} />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

@@ -16,11 +16,12 @@ interface Props {
   progress: ReturnType<typeof useProgress>;
   refresh(): Promise<void>;
   openSet(setId: number): void;
+  openTraining(): void;
 }
 
 const fmtDate = (ms: number | null) => (ms == null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
 
-export function Home({ info, progress, refresh, openSet }: Props) {
+export function Home({ info, progress, refresh, openSet, openTraining }: Props) {
   const [demoError, setDemoError] = useState<ApiError | null>(null);
   const c = info.counts;
   const empty = info.series.length === 0;
@@ -48,6 +49,12 @@ export function Home({ info, progress, refresh, openSet }: Props) {
             <p className="muted path" title={info.path}>
               {info.path}
             </p>
+          </div>
+          <div className="home-actions">
+            <button className="btn primary" onClick={openTraining} disabled={c.labelledWindows === 0} data-testid="home-train" title={c.labelledWindows === 0 ? 'Label some windows first' : 'Train a span detector on the labelled windows'}>
+              ▶ Train
+            </button>
+            <span className="muted small">{c.runs} run{c.runs === 1 ? '' : 's'}</span>
           </div>
           <div className="stats">
             <Stat label="windows" value={c.windows} testId="count-windows" />

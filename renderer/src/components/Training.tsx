@@ -1,0 +1,443 @@
+/**
+ * The training view: settings and Retrain, the live run (loss curves, task weights, ETA, Cancel),
+ * the runs list with comparison, and one run's report (route #/training/run/N).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { call } from '../api/client.ts';
+import { toApiError, type ApiError } from '../api/errors.ts';
+import type { Comparison, ProjectInfo, RunSummary, TaskName } from '../api/types.ts';
+import { PRESET_EPOCHS, loadSettings, saveSettings, type LiveRun, type Preset, type Training, type TrainSettings } from '../state/training.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { RunReportCard } from './RunReport.tsx';
+import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
+
+const TASK_NAMES: TaskName[] = ['pointer', 'type', 'span', 'countdown'];
+const INCOMPLETE = new Set(['cancelled', 'interrupted', 'failed']);
+
+export const fmtNum = (v: number | null | undefined, digits = 3) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+export function fmtDuration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+interface Props {
+  info: ProjectInfo;
+  training: Training;
+  runId: number | null;
+  openRun(runId: number | null): void;
+  onHome(): void;
+}
+
+export function TrainingView({ info, training, runId, openRun, onHome }: Props) {
+  const canTrain = info.counts.labelledWindows > 0;
+  return (
+    <main className="home training" data-testid="training">
+      <div className="training-grid">
+        <SettingsCard training={training} canTrain={canTrain} onHome={onHome} />
+        <LiveCard training={training} />
+      </div>
+      <RunsCard training={training} openRun={openRun} selectedRun={runId} />
+      {runId != null && <RunReportCard key={runId} runId={runId} onClose={() => openRun(null)} />}
+    </main>
+  );
+}
+
+function SettingsCard({ training, canTrain, onHome }: { training: Training; canTrain: boolean; onHome(): void }) {
+  const [s, setS] = useState<TrainSettings>(loadSettings);
+  const [advanced, setAdvanced] = useState(false);
+  const update = (patch: Partial<TrainSettings>) =>
+    setS((cur) => {
+      const next = { ...cur, ...patch };
+      saveSettings(next);
+      return next;
+    });
+  const setPreset = (p: Preset) => update(p === 'custom' ? { preset: p } : { preset: p, epochs: PRESET_EPOCHS[p] });
+  const num = (v: string, fallback: number) => (v.trim() === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+  const runs = s.model === 'both' ? 2 : 1;
+
+  return (
+    <section className="card" data-testid="train-settings">
+      <h2>Train a span detector</h2>
+      {!canTrain && (
+        <p className="warnings" data-testid="train-nothing">
+          No labelled windows yet: label some windows or import labels on the <button className="link" onClick={onHome}>project home</button> first.
+        </p>
+      )}
+      <div className="form-grid">
+        <label>
+          Model
+          <select value={s.model} onChange={(e) => update({ model: e.target.value as TrainSettings['model'] })} data-testid="train-model">
+            <option value="soft">soft (threshold)</option>
+            <option value="crf">CRF (Viterbi)</option>
+            <option value="both">both (soft, then CRF)</option>
+          </select>
+        </label>
+        <label>
+          Preset
+          <select value={s.preset} onChange={(e) => setPreset(e.target.value as Preset)} data-testid="train-preset">
+            <option value="quick">quick · {PRESET_EPOCHS.quick} epochs</option>
+            <option value="standard">standard · {PRESET_EPOCHS.standard} epochs</option>
+            <option value="thorough">thorough · {PRESET_EPOCHS.thorough} epochs</option>
+            <option value="custom">custom · {s.epochs} epochs</option>
+          </select>
+        </label>
+      </div>
+      <details className="advanced" open={advanced} onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)} data-testid="train-advanced">
+        <summary>Advanced</summary>
+        <div className="form-grid">
+          <label>
+            Epochs
+            <input type="number" min={1} max={1000} value={s.epochs} onChange={(e) => update({ epochs: Math.round(num(e.target.value, s.epochs)), preset: 'custom' })} data-testid="train-epochs" />
+          </label>
+          <label>
+            Batch size
+            <input type="number" min={1} max={1024} value={s.batchSize} onChange={(e) => update({ batchSize: Math.round(num(e.target.value, s.batchSize)) })} data-testid="train-batch" />
+          </label>
+          <label>
+            Learning rate
+            <input type="number" min={0.00001} max={1} step={0.0005} value={s.learningRate} onChange={(e) => update({ learningRate: num(e.target.value, s.learningRate) })} data-testid="train-lr" />
+          </label>
+          <label>
+            Encoder
+            <select value={s.encoder} onChange={(e) => update({ encoder: e.target.value as TrainSettings['encoder'] })} data-testid="train-encoder">
+              <option value="conv">conv</option>
+              <option value="conv-attn">conv + attention</option>
+            </select>
+          </label>
+          <label>
+            Ensemble
+            <input type="number" min={1} max={16} value={s.ensemble} onChange={(e) => update({ ensemble: Math.round(num(e.target.value, s.ensemble)) })} data-testid="train-ensemble" />
+          </label>
+          <label>
+            Seed
+            <input type="number" min={0} value={s.seed} onChange={(e) => update({ seed: Math.round(num(e.target.value, s.seed)) })} data-testid="train-seed" />
+          </label>
+        </div>
+      </details>
+      <div className="row">
+        <button className="btn primary" disabled={!canTrain || training.busy} onClick={() => void training.start(s)} data-testid="retrain" title="Start training with these settings (they are remembered for next time)">
+          ▶ Retrain
+        </button>
+        <span className="muted small" data-testid="train-summary">
+          {s.model === 'both' ? 'soft, then CRF' : s.model} · {s.epochs} epoch{s.epochs === 1 ? '' : 's'} · batch {s.batchSize} · lr {s.learningRate} · {s.encoder}
+          {s.ensemble > 1 ? ` · ensemble ${s.ensemble}` : ''} · seed {s.seed}
+          {runs > 1 ? ' · 2 runs' : ''}
+        </span>
+      </div>
+      <ErrorBox error={training.error} onDismiss={training.clearError} testId="train-error" />
+    </section>
+  );
+}
+
+function LiveCard({ training }: { training: Training }) {
+  const live = training.live;
+  return (
+    <section className="card live" data-testid="live-run" data-status={live?.status ?? 'none'} data-run-id={live?.runId ?? ''} data-epoch={live?.epoch ?? 0}>
+      <div className="card-head">
+        <h2>{live ? `Run ${live.runId}${live.model ? ` · ${live.model}` : ''}` : 'Live run'}</h2>
+        {live && <StatusChip status={live.status} testId="live-status" />}
+        <div className="spacer" />
+        {live?.status === 'running' && (
+          <button className="btn danger small" onClick={() => void training.cancel()} data-testid="train-cancel">
+            ■ Cancel
+          </button>
+        )}
+      </div>
+      {!live && <p className="muted" data-testid="live-idle">Nothing is training. Press Retrain: epochs stream in here while you keep labelling (training runs in a worker on the host).</p>}
+      {live && <LiveBody live={live} queued={training.queued} />}
+    </section>
+  );
+}
+
+function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
+  const member = live.member;
+  const mine = useMemo(() => live.epochs.filter((e) => e.member === member), [live.epochs, member]);
+  const last = live.epochs[live.epochs.length - 1];
+  const plot = useMemo(
+    () => ({
+      title: `Loss per epoch${live.members > 1 ? ` (member ${member + 1})` : ''}`,
+      x: mine.map((e) => e.epoch),
+      series: [
+        { name: 'train (unweighted)', color: PLOT_COLORS.train, values: mine.map((e) => e.trainUnweighted) },
+        { name: 'validation (unweighted)', color: PLOT_COLORS.val, values: mine.map((e) => e.valUnweighted) },
+      ],
+      xLabel: 'epoch',
+      integerX: true,
+      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      width: 520,
+      height: 240,
+    }),
+    [mine, live.members, live.epochsPlanned, member],
+  );
+  return (
+    <>
+      <div className="live-stats">
+        <div>
+          <div className="stat-value" data-testid="live-epoch">
+            {live.epoch}/{live.epochsPlanned || '?'}
+          </div>
+          <div className="stat-label">epoch{live.members > 1 ? ` · member ${member + 1}/${live.members}` : ''}</div>
+        </div>
+        <div>
+          <div className="stat-value" data-testid="live-eta">
+            {live.status === 'running' ? fmtDuration(live.etaSeconds) : '—'}
+          </div>
+          <div className="stat-label">ETA</div>
+        </div>
+        <div>
+          <div className="stat-value small-value" data-testid="live-backend">
+            {live.backend || '…'}
+          </div>
+          <div className="stat-label" title={live.device}>
+            {live.device || 'backend'}
+          </div>
+        </div>
+        {queued > 0 && <span className="chip">then {queued} more run (CRF)</span>}
+      </div>
+      {live.status === 'running' && (
+        <div className="progress-track" aria-label="training progress">
+          <div className="progress-fill" style={{ width: `${live.epochsPlanned ? (100 * live.epoch) / live.epochsPlanned : 0}%` }} />
+        </div>
+      )}
+      {mine.length > 0 ? <LinePlot options={plot} testId="live-loss" /> : <p className="muted" data-testid="live-waiting">Waiting for the first epoch…</p>}
+      {last && (
+        <table className="table compact" data-testid="live-weights">
+          <thead>
+            <tr>
+              <th>last epoch</th>
+              {TASK_NAMES.map((t) => (
+                <th key={t} className="num">
+                  {t}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>σ</td>
+              {TASK_NAMES.map((t) => (
+                <td key={t} className="num">
+                  {fmtNum(last.sigmas[t])}
+                </td>
+              ))}
+            </tr>
+            <tr>
+              <td>task weight</td>
+              {TASK_NAMES.map((t) => (
+                <td key={t} className="num">
+                  {fmtNum(last.taskWeights[t])}
+                </td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export function StatusChip({ status, testId }: { status: string; testId?: string }) {
+  const cls = status === 'completed' ? 'ok' : status === 'running' ? 'run' : INCOMPLETE.has(status) ? 'warn' : '';
+  return (
+    <span className={`chip ${cls}`} data-testid={testId}>
+      {status}
+    </span>
+  );
+}
+
+function RunsCard({ training, openRun, selectedRun }: { training: Training; openRun(id: number | null): void; selectedRun: number | null }) {
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [picked, setPicked] = useState<number[]>([]);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [comparing, setComparing] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      setRuns(await call('runs.list', { includeIncomplete: true }));
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh, training.version]);
+
+  const completed = new Set((runs ?? []).filter((r) => r.status === 'completed').map((r) => r.id));
+  const chosen = picked.filter((id) => completed.has(id));
+  const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  const compare = async () => {
+    setComparing(true);
+    try {
+      setComparison((await call('runs.compare', { runIds: chosen })).json);
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setComparing(false);
+    }
+  };
+
+  return (
+    <section className="card runs" data-testid="runs-card">
+      <div className="card-head">
+        <h2>Runs</h2>
+        <div className="spacer" />
+        <span className="muted small">{chosen.length} selected</span>
+        <button className="btn small" disabled={chosen.length < 2 || comparing} onClick={() => void compare()} data-testid="runs-compare" title="Compare the selected completed runs">
+          Compare
+        </button>
+      </div>
+      <ErrorBox error={error} onDismiss={() => setError(null)} testId="runs-error" />
+      {runs && runs.length === 0 && <p className="muted">No runs yet.</p>}
+      {runs && runs.length > 0 && (
+        <table className="table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th />
+              <th>Run</th>
+              <th>Model</th>
+              <th>Status</th>
+              <th>Backend</th>
+              <th className="num">Epochs</th>
+              <th className="num">Duration</th>
+              <th className="num">Best span F1</th>
+              <th>Started</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {[...runs]
+              .sort((a, b) => b.id - a.id)
+              .map((r) => {
+                const done = r.status === 'completed';
+                const dur = r.finishedAt != null ? (r.finishedAt - r.startedAt) / 1000 : r.status === 'running' ? (Date.now() - r.startedAt) / 1000 : null;
+                const cfg = r.config as { encoder?: string; ensemble?: number };
+                return (
+                  <tr key={r.id} className={(INCOMPLETE.has(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')} data-testid={`run-row-${r.id}`} data-status={r.status}>
+                    <td>
+                      <input type="checkbox" disabled={!done} checked={done && picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.id} for comparison`} data-testid={`run-pick-${r.id}`} title={done ? 'Select for comparison' : 'Only completed runs can be compared'} />
+                    </td>
+                    <td>#{r.id}</td>
+                    <td>
+                      <strong>{r.model}</strong>
+                      <span className="muted small">
+                        {' '}
+                        {cfg.encoder ?? ''}
+                        {cfg.ensemble && cfg.ensemble > 1 ? ` ×${cfg.ensemble}` : ''}
+                      </span>
+                    </td>
+                    <td>
+                      <StatusChip status={r.status} testId={`run-status-${r.id}`} />
+                      {r.error && (
+                        <div className="muted small" title={r.error}>
+                          {r.error.slice(0, 60)}
+                        </div>
+                      )}
+                    </td>
+                    <td title={r.device}>{r.backend || '—'}</td>
+                    <td className="num">{r.epochs}</td>
+                    <td className="num">{fmtDuration(dur)}</td>
+                    <td className="num" data-testid={`run-f1-${r.id}`}>
+                      {fmtNum(r.spanF1)}
+                    </td>
+                    <td className="small">{new Date(r.startedAt).toLocaleString()}</td>
+                    <td>
+                      {done && (
+                        <button className="btn small" onClick={() => openRun(selectedRun === r.id ? null : r.id)} data-testid={`run-open-${r.id}`}>
+                          {selectedRun === r.id ? 'Close' : 'Report'}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+          </tbody>
+        </table>
+      )}
+      {comparison && <ComparisonView comparison={comparison} onClose={() => setComparison(null)} />}
+    </section>
+  );
+}
+
+function fmtCell(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : fmtNum(v);
+  if (v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function ComparisonView({ comparison, onClose }: { comparison: Comparison; onClose(): void }) {
+  const names = comparison.runs.map((r) => r.name);
+  return (
+    <div className="comparison" data-testid="comparison">
+      <div className="card-head">
+        <h3>Decision matrix</h3>
+        <div className="spacer" />
+        <button className="icon-btn" onClick={onClose} aria-label="Close comparison">
+          ×
+        </button>
+      </div>
+      <table className="table" data-testid="decision-matrix">
+        <thead>
+          <tr>
+            <th>Criterion</th>
+            {names.map((n) => (
+              <th key={n} className="num">
+                {n}
+              </th>
+            ))}
+            <th>Verdict</th>
+          </tr>
+        </thead>
+        <tbody>
+          {comparison.matrix.map((row) => (
+            <tr key={row.criterion}>
+              <td title={row.measure}>
+                {row.criterion}
+                <div className="muted small">{row.better === 'n/a' ? '' : `${row.better} is better`}</div>
+              </td>
+              {row.values.map((v, i) => (
+                <td key={i} className={'num' + (row.winner === i ? ' winner' : '')}>
+                  {fmtCell(v)}
+                </td>
+              ))}
+              <td className="small">{row.verdict}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Config differences</h3>
+      {comparison.configDiff.length === 0 ? (
+        <p className="muted small">The runs share every setting.</p>
+      ) : (
+        <table className="table" data-testid="config-diff">
+          <thead>
+            <tr>
+              <th>Setting</th>
+              {names.map((n) => (
+                <th key={n}>{n}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {comparison.configDiff.map((d) => (
+              <tr key={d.key}>
+                <td>
+                  <code>{d.key}</code>
+                </td>
+                {d.values.map((v, i) => (
+                  <td key={i}>{fmtCell(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,247 @@
+/**
+ * Training from the renderer: the settings (remembered in localStorage, so Retrain is one click),
+ * the live run fed by `training.*` events, and the "both" chain (soft, then CRF). Lives at the app
+ * level so a run keeps streaming while the analyst labels; the training itself runs in a worker
+ * on the host side.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call } from '../api/client.ts';
+import { toApiError, type ApiError } from '../api/errors.ts';
+import type { CommandInput, EpochEvent, RunStatus, ServiceEvents } from '../api/types.ts';
+import { useServiceEvents } from './events.ts';
+
+export type ModelChoice = 'soft' | 'crf' | 'both';
+export type Preset = 'quick' | 'standard' | 'thorough' | 'custom';
+export const PRESET_EPOCHS: Record<Exclude<Preset, 'custom'>, number> = { quick: 5, standard: 30, thorough: 80 };
+
+export interface TrainSettings {
+  model: ModelChoice;
+  preset: Preset;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  encoder: 'conv' | 'conv-attn';
+  ensemble: number;
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1 };
+const STORAGE_KEY = 'candlemark.training.settings';
+
+export function loadSettings(): TrainSettings {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (!raw) return DEFAULT_SETTINGS;
+    const s = { ...DEFAULT_SETTINGS, ...(JSON.parse(raw) as Partial<TrainSettings>) };
+    return sanitize(s);
+  } catch {
+    return DEFAULT_SETTINGS;
+  }
+}
+
+function sanitize(s: TrainSettings): TrainSettings {
+  const int = (v: unknown, lo: number, hi: number, d: number) => (Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi ? (v as number) : d);
+  return {
+    model: ['soft', 'crf', 'both'].includes(s.model) ? s.model : 'soft',
+    preset: ['quick', 'standard', 'thorough', 'custom'].includes(s.preset) ? s.preset : 'quick',
+    epochs: int(s.epochs, 1, 1000, 5),
+    batchSize: int(s.batchSize, 1, 1024, 16),
+    learningRate: typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate <= 1 ? s.learningRate : 0.003,
+    encoder: s.encoder === 'conv-attn' ? 'conv-attn' : 'conv',
+    ensemble: int(s.ensemble, 1, 16, 1),
+    seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
+  };
+}
+
+export function saveSettings(s: TrainSettings): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+  } catch {
+    // Private mode or full storage: the settings just aren't remembered.
+  }
+}
+
+function trainArgs(s: TrainSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
+  return { model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed };
+}
+
+export interface LiveRun {
+  runId: number;
+  model: string;
+  status: 'running' | RunStatus;
+  backend: string;
+  device: string;
+  /** Every epoch event of the run (all ensemble members), in arrival order. */
+  epochs: EpochEvent[];
+  /** The latest event's position: member (0-based), epoch x of y, seconds left. */
+  member: number;
+  members: number;
+  epoch: number;
+  epochsPlanned: number;
+  etaSeconds: number | null;
+}
+
+export interface Training {
+  live: LiveRun | null;
+  /** A run is being started or is training (the Retrain button waits). */
+  busy: boolean;
+  /** Runs still to start after the live one (the CRF half of "both"). */
+  queued: number;
+  error: ApiError | null;
+  clearError(): void;
+  /** Bumped whenever a run starts or ends: lists refresh on it. */
+  version: number;
+  start(s: TrainSettings): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+export function useTraining(): Training {
+  const [live, setLive] = useState<LiveRun | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [queue, setQueue] = useState<{ settings: TrainSettings; model: 'soft' | 'crf' }[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const queueRef = useRef(queue);
+  queueRef.current = queue;
+  /** The run being started: 'training.started' can arrive before train.start answers. */
+  const pending = useRef<{ settings: TrainSettings; model: 'soft' | 'crf' } | null>(null);
+
+  const launch = useCallback(async (settings: TrainSettings, model: 'soft' | 'crf') => {
+    setStarting(true);
+    pending.current = { settings, model };
+    try {
+      const r = await call('train.start', trainArgs(settings, model));
+      setLive((cur) =>
+        cur && cur.runId === r.runId
+          ? { ...cur, model, backend: r.backend, device: r.device, members: Math.max(cur.members, settings.ensemble), epochsPlanned: cur.epochsPlanned || settings.epochs }
+          : { runId: r.runId, model, status: 'running', backend: r.backend, device: r.device, epochs: [], member: 0, members: settings.ensemble, epoch: 0, epochsPlanned: settings.epochs, etaSeconds: null },
+      );
+      setError(null);
+    } catch (e) {
+      setError(toApiError(e));
+      setQueue([]);
+    } finally {
+      pending.current = null;
+      setStarting(false);
+      setVersion((v) => v + 1);
+    }
+  }, []);
+
+  const start = useCallback(
+    async (s: TrainSettings) => {
+      saveSettings(s);
+      if (s.model === 'both') {
+        setQueue([{ settings: s, model: 'crf' }]);
+        await launch(s, 'soft');
+      } else {
+        setQueue([]);
+        await launch(s, s.model);
+      }
+    },
+    [launch],
+  );
+
+  const cancel = useCallback(async () => {
+    setQueue([]);
+    const cur = liveRef.current;
+    if (!cur || cur.status !== 'running') return;
+    try {
+      await call('train.cancel', { runId: cur.runId });
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  }, []);
+
+  useServiceEvents(['training.started', 'training.epoch', 'training.finished'], (name, payload) => {
+    if (name === 'training.started') {
+      const p = payload as ServiceEvents['training.started'];
+      // Ours (being started here) or one started elsewhere (another window, the CLI on this host).
+      const mine = pending.current;
+      setLive((cur) =>
+        cur && cur.runId === p.runId
+          ? { ...cur, backend: p.backend, device: p.device }
+          : {
+              runId: p.runId,
+              model: mine?.model ?? '',
+              status: 'running',
+              backend: p.backend,
+              device: p.device,
+              epochs: [],
+              member: 0,
+              members: mine?.settings.ensemble ?? 1,
+              epoch: 0,
+              epochsPlanned: mine?.settings.epochs ?? 0,
+              etaSeconds: null,
+            },
+      );
+      setVersion((v) => v + 1);
+    } else if (name === 'training.epoch') {
+      const p = payload as ServiceEvents['training.epoch'];
+      setLive((cur) => {
+        if (!cur || cur.runId !== p.runId) return cur;
+        return { ...cur, epochs: [...cur.epochs, p.metrics as EpochEvent], member: p.member, members: Math.max(cur.members, p.member + 1), epoch: p.epoch, epochsPlanned: p.epochs, etaSeconds: p.etaSeconds };
+      });
+    } else {
+      const p = payload as ServiceEvents['training.finished'];
+      setLive((cur) => (cur && cur.runId === p.runId ? { ...cur, status: p.status as RunStatus, etaSeconds: 0 } : cur));
+      setVersion((v) => v + 1);
+      const cur = liveRef.current;
+      if (cur && cur.runId === p.runId) {
+        const [next, ...rest] = queueRef.current;
+        setQueue(rest);
+        if (next && p.status === 'completed') void launch(next.settings, next.model);
+        else setQueue([]);
+      }
+    }
+  });
+
+  // After a reload: pick up a run that is still training (its epochs so far come from the store).
+  useEffect(() => {
+    let dead = false;
+    void (async () => {
+      try {
+        const runs = await call('runs.list', { includeIncomplete: true });
+        const running = runs.filter((r) => r.status === 'running').sort((a, b) => b.id - a.id)[0];
+        if (!running || dead) return;
+        const detail = await call('runs.get', { runId: running.id });
+        const epochs = detail.epochs.map((e) => e.metrics as EpochEvent);
+        const last = epochs[epochs.length - 1];
+        const cfg = detail.config as { epochs?: number; ensemble?: number };
+        if (dead) return;
+        setLive((cur) =>
+          cur ?? {
+            runId: detail.id,
+            model: detail.model,
+            status: 'running',
+            backend: detail.backend,
+            device: detail.device,
+            epochs,
+            member: last?.member ?? 0,
+            members: cfg.ensemble ?? 1,
+            epoch: last?.epoch ?? 0,
+            epochsPlanned: last?.epochs ?? cfg.epochs ?? 0,
+            etaSeconds: null,
+          },
+        );
+      } catch {
+        // The runs list shows the error; nothing to resume here.
+      }
+    })();
+    return () => {
+      dead = true;
+    };
+  }, []);
+
+  return {
+    live,
+    busy: starting || live?.status === 'running',
+    queued: queue.length,
+    error,
+    clearError: useCallback(() => setError(null), []),
+    version,
+    start,
+    cancel,
+  };
+}
