@@ -12,6 +12,7 @@ import { computeWindowFeatures, DEFAULT_FEATURES, fitNormalizer, applyNormalizer
 import { countParams, createSpanModel, disposeBatch, makeBatch, setCrfImpl } from '../core/ml/model/index.ts';
 import type { Batch, BatchTargets, CrfImpl, EncoderKind, HeadKind, ModelSpec } from '../core/ml/model/index.ts';
 import type { BarColumns } from '../core/domain/types.ts';
+import { mulberry32 as rng } from '../core/shared/random.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -26,16 +27,6 @@ const HIDDEN = Number(arg('hidden', '32'));
 const onlyConfigs = arg('configs', '');
 const backends = arg('backends', 'wasm,cpu').split(',');
 const crfImpls = arg('crf', 'fused').split(',') as CrfImpl[];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random-walk series with occasional trending bursts, and windows with spans on the bursts. */
 function syntheticData(): { x: Float32Array; targets: BatchTargets[] } {

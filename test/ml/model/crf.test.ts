@@ -3,16 +3,7 @@ import { selectBackend } from '../../../core/ml/backend/index.ts';
 import { tf } from '../../../core/ml/backend/tf.ts';
 import { crfForwardBackward, crfLogPartitionTf, crfNll, crfNllTf, crfViterbi } from '../../../core/ml/model/crf.ts';
 import * as ref from '../../../core/ml/model/crf-reference.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../core/shared/random.ts';
 
 interface Case {
   T: number;
