@@ -2,15 +2,24 @@
  * End-to-end tests: the built renderer served by the real browser host on a fresh project,
  * driven in Debian's Chromium (never a downloaded browser). One worker: 2-core machines.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
-export const E2E_PORT = 47613;
+/**
+ * Port, build folder and output folder can be moved by environment variables so that two
+ * checkouts (or two developers' runs) on one machine don't collide; CI uses the defaults.
+ */
+export const E2E_PORT = Number(process.env.CANDLEMARK_E2E_PORT ?? 47613);
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.resolve(REPO, process.env.CANDLEMARK_E2E_DIST ?? 'renderer/dist');
+const OUT = process.env.CANDLEMARK_E2E_OUT ?? 'test-results/e2e';
 export const E2E_TOKEN = 'e2e-token-not-secret';
 
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
-  outputDir: '../../test-results/e2e',
+  outputDir: `../../${OUT}`,
   workers: 1,
   fullyParallel: false,
   timeout: 90_000,
@@ -28,7 +37,7 @@ export default defineConfig({
   },
   webServer: {
     // Build first so the tests always run the current renderer.
-    command: `npx vite build --config renderer/vite.config.ts --logLevel warn && npx tsx test/e2e/start-host.ts --port ${E2E_PORT} --token ${E2E_TOKEN}`,
+    command: `npx vite build --config renderer/vite.config.ts --logLevel warn --outDir ${DIST} --emptyOutDir && npx tsx test/e2e/start-host.ts --port ${E2E_PORT} --token ${E2E_TOKEN} --static ${DIST}`,
     cwd: '../..',
     url: `http://127.0.0.1:${E2E_PORT}/index.html`,
     reuseExistingServer: false,
