@@ -12,6 +12,8 @@ import { CandlemarkError, formatIssue, toWireError } from '../service/errors.ts'
 import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
 import { renderComparisonHtml } from '../ml/eval/report-export.ts';
+import { REVIEW_STATUSES } from '../review/types.ts';
+import { leastSureQueue } from '../review/queue.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
 
@@ -41,6 +43,10 @@ commands:
   compare RUN RUN [...] [--out FILE.md|FILE.json|FILE.html] [--json]
                                     compare runs: curves, config diff, decision matrix
   predict --run ID [--all] [--json] predict spans on windows without labels (--all: every window)
+  review --run ID [--set ID] [--status missed|extra|boundary|type|agree|unlabelled] [--queue N] [--json]
+                                    the run's predictions against the labels: counts per status,
+                                    the windows of one status, and the N windows the model is least
+                                    sure about (unlabelled, undecided: label those next)
 
 options:
   --project FILE    the project file (a SQLite database; created when missing)
@@ -89,6 +95,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   report: { run: { type: 'string' }, out: { type: 'string' } },
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
+  review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' } },
 };
 
 class UsageError extends Error {}
@@ -322,6 +329,19 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       const result = await service.call('runs.predict', { runId, onlyUnlabelled: flags.all !== true });
       p.predictions(result);
       return result;
+    }
+    case 'review': {
+      const runId = num(flags, 'run');
+      if (runId === undefined) throw new UsageError('--run ID is required');
+      const status = str(flags, 'status');
+      if (status !== undefined && !(REVIEW_STATUSES as readonly string[]).includes(status)) {
+        throw new UsageError(`--status must be one of ${REVIEW_STATUSES.join(', ')}, got "${status}"`);
+      }
+      const summary = await service.call('review.summary', { runId, setId: num(flags, 'set') });
+      const queue = leastSureQueue(summary.windows, num(flags, 'queue') ?? 10);
+      const listed = status ? summary.windows.filter((w) => w.status === status) : [];
+      p.review(summary, listed, queue);
+      return { ...summary, windows: status ? listed : undefined, queue };
     }
   }
   throw new UsageError(`unknown command ${command}`);

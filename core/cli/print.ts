@@ -2,6 +2,7 @@
 import type { CommandResult } from '../service/service.ts';
 import { formatDuration } from './progress.ts';
 import type { RunReport } from '../ml/eval/index.ts';
+import type { ReviewSummary, ReviewWindowRow } from '../review/types.ts';
 
 const date = (t: number | null) => (t == null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
 const pct = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '--' : `${(x * 100).toFixed(1)}%`);
@@ -74,6 +75,20 @@ export function printers(print: (s: string) => void, json: boolean) {
     },
     predictions(r: CommandResult<'runs.predict'>) {
       say(`predicted ${r.windows} windows: ${r.spans} spans`);
+    },
+    review(summary: ReviewSummary, listed: ReviewWindowRow[], queue: ReviewWindowRow[]) {
+      const c = summary.counts;
+      say(`run ${summary.runId} (${summary.head}) on window set ${summary.setId}: ${summary.windows.length} windows, ${summary.decided} decided`);
+      say(
+        `  agree ${c.agree} · missed ${c.missed} · extra ${c.extra} · boundary ${c.boundary} (> ${summary.boundaryTolerance} bars) · type ${c.type} · unlabelled ${c.unlabelled}`,
+      );
+      const rows = (list: ReviewWindowRow[]) =>
+        table([
+          ['window', 'series', 'start', 'status', 'predicted spans', 'labels', 'uncertainty', 'decision'],
+          ...list.map((w) => [String(w.windowId), w.seriesId, date(w.startTime), w.status, String(w.predicted.length), String(w.labelCount), f3(w.uncertainty), w.decision ?? '-']),
+        ]);
+      if (listed.length) say(`\n${rows(listed)}`);
+      if (queue.length) say(`\nlabel next (least sure first):\n${rows(queue)}`);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface ServiceEvents {
   /** One finished training epoch of a run (the metrics object is the training engine's EpochEvent). */
   'training.epoch': { runId: number; member: number; epoch: number; epochs: number; metrics: unknown; etaSeconds: number | null };
   'training.finished': { runId: number; status: string };
+  /** Review decisions on these windows' predictions changed (accept / reject). */
+  'review.changed': { runId: number; windowIds: number[] };
 }
 
 export type EventName = keyof ServiceEvents;
@@ -34,7 +36,7 @@ export class TypedEmitter {
 
   /** Subscribe to every event, e.g. to forward them over IPC or a WebSocket. */
   onAny(fn: (name: EventName, payload: unknown) => void): () => void {
-    const offs = (['progress', 'labels.changed', 'findings.changed', 'series.changed', 'windows.changed', 'training.started', 'training.epoch', 'training.finished'] as EventName[]).map(
+    const offs = (['progress', 'labels.changed', 'findings.changed', 'series.changed', 'windows.changed', 'training.started', 'training.epoch', 'training.finished', 'review.changed'] as EventName[]).map(
       (name) => this.on(name, (p) => fn(name, p)),
     );
     return () => offs.forEach((off) => off());

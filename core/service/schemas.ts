@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FEATURE_NAMES } from '../ml/features/series.ts';
+import { DEFAULT_BOUNDARY_TOLERANCE } from '../review/compare-window.ts';
 
 const id = z.number().int().positive();
 const time = z.number().int().finite();
@@ -27,6 +28,9 @@ const labelPatch = z
     note: z.string().max(2000).optional(),
   })
   .strict();
+
+/** Bars an edge of a predicted span may be off and still agree with the label. */
+const reviewTolerance = z.number().int().min(0).max(1000).default(DEFAULT_BOUNDARY_TOLERANCE);
 
 export const trainArgs = z
   .object({
@@ -111,6 +115,11 @@ export const commandSchemas = {
   /** A completed run's report as a file: Markdown, or a self-contained HTML page (inline CSS and SVG, no scripts). */
   'runs.exportReport': z.object({ runId: id, format: z.enum(['md', 'html']).default('html') }).strict(),
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
+  /** Review of a completed run's predictions (core/review/types.ts has the result types). */
+  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance }).strict(),
+  'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
+  'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional() }).strict(),
+  'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

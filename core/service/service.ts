@@ -16,6 +16,7 @@ import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, up
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
+import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, cancelRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
@@ -57,6 +58,10 @@ const handlers = {
   'runs.compare': compareRuns,
   'runs.exportReport': exportRunReport,
   'runs.predict': predictRun,
+  'review.summary': reviewSummary,
+  'review.window': reviewWindow,
+  'review.accept': reviewAccept,
+  'review.reject': reviewReject,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

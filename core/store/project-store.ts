@@ -128,6 +128,17 @@ export interface PredictionRow {
   windowId: number;
   probs: Float32Array;
   spans: unknown;
+  /** CRF runs: the Viterbi path (1 = in span); null for soft runs and predictions saved before schema v2. */
+  viterbi: Uint8Array | null;
+  /** Type-head probabilities (order of the run's type names); null before schema v2. */
+  typeProbs: Float32Array | null;
+}
+
+export interface ReviewDecisionRow {
+  windowId: number;
+  decision: 'accepted' | 'rejected';
+  author: string;
+  decidedAt: number;
 }
 
 export interface StoreStats {
@@ -750,6 +761,30 @@ export class ProjectStore {
     return this.all<WindowRow>(`${WINDOW_SELECT} ORDER BY w.set_id, w.start_index, w.id`).map(toWindow);
   }
 
+  /**
+   * Windows of a series (all its sets) that share at least one bar with [fromIndex, toIndex],
+   * ordered by set, then start index. Reads only those windows: a range scan per set on
+   * (set_id, start_index), bounded below by the set's longest window (migration 003), so the
+   * per-edit conflict check costs the same on a 1,000,000-bar series as on a small one.
+   */
+  listWindowsOverlapping(seriesId: string, fromIndex: number, toIndex: number): WindowInfo[] {
+    if (!Number.isInteger(fromIndex) || !Number.isInteger(toIndex)) throw new StoreError('invalid', `bar range must be integers (got ${fromIndex}..${toIndex})`);
+    if (toIndex < fromIndex) return [];
+    // `w.start_index >= from - L + 1` is implied by the overlap test; it is spelt out because it is
+    // what lets SQLite seek instead of scanning the set (L = the set's longest window).
+    return this.all<WindowRow>(
+      `${WINDOW_SELECT}
+       WHERE s.series_id = ? AND w.start_index <= ?
+         AND w.start_index >= ? - (SELECT max(m.length) FROM windows m WHERE m.set_id = s.id) + 1
+         AND w.start_index + w.length - 1 >= ?
+       ORDER BY w.set_id, w.start_index, w.id`,
+      seriesId,
+      toIndex,
+      fromIndex,
+      fromIndex,
+    ).map(toWindow);
+  }
+
   getWindow(id: number): WindowInfo | null {
     const r = this.get1<WindowRow>(`${WINDOW_SELECT} WHERE w.id = ?`, id);
     return r ? toWindow(r) : null;
@@ -1284,27 +1319,71 @@ export class ProjectStore {
   }
 
   /** Store (or overwrite) per-window predictions of a run, in one transaction. */
-  savePredictions(runId: number, rows: Array<{ windowId: number; probs: Float32Array; spans: unknown }>): void {
+  savePredictions(runId: number, rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>): void {
     this.transaction(() => {
       this.requireRun(runId);
       for (const r of rows) {
         this.run(
-          'INSERT INTO predictions (run_id, window_id, probs, spans_json) VALUES (?, ?, ?, ?) ON CONFLICT(run_id, window_id) DO UPDATE SET probs = excluded.probs, spans_json = excluded.spans_json',
+          `INSERT INTO predictions (run_id, window_id, probs, spans_json, viterbi, type_probs) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(run_id, window_id) DO UPDATE SET probs = excluded.probs, spans_json = excluded.spans_json,
+             viterbi = excluded.viterbi, type_probs = excluded.type_probs`,
           runId,
           r.windowId,
           bytesOf(r.probs),
           JSON.stringify(r.spans ?? null),
+          r.viterbi ? bytesOf(r.viterbi) : null,
+          r.typeProbs ? bytesOf(r.typeProbs) : null,
         );
       }
     });
   }
 
   listPredictions(runId: number, windowId?: number): PredictionRow[] {
+    type Row = { run_id: number; window_id: number; probs: Buffer; spans_json: string; viterbi: Buffer | null; type_probs: Buffer | null };
     const rows =
       windowId === undefined
-        ? this.all<{ run_id: number; window_id: number; probs: Buffer; spans_json: string }>('SELECT * FROM predictions WHERE run_id = ? ORDER BY window_id', runId)
-        : this.all<{ run_id: number; window_id: number; probs: Buffer; spans_json: string }>('SELECT * FROM predictions WHERE run_id = ? AND window_id = ?', runId, windowId);
-    return rows.map((r) => ({ runId: r.run_id, windowId: r.window_id, probs: new Float32Array(copyBlob(r.probs)), spans: JSON.parse(r.spans_json) }));
+        ? this.all<Row>('SELECT * FROM predictions WHERE run_id = ? ORDER BY window_id', runId)
+        : this.all<Row>('SELECT * FROM predictions WHERE run_id = ? AND window_id = ?', runId, windowId);
+    return rows.map((r) => ({
+      runId: r.run_id,
+      windowId: r.window_id,
+      probs: new Float32Array(copyBlob(r.probs)),
+      spans: JSON.parse(r.spans_json),
+      viterbi: r.viterbi ? new Uint8Array(copyBlob(r.viterbi)) : null,
+      typeProbs: r.type_probs ? new Float32Array(copyBlob(r.type_probs)) : null,
+    }));
+  }
+
+  // ---- review decisions -----------------------------------------------------------------------
+  // Not part of the label history on purpose: a decision says what the analyst thought of a
+  // prediction; the labels it produced are undoable like any edit.
+
+  /** Record (or replace) the decision on a run's prediction for a window; null removes it. */
+  setReviewDecision(runId: number, windowId: number, decision: ReviewDecisionRow['decision'] | null, author = ''): void {
+    this.transaction(() => {
+      this.requireRun(runId);
+      if (!this.get1('SELECT 1 AS x FROM windows WHERE id = ?', windowId)) throw new StoreError('not-found', `No window ${windowId}`);
+      if (decision === null) {
+        this.run('DELETE FROM review_decisions WHERE run_id = ? AND window_id = ?', runId, windowId);
+        return;
+      }
+      this.run(
+        `INSERT INTO review_decisions (run_id, window_id, decision, author, decided_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(run_id, window_id) DO UPDATE SET decision = excluded.decision, author = excluded.author, decided_at = excluded.decided_at`,
+        runId,
+        windowId,
+        decision,
+        author,
+        Date.now(),
+      );
+    });
+  }
+
+  listReviewDecisions(runId: number): ReviewDecisionRow[] {
+    return this.all<{ window_id: number; decision: ReviewDecisionRow['decision']; author: string; decided_at: number }>(
+      'SELECT window_id, decision, author, decided_at FROM review_decisions WHERE run_id = ? ORDER BY window_id',
+      runId,
+    ).map((r) => ({ windowId: r.window_id, decision: r.decision, author: r.author, decidedAt: r.decided_at }));
   }
 
   // ---- summary --------------------------------------------------------------------------------

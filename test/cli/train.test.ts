@@ -14,7 +14,7 @@ function cli(...args: string[]) {
   return { stdout: res.stdout, json: () => JSON.parse(res.stdout.trim().split('\n').pop()!) };
 }
 
-describe('candlemark train / evaluate / compare / predict', () => {
+describe('candlemark train / evaluate / compare / predict / review', () => {
   it('runs the whole loop on a demo project around spy_1d.csv', () => {
     const dir = tempDir();
     const project = path.join(dir, 'spy.candlemark');
@@ -57,5 +57,22 @@ describe('candlemark train / evaluate / compare / predict', () => {
 
     const predicted = cli('predict', '--run', String(soft.runId), '--all', '--json', '--project', project).json();
     expect(predicted.windows).toBe(demo.windows);
+
+    // Review on the labelled set: every window is compared with its labels (the demo labels them all).
+    const labelledReview = cli('review', '--run', String(crfRun.runId), '--json', '--project', project).json();
+    expect(Object.values(labelledReview.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(demo.windows);
+    expect(labelledReview.counts.unlabelled).toBe(0);
+    // A fresh set of windows is all unlabelled: the queue lists the 5 the model is least sure about.
+    const fresh = cli('windows', '--length', '128', '--stride', '32', '--json', '--project', project).json();
+    const r = cli('review', '--run', String(crfRun.runId), '--set', String(fresh.id), '--queue', '5', '--status', 'unlabelled', '--json', '--project', project).json();
+    expect(r.counts.unlabelled).toBe(fresh.windowCount);
+    expect(r.windows).toHaveLength(fresh.windowCount);
+    const u = r.queue.map((w: { uncertainty: number }) => w.uncertainty);
+    expect(u).toHaveLength(5);
+    expect(u).toEqual([...u].sort((a, b) => b - a));
+    expect(u[0]).toBe(Math.max(...r.windows.map((w: { uncertainty: number }) => w.uncertainty)));
+    const text = cli('review', '--run', String(crfRun.runId), '--project', project).stdout;
+    expect(text).toMatch(/agree \d+ · missed \d+ · extra \d+ · boundary \d+ \(> 2 bars\) · type \d+ · unlabelled \d+/);
+    expect(() => cli('review', '--run', String(crfRun.runId), '--status', 'wrong', '--project', project)).toThrow(/--status must be one of/);
   });
 });

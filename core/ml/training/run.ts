@@ -241,6 +241,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       windowId: r.window.id,
       probs: p.spanProb,
       spans: toPredictedSpans(p, spec.head, threshold, cfg.decode, data.typeNames, times.get(r.window.seriesId)!.bars.time, r.window.startIndex),
+      viterbi: p.viterbi,
+      typeProbs: p.typeProb,
     }));
     store.transaction(() => {
       blobs.forEach((b, i) => store.saveModel(runId, i, b.weights, b.spec));
@@ -302,7 +304,7 @@ export async function predictWindows(
       typeProb: pred[i].typeProb,
       spans: toPredictedSpans(pred[i], s0.model.head, s0.threshold, s0.decode, s0.typeNames, cache.get(w.seriesId)!.bars.time, w.startIndex),
     }));
-    if (opts.save) store.savePredictions(runId, out.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans })));
+    if (opts.save) store.savePredictions(runId, out.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
     return out;
   } finally {
     for (const m of models) m.dispose();

@@ -5,7 +5,8 @@ import type { CommandArgs } from '../schemas.ts';
 import { recomputeConflicts } from './conflicts.ts';
 import type { Label, LabelType } from '../../domain/types.ts';
 
-function afterChange(ctx: ServiceContext, windowIds: number[]): void {
+/** Refreshes the findings of the windows a label change touched and tells the hosts. */
+export function afterLabelChange(ctx: ServiceContext, windowIds: number[]): void {
   const unique = [...new Set(windowIds)];
   recomputeConflicts(ctx, { windowIds: unique });
   ctx.events.emit('labels.changed', { windowIds: unique });
@@ -20,13 +21,13 @@ export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): 
     note: args.note,
     author: args.author ?? ctx.author,
   });
-  afterChange(ctx, [label.windowId]);
+  afterLabelChange(ctx, [label.windowId]);
   return label;
 }
 
 export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
   const label = ctx.store.updateLabel(args.id, args.patch);
-  afterChange(ctx, [label.windowId]);
+  afterLabelChange(ctx, [label.windowId]);
   return label;
 }
 
@@ -34,25 +35,25 @@ export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delet
   const label = ctx.store.getLabel(args.id);
   if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
   ctx.store.deleteLabel(args.id);
-  afterChange(ctx, [label.windowId]);
+  afterLabelChange(ctx, [label.windowId]);
   return { id: args.id };
 }
 
 export function undo(ctx: ServiceContext) {
   const step = ctx.store.undo();
-  if (step) afterChange(ctx, step.windowIds);
+  if (step) afterLabelChange(ctx, step.windowIds);
   return { step, history: ctx.store.historyState() };
 }
 
 export function redo(ctx: ServiceContext) {
   const step = ctx.store.redo();
-  if (step) afterChange(ctx, step.windowIds);
+  if (step) afterLabelChange(ctx, step.windowIds);
   return { step, history: ctx.store.historyState() };
 }
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
   ctx.store.setWindowReviewed(args.windowId, args.reviewed);
-  afterChange(ctx, [args.windowId]);
+  afterLabelChange(ctx, [args.windowId]);
   return { windowId: args.windowId, reviewed: args.reviewed };
 }
 

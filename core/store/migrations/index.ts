@@ -5,6 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import { sql as initial } from './001-initial.ts';
+import { sql as review } from './002-review.ts';
+import { sql as windowRanges } from './003-window-ranges.ts';
 
 export interface Migration {
   version: number;
@@ -12,7 +14,11 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'review', sql: review },
+  { version: 3, name: 'window-ranges', sql: windowRanges },
+];
 
 /** The newest schema this app reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,249 @@
+/**
+ * Review of a completed run's predictions against the labels: per-window status, the least-sure
+ * queue, and accepting or rejecting predictions. Predictions are computed once per run and window
+ * and kept in the project (models don't change after a run completes; labels do, so statuses are
+ * recomputed from the current labels on every call, which is cheap).
+ */
+import type { Label, WindowInfo } from '../../domain/types.ts';
+import type { RunReport } from '../../ml/eval/report.ts';
+import { compareWindow, DEFAULT_BOUNDARY_TOLERANCE, type LabelSpan } from '../../review/compare-window.ts';
+import type { ReviewDecisionResult, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../review/types.ts';
+import { windowUncertainty } from '../../review/uncertainty.ts';
+import type { PredictionRow } from '../../store/project-store.ts';
+import type { ServiceContext } from '../context.ts';
+import { CandlemarkError } from '../errors.ts';
+import type { CommandArgs } from '../schemas.ts';
+import { TimeIndex } from '../time-index.ts';
+import { afterLabelChange } from './labels.ts';
+
+/** Windows predicted per model call while filling a summary (one progress step each). */
+const PREDICT_BATCH = 512;
+
+interface ReviewableRun {
+  runId: number;
+  setId: number;
+  head: 'soft' | 'crf';
+  threshold: number;
+  typeNames: string[];
+}
+
+function reviewableRun(ctx: ServiceContext, runId: number): ReviewableRun {
+  const run = ctx.store.getRun(runId);
+  if (!run) throw new CandlemarkError('not-found', `no run ${runId}`);
+  if (run.status !== 'completed' || !run.report) {
+    throw new CandlemarkError('invalid-operation', `run ${runId} is ${run.status}: only completed runs have predictions to review`);
+  }
+  const report = run.report as RunReport;
+  const setId = (run.config as { setId?: number }).setId;
+  if (!setId) throw new CandlemarkError('invalid-operation', `run ${runId} does not record its window set`);
+  return { runId, setId, head: report.model.head, threshold: report.metrics.threshold.span, typeNames: report.data.typeNames };
+}
+
+function requireWindow(ctx: ServiceContext, windowId: number): WindowInfo {
+  const w = ctx.store.getWindow(windowId);
+  if (!w) throw new CandlemarkError('not-found', `no window ${windowId}`);
+  return w;
+}
+
+/** Predicts (and stores) the windows that have no prediction of this run yet. */
+async function ensurePredictions(ctx: ServiceContext, runId: number, windows: WindowInfo[], have: Set<number>): Promise<void> {
+  const missing = windows.filter((w) => !have.has(w.id)).map((w) => w.id);
+  if (missing.length === 0) return;
+  const { predictWindows } = await import('../../ml/training/run.ts');
+  for (let i = 0; i < missing.length; i += PREDICT_BATCH) {
+    ctx.events.emit('progress', { task: 'review', fraction: i / missing.length, message: `predicting windows ${i + 1}–${Math.min(i + PREDICT_BATCH, missing.length)} of ${missing.length}` });
+    try {
+      await predictWindows(ctx.store, runId, missing.slice(i, i + PREDICT_BATCH), { save: true });
+    } catch (e) {
+      throw new CandlemarkError('invalid-operation', `run ${runId} cannot predict these windows: ${(e as Error).message}`);
+    }
+  }
+  ctx.events.emit('progress', { task: 'review', fraction: 1, message: `predicted ${missing.length} windows` });
+}
+
+/** Times → bar indices inside windows, with one time index per series (read once per call). */
+class WindowIndexer {
+  private readonly indexes = new Map<string, TimeIndex>();
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private index(seriesId: string): TimeIndex {
+    let ix = this.indexes.get(seriesId);
+    if (!ix) this.indexes.set(seriesId, (ix = new TimeIndex(this.ctx.store.readTimes(seriesId))));
+    return ix;
+  }
+
+  labelSpans(w: WindowInfo, labels: readonly Label[]): LabelSpan[] {
+    const ix = this.index(w.seriesId);
+    const clamp = (i: number) => Math.min(w.length - 1, Math.max(0, i - w.startIndex));
+    return labels.map((l) => {
+      // Labels sit on bar times; lowerBound also copes with a time between bars (imported files).
+      const start = ix.lowerBound(l.startTime);
+      const endAt = ix.lowerBound(l.endTime);
+      const end = endAt < ix.length && ix.times[endAt] === l.endTime ? endAt : endAt - 1;
+      return { id: l.id, start: clamp(start), end: clamp(end), type: l.type };
+    });
+  }
+
+  times(w: WindowInfo): number[] {
+    return Array.from(this.index(w.seriesId).times.subarray(w.startIndex, w.startIndex + w.length));
+  }
+}
+
+function predictedSpans(row: PredictionRow): ReviewSpan[] {
+  const spans = (row.spans ?? []) as ReviewSpan[];
+  return spans.map((s) => ({ start: s.start, end: s.end, startTime: s.startTime, endTime: s.endTime, type: s.type, score: s.score }));
+}
+
+/**
+ * 'accepted' is shown only while the labels still say what the model said: after an undo or a later
+ * edit the window is back to a disagreement and the old acceptance no longer describes it.
+ */
+function shownDecision(stored: 'accepted' | 'rejected' | undefined, status: ReviewStatus): 'accepted' | 'rejected' | null {
+  if (stored === 'accepted') return status === 'agree' ? 'accepted' : null;
+  return stored ?? null;
+}
+
+function groupLabels(labels: Label[]): Map<number, Label[]> {
+  const by = new Map<number, Label[]>();
+  for (const l of labels) {
+    const list = by.get(l.windowId);
+    if (list) list.push(l);
+    else by.set(l.windowId, [l]);
+  }
+  return by;
+}
+
+export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'review.summary'>): Promise<ReviewSummary> {
+  const run = reviewableRun(ctx, args.runId);
+  const setId = args.setId ?? run.setId;
+  if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
+  const windows = ctx.store.listWindows({ setId });
+  let predictions = ctx.store.listPredictions(run.runId);
+  const have = new Set(predictions.map((p) => p.windowId));
+  if (windows.some((w) => !have.has(w.id))) {
+    await ensurePredictions(ctx, run.runId, windows, have);
+    predictions = ctx.store.listPredictions(run.runId);
+  }
+  const byWindow = new Map(predictions.map((p) => [p.windowId, p]));
+  const labels = groupLabels(ctx.store.listLabels({ setId }));
+  const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
+  const indexer = new WindowIndexer(ctx);
+  const counts: Record<ReviewStatus, number> = { agree: 0, missed: 0, extra: 0, boundary: 0, type: 0, unlabelled: 0 };
+  let decided = 0;
+  const rows: ReviewWindowRow[] = windows.map((w, index) => {
+    const pred = byWindow.get(w.id)!;
+    const windowLabels = labels.get(w.id) ?? [];
+    const predicted = predictedSpans(pred);
+    const { status } = compareWindow(indexer.labelSpans(w, windowLabels), predicted, w.reviewed, args.tolerance);
+    const decision = shownDecision(decisions.get(w.id), status);
+    counts[status]++;
+    if (decision) decided++;
+    return {
+      windowId: w.id,
+      seriesId: w.seriesId,
+      index,
+      startTime: w.startTime,
+      endTime: w.endTime,
+      status,
+      uncertainty: windowUncertainty(pred.probs),
+      predicted,
+      labelCount: windowLabels.length,
+      decision,
+    };
+  });
+  return { runId: run.runId, setId, head: run.head, threshold: run.threshold, boundaryTolerance: args.tolerance, counts, decided, windows: rows };
+}
+
+/** The prediction of one window, computing it if this run has not predicted that window yet. */
+async function windowPrediction(ctx: ServiceContext, runId: number, w: WindowInfo): Promise<PredictionRow> {
+  let row = ctx.store.listPredictions(runId, w.id)[0];
+  if (!row) {
+    await ensurePredictions(ctx, runId, [w], new Set());
+    row = ctx.store.listPredictions(runId, w.id)[0];
+  }
+  return row;
+}
+
+async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowInfo, tolerance: number): Promise<ReviewWindowDetail> {
+  const pred = await windowPrediction(ctx, run.runId, w);
+  const indexer = new WindowIndexer(ctx);
+  const labels = ctx.store.listLabels({ windowId: w.id });
+  const predicted = predictedSpans(pred);
+  const { status, matches } = compareWindow(indexer.labelSpans(w, labels), predicted, w.reviewed, tolerance);
+  const stored = ctx.store.listReviewDecisions(run.runId).find((d) => d.windowId === w.id)?.decision;
+  return {
+    runId: run.runId,
+    windowId: w.id,
+    head: run.head,
+    threshold: run.threshold,
+    status,
+    decision: shownDecision(stored, status),
+    uncertainty: windowUncertainty(pred.probs),
+    times: indexer.times(w),
+    spanProb: Array.from(pred.probs),
+    viterbi: pred.viterbi ? Array.from(pred.viterbi) : null,
+    typeProb: pred.typeProbs ? Array.from(pred.typeProbs) : [],
+    typeNames: run.typeNames,
+    predicted,
+    matches,
+  };
+}
+
+export async function reviewWindow(ctx: ServiceContext, args: CommandArgs<'review.window'>): Promise<ReviewWindowDetail> {
+  const run = reviewableRun(ctx, args.runId);
+  return await windowDetail(ctx, run, requireWindow(ctx, args.windowId), args.tolerance);
+}
+
+const overlaps = (l: Label, s: ReviewSpan) => l.startTime <= s.endTime && s.startTime <= l.endTime;
+
+/**
+ * Accepts the model's prediction for a window as labels, in one undo step. Without `spanIndex` the
+ * window's labels become exactly the predicted spans (no predicted span: the window is marked
+ * "no span" and its labels removed). With `spanIndex`, that span replaces the labels it overlaps.
+ */
+export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'review.accept'>): Promise<ReviewDecisionResult> {
+  const run = reviewableRun(ctx, args.runId);
+  const w = requireWindow(ctx, args.windowId);
+  const predicted = predictedSpans(await windowPrediction(ctx, run.runId, w));
+  if (args.spanIndex !== undefined && !predicted[args.spanIndex]) {
+    throw new CandlemarkError('invalid-arguments', `run ${run.runId} predicted ${predicted.length} span(s) in window ${w.id}: there is no span ${args.spanIndex}`, [
+      { field: 'spanIndex', message: `expected 0..${predicted.length - 1}` },
+    ]);
+  }
+  const accepted = args.spanIndex === undefined ? predicted : [predicted[args.spanIndex]];
+  const labels = ctx.store.listLabels({ windowId: w.id });
+  const replaced = args.spanIndex === undefined ? labels : labels.filter((l) => accepted.some((s) => overlaps(l, s)));
+  const added: number[] = [];
+  ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
+    for (const l of replaced) ctx.store.deleteLabel(l.id);
+    for (const s of accepted) {
+      const label = ctx.store.addLabel(w.id, {
+        startTime: s.startTime,
+        endTime: s.endTime,
+        type: s.type,
+        // The analyst vouches for the accepted span, so it carries full confidence; the model's score is kept in the note.
+        confidence: 1,
+        note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
+        author: ctx.author,
+      });
+      added.push(label.id);
+    }
+    // Accepting "no span here" is a statement about the window, like pressing N while labelling.
+    if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
+  });
+  ctx.store.setReviewDecision(run.runId, w.id, 'accepted', ctx.author);
+  afterLabelChange(ctx, [w.id]);
+  ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
+  const detail = await windowDetail(ctx, run, requireWindow(ctx, w.id), DEFAULT_BOUNDARY_TOLERANCE);
+  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: added, removedLabelIds: replaced.map((l) => l.id), status: detail.status };
+}
+
+/** Records that the analyst disagrees with the model on this window (labels stay as they are); `clear` removes the decision. */
+export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'review.reject'>): Promise<ReviewDecisionResult> {
+  const run = reviewableRun(ctx, args.runId);
+  const w = requireWindow(ctx, args.windowId);
+  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', ctx.author);
+  ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
+  const detail = await windowDetail(ctx, run, w, DEFAULT_BOUNDARY_TOLERANCE);
+  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: [], removedLabelIds: [], status: detail.status };
+}
