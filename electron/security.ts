@@ -5,12 +5,17 @@
 import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './ipc.ts';
 
-/** Links we hand to the user's browser: plain https URLs without credentials. */
-export function isSafeExternalUrl(url: unknown): url is string {
+/**
+ * The app's only outbound link: the credit to TradingView, whose charting library draws the
+ * candles (its licence asks for attribution; Home and the help overlay link to it). Nothing the
+ * renderer says can open any other page: the URL handed to the browser is a constant, not the
+ * renderer's string.
+ */
+export function isTradingViewCredit(url: unknown): boolean {
   if (typeof url !== 'string' || url.length > 2048) return false;
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' && u.hostname !== '' && u.username === '' && u.password === '';
+    return u.protocol === 'https:' && u.hostname === 'www.tradingview.com' && u.port === '' && u.username === '' && u.password === '' && u.pathname === '/';
   } catch {
     return false;
   }
@@ -32,14 +37,14 @@ export function isBlockedRequest(url: string): boolean {
 }
 
 export interface GuardDeps {
-  /** Electron's shell; openExternal is called only with URLs that passed isSafeExternalUrl. */
+  /** Electron's shell; openExternal is only ever called with the constant TradingView address. */
   shell: { openExternal(url: string): Promise<void> };
   log?(message: string): void;
 }
 
 /**
  * Applied to every web contents (app 'web-contents-created'): no navigation away from the app,
- * no new windows (safe https links open in the user's browser instead), no webviews.
+ * no new windows (the TradingView credit opens in the user's browser instead), no webviews.
  */
 export function guardWebContents(contents: WebContents, deps: GuardDeps): void {
   const log = deps.log ?? (() => undefined);
@@ -59,10 +64,9 @@ export function guardWebContents(contents: WebContents, deps: GuardDeps): void {
     if (!isAllowedNavigation(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) {
-      const checked = new URL(url).toString();
-      // The app's only openExternal: https without credentials (isSafeExternalUrl), re-serialized.
-      deps.shell.openExternal(checked).catch((err: unknown) => log(`could not open ${checked}: ${String(err)}`));
+    if (isTradingViewCredit(url)) {
+      // A literal, so no renderer-supplied string ever reaches the OS URL handler.
+      deps.shell.openExternal('https://www.tradingview.com/').catch((err: unknown) => log(`could not open TradingView: ${String(err)}`));
     } else {
       log(`blocked a new window for ${String(url).slice(0, 200)}`);
     }

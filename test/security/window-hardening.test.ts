@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Session, WebContents } from 'electron';
 import { createMainWindow, visibleBounds, windowOptions } from '../../electron/window.ts';
 import { APP_CSP, resolveAppPath, serveAppRequest } from '../../electron/protocol.ts';
-import { guardWebContents, hardenSession, isAllowedNavigation, isBlockedRequest, isSafeExternalUrl } from '../../electron/security.ts';
+import { guardWebContents, hardenSession, isAllowedNavigation, isBlockedRequest, isTradingViewCredit } from '../../electron/security.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 describe('window options', () => {
@@ -113,12 +113,27 @@ describe('app:// protocol', () => {
 });
 
 describe('navigation, new windows, webviews, permissions', () => {
-  it('allows in-app navigation only, and opens only plain https links externally', () => {
+  it('allows in-app navigation only, and opens only the TradingView credit externally', () => {
     expect(isAllowedNavigation('app://candlemark/index.html')).toBe(true);
     for (const u of ['https://example.com', 'http://127.0.0.1:1234/', 'file:///etc/passwd', 'app://other/', 'javascript:alert(1)', 'about:blank']) expect(isAllowedNavigation(u), u).toBe(false);
-    expect(isSafeExternalUrl('https://www.tradingview.com/chart')).toBe(true);
-    for (const u of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://user:pw@example.com/', 'ms-msdt:/id', `https://e.com/${'x'.repeat(3000)}`, 'https://', 42]) {
-      expect(isSafeExternalUrl(u), String(u)).toBe(false);
+    expect(isTradingViewCredit('https://www.tradingview.com/')).toBe(true);
+    expect(isTradingViewCredit('https://www.tradingview.com/?utm_medium=lwc-link')).toBe(true);
+    for (const u of [
+      'https://example.com/',
+      'https://www.tradingview.com/chart',
+      'https://www.tradingview.com.evil.example/',
+      'https://user:pw@www.tradingview.com/',
+      'https://www.tradingview.com:444/',
+      'http://www.tradingview.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'ms-msdt:/id',
+      `https://www.tradingview.com/?${'x'.repeat(3000)}`,
+      'https://',
+      42,
+    ]) {
+      expect(isTradingViewCredit(u), String(u)).toBe(false);
     }
   });
 
@@ -161,8 +176,10 @@ describe('navigation, new windows, webviews, permissions', () => {
     expect(c.open('https://example.com/docs')).toEqual({ action: 'deny' });
     expect(c.open('file:///etc/passwd')).toEqual({ action: 'deny' });
     expect(c.open('app://candlemark/index.html')).toEqual({ action: 'deny' });
+    expect(c.open('https://www.tradingview.com/?utm_source=candlemark#x')).toEqual({ action: 'deny' });
     await new Promise((r) => setTimeout(r, 0));
-    expect(opened).toEqual(['https://example.com/docs']);
+    // Only the credit opened, and as the constant address, not the renderer's string.
+    expect(opened).toEqual(['https://www.tradingview.com/']);
   });
 
   it('denies every permission and every network request of the session', () => {
