@@ -272,18 +272,26 @@ export function loadRunModels(store: ProjectStore, runId: number): { models: Spa
   return { models, specs };
 }
 
+/** The backend this thread chose for predictions, once (see predictWindows). */
+let defaultBackend: Promise<unknown> | null = null;
+
 /**
  * Predict windows (labelled or not) with a completed run's saved models: same features and
  * normaliser as training, ensemble-averaged probabilities, decoded with the saved threshold.
- * With `save`, the results are stored as the run's predictions (one transaction).
+ * Models are loaded and series features computed once; windows go through in batches of
+ * `batch` (memory stays bounded on large sets), each reported to `onProgress` and, with `save`,
+ * stored as the run's predictions (one transaction per batch).
  */
 export async function predictWindows(
   store: ProjectStore,
   runId: number,
   windowIds: number[],
-  opts: { save?: boolean; backend?: BackendPreference } = {},
+  opts: { save?: boolean; backend?: BackendPreference; batch?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<WindowPredictionResult[]> {
   if (opts.backend) await selectBackend(opts.backend);
+  // Training runs in a worker, so the host's own thread may never have chosen a backend: tfjs
+  // would then fall back to its plain-JS cpu backend (about 20× slower than wasm here).
+  else await (defaultBackend ??= selectBackend('auto'));
   const { models, specs } = loadRunModels(store, runId);
   try {
     const s0 = specs[0];
@@ -295,16 +303,25 @@ export async function predictWindows(
       return w;
     });
     const cache = seriesFeatures(store, new Set(windows.map((w) => w.seriesId)), s0.features);
-    const x = applyNormalizer(windowFeatures(cache, windows, s0.features, T), s0.normalizer);
-    const pred = averagePredictions(models.map((m) => predictAll(m, x, windows.length)));
-    const out = windows.map((w, i) => ({
-      windowId: w.id,
-      spanProb: pred[i].spanProb,
-      viterbi: pred[i].viterbi,
-      typeProb: pred[i].typeProb,
-      spans: toPredictedSpans(pred[i], s0.model.head, s0.threshold, s0.decode, s0.typeNames, cache.get(w.seriesId)!.bars.time, w.startIndex),
-    }));
-    if (opts.save) store.savePredictions(runId, out.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
+    const batch = Math.max(1, opts.batch ?? 512);
+    const out: WindowPredictionResult[] = [];
+    for (let i = 0; i < windows.length; i += batch) {
+      const part = windows.slice(i, i + batch);
+      const x = applyNormalizer(windowFeatures(cache, part, s0.features, T), s0.normalizer);
+      const pred = averagePredictions(models.map((m) => predictAll(m, x, part.length)));
+      const rows = part.map((w, k) => ({
+        windowId: w.id,
+        spanProb: pred[k].spanProb,
+        viterbi: pred[k].viterbi,
+        typeProb: pred[k].typeProb,
+        spans: toPredictedSpans(pred[k], s0.model.head, s0.threshold, s0.decode, s0.typeNames, cache.get(w.seriesId)!.bars.time, w.startIndex),
+      }));
+      if (opts.save) store.savePredictions(runId, rows.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
+      out.push(...rows);
+      opts.onProgress?.(out.length, windows.length);
+      // Let the host's event loop breathe between batches (label edits, UI requests).
+      if (i + batch < windows.length) await new Promise((r) => setImmediate(r));
+    }
     return out;
   } finally {
     for (const m of models) m.dispose();

@@ -50,15 +50,14 @@ async function ensurePredictions(ctx: ServiceContext, runId: number, windows: Wi
   const missing = windows.filter((w) => !have.has(w.id)).map((w) => w.id);
   if (missing.length === 0) return;
   const { predictWindows } = await import('../../ml/training/run.ts');
-  for (let i = 0; i < missing.length; i += PREDICT_BATCH) {
-    ctx.events.emit('progress', { task: 'review', fraction: i / missing.length, message: `predicting windows ${i + 1}–${Math.min(i + PREDICT_BATCH, missing.length)} of ${missing.length}` });
-    try {
-      await predictWindows(ctx.store, runId, missing.slice(i, i + PREDICT_BATCH), { save: true });
-    } catch (e) {
-      throw new CandlemarkError('invalid-operation', `run ${runId} cannot predict these windows: ${(e as Error).message}`);
-    }
+  const report = (done: number) =>
+    ctx.events.emit('progress', { task: 'review', fraction: done / missing.length, message: `predicted ${done} of ${missing.length} windows` });
+  report(0);
+  try {
+    await predictWindows(ctx.store, runId, missing, { save: true, batch: PREDICT_BATCH, onProgress: report });
+  } catch (e) {
+    throw new CandlemarkError('invalid-operation', `run ${runId} cannot predict these windows: ${(e as Error).message}`);
   }
-  ctx.events.emit('progress', { task: 'review', fraction: 1, message: `predicted ${missing.length} windows` });
 }
 
 /** Times → bar indices inside windows, with one time index per series (read once per call). */
