@@ -74,5 +74,5 @@ describe('candlemark train / evaluate / compare / predict / review', () => {
     const text = cli('review', '--run', String(crfRun.runId), '--project', project).stdout;
     expect(text).toMatch(/agree \d+ · missed \d+ · extra \d+ · boundary \d+ \(> 2 bars\) · type \d+ · unlabelled \d+/);
     expect(() => cli('review', '--run', String(crfRun.runId), '--status', 'wrong', '--project', project)).toThrow(/--status must be one of/);
-  });
+  }, 240_000);
 });
