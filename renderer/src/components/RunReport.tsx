@@ -1,7 +1,8 @@
 /**
  * One completed run's report (runs.get → RunReport): headline vs. baselines, the loss curve, a
- * threshold slider over the validation sweep with the train-chosen threshold marked, and export
- * as HTML or Markdown (runs.exportReport → download).
+ * threshold slider over the validation sweep with the train-chosen threshold marked, the
+ * calibration histogram (with the slider's threshold on it), and export as HTML or Markdown
+ * (runs.exportReport → download).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { call } from '../api/client.ts';
@@ -9,8 +10,10 @@ import { toApiError, type ApiError } from '../api/errors.ts';
 import type { RunDetail, RunReport } from '../api/types.ts';
 import { downloadText } from './download.ts';
 import { ErrorBox } from './ErrorBox.tsx';
-import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
-import { StatusChip, fmtDuration, fmtNum } from './Training.tsx';
+import { CalibrationHistogram } from './results/CalibrationHistogram.tsx';
+import { fmtDuration, fmtNum } from './results/format.ts';
+import { StatusChip } from './results/StatusChip.tsx';
+import { LinePlot, PLOT_COLORS, type PlotOptions } from './SvgPlot.tsx';
 
 export function RunReportCard({ runId, onClose }: { runId: number; onClose(): void }) {
   const [run, setRun] = useState<RunDetail | null>(null);
@@ -71,7 +74,7 @@ function ReportBody({ report }: { report: RunReport }) {
   const a = report.baselines.allSpan;
   const c = report.curves;
   const best = report.loss.valCriterion.bestEpoch;
-  const lossPlot = useMemo(
+  const lossPlot = useMemo<PlotOptions>(
     () => ({
       title: 'Loss per epoch (0 = initialisation)',
       x: c.epoch,
@@ -81,6 +84,7 @@ function ReportBody({ report }: { report: RunReport }) {
       ],
       markers: [{ x: best, label: `kept: epoch ${best}`, color: PLOT_COLORS.marker }],
       xLabel: 'epoch',
+      yLabel: 'loss',
       integerX: true,
       width: 520,
       height: 250,
@@ -178,7 +182,7 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
   );
   const [index, setIndex] = useState(chosenIndex);
   const p = points[Math.min(index, points.length - 1)];
-  const plot = useMemo(
+  const plot = useMemo<PlotOptions>(
     () => ({
       title: 'Validation F1 by threshold',
       x: points.map((q) => q.threshold),
@@ -192,7 +196,10 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
         ...(p && p.threshold !== chosen ? [{ x: p.threshold, label: `slider ${p.threshold.toFixed(2)}`, color: PLOT_COLORS.slider }] : []),
       ],
       xLabel: 'threshold on span probability',
-      yDomain: [0, 1] as [number, number],
+      yLabel: 'F1',
+      yDomain: [0, 1],
+      // The calibration histogram below spans 0..1 too: the threshold lines up in both plots.
+      xDomain: [0, 1],
       width: 520,
       height: 250,
     }),
@@ -229,6 +236,8 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       </div>
       {report.metrics.headline.decoder === 'viterbi' && <p className="muted small">CRF: the headline uses Viterbi decoding; this sweep thresholds its span probabilities.</p>}
       <LinePlot options={plot} testId="threshold-plot" />
+      <h3>Calibration</h3>
+      <CalibrationHistogram calibration={report.metrics.calibration} threshold={p.threshold} />
     </div>
   );
 }

@@ -1,28 +1,25 @@
 /**
  * The training view: settings and Retrain, the live run (loss curves, task weights, ETA, Cancel),
- * the runs list with comparison, and one run's report (route #/training/run/N).
+ * the runs list with comparison (results/ComparisonView.tsx), and one run's report (route
+ * #/training/run/N, RunReport.tsx).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { Comparison, ProjectInfo, RunSummary, TaskName } from '../api/types.ts';
+import type { ProjectInfo, RunSummary, TaskName } from '../api/types.ts';
 import { PRESET_EPOCHS, loadSettings, saveSettings, type LiveRun, type Preset, type Training, type TrainSettings } from '../state/training.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ComparisonView } from './results/ComparisonView.tsx';
+import { fmtDuration, fmtNum } from './results/format.ts';
+import { loadComparison, type ComparisonData } from './results/load-comparison.ts';
+import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
 
 const TASK_NAMES: TaskName[] = ['pointer', 'type', 'span', 'countdown'];
-const INCOMPLETE = new Set(['cancelled', 'interrupted', 'failed']);
 
-export const fmtNum = (v: number | null | undefined, digits = 3) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-export function fmtDuration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
+// App shows run durations too; the formats live in results/ with the report's and comparison's.
+export { fmtDuration, fmtNum };
 
 interface Props {
   info: ProjectInfo;
@@ -240,20 +237,11 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
   );
 }
 
-export function StatusChip({ status, testId }: { status: string; testId?: string }) {
-  const cls = status === 'completed' ? 'ok' : status === 'running' ? 'run' : INCOMPLETE.has(status) ? 'warn' : '';
-  return (
-    <span className={`chip ${cls}`} data-testid={testId}>
-      {status}
-    </span>
-  );
-}
-
 function RunsCard({ training, openRun, selectedRun }: { training: Training; openRun(id: number | null): void; selectedRun: number | null }) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [picked, setPicked] = useState<number[]>([]);
-  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [comparison, setComparison] = useState<ComparisonData | null>(null);
   const [comparing, setComparing] = useState(false);
 
   const refresh = useCallback(async () => {
@@ -274,7 +262,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
   const compare = async () => {
     setComparing(true);
     try {
-      setComparison((await call('runs.compare', { runIds: chosen })).json);
+      setComparison(await loadComparison(chosen));
       setError(null);
     } catch (e) {
       setError(toApiError(e));
@@ -319,7 +307,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                 const dur = r.finishedAt != null ? (r.finishedAt - r.startedAt) / 1000 : r.status === 'running' ? (Date.now() - r.startedAt) / 1000 : null;
                 const cfg = r.config as { encoder?: string; ensemble?: number };
                 return (
-                  <tr key={r.id} className={(INCOMPLETE.has(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')} data-testid={`run-row-${r.id}`} data-status={r.status}>
+                  <tr key={r.id} className={(isIncomplete(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')} data-testid={`run-row-${r.id}`} data-status={r.status}>
                     <td>
                       <input type="checkbox" disabled={!done} checked={done && picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.id} for comparison`} data-testid={`run-pick-${r.id}`} title={done ? 'Select for comparison' : 'Only completed runs can be compared'} />
                     </td>
@@ -360,84 +348,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
           </tbody>
         </table>
       )}
-      {comparison && <ComparisonView comparison={comparison} onClose={() => setComparison(null)} />}
+      {comparison && <ComparisonView data={comparison} onClose={() => setComparison(null)} />}
     </section>
-  );
-}
-
-function fmtCell(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : fmtNum(v);
-  if (v === undefined) return '—';
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function ComparisonView({ comparison, onClose }: { comparison: Comparison; onClose(): void }) {
-  const names = comparison.runs.map((r) => r.name);
-  return (
-    <div className="comparison" data-testid="comparison">
-      <div className="card-head">
-        <h3>Decision matrix</h3>
-        <div className="spacer" />
-        <button className="icon-btn" onClick={onClose} aria-label="Close comparison">
-          ×
-        </button>
-      </div>
-      <table className="table" data-testid="decision-matrix">
-        <thead>
-          <tr>
-            <th>Criterion</th>
-            {names.map((n) => (
-              <th key={n} className="num">
-                {n}
-              </th>
-            ))}
-            <th>Verdict</th>
-          </tr>
-        </thead>
-        <tbody>
-          {comparison.matrix.map((row) => (
-            <tr key={row.criterion}>
-              <td title={row.measure}>
-                {row.criterion}
-                <div className="muted small">{row.better === 'n/a' ? '' : `${row.better} is better`}</div>
-              </td>
-              {row.values.map((v, i) => (
-                <td key={i} className={'num' + (row.winner === i ? ' winner' : '')}>
-                  {fmtCell(v)}
-                </td>
-              ))}
-              <td className="small">{row.verdict}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h3>Config differences</h3>
-      {comparison.configDiff.length === 0 ? (
-        <p className="muted small">The runs share every setting.</p>
-      ) : (
-        <table className="table" data-testid="config-diff">
-          <thead>
-            <tr>
-              <th>Setting</th>
-              {names.map((n) => (
-                <th key={n}>{n}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {comparison.configDiff.map((d) => (
-              <tr key={d.key}>
-                <td>
-                  <code>{d.key}</code>
-                </td>
-                {d.values.map((v, i) => (
-                  <td key={i}>{fmtCell(v)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
   );
 }

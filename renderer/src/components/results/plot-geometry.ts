@@ -1,0 +1,153 @@
+/**
+ * Axis ranges, ticks, scales and paths of the training view's SVG plots. Pure functions, so the
+ * React components only lay out what these decide. Tick choice and number format come from
+ * core/ml/eval/svg-plot.ts, so a figure reads the same in the app as in an exported report.
+ */
+import { formatTick, niceTicks } from '../../../../core/ml/eval/svg-plot.ts';
+
+export { formatTick };
+
+/** The plot area inside an SVG of width × height (room left for y ticks, below for x ticks + label). */
+export interface Box {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export function plotBox(width: number, height: number): Box {
+  return { width, height, left: 54, right: width - 14, top: 12, bottom: height - 40 };
+}
+
+export interface Range {
+  min: number;
+  max: number;
+  /** Log10 axis (y only). */
+  log: boolean;
+  ticks: number[];
+}
+
+const EPS = 1e-9;
+
+/** 1-2-5 ticks per decade; 1-2-3-5-7 when that leaves fewer than five (a range of a decade or two). */
+function logTicks(min: number, max: number): number[] {
+  const sparse = logTicksWith(min, max, [1, 2, 5]);
+  return sparse.length >= 5 ? sparse : logTicksWith(min, max, [1, 2, 3, 5, 7]);
+}
+
+function logTicksWith(min: number, max: number, mantissas: number[]): number[] {
+  const out: number[] = [];
+  for (let k = Math.floor(Math.log10(min)); k <= Math.ceil(Math.log10(max)); k++) {
+    for (const m of mantissas) {
+      const v = m * 10 ** k;
+      if (v >= min * (1 - EPS) && v <= max * (1 + EPS)) out.push(v);
+    }
+  }
+  return out;
+}
+
+const finiteOf = (values: readonly (number | null)[]) => values.filter((v): v is number => v !== null && Number.isFinite(v));
+
+/**
+ * The y range of line plots. Without a fixed domain it pads the data by 6 % and widens to whole
+ * ticks; 'auto' switches to log when every value is positive and they span more than 4×, which
+ * keeps a loss that falls by orders of magnitude readable.
+ */
+export function yRange(values: readonly (number | null)[], opts: { domain?: [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): Range {
+  const finite = finiteOf(values);
+  let min = opts.domain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
+  let max = opts.domain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
+  const wantLog = opts.scale === 'log' || (opts.scale === 'auto' && min > 0 && max / min > 4);
+  if (wantLog && min > 0 && !opts.domain) {
+    min /= 1.15;
+    max *= 1.15;
+    let ticks = logTicks(min, max);
+    if (ticks.length < 2) ticks = niceTicks(min, max, 4).filter((v) => v > 0);
+    return { min, max, log: true, ticks };
+  }
+  if (!opts.domain) {
+    if (min === max) {
+      min -= Math.abs(min) * 0.1 || 1;
+      max += Math.abs(max) * 0.1 || 1;
+    }
+    const pad = (max - min) * 0.06;
+    min -= pad;
+    max += pad;
+  }
+  const ticks = niceTicks(min, max, 5);
+  if (!opts.domain && ticks.length) {
+    min = Math.min(min, ticks[0]);
+    max = Math.max(max, ticks[ticks.length - 1]);
+  }
+  return { min, max, log: false, ticks: ticks.filter((v) => v >= min - EPS && v <= max + EPS) };
+}
+
+/** The y range of histograms: from 0 to the first tick above the tallest bar (never clipped). */
+export function countRange(values: readonly number[]): Range {
+  const top = Math.max(1e-9, ...finiteOf(values)) * 1.05;
+  const ticks = niceTicks(0, top, 5);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : top;
+  while ((ticks[ticks.length - 1] ?? 0) < top) ticks.push((ticks[ticks.length - 1] ?? 0) + step);
+  return { min: 0, max: ticks[ticks.length - 1], log: false, ticks };
+}
+
+/** The x range: the data (or a fixed domain); whole-number ticks only for epochs. */
+export function xRange(xs: readonly number[], opts: { domain?: [number, number]; integer?: boolean } = {}): Range {
+  const finite = finiteOf(xs);
+  const min = opts.domain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
+  let max = opts.domain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
+  if (max === min) max = min + 1;
+  let ticks = niceTicks(min, max, opts.integer ? Math.min(8, Math.max(1, Math.round(max - min))) : 5).filter((v) => v >= min - EPS && v <= max + EPS);
+  if (opts.integer) ticks = ticks.filter((v) => Number.isInteger(v));
+  return { min, max, log: false, ticks };
+}
+
+/** Data → pixels along x, with `inset` pixels kept free at both ends so end points aren't cut. */
+export function xScale(r: Range, box: Box, inset = 6): (v: number) => number {
+  return (v) => box.left + inset + ((v - r.min) / (r.max - r.min || 1)) * (box.right - box.left - 2 * inset);
+}
+
+/** Data → pixels along y (log or linear); values outside the range are clamped to the frame. */
+export function yScale(r: Range, box: Box): (v: number) => number {
+  const t = (v: number) => (r.log ? Math.log10(v) : v);
+  const span = t(r.max) - t(r.min) || 1;
+  return (v) => {
+    const c = Math.min(Math.max(v, r.min), r.max);
+    return box.bottom - ((t(c) - t(r.min)) / span) * (box.bottom - box.top);
+  };
+}
+
+export const r2 = (v: number) => Math.round(v * 100) / 100;
+
+export interface PlotPoint {
+  index: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * The drawable points of one series: a null, NaN (or, on a log axis, non-positive) value is left
+ * out and lifts the pen, so a missing epoch shows as a gap instead of a made-up line.
+ */
+export function seriesPoints(xs: readonly number[], values: readonly (number | null)[], sx: (v: number) => number, sy: (v: number) => number, log: boolean): (PlotPoint | null)[] {
+  return values.map((v, i) => {
+    if (v === null || !Number.isFinite(v) || (log && v <= 0) || i >= xs.length || !Number.isFinite(xs[i])) return null;
+    return { index: i, x: r2(sx(xs[i])), y: r2(sy(v)) };
+  });
+}
+
+export function pathData(points: readonly (PlotPoint | null)[]): string {
+  let d = '';
+  let pen = false;
+  for (const p of points) {
+    if (!p) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${p.x} ${p.y}`;
+    pen = true;
+  }
+  return d;
+}
