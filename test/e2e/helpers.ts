@@ -58,3 +58,11 @@ export function csvTimes(file: string): string[] {
     .slice(1)
     .map((line) => line.slice(0, line.indexOf(',')));
 }
+
+/** Like api(), for commands that take a while (train.run waits for the whole run). */
+export async function apiSlow<T = unknown>(page: Page, command: string, args: unknown = {}, timeoutMs = 120_000): Promise<T> {
+  const res = await page.request.post('/api/call', { headers: { Authorization: `Bearer ${E2E_TOKEN}` }, data: { command, args }, timeout: timeoutMs });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${command}: ${body.error.message}`);
+  return body.result as T;
+}

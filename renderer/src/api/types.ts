@@ -117,3 +117,15 @@ export interface KnownResults {
 }
 
 export type Result<K extends CommandName> = K extends keyof KnownResults ? KnownResults[K] : unknown;
+
+// --- Review of a run's predictions (core/review/types.ts; handlers/review.ts) ---------------------
+export type { ReviewDecision, ReviewDecisionResult, ReviewMatch, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../../core/review/types.ts';
+import type { ReviewDecisionResult, ReviewSummary, ReviewWindowDetail } from '../../../core/review/types.ts';
+
+/** Results of the review commands (declaration merging: adds to KnownResults above). */
+export interface KnownResults {
+  'review.summary': ReviewSummary;
+  'review.window': ReviewWindowDetail;
+  'review.accept': ReviewDecisionResult;
+  'review.reject': ReviewDecisionResult;
+}

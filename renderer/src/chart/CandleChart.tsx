@@ -8,6 +8,8 @@ import { useEffect, useRef } from 'react';
 import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { BarsChunk } from '../api/types.ts';
 import { PALETTES, type Theme } from './palette.ts';
+import { EMPTY_PREDICTIONS, PredictionsPrimitive, type PredictedBand } from './predictions-primitive.ts';
+import { ProbabilityPane, probabilityColors, type ProbabilityScene } from './probability-pane.ts';
 import { barEdges, EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
 import { formatBarTime, formatTick, isIntraday } from './time-format.ts';
 
@@ -32,8 +34,23 @@ export interface ChartScene {
   readyKey: string;
 }
 
+/**
+ * Review mode's layer: a run's predicted spans (outlined over the labels) and the probability pane.
+ * Present (even with nothing in it yet) = review mode on: the pane stays while windows change.
+ */
+export interface ReviewLayer {
+  /** Predicted spans in series indices. */
+  predicted: (Omit<PredictedBand, 'start' | 'end'> & { start: number; end: number })[];
+  /** Null while the window's prediction loads. */
+  probability: ProbabilityScene | null;
+  /** Instrumentation: written to data-review-ready once drawn. */
+  key: string;
+}
+
 interface Props {
   scene: ChartScene | null;
+  /** Null = review mode off. */
+  review?: ReviewLayer | null;
   theme: Theme;
   draftColor: string;
   onCreate(start: number, end: number): void;
@@ -49,17 +66,24 @@ type Drag =
   | { kind: 'resize'; id: number; fixed: number; current: number; edge: 'start' | 'end'; x0: number; moved: boolean }
   | { kind: 'click'; x0: number; moved: boolean };
 
-export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSelect }: Props) {
+/** The probability pane's index: after candles (0) and volume (1). */
+const PROBABILITY_PANE = 2;
+
+export function CandleChart({ scene, review = null, theme, draftColor, onCreate, onResize, onSelect }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
   const candlesRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const primitiveRef = useRef<SpansPrimitive | null>(null);
+  const predictionsRef = useRef<PredictionsPrimitive | null>(null);
+  const paneRef = useRef<ProbabilityPane | null>(null);
   const sceneRef = useRef<ChartScene | null>(scene);
   const dragRef = useRef<Drag | null>(null);
+  const themeRef = useRef(theme);
   const handlers = useRef({ onCreate, onResize, onSelect, draftColor });
   handlers.current = { onCreate, onResize, onSelect, draftColor };
   sceneRef.current = scene;
+  themeRef.current = theme;
 
   // Create the chart once; the scene effects below feed it.
   useEffect(() => {
@@ -79,16 +103,20 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
     const primitive = new SpansPrimitive();
     candles.attachPrimitive(primitive);
+    const predictions = new PredictionsPrimitive();
+    candles.attachPrimitive(predictions);
     chartRef.current = chart;
     candlesRef.current = candles;
     volumeRef.current = volume;
     primitiveRef.current = primitive;
+    predictionsRef.current = predictions;
     const publishGeometry = () => writeGeometry(host, chart, sceneRef.current);
     chart.timeScale().subscribeVisibleLogicalRangeChange(publishGeometry);
     chart.timeScale().subscribeSizeChange(publishGeometry);
     return () => {
       chart.remove();
       chartRef.current = null;
+      paneRef.current = null;
     };
   }, []);
 
@@ -103,8 +131,9 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       timeScale: { borderColor: p.border },
     });
     candlesRef.current!.applyOptions({ upColor: p.up, downColor: p.down, borderUpColor: p.up, borderDownColor: p.down, wickUpColor: p.up, wickDownColor: p.down });
-    if (sceneRef.current) setData(sceneRef.current, theme);
-    drawOverlay(null);
+    if (sceneRef.current) setData(candlesRef.current!, volumeRef.current!, sceneRef.current, theme);
+    paneRef.current?.setColors(probabilityColors(p, theme === 'dark'));
+    paintOverlay(primitiveRef.current, sceneRef.current, null, theme, handlers.current.draftColor);
   }, [theme]);
 
   // New bars (a new window): replace the data, frame the focus, then mark the window ready.
@@ -120,11 +149,11 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       primitiveRef.current!.set(EMPTY_OVERLAY);
       return;
     }
-    setData(s, theme);
+    setData(candlesRef.current!, volumeRef.current!, s, themeRef.current);
     const n = s.chunk.time.length;
     // Show every loaded bar: the focus plus its context on each side.
     chartRef.current!.timeScale().setVisibleLogicalRange({ from: -0.5, to: n - 0.5 });
-    drawOverlay(null);
+    paintOverlay(primitiveRef.current, s, null, themeRef.current, handlers.current.draftColor);
     const key = s.readyKey;
     let raf = requestAnimationFrame(() => {
       raf = requestAnimationFrame(() => {
@@ -137,58 +166,59 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
   }, [chunk, focusKey]);
 
   // Bands change far more often than bars: only the primitive redraws.
+  const bands = scene?.bands;
+  const highlight = scene?.highlight;
+  const laneText = scene?.laneText;
   useEffect(() => {
-    drawOverlay(dragRef.current);
-  }, [scene?.bands, scene?.highlight, scene?.laneText, theme]);
+    paintOverlay(primitiveRef.current, sceneRef.current, dragRef.current, theme, handlers.current.draftColor);
+  }, [bands, highlight, laneText, theme]);
 
-  function setData(s: ChartScene, t: Theme) {
-    const p = PALETTES[t];
-    const { chunk: c, focus } = s;
-    const candles = new Array(c.time.length);
-    const volume = new Array(c.time.length);
-    for (let i = 0; i < c.time.length; i++) {
-      const idx = c.from + i;
-      const inside = idx >= focus.start && idx <= focus.end;
-      const up = c.close[i] >= c.open[i];
-      const time = idx as UTCTimestamp;
-      // Context bars outside the focus are drawn muted so the window stands out.
-      candles[i] = inside
-        ? { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i] }
-        : { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], color: p.muted, borderColor: p.muted, wickColor: p.muted };
-      volume[i] = { time, value: c.volume ? c.volume[i] : 0, color: inside ? (up ? p.volumeUp : p.volumeDown) : p.volumeMuted };
-    }
-    candlesRef.current!.setData(candles);
-    volumeRef.current!.setData(volume);
-  }
-
-  function drawOverlay(drag: Drag | null) {
-    const s = sceneRef.current;
-    const primitive = primitiveRef.current;
-    if (!primitive) return;
-    if (!s) return primitive.set(EMPTY_OVERLAY);
-    const p = PALETTES[theme];
-    const from = s.chunk.from;
-    const toLogical = (r: { start: number; end: number } | null) => (r ? { start: r.start - from, end: r.end - from } : null);
-    let bands: Band[] = s.bands.map((b) => ({ ...b, start: b.start - from, end: b.end - from }));
-    if (drag?.kind === 'resize' && drag.moved) {
-      const [a, b] = order(drag.fixed, drag.current);
-      bands = bands.map((band, i) => (s.bands[i].id === drag.id ? { ...band, start: a - from, end: b - from, draft: true } : band));
-    }
-    if (drag?.kind === 'create' && drag.moved) {
-      const [a, b] = order(drag.anchor, drag.current);
-      bands.push({ start: a - from, end: b - from, color: handlers.current.draftColor, lane: 0, draft: true });
-    }
-    const overlay: Overlay = {
-      window: toLogical(s.window),
-      windowFill: p.windowFill,
-      highlight: toLogical(s.highlight),
-      highlightColor: p.highlight,
-      laneText: s.laneText,
-      textColor: p.text,
-      bands,
+  // Review mode: the probability pane exists while it is on (not torn down between windows).
+  const reviewOn = review != null;
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!reviewOn || !chart) return;
+    const pane = new ProbabilityPane(chart, PROBABILITY_PANE, probabilityColors(PALETTES[themeRef.current], themeRef.current === 'dark'));
+    paneRef.current = pane;
+    const host = hostRef.current!;
+    host.dataset.probPane = '1';
+    return () => {
+      paneRef.current = null;
+      // On unmount the chart is gone already (its effect cleans up first): nothing left to tidy.
+      if (chartRef.current) {
+        pane.remove();
+        predictionsRef.current?.set(EMPTY_PREDICTIONS);
+      }
+      for (const k of ['probPane', 'predicted', 'probPoints', 'viterbiPoints', 'reviewReady']) delete host.dataset[k];
     };
-    primitive.set(overlay);
-  }
+  }, [reviewOn]);
+
+  // Review data of the window on screen: outlines on the candles, the line in the pane. Waits for
+  // the bars it belongs to (its indices are series indices, placed against the loaded chunk).
+  const reviewChunk = scene?.chunk ?? null;
+  useEffect(() => {
+    const host = hostRef.current!;
+    const predictions = predictionsRef.current;
+    const pane = paneRef.current;
+    if (!review || !predictions || !pane || !reviewChunk) return;
+    const from = reviewChunk.from;
+    const bg = PALETTES[theme].background;
+    predictions.set({ tagBackground: bg, bands: review.predicted.map((b) => ({ ...b, start: b.start - from, end: b.end - from })) });
+    pane.set(review.probability, from);
+    const counts = pane.counts();
+    host.dataset.predicted = String(review.predicted.length);
+    host.dataset.probPoints = String(counts.prob);
+    host.dataset.viterbiPoints = String(counts.viterbi);
+    const key = review.key;
+    let raf = requestAnimationFrame(() => {
+      raf = requestAnimationFrame(() => {
+        host.dataset.reviewReady = key;
+      });
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [review, reviewChunk, theme]);
+
+  const drawOverlay = (drag: Drag | null) => paintOverlay(primitiveRef.current, sceneRef.current, drag, themeRef.current, handlers.current.draftColor);
 
   // --- mouse ---------------------------------------------------------------------------------
 
@@ -312,6 +342,55 @@ export function CandleChart({ scene, theme, draftColor, onCreate, onResize, onSe
       }}
     />
   );
+}
+
+/** Candles and volume for the loaded bars; context bars outside the focus are drawn muted. */
+function setData(candleSeries: ISeriesApi<'Candlestick'>, volumeSeries: ISeriesApi<'Histogram'>, s: ChartScene, t: Theme) {
+  const p = PALETTES[t];
+  const { chunk: c, focus } = s;
+  const candles = new Array(c.time.length);
+  const volume = new Array(c.time.length);
+  for (let i = 0; i < c.time.length; i++) {
+    const idx = c.from + i;
+    const inside = idx >= focus.start && idx <= focus.end;
+    const up = c.close[i] >= c.open[i];
+    const time = idx as UTCTimestamp;
+    // Context bars outside the focus are drawn muted so the window stands out.
+    candles[i] = inside
+      ? { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i] }
+      : { time, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], color: p.muted, borderColor: p.muted, wickColor: p.muted };
+    volume[i] = { time, value: c.volume ? c.volume[i] : 0, color: inside ? (up ? p.volumeUp : p.volumeDown) : p.volumeMuted };
+  }
+  candleSeries.setData(candles);
+  volumeSeries.setData(volume);
+}
+
+/** The label bands, the window shading and (while dragging) the draft band, into the primitive. */
+function paintOverlay(primitive: SpansPrimitive | null, s: ChartScene | null, drag: Drag | null, theme: Theme, draftColor: string) {
+  if (!primitive) return;
+  if (!s) return primitive.set(EMPTY_OVERLAY);
+  const p = PALETTES[theme];
+  const from = s.chunk.from;
+  const toLogical = (r: { start: number; end: number } | null) => (r ? { start: r.start - from, end: r.end - from } : null);
+  let bands: Band[] = s.bands.map((b) => ({ ...b, start: b.start - from, end: b.end - from }));
+  if (drag?.kind === 'resize' && drag.moved) {
+    const [a, b] = order(drag.fixed, drag.current);
+    bands = bands.map((band, i) => (s.bands[i].id === drag.id ? { ...band, start: a - from, end: b - from, draft: true } : band));
+  }
+  if (drag?.kind === 'create' && drag.moved) {
+    const [a, b] = order(drag.anchor, drag.current);
+    bands.push({ start: a - from, end: b - from, color: draftColor, lane: 0, draft: true });
+  }
+  const overlay: Overlay = {
+    window: toLogical(s.window),
+    windowFill: p.windowFill,
+    highlight: toLogical(s.highlight),
+    highlightColor: p.highlight,
+    laneText: s.laneText,
+    textColor: p.text,
+    bands,
+  };
+  primitive.set(overlay);
 }
 
 function order(a: number, b: number): [number, number] {

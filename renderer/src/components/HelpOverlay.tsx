@@ -1,6 +1,7 @@
 /** The key map (?), generated from keyboard/keymap.ts. */
 import { useEffect } from 'react';
 import { BINDINGS, GESTURES } from '../keyboard/keymap.ts';
+import './review/review.css';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   useEffect(() => {
@@ -26,7 +27,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         </div>
         <table className="keys">
           <tbody>
-            {BINDINGS.map((b) => (
+            {BINDINGS.filter((b) => !b.mode).map((b) => (
               <tr key={b.action}>
                 <td>
                   <kbd>{b.keys}</kbd>
@@ -34,6 +35,24 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
                 <td>{b.help}</td>
               </tr>
             ))}
+            <tr>
+              <td colSpan={2} className="keys-group">
+                Review mode <span className="muted">(pick a run under “Review predictions” at the top of the sidebar)</span>
+              </td>
+            </tr>
+            {BINDINGS.filter((b) => b.mode === 'review').map((b) => (
+              <tr key={b.action} data-testid={`key-${b.action}`}>
+                <td>
+                  <kbd>{b.keys}</kbd>
+                </td>
+                <td>{b.help}</td>
+              </tr>
+            ))}
+            <tr>
+              <td colSpan={2} className="keys-group">
+                Mouse
+              </td>
+            </tr>
             {GESTURES.map(([g, text]) => (
               <tr key={g}>
                 <td>

@@ -48,6 +48,10 @@ export function RunReportCard({ runId, onClose }: { runId: number; onClose(): vo
         <div className="spacer" />
         {run?.report && (
           <>
+            {/* A hash link: the workbench opens the run's window set in review mode (state/route.ts). */}
+            <a className="btn small primary" href={`#/set/${Number(run.config.setId)}?review=${runId}`} data-testid="review-run" title="Predicted spans over the chart, against the labels">
+              Review predictions
+            </a>
             <button className="btn small" onClick={() => void exportAs('html')} data-testid="export-html">
               Export report (HTML)
             </button>

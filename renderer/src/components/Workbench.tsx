@@ -1,16 +1,22 @@
 /**
  * The labelling screen: window bar on top, the chart in the middle, the span panel and the
  * conflicts panel on the right. It wires the workbench state to the chart, the keys and the panels.
+ * Review mode (a run picked on the window bar, `?review=N` in the address) adds the run's predicted
+ * spans on the chart, a probability pane under it, and the review panel on top of the sidebar.
  */
 import { useCallback, useMemo } from 'react';
 import type { ProjectInfo } from '../api/types.ts';
-import { CandleChart, type ChartScene, type SpanBand } from '../chart/CandleChart.tsx';
+import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '../chart/CandleChart.tsx';
 import type { Theme } from '../chart/palette.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { indexOfTime } from '../state/bars-cache.ts';
+import { useReview } from '../state/review.ts';
+import { useReviewRun } from '../state/route.ts';
 import { useWorkbench } from '../state/workbench.ts';
 import { ConflictsPanel } from './ConflictsPanel.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ReviewPanel } from './review/ReviewPanel.tsx';
+import { ReviewEntry } from './review/ReviewPicker.tsx';
 import { SpanPanel } from './SpanPanel.tsx';
 import { WindowBar } from './WindowBar.tsx';
 
@@ -28,6 +34,8 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
   const changed = useCallback(() => void onChanged(), [onChanged]);
   const wb = useWorkbench({ setId, windowId, series: info.series, labelTypes: info.labelTypes, onNavigate, onChanged: changed });
   const { view, actions, selectedId } = wb;
+  const [reviewRunId, setReviewRun] = useReviewRun();
+  const review = useReview({ runId: reviewRunId, setId, wb });
   const colorOf = useMemo(() => {
     const m = new Map(info.labelTypes.map((t) => [t.name, t.color]));
     return (type: string) => m.get(type) ?? '#8a94a6';
@@ -75,7 +83,30 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     };
   }, [view, selectedId, colorOf]);
 
+  // Review mode: the run's predicted spans and probabilities for the window on screen (its detail
+  // only; never the whole set's). Present while review mode is on, so the pane doesn't come and go.
+  const detail = review.detail;
+  const reviewLayer = useMemo((): ReviewLayer | null => {
+    if (reviewRunId == null) return null;
+    const w = view?.window;
+    if (!view || !w || view.focus || !detail || detail.windowId !== w.id) return { predicted: [], probability: null, key: '' };
+    const s = w.startIndex;
+    return {
+      predicted: detail.predicted.map((p) => ({ start: s + p.start, end: s + p.end, color: colorOf(p.type), text: `${p.type} ${p.score.toFixed(2)}` })),
+      probability: {
+        start: s,
+        prob: detail.spanProb,
+        viterbi: detail.viterbi,
+        head: detail.head,
+        threshold: detail.threshold,
+        labels: view.labels.map((l) => ({ start: indexOfTime(view.chunk, l.startTime), end: indexOfTime(view.chunk, l.endTime), color: colorOf(l.type) })),
+      },
+      key: `${detail.runId}:${w.id}`,
+    };
+  }, [reviewRunId, view, detail, colorOf]);
+
   const selected = wb.selected;
+  const inReview = reviewRunId != null;
   useKeyboard({
     type: (e) => actions.typeKey(Number(e.key)),
     delete: () => actions.deleteSelected(),
@@ -92,11 +123,20 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       if (wb.focusId != null) actions.focusFinding(null);
       else actions.select(null);
     },
+    // Review keys exist only in review mode (elsewhere A, X, D, Q do nothing).
+    ...(inReview
+      ? {
+          reviewAccept: () => review.actions.accept(),
+          reviewReject: () => review.actions.reject(),
+          reviewNextDisagreement: review.actions.nextDisagreement,
+          reviewNextUnsure: review.actions.nextUnsure,
+        }
+      : {}),
   });
 
   const draftColor = colorOf(wb.activeType);
   return (
-    <main className="workbench" data-testid="workbench" data-edit-seq={wb.editSeq} data-busy={wb.busy ? '1' : '0'}>
+    <main className={'workbench' + (inReview ? ' reviewing' : '')} data-testid="workbench" data-edit-seq={wb.editSeq} data-busy={wb.busy ? '1' : '0'} data-review={reviewRunId ?? ''}>
       <WindowBar wb={wb} labelTypes={info.labelTypes} onHome={onHome} />
       <div className="workbench-body">
         <div className="chart-col">
@@ -112,6 +152,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           )}
           <CandleChart
             scene={scene}
+            review={reviewLayer}
             theme={theme}
             draftColor={draftColor}
             onCreate={(a, b) => void actions.addSpan(a, b)}
@@ -121,6 +162,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           <ErrorBox error={wb.error} onDismiss={actions.dismissError} testId="workbench-error" />
         </div>
         <aside className="side">
+          {inReview ? <ReviewPanel review={review} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
           <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} />
           <ConflictsPanel wb={wb} />
         </aside>

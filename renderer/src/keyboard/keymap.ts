@@ -17,12 +17,18 @@ export type ActionId =
   | 'escape'
   | 'help'
   | 'home'
-  | 'theme';
+  | 'theme'
+  | 'reviewAccept'
+  | 'reviewReject'
+  | 'reviewNextDisagreement'
+  | 'reviewNextUnsure';
 
 export interface Binding {
   action: ActionId;
   keys: string;
   help: string;
+  /** Only active in this mode (the help overlay groups them). */
+  mode?: 'review';
   match(e: KeyboardEvent): boolean;
 }
 
@@ -45,6 +51,10 @@ export const BINDINGS: Binding[] = [
   { action: 'help', keys: '?', help: 'Show or hide this help', match: (e) => e.key === '?' },
   { action: 'home', keys: 'H', help: 'Back to the project home', match: (e) => plain(e) && e.key.toLowerCase() === 'h' },
   { action: 'theme', keys: 'T', help: 'Toggle light/dark theme', match: (e) => plain(e) && e.key.toLowerCase() === 't' },
+  { action: 'reviewAccept', keys: 'A', mode: 'review', help: 'Accept the prediction: its spans become this window’s labels (no span predicted: mark “no span”)', match: (e) => plain(e) && e.key.toLowerCase() === 'a' },
+  { action: 'reviewReject', keys: 'X', mode: 'review', help: 'Reject the prediction (labels stay as they are; again to clear)', match: (e) => plain(e) && e.key.toLowerCase() === 'x' },
+  { action: 'reviewNextDisagreement', keys: 'D', mode: 'review', help: 'Next undecided disagreement (missed, extra, type, boundary)', match: (e) => plain(e) && e.key.toLowerCase() === 'd' },
+  { action: 'reviewNextUnsure', keys: 'Q', mode: 'review', help: 'Next window in the “least sure” queue (to label next)', match: (e) => plain(e) && e.key.toLowerCase() === 'q' },
 ];
 
 /** Mouse gestures, listed in the help overlay next to the keys. */

@@ -92,19 +92,23 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     return ws;
   }, [setId]);
 
+  // Read by the set loader below without making it re-run on every window change.
+  const openedAt = useRef({ windowId, onNavigate });
+  openedAt.current = { windowId, onNavigate };
   useEffect(() => {
     let live = true;
     refreshSet()
       .then((ws) => {
-        // Opening a set without a window: start at its first unlabelled window.
-        if (live && windowId == null && ws.length) onNavigate(ws[0].id);
+        // Opening a set without a window: start at its first window.
+        const { windowId: at, onNavigate: navigate } = openedAt.current;
+        if (live && at == null && ws.length) navigate(ws[0].id);
       })
       .catch(fail);
     return () => {
       live = false;
     };
-    // Only when the set changes; windowId changes are handled by the view loader.
-  }, [setId]);
+    // Only when the set changes (refreshSet follows setId); window changes are the view loader's.
+  }, [refreshSet, fail]);
 
   /** Loads bars + labels for the current window, or for both windows of the focused finding. */
   const loadView = useCallback(async () => {
@@ -317,6 +321,22 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       run(async () => {
         await call('conflicts.resolve', { findingId, action });
         if (focusId === findingId) setFocusId(null);
+        await refreshSet();
+        await afterEdit();
+      }),
+
+    /**
+     * Another command that edits labels (review.accept), run like any edit here: busy while it runs,
+     * its error in the error box, then the set, the view, the findings and the undo state refreshed.
+     * `labels: false` for commands that leave labels alone (review.reject): only the edit counter moves.
+     */
+    apply: (fn: () => Promise<unknown>, opts: { labels: boolean } = { labels: true }) =>
+      run(async () => {
+        await fn();
+        if (!opts.labels) {
+          setEditSeq((n) => n + 1);
+          return;
+        }
         await refreshSet();
         await afterEdit();
       }),
