@@ -17,7 +17,7 @@ import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
 import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
-import { cancelAllRuns, cancelRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
+import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -91,6 +91,8 @@ export class CandlemarkService {
   async call<K extends CommandName>(name: K, args?: CommandInput<K>): Promise<CommandResult<K>>;
   async call(name: string, args?: unknown): Promise<unknown>;
   async call(name: string, args: unknown = {}): Promise<unknown> {
+    // While closeGracefully waits for training to stop, nothing new may start (a run started now would outlive the project).
+    if (this.closing) throw new CandlemarkError('no-project', 'the project is closing');
     if (!isCommandName(name)) throw new CandlemarkError('unknown-command', `unknown command "${String(name).slice(0, 80)}"`);
     const parsed = commandSchemas[name].safeParse(args ?? {});
     if (!parsed.success) {
@@ -104,10 +106,34 @@ export class CandlemarkService {
     return await handler(this.ctx, parsed.data);
   }
 
-  /** Cancels training in progress (its worker marks the run cancelled) and closes the project. */
+  /**
+   * Cancels training in progress and closes the project without waiting: the workers record the
+   * cancellation themselves only if the process lives on. A host about to exit uses closeGracefully.
+   */
   close(): void {
     cancelAllRuns(this.ctx);
     this.store.close();
+  }
+
+  private closing: Promise<ClosedRun[]> | null = null;
+
+  /**
+   * Cancels training in progress, waits (at most `waitMs`, default 10 s) until each worker has
+   * recorded its run as cancelled, then closes the project; a run whose worker is still busy after
+   * that is stopped and recorded 'interrupted'. For hosts' shutdown paths: with close() alone, a
+   * process that exits right after kills the workers mid-way and leaves the runs 'interrupted'.
+   * Commands called meanwhile are refused. Resolves with how each of those runs ended; calling it
+   * again returns the same promise.
+   */
+  closeGracefully(opts: { waitMs?: number } = {}): Promise<ClosedRun[]> {
+    this.closing ??= (async () => {
+      try {
+        return await closeAllRuns(this.ctx, opts.waitMs ?? 10_000);
+      } finally {
+        this.store.close();
+      }
+    })();
+    return this.closing;
   }
 }
 

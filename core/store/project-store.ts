@@ -365,6 +365,11 @@ export class ProjectStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** The edit group in progress (editGroup), with its history_groups id once a change was recorded. */
   private group: { description: string; id: number | null } | null = null;
+  /** Counts savePredictions calls on this connection, so readers can cache what they derived from predictions. */
+  private predictionWrites = 0;
+  get predictionsRevision(): number {
+    return this.predictionWrites;
+  }
 
   private constructor(path: string, db: Database.Database, readonly: boolean) {
     this.path = path;
@@ -1320,6 +1325,7 @@ export class ProjectStore {
 
   /** Store (or overwrite) per-window predictions of a run, in one transaction. */
   savePredictions(runId: number, rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>): void {
+    this.predictionWrites++;
     this.transaction(() => {
       this.requireRun(runId);
       for (const r of rows) {

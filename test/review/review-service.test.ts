@@ -101,6 +101,8 @@ describe('review.summary and review.window', () => {
 
   it('tells agree, type and boundary apart on one window, with the tolerance as asked', async () => {
     const s = service(file);
+    // A summary first, so the one at the end must see the predictions planted in between (no stale cache).
+    await s.call('review.summary', { runId: softRun });
     const labelledWindow = s.store.listLabels({ setId })[0].windowId;
     const [lab] = s.store.listLabels({ windowId: labelledWindow });
     const w = s.store.getWindow(labelledWindow)!;

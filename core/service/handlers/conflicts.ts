@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import type { Finding, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
+import type { TimeIndex } from '../time-index.ts';
 
 /**
  * Windows of one series as the detector sees them. Only windows the analyst has labelled take
@@ -15,23 +16,71 @@ import type { Finding, IndexSpan, Label, WindowInfo } from '../../domain/types.t
  * labelled", not "no span here", and must not contradict its labelled neighbours.
  */
 export function conflictWindowsForSeries(ctx: ServiceContext, seriesId: string): ConflictWindow[] {
-  const index = ctx.timeIndex(seriesId);
-  const byWindow = new Map<number, IndexSpan[]>();
+  const byWindow = new Map<number, Label[]>();
   for (const label of ctx.store.listLabels({ seriesId })) {
-    const spans = byWindow.get(label.windowId) ?? [];
-    spans.push(labelToIndexSpan(ctx, seriesId, label, index.indexOf(label.startTime), index.indexOf(label.endTime)));
-    byWindow.set(label.windowId, spans);
+    const labels = byWindow.get(label.windowId);
+    if (labels) labels.push(label);
+    else byWindow.set(label.windowId, [label]);
   }
+  return toConflictWindows(ctx, seriesId, ctx.store.listWindows({ seriesId }), (id) => byWindow.get(id) ?? []);
+}
+
+/**
+ * Above this many windows around an edit, their labels are read with one query for the whole series
+ * instead of one (indexed) query per window: e.g. undoing a labels import touches thousands of windows.
+ */
+const PER_WINDOW_LABEL_READS = 256;
+
+/**
+ * The labelled windows of a series that share at least one bar with one of `windows` (those
+ * included when labelled): everything detectConflictsFor needs to re-check `windows`. Reads only
+ * those windows and their labels (a bar-range query per run of adjacent edited windows), never the
+ * whole series, so a label edit costs the same on a 1,000,000-bar series as on a small one.
+ */
+export function conflictWindowsAround(ctx: ServiceContext, seriesId: string, windows: ReadonlyArray<WindowInfo>): ConflictWindow[] {
+  const ranges = windows.map((w) => ({ from: w.startIndex, to: w.startIndex + w.length - 1 })).sort((a, b) => a.from - b.from);
+  // Ranges that overlap or touch are merged: the windows overlapping their union are exactly the
+  // windows overlapping one of them, and one query replaces many when a whole stretch was edited.
+  const merged: Array<{ from: number; to: number }> = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else merged.push({ ...r });
+  }
+  const around = new Map<number, WindowInfo>();
+  for (const r of merged) for (const w of ctx.store.listWindowsOverlapping(seriesId, r.from, r.to)) around.set(w.id, w);
+  const list = [...around.values()];
+  let labelsOf: (windowId: number) => Label[];
+  if (list.length > PER_WINDOW_LABEL_READS) {
+    const byWindow = new Map<number, Label[]>();
+    for (const label of ctx.store.listLabels({ seriesId })) {
+      if (!around.has(label.windowId)) continue;
+      const labels = byWindow.get(label.windowId);
+      if (labels) labels.push(label);
+      else byWindow.set(label.windowId, [label]);
+    }
+    labelsOf = (id) => byWindow.get(id) ?? [];
+  } else {
+    labelsOf = (id) => ctx.store.listLabels({ windowId: id });
+  }
+  return toConflictWindows(ctx, seriesId, list, labelsOf);
+}
+
+/** The labelled ones of `windows` (all of one series) with their labels as bar-index spans. */
+function toConflictWindows(ctx: ServiceContext, seriesId: string, windows: ReadonlyArray<WindowInfo>, labelsOf: (windowId: number) => Label[]): ConflictWindow[] {
   const out: ConflictWindow[] = [];
-  for (const w of ctx.store.listWindows({ seriesId })) {
-    const spans = byWindow.get(w.id);
-    if (!spans && !w.reviewed) continue;
-    out.push({ id: w.id, seriesId, startIndex: w.startIndex, length: w.length, spans: spans ?? [] });
+  let index: TimeIndex | null = null;
+  for (const w of windows) {
+    const labels = labelsOf(w.id);
+    if (labels.length === 0 && !w.reviewed) continue;
+    index ??= ctx.timeIndex(seriesId);
+    const spans = labels.map((l) => labelToIndexSpan(seriesId, l, index!.indexOf(l.startTime), index!.indexOf(l.endTime)));
+    out.push({ id: w.id, seriesId, startIndex: w.startIndex, length: w.length, spans });
   }
   return out;
 }
 
-function labelToIndexSpan(_ctx: ServiceContext, seriesId: string, label: Label, start: number, end: number): IndexSpan {
+function labelToIndexSpan(seriesId: string, label: Label, start: number, end: number): IndexSpan {
   if (start < 0 || end < 0) {
     // Labels are validated against bar times when written; a miss means the series was re-imported without those bars.
     throw new CandlemarkError('invalid-operation', `label ${label.id} refers to a bar time that series "${seriesId}" no longer has`);
@@ -39,7 +88,11 @@ function labelToIndexSpan(_ctx: ServiceContext, seriesId: string, label: Label, 
   return { start, end, type: label.type, confidence: label.confidence };
 }
 
-/** Recomputes findings for the given windows (or all), keeping the status of findings that survive. */
+/**
+ * Recomputes findings for the given windows (or all), keeping the status of findings that survive.
+ * For given windows, only they and the windows sharing bars with them are read (conflictWindowsAround);
+ * the result equals the part of a full recompute that involves them (test/conflicts/incremental.test.ts).
+ */
 export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
   if (scope === 'all') {
     const findings: Finding[] = [];
@@ -47,14 +100,19 @@ export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: numb
     ctx.store.replaceFindings('all', findings);
   } else {
     if (scope.windowIds.length === 0) return;
-    const bySeries = new Map<string, number[]>();
-    for (const id of scope.windowIds) {
+    const bySeries = new Map<string, WindowInfo[]>();
+    for (const id of new Set(scope.windowIds)) {
+      // A window that no longer exists took its findings with it (ON DELETE CASCADE).
       const w = ctx.store.getWindow(id);
       if (!w) continue;
-      bySeries.set(w.seriesId, [...(bySeries.get(w.seriesId) ?? []), id]);
+      const list = bySeries.get(w.seriesId);
+      if (list) list.push(w);
+      else bySeries.set(w.seriesId, [w]);
     }
     const findings: Finding[] = [];
-    for (const [seriesId, ids] of bySeries) findings.push(...detectConflictsFor(ids, conflictWindowsForSeries(ctx, seriesId)));
+    for (const [seriesId, edited] of bySeries) {
+      findings.push(...detectConflictsFor(edited.map((w) => w.id), conflictWindowsAround(ctx, seriesId, edited)));
+    }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
   }
   ctx.events.emit('findings.changed', { open: ctx.store.listFindings({ status: 'open' }).length });
@@ -70,7 +128,9 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
     return { findingId: finding.id, status, changedWindows: [] as number[] };
   }
   const [fromId, toId] = args.action === 'copy-a-to-b' ? [finding.windowA, finding.windowB] : [finding.windowB, finding.windowA];
-  const windows = conflictWindowsForSeries(ctx, finding.seriesId);
+  // Just the two windows: the rest of the series plays no part in copying between them.
+  const pair = [fromId, toId].map((id) => ctx.store.getWindow(id)).filter((w): w is WindowInfo => w !== null);
+  const windows = toConflictWindows(ctx, finding.seriesId, pair, (id) => ctx.store.listLabels({ windowId: id }));
   const from = windows.find((w) => w.id === fromId);
   const to = windows.find((w) => w.id === toId);
   if (!from || !to) throw new CandlemarkError('invalid-operation', `finding ${finding.id} refers to a window that is no longer labelled`);

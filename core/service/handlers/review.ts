@@ -112,27 +112,47 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
   return by;
 }
 
+/** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */
+interface PredictionDigest {
+  predicted: ReviewSpan[];
+  uncertainty: number;
+}
+
+/**
+ * Digests of a run's predictions, per store connection, rebuilt only when this connection wrote
+ * predictions since (a run's models never change, so its predictions don't either). The review pane
+ * asks for a summary after every edit: this keeps that to reading windows and labels.
+ */
+const digests = new WeakMap<object, Map<number, { revision: number; byWindow: Map<number, PredictionDigest> }>>();
+
+function predictionDigests(ctx: ServiceContext, runId: number): Map<number, PredictionDigest> {
+  let perRun = digests.get(ctx.store);
+  if (!perRun) digests.set(ctx.store, (perRun = new Map()));
+  const cached = perRun.get(runId);
+  if (cached && cached.revision === ctx.store.predictionsRevision) return cached.byWindow;
+  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: windowUncertainty(p.probs) }]));
+  perRun.set(runId, { revision: ctx.store.predictionsRevision, byWindow });
+  return byWindow;
+}
+
 export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'review.summary'>): Promise<ReviewSummary> {
   const run = reviewableRun(ctx, args.runId);
   const setId = args.setId ?? run.setId;
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
   const windows = ctx.store.listWindows({ setId });
-  let predictions = ctx.store.listPredictions(run.runId);
-  const have = new Set(predictions.map((p) => p.windowId));
-  if (windows.some((w) => !have.has(w.id))) {
-    await ensurePredictions(ctx, run.runId, windows, have);
-    predictions = ctx.store.listPredictions(run.runId);
+  let byWindow = predictionDigests(ctx, run.runId);
+  if (windows.some((w) => !byWindow.has(w.id))) {
+    await ensurePredictions(ctx, run.runId, windows, new Set(byWindow.keys()));
+    byWindow = predictionDigests(ctx, run.runId);
   }
-  const byWindow = new Map(predictions.map((p) => [p.windowId, p]));
   const labels = groupLabels(ctx.store.listLabels({ setId }));
   const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
   const indexer = new WindowIndexer(ctx);
   const counts: Record<ReviewStatus, number> = { agree: 0, missed: 0, extra: 0, boundary: 0, type: 0, unlabelled: 0 };
   let decided = 0;
   const rows: ReviewWindowRow[] = windows.map((w, index) => {
-    const pred = byWindow.get(w.id)!;
+    const { predicted, uncertainty } = byWindow.get(w.id)!;
     const windowLabels = labels.get(w.id) ?? [];
-    const predicted = predictedSpans(pred);
     const { status } = compareWindow(indexer.labelSpans(w, windowLabels), predicted, w.reviewed, args.tolerance);
     const decision = shownDecision(decisions.get(w.id), status);
     counts[status]++;
@@ -144,7 +164,7 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
       startTime: w.startTime,
       endTime: w.endTime,
       status,
-      uncertainty: windowUncertainty(pred.probs),
+      uncertainty,
       predicted,
       labelCount: windowLabels.length,
       decision,

@@ -18,6 +18,11 @@ interface ActiveRun {
   worker: TrainingWorker;
   /** 0 until the run row exists. */
   runId: number;
+  /** Resolves once the entry is forgotten: the worker has ended and 'training.finished' was emitted. */
+  ended: Promise<void>;
+  forget: () => void;
+  /** Set when closing stopped the thread itself: the run is reported 'interrupted', not 'failed'. */
+  terminated: boolean;
 }
 
 function activeRuns(ctx: ServiceContext): Set<ActiveRun> {
@@ -67,7 +72,17 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   const totalEpochs = args.epochs * args.ensemble;
   const started = Date.now();
   let epochsDone = 0;
-  const entry: ActiveRun = { worker: null as unknown as TrainingWorker, runId: 0 };
+  let forgotten!: () => void;
+  const entry: ActiveRun = {
+    worker: null as unknown as TrainingWorker,
+    runId: 0,
+    ended: new Promise<void>((resolve) => (forgotten = resolve)),
+    forget: () => {
+      activeRuns(ctx).delete(entry);
+      forgotten();
+    },
+    terminated: false,
+  };
   let info = { backend: '', device: '' };
   const { startTrainingWorker } = await import('../../ml/training/start-worker.ts');
   entry.worker = startTrainingWorker(
@@ -112,7 +127,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   try {
     runId = await entry.worker.runId;
   } catch (e) {
-    activeRuns(ctx).delete(entry);
+    entry.forget();
     throw new CandlemarkError('invalid-operation', `training could not start: ${(e as Error).message}`);
   }
   entry.runId = runId;
@@ -122,13 +137,15 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       return { runId, status: result.status, backend: info.backend, device: info.device, report: result.report, error: result.error };
     },
     (e: unknown): TrainRunResult => {
-      // The worker died after the run row existed (the row stays 'running' until the next open marks it interrupted).
+      // The worker died after the run row existed (the row stays 'running' until the next open marks it
+      // interrupted), or closing stopped it (closeAllRuns marked it interrupted already).
       const message = e instanceof Error ? e.message : String(e);
-      ctx.events.emit('training.finished', { runId, status: 'failed' });
+      const status = entry.terminated ? 'interrupted' : 'failed';
+      ctx.events.emit('training.finished', { runId, status });
       return { runId, status: 'failed', backend: info.backend, device: info.device, report: null, error: message };
     },
   );
-  void done.finally(() => activeRuns(ctx).delete(entry));
+  void done.finally(() => entry.forget());
   return { runId, backend: info.backend, device: info.device, done };
 }
 
@@ -151,9 +168,42 @@ export function cancelRun(ctx: ServiceContext, args: CommandArgs<'train.cancel'>
   return { runId: args.runId, cancelling: true };
 }
 
-/** Cancels every run in progress, including runs still starting (the host is closing). */
+/** Cancels every run in progress, including runs still starting (the host is closing). Does not wait. */
 export function cancelAllRuns(ctx: ServiceContext): void {
   for (const entry of activeRuns(ctx)) entry.worker.cancel();
+}
+
+/** How each run that was training when the project closed ended (its row's status). */
+export interface ClosedRun {
+  runId: number;
+  status: string;
+}
+
+/**
+ * Cancels every run in progress and waits until their workers have recorded it (at most `waitMs`),
+ * so a host that exits right after still leaves the runs 'cancelled' (or 'completed', when a run
+ * was already past its last epoch) instead of 'interrupted'. A worker still busy after `waitMs` is
+ * stopped and its run marked 'interrupted' here: in the same process a later open would not do it,
+ * since the run's owner (this process) is still alive. The store must still be open.
+ */
+export async function closeAllRuns(ctx: ServiceContext, waitMs: number): Promise<ClosedRun[]> {
+  const entries = [...activeRuns(ctx)];
+  if (entries.length === 0) return [];
+  for (const entry of entries) entry.worker.cancel();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(entries.map((e) => e.ended)), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+  for (const entry of entries) {
+    if (!activeRuns(ctx).has(entry)) continue;
+    entry.terminated = true;
+    await entry.worker.terminate();
+    if (entry.runId > 0 && ctx.store.getRun(entry.runId)?.status === 'running') {
+      ctx.store.finishRun(entry.runId, 'interrupted', undefined, `training did not stop within ${waitMs} ms of closing the project`);
+    }
+  }
+  // Terminated workers settle their entries too (their result rejects on exit).
+  await Promise.all(entries.map((e) => e.ended));
+  return entries.filter((e) => e.runId > 0).map((e) => ({ runId: e.runId, status: ctx.store.getRun(e.runId)?.status ?? 'unknown' }));
 }
 
 function headlineSpanF1(report: unknown): number | null {
