@@ -388,7 +388,22 @@ export function startApp(electron: ElectronModule): void {
     else state.pendingOpen = file;
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => detach());
+  // Training in this process dies with it: hold the quit until the runs are cancelled and recorded
+  // (closeGracefully, bounded), then quit for real. A child-process store does the same on its own.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    const service = state.service;
+    if (event && !quitting && service instanceof CandlemarkService) {
+      quitting = true;
+      event.preventDefault();
+      void service
+        .closeGracefully()
+        .catch((err: unknown) => log(`closing the project failed: ${String(err)}`))
+        .finally(() => app.quit());
+      return;
+    }
+    detach();
+  });
   process.on('uncaughtException', (err) => showError('Unexpected error', err));
 
   app

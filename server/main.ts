@@ -51,11 +51,17 @@ export async function serve(argv: string[]): Promise<void> {
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);
   if (!ui.renderer) console.log(`(renderer not built: serving the overview page from ${ui.dir})`);
   console.log(`open ${host.url}`);
+  // Training runs in worker threads that die with the process: let them record their cancellation
+  // before exiting (closeGracefully), so a run stopped by Ctrl-C reads 'cancelled', not 'interrupted'.
+  // A second Ctrl-C doesn't wait (such a run is then shown as interrupted at the next start).
+  let stopping = false;
   const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
     await host.close();
-    service.close();
+    for (const run of await service.closeGracefully()) console.log(`run ${run.runId}: ${run.status}`);
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }

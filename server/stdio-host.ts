@@ -34,7 +34,7 @@ const MAX_ID_LENGTH = 100;
 const MAX_COMMAND_LENGTH = 100;
 /** How long calls in flight may take to finish once stdin closed, before the service is closed. */
 const DRAIN_MS = 10_000;
-/** How long training workers get to record a cancellation after the service closed. */
+/** How long training workers get to record a cancellation when the service closes. */
 const CANCEL_MS = 10_000;
 
 const openArgs = z.object({ path: z.string().min(1).max(4096), create: z.boolean().default(false) }).strict();
@@ -200,11 +200,14 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
       service = null;
       if (s) {
         try {
-          s.close(); // cancels training: its workers record the cancellation before they exit
+          // Cancels training and waits until the workers have recorded it (a worker still busy after
+          // CANCEL_MS is stopped and its run recorded 'interrupted'), then closes the project.
+          await s.closeGracefully({ waitMs: CANCEL_MS });
         } catch (err) {
           log(`closing the project failed: ${String(err)}`);
         }
       }
+      // train.run calls end with their runs: let their answers go out.
       await settle(() => true, CANCEL_MS);
       resolveDone();
     })();

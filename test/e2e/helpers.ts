@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_TOKEN } from './playwright.config.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,6 +17,14 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** Calls the service directly (to check what the UI claims). */
 export async function api<T = unknown>(page: Page, command: string, args: unknown = {}): Promise<T> {
   const res = await page.request.post('/api/call', { headers: { Authorization: `Bearer ${E2E_TOKEN}` }, data: { command, args } });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${command}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** Calls the service of another host than the shared one (a spec's own host process), at `origin` with its token. */
+export async function apiAt<T = unknown>(request: APIRequestContext, origin: string, token: string, command: string, args: unknown = {}, timeout = 30_000): Promise<T> {
+  const res = await request.post(`${origin}/api/call`, { headers: { Authorization: `Bearer ${token}` }, data: { command, args }, timeout });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${command}: ${body.error.message}`);
   return body.result as T;

@@ -13,6 +13,8 @@ import { defineConfig } from '@playwright/test';
 export const E2E_PORT = Number(process.env.CANDLEMARK_E2E_PORT ?? 47613);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.resolve(REPO, process.env.CANDLEMARK_E2E_DIST ?? 'renderer/dist');
+/** The renderer the webServer builds, for specs that start a host of their own (interrupted.spec.ts). */
+export const E2E_DIST = DIST;
 const OUT = process.env.CANDLEMARK_E2E_OUT ?? 'test-results/e2e';
 export const E2E_TOKEN = 'e2e-token-not-secret';
 

@@ -20,11 +20,15 @@ const host = await startHttpHost({ service, staticDir: path.resolve(root, values
 console.log(`project ${projectPath}`);
 console.log(`open ${host.url}`);
 
+let stopping = false;
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
   await host.close();
-  service.close();
+  // Training workers record their cancellation before the process exits (see CandlemarkService.closeGracefully).
+  await service.closeGracefully();
   if (!values.project) fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
