@@ -4,7 +4,9 @@
  *    (the chart sets data-window-ready=<id> two animation frames after setData), ~30 random windows;
  *  - label-edit round trip: from the user's input (mouse up after a drag, or a key) to the labels
  *    and open findings being refreshed on screen (the workbench bumps data-edit-seq), ~50 edits
- *    cycling add (drag) → retype (key 2/1) → delete (Delete).
+ *    cycling add (drag) → retype (key 2/1) → delete (Delete). The time the service itself spends in
+ *    those edit calls (label write + conflict recompute, timed around service.call in this process) is
+ *    reported beside it, so a slow round trip can be told apart from a slow renderer.
  * Run: npx tsx bench/ui-window-load.ts [bars] [windowsToLoad] [edits]
  */
 import { execSync } from 'node:child_process';
@@ -37,6 +39,18 @@ service.store.insertSeries('BENCH', 'synthetic', generateSeries({ bars: N, seed:
 const set = await service.call('windows.create', { seriesId: 'BENCH', length: 128, stride: 64 });
 const windows = await service.call('windows.list', { setId: set.id });
 console.log(`setup: ${N.toLocaleString('en')} bars, ${windows.length.toLocaleString('en')} windows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+// Service time of the label edits, as the host runs them (the host runs in this process).
+const editCalls = new Set(['labels.add', 'labels.update', 'labels.delete']);
+const serviceMs: number[] = [];
+const call = service.call.bind(service) as (name: string, args?: unknown) => Promise<unknown>;
+(service as { call: typeof call }).call = async (name, args) => {
+  const t0 = performance.now();
+  try {
+    return await call(name, args);
+  } finally {
+    if (editCalls.has(name)) serviceMs.push(performance.now() - t0);
+  }
+};
 const host = await startHttpHost({ service, staticDir: path.join(root, 'renderer/dist'), token: TOKEN });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -121,6 +135,7 @@ try {
   console.log(`window load, first (cold page): ${first.toFixed(1)} ms`);
   console.log(`window load, random windows: ${fmt(loads)}`);
   console.log(`label edit round trip (add/retype/delete → labels + findings on screen): ${fmt(edits)}`);
+  console.log(`  of which in the service (labels.add/update/delete incl. conflict recompute): ${fmt(serviceMs)}`);
 } finally {
   await browser.close();
   await host.close();

@@ -1,7 +1,7 @@
 /**
  * Numbered schema migrations. `PRAGMA user_version` holds the number of the last one applied;
  * the runner applies each pending migration in its own transaction, in order, so a crash leaves the
- * file at a whole version. To change the schema add `002-name.ts` exporting `sql` and list it here.
+ * file at a whole version. To change the schema add the next `NNN-name.ts` exporting `sql` and list it here (never edit a shipped one).
  */
 import type Database from 'better-sqlite3';
 import { sql as initial } from './001-initial.ts';
