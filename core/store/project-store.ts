@@ -141,6 +141,18 @@ export interface ReviewDecisionRow {
   decidedAt: number;
 }
 
+export interface ProjectCounts {
+  windows: number;
+  /** Windows with a label or marked reviewed ("no span"). */
+  labelledWindows: number;
+  unlabelledWindows: number;
+  /** Windows in at least one open finding. */
+  windowsInConflict: number;
+  labels: number;
+  findings: { open: number; resolved: number; ignored: number };
+  runs: number;
+}
+
 export interface StoreStats {
   series: number;
   bars: number;
@@ -1393,6 +1405,42 @@ export class ProjectStore {
   }
 
   // ---- summary --------------------------------------------------------------------------------
+
+  /**
+   * The home screen's counts, aggregated in SQL: the renderer asks after every burst of edits, and
+   * reading every window, label and finding row for it took ~100 ms on a 1,000,000-bar project.
+   */
+  projectCounts(): ProjectCounts {
+    const r = this.get1<{
+      windows: number;
+      labelledWindows: number;
+      labels: number;
+      windowsInConflict: number;
+      open: number;
+      resolved: number;
+      ignored: number;
+      runs: number;
+    }>(
+      `SELECT (SELECT count(*) FROM windows) AS windows,
+              (SELECT count(*) FROM windows w WHERE w.reviewed = 1 OR EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id)) AS labelledWindows,
+              (SELECT count(*) FROM labels) AS labels,
+              (SELECT count(*) FROM (SELECT window_a AS w FROM findings WHERE status = 'open'
+                                     UNION SELECT window_b FROM findings WHERE status = 'open')) AS windowsInConflict,
+              (SELECT count(*) FROM findings WHERE status = 'open') AS open,
+              (SELECT count(*) FROM findings WHERE status = 'resolved') AS resolved,
+              (SELECT count(*) FROM findings WHERE status = 'ignored') AS ignored,
+              (SELECT count(*) FROM runs) AS runs`,
+    )!;
+    return {
+      windows: r.windows,
+      labelledWindows: r.labelledWindows,
+      unlabelledWindows: r.windows - r.labelledWindows,
+      windowsInConflict: r.windowsInConflict,
+      labels: r.labels,
+      findings: { open: r.open, resolved: r.resolved, ignored: r.ignored },
+      runs: r.runs,
+    };
+  }
 
   stats(): StoreStats {
     return this.get1<StoreStats>(
