@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -413,5 +414,28 @@ describe('training tables', () => {
     expect(store.markInterruptedRuns()).toBe(0);
     expect(store.markInterruptedRuns({ all: true })).toBe(1);
     expect(store.getRun(live)!.status).toBe('interrupted');
+  });
+
+  it.runIf(process.platform === 'linux')('treats a killed but unreaped owner (a zombie) as dead', async () => {
+    // sh starts `sleep 0` in the background and exec's into `sleep 5`, which never reaps it: for a
+    // few seconds its pid answers kill(pid, 0) although the process is gone.
+    const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number((await new Promise<Buffer>((resolve) => child.stdout!.once('data', resolve))).toString().trim());
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'Z'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      }
+      expect(state).toBe('Z');
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      const run = store.createRun({ model: 'm', config: {}, dataSnapshot: {}, backend: 'cpu', device: 'x' });
+      store.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(pid, run);
+      expect(store.markInterruptedRuns()).toBe(1);
+      expect(store.getRun(run)!.status).toBe('interrupted');
+    } finally {
+      child.kill();
+    }
   });
 });
