@@ -112,6 +112,8 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId('live-status')).toHaveText('running');
   await expect(page.getByTestId('live-epoch')).toHaveText(/^[1-9]\d*\/600$/);
   await expect(page.getByTestId('live-eta')).toHaveText(/\d+s/);
+  // The runs table counts the running run's epochs as they arrive.
+  await expect(page.getByTestId(`run-epochs-${run2}`)).toHaveText(/^[1-9]\d*$/);
   await shot(page, '32-training-running');
   await page.getByTestId('train-cancel').click();
   await expect(page.getByTestId('live-status')).toHaveText('cancelled', { timeout: 20_000 });

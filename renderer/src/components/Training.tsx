@@ -329,7 +329,10 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                       )}
                     </td>
                     <td title={r.device}>{r.backend || '—'}</td>
-                    <td className="num">{r.epochs}</td>
+                    {/* The list is fetched when runs start and end; a training run's epochs come from its live events. */}
+                    <td className="num" data-testid={`run-epochs-${r.id}`}>
+                      {training.live?.runId === r.id && r.status === 'running' ? training.live.epochs.length : r.epochs}
+                    </td>
                     <td className="num">{fmtDuration(dur)}</td>
                     <td className="num" data-testid={`run-f1-${r.id}`}>
                       {fmtNum(r.spanF1)}
