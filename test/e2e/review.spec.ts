@@ -219,5 +219,19 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await expect(chart).toHaveAttribute('data-review-ready', new RegExp(`^${runId}:`));
   await shot(page, '49b-review-from-report');
 
+  // 11. A CRF run: the pane shows its forward-backward marginals and the Viterbi path.
+  const crf = await apiSlow<{ runId: number; status: string }>(page, 'train.run', { model: 'crf', setId, epochs: 3 });
+  expect(crf.status).toBe('completed');
+  await page.reload();
+  await expect(page.getByTestId('review-run-picker')).toBeVisible();
+  await page.getByTestId('review-run-picker').selectOption(String(crf.runId));
+  await expect(chart).toHaveAttribute('data-review-ready', new RegExp(`^${crf.runId}:`));
+  const shown = Number((await chart.getAttribute('data-review-ready'))!.split(':')[1]);
+  const crfDetail = await api<{ viterbi: number[] | null; spanProb: number[] }>(page, 'review.window', { runId: crf.runId, windowId: shown });
+  expect(crfDetail.viterbi).toHaveLength(crfDetail.spanProb.length);
+  await expect(chart).toHaveAttribute('data-viterbi-points', String(crfDetail.viterbi!.length));
+  await expect(chart).toHaveAttribute('data-prob-points', String(crfDetail.spanProb.length));
+  await shot(page, '49c-review-crf');
+
   expect(consoleProblems).toEqual([]);
 });
