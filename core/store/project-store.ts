@@ -1280,11 +1280,14 @@ export class ProjectStore {
     const dead = running.filter((r) => opts.all || r.owner_pid === null || (r.owner_pid !== process.pid && !isPidAlive(r.owner_pid)));
     if (dead.length === 0) return 0;
     this.transaction(() => {
-      const now = Date.now();
       for (const r of dead) {
+        // Ended when it was last heard of, not now: start + the stored epochs' durations (a lower
+        // bound; setup time is not stored), so its duration doesn't include the time the app was closed.
         this.run(
-          "UPDATE runs SET status = 'interrupted', finished_at = ?, error = coalesce(error, 'the app stopped while training') WHERE id = ? AND status = 'running'",
-          now,
+          `UPDATE runs SET status = 'interrupted',
+             finished_at = started_at + CAST(round(1000 * coalesce((SELECT sum(seconds) FROM epochs e WHERE e.run_id = runs.id), 0)) AS INTEGER),
+             error = coalesce(error, 'the app stopped while training')
+           WHERE id = ? AND status = 'running'`,
           r.id,
         );
       }

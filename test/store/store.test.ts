@@ -407,9 +407,13 @@ describe('training tables', () => {
     const live = store.createRun({ model: 'm', config: {}, dataSnapshot: {}, backend: 'cpu', device: 'x' });
     const dead = store.createRun({ model: 'm', config: {}, dataSnapshot: {}, backend: 'cpu', device: 'x' });
     store.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(2 ** 22 + 12345, dead); // above pid_max: never alive
+    store.appendEpoch(dead, 0, {}, 2.5);
+    store.appendEpoch(dead, 1, {}, 1.25);
     reopen();
     expect(store.getRun(live)!.status).toBe('running');
     expect(store.getRun(dead)!.status).toBe('interrupted');
+    // It ended when last heard of (start + its epochs' time), not when the project was reopened.
+    expect(store.getRun(dead)!.finishedAt! - store.getRun(dead)!.startedAt).toBe(3750);
     expect(store.getRun(dead)!.error).toMatch(/stopped/);
     expect(store.markInterruptedRuns()).toBe(0);
     expect(store.markInterruptedRuns({ all: true })).toBe(1);
