@@ -75,7 +75,9 @@ export interface ReviewSummary {
   counts: Record<ReviewStatus, number>;
   /** Windows with a decision (accepted or rejected). */
   decided: number;
+  /** Every window of the set, in order; or, when `complete` is false, only the windows asked for. */
   windows: ReviewWindowRow[];
+  complete: boolean;
 }
 
 /** Result of `review.window`: everything the chart needs to show one window under review. */

@@ -116,7 +116,8 @@ export const commandSchemas = {
   'runs.exportReport': z.object({ runId: id, format: z.enum(['md', 'html']).default('html') }).strict(),
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
   /** Review of a completed run's predictions (core/review/types.ts has the result types). */
-  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance }).strict(),
+  /** With `windowIds`, counts still cover the whole set but only those windows' rows come back (a cheap refresh after an edit). */
+  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional() }).strict(),
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false) }).strict(),

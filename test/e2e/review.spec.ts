@@ -207,6 +207,14 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   // Back in, then home straight from review mode (the chart goes with its pane), without errors.
   await page.getByTestId('review-run-picker').selectOption(String(runId));
   await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${target.windowId}`);
+
+  // A label added elsewhere (here: straight through the API, as another client would) updates that
+  // window's row and the counts through the event, without touching the window on screen.
+  const now = await api<{ counts: Record<string, number>; windows: Array<{ windowId: number; status: string; startTime: number }> }>(page, 'review.summary', { runId });
+  const other = now.windows.find((w) => w.status === 'unlabelled' && w.windowId !== target.windowId)!;
+  await api(page, 'labels.add', { windowId: other.windowId, startTime: other.startTime, endTime: other.startTime, type: 'up' });
+  await expect(chip(page, 'unlabelled')).toHaveAttribute('data-count', String(now.counts.unlabelled - 1));
+  await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${target.windowId}`);
   await page.keyboard.press('h');
   await expect(page.getByTestId(`open-set-${setId}`)).toBeVisible();
 

@@ -83,6 +83,13 @@ describe('review.summary and review.window', () => {
     progress.length = 0;
     await s.call('review.summary', { runId: crfRun });
     expect(progress).toEqual([]);
+    expect(summary.complete).toBe(true);
+
+    // Asked for two windows: the same counts, only their rows.
+    const some = await s.call('review.summary', { runId: crfRun, windowIds: [windows[2].id, windows[0].id] });
+    expect(some.complete).toBe(false);
+    expect(some.counts).toEqual(summary.counts);
+    expect(some.windows).toEqual([summary.windows[0], summary.windows[2]]);
 
     const w = windows[0];
     const detail = await s.call('review.window', { runId: crfRun, windowId: w.id });

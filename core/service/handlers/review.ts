@@ -170,7 +170,18 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
       decision,
     };
   });
-  return { runId: run.runId, setId, head: run.head, threshold: run.threshold, boundaryTolerance: args.tolerance, counts, decided, windows: rows };
+  const wanted = args.windowIds ? new Set(args.windowIds) : null;
+  return {
+    runId: run.runId,
+    setId,
+    head: run.head,
+    threshold: run.threshold,
+    boundaryTolerance: args.tolerance,
+    counts,
+    decided,
+    windows: wanted ? rows.filter((r) => wanted.has(r.windowId)) : rows,
+    complete: wanted === null,
+  };
 }
 
 /** The prediction of one window, computing it if this run has not predicted that window yet. */

@@ -3,7 +3,8 @@
  * (every window's status, uncertainty and decision) is fetched once per change; the per-bar detail
  * (probabilities, Viterbi path, matches) only for the window on screen. Accepting goes through the
  * workbench like any label edit (one undo step, conflicts and counts refreshed); every label edit,
- * undo or decision refreshes the summary (own edits at once, other windows' via events, debounced).
+ * undo or decision refreshes the rows of the windows it touched and the counts (own edits at once,
+ * others via events, debounced).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
@@ -84,39 +85,51 @@ export function useReview({ runId, setId, wb }: Options) {
   useServiceEvents(['training.finished'], () => void loadRuns());
 
   // --- the summary: one request at a time; asked again while one runs = once more after it -------
+  // A refresh names the windows that changed (undefined = all). With a summary of this run already on
+  // screen only those rows come back (the counts always cover the whole set), so an edit on a set of
+  // 15,000 windows moves a few hundred bytes instead of megabytes.
   const inFlight = useRef(false);
-  const again = useRef(false);
-  const lastStart = useRef(0);
+  /** What to fetch after the request in flight: null = nothing, 'all', or the windows that changed. */
+  const pending = useRef<Set<number> | 'all' | null>(null);
+  const summaryRef = useRef(summary);
+  summaryRef.current = summary;
   const runRef = useRef(runId);
   runRef.current = runId;
 
-  const refreshSummary = useCallback(async () => {
-    const id = runRef.current;
-    if (id == null) return;
-    if (inFlight.current) {
-      again.current = true;
-      return;
-    }
-    inFlight.current = true;
-    lastStart.current = performance.now();
-    try {
-      const s = await call('review.summary', { runId: id, setId });
-      if (runRef.current === id) {
-        setSummary(s);
-        setError(null);
-        setSeq((n) => n + 1);
+  const refreshSummary = useCallback(
+    async (windowIds?: readonly number[]) => {
+      const id = runRef.current;
+      if (id == null) return;
+      if (inFlight.current) {
+        const p = pending.current;
+        pending.current = !windowIds || p === 'all' ? 'all' : new Set([...(p ?? []), ...windowIds]);
+        return;
       }
-    } catch (e) {
-      if (runRef.current === id) setError(toApiError(e));
-    } finally {
-      inFlight.current = false;
-      setProgress(null);
-      if (again.current) {
-        again.current = false;
-        void refreshSummary();
+      inFlight.current = true;
+      const base = summaryRef.current;
+      const partial = windowIds !== undefined && base !== null && base.runId === id && base.complete;
+      try {
+        const s = await call('review.summary', { runId: id, setId, ...(partial ? { windowIds: [...windowIds] } : {}) });
+        if (runRef.current === id) {
+          if (partial) {
+            const fresh = new Map(s.windows.map((r) => [r.windowId, r]));
+            setSummary((cur) => (cur && cur.runId === id ? { ...s, windows: cur.windows.map((r) => fresh.get(r.windowId) ?? r), complete: true } : cur));
+          } else setSummary(s);
+          setError(null);
+          setSeq((n) => n + 1);
+        }
+      } catch (e) {
+        if (runRef.current === id) setError(toApiError(e));
+      } finally {
+        inFlight.current = false;
+        setProgress(null);
+        const next = pending.current;
+        pending.current = null;
+        if (next) void refreshSummary(next === 'all' ? undefined : [...next]);
       }
-    }
-  }, [setId]);
+    },
+    [setId],
+  );
 
   // --- the detail of the window on screen (only that one: a series can have 15,000 windows) -------
   const detailSeq = useRef(0);
@@ -148,20 +161,22 @@ export function useReview({ runId, setId, wb }: Options) {
     void refreshDetail();
   }, [runId, refreshDetail]);
 
-  // Our own edits (accept, undo, a drawn span): refresh at once.
+  // Our own edits (accept, a drawn span) touch the window on screen: refresh its row at once. Edits
+  // that reach other windows (undo after moving on, a conflict resolved by copying) arrive as events.
   const editSeq = wb.editSeq;
   const seenEdit = useRef(editSeq);
   useEffect(() => {
     if (editSeq === seenEdit.current) return;
     seenEdit.current = editSeq;
     if (runRef.current == null) return;
-    void refreshSummary();
+    void refreshSummary(windowId == null ? undefined : [windowId]);
     void refreshDetail();
-  }, [editSeq, refreshSummary, refreshDetail]);
+  }, [editSeq, refreshSummary, refreshDetail, windowId]);
 
-  // Changes from elsewhere (another window, the CLI, a decision): debounced, and skipped when a
-  // refresh already started after the event arrived.
+  // Changes named by events (any client, the CLI, a decision): the windows they name, debounced;
+  // a new window set ('windows.changed') refreshes everything.
   const eventTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const eventWindows = useRef<Set<number> | 'all'>(new Set());
   useEffect(() => () => {
     if (eventTimer.current) clearTimeout(eventTimer.current);
   }, []);
@@ -173,11 +188,14 @@ export function useReview({ runId, setId, wb }: Options) {
       return;
     }
     if (name === 'review.changed' && (payload as { runId?: number }).runId !== runRef.current) return;
-    const at = performance.now();
+    const ids = (payload as { windowIds?: number[] }).windowIds;
+    const acc = eventWindows.current;
+    eventWindows.current = name === 'windows.changed' || !ids || acc === 'all' ? 'all' : new Set([...acc, ...ids]);
     if (eventTimer.current) clearTimeout(eventTimer.current);
     eventTimer.current = setTimeout(() => {
-      if (lastStart.current > at) return;
-      void refreshSummary();
+      const changed = eventWindows.current;
+      eventWindows.current = new Set();
+      void refreshSummary(changed === 'all' ? undefined : [...changed]);
       void refreshDetail();
     }, EVENT_DEBOUNCE_MS);
   });
