@@ -4,7 +4,8 @@
  * with the type and score at the bottom. The outline is inset from the top so a label's solid cap
  * stays visible above it. Positions are logical indices (0 = first loaded bar), like SpansPrimitive.
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer } from 'lightweight-charts';
+import { FixedPaneView, StatePrimitive } from './state-primitive.ts';
 import { barEdges, withAlpha } from './spans-primitive.ts';
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0];
@@ -80,41 +81,15 @@ class PredictionsRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-class PredictionsPaneView implements IPrimitivePaneView {
-  private readonly r: PredictionsRenderer;
-  constructor(owner: PredictionsPrimitive) {
-    this.r = new PredictionsRenderer(owner);
+/** Predicted spans as dashed outlines on top of the candles and the label bands. */
+export class PredictionsPrimitive extends StatePrimitive<PredictionsOverlay> {
+  constructor() {
+    super(EMPTY_PREDICTIONS);
   }
-  zOrder() {
-    return 'top' as const;
+  get overlay(): PredictionsOverlay {
+    return this.state;
   }
-  renderer() {
-    return this.r;
-  }
-}
-
-export class PredictionsPrimitive implements ISeriesPrimitive<Time> {
-  chart: IChartApi | null = null;
-  overlay: PredictionsOverlay = EMPTY_PREDICTIONS;
-  private requestUpdate: (() => void) | null = null;
-  private readonly views = [new PredictionsPaneView(this)];
-
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews() {
-    return this.views;
-  }
-
-  set(overlay: PredictionsOverlay): void {
-    this.overlay = overlay;
-    this.requestUpdate?.();
+  protected makeViews() {
+    return [new FixedPaneView(new PredictionsRenderer(this), 'top')];
   }
 }

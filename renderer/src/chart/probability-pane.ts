@@ -12,14 +12,11 @@ import {
   type IChartApi,
   type IPriceLine,
   type IPrimitivePaneRenderer,
-  type IPrimitivePaneView,
   type ISeriesApi,
-  type ISeriesPrimitive,
-  type SeriesAttachedParameter,
-  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { ChartPalette } from './palette.ts';
+import { FixedPaneView, StatePrimitive } from './state-primitive.ts';
 import { barEdges, withAlpha } from './spans-primitive.ts';
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0];
@@ -139,41 +136,13 @@ class LegendRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-class LegendView implements IPrimitivePaneView {
-  private readonly r: LegendRenderer;
-  constructor(
-    owner: LegendPrimitive,
-    private readonly part: Part,
-  ) {
-    this.r = new LegendRenderer(owner, part);
+/** The label bands behind the probability line, and the legend on top of it. */
+class LegendPrimitive extends StatePrimitive<LegendState | null> {
+  constructor() {
+    super(null);
   }
-  zOrder() {
-    return this.part === 'bands' ? ('bottom' as const) : ('top' as const);
-  }
-  renderer() {
-    return this.r;
-  }
-}
-
-class LegendPrimitive implements ISeriesPrimitive<Time> {
-  chart: IChartApi | null = null;
-  state: LegendState | null = null;
-  private requestUpdate: (() => void) | null = null;
-  private readonly views = [new LegendView(this, 'bands'), new LegendView(this, 'legend')];
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.requestUpdate = param.requestUpdate;
-  }
-  detached(): void {
-    this.chart = null;
-    this.requestUpdate = null;
-  }
-  paneViews() {
-    return this.views;
-  }
-  set(state: LegendState | null): void {
-    this.state = state;
-    this.requestUpdate?.();
+  protected makeViews() {
+    return [new FixedPaneView(new LegendRenderer(this, 'bands'), 'bottom'), new FixedPaneView(new LegendRenderer(this, 'legend'), 'top')];
   }
 }
 

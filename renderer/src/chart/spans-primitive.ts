@@ -4,7 +4,8 @@
  * disputed bars. Positions are logical indices of the chart's data (0 = first loaded bar), so the
  * bands follow scrolling and zooming without any React re-render: `set()` + requestUpdate().
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, ITimeScaleApi, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, ITimeScaleApi, Time } from 'lightweight-charts';
+import { FixedPaneView, StatePrimitive } from './state-primitive.ts';
 
 type Target = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -131,41 +132,16 @@ class SpansRenderer implements IPrimitivePaneRenderer {
   }
 }
 
-class SpansPaneView implements IPrimitivePaneView {
-  private readonly r: SpansRenderer;
-  constructor(owner: SpansPrimitive) {
-    this.r = new SpansRenderer(owner);
+/** Labelled spans as translucent bands behind the candles. */
+export class SpansPrimitive extends StatePrimitive<Overlay> {
+  constructor() {
+    super(EMPTY_OVERLAY);
   }
-  zOrder() {
-    return 'bottom' as const;
+  /** The bands, lanes and shading on screen (the state). */
+  get overlay(): Overlay {
+    return this.state;
   }
-  renderer() {
-    return this.r;
-  }
-}
-
-export class SpansPrimitive implements ISeriesPrimitive<Time> {
-  chart: IChartApi | null = null;
-  overlay: Overlay = EMPTY_OVERLAY;
-  private requestUpdate: (() => void) | null = null;
-  private readonly views = [new SpansPaneView(this)];
-
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews() {
-    return this.views;
-  }
-
-  set(overlay: Overlay): void {
-    this.overlay = overlay;
-    this.requestUpdate?.();
+  protected makeViews() {
+    return [new FixedPaneView(new SpansRenderer(this), 'bottom')];
   }
 }

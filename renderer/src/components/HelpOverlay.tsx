@@ -1,6 +1,6 @@
 /** The key map (?), generated from keyboard/keymap.ts. */
 import { useEffect } from 'react';
-import { BINDINGS, GESTURES } from '../keyboard/keymap.ts';
+import { BINDINGS, GESTURES, type Binding } from '../keyboard/keymap.ts';
 import './review/review.css';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
@@ -27,27 +27,13 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         </div>
         <table className="keys">
           <tbody>
-            {BINDINGS.filter((b) => !b.mode).map((b) => (
-              <tr key={b.action}>
-                <td>
-                  <kbd>{b.keys}</kbd>
-                </td>
-                <td>{b.help}</td>
-              </tr>
-            ))}
+            <KeyRows bindings={BINDINGS.filter((b) => !b.mode)} />
             <tr>
               <td colSpan={2} className="keys-group">
                 Review mode <span className="muted">(pick a run under “Review predictions” at the top of the sidebar)</span>
               </td>
             </tr>
-            {BINDINGS.filter((b) => b.mode === 'review').map((b) => (
-              <tr key={b.action} data-testid={`key-${b.action}`}>
-                <td>
-                  <kbd>{b.keys}</kbd>
-                </td>
-                <td>{b.help}</td>
-              </tr>
-            ))}
+            <KeyRows bindings={BINDINGS.filter((b) => b.mode === 'review')} />
             <tr>
               <td colSpan={2} className="keys-group">
                 Mouse
@@ -73,4 +59,15 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
       </div>
     </div>
   );
+}
+
+function KeyRows({ bindings }: { bindings: readonly Binding[] }) {
+  return bindings.map((b) => (
+    <tr key={b.action} data-testid={`key-${b.action}`}>
+      <td>
+        <kbd>{b.keys}</kbd>
+      </td>
+      <td>{b.help}</td>
+    </tr>
+  ));
 }
