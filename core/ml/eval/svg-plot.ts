@@ -73,15 +73,64 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
+/** 1-2-5 ticks per decade; 1-2-3-5-7 when that leaves fewer than five (a range of a decade or two). */
 function logTicks(min: number, max: number): number[] {
+  const sparse = logTicksWith(min, max, [1, 2, 5]);
+  return sparse.length >= 5 ? sparse : logTicksWith(min, max, [1, 2, 3, 5, 7]);
+}
+
+function logTicksWith(min: number, max: number, mantissas: number[]): number[] {
   const out: number[] = [];
   for (let k = Math.floor(Math.log10(min)); k <= Math.ceil(Math.log10(max)); k++) {
-    for (const m of [1, 2, 5]) {
+    for (const m of mantissas) {
       const v = m * 10 ** k;
       if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v);
     }
   }
   return out;
+}
+
+/** A value axis: its range, whether it is log10, and its ticks (inside the range). */
+export interface ValueRange {
+  min: number;
+  max: number;
+  log: boolean;
+  ticks: number[];
+}
+
+/**
+ * The y axis of a line plot, shared by the exported reports and the app's plots so a figure reads
+ * the same in both. Without a fixed domain it pads the data by 6 % and widens to whole ticks;
+ * 'auto' switches to log when every value is positive and they span more than 4×, which keeps a
+ * loss that falls by orders of magnitude readable.
+ */
+export function valueRange(values: readonly (number | null)[], opts: { domain?: readonly [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): ValueRange {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  let min = opts.domain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
+  let max = opts.domain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
+  const wantLog = opts.scale === 'log' || (opts.scale === 'auto' && min > 0 && max / min > 4);
+  if (wantLog && min > 0 && !opts.domain) {
+    min /= 1.15;
+    max *= 1.15;
+    let ticks = logTicks(min, max);
+    if (ticks.length < 2) ticks = niceTicks(min, max, 4).filter((v) => v > 0);
+    return { min, max, log: true, ticks };
+  }
+  if (!opts.domain) {
+    if (min === max) {
+      min -= Math.abs(min) * 0.1 || 1;
+      max += Math.abs(max) * 0.1 || 1;
+    }
+    const pad = (max - min) * 0.06;
+    min -= pad;
+    max += pad;
+  }
+  const ticks = niceTicks(min, max, 5);
+  if (!opts.domain && ticks.length) {
+    min = Math.min(min, ticks[0]);
+    max = Math.max(max, ticks[ticks.length - 1]);
+  }
+  return { min, max, log: false, ticks: ticks.filter((v) => v >= min - 1e-9 && v <= max + 1e-9) };
 }
 
 export function formatTick(v: number): string {
@@ -180,33 +229,10 @@ export function lineChart(o: LineChartOptions): string {
   const height = o.height ?? 280;
   const items = o.series.map((s) => ({ name: s.name, color: s.color, dashed: s.dashed }));
   const f = frame(width, height, legendRowCount(items, width));
-  const finite = o.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
-  let yMin = o.yDomain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
-  let yMax = o.yDomain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
-  const wantLog = o.yScale === 'log' || (o.yScale === 'auto' && yMin > 0 && yMax / yMin > 4);
-  const log = wantLog && yMin > 0 && !o.yDomain;
-  let yTickValues: number[];
-  if (log) {
-    yMin /= 1.15;
-    yMax *= 1.15;
-    yTickValues = logTicks(yMin, yMax);
-    if (yTickValues.length < 2) yTickValues = niceTicks(yMin, yMax, 4).filter((v) => v > 0);
-  } else {
-    if (!o.yDomain) {
-      if (yMin === yMax) {
-        yMin -= Math.abs(yMin) * 0.1 || 1;
-        yMax += Math.abs(yMax) * 0.1 || 1;
-      }
-      const pad = (yMax - yMin) * 0.06;
-      yMin -= pad;
-      yMax += pad;
-    }
-    yTickValues = niceTicks(yMin, yMax, 5);
-    if (!o.yDomain && yTickValues.length) {
-      yMin = Math.min(yMin, yTickValues[0]);
-      yMax = Math.max(yMax, yTickValues[yTickValues.length - 1]);
-    }
-  }
+  const { min: yMin, max: yMax, log, ticks: yTickValues } = valueRange(
+    o.series.flatMap((s) => s.values),
+    { domain: o.yDomain, scale: o.yScale },
+  );
   const ty = (v: number) => (log ? Math.log10(v) : v);
   const sy = (v: number) => f.bottom - ((ty(v) - ty(yMin)) / (ty(yMax) - ty(yMin) || 1)) * (f.bottom - f.top);
   const xs = o.x.filter(Number.isFinite);

@@ -3,7 +3,7 @@
  * React components only lay out what these decide. Tick choice and number format come from
  * core/ml/eval/svg-plot.ts, so a figure reads the same in the app as in an exported report.
  */
-import { formatTick, niceTicks } from '../../../../core/ml/eval/svg-plot.ts';
+import { formatTick, niceTicks, valueRange } from '../../../../core/ml/eval/svg-plot.ts';
 
 export { formatTick };
 
@@ -31,58 +31,10 @@ export interface Range {
 
 const EPS = 1e-9;
 
-/** 1-2-5 ticks per decade; 1-2-3-5-7 when that leaves fewer than five (a range of a decade or two). */
-function logTicks(min: number, max: number): number[] {
-  const sparse = logTicksWith(min, max, [1, 2, 5]);
-  return sparse.length >= 5 ? sparse : logTicksWith(min, max, [1, 2, 3, 5, 7]);
-}
-
-function logTicksWith(min: number, max: number, mantissas: number[]): number[] {
-  const out: number[] = [];
-  for (let k = Math.floor(Math.log10(min)); k <= Math.ceil(Math.log10(max)); k++) {
-    for (const m of mantissas) {
-      const v = m * 10 ** k;
-      if (v >= min * (1 - EPS) && v <= max * (1 + EPS)) out.push(v);
-    }
-  }
-  return out;
-}
-
 const finiteOf = (values: readonly (number | null)[]) => values.filter((v): v is number => v !== null && Number.isFinite(v));
 
-/**
- * The y range of line plots. Without a fixed domain it pads the data by 6 % and widens to whole
- * ticks; 'auto' switches to log when every value is positive and they span more than 4×, which
- * keeps a loss that falls by orders of magnitude readable.
- */
-export function yRange(values: readonly (number | null)[], opts: { domain?: [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): Range {
-  const finite = finiteOf(values);
-  let min = opts.domain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
-  let max = opts.domain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
-  const wantLog = opts.scale === 'log' || (opts.scale === 'auto' && min > 0 && max / min > 4);
-  if (wantLog && min > 0 && !opts.domain) {
-    min /= 1.15;
-    max *= 1.15;
-    let ticks = logTicks(min, max);
-    if (ticks.length < 2) ticks = niceTicks(min, max, 4).filter((v) => v > 0);
-    return { min, max, log: true, ticks };
-  }
-  if (!opts.domain) {
-    if (min === max) {
-      min -= Math.abs(min) * 0.1 || 1;
-      max += Math.abs(max) * 0.1 || 1;
-    }
-    const pad = (max - min) * 0.06;
-    min -= pad;
-    max += pad;
-  }
-  const ticks = niceTicks(min, max, 5);
-  if (!opts.domain && ticks.length) {
-    min = Math.min(min, ticks[0]);
-    max = Math.max(max, ticks[ticks.length - 1]);
-  }
-  return { min, max, log: false, ticks: ticks.filter((v) => v >= min - EPS && v <= max + EPS) };
-}
+/** The y range of line plots: the same axis as the exported reports (core's valueRange). */
+export const yRange = (values: readonly (number | null)[], opts: { domain?: [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): Range => valueRange(values, opts);
 
 /** The y range of histograms: from 0 to the first tick above the tallest bar (never clipped). */
 export function countRange(values: readonly number[]): Range {
