@@ -98,6 +98,11 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // One dot per epoch on the training curve.
   await expect(page.getByTestId('live-loss').locator('svg circle[fill="#2563eb"]')).toHaveCount(5);
   await expect(page.getByTestId(`run-status-${run1}`)).toHaveText('completed');
+  // The runs list says what each run was trained with and on.
+  await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('5 ep');
+  const listed = (await api<Array<{ id: number; data: { setId: number; trainWindows: number; valWindows: number; labels: number } }>>(page, 'runs.list')).find((r) => r.id === run1)!;
+  expect(listed.data.trainWindows).toBeGreaterThan(0);
+  await expect(page.getByTestId(`run-data-${run1}`)).toHaveText(`set ${listed.data.setId} · ${listed.data.trainWindows}/${listed.data.valWindows} win · ${listed.data.labels} spans`);
   await shot(page, '31-training-completed');
 
   // 3. A long second run, cancelled while it trains: greyed, not selectable for comparison.

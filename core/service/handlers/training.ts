@@ -230,8 +230,17 @@ export function listRuns(ctx: ServiceContext, args: CommandArgs<'runs.list'>) {
       finishedAt: r.finishedAt,
       epochs: ctx.store.listEpochs(r.id).length,
       spanF1: headlineSpanF1(r.report),
+      data: snapshotSummary(r.dataSnapshot),
       error: r.error,
     }));
+}
+
+/** What a run trained on, for the runs list (the full snapshot, with window ids, is in runs.get). */
+function snapshotSummary(snapshot: unknown): { setId: number; trainWindows: number; valWindows: number; labels: number } | null {
+  const s = snapshot as { setId?: unknown; trainWindows?: unknown; valWindows?: unknown; labels?: unknown } | null;
+  if (!s || typeof s.setId !== 'number') return null;
+  const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+  return { setId: s.setId, trainWindows: n(s.trainWindows), valWindows: n(s.valWindows), labels: n(s.labels) };
 }
 
 export function getRun(ctx: ServiceContext, args: CommandArgs<'runs.get'>) {

@@ -31,6 +31,8 @@ export interface RunSummary {
   finishedAt: number | null;
   epochs: number;
   spanF1: number | null;
+  /** What it trained on: window set, train/validation windows, labels (null for runs without a snapshot). */
+  data: { setId: number; trainWindows: number; valWindows: number; labels: number } | null;
   error: string | null;
 }
 

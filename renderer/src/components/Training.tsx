@@ -292,6 +292,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
               <th>Model</th>
               <th>Status</th>
               <th>Backend</th>
+              <th>Data</th>
               <th className="num">Epochs</th>
               <th className="num">Duration</th>
               <th className="num">Best span F1</th>
@@ -305,7 +306,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
               .map((r) => {
                 const done = r.status === 'completed';
                 const dur = r.finishedAt != null ? (r.finishedAt - r.startedAt) / 1000 : r.status === 'running' ? (Date.now() - r.startedAt) / 1000 : null;
-                const cfg = r.config as { encoder?: string; ensemble?: number };
+                const cfg = r.config as { encoder?: string; ensemble?: number; epochs?: number; batchSize?: number; learningRate?: number; hidden?: number; seed?: number };
                 return (
                   <tr key={r.id} className={(isIncomplete(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')} data-testid={`run-row-${r.id}`} data-status={r.status}>
                     <td>
@@ -319,6 +320,9 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                         {cfg.encoder ?? ''}
                         {cfg.ensemble && cfg.ensemble > 1 ? ` ×${cfg.ensemble}` : ''}
                       </span>
+                      <div className="muted small" data-testid={`run-settings-${r.id}`}>
+                        {runSettings(cfg)}
+                      </div>
                     </td>
                     <td>
                       <StatusChip status={r.status} testId={`run-status-${r.id}`} />
@@ -329,6 +333,9 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                       )}
                     </td>
                     <td title={r.device}>{r.backend || '—'}</td>
+                    <td className="small" data-testid={`run-data-${r.id}`} title={r.data ? `window set ${r.data.setId}: ${r.data.trainWindows} training and ${r.data.valWindows} validation windows, ${r.data.labels} labelled spans` : undefined}>
+                      {r.data ? `set ${r.data.setId} · ${r.data.trainWindows}/${r.data.valWindows} win · ${r.data.labels} spans` : '—'}
+                    </td>
                     {/* The list is fetched when runs start and end; a training run's epochs come from its live events. */}
                     <td className="num" data-testid={`run-epochs-${r.id}`}>
                       {training.live?.runId === r.id && r.status === 'running' ? training.live.epochs.length : r.epochs}
@@ -354,4 +361,16 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
       {comparison && <ComparisonView data={comparison} onClose={() => setComparison(null)} />}
     </section>
   );
+}
+
+/** A run's main settings in one line (the full config is in the comparison's config diff). */
+function runSettings(c: { epochs?: number; batchSize?: number; learningRate?: number; hidden?: number; seed?: number }): string {
+  const parts = [
+    c.epochs != null ? `${c.epochs} ep` : null,
+    c.batchSize != null ? `batch ${c.batchSize}` : null,
+    c.learningRate != null ? `lr ${c.learningRate}` : null,
+    c.hidden != null ? `h ${c.hidden}` : null,
+    c.seed != null ? `seed ${c.seed}` : null,
+  ];
+  return parts.filter(Boolean).join(' · ');
 }
