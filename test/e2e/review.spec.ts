@@ -215,6 +215,25 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await api(page, 'labels.add', { windowId: other.windowId, startTime: other.startTime, endTime: other.startTime, type: 'up' });
   await expect(chip(page, 'unlabelled')).toHaveAttribute('data-count', String(now.counts.unlabelled - 1));
   await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${target.windowId}`);
+
+  // Accepting one predicted span ("✓ this") makes that span, and only it, a label; Ctrl+Z takes it back.
+  type Row = { windowId: number; status: string; predicted: Array<{ startTime: number; endTime: number; type: string }> };
+  const rowsNow = (await api<{ windows: Row[] }>(page, 'review.summary', { runId })).windows;
+  const one = rowsNow.find((w) => w.status === 'unlabelled' && w.predicted.length > 0)!;
+  await page.getByTestId('review-chip-unlabelled').click();
+  await page.locator(`[data-testid="review-row"][data-window-id="${one.windowId}"]`).click();
+  await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${one.windowId}`);
+  await page.getByTestId('accept-span').first().click();
+  await expect(page.getByTestId('span-item')).toHaveCount(1);
+  const first = one.predicted[0];
+  expect(await labelsOf(page, one.windowId)).toEqual([`${first.type} ${first.startTime}-${first.endTime}`]);
+  await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', one.predicted.length > 1 ? 'extra' : 'agree');
+  await shot(page, '46b-accepted-one-span');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('span-item')).toHaveCount(0);
+  expect(await labelsOf(page, one.windowId)).toEqual([]);
+  await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'unlabelled');
+  await page.getByTestId('review-chip-all').click();
   await page.keyboard.press('h');
   await expect(page.getByTestId(`open-set-${setId}`)).toBeVisible();
 
