@@ -10,12 +10,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow, RunSummary } from '../api/types.ts';
+import { isOpenDisagreement, leastSureQueue as coreLeastSureQueue } from '../../../core/review/queue.ts';
 import { useServiceEvents } from './events.ts';
 import type { Workbench } from './workbench.ts';
 
 /** Chip order: disagreements first (most serious first), then agreement, then nothing to compare. */
 export const STATUS_ORDER: readonly ReviewStatus[] = ['missed', 'extra', 'type', 'boundary', 'agree', 'unlabelled'];
-export const DISAGREEMENTS: ReadonlySet<ReviewStatus> = new Set<ReviewStatus>(['missed', 'extra', 'type', 'boundary']);
 
 /** A filter chip: one status, or the windows already decided. null = every window. */
 export type ReviewFilter = ReviewStatus | 'decided' | null;
@@ -34,16 +34,11 @@ export const STATUS_TEXT: Record<ReviewStatus, { label: string; help: string }> 
   unlabelled: { label: 'unlabelled', help: 'not labelled yet: nothing to compare' },
 };
 
-/** True for windows worth a look: a disagreement nobody decided on yet. */
-export const isOpenDisagreement = (r: ReviewWindowRow) => DISAGREEMENTS.has(r.status) && r.decision == null;
+/** True for windows worth a look: a disagreement nobody decided on yet (core/review/queue.ts, shared with the CLI). */
+export { isOpenDisagreement };
 
-/** Unlabelled, undecided windows, least sure first: what to label next. */
-export function leastSureQueue(rows: readonly ReviewWindowRow[], size = QUEUE_SIZE): ReviewWindowRow[] {
-  return rows
-    .filter((r) => r.status === 'unlabelled' && r.decision == null)
-    .sort((a, b) => b.uncertainty - a.uncertainty || a.index - b.index)
-    .slice(0, size);
-}
+/** Unlabelled, undecided windows, least sure first: what to label next (the CLI's `review --queue` list). */
+export const leastSureQueue = (rows: readonly ReviewWindowRow[], size = QUEUE_SIZE): ReviewWindowRow[] => coreLeastSureQueue(rows, size);
 
 export function applyFilter(rows: readonly ReviewWindowRow[], filter: ReviewFilter): readonly ReviewWindowRow[] {
   if (filter == null) return rows;
