@@ -13,7 +13,6 @@ import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import { TimeIndex } from '../time-index.ts';
 import { afterLabelChange } from './labels.ts';
 
 /** Windows predicted per model call while filling a summary (one progress step each). */
@@ -60,32 +59,21 @@ async function ensurePredictions(ctx: ServiceContext, runId: number, windows: Wi
   }
 }
 
-/** Times → bar indices inside windows, with one time index per series (read once per call). */
-class WindowIndexer {
-  private readonly indexes = new Map<string, TimeIndex>();
-  constructor(private readonly ctx: ServiceContext) {}
+/** A window's labels as bar indices inside it (through the context's cached time index of the series). */
+function labelSpans(ctx: ServiceContext, w: WindowInfo, labels: readonly Label[]): LabelSpan[] {
+  const ix = ctx.timeIndex(w.seriesId);
+  const clamp = (i: number) => Math.min(w.length - 1, Math.max(0, i - w.startIndex));
+  return labels.map((l) => {
+    // Labels sit on bar times; lowerBound also copes with a time between bars (imported files).
+    const start = ix.lowerBound(l.startTime);
+    const endAt = ix.lowerBound(l.endTime);
+    const end = endAt < ix.length && ix.times[endAt] === l.endTime ? endAt : endAt - 1;
+    return { id: l.id, start: clamp(start), end: clamp(end), type: l.type };
+  });
+}
 
-  private index(seriesId: string): TimeIndex {
-    let ix = this.indexes.get(seriesId);
-    if (!ix) this.indexes.set(seriesId, (ix = new TimeIndex(this.ctx.store.readTimes(seriesId))));
-    return ix;
-  }
-
-  labelSpans(w: WindowInfo, labels: readonly Label[]): LabelSpan[] {
-    const ix = this.index(w.seriesId);
-    const clamp = (i: number) => Math.min(w.length - 1, Math.max(0, i - w.startIndex));
-    return labels.map((l) => {
-      // Labels sit on bar times; lowerBound also copes with a time between bars (imported files).
-      const start = ix.lowerBound(l.startTime);
-      const endAt = ix.lowerBound(l.endTime);
-      const end = endAt < ix.length && ix.times[endAt] === l.endTime ? endAt : endAt - 1;
-      return { id: l.id, start: clamp(start), end: clamp(end), type: l.type };
-    });
-  }
-
-  times(w: WindowInfo): number[] {
-    return Array.from(this.index(w.seriesId).times.subarray(w.startIndex, w.startIndex + w.length));
-  }
+function windowTimes(ctx: ServiceContext, w: WindowInfo): number[] {
+  return Array.from(ctx.timeIndex(w.seriesId).times.subarray(w.startIndex, w.startIndex + w.length));
 }
 
 function predictedSpans(row: PredictionRow): ReviewSpan[] {
@@ -147,13 +135,12 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
   }
   const labels = groupLabels(ctx.store.listLabels({ setId }));
   const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
-  const indexer = new WindowIndexer(ctx);
   const counts: Record<ReviewStatus, number> = { agree: 0, missed: 0, extra: 0, boundary: 0, type: 0, unlabelled: 0 };
   let decided = 0;
   const rows: ReviewWindowRow[] = windows.map((w, index) => {
     const { predicted, uncertainty } = byWindow.get(w.id)!;
     const windowLabels = labels.get(w.id) ?? [];
-    const { status } = compareWindow(indexer.labelSpans(w, windowLabels), predicted, w.reviewed, args.tolerance);
+    const { status } = compareWindow(labelSpans(ctx, w, windowLabels), predicted, w.reviewed, args.tolerance);
     const decision = shownDecision(decisions.get(w.id), status);
     counts[status]++;
     if (decision) decided++;
@@ -196,10 +183,9 @@ async function windowPrediction(ctx: ServiceContext, runId: number, w: WindowInf
 
 async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowInfo, tolerance: number): Promise<ReviewWindowDetail> {
   const pred = await windowPrediction(ctx, run.runId, w);
-  const indexer = new WindowIndexer(ctx);
   const labels = ctx.store.listLabels({ windowId: w.id });
   const predicted = predictedSpans(pred);
-  const { status, matches } = compareWindow(indexer.labelSpans(w, labels), predicted, w.reviewed, tolerance);
+  const { status, matches } = compareWindow(labelSpans(ctx, w, labels), predicted, w.reviewed, tolerance);
   const stored = ctx.store.listReviewDecisions(run.runId).find((d) => d.windowId === w.id)?.decision;
   return {
     runId: run.runId,
@@ -209,7 +195,7 @@ async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowIn
     status,
     decision: shownDecision(stored, status),
     uncertainty: windowUncertainty(pred.probs),
-    times: indexer.times(w),
+    times: windowTimes(ctx, w),
     spanProb: Array.from(pred.probs),
     viterbi: pred.viterbi ? Array.from(pred.viterbi) : null,
     typeProb: pred.typeProbs ? Array.from(pred.typeProbs) : [],
