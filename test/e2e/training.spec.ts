@@ -97,6 +97,11 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   expect(seen[seen.length - 1]).toBe(5);
   // One dot per epoch on the training curve.
   await expect(page.getByTestId('live-loss').locator('svg circle[fill="#2563eb"]')).toHaveCount(5);
+  // Per-task curves (train and validation for each of the four tasks) and the task weights over epochs.
+  for (const t of ['pointer', 'type', 'span', 'countdown']) {
+    for (const part of ['train', 'val']) await expect(page.getByTestId('live-task-loss').locator(`path[data-series="${part}-${t}"]`)).toHaveAttribute('data-points', '5');
+    await expect(page.getByTestId('live-task-weights').locator(`path[data-series="${t}"]`)).toHaveAttribute('data-points', '5');
+  }
   await expect(page.getByTestId(`run-status-${run1}`)).toHaveText('completed');
   // The runs list says what each run was trained with and on.
   await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('5 ep');

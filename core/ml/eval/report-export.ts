@@ -33,7 +33,8 @@ interface Table {
 }
 
 const COLORS = { train: '#2563eb', val: '#ea580c', inside: '#0d9488', outside: '#94a3b8' };
-const TASK_COLORS: Record<TaskName, string> = { pointer: '#7c3aed', type: '#0891b2', span: '#dc2626', countdown: '#d97706' };
+/** One colour per task, in exported reports and in the app's live plots. */
+export const TASK_COLORS: Record<TaskName, string> = { pointer: '#7c3aed', type: '#0891b2', span: '#dc2626', countdown: '#d97706' };
 const RUN_COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#475569'];
 
 const fin = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

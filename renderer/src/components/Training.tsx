@@ -15,6 +15,7 @@ import { loadComparison, type ComparisonData } from './results/load-comparison.t
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
+import { TASK_COLORS } from '../../../core/ml/eval/report-export.ts';
 
 const TASK_NAMES: TaskName[] = ['pointer', 'type', 'span', 'countdown'];
 
@@ -170,6 +171,37 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
     }),
     [mine, live.members, live.epochsPlanned, member],
   );
+  // Per task: train solid, validation dashed; log scale when the tasks' losses are far apart (they are).
+  const taskPlot = useMemo(
+    () => ({
+      title: 'Loss per task (unweighted)',
+      x: mine.map((e) => e.epoch),
+      series: TASK_NAMES.flatMap((t) => [
+        { id: `train-${t}`, name: `${t} train`, color: TASK_COLORS[t], values: mine.map((e) => e.trainTask[t]) },
+        { id: `val-${t}`, name: `${t} val`, color: TASK_COLORS[t], dashed: true, values: mine.map((e) => e.valTask[t]) },
+      ]),
+      xLabel: 'epoch',
+      yScale: 'auto' as const,
+      integerX: true,
+      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      width: 360,
+      height: 240,
+    }),
+    [mine, live.epochsPlanned],
+  );
+  const weightPlot = useMemo(
+    () => ({
+      title: 'Task weights (σ⁻², normalised)',
+      x: mine.map((e) => e.epoch),
+      series: TASK_NAMES.map((t) => ({ id: t, name: t, color: TASK_COLORS[t], values: mine.map((e) => e.taskWeights[t]) })),
+      xLabel: 'epoch',
+      integerX: true,
+      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      width: 360,
+      height: 240,
+    }),
+    [mine, live.epochsPlanned],
+  );
   return (
     <>
       <div className="live-stats">
@@ -201,6 +233,12 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
         </div>
       )}
       {mine.length > 0 ? <LinePlot options={plot} testId="live-loss" /> : <p className="muted" data-testid="live-waiting">Waiting for the first epoch…</p>}
+      {mine.length > 0 && (
+        <div className="live-plots">
+          <LinePlot options={taskPlot} testId="live-task-loss" />
+          <LinePlot options={weightPlot} testId="live-task-weights" />
+        </div>
+      )}
       {last && (
         <table className="table compact" data-testid="live-weights">
           <thead>
