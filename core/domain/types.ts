@@ -132,3 +132,16 @@ export interface Finding {
 }
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'interrupted' | 'failed';
+
+/** The project's counts on the home screen (`project.info`), aggregated by the store. */
+export interface ProjectCounts {
+  windows: number;
+  /** Windows with a label or marked reviewed ("no span"). */
+  labelledWindows: number;
+  unlabelledWindows: number;
+  /** Windows in at least one open finding. */
+  windowsInConflict: number;
+  labels: number;
+  findings: { open: number; resolved: number; ignored: number };
+  runs: number;
+}

@@ -29,6 +29,7 @@ import type {
   Label,
   LabelFields,
   LabelType,
+  ProjectCounts,
   RunStatus,
   SeriesInfo,
   SplitKind,
@@ -139,18 +140,6 @@ export interface ReviewDecisionRow {
   decision: 'accepted' | 'rejected';
   author: string;
   decidedAt: number;
-}
-
-export interface ProjectCounts {
-  windows: number;
-  /** Windows with a label or marked reviewed ("no span"). */
-  labelledWindows: number;
-  unlabelledWindows: number;
-  /** Windows in at least one open finding. */
-  windowsInConflict: number;
-  labels: number;
-  findings: { open: number; resolved: number; ignored: number };
-  runs: number;
 }
 
 export interface StoreStats {

@@ -7,7 +7,7 @@
 import type { CommandInput, CommandName } from '../../../core/service/schemas.ts';
 import type { EventName, ServiceEvents } from '../../../core/service/events.ts';
 import type { Issue, WireError } from '../../../core/service/errors.ts';
-import type { Finding, FindingStatus, Label, LabelType, SeriesInfo, WindowInfo, WindowSetInfo } from '../../../core/domain/types.ts';
+import type { Finding, FindingStatus, Label, LabelType, ProjectCounts, SeriesInfo, WindowInfo, WindowSetInfo } from '../../../core/domain/types.ts';
 
 export type { CommandInput, CommandName, EventName, ServiceEvents, Issue, WireError };
 export type { Finding, Label, LabelType, SeriesInfo, WindowInfo, WindowSetInfo };
@@ -65,15 +65,7 @@ export interface ProjectInfo {
   series: SeriesInfo[];
   windowSets: WindowSetInfo[];
   labelTypes: LabelType[];
-  counts: {
-    windows: number;
-    labelledWindows: number;
-    unlabelledWindows: number;
-    windowsInConflict: number;
-    labels: number;
-    findings: { open: number; resolved: number; ignored: number };
-    runs: number;
-  };
+  counts: ProjectCounts;
   history: HistoryState;
 }
 
