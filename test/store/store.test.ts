@@ -421,13 +421,14 @@ describe('training tables', () => {
   });
 
   it.runIf(process.platform === 'linux')('treats a killed but unreaped owner (a zombie) as dead', async () => {
-    // sh starts `sleep 0` in the background and exec's into `sleep 5`, which never reaps it: for a
-    // few seconds its pid answers kill(pid, 0) although the process is gone.
-    const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a short `sleep` in the background and exec's into `sleep 5`, which never reaps it: once
+    // the short sleep ends, its pid answers kill(pid, 0) although the process is gone. The short sleep
+    // must outlive sh itself (0.3 s, not 0): a child that ends before the exec can be reaped by sh.
+    const child = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number((await new Promise<Buffer>((resolve) => child.stdout!.once('data', resolve))).toString().trim());
       let state = '';
-      for (let i = 0; i < 100 && state !== 'Z'; i++) {
+      for (let i = 0; i < 150 && state !== 'Z'; i++) {
         await new Promise((r) => setTimeout(r, 20));
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
         state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
