@@ -99,7 +99,8 @@ export type StoredFinding = Finding & { id: number; status: FindingStatus; key: 
 export interface RunRow {
   id: number;
   model: string;
-  config: unknown;
+  /** The training settings as given to createRun (always an object; {} if none were stored). */
+  config: Record<string, unknown>;
   status: RunStatus;
   backend: string;
   device: string;
@@ -301,10 +302,11 @@ const toFinding = (r: FindingRow): StoredFinding => ({
   message: r.message,
   status: r.status,
 });
+const asSettings = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const toRun = (r: RunDbRow): RunRow => ({
   id: r.id,
   model: r.model,
-  config: JSON.parse(r.config_json),
+  config: asSettings(JSON.parse(r.config_json)),
   status: r.status,
   backend: r.backend,
   device: r.device,
@@ -1166,10 +1168,12 @@ export class ProjectStore {
       let existing: Array<{ id: number; key: string }>;
       if (scope === 'all') existing = this.all('SELECT id, key FROM findings');
       else {
-        const ids = new Set(scope.windowIds);
-        existing = this.all<{ id: number; key: string; window_a: number; window_b: number }>('SELECT id, key, window_a, window_b FROM findings').filter(
-          (r) => ids.has(r.window_a) || ids.has(r.window_b),
-        );
+        // Through the window_a / window_b indexes: an edit reads the findings of the windows it
+        // touched, not every finding in the project.
+        const byId = new Map<number, { id: number; key: string }>();
+        const stmt = this.stmt('SELECT id, key FROM findings WHERE window_a = ? UNION SELECT id, key FROM findings WHERE window_b = ?');
+        for (const w of new Set(scope.windowIds)) for (const r of stmt.all(w, w) as { id: number; key: string }[]) byId.set(r.id, r);
+        existing = [...byId.values()];
       }
       for (const r of existing) if (!byKey.has(r.key)) this.run('DELETE FROM findings WHERE id = ?', r.id);
       for (const [key, f] of byKey) {
@@ -1209,6 +1213,17 @@ export class ProjectStore {
     return this.all<FindingRow>(`SELECT * FROM findings${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY severity DESC, id`, ...params).map(toFinding);
   }
 
+  /** One finding, or null. */
+  getFinding(id: number): StoredFinding | null {
+    const row = this.get1<FindingRow>('SELECT * FROM findings WHERE id = ?', id);
+    return row ? toFinding(row) : null;
+  }
+
+  /** How many findings have the status (an indexed count; the UI asks after every edit). */
+  countFindings(status: FindingStatus): number {
+    return this.get1<{ n: number }>('SELECT COUNT(*) AS n FROM findings WHERE status = ?', status)!.n;
+  }
+
   setFindingStatus(id: number, status: FindingStatus): void {
     if (status !== 'open' && status !== 'resolved' && status !== 'ignored') throw new StoreError('invalid', `Unknown finding status "${String(status)}"`);
     if (this.run('UPDATE findings SET status = ?, updated_at = ? WHERE id = ?', status, Date.now(), id).changes !== 1) {
@@ -1219,7 +1234,7 @@ export class ProjectStore {
   // ---- training runs --------------------------------------------------------------------------
 
   /** Start a run (status 'running', owned by this process). */
-  createRun(p: { model: string; config: unknown; dataSnapshot: unknown; backend: string; device: string }): number {
+  createRun(p: { model: string; config: Record<string, unknown>; dataSnapshot: unknown; backend: string; device: string }): number {
     return Number(
       this.run(
         "INSERT INTO runs (model, config_json, status, backend, device, data_snapshot_json, started_at, owner_pid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",

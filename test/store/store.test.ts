@@ -342,6 +342,9 @@ describe('findings', () => {
     store.setFindingStatus(k01.id, 'resolved');
     store.setFindingStatus(k12.id, 'ignored');
     expect(store.listFindings({ status: 'open' })).toHaveLength(1);
+    expect([store.countFindings('open'), store.countFindings('resolved'), store.countFindings('ignored')]).toEqual([1, 1, 1]);
+    expect(store.getFinding(k12.id)).toMatchObject({ id: k12.id, key: k12.key, windowB: ws[2].id, status: 'ignored' });
+    expect(store.getFinding(99999)).toBeNull();
     expect(store.listFindings({ windowId: ws[1].id })).toHaveLength(2);
 
     // Recompute around window 1: 0-1 survives (status kept, message updated), 1-2 disappears, 2-3 is out of scope.
@@ -352,6 +355,9 @@ describe('findings', () => {
     expect(again).toMatchObject({ id: k01.id, status: 'resolved', message: 'new text' });
     expect(list.find((x) => x.key === k12.key)).toBeUndefined();
     expect(list.find((x) => x.kind === 'boundary')!.status).toBe('open');
+    // A scope given twice, or both sides of one finding, deletes each stale finding once.
+    store.replaceFindings({ windowIds: [ws[2].id, ws[3].id, ws[2].id] }, []);
+    expect(store.listFindings().map((x) => x.windowA)).toEqual([ws[0].id]);
 
     // Full recompute drops everything not reported; explicit keys are honoured.
     store.replaceFindings('all', [{ ...f(5, 6, 300, 310), key: 'custom' }]);

@@ -50,15 +50,26 @@ function flatten(obj: unknown, prefix = '', out: Record<string, unknown> = {}): 
   return out;
 }
 
-/** Keys (dotted) whose values differ between the objects; a missing key counts as undefined. */
+/**
+ * Keys (dotted) whose values differ between the objects; a missing key counts as undefined.
+ * A setting that is stored twice under the same name (the training config's `head` and the
+ * report's `model.head`) is listed once, under its first key: a diff that repeats a row reads as
+ * two differences.
+ */
 export function diffConfigs(configs: unknown[]): { key: string; values: unknown[] }[] {
   const flat = configs.map((c) => flatten(c));
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
   const out: { key: string; values: unknown[] }[] = [];
+  const seen = new Set<string>();
   for (const k of keys) {
     const vals = flat.map((f) => f[k]);
     const s = vals.map((v) => JSON.stringify(v));
-    if (s.some((x) => x !== s[0])) out.push({ key: k, values: vals });
+    if (s.every((x) => x === s[0])) continue;
+    const leaf = k.slice(k.lastIndexOf('.') + 1);
+    const signature = `${leaf}\u0000${s.join('\u0000')}`;
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    out.push({ key: k, values: vals });
   }
   return out;
 }

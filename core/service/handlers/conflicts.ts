@@ -7,7 +7,7 @@ import { planCopySpans } from '../../conflicts/resolve.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import type { Finding, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
+import type { Finding, FindingStatus, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
 import type { TimeIndex } from '../time-index.ts';
 
 /**
@@ -115,16 +115,16 @@ export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: numb
     }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
   }
-  ctx.events.emit('findings.changed', { open: ctx.store.listFindings({ status: 'open' }).length });
+  ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
 }
 
 export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflicts.resolve'>) {
-  const finding = ctx.store.listFindings().find((f) => f.id === args.findingId);
+  const finding = ctx.store.getFinding(args.findingId);
   if (!finding) throw new CandlemarkError('not-found', `no finding ${args.findingId}`);
   if (args.action === 'ignore' || args.action === 'mark-resolved' || args.action === 'reopen') {
-    const status = args.action === 'ignore' ? 'ignored' : args.action === 'reopen' ? 'open' : 'resolved';
+    const status: FindingStatus = args.action === 'ignore' ? 'ignored' : args.action === 'reopen' ? 'open' : 'resolved';
     ctx.store.setFindingStatus(finding.id, status);
-    ctx.events.emit('findings.changed', { open: ctx.store.listFindings({ status: 'open' }).length });
+    ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
     return { findingId: finding.id, status, changedWindows: [] as number[] };
   }
   const [fromId, toId] = args.action === 'copy-a-to-b' ? [finding.windowA, finding.windowB] : [finding.windowB, finding.windowA];

@@ -85,7 +85,7 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
     spans,
     plantedContradictions: annotation.contradictions.length,
     truthSpans: truth.length,
-    openConflicts: ctx.store.listFindings({ status: 'open' }).length,
+    openConflicts: ctx.store.countFindings('open'),
   };
 }
 

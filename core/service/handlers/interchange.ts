@@ -135,7 +135,7 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
     seriesImported: [...newSeries.keys()],
     windows: touched.length,
     spans: doc.windows.reduce((n, w) => n + w.spans.length, 0),
-    openConflicts: ctx.store.listFindings({ status: 'open' }).length,
+    openConflicts: ctx.store.countFindings('open'),
   };
 }
 

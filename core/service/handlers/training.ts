@@ -246,7 +246,8 @@ function snapshotSummary(snapshot: unknown): { setId: number; trainWindows: numb
 export function getRun(ctx: ServiceContext, args: CommandArgs<'runs.get'>) {
   const run = ctx.store.getRun(args.runId);
   if (!run) throw new CandlemarkError('not-found', `no run ${args.runId}`);
-  return { ...run, epochs: ctx.store.listEpochs(run.id) };
+  // The store keeps reports as opaque JSON; the only writer is finishRun with a buildReport result.
+  return { ...run, report: run.report as RunReport | null, epochs: ctx.store.listEpochs(run.id) };
 }
 
 export async function compareRuns(ctx: ServiceContext, args: CommandArgs<'runs.compare'>) {

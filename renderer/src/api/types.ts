@@ -1,8 +1,8 @@
 /**
  * The renderer's view of the service API's types. Argument types come straight from the zod
  * schemas (type-only import: erased at build time). Result types are written out here because
- * core/service/service.ts pulls Node modules into the type graph; keep them in step with
- * core/service/handlers/*.
+ * core/service/service.ts pulls Node modules into the type graph. `npm run typecheck` holds them
+ * to the handlers' real results (test/service/result-types.test.ts names any command that drifts).
  */
 import type { CommandInput, CommandName } from '../../../core/service/schemas.ts';
 import type { EventName, ServiceEvents } from '../../../core/service/events.ts';

@@ -126,6 +126,18 @@ describe('compare', () => {
     ]);
   });
 
+  it('lists a setting stored twice under one name once, but keeps same-named settings that differ otherwise', () => {
+    const a = { config: { head: 'soft', epochs: 3 }, model: { head: 'soft', hidden: 32 }, other: { epochs: 9 } };
+    const b = { config: { head: 'crf', epochs: 5 }, model: { head: 'crf', hidden: 32 }, other: { epochs: 9 } };
+    expect(diffConfigs([a, b])).toEqual([
+      { key: 'config.epochs', values: [3, 5] },
+      { key: 'config.head', values: ['soft', 'crf'] },
+    ]);
+    const c = { config: { head: 'soft', epochs: 3 }, other: { epochs: 4 } };
+    const d = { config: { head: 'soft', epochs: 5 }, other: { epochs: 6 } };
+    expect(diffConfigs([c, d]).map((r) => r.key)).toEqual(['config.epochs', 'other.epochs']);
+  });
+
   it('task balance is 1 for equal weights and lower otherwise', () => {
     expect(taskBalance({ pointer: 0.25, type: 0.25, span: 0.25, countdown: 0.25 })).toBeCloseTo(1);
     expect(taskBalance({ pointer: 0.7, type: 0.1, span: 0.1, countdown: 0.1 })).toBeLessThan(0.9);
