@@ -101,6 +101,6 @@ describe('runTraining', () => {
     expect(b.report!.model.ensemble).toBe(2);
     expect(store.loadModels(b.runId)).toHaveLength(2);
     const c = compareRuns([a.report!, b.report!]);
-    expect(c.configDiff.map((d) => d.key)).toEqual(expect.arrayContaining(['model.head', 'config.ensemble']));
+    expect(c.configDiff.map((d) => d.key)).toEqual(expect.arrayContaining(['config.head', 'config.ensemble']));
   });
 });
