@@ -10,13 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendPreference } from '../../core/ml/backend/index.ts';
 import { createSpanModel } from '../../core/ml/model/index.ts';
-import type { ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
+import type { EncoderKind, ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
 import { demoTrainData, type DemoData } from '../../core/ml/training/demo-data.ts';
 import { predictAll, trainModel } from '../../core/ml/training/train.ts';
 import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';
-import { evaluatePredictions, type ModelMetrics } from '../../core/ml/eval/report.ts';
+import { evaluatePredictions, type InitialEval, type ModelMetrics } from '../../core/ml/eval/report.ts';
 import { prevalenceBaseline } from '../../core/ml/eval/metrics.ts';
-import type { EpochEvent } from '../../core/ml/eval/types.ts';
+import { TASKS, type EpochEvent, type TaskValues } from '../../core/ml/eval/types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PYTHON = process.env.CANDLEMARK_PYTHON ?? '/usr/bin/python3';
@@ -34,6 +34,8 @@ export interface BenchConfig {
   seed: number;
   backend: BackendPreference;
   threads: number;
+  /** Encoder of both sides (yardstick.py reads it from the export's spec). */
+  encoder: EncoderKind;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
@@ -46,10 +48,20 @@ export const DEFAULT_BENCH: BenchConfig = {
   seed: 1,
   backend: 'wasm',
   threads: 2,
+  encoder: 'conv',
 };
 
+/**
+ * Folder/label suffix for an encoder: none for the default 'conv' (so its result paths and labels
+ * stay as they were), '-conv-attn' otherwise, so runs of different encoders never share an export
+ * (the exported init weights differ) or overwrite each other's results.
+ */
+export function encoderSuffix(encoder: EncoderKind): string {
+  return encoder === 'conv' ? '' : `-${encoder}`;
+}
+
 export function specFor(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig): ModelSpec {
-  return { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: d.typeNames.length, hidden: cfg.hidden, seed: cfg.seed };
+  return { head, encoder: cfg.encoder, featureCount: d.features.length, windowLength: d.windowLength, typeCount: d.typeNames.length, hidden: cfg.hidden, seed: cfg.seed };
 }
 
 /** The TS trainer's shuffles, epoch by epoch (same PRNG and sequence as trainModel). */
@@ -110,7 +122,7 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
     for (const t of w.tensors) add(`init_${head}_${t.name}`, t.data, t.shape);
   }
   const meta = {
-    spec: { encoder: 'conv', featureCount: F, windowLength: T, typeCount: d.typeNames.length, hidden: cfg.hidden },
+    spec: { encoder: cfg.encoder, featureCount: F, windowLength: T, typeCount: d.typeNames.length, hidden: cfg.hidden },
     config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
@@ -130,7 +142,10 @@ export interface SideResult {
   secondsPerEpochWarm: number;
   totalSeconds: number;
   bestEpoch: number;
-  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
+  /** Epoch 0 (the shared initial weights): both sides must agree here to float precision. */
+  initial: Pick<InitialEval, 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask'>;
+  /** Per-task losses are unweighted; trainTask is the mean over the epoch's training batches. */
+  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
   metrics: ModelMetrics;
   /** The figure compared: span F1 on validation (threshold chosen on train for soft, Viterbi for CRF). */
   spanF1: number;
@@ -172,7 +187,8 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     secondsPerEpochWarm: s.warm,
     totalSeconds: r.seconds,
     bestEpoch: r.bestEpoch,
-    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valUnweighted: e.valUnweighted, valCriterion: e.valCriterion, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
+    initial: { trainLoss: r.initial.trainLoss, valLoss: r.initial.valLoss, trainTask: r.initial.trainTask, valTask: r.initial.valTask },
+    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, trainTask: e.trainTask, valTask: e.valTask, valUnweighted: e.valUnweighted, valCriterion: e.valCriterion, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
     metrics,
     spanF1: metrics.headline.spanF1,
     device: `tfjs ${sel.backend}: ${sel.device}`,
@@ -210,6 +226,7 @@ export function runPytorch(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig, 
   const res = JSON.parse(fs.readFileSync(path.join(outDir, 'result.json'), 'utf8')) as {
     torch: string;
     threads: number;
+    initial: SideResult['initial'];
     epochs: SideResult['epochs'];
     bestEpoch: number;
     seconds: number;
@@ -226,11 +243,49 @@ export function runPytorch(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig, 
     secondsPerEpochWarm: s.warm,
     totalSeconds: res.seconds,
     bestEpoch: res.bestEpoch,
+    initial: res.initial,
     epochs: res.epochs,
     metrics,
     spanF1: metrics.headline.spanF1,
     device: `PyTorch ${res.torch} CPU, ${res.threads} threads`,
   };
+}
+
+/**
+ * The equivalence check: both sides start from the same weights on the same batches, so their
+ * epoch-0 losses (no training yet) must agree to float precision, and epoch 1 (training losses
+ * averaged over its batches, then validation) to a few decimals; later epochs drift apart
+ * chaotically and are compared by F1 only. Per task, unweighted, plus the weighted total.
+ */
+export interface LossPoint {
+  label: string;
+  tfjs: TaskValues & { total: number };
+  pytorch: TaskValues & { total: number };
+}
+
+export function lossPoints(a: SideResult, b: SideResult): LossPoint[] {
+  const pts: LossPoint[] = [
+    { label: 'epoch 0 train', tfjs: { ...a.initial.trainTask, total: a.initial.trainLoss }, pytorch: { ...b.initial.trainTask, total: b.initial.trainLoss } },
+    { label: 'epoch 0 val', tfjs: { ...a.initial.valTask, total: a.initial.valLoss }, pytorch: { ...b.initial.valTask, total: b.initial.valLoss } },
+  ];
+  const [a1, b1] = [a.epochs[0], b.epochs[0]];
+  if (a1 && b1) {
+    pts.push({ label: 'epoch 1 train', tfjs: { ...a1.trainTask, total: a1.trainLoss }, pytorch: { ...b1.trainTask, total: b1.trainLoss } });
+    pts.push({ label: 'epoch 1 val', tfjs: { ...a1.valTask, total: a1.valLoss }, pytorch: { ...b1.valTask, total: b1.valLoss } });
+  }
+  return pts;
+}
+
+const LOSS_KEYS = [...TASKS, 'total'] as const;
+
+/** Largest |tfjs − torch| over the points' tasks and totals. */
+export function maxLossDiff(pts: LossPoint[]): number {
+  return Math.max(...pts.flatMap((p) => LOSS_KEYS.map((k) => Math.abs(p.tfjs[k] - p.pytorch[k]))));
+}
+
+/** One line per point: "task tfjs/torch" side by side. */
+export function formatLossPoints(pts: LossPoint[]): string[] {
+  return pts.map((p) => `${p.label.padEnd(14)} ${LOSS_KEYS.map((k) => `${k} ${p.tfjs[k].toFixed(5)}/${p.pytorch[k].toFixed(5)}`).join('  ')}`);
 }
 
 export function machine(): { cpu: string; cores: number; node: string; platform: string; date: string; torch: string } {

@@ -2,7 +2,8 @@
 """
 Yardstick: the Candlemark span model re-implemented in PyTorch, trained on the same exported data
 with the same initial weights, batch order, optimiser and loss definitions as the TypeScript
-trainer (core/ml/training/train.ts + core/ml/model/span-model.ts). Writes per-epoch losses and
+trainer (core/ml/training/train.ts + core/ml/model/span-model.ts), for both encoders ('conv' and
+'conv-attn', taken from the export's spec) and both heads. Writes per-epoch losses and
 timings (JSON) and the best-epoch predictions (float32 binaries); the TS driver computes the F1
 figures with the same metric code as the app.
 
@@ -48,6 +49,14 @@ class SpanNet(torch.nn.Module):
             key = t["name"].replace("/", "__")
             self.params[key] = torch.nn.Parameter(t["tensor"].clone())
             self.names.append(t["name"])
+        if spec["encoder"] == "conv-attn":
+            H = spec["hidden"]
+            # q/k width as attnKeyDim() in span-model.ts; the exported shapes must agree with it
+            dk = max(4, H // 2)
+            assert tuple(self.p("enc/attn/q").shape) == (H, dk), "enc/attn/q shape differs from attnKeyDim(H)"
+            self.register_buffer("pos", sinusoid(spec["windowLength"], H), persistent=False)
+        elif spec["encoder"] != "conv":
+            raise NotImplementedError(f"unknown encoder {spec['encoder']!r}")
 
     def p(self, name):
         return self.params[name.replace("/", "__")]
@@ -65,7 +74,16 @@ class SpanNet(torch.nn.Module):
             h = y if l == 0 else h + y
             h3 = h
         if self.spec["encoder"] == "conv-attn":
-            raise NotImplementedError("yardstick covers the 'conv' encoder")
+            # one single-head self-attention layer over the window, as SpanModelImpl.forward:
+            # positions are added to the attention input only (not to the residual stream);
+            # q/k/v have no bias, the output projection has one, and its output is added to the
+            # conv output, which is also what the type head pools (h).
+            hp = h3 + self.pos
+            q = hp @ self.p("enc/attn/q")
+            k = hp @ self.p("enc/attn/k")
+            v = hp @ self.p("enc/attn/v")
+            att = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(q.shape[2]), dim=2)  # [B,T,T]
+            h3 = h3 + (att @ v) @ self.p("enc/attn/out/w") + self.p("enc/attn/out/b")
         out = h3 @ self.p("head/w") + self.p("head/b")  # [B,T,P]
         return h3, out
 
@@ -73,6 +91,17 @@ class SpanNet(torch.nn.Module):
         a = torch.softmax(pool, dim=1)  # [B,T]
         pooled = torch.einsum("bt,bth->bh", a, h)
         return pooled @ self.p("type/w") + self.p("type/b")
+
+
+def sinusoid(T, H):
+    """Fixed position encodings [T,H] as sinusoid() in span-model.ts (base 1000, not 10000):
+    even channels sin, odd cos, channel pair i//2 at frequency 1000^(-2*(i//2)/H); computed in
+    float64 and stored as float32 like the TS Float32Array."""
+    t = np.arange(T, dtype=np.float64)[:, None]
+    i = np.arange(H)
+    freq = 1.0 / np.power(1000.0, (2 * (i // 2)) / H)
+    ang = t * freq[None, :]
+    return torch.from_numpy(np.where(i % 2 == 0, np.sin(ang), np.cos(ang)).astype(np.float32))
 
 
 def crf_log_partition(emis, trans, start, end):
