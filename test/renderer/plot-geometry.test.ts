@@ -1,6 +1,6 @@
 /** The training view's plot geometry and table formats (pure; the React plots only lay these out). */
 import { describe, expect, it } from 'vitest';
-import { countRange, pathData, plotBox, seriesPoints, xRange, xScale, yRange, yScale } from '../../renderer/src/components/results/plot-geometry.ts';
+import { countRange, liveEpochDomain, pathData, plotBox, seriesPoints, xRange, xScale, yRange, yScale } from '../../renderer/src/components/results/plot-geometry.ts';
 import { fmtDuration, fmtMatrixRow, fmtSetting } from '../../renderer/src/components/results/format.ts';
 
 describe('plot geometry', () => {
@@ -10,6 +10,22 @@ describe('plot geometry', () => {
     expect(r.max).toBeGreaterThanOrEqual(0.23);
     expect(r.ticks.at(-1)).toBe(r.max);
     expect(countRange([]).max).toBeGreaterThan(0);
+  });
+
+  it("a running run's epoch axis grows in round steps past the last epoch, capped by the plan", () => {
+    expect(liveEpochDomain(0, 600)).toEqual([1, 10]);
+    expect(liveEpochDomain(3, 600)).toEqual([1, 10]);
+    expect(liveEpochDomain(8, 600)).toEqual([1, 10]);
+    expect(liveEpochDomain(9, 600)).toEqual([1, 20]);
+    expect(liveEpochDomain(17, 600)).toEqual([1, 50]);
+    expect(liveEpochDomain(45, 600)).toEqual([1, 100]);
+    expect(liveEpochDomain(170, 600)).toEqual([1, 500]);
+    expect(liveEpochDomain(500, 600)).toEqual([1, 600]);
+    expect(liveEpochDomain(5, 6)).toEqual([1, 6]);
+    expect(liveEpochDomain(1, 1)).toEqual([1, 2]);
+    expect(liveEpochDomain(12, 0)).toEqual([1, 20]); // plan unknown
+    // Still for a while: one domain across consecutive epochs.
+    expect(new Set([41, 42, 43, 44, 45, 46, 47, 48].map((e) => liveEpochDomain(e, 600)[1])).size).toBe(1);
   });
 
   it('epoch axes get whole-number ticks only, and a single point still has a width', () => {

@@ -11,6 +11,7 @@ import { PRESET_EPOCHS, loadSettings, saveSettings, type LiveRun, type Preset, t
 import { ErrorBox } from './ErrorBox.tsx';
 import { ComparisonView } from './results/ComparisonView.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
+import { liveEpochDomain } from './results/plot-geometry.ts';
 import { loadComparison, type ComparisonData } from './results/load-comparison.ts';
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
@@ -155,6 +156,7 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
   const member = live.member;
   const mine = useMemo(() => live.epochs.filter((e) => e.member === member), [live.epochs, member]);
   const last = live.epochs[live.epochs.length - 1];
+  const epochEnd = liveEpochDomain(mine.length ? mine[mine.length - 1].epoch : 0, live.epochsPlanned)[1];
   const plot = useMemo(
     () => ({
       title: `Loss per epoch${live.members > 1 ? ` (member ${member + 1})` : ''}`,
@@ -165,11 +167,11 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
       ],
       xLabel: 'epoch',
       integerX: true,
-      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      xDomain: [1, epochEnd] as [number, number],
       width: 520,
       height: 240,
     }),
-    [mine, live.members, live.epochsPlanned, member],
+    [mine, live.members, epochEnd, member],
   );
   // Per task: train solid, validation dashed; log scale when the tasks' losses are far apart (they are).
   const taskPlot = useMemo(
@@ -183,11 +185,11 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
       xLabel: 'epoch',
       yScale: 'auto' as const,
       integerX: true,
-      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      xDomain: [1, epochEnd] as [number, number],
       width: 360,
       height: 240,
     }),
-    [mine, live.epochsPlanned],
+    [mine, epochEnd],
   );
   const weightPlot = useMemo(
     () => ({
@@ -196,11 +198,11 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
       series: TASK_NAMES.map((t) => ({ id: t, name: t, color: TASK_COLORS[t], values: mine.map((e) => e.taskWeights[t]) })),
       xLabel: 'epoch',
       integerX: true,
-      xDomain: [1, Math.max(2, live.epochsPlanned)] as [number, number],
+      xDomain: [1, epochEnd] as [number, number],
       width: 360,
       height: 240,
     }),
-    [mine, live.epochsPlanned],
+    [mine, epochEnd],
   );
   return (
     <>

@@ -56,6 +56,20 @@ export function xRange(xs: readonly number[], opts: { domain?: [number, number];
   return { min, max, log: false, ticks };
 }
 
+/**
+ * The epoch axis of a run in progress: it ends on a round number (1, 2 or 5 × 10^k, at least 10)
+ * some way past the last epoch seen, and never past the planned epochs. Scaling to the plan would
+ * squeeze the first epochs of a 600-epoch run into the left edge; scaling to the last epoch would
+ * rescale the plot on every epoch. Rounding up in steps keeps the axis still for a while.
+ */
+export function liveEpochDomain(lastEpoch: number, planned: number): [number, number] {
+  const want = Math.max(10, Math.ceil(lastEpoch * 1.25));
+  const step = 10 ** Math.floor(Math.log10(want));
+  const round = [1, 2, 5, 10].map((m) => m * step).find((v) => v >= want)!;
+  const end = planned > 0 ? Math.min(planned, round) : round;
+  return [1, Math.max(2, end)];
+}
+
 /** Data → pixels along x, with `inset` pixels kept free at both ends so end points aren't cut. */
 export function xScale(r: Range, box: Box, inset = 6): (v: number) => number {
   return (v) => box.left + inset + ((v - r.min) / (r.max - r.min || 1)) * (box.right - box.left - 2 * inset);
