@@ -114,6 +114,57 @@ describe('browser host events over WebSocket', () => {
     withOrigin.ws!.close();
     plain.ws!.close();
   });
+
+  it('runs calls sent on the socket: replies carry the id, errors are the service errors, events come first', async () => {
+    const { ws } = await connect(host.port, { protocols: good() });
+    const received: Record<string, unknown>[] = [];
+    ws!.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
+    const reply = (id: unknown) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply for id ${String(id)}`)), 10_000);
+        ws!.on('message', (data) => {
+          const m = JSON.parse(String(data)) as Record<string, unknown>;
+          if ('id' in m && m.id === id) {
+            clearTimeout(timer);
+            resolve(m);
+          }
+        });
+      });
+    const send = (msg: unknown, id: unknown) => {
+      const r = reply(id);
+      ws!.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+      return r;
+    };
+
+    const [w] = await service.call('windows.list', {});
+    const { time: times } = await service.call('bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length });
+    // Two in flight at once: each reply finds its request by id.
+    const [info, added] = await Promise.all([
+      send({ id: 1, command: 'project.info', args: {} }, 1),
+      send({ id: 2, command: 'labels.add', args: { windowId: w.id, startTime: times[30], endTime: times[40], type: 'down' } }, 2),
+    ]);
+    expect(info).toMatchObject({ id: 1, result: { counts: expect.any(Object) } });
+    expect(added).toMatchObject({ id: 2, result: { windowId: w.id, type: 'down' } });
+    expect((await service.call('labels.list', { windowId: w.id })).some((l) => l.id === (added.result as { id: number }).id)).toBe(true);
+    // The edit's event arrived before its reply, so a client that refreshes on the reply sees both.
+    const eventAt = received.findIndex((m) => m.event === 'labels.changed');
+    const replyAt = received.findIndex((m) => m.id === 2);
+    expect(eventAt).toBeGreaterThanOrEqual(0);
+    expect(eventAt).toBeLessThan(replyAt);
+
+    // Service errors come back as they would over HTTP, with the request's id.
+    expect(await send({ id: 3, command: 'labels.add', args: { windowId: 'x' } }, 3)).toMatchObject({ id: 3, error: { code: 'invalid-arguments' } });
+    expect(await send({ id: 4, command: 'no.such.command' }, 4)).toMatchObject({ id: 4, error: { code: 'unknown-command' } });
+    // Messages that are not calls get an error without an id, and the socket stays usable.
+    for (const bad of ['not json', JSON.stringify({ command: 'project.info' }), JSON.stringify({ id: -1, command: 'project.info' }), JSON.stringify({ id: 1.5, command: 'project.info' }), 'null']) {
+      expect(await send(bad, null)).toMatchObject({ id: null, error: { code: 'invalid-arguments' } });
+    }
+    const binary = reply(null);
+    ws!.send(Buffer.from([1, 2, 3]));
+    expect(await binary).toMatchObject({ id: null, error: { message: expect.stringMatching(/JSON text/) } });
+    expect(await send({ id: 5, command: 'labels.history' }, 5)).toMatchObject({ id: 5, result: { canUndo: true } });
+    ws!.close();
+  });
 });
 
 describe('browser host binding', () => {

@@ -1,7 +1,8 @@
 /**
  * The one way the renderer reaches the product: `call(command, args)` and `onEvent(listener)`.
  * The transport is picked once at start-up: Electron's preload bridge when present, otherwise the
- * browser host (HTTP POST /api/call + a WebSocket for events). Nothing here touches Node.
+ * browser host: a WebSocket for events that also carries calls while it is open, and HTTP POST
+ * /api/call before it opens or while it reconnects. Nothing here touches Node.
  */
 import { ApiError } from './errors.ts';
 import { takeToken } from './token.ts';
@@ -43,6 +44,9 @@ function browserTransport(token: string | null): Transport {
   let socket: WebSocket | null = null;
   let open = false;
   let attempt = 0;
+  /** Calls sent on the socket, by id, waiting for their reply. */
+  const pending = new Map<number, (env: Envelope) => void>();
+  let nextId = 1;
 
   // One socket for all listeners; reconnect with capped exponential backoff when it drops.
   const connect = () => {
@@ -58,17 +62,25 @@ function browserTransport(token: string | null): Transport {
       attempt = 0;
     };
     socket.onmessage = (ev) => {
-      let msg: { event?: string; payload?: unknown };
+      let msg: { event?: string; payload?: unknown; id?: unknown } & Partial<Envelope>;
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
         return;
       }
       if (typeof msg.event === 'string') for (const l of listeners) l(msg.event as EventName, msg.payload);
+      else if (typeof msg.id === 'number') {
+        const done = pending.get(msg.id);
+        pending.delete(msg.id);
+        done?.(msg as Envelope);
+      }
     };
     socket.onclose = () => {
       open = false;
       socket = null;
+      // Not retried over HTTP: the host may have run the command already (an edit would run twice).
+      for (const done of pending.values()) done({ error: { code: 'internal', message: 'the connection to the Candlemark host dropped before it answered, so the command may or may not have run: check before repeating it', issues: [] } });
+      pending.clear();
       schedule();
     };
   };
@@ -81,6 +93,14 @@ function browserTransport(token: string | null): Transport {
     kind: 'browser',
     async call(command, args) {
       if (!token) return { error: { code: 'invalid-operation', message: 'no access token: open the URL the host printed (it ends in #token=…)', issues: [] } };
+      if (open && socket) {
+        const id = nextId++;
+        const ws = socket;
+        return new Promise<Envelope>((resolve) => {
+          pending.set(id, resolve);
+          ws.send(JSON.stringify({ id, command, args }));
+        });
+      }
       let res: Response;
       try {
         res = await fetch('api/call', {
