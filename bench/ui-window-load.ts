@@ -7,7 +7,9 @@
  *    cycling add (drag) → retype (key 2/1) → delete (Delete). The time the service itself spends in
  *    those edit calls (label write + conflict recompute, timed around service.call in this process) is
  *    reported beside it, so a slow round trip can be told apart from a slow renderer.
- * Run: npx tsx bench/ui-window-load.ts [bars] [windowsToLoad] [edits]
+ * With --train, 300 windows get a label first, and the edits run while a model trains on them
+ * (train.start in the host's worker thread, as in the app): the label-edit round trip while training.
+ * Run: npx tsx bench/ui-window-load.ts [bars] [windowsToLoad] [edits] [--train]
  */
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,9 +21,11 @@ import { generateSeries } from '../core/demo/index.ts';
 import { CandlemarkService } from '../core/service/service.ts';
 import { startHttpHost } from '../server/http-host.ts';
 
-const N = Number(process.argv[2] ?? 1_000_000);
-const LOADS = Number(process.argv[3] ?? 30);
-const EDITS = Number(process.argv[4] ?? 50);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const TRAIN = process.argv.includes('--train');
+const N = Number(positional[0] ?? 1_000_000);
+const LOADS = Number(positional[1] ?? 30);
+const EDITS = Number(positional[2] ?? 50);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -39,6 +43,15 @@ service.store.insertSeries('BENCH', 'synthetic', generateSeries({ bars: N, seed:
 const set = await service.call('windows.create', { seriesId: 'BENCH', length: 128, stride: 64 });
 const windows = await service.call('windows.list', { setId: set.id });
 console.log(`setup: ${N.toLocaleString('en')} bars, ${windows.length.toLocaleString('en')} windows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+if (TRAIN) {
+  // Something to train on: a span in 300 windows spread over the set (never the edited window).
+  const step = Math.floor(windows.length / 300);
+  for (let i = 0; i < 300; i++) {
+    const w = windows[i * step + 1];
+    const { time } = await service.call('bars.read', { seriesId: 'BENCH', from: w.startIndex, count: w.length });
+    await service.call('labels.add', { windowId: w.id, startTime: time[20 + (i % 40)], endTime: time[60 + (i % 40)], type: i % 2 ? 'up' : 'down' });
+  }
+}
 // Service time of the label edits, as the host runs them (the host runs in this process).
 const editCalls = new Set(['labels.add', 'labels.update', 'labels.delete']);
 const serviceMs: number[] = [];
@@ -110,6 +123,19 @@ try {
       await new Promise((r) => setTimeout(r, 5));
     }
   };
+  let epochsDuringEdits = 0;
+  let run: { runId: number; backend: string; device: string } | null = null;
+  if (TRAIN) {
+    run = await service.call('train.start', { setId: set.id, epochs: 1000 });
+    const firstEpoch = new Promise<void>((resolve) => {
+      const off = service.events.on('training.epoch', () => {
+        off();
+        resolve();
+      });
+    });
+    await firstEpoch; // the worker is past its start-up and busy training
+    service.events.on('training.epoch', () => void epochsDuringEdits++);
+  }
   let done = 0;
   for (let k = 0; done < EDITS; k++) {
     const a = target.startIndex + 10 + (k % 5) * 20;
@@ -126,6 +152,12 @@ try {
     await waitEdits(++done);
   }
   const edits = (await page.evaluate('window.__edits')) as number[];
+  const epochsSeen = epochsDuringEdits;
+  if (run) {
+    const ended = new Promise<void>((resolve) => service.events.on('training.finished', () => resolve()));
+    await service.call('train.cancel', { runId: run.runId });
+    await ended;
+  }
 
   const cpus = os.cpus();
   const version = await browser.version();
@@ -136,6 +168,7 @@ try {
   console.log(`window load, random windows: ${fmt(loads)}`);
   console.log(`label edit round trip (add/retype/delete → labels + findings on screen): ${fmt(edits)}`);
   console.log(`  of which in the service (labels.add/update/delete incl. conflict recompute): ${fmt(serviceMs)}`);
+  if (run) console.log(`  while training: run ${run.runId} on ${run.backend} (${run.device}), ${epochsSeen} epochs finished during the edits`);
 } finally {
   await browser.close();
   await host.close();
