@@ -27,16 +27,16 @@ interface OwnHost {
 }
 
 /**
- * Starts start-host.ts on a free port (--port 0) for `project`; resolves with the origin it prints.
+ * Starts start-host.ts on a free port (or `port`) for `project`; resolves with the origin it prints.
  * Node runs the script directly (tsx as an --import hook), so the host is this process's own child:
  * once it is killed and its exit seen, it has been reaped and its pid is really gone, which is what
  * the next host checks before marking the run interrupted. Own process group, so a kill reaches
  * anything it started.
  */
-async function startHost(project: string): Promise<OwnHost> {
+async function startHost(project: string, port = 0): Promise<OwnHost> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/e2e/start-host.ts', '--port', '0', '--token', TOKEN, '--project', project, '--static', E2E_DIST],
+    ['--import', 'tsx', 'test/e2e/start-host.ts', '--port', String(port), '--token', TOKEN, '--project', project, '--static', E2E_DIST],
     { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -121,9 +121,18 @@ test('a run interrupted by killing the host is shown as interrupted after restar
     killGroup(first, 'SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    // 5. A new host on the same file; the page is reopened on it.
-    const second = await startHost(project);
+    // 5. A new host on the same file and port. The open page reconnects by itself and, without a
+    //    reload, re-reads the run it showed as training: it is interrupted now.
+    const second = await startHost(project, Number(new URL(first.origin).port));
     hosts.push(second);
+    expect(second.origin).toBe(first.origin);
+    await expect(page.getByTestId('app')).toHaveAttribute('data-generation', '1', { timeout: 60_000 });
+    await expect(page.getByTestId('live-status')).toHaveText('interrupted');
+    await expect(page.getByTestId('train-cancel')).toHaveCount(0);
+    await expect(page.getByTestId(`run-status-${killed}`)).toHaveText('interrupted');
+    await shot(page, '51b-interrupted-reconnected');
+    // Then reopened from scratch, as after a restart of the app (same URL: leave the page first).
+    await page.goto('about:blank');
     consoleProblems.length = 0; // the old page's lost connection is not this page's problem
     await openTraining(page, second.origin);
 

@@ -28,6 +28,8 @@ interface Transport {
   onEvent(listener: AnyListener): () => void;
   /** Whether pushed events currently arrive (the UI refreshes by itself either way). */
   connected(): boolean;
+  /** Called when the event channel comes back after a drop: events in between were missed. */
+  onReconnect(listener: () => void): () => void;
 }
 
 function electronTransport(bridge: Bridge): Transport {
@@ -36,6 +38,8 @@ function electronTransport(bridge: Bridge): Transport {
     call: (command, args) => bridge.call(command, args),
     onEvent: (listener) => bridge.onEvent((name, payload) => listener(name as EventName, payload)),
     connected: () => true,
+    // IPC has no connection to lose: the window and its host live and die together.
+    onReconnect: () => () => undefined,
   };
 }
 
@@ -47,6 +51,8 @@ function browserTransport(token: string | null): Transport {
   /** Calls sent on the socket, by id, waiting for their reply. */
   const pending = new Map<number, (env: Envelope) => void>();
   let nextId = 1;
+  const reconnectListeners = new Set<() => void>();
+  let openedBefore = false;
 
   // One socket for all listeners; reconnect with capped exponential backoff when it drops.
   const connect = () => {
@@ -60,6 +66,9 @@ function browserTransport(token: string | null): Transport {
     socket.onopen = () => {
       open = true;
       attempt = 0;
+      // Back after a drop (a restarted host, a sleeping laptop): what changed meanwhile sent no event.
+      if (openedBefore) for (const l of reconnectListeners) l();
+      openedBefore = true;
     };
     socket.onmessage = (ev) => {
       let msg: { event?: string; payload?: unknown; id?: unknown } & Partial<Envelope>;
@@ -123,6 +132,10 @@ function browserTransport(token: string | null): Transport {
       return () => listeners.delete(listener);
     },
     connected: () => open,
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
   };
 }
 
@@ -136,6 +149,11 @@ export async function call<K extends CommandName>(command: K, args: CommandInput
   const env = await transport.call(command, args);
   if ('error' in env && env.error) throw new ApiError(env.error);
   return (env as { result: unknown }).result as Result<K>;
+}
+
+/** Subscribes to the event channel coming back after a drop; returns the unsubscribe function. */
+export function onReconnect(listener: () => void): () => void {
+  return transport.onReconnect(listener);
 }
 
 /** Subscribes to every service event; returns the unsubscribe function. */

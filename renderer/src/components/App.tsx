@@ -2,6 +2,7 @@
 import { useCallback, useState } from 'react';
 import { transportKind } from '../api/client.ts';
 import { useProgress } from '../state/progress.ts';
+import { useReconnect } from '../state/events.ts';
 import { useProjectInfo } from '../state/project.ts';
 import { useRoute } from '../state/route.ts';
 import { useTheme } from '../state/theme.ts';
@@ -27,9 +28,16 @@ export function App() {
     void refresh();
   }, [go, refresh]);
   useKeyboard({ help: toggleHelp, theme: toggleTheme, home: goHome });
+  // After the host connection drops and comes back, the views re-read everything (a remount): the
+  // events sent meanwhile are lost, and the host may have restarted on an older state.
+  const [generation, setGeneration] = useState(0);
+  useReconnect(() => {
+    setGeneration((g) => g + 1);
+    void refresh();
+  });
 
   return (
-    <div className="app" data-testid="app" data-transport={transportKind}>
+    <div className="app" data-testid="app" data-transport={transportKind} data-generation={generation}>
       <header className="topbar">
         <button className="brand" onClick={goHome} data-testid="nav-home" title="Project home (H)">
           <span className="logo" aria-hidden>
@@ -64,10 +72,10 @@ export function App() {
         </main>
       )}
       {!info && !error && <main className="home muted">Loading project…</main>}
-      {info && route.view === 'home' && <Home info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} openTraining={() => go({ view: 'training', runId: null })} />}
+      {info && route.view === 'home' && <Home key={generation} info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} openTraining={() => go({ view: 'training', runId: null })} />}
       {info && route.view === 'label' && (
         <Workbench
-          key={route.setId}
+          key={`${route.setId}:${generation}`}
           info={info}
           setId={route.setId}
           windowId={route.windowId}
@@ -78,7 +86,7 @@ export function App() {
         />
       )}
       {info && route.view === 'training' && (
-        <TrainingView info={info} training={training} runId={route.runId} openRun={(runId) => go({ view: 'training', runId })} onHome={goHome} />
+        <TrainingView key={generation} info={info} training={training} runId={route.runId} openRun={(runId) => go({ view: 'training', runId })} onHome={goHome} />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

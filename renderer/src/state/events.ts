@@ -1,6 +1,6 @@
 /** React glue for service events: one subscription per component, handler kept fresh via a ref. */
 import { useEffect, useRef } from 'react';
-import { onEvent } from '../api/client.ts';
+import { onEvent, onReconnect } from '../api/client.ts';
 import type { EventName } from '../api/types.ts';
 
 export function useServiceEvents(names: EventName[], handler: (name: EventName, payload: unknown) => void): void {
@@ -13,4 +13,11 @@ export function useServiceEvents(names: EventName[], handler: (name: EventName, 
       if (wanted.has(name)) ref.current(name, payload);
     });
   }, [key]);
+}
+
+/** Runs `handler` when the event channel comes back after a drop (the views re-read what they show). */
+export function useReconnect(handler: () => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => onReconnect(() => ref.current()), []);
 }

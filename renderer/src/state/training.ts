@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { CommandInput, EpochEvent, RunStatus, ServiceEvents } from '../api/types.ts';
-import { useServiceEvents } from './events.ts';
+import { useReconnect, useServiceEvents } from './events.ts';
 
 export type ModelChoice = 'soft' | 'crf' | 'both';
 export type Preset = 'quick' | 'standard' | 'thorough' | 'custom';
@@ -195,6 +195,26 @@ export function useTraining(): Training {
         else setQueue([]);
       }
     }
+  });
+
+  // Back from a dropped connection: the run we show may have ended (or its host died) unseen, and
+  // epochs may have been missed. The store has the truth.
+  useReconnect(() => {
+    const cur = liveRef.current;
+    if (!cur || cur.status !== 'running') return;
+    void call('runs.get', { runId: cur.runId })
+      .then((d) => {
+        const epochs = d.epochs.map((e) => e.metrics as EpochEvent);
+        const last = epochs[epochs.length - 1];
+        setLive((c) =>
+          c && c.runId === d.id
+            ? { ...c, status: d.status, epochs, member: last?.member ?? c.member, epoch: last?.epoch ?? c.epoch, etaSeconds: d.status === 'running' ? c.etaSeconds : 0 }
+            : c,
+        );
+        if (d.status !== 'running') setQueue([]);
+        setVersion((v) => v + 1);
+      })
+      .catch((e: unknown) => setError(toApiError(e)));
   });
 
   // After a reload: pick up a run that is still training (its epochs so far come from the store).
