@@ -141,7 +141,8 @@ export function formatTick(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
-interface Frame {
+/** The plot area inside an SVG of width × height (room left for y ticks, below for x ticks + label). */
+export interface PlotFrame {
   width: number;
   height: number;
   left: number;
@@ -149,9 +150,15 @@ interface Frame {
   top: number;
   bottom: number;
 }
+type Frame = PlotFrame;
+
+/** The margins of every plot, exported or drawn in the app; only the top (title, legend) differs. */
+export function plotFrame(width: number, height: number, top: number): PlotFrame {
+  return { width, height, left: 54, right: width - 14, top, bottom: height - 40 };
+}
 
 function frame(width: number, height: number, legendRows: number): Frame {
-  return { width, height, left: 54, right: width - 14, top: 30 + legendRows * 16, bottom: height - 40 };
+  return plotFrame(width, height, 30 + legendRows * 16);
 }
 
 function svgOpen(f: Frame, title: string): string {

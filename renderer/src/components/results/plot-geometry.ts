@@ -3,22 +3,16 @@
  * React components only lay out what these decide. Tick choice and number format come from
  * core/ml/eval/svg-plot.ts, so a figure reads the same in the app as in an exported report.
  */
-import { formatTick, niceTicks, valueRange } from '../../../../core/ml/eval/svg-plot.ts';
+import { formatTick, niceTicks, plotFrame, valueRange, type PlotFrame } from '../../../../core/ml/eval/svg-plot.ts';
 
 export { formatTick };
 
-/** The plot area inside an SVG of width × height (room left for y ticks, below for x ticks + label). */
-export interface Box {
-  width: number;
-  height: number;
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
+/** The plot area inside an SVG (core's frame: the same margins as the exported reports). */
+export type Box = PlotFrame;
 
+/** The app draws title and legend in HTML above the SVG, so the plot area starts near the top. */
 export function plotBox(width: number, height: number): Box {
-  return { width, height, left: 54, right: width - 14, top: 12, bottom: height - 40 };
+  return plotFrame(width, height, 12);
 }
 
 export interface Range {
