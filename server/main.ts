@@ -16,6 +16,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CandlemarkService } from '../core/service/service.ts';
+import { installLastResortHandlers } from '../core/service/last-resort.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
 
@@ -41,6 +42,8 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
 }
 
 export async function serve(argv: string[]): Promise<void> {
+  // One failed command (or run) must never end the host and drop the open pages with it.
+  installLastResortHandlers('browser host');
   const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
