@@ -9,6 +9,7 @@ import { useTheme } from '../state/theme.ts';
 import { useTraining } from '../state/training.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { Home } from './Home.tsx';
 import { TrainingView, fmtDuration } from './Training.tsx';
@@ -66,6 +67,7 @@ export function App() {
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
+      <ConnectionBanner />
       {!info && error && (
         <main className="home">
           <ErrorBox error={error} testId="fatal-error" />
