@@ -90,7 +90,7 @@ export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCh
   const ask = (p: typeof train, min: number, what: string) => {
     if (p.labelled >= min) return;
     if (p.total < min) impossible.push(`its ${what} part has only ${plural(p.total, 'window')}`);
-    else todo.push(`label ${min - p.labelled} more in the ${what} part (windows ${positionRanges(p.unlabelledPositions)})`);
+    else todo.push(`${min - p.labelled} more in the ${what} part (windows ${positionRanges(p.unlabelledPositions)})`);
   };
   ask(train, MIN_TRAIN_WINDOWS, 'training');
   ask(val, MIN_VALIDATION_WINDOWS, 'validation');
@@ -100,6 +100,6 @@ export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCh
   const counts = ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N)';
   check.reason = impossible.length
     ? `${head}, but ${impossible.join(' and ')}: choose another set, or cut windows with more in that part${counts}`
-    : `${head} — ${todo.join(' and ')}, or choose another set${counts}`;
+    : `${head} — label ${todo.join(' and ')}, or choose another set${counts}`;
   return check;
 }

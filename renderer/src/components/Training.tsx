@@ -123,8 +123,8 @@ function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInf
           <select value={setId ?? ''} onChange={(e) => setSetId(Number(e.target.value))} disabled={sets.length === 0} data-testid="train-set">
             {sets.length === 0 && <option value="">none yet</option>}
             {sets.map((x) => (
-              <option key={x.id} value={x.id}>
-                #{x.id} {windowSetName(x)} · {x.windowCount} windows
+              <option key={x.id} value={x.id} title={`${x.windowCount} windows, ${x.split} split`}>
+                #{x.id} {windowSetName(x)}
               </option>
             ))}
           </select>

@@ -9,7 +9,6 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { CommandInput, EpochEvent, RunStatus, ServiceEvents } from '../api/types.ts';
 import { useReconnect, useServiceEvents } from './events.ts';
-import { parseRoute } from './route.ts';
 
 export type ModelChoice = 'soft' | 'crf' | 'both';
 export type Preset = 'quick' | 'standard' | 'thorough' | 'custom';
@@ -74,11 +73,10 @@ export function lastLabelledSet(): number | null {
   }
 }
 
-function rememberLabelledSet(): void {
-  const r = parseRoute(window.location.hash);
-  if (r.view !== 'label') return;
+/** Called by App whenever the label view shows a set. */
+export function rememberLabelledSet(setId: number): void {
   try {
-    localStorage.setItem(LAST_SET_KEY, String(r.setId));
+    localStorage.setItem(LAST_SET_KEY, String(setId));
   } catch {
     // Not remembered: the form falls back to the newest set.
   }
@@ -244,17 +242,6 @@ export function useTraining(): Training {
       })
       .catch((e: unknown) => setError(toApiError(e)));
   });
-
-  // Remember the set being labelled (the route says it), for the Retrain form's default.
-  useEffect(() => {
-    rememberLabelledSet();
-    window.addEventListener('hashchange', rememberLabelledSet);
-    window.addEventListener('candlemark:route', rememberLabelledSet);
-    return () => {
-      window.removeEventListener('hashchange', rememberLabelledSet);
-      window.removeEventListener('candlemark:route', rememberLabelledSet);
-    };
-  }, []);
 
     // After a reload: pick up a run that is still training (its epochs so far come from the store).
   useEffect(() => {
