@@ -97,7 +97,7 @@ export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCh
   const head =
     `window set '${name}' has ${plural(labelled, 'labelled window')} (${train.labelled} in training, ${val.labelled} in validation); ` +
     `training needs at least ${MIN_TRAIN_WINDOWS} labelled windows in training and ${MIN_VALIDATION_WINDOWS} in validation`;
-  const counts = ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N)';
+  const counts = ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N in the label view)';
   check.reason = impossible.length
     ? `${head}, but ${impossible.join(' and ')}: choose another set, or cut windows with more in that part${counts}`
     : `${head} — label ${todo.join(' and ')}, or choose another set${counts}`;

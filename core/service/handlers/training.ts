@@ -73,7 +73,8 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   // Refused here, before any thread starts: the message names the set, the counts and what to label.
   const check = checkTrainingSet(ctx.store, setId);
   if (!check.ok) {
-    throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: check.reason ?? '' }]);
+    const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
+    throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
   }
   const totalEpochs = args.epochs * args.ensemble;
   const started = Date.now();
