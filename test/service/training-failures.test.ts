@@ -6,6 +6,7 @@
  *   ends its run 'failed' with the reason, and the service keeps answering.
  * Real project files, the real spy_1d series, real worker threads training on wasm.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
@@ -101,6 +102,30 @@ describe('training that cannot start', () => {
     await new Promise((r) => w.worker.once('exit', r));
     await new Promise((r) => setTimeout(r, 50));
     expect(unhandled).toEqual([]);
+  });
+
+  // A natural failure in the worker before the run row exists, through the service (the path:
+  // the handler awaited runId, and result's rejection went unhandled): a backend that is not installed.
+  const gpuInstalled = (() => {
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (gpuInstalled) console.log('skipped "a run whose backend is missing": @tensorflow/tfjs-node-gpu is installed here, so that backend may well work');
+  it.skipIf(gpuInstalled)('a run whose backend is missing fails before its row exists: a clear error, no unhandled rejection, the service answers', async () => {
+    const { file, setId } = makeDemoProject(20);
+    const s = CandlemarkService.open(file, { author: 'tester' });
+    open.push(s);
+    const err = await s.call('train.start', { ...TINY, backend: 'tensorflow-gpu', setId }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid-operation' });
+    expect((err as Error).message).toMatch(/^training could not start: .*tfjs-node-gpu/);
+    await new Promise((r) => setTimeout(r, 200)); // the thread has ended; result's rejection has had its turn
+    expect(unhandled).toEqual([]);
+    expect(await s.call('runs.list', { includeIncomplete: true })).toEqual([]);
+    expect((await s.call('project.info', {})).counts.windows).toBe(30);
   });
 
   it('a worker terminated from outside rejects result with the exit, and nothing is unhandled', async () => {
