@@ -5,4 +5,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../core/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const { installLastResortHandlers } = await import('../core/service/last-resort.ts');
+// Whatever escapes a command is reported and makes the exit code non-zero, after the command ends.
+installLastResortHandlers('candlemark', { onProblem: () => (process.exitCode = 1) });
+const code = await main(process.argv.slice(2));
+process.exitCode = code !== 0 ? code : (process.exitCode ?? 0);

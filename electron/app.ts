@@ -405,6 +405,8 @@ export function startApp(electron: ElectronModule): void {
     detach();
   });
   process.on('uncaughtException', (err) => showError('Unexpected error', err));
+  // A rejected promise nobody handled is shown like an uncaught exception; the app keeps running.
+  process.on('unhandledRejection', (reason) => showError('Unexpected error', reason));
 
   app
     .whenReady()

@@ -3,6 +3,11 @@
  * (which carries the access token). With no --project it opens the demo project in the user's
  * data folder, creating it on first start, so a new user sees something real at once.
  *
+ * Without --port and CANDLEMARK_TOKEN, the host comes back on the port and token it last used for
+ * the same project when that port is free (server/last-host.ts, ~/.candlemark/hosts.json), so a
+ * tab left open on a restarted host reconnects; when the port is taken it starts on a new one and
+ * says so (the open tab then tells the user to open the newly printed URL).
+ *
  * Environment:
  * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
@@ -16,8 +21,10 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CandlemarkService } from '../core/service/service.ts';
+import { installLastResortHandlers } from '../core/service/last-resort.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
+import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
 
 export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
@@ -41,13 +48,36 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
 }
 
 export async function serve(argv: string[]): Promise<void> {
+  // One failed command (or run) must never end the host and drop the open pages with it.
+  installLastResortHandlers('browser host');
   const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
   const service = await openProject(projectPath, { demoIfNew: !values.project });
   const ui = resolveStaticDir();
-  const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token });
+  // Same address as last time for this project (when neither the port nor the token is fixed).
+  const remember = !values.port && !envToken;
+  const last = remember ? readLastHost(projectPath) : null;
+  const reuse = last !== null && (await portIsFree(last.port));
+  if (last && !reuse) console.log(`port ${last.port}, used last time for this project, is taken: starting on a new port (open the new URL below; a tab still open on the old one cannot reconnect)`);
+  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token };
+  let host;
+  try {
+    host = await startHttpHost(options);
+  } catch (e) {
+    // Taken between the check and the listen: a new port, as above.
+    if (!reuse || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    console.log(`port ${last.port} was taken meanwhile: starting on a new port`);
+    host = await startHttpHost({ ...options, port: 0, token: undefined });
+  }
+  if (remember) {
+    try {
+      saveLastHost(projectPath, { port: host.port, token: host.token });
+    } catch (e) {
+      console.log(`(could not remember this address for the next start: ${(e as Error).message})`);
+    }
+  }
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);
   if (!ui.renderer) console.log(`(renderer not built: serving the overview page from ${ui.dir})`);
   console.log(`open ${host.url}`);

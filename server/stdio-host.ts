@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CandlemarkService } from '../core/service/service.ts';
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
+import { installLastResortHandlers } from '../core/service/last-resort.ts';
 
 /** Default longest request line: a 256 MiB text import, JSON-escaped, plus slack (as the HTTP host's body limit). */
 export const DEFAULT_MAX_LINE_BYTES = 300 * 1024 * 1024;
@@ -243,6 +244,8 @@ export async function runStdioHost(argv: string[]): Promise<void> {
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
+  // Logged to stderr; the host keeps serving its parent (the Electron window).
+  installLastResortHandlers('stdio host');
 
   const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, 'max-line-bytes': { type: 'string' } }, strict: true });
   const maxLineBytes = values['max-line-bytes'] ? Number(values['max-line-bytes']) : undefined;

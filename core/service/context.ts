@@ -6,6 +6,12 @@ import type { ProjectStore } from '../store/project-store.ts';
 import type { TypedEmitter } from './events.ts';
 import { TimeIndex } from './time-index.ts';
 import { CandlemarkError } from './errors.ts';
+import type { TrainingFault } from '../ml/training/worker-types.ts';
+
+/** Failure injection for tests of the hosts (never reachable through a command's arguments). */
+export interface ServiceDebugOptions {
+  trainingFault?: TrainingFault | null;
+}
 
 export class ServiceContext {
   private timeIndexes = new Map<string, TimeIndex>();
@@ -15,6 +21,7 @@ export class ServiceContext {
     readonly events: TypedEmitter,
     /** Who is editing; recorded on labels. */
     readonly author: string,
+    readonly debug: ServiceDebugOptions = {},
   ) {}
 
   /** Bar times of a series, cached until the series is re-imported. */

@@ -5,7 +5,8 @@
  */
 import os from 'node:os';
 import { ProjectStore } from '../store/project-store.ts';
-import { ServiceContext } from './context.ts';
+import { ServiceContext, type ServiceDebugOptions } from './context.ts';
+import { parseTrainingFault } from '../ml/training/worker-types.ts';
 import { CandlemarkError } from './errors.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
@@ -17,7 +18,7 @@ import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
 import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
-import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
+import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainCheck, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -53,6 +54,7 @@ const handlers = {
   'train.run': trainRun,
   'train.start': trainStart,
   'train.cancel': cancelRun,
+  'train.check': trainCheck,
   'runs.list': listRuns,
   'runs.get': getRun,
   'runs.compare': compareRuns,
@@ -70,21 +72,27 @@ export interface OpenOptions {
   create?: boolean;
   /** Recorded as the author of new labels. */
   author?: string;
+  /**
+   * Tests only: failure injection. Defaults to `CANDLEMARK_DEBUG_TRAINING_FAULT` (`throw:N` or
+   * `exit:N`: the training thread dies after epoch N), so a test can set it for a host process.
+   */
+  debug?: ServiceDebugOptions;
 }
 
 export class CandlemarkService {
   readonly events = new TypedEmitter();
   private readonly ctx: ServiceContext;
 
-  private constructor(readonly store: ProjectStore, author: string) {
-    this.ctx = new ServiceContext(store, this.events, author);
+  private constructor(readonly store: ProjectStore, author: string, debug: ServiceDebugOptions) {
+    this.ctx = new ServiceContext(store, this.events, author, debug);
   }
 
   /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
     const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
     store.markInterruptedRuns();
-    return new CandlemarkService(store, opts.author ?? safeUserName());
+    const debug = opts.debug ?? { trainingFault: parseTrainingFault(process.env.CANDLEMARK_DEBUG_TRAINING_FAULT) };
+    return new CandlemarkService(store, opts.author ?? safeUserName(), debug);
   }
 
   /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */

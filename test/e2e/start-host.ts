@@ -10,9 +10,11 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { startHttpHost } from '../../server/http-host.ts';
+import { installLastResortHandlers } from '../../core/service/last-resort.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { port: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' }, static: { type: 'string' } }, strict: true });
+installLastResortHandlers('e2e host');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-e2e-'));
 const projectPath = values.project ?? path.join(dir, 'e2e.candlemark');
 const service = CandlemarkService.open(projectPath, { create: true, author: 'e2e' });

@@ -5,7 +5,9 @@ export { runTraining, predictWindows, loadRunModels, getRunReport, TRAINING_DEFA
 export type { RunTrainingOptions, RunResult, SavedModelSpec, PredictedSpan, WindowPredictionResult } from './run.ts';
 export { startTrainingWorker } from './start-worker.ts';
 export type { TrainingWorker, TrainingWorkerHandlers } from './start-worker.ts';
-export type { WorkerTrainingOptions } from './worker-types.ts';
+export type { WorkerTrainingOptions, TrainingFault } from './worker-types.ts';
+export { checkTrainingSet, MIN_TRAIN_WINDOWS, MIN_VALIDATION_WINDOWS } from './preflight.ts';
+export type { TrainingCheck } from './preflight.ts';
 export { buildDataset } from './dataset.ts';
 export type { Dataset, DatasetOptions } from './dataset.ts';
 export { demoTrainData, seedDemoProject } from './demo-data.ts';

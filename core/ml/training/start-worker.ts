@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EpochEvent } from '../eval/types.ts';
 import type { RunResult } from './run.ts';
-import type { WorkerInput, WorkerMessage, WorkerTrainingOptions } from './worker-types.ts';
+import type { TrainingFault, WorkerInput, WorkerMessage, WorkerTrainingOptions } from './worker-types.ts';
 
 export interface TrainingWorkerHandlers {
   onRunCreated?: (runId: number, info: { backend: string; device: string }) => void;
@@ -15,7 +15,11 @@ export interface TrainingWorkerHandlers {
 export interface TrainingWorker {
   /** Resolves with the run id once the run row exists (rejects if training failed before that). */
   runId: Promise<number>;
-  /** Resolves when the worker finishes: completed, cancelled or failed (rejects on worker errors before a run existed). */
+  /**
+   * Resolves when the worker finishes: completed, cancelled or failed; rejects when the thread
+   * failed (before the run existed, or by dying: an uncaught exception, an exit, terminate()).
+   * A rejection nobody awaits is not unhandled: the promise carries a no-op handler.
+   */
   result: Promise<RunResult>;
   /** Ask the worker to stop between batches; the run ends 'cancelled' without models. */
   cancel(): void;
@@ -26,8 +30,8 @@ export interface TrainingWorker {
 
 const WORKER_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
 
-export function startTrainingWorker(projectPath: string, options: WorkerTrainingOptions, handlers: TrainingWorkerHandlers = {}): TrainingWorker {
-  const input: WorkerInput = { projectPath, options };
+export function startTrainingWorker(projectPath: string, options: WorkerTrainingOptions, handlers: TrainingWorkerHandlers = {}, debug: { fault?: TrainingFault } = {}): TrainingWorker {
+  const input: WorkerInput = { projectPath, options, ...(debug.fault ? { fault: debug.fault } : {}) };
   // worker-bootstrap.mjs registers tsx inside the thread, then loads worker.ts.
   const worker = new Worker(WORKER_URL, { workerData: input });
   let resolveRun!: (id: number) => void;
@@ -73,6 +77,9 @@ export function startTrainingWorker(projectPath: string, options: WorkerTraining
       }
     });
   });
+  // A caller that stops at `runId` (training could not start) must not leave `result`'s rejection
+  // unhandled: Node would end the host process for it.
+  result.catch(() => undefined);
   return {
     runId,
     result,

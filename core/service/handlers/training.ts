@@ -6,6 +6,7 @@
 import path from 'node:path';
 // The ML modules load TensorFlow.js: imported on first use, so commands that don't train start fast.
 import type { TrainingWorker } from '../../ml/training/start-worker.ts';
+import { checkTrainingSet } from '../../ml/training/preflight.ts';
 import type { RunReport } from '../../ml/eval/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -69,6 +70,12 @@ interface StartedRun {
  */
 async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<StartedRun> {
   const setId = trainingSet(ctx, args.setId);
+  // Refused here, before any thread starts: the message names the set, the counts and what to label.
+  const check = checkTrainingSet(ctx.store, setId);
+  if (!check.ok) {
+    const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
+    throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
+  }
   const totalEpochs = args.epochs * args.ensemble;
   const started = Date.now();
   let epochsDone = 0;
@@ -120,6 +127,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
         });
       },
     },
+    { fault: ctx.debug.trainingFault ?? undefined },
   );
   // Registered before the run row exists, so close() cancels a run that is still starting.
   activeRuns(ctx).add(entry);
@@ -137,16 +145,37 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       return { runId, status: result.status, backend: info.backend, device: info.device, report: result.report, error: result.error };
     },
     (e: unknown): TrainRunResult => {
-      // The worker died after the run row existed (the row stays 'running' until the next open marks it
-      // interrupted), or closing stopped it (closeAllRuns marked it interrupted already).
+      // The thread died after the run row existed (an uncaught exception, an exit, a kill), so it could
+      // not record the end itself: the run is marked failed here, with the reason. When closing stopped
+      // it, closeAllRuns marks it interrupted instead.
       const message = e instanceof Error ? e.message : String(e);
       const status = entry.terminated ? 'interrupted' : 'failed';
+      if (!entry.terminated) markFailed(ctx, runId, `the training thread died: ${message}`);
       ctx.events.emit('training.finished', { runId, status });
       return { runId, status: 'failed', backend: info.backend, device: info.device, report: null, error: message };
     },
   );
-  void done.finally(() => entry.forget());
+  // train.start never awaits `done`: a listener of 'training.finished' that throws must not become an
+  // unhandled rejection (it would end the host).
+  void done.finally(() => entry.forget()).catch((e: unknown) => console.error(`run ${runId}: ${e instanceof Error ? e.message : String(e)}`));
   return { runId, backend: info.backend, device: info.device, done };
+}
+
+/** Records a run whose thread died as failed, unless it already ended (or the store is gone). */
+function markFailed(ctx: ServiceContext, runId: number, reason: string): void {
+  try {
+    if (ctx.store.getRun(runId)?.status === 'running') ctx.store.finishRun(runId, 'failed', undefined, reason);
+  } catch (err) {
+    // The project was closed meanwhile: the next open marks the run interrupted.
+    console.error(`run ${runId}: could not record its failure (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** Whether a run can start on a set (the newest labelled one when none is given), with the counts: for the Retrain form. */
+export function trainCheck(ctx: ServiceContext, args: CommandArgs<'train.check'>) {
+  const setId = args.setId ?? trainingSet(ctx, undefined);
+  if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
+  return checkTrainingSet(ctx.store, setId);
 }
 
 /** Non-blocking: returns once the run row exists; progress arrives as events. */

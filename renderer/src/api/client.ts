@@ -22,8 +22,20 @@ declare global {
   }
 }
 
+/**
+ * The event channel as the page should show it (issue #9). 'connecting': the first connection is
+ * being made (nothing to say yet); 'down': it dropped, or never came up after a few tries;
+ * `failures` counts the reconnect attempts that failed since.
+ */
+export interface ConnectionState {
+  status: 'connecting' | 'connected' | 'down';
+  failures: number;
+}
+
 interface Transport {
   kind: 'electron' | 'browser';
+  connection(): ConnectionState;
+  onConnectionChange(listener: (s: ConnectionState) => void): () => void;
   call(command: string, args: unknown): Promise<Envelope>;
   onEvent(listener: AnyListener): () => void;
   /** Whether pushed events currently arrive (the UI refreshes by itself either way). */
@@ -38,6 +50,8 @@ function electronTransport(bridge: Bridge): Transport {
     call: (command, args) => bridge.call(command, args),
     onEvent: (listener) => bridge.onEvent((name, payload) => listener(name as EventName, payload)),
     connected: () => true,
+    connection: () => ({ status: 'connected', failures: 0 }),
+    onConnectionChange: () => () => undefined,
     // IPC has no connection to lose: the window and its host live and die together.
     onReconnect: () => () => undefined,
   };
@@ -53,6 +67,13 @@ function browserTransport(token: string | null): Transport {
   let nextId = 1;
   const reconnectListeners = new Set<() => void>();
   let openedBefore = false;
+  let state: ConnectionState = { status: 'connecting', failures: 0 };
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  const setState = (next: ConnectionState) => {
+    if (next.status === state.status && next.failures === state.failures) return;
+    state = next;
+    for (const l of stateListeners) l(state);
+  };
 
   // One socket for all listeners; reconnect with capped exponential backoff when it drops.
   const connect = () => {
@@ -66,6 +87,7 @@ function browserTransport(token: string | null): Transport {
     socket.onopen = () => {
       open = true;
       attempt = 0;
+      setState({ status: 'connected', failures: 0 });
       // Back after a drop (a restarted host, a sleeping laptop): what changed meanwhile sent no event.
       if (openedBefore) for (const l of reconnectListeners) l();
       openedBefore = true;
@@ -85,6 +107,10 @@ function browserTransport(token: string | null): Transport {
       }
     };
     socket.onclose = () => {
+      // A drop of an open socket, or one more failed attempt (the host is gone, or runs elsewhere now).
+      if (open) setState({ status: 'down', failures: 0 });
+      else if (openedBefore || state.failures >= 2) setState({ status: 'down', failures: state.failures + 1 });
+      else state = { ...state, failures: state.failures + 1 };
       open = false;
       socket = null;
       // Not retried over HTTP: the host may have run the command already (an edit would run twice).
@@ -132,6 +158,11 @@ function browserTransport(token: string | null): Transport {
       return () => listeners.delete(listener);
     },
     connected: () => open,
+    connection: () => state,
+    onConnectionChange(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
@@ -149,6 +180,12 @@ export async function call<K extends CommandName>(command: K, args: CommandInput
   const env = await transport.call(command, args);
   if ('error' in env && env.error) throw new ApiError(env.error);
   return (env as { result: unknown }).result as Result<K>;
+}
+
+/** The event channel's state now, and its changes (the disconnected banner). */
+export const connectionState = (): ConnectionState => transport.connection();
+export function onConnectionChange(listener: (s: ConnectionState) => void): () => void {
+  return transport.onConnectionChange(listener);
 }
 
 /** Subscribes to the event channel coming back after a drop; returns the unsubscribe function. */

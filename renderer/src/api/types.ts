@@ -108,6 +108,21 @@ export interface KnownResults {
   'runs.get': RunDetail;
   'runs.compare': { json: Comparison; markdown: string };
   'runs.exportReport': { fileName: string; text: string };
+  // train.check (issue #9): whether Retrain can start on a set, with the counts (core/ml/training/preflight.ts).
+  'train.check': TrainingCheck;
+}
+
+export interface TrainingCheck {
+  setId: number;
+  name: string;
+  trainWindows: number;
+  validationWindows: number;
+  labelledTrain: number;
+  labelledValidation: number;
+  minTrain: number;
+  minValidation: number;
+  ok: boolean;
+  reason: string | null;
 }
 
 export type Result<K extends CommandName> = K extends keyof KnownResults ? KnownResults[K] : unknown;

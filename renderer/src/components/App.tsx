@@ -1,14 +1,15 @@
 /** The shell: top bar, then the project home, the labelling workbench or the training view. */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { transportKind } from '../api/client.ts';
 import { useProgress } from '../state/progress.ts';
 import { useReconnect } from '../state/events.ts';
 import { useProjectInfo } from '../state/project.ts';
 import { useRoute } from '../state/route.ts';
 import { useTheme } from '../state/theme.ts';
-import { useTraining } from '../state/training.ts';
+import { rememberLabelledSet, useTraining } from '../state/training.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { Home } from './Home.tsx';
 import { TrainingView, fmtDuration } from './Training.tsx';
@@ -20,6 +21,11 @@ export function App() {
   const { info, error, refresh } = useProjectInfo();
   const progress = useProgress();
   const training = useTraining();
+  // The set being labelled is the Retrain form's default set (issue #9).
+  const labelledSet = route.view === 'label' ? route.setId : null;
+  useEffect(() => {
+    if (labelledSet != null) rememberLabelledSet(labelledSet);
+  }, [labelledSet]);
   const live = training.live;
   const [help, setHelp] = useState(false);
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
@@ -66,6 +72,7 @@ export function App() {
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
+      <ConnectionBanner />
       {!info && error && (
         <main className="home">
           <ErrorBox error={error} testId="fatal-error" />

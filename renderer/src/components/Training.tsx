@@ -6,8 +6,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { ProjectInfo, RunSummary, TaskName } from '../api/types.ts';
-import { PRESET_EPOCHS, loadSettings, saveSettings, type LiveRun, type Preset, type Training, type TrainSettings } from '../state/training.ts';
+import type { ProjectInfo, RunSummary, TaskName, TrainingCheck, WindowSetInfo } from '../api/types.ts';
+import { PRESET_EPOCHS, lastLabelledSet, loadSettings, saveSettings, type LiveRun, type Preset, type Training, type TrainSettings } from '../state/training.ts';
+import { useReconnect, useServiceEvents } from '../state/events.ts';
+import { windowSetName } from '../../../core/ml/training/preflight.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ComparisonView } from './results/ComparisonView.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
@@ -36,7 +38,7 @@ export function TrainingView({ info, training, runId, openRun, onHome }: Props) 
   return (
     <main className="home training" data-testid="training">
       <div className="training-grid">
-        <SettingsCard training={training} canTrain={canTrain} onHome={onHome} />
+        <SettingsCard sets={info.windowSets} training={training} canTrain={canTrain} onHome={onHome} />
         <LiveCard training={training} />
       </div>
       <RunsCard training={training} openRun={openRun} selectedRun={runId} />
@@ -45,8 +47,57 @@ export function TrainingView({ info, training, runId, openRun, onHome }: Props) 
   );
 }
 
-function SettingsCard({ training, canTrain, onHome }: { training: Training; canTrain: boolean; onHome(): void }) {
+/** The Retrain form's default set: the one last labelled, else the newest. */
+function defaultSet(sets: WindowSetInfo[]): number | null {
+  const last = lastLabelledSet();
+  if (last != null && sets.some((x) => x.id === last)) return last;
+  return sets.length ? Math.max(...sets.map((x) => x.id)) : null;
+}
+
+/**
+ * Whether a run can start on `setId` (train.check): the labelled train/validation counts and, when
+ * not, the reason. Re-read when labels or windows change, after a run, and after a reconnect.
+ */
+function useTrainingCheck(setId: number | null, version: number): { check: TrainingCheck | null; error: ApiError | null } {
+  const [check, setCheck] = useState<TrainingCheck | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [changes, setChanges] = useState(0);
+  const bump = () => setChanges((v) => v + 1);
+  useServiceEvents(['labels.changed', 'windows.changed'], bump);
+  useReconnect(bump);
+  useEffect(() => {
+    if (setId == null) {
+      setCheck(null);
+      return;
+    }
+    let dead = false;
+    call('train.check', { setId })
+      .then((c) => {
+        if (dead) return;
+        setCheck(c);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (dead) return;
+        setCheck(null);
+        setError(toApiError(e));
+      });
+    return () => {
+      dead = true;
+    };
+  }, [setId, version, changes]);
+  return { check: check && check.setId === setId ? check : null, error };
+}
+
+function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInfo[]; training: Training; canTrain: boolean; onHome(): void }) {
   const [s, setS] = useState<TrainSettings>(loadSettings);
+  const [setId, setSetId] = useState<number | null>(() => defaultSet(sets));
+  // A set deleted (or the first one created) while the form is open: fall back to the default.
+  useEffect(() => {
+    if (setId == null || !sets.some((x) => x.id === setId)) setSetId(defaultSet(sets));
+  }, [sets, setId]);
+  const { check, error: checkError } = useTrainingCheck(setId, training.version);
+  const blocked = setId == null ? 'No window sets yet: create windows on the project home first.' : check && !check.ok ? check.reason : null;
   const [advanced, setAdvanced] = useState(false);
   const update = (patch: Partial<TrainSettings>) =>
     setS((cur) => {
@@ -67,6 +118,17 @@ function SettingsCard({ training, canTrain, onHome }: { training: Training; canT
         </p>
       )}
       <div className="form-grid">
+        <label>
+          Window set
+          <select value={setId ?? ''} onChange={(e) => setSetId(Number(e.target.value))} disabled={sets.length === 0} data-testid="train-set">
+            {sets.length === 0 && <option value="">none yet</option>}
+            {sets.map((x) => (
+              <option key={x.id} value={x.id} title={`${x.windowCount} windows, ${x.split} split`}>
+                #{x.id} {windowSetName(x)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Model
           <select value={s.model} onChange={(e) => update({ model: e.target.value as TrainSettings['model'] })} data-testid="train-model">
@@ -117,8 +179,26 @@ function SettingsCard({ training, canTrain, onHome }: { training: Training; canT
           </label>
         </div>
       </details>
+      {check && (
+        <p className="muted small" data-testid="train-counts">
+          Labelled in this set: <strong data-testid="train-count-train">{check.labelledTrain}</strong> of {check.trainWindows} training windows,{' '}
+          <strong data-testid="train-count-val">{check.labelledValidation}</strong> of {check.validationWindows} validation windows (a run needs {check.minTrain} and {check.minValidation}).
+        </p>
+      )}
+      {blocked && (
+        <p className="warnings" data-testid="train-blocked">
+          Retrain is off: {blocked}
+        </p>
+      )}
+      <ErrorBox error={checkError} testId="train-check-error" />
       <div className="row">
-        <button className="btn primary" disabled={!canTrain || training.busy} onClick={() => void training.start(s)} data-testid="retrain" title="Start training with these settings (they are remembered for next time)">
+        <button
+          className="btn primary"
+          disabled={!canTrain || training.busy || setId == null || !check?.ok}
+          onClick={() => setId != null && void training.start(s, setId)}
+          data-testid="retrain"
+          title={blocked ?? 'Start training with these settings (they are remembered for next time)'}
+        >
           ▶ Retrain
         </button>
         <span className="muted small" data-testid="train-summary">

@@ -1,6 +1,6 @@
 /** React glue for service events: one subscription per component, handler kept fresh via a ref. */
-import { useEffect, useRef } from 'react';
-import { onEvent, onReconnect } from '../api/client.ts';
+import { useEffect, useRef, useState } from 'react';
+import { connectionState, onConnectionChange, onEvent, onReconnect, type ConnectionState } from '../api/client.ts';
 import type { EventName } from '../api/types.ts';
 
 export function useServiceEvents(names: EventName[], handler: (name: EventName, payload: unknown) => void): void {
@@ -20,4 +20,14 @@ export function useReconnect(handler: () => void): void {
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => onReconnect(() => ref.current()), []);
+}
+
+/** The host connection's state, re-rendering on every change (see ConnectionBanner). */
+export function useConnection(): ConnectionState {
+  const [state, setState] = useState<ConnectionState>(connectionState);
+  useEffect(() => {
+    setState(connectionState());
+    return onConnectionChange(setState);
+  }, []);
+  return state;
 }

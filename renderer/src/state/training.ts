@@ -61,8 +61,32 @@ export function saveSettings(s: TrainSettings): void {
   }
 }
 
-function trainArgs(s: TrainSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
-  return { model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed };
+// The window set the analyst was last labelling: the Retrain form's default set (issue #9).
+const LAST_SET_KEY = 'candlemark.training.lastLabelledSet';
+
+export function lastLabelledSet(): number | null {
+  try {
+    const v = Number(localStorage.getItem(LAST_SET_KEY));
+    return Number.isInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Called by App whenever the label view shows a set. */
+export function rememberLabelledSet(setId: number): void {
+  try {
+    localStorage.setItem(LAST_SET_KEY, String(setId));
+  } catch {
+    // Not remembered: the form falls back to the newest set.
+  }
+}
+
+/** Settings of one run, with the window set it trains on (always explicit from the UI). */
+type RunSettings = TrainSettings & { setId: number };
+
+function trainArgs(s: RunSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
+  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed };
 }
 
 export interface LiveRun {
@@ -91,14 +115,15 @@ export interface Training {
   clearError(): void;
   /** Bumped whenever a run starts or ends: lists refresh on it. */
   version: number;
-  start(s: TrainSettings): Promise<void>;
+  /** Trains on window set `setId` (the UI always names the set: no "newest labelled set" guess). */
+  start(s: TrainSettings, setId: number): Promise<void>;
   cancel(): Promise<void>;
 }
 
 export function useTraining(): Training {
   const [live, setLive] = useState<LiveRun | null>(null);
   const [starting, setStarting] = useState(false);
-  const [queue, setQueue] = useState<{ settings: TrainSettings; model: 'soft' | 'crf' }[]>([]);
+  const [queue, setQueue] = useState<{ settings: RunSettings; model: 'soft' | 'crf' }[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
   const liveRef = useRef(live);
@@ -106,9 +131,9 @@ export function useTraining(): Training {
   const queueRef = useRef(queue);
   queueRef.current = queue;
   /** The run being started: 'training.started' can arrive before train.start answers. */
-  const pending = useRef<{ settings: TrainSettings; model: 'soft' | 'crf' } | null>(null);
+  const pending = useRef<{ settings: RunSettings; model: 'soft' | 'crf' } | null>(null);
 
-  const launch = useCallback(async (settings: TrainSettings, model: 'soft' | 'crf') => {
+  const launch = useCallback(async (settings: RunSettings, model: 'soft' | 'crf') => {
     setStarting(true);
     pending.current = { settings, model };
     try {
@@ -130,8 +155,9 @@ export function useTraining(): Training {
   }, []);
 
   const start = useCallback(
-    async (s: TrainSettings) => {
-      saveSettings(s);
+    async (settings: TrainSettings, setId: number) => {
+      saveSettings(settings);
+      const s: RunSettings = { ...settings, setId };
       if (s.model === 'both') {
         setQueue([{ settings: s, model: 'crf' }]);
         await launch(s, 'soft');
@@ -217,7 +243,7 @@ export function useTraining(): Training {
       .catch((e: unknown) => setError(toApiError(e)));
   });
 
-  // After a reload: pick up a run that is still training (its epochs so far come from the store).
+    // After a reload: pick up a run that is still training (its epochs so far come from the store).
   useEffect(() => {
     let dead = false;
     void (async () => {

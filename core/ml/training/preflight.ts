@@ -1,0 +1,105 @@
+/**
+ * Can a run start on this window set? Checked before a training worker starts, so a set without
+ * enough labelled windows is refused at once with a message that says what to do (which part of
+ * the set to label, how many more), instead of failing inside the worker. The same check backs
+ * `train.check`, which the Retrain form uses to show the counts and to disable Retrain.
+ *
+ * Counts follow buildDataset (dataset.ts): a window counts when it is labelled (has a span, or was
+ * marked reviewed with no span), is not excluded, and has the set's length. No TensorFlow here.
+ */
+import type { WindowInfo, WindowSetInfo } from '../../domain/types.ts';
+import type { ProjectStore } from '../../store/index.ts';
+
+/**
+ * Fewest labelled windows a run accepts. Training fits the feature normaliser and picks the span
+ * threshold on the training part, and the report's figures come from the validation part: with
+ * fewer than these, the figures say nothing (one validation window is a coin toss).
+ */
+export const MIN_TRAIN_WINDOWS = 4;
+export const MIN_VALIDATION_WINDOWS = 2;
+
+export interface TrainingCheck {
+  setId: number;
+  /** How the UI names the set: "<series> <length>/<stride>". */
+  name: string;
+  /** Windows of each part that training can use (labelled or not). */
+  trainWindows: number;
+  validationWindows: number;
+  labelledTrain: number;
+  labelledValidation: number;
+  minTrain: number;
+  minValidation: number;
+  ok: boolean;
+  /** Why a run can't start (null when ok): counts, what is missing and where to label it. */
+  reason: string | null;
+}
+
+export function windowSetName(set: WindowSetInfo): string {
+  return set.origin === 'cut' ? `${set.seriesId} ${set.length}/${set.stride ?? '?'}` : `${set.seriesId} ${set.length} (imported)`;
+}
+
+/** 1-based positions as compact ranges: [44..54] -> "44–54", [3,7,8,9] -> "3, 7–9" (at most `max` pieces). */
+export function positionRanges(positions: number[], max = 6): string {
+  const parts: string[] = [];
+  for (let i = 0; i < positions.length; ) {
+    let j = i;
+    while (j + 1 < positions.length && positions[j + 1] === positions[j] + 1) j++;
+    parts.push(i === j ? String(positions[i]) : `${positions[i]}–${positions[j]}`);
+    i = j + 1;
+  }
+  return parts.length > max ? `${parts.slice(0, max).join(', ')}, …` : parts.join(', ');
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Throws (plain Error) only when the set does not exist. */
+export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCheck {
+  const set = store.getWindowSet(setId);
+  if (!set) throw new Error(`no window set ${setId}`);
+  const name = windowSetName(set);
+  const all = store.listWindows({ setId });
+  const labelledIds = new Set(store.listLabels({ setId }).map((l) => l.windowId));
+  const isLabelled = (w: WindowInfo) => labelledIds.has(w.id) || w.reviewed;
+  const usable = (w: WindowInfo) => w.role !== 'excluded' && w.length === set.length;
+  // Positions as the label view numbers windows ("Window k / n"): the set's order, 1-based.
+  const part = (role: 'train' | 'val') => {
+    const windows = all.map((w, i) => ({ w, pos: i + 1 })).filter(({ w }) => w.role === role && usable(w));
+    const labelled = windows.filter(({ w }) => isLabelled(w)).length;
+    const unlabelledPositions = windows.filter(({ w }) => !isLabelled(w)).map(({ pos }) => pos);
+    return { total: windows.length, labelled, unlabelledPositions };
+  };
+  const train = part('train');
+  const val = part('val');
+  const check: TrainingCheck = {
+    setId,
+    name,
+    trainWindows: train.total,
+    validationWindows: val.total,
+    labelledTrain: train.labelled,
+    labelledValidation: val.labelled,
+    minTrain: MIN_TRAIN_WINDOWS,
+    minValidation: MIN_VALIDATION_WINDOWS,
+    ok: train.labelled >= MIN_TRAIN_WINDOWS && val.labelled >= MIN_VALIDATION_WINDOWS,
+    reason: null,
+  };
+  if (check.ok) return check;
+
+  const labelled = train.labelled + val.labelled;
+  const todo: string[] = [];
+  const impossible: string[] = [];
+  const ask = (p: typeof train, min: number, what: string) => {
+    if (p.labelled >= min) return;
+    if (p.total < min) impossible.push(`its ${what} part has only ${plural(p.total, 'window')}`);
+    else todo.push(`${min - p.labelled} more in the ${what} part (windows ${positionRanges(p.unlabelledPositions)})`);
+  };
+  ask(train, MIN_TRAIN_WINDOWS, 'training');
+  ask(val, MIN_VALIDATION_WINDOWS, 'validation');
+  const head =
+    `window set '${name}' has ${plural(labelled, 'labelled window')} (${train.labelled} in training, ${val.labelled} in validation); ` +
+    `training needs at least ${MIN_TRAIN_WINDOWS} labelled windows in training and ${MIN_VALIDATION_WINDOWS} in validation`;
+  const counts = ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N in the label view)';
+  check.reason = impossible.length
+    ? `${head}, but ${impossible.join(' and ')}: choose another set, or cut windows with more in that part${counts}`
+    : `${head} — label ${todo.join(' and ')}, or choose another set${counts}`;
+  return check;
+}
