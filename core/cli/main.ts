@@ -236,6 +236,12 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
     }
     case 'train': {
       const model = str(flags, 'model');
+      // Say which window set trains (without --set: the newest set with labelled windows), and refuse a
+      // set that can't train before any thread starts; the service checks again when the run starts.
+      const check = await service.call('train.check', { setId: num(flags, 'set') });
+      if (!io.json) {
+        io.print(`window set ${check.setId} '${check.name}': ${check.labelledTrain} labelled training, ${check.labelledValidation} labelled validation windows`);
+      }
       const started = Date.now();
       let runId = 0;
       // Ctrl-C cancels the run cleanly (the worker stops between batches; the run is marked cancelled).
