@@ -9,6 +9,9 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { formatTimestamp, parseTimestamp } from './time.ts';
+import { formatIssue, type Issue } from '../shared/issue.ts';
+
+export { formatIssue };
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -41,7 +44,8 @@ export interface LabelsDocument {
   windows: LabelsWindow[];
 }
 
-export interface InterchangeIssue {
+/** Candlemark's one Issue (core/shared/issue.ts), with the parts a labels-file problem always has. */
+export interface InterchangeIssue extends Issue {
   /** The file name as given to the parser. */
   file: string;
   /** The window's id, or null when the problem is not in a window (or the id itself is unusable). */
@@ -54,21 +58,6 @@ export interface InterchangeIssue {
   message: string;
   /** CSV only: 1-based line of the row. */
   line?: number;
-}
-
-/** The one-line form of an issue: `labels.json: windows[3] (id "w-17"): spans[0].end: expected ...`. */
-export function formatIssue(issue: InterchangeIssue): string {
-  const parts: string[] = [issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`];
-  if (issue.windowIndex !== undefined) {
-    parts.push(
-      issue.window === null ? `windows[${issue.windowIndex}]` : `windows[${issue.windowIndex}] (id ${JSON.stringify(issue.window)})`,
-    );
-  } else if (issue.window !== null) {
-    parts.push(`window ${JSON.stringify(issue.window)}`);
-  }
-  if (issue.field !== '') parts.push(issue.field);
-  parts.push(issue.message);
-  return parts.join(': ');
 }
 
 /** Thrown by the parsers with every problem found (not only the first); message = one line per issue. */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { ProjectStore } from '../store/project-store.ts';
 import { ServiceContext } from './context.ts';
 import { CandlemarkError } from './errors.ts';
+import { toCandlemarkError } from './error-map.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
@@ -70,6 +71,8 @@ export interface OpenOptions {
   create?: boolean;
   /** Recorded as the author of new labels. */
   author?: string;
+  /** How long a write waits for another process's write lock (ms; the store's default otherwise). */
+  busyTimeoutMs?: number;
 }
 
 export class CandlemarkService {
@@ -80,11 +83,26 @@ export class CandlemarkService {
     this.ctx = new ServiceContext(store, this.events, author);
   }
 
-  /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
+  /**
+   * Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'.
+   * Throws CandlemarkError: not-found (no such file, or its folder is missing), project-format (not a
+   * project: a folder, an empty file without create, another app's database...), read-only, busy.
+   */
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
-    const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
-    store.markInterruptedRuns();
-    return new CandlemarkService(store, opts.author ?? safeUserName());
+    let store: ProjectStore | null = null;
+    try {
+      store = ProjectStore.open(projectPath, { create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs });
+      store.markInterruptedRuns();
+      return new CandlemarkService(store, opts.author ?? safeUserName());
+    } catch (e) {
+      store?.close();
+      throw toCandlemarkError(e, { projectPath });
+    }
+  }
+
+  /** True when open() made a new project (the file was missing, or empty and create was asked). */
+  get created(): boolean {
+    return this.store.created;
   }
 
   /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
@@ -103,7 +121,12 @@ export class CandlemarkService {
       );
     }
     const handler = handlers[name] as (ctx: ServiceContext, a: unknown) => unknown;
-    return await handler(this.ctx, parsed.data);
+    try {
+      return await handler(this.ctx, parsed.data);
+    } catch (e) {
+      // The one place where store, import, SQLite and file errors become service error codes.
+      throw toCandlemarkError(e, { projectPath: this.store.path });
+    }
   }
 
   /**
