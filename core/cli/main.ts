@@ -156,7 +156,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let service: CandlemarkService | null = null;
   const bar = new ProgressBar();
   try {
-    service = CandlemarkService.open(projectPath, { create: true });
+    service = CandlemarkService.open(projectPath, { create: true, busyTimeoutMs: busyTimeoutFromEnv() });
     // Not silent: a typo in --project would otherwise leave a stray new project behind unnoticed.
     if (service.created) err.write(`candlemark: created a new project ${projectPath}\n`);
     service.events.on('progress', (p) => bar.update(p.task, p.fraction, p.message ?? ''));
@@ -174,6 +174,15 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   } finally {
     service?.close();
   }
+}
+
+/** CANDLEMARK_BUSY_TIMEOUT_MS: how long a write waits for another process's write (default 30 s). */
+function busyTimeoutFromEnv(): number | undefined {
+  const raw = process.env.CANDLEMARK_BUSY_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`CANDLEMARK_BUSY_TIMEOUT_MS: expected a whole number of milliseconds, got "${raw}"`);
+  return ms;
 }
 
 /**

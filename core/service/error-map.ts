@@ -48,11 +48,12 @@ export function toCandlemarkError(err: unknown, ctx: MapContext = {}): Candlemar
 function mapError(err: unknown, ctx: MapContext): CandlemarkError {
   const project = ctx.projectPath ?? 'the project';
   if (err instanceof StoreError) return new CandlemarkError(STORE_CODES[err.code] ?? 'internal', err.message);
-  if (err instanceof ProjectNotFoundError) return new CandlemarkError('not-found', err.message, [{ file: err.path, message: 'no such file' }]);
-  if (err instanceof ProjectFormatError) return new CandlemarkError('project-format', err.message, [{ file: err.path, message: err.code }]);
+  // Their messages name the path and say what is wrong: no issue list needed.
+  if (err instanceof ProjectNotFoundError) return new CandlemarkError('not-found', err.message);
+  if (err instanceof ProjectFormatError) return new CandlemarkError('project-format', err.message);
   if (err instanceof ProjectOpenError) {
     const code: ErrorCode = err.code === 'missing-directory' ? 'not-found' : err.code === 'is-directory' ? 'project-format' : 'read-only';
-    return new CandlemarkError(code, err.message, [{ file: err.path, message: err.code }]);
+    return new CandlemarkError(code, err.message);
   }
   if (err instanceof OhlcvImportError) {
     const more = err.totalIssues > err.issues.length ? ` (showing ${err.issues.length} of ${err.totalIssues})` : '';

@@ -9,7 +9,7 @@ import type { ErrorCode } from './errors.ts';
 const TABLE: Record<ErrorCode, { http: number; exit: number }> = {
   // The request itself is wrong.
   'invalid-arguments': { http: 400, exit: 2 },
-  'unknown-command': { http: 404, exit: 2 },
+  'unknown-command': { http: 400, exit: 2 }, // the endpoint exists; the command name is a bad argument
   // What the request names is missing, or can't be used as asked.
   'not-found': { http: 404, exit: 3 },
   'project-format': { http: 422, exit: 3 },
