@@ -179,6 +179,18 @@ function quoteList(names: Iterable<string>, max = 8): string {
   return shown.length === 0 ? '(none declared)' : shown.join(', ');
 }
 
+/**
+ * Two windows at the same series, start and length are one window to the store: importing both would
+ * silently let the second's spans replace the first's. So a file must not hold two such windows.
+ */
+function positionKey(series: string, start: number, length: number): string {
+  return `${series}\u0000${start}\u0000${length}`;
+}
+
+function samePositionMessage(series: string, start: string, length: number, first: string): string {
+  return `expected one window per position, got the same series ${JSON.stringify(series)}, start ${start} and length ${length} as ${first} (merge their spans into one window)`;
+}
+
 function isPositiveInteger(n: number): boolean {
   return Number.isInteger(n) && n > 0;
 }
@@ -349,6 +361,7 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
   // Windows.
   const windows: LabelsWindow[] = [];
   const windowAt = new Map<string, number>();
+  const windowAtPosition = new Map<string, { index: number; id: string }>();
   if (Array.isArray(obj.windows)) {
     obj.windows.forEach((w, wi) => {
       const rawId = w !== null && typeof w === 'object' ? (w as Record<string, unknown>).id : undefined;
@@ -415,6 +428,13 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
         });
       }
       if (ok && r.success && start !== null) {
+        const key = positionKey(r.data.series, start, r.data.length);
+        const first = windowAtPosition.get(key);
+        if (first !== undefined) {
+          report('start', samePositionMessage(r.data.series, describeValue(wo.start), r.data.length, `windows[${first.index}] (id ${JSON.stringify(first.id)})`));
+          return;
+        }
+        windowAtPosition.set(key, { index: wi, id: r.data.id });
         windows.push({ id: r.data.id, series: r.data.series, start, length: r.data.length, spans });
       }
     });
@@ -558,6 +578,7 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
   const seenSeries = new Set<string>();
   const labelTypes: LabelsDocument['labelTypes'] = [];
   const seenTypes = new Set<string>();
+  const windowAtPosition = new Map<string, { id: string; line: number }>();
 
   for (const { record, line } of records.slice(1)) {
     if (record.length > header.record.length) {
@@ -598,7 +619,13 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
         report('window_length', `expected ${EXPECTED.length}, got ${describeValue(rawLength)}`);
         b.ok = false;
       }
-      if (b.ok && start !== null) {
+      const key = b.ok && start !== null ? positionKey(rawSeries, start, length) : '';
+      const first = key ? windowAtPosition.get(key) : undefined;
+      if (first !== undefined) {
+        report('window_start', samePositionMessage(rawSeries, describeValue(rawStart), length, `window ${JSON.stringify(first.id)} at line ${first.line}`));
+        b.ok = false;
+      } else if (b.ok && start !== null) {
+        windowAtPosition.set(key, { id, line });
         b.window = { id, series: rawSeries, start, length, spans: [] };
         if (!seenSeries.has(rawSeries)) {
           seenSeries.add(rawSeries);

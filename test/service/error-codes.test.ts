@@ -171,7 +171,10 @@ describe('error codes over the service', () => {
     // A connection closed under the service is a fault of Candlemark, not of the caller.
     const broken = CandlemarkService.open(path.join(dir, 'broken.candlemark'), { create: true });
     broken.store.db.close();
-    const err = await broken.call('project.info', {}).catch((e: unknown) => e as CandlemarkError);
+    const err = (await broken.call('project.info', {}).then(
+      () => null,
+      (e: unknown) => e,
+    )) as CandlemarkError;
     expect(err).toBeInstanceOf(CandlemarkError);
     expect(err.code).toBe('internal');
   });
