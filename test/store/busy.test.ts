@@ -3,39 +3,16 @@
  * an edit waits for it instead of failing with "database is locked"; past the wait it fails with the
  * service's `busy` code, naming the project. A real second process and a real file.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { CandlemarkError } from '../../core/service/errors.ts';
+import { holdLock } from '../helpers/lock-holder.ts';
 import { tempDir } from './helpers.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const child = path.join(here, 'service-child.ts');
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Starts a process that holds the project's write lock for `ms`; resolves once it has the lock. */
-async function holdLock(file: string, ms: number): Promise<{ done: Promise<string> }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', child, 'hold', file, String(ms)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<string>((resolve, reject) => {
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lock holder exited ${code}: ${err}`))));
-  });
-  await new Promise<void>((resolve, reject) => {
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('locked\n')) resolve();
-    });
-    done.catch(reject);
-  });
-  return { done };
-}
 
 async function project(name: string, busyTimeoutMs?: number): Promise<{ file: string; service: CandlemarkService; windowId: number }> {
   const file = path.join(dir, name);
