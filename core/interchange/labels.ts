@@ -188,7 +188,8 @@ function positionKey(series: string, start: number, length: number): string {
 }
 
 function samePositionMessage(series: string, start: string, length: number, first: string): string {
-  return `expected one window per position, got the same series ${JSON.stringify(series)}, start ${start} and length ${length} as ${first} (merge their spans into one window)`;
+  const position = `the same series ${JSON.stringify(series)}, start ${start} and length ${length}`;
+  return `expected one window per position, got ${position} as ${first} (merge their spans into one window)`;
 }
 
 function isPositiveInteger(n: number): boolean {
@@ -431,7 +432,8 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
         const key = positionKey(r.data.series, start, r.data.length);
         const first = windowAtPosition.get(key);
         if (first !== undefined) {
-          report('start', samePositionMessage(r.data.series, describeValue(wo.start), r.data.length, `windows[${first.index}] (id ${JSON.stringify(first.id)})`));
+          const firstName = `windows[${first.index}] (id ${JSON.stringify(first.id)})`;
+          report('start', samePositionMessage(r.data.series, describeValue(wo.start), r.data.length, firstName));
           return;
         }
         windowAtPosition.set(key, { index: wi, id: r.data.id });

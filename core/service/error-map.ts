@@ -63,7 +63,10 @@ function mapError(err: unknown, ctx: MapContext): CandlemarkError {
     return new CandlemarkError('import-failed', `${err.file}: ${err.issues.length} problem(s); nothing was imported`, err.issues);
   }
   if (isBusyError(err)) {
-    return new CandlemarkError('busy', `${project} is being written by another process (Candlemark waited for its write lock and gave up): try again when it is done`);
+    return new CandlemarkError(
+      'busy',
+      `${project} is being written by another process (Candlemark waited for its write lock and gave up): try again when it is done`,
+    );
   }
   if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_READONLY')) {
     return new CandlemarkError('read-only', `${project} can't be written (${err.message}): check the permissions of the file and its folder`);

@@ -393,7 +393,8 @@ function checkProjectPath(path: string, opts: { create: boolean; readonly: boole
       dirStat = null;
     }
     if (!dirStat?.isDirectory()) {
-      throw new ProjectOpenError('missing-directory', path, `${path}: the folder ${dir} does not exist (create it first; Candlemark creates project files, not folders)`);
+      const why = `the folder ${dir} does not exist (create it first; Candlemark creates project files, not folders)`;
+      throw new ProjectOpenError('missing-directory', path, `${path}: ${why}`);
     }
     if (!opts.create) throw new ProjectNotFoundError(path);
     if (!canWrite(dir)) throw new ProjectOpenError('read-only-directory', path, `cannot create ${path}: the folder ${dir} is read-only`);
@@ -408,13 +409,16 @@ function checkProjectPath(path: string, opts: { create: boolean; readonly: boole
     throw new ProjectOpenError('not-readable', path, `${path} can't be read (permission denied)`);
   }
   if (!opts.readonly) {
-    if (!canWrite(path)) throw new ProjectOpenError('read-only-file', path, `${path} is read-only (no permission to write it): make it writable to edit the project`);
+    if (!canWrite(path)) {
+      throw new ProjectOpenError('read-only-file', path, `${path} is read-only (no permission to write it): make it writable to edit the project`);
+    }
     // WAL mode keeps <file>-wal and <file>-shm beside the project: SQLite must be able to create them.
     if (!canWrite(dir)) {
       throw new ProjectOpenError(
         'read-only-directory',
         path,
-        `${path} is in a read-only folder (${dir}): Candlemark needs to create ${nodePath.basename(path)}-wal and -shm beside it; move the project to a writable folder`,
+        `${path} is in a read-only folder (${dir}): Candlemark needs to create ${nodePath.basename(path)}-wal and -shm beside it; ` +
+          'move the project to a writable folder',
       );
     }
   }
@@ -479,7 +483,8 @@ export class ProjectStore {
     const blankOk = opts.create === true && !readonly;
     const size = checkProjectPath(path, { create: blankOk, readonly });
     if (size === 0 && !blankOk) {
-      throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (the file is empty; open it with create to make it a new project)`);
+      const why = 'the file is empty; open it with create to make it a new project';
+      throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (${why})`);
     }
     if (size > 0) {
       const head = Buffer.alloc(16);

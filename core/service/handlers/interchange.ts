@@ -34,7 +34,11 @@ export async function importLabelsText(ctx: ServiceContext, args: CommandArgs<'l
   let doc: LabelsDocument;
   if (lower.endsWith('.json')) doc = parseLabelsJson(args.text, args.fileName);
   else if (lower.endsWith('.csv')) doc = parseLabelsCsv(args.text, args.fileName);
-  else throw new CandlemarkError('invalid-arguments', `${args.fileName}: expected a .json or .csv labels file`, [{ field: 'fileName', message: 'expected .json or .csv' }]);
+  else {
+    throw new CandlemarkError('invalid-arguments', `${args.fileName}: expected a .json or .csv labels file`, [
+      { field: 'fileName', message: 'expected .json or .csv' },
+    ]);
+  }
   return importDocument(ctx, { ...doc, series: doc.series.map((s) => ({ id: s.id, csv: null })) }, args.fileName);
 }
 
