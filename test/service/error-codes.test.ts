@@ -13,6 +13,7 @@ import { CandlemarkService } from '../../core/service/service.ts';
 import { CandlemarkError, ERROR_CODES, type ErrorCode } from '../../core/service/errors.ts';
 import { exitCodeOf, httpStatusOf } from '../../core/service/error-status.ts';
 import { startHttpHost, type RunningHost } from '../../server/http-host.ts';
+import { errorFromWire } from '../../electron/service-proxy.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 interface Case {
@@ -177,6 +178,13 @@ describe('error codes over the service', () => {
     )) as CandlemarkError;
     expect(err).toBeInstanceOf(CandlemarkError);
     expect(err.code).toBe('internal');
+  });
+});
+
+describe('error codes through a wire', () => {
+  it("Electron's child-process fallback keeps every code (and turns an unknown one into internal)", () => {
+    for (const code of ERROR_CODES) expect(errorFromWire({ code, message: 'm', issues: [] }).code).toBe(code);
+    expect(errorFromWire({ code: 'made-up', message: 'm', issues: [] }).code).toBe('internal');
   });
 });
 

@@ -42,6 +42,21 @@ describe('a second process writing the same project', () => {
     }
   }, 60_000);
 
+  it('when SQLite reports busy without waiting, the store retries BEGIN until the other process is done', async () => {
+    const { file, service, windowId } = await project('retry.candlemark');
+    try {
+      // SQLite's own wait off: every wait now comes from ProjectStore.transaction's retry loop.
+      service.store.db.pragma('busy_timeout = 0');
+      const holder = await holdLock(file, 1000);
+      const result = await service.call('windows.setReviewed', { windowId, reviewed: false });
+      expect(result).toEqual({ windowId, reviewed: false });
+      expect(await holder.done).toContain('committed\n');
+      expect(service.store.getWindow(windowId)?.reviewed).toBe(false);
+    } finally {
+      service.close();
+    }
+  }, 60_000);
+
   it('past the wait, the edit fails as busy, names the project, and changes nothing', async () => {
     const { file, service, windowId } = await project('busy.candlemark', 200);
     try {
