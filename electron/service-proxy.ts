@@ -20,7 +20,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CandlemarkError, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
+import { CandlemarkError, isErrorCode, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
 
 export const STDIO_HOST_SCRIPT = fileURLToPath(new URL('../bin/stdio-host.js', import.meta.url));
@@ -52,12 +52,10 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = ['invalid-arguments', 'unknown-command', 'no-project', 'project-format', 'import-failed', 'not-found', 'invalid-operation', 'cancelled', 'internal'];
-
 /** The CandlemarkError a WireError stands for (a malformed one becomes an 'internal' error). */
 export function errorFromWire(wire: unknown): CandlemarkError {
   const w = (wire !== null && typeof wire === 'object' ? wire : {}) as Partial<WireError>;
-  const code = ERROR_CODES.includes(w.code as ErrorCode) ? (w.code as ErrorCode) : 'internal';
+  const code: ErrorCode = isErrorCode(w.code) ? w.code : 'internal';
   const message = typeof w.message === 'string' ? w.message : 'the project process answered with a malformed error';
   const issues = Array.isArray(w.issues) ? (w.issues.filter((i) => i !== null && typeof i === 'object') as Issue[]) : [];
   return new CandlemarkError(code, message, issues);

@@ -30,6 +30,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { CandlemarkService } from '../core/service/service.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
+import { httpStatusOf } from '../core/service/error-status.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
 
 export interface HostOptions {
@@ -212,7 +213,7 @@ async function handleCall(service: CandlemarkService, req: http.IncomingMessage,
     send(res, 200, { result: result ?? null });
   } catch (e) {
     const error = toWireError(e);
-    send(res, error.code === 'internal' ? 500 : 400, { error });
+    send(res, httpStatusOf(error.code), { error });
   }
 }
 

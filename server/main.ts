@@ -33,7 +33,8 @@ export function defaultProjectPath(): string {
 /** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
 export async function openProject(projectPath: string, opts: { demoIfNew: boolean }): Promise<CandlemarkService> {
   const isNew = !fs.existsSync(projectPath);
-  fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
+  // Only the default demo project's folder is made here; a missing folder for a named project is an error.
+  if (opts.demoIfNew) fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
   const service = CandlemarkService.open(projectPath, { create: true });
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CandlemarkService } from '../service/service.ts';
 import type { CommandInput } from '../service/schemas.ts';
-import { CandlemarkError, formatIssue, toWireError } from '../service/errors.ts';
+import { formatIssue } from '../service/errors.ts';
+import { toCandlemarkError } from '../service/error-map.ts';
+import { exitCodeOf } from '../service/error-status.ts';
 import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
 import { renderComparisonHtml } from '../ml/eval/report-export.ts';
@@ -49,9 +51,13 @@ commands:
                                     sure about (unlabelled, undecided: label those next)
 
 options:
-  --project FILE    the project file (a SQLite database; created when missing)
+  --project FILE    the project file (a SQLite database; created when missing, in an existing folder)
   --json            print the result as one JSON object on the last line
   -h, --help        this help
+
+exit codes: 0 done, 1 internal fault, 2 invalid arguments, 3 not found or not a project,
+  4 import failed (nothing written), 5 not allowed now / conflicts with the project,
+  6 read-only, 7 busy (another process is writing; try again), 8 cancelled
 `;
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -150,7 +156,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let service: CandlemarkService | null = null;
   const bar = new ProgressBar();
   try {
-    service = CandlemarkService.open(projectPath, { create: true });
+    service = CandlemarkService.open(projectPath, { create: true, busyTimeoutMs: busyTimeoutFromEnv() });
+    // Not silent: a typo in --project would otherwise leave a stray new project behind unnoticed.
+    if (service.created) err.write(`candlemark: created a new project ${projectPath}\n`);
     service.events.on('progress', (p) => bar.update(p.task, p.fraction, p.message ?? ''));
     const result = await run(service, command, positionals, flags, { print, json, bar });
     bar.done();
@@ -162,16 +170,40 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       err.write(`candlemark ${command}: ${e.message}\n`);
       return 2;
     }
-    const wire = toWireError(e);
-    err.write(`candlemark ${command}: error: ${wire.message}\n`);
-    for (const issue of wire.issues.slice(0, 200)) err.write(`  ${formatIssue(issue)}\n`);
-    if (wire.issues.length > 200) err.write(`  … and ${wire.issues.length - 200} more\n`);
-    if (json) print(JSON.stringify({ error: wire }));
-    if (!(e instanceof CandlemarkError)) err.write(`${(e as Error)?.stack ?? ''}\n`);
-    return 1;
+    return reportError(command, e, err, json ? print : null);
   } finally {
     service?.close();
   }
+}
+
+/** CANDLEMARK_BUSY_TIMEOUT_MS: how long a write waits for another process's write (default 30 s). */
+function busyTimeoutFromEnv(): number | undefined {
+  const raw = process.env.CANDLEMARK_BUSY_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`CANDLEMARK_BUSY_TIMEOUT_MS: expected a whole number of milliseconds, got "${raw}"`);
+  return ms;
+}
+
+/**
+ * Prints an error as a message and its located issues, never a stack trace (CANDLEMARK_DEBUG=1 adds
+ * the stack of an internal error, for a bug report), and returns the exit code of its class
+ * (core/service/error-status.ts; listed in README's CLI section).
+ */
+function reportError(command: string, e: unknown, err: NodeJS.WritableStream, printJson: ((s: string) => void) | null): number {
+  const error = toCandlemarkError(e);
+  const wire = error.toJSON();
+  const kind = wire.code === 'internal' ? 'internal error' : 'error';
+  err.write(`candlemark ${command}: ${kind}: ${wire.message}\n`);
+  for (const issue of wire.issues.slice(0, 200)) err.write(`  ${formatIssue(issue)}\n`);
+  if (wire.issues.length > 200) err.write(`  … and ${wire.issues.length - 200} more\n`);
+  if (wire.code === 'internal') {
+    const cause = (error as { cause?: unknown }).cause ?? e;
+    if (process.env.CANDLEMARK_DEBUG === '1') err.write(`${(cause as Error)?.stack ?? String(cause)}\n`);
+    else err.write('  (a fault in Candlemark: please report it; CANDLEMARK_DEBUG=1 prints the stack)\n');
+  }
+  printJson?.(JSON.stringify({ error: wire }));
+  return exitCodeOf(wire.code);
 }
 
 interface Io {

@@ -3,7 +3,12 @@
  * Importing reports every problem it can find (up to a cap), not just the first, so a user can fix a file in one go.
  */
 
-export interface ImportIssue {
+import { formatIssue, type Issue } from '../shared/issue.ts';
+
+export { formatIssue };
+
+/** Candlemark's one Issue (core/shared/issue.ts), with the parts a CSV problem always has. */
+export interface ImportIssue extends Issue {
   file: string;
   /** 1-based physical line in the file (header = line 1); null for file-level problems such as an empty file. */
   line: number | null;
@@ -15,11 +20,6 @@ export interface ImportIssue {
 
 /** Enough to fix a file; more would only flood the UI and memory (a broken 1M-row file could yield millions). */
 export const MAX_ISSUES = 1000;
-
-export function formatIssue(issue: ImportIssue): string {
-  const where = issue.line === null ? issue.file : `${issue.file}:${issue.line}`;
-  return issue.field === null ? `${where}: ${issue.message}` : `${where}: ${issue.field}: ${issue.message}`;
-}
 
 export class OhlcvImportError extends Error {
   readonly file: string;

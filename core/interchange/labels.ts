@@ -9,6 +9,9 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { formatTimestamp, parseTimestamp } from './time.ts';
+import { formatIssue, type Issue } from '../shared/issue.ts';
+
+export { formatIssue };
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -41,7 +44,8 @@ export interface LabelsDocument {
   windows: LabelsWindow[];
 }
 
-export interface InterchangeIssue {
+/** Candlemark's one Issue (core/shared/issue.ts), with the parts a labels-file problem always has. */
+export interface InterchangeIssue extends Issue {
   /** The file name as given to the parser. */
   file: string;
   /** The window's id, or null when the problem is not in a window (or the id itself is unusable). */
@@ -54,21 +58,6 @@ export interface InterchangeIssue {
   message: string;
   /** CSV only: 1-based line of the row. */
   line?: number;
-}
-
-/** The one-line form of an issue: `labels.json: windows[3] (id "w-17"): spans[0].end: expected ...`. */
-export function formatIssue(issue: InterchangeIssue): string {
-  const parts: string[] = [issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`];
-  if (issue.windowIndex !== undefined) {
-    parts.push(
-      issue.window === null ? `windows[${issue.windowIndex}]` : `windows[${issue.windowIndex}] (id ${JSON.stringify(issue.window)})`,
-    );
-  } else if (issue.window !== null) {
-    parts.push(`window ${JSON.stringify(issue.window)}`);
-  }
-  if (issue.field !== '') parts.push(issue.field);
-  parts.push(issue.message);
-  return parts.join(': ');
 }
 
 /** Thrown by the parsers with every problem found (not only the first); message = one line per issue. */
@@ -188,6 +177,19 @@ function quoteList(names: Iterable<string>, max = 8): string {
   const shown = all.slice(0, max).map((n) => JSON.stringify(n));
   if (all.length > max) shown.push(`… ${all.length - max} more`);
   return shown.length === 0 ? '(none declared)' : shown.join(', ');
+}
+
+/**
+ * Two windows at the same series, start and length are one window to the store: importing both would
+ * silently let the second's spans replace the first's. So a file must not hold two such windows.
+ */
+function positionKey(series: string, start: number, length: number): string {
+  return `${series}\u0000${start}\u0000${length}`;
+}
+
+function samePositionMessage(series: string, start: string, length: number, first: string): string {
+  const position = `the same series ${JSON.stringify(series)}, start ${start} and length ${length}`;
+  return `expected one window per position, got ${position} as ${first} (merge their spans into one window)`;
 }
 
 function isPositiveInteger(n: number): boolean {
@@ -360,6 +362,7 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
   // Windows.
   const windows: LabelsWindow[] = [];
   const windowAt = new Map<string, number>();
+  const windowAtPosition = new Map<string, { index: number; id: string }>();
   if (Array.isArray(obj.windows)) {
     obj.windows.forEach((w, wi) => {
       const rawId = w !== null && typeof w === 'object' ? (w as Record<string, unknown>).id : undefined;
@@ -426,6 +429,14 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
         });
       }
       if (ok && r.success && start !== null) {
+        const key = positionKey(r.data.series, start, r.data.length);
+        const first = windowAtPosition.get(key);
+        if (first !== undefined) {
+          const firstName = `windows[${first.index}] (id ${JSON.stringify(first.id)})`;
+          report('start', samePositionMessage(r.data.series, describeValue(wo.start), r.data.length, firstName));
+          return;
+        }
+        windowAtPosition.set(key, { index: wi, id: r.data.id });
         windows.push({ id: r.data.id, series: r.data.series, start, length: r.data.length, spans });
       }
     });
@@ -569,6 +580,7 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
   const seenSeries = new Set<string>();
   const labelTypes: LabelsDocument['labelTypes'] = [];
   const seenTypes = new Set<string>();
+  const windowAtPosition = new Map<string, { id: string; line: number }>();
 
   for (const { record, line } of records.slice(1)) {
     if (record.length > header.record.length) {
@@ -609,7 +621,13 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
         report('window_length', `expected ${EXPECTED.length}, got ${describeValue(rawLength)}`);
         b.ok = false;
       }
-      if (b.ok && start !== null) {
+      const key = b.ok && start !== null ? positionKey(rawSeries, start, length) : '';
+      const first = key ? windowAtPosition.get(key) : undefined;
+      if (first !== undefined) {
+        report('window_start', samePositionMessage(rawSeries, describeValue(rawStart), length, `window ${JSON.stringify(first.id)} at line ${first.line}`));
+        b.ok = false;
+      } else if (b.ok && start !== null) {
+        windowAtPosition.set(key, { id, line });
         b.window = { id, series: rawSeries, start, length, spans: [] };
         if (!seenSeries.has(rawSeries)) {
           seenSeries.add(rawSeries);

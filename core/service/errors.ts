@@ -1,26 +1,35 @@
 /**
  * Typed errors of the service API. Every host (CLI, Electron IPC, browser host) turns these into
  * the same wire shape, so a renderer or a script can branch on `code` and show `issues` verbatim.
+ * What the store, the importers and SQLite throw is turned into these in one place
+ * (`error-map.ts`, applied by `service.call` and `CandlemarkService.open`); how a code reads as an
+ * HTTP status or a CLI exit code is `error-status.ts`.
  */
+import type { Issue } from '../shared/issue.ts';
 
-export type ErrorCode =
-  | 'invalid-arguments' // a command's arguments failed schema validation
-  | 'unknown-command'
-  | 'no-project' // a command needs an open project
-  | 'project-format' // not a Candlemark file, or written by a newer app
-  | 'import-failed' // a CSV or labels file has problems; nothing was written
-  | 'not-found'
-  | 'invalid-operation' // the request is well-formed but not allowed in the current state
-  | 'cancelled'
-  | 'internal';
+export type { Issue } from '../shared/issue.ts';
+export { formatIssue } from '../shared/issue.ts';
 
-/** One concrete problem, located as precisely as we can: file, line, window, field. */
-export interface Issue {
-  file?: string | null;
-  line?: number | null;
-  window?: string | null;
-  field?: string | null;
-  message: string;
+/** Every error code, in one list (hosts that receive codes over a wire check them against it). */
+export const ERROR_CODES = [
+  'invalid-arguments', // a command's arguments failed validation (schema, or a value the store refuses)
+  'unknown-command',
+  'no-project', // a command needs an open project (or the project is closing)
+  'project-format', // not a Candlemark file (a directory, an empty file, another app's database), or written by a newer app
+  'import-failed', // a CSV or labels file has problems; nothing was written
+  'not-found', // a label, window, series, run, finding, file or folder named by the caller does not exist
+  'invalid-operation', // the request is well-formed but not allowed in the current state
+  'conflict', // the change contradicts what is stored: an id taken, a label type in use, bars still referenced, history no longer applicable
+  'busy', // another process held the project's write lock for longer than the wait allows; try again
+  'read-only', // the project file or its folder can't be written
+  'cancelled',
+  'internal', // a fault in Candlemark itself: a bug, or the machine (disk full, I/O error)
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
 export class CandlemarkError extends Error {
@@ -42,13 +51,6 @@ export interface WireError {
   code: ErrorCode;
   message: string;
   issues: Issue[];
-}
-
-/** Formats an issue the way a compiler would: `file:line: window: field: message`. */
-export function formatIssue(issue: Issue): string {
-  const where = [issue.file, issue.line != null ? String(issue.line) : null].filter(Boolean).join(':');
-  const parts = [where || null, issue.window ? `window ${issue.window}` : null, issue.field ?? null, issue.message];
-  return parts.filter((p) => p != null && p !== '').join(': ');
 }
 
 export function toWireError(err: unknown): WireError {

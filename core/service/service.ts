@@ -8,6 +8,7 @@ import { ProjectStore } from '../store/project-store.ts';
 import { ServiceContext, type ServiceDebugOptions } from './context.ts';
 import { parseTrainingFault } from '../ml/training/worker-types.ts';
 import { CandlemarkError } from './errors.ts';
+import { toCandlemarkError } from './error-map.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
@@ -77,6 +78,8 @@ export interface OpenOptions {
    * `exit:N`: the training thread dies after epoch N), so a test can set it for a host process.
    */
   debug?: ServiceDebugOptions;
+  /** How long a write waits for another process's write lock (ms; the store's default otherwise). */
+  busyTimeoutMs?: number;
 }
 
 export class CandlemarkService {
@@ -87,12 +90,27 @@ export class CandlemarkService {
     this.ctx = new ServiceContext(store, this.events, author, debug);
   }
 
-  /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
+  /**
+   * Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'.
+   * Throws CandlemarkError: not-found (no such file, or its folder is missing), project-format (not a
+   * project: a folder, an empty file without create, another app's database...), read-only, busy.
+   */
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
-    const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
-    store.markInterruptedRuns();
-    const debug = opts.debug ?? { trainingFault: parseTrainingFault(process.env.CANDLEMARK_DEBUG_TRAINING_FAULT) };
-    return new CandlemarkService(store, opts.author ?? safeUserName(), debug);
+    let store: ProjectStore | null = null;
+    try {
+      store = ProjectStore.open(projectPath, { create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs });
+      store.markInterruptedRuns();
+      const debug = opts.debug ?? { trainingFault: parseTrainingFault(process.env.CANDLEMARK_DEBUG_TRAINING_FAULT) };
+      return new CandlemarkService(store, opts.author ?? safeUserName(), debug);
+    } catch (e) {
+      store?.close();
+      throw toCandlemarkError(e, { projectPath });
+    }
+  }
+
+  /** True when open() made a new project (the file was missing, or empty and create was asked). */
+  get created(): boolean {
+    return this.store.created;
   }
 
   /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
@@ -111,7 +129,12 @@ export class CandlemarkService {
       );
     }
     const handler = handlers[name] as (ctx: ServiceContext, a: unknown) => unknown;
-    return await handler(this.ctx, parsed.data);
+    try {
+      return await handler(this.ctx, parsed.data);
+    } catch (e) {
+      // The one place where store, import, SQLite and file errors become service error codes.
+      throw toCandlemarkError(e, { projectPath: this.store.path });
+    }
   }
 
   /**

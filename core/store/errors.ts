@@ -26,6 +26,24 @@ export class ProjectNotFoundError extends Error {
   }
 }
 
+/**
+ * The path can't be opened as a project for a reason outside the file's contents: its folder is
+ * missing, it is a folder, or the file or its folder can't be written (SQLite's WAL mode creates
+ * `<file>-wal` and `<file>-shm` next to the project, so the folder must be writable too).
+ */
+export type ProjectOpenErrorCode = 'missing-directory' | 'is-directory' | 'read-only-file' | 'read-only-directory' | 'not-readable';
+
+export class ProjectOpenError extends Error {
+  override readonly name = 'ProjectOpenError';
+  constructor(
+    readonly code: ProjectOpenErrorCode,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type StoreErrorCode =
   /** A referenced series/window/label/run does not exist. */
   | 'not-found'

@@ -21,6 +21,7 @@
  *   skipped (and dropped) by undo/redo.
  */
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   BarColumns,
@@ -37,7 +38,7 @@ import type {
   WindowInfo,
   WindowSetInfo,
 } from '../domain/types.ts';
-import { ProjectFormatError, ProjectNotFoundError, StoreError } from './errors.ts';
+import { ProjectFormatError, ProjectNotFoundError, ProjectOpenError, StoreError } from './errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations/index.ts';
 
 export interface OpenOptions {
@@ -45,7 +46,7 @@ export interface OpenOptions {
   create?: boolean;
   /** Open read-only: no migrations, no writes, runs are not marked interrupted. */
   readonly?: boolean;
-  /** Milliseconds to wait for another connection's write lock (default 5000). */
+  /** Milliseconds a write waits for another connection's write lock (default DEFAULT_BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
 }
 
@@ -348,6 +349,82 @@ function isPidAlive(pid: number): boolean {
   }
 }
 
+/** How long a write waits for another process's write lock by default (its CLI import, say). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+
+/** SQLITE_BUSY and its extended codes: another connection holds the lock. */
+export function isBusyError(e: unknown): boolean {
+  return e instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(e.code);
+}
+
+/** Blocks this thread for `ms` (the store is synchronous; a busy wait would burn a core). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms));
+}
+
+const canWrite = (p: string): boolean => {
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Checks what a project path is before SQLite touches it, so each problem gets its own message
+ * naming the path, and nothing is created unless asked: returns the file's size, or -1 when it is
+ * missing and may be created.
+ */
+function checkProjectPath(path: string, opts: { create: boolean; readonly: boolean }): number {
+  const dir = nodePath.dirname(nodePath.resolve(path));
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new ProjectOpenError('missing-directory', path, `${path}: a part of the path before the file name is a file, not a folder`);
+    if (code === 'EACCES') throw new ProjectOpenError('not-readable', path, `${path}: permission denied (a folder on the path can't be read)`);
+    if (code !== 'ENOENT') throw e;
+    let dirStat: fs.Stats | null = null;
+    try {
+      dirStat = fs.statSync(dir);
+    } catch {
+      dirStat = null;
+    }
+    if (!dirStat?.isDirectory()) {
+      const why = `the folder ${dir} does not exist (create it first; Candlemark creates project files, not folders)`;
+      throw new ProjectOpenError('missing-directory', path, `${path}: ${why}`);
+    }
+    if (!opts.create) throw new ProjectNotFoundError(path);
+    if (!canWrite(dir)) throw new ProjectOpenError('read-only-directory', path, `cannot create ${path}: the folder ${dir} is read-only`);
+    return -1;
+  }
+  if (stat.isDirectory()) throw new ProjectOpenError('is-directory', path, `${path} is a folder, not a Candlemark project file`);
+  // A FIFO or a device would block or never end when read: only a plain file can be a project.
+  if (!stat.isFile()) throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (not a regular file)`);
+  try {
+    fs.accessSync(path, fs.constants.R_OK);
+  } catch {
+    throw new ProjectOpenError('not-readable', path, `${path} can't be read (permission denied)`);
+  }
+  if (!opts.readonly) {
+    if (!canWrite(path)) {
+      throw new ProjectOpenError('read-only-file', path, `${path} is read-only (no permission to write it): make it writable to edit the project`);
+    }
+    // WAL mode keeps <file>-wal and <file>-shm beside the project: SQLite must be able to create them.
+    if (!canWrite(dir)) {
+      throw new ProjectOpenError(
+        'read-only-directory',
+        path,
+        `${path} is in a read-only folder (${dir}): Candlemark needs to create ${nodePath.basename(path)}-wal and -shm beside it; ` +
+          'move the project to a writable folder',
+      );
+    }
+  }
+  return stat.size;
+}
+
 function assertFiniteNumber(name: string, v: unknown): asserts v is number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new StoreError('invalid', `${name} must be a finite number (got ${String(v)})`);
 }
@@ -381,7 +458,14 @@ export class ProjectStore {
     return this.predictionWrites;
   }
 
-  private constructor(path: string, db: Database.Database, readonly: boolean) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    readonly: boolean,
+    private readonly busyTimeoutMs: number,
+    /** True when this open made a new project (the file was missing or empty). */
+    readonly created: boolean,
+  ) {
     this.path = path;
     this.db = db;
     this.readonly = readonly;
@@ -394,18 +478,14 @@ export class ProjectStore {
    */
   static open(path: string, opts: OpenOptions = {}): ProjectStore {
     const readonly = opts.readonly === true;
-    let size: number;
-    try {
-      size = fs.statSync(path).size;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (!opts.create || readonly) throw new ProjectNotFoundError(path);
-      size = -1;
-    }
-    // A zero-length file or a blank SQLite db is only acceptable when asked to create (e.g. left by a
-    // crash during creation): anything else must carry our application_id.
+    // An empty file (e.g. left by a crash during creation) holds nothing to lose: it becomes a new
+    // project only when the caller asked to create one, and is refused otherwise.
     const blankOk = opts.create === true && !readonly;
-    if (size === 0 && !blankOk) throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (the file is empty)`);
+    const size = checkProjectPath(path, { create: blankOk, readonly });
+    if (size === 0 && !blankOk) {
+      const why = 'the file is empty; open it with create to make it a new project';
+      throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (${why})`);
+    }
     if (size > 0) {
       const head = Buffer.alloc(16);
       const fd = fs.openSync(path, 'r');
@@ -420,6 +500,7 @@ export class ProjectStore {
       }
     }
 
+    const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     let db: Database.Database;
     try {
       db = new Database(path, { readonly, fileMustExist: size >= 0 });
@@ -427,7 +508,7 @@ export class ProjectStore {
       throw new ProjectFormatError('not-a-project', path, `${path} is not a Candlemark project (${(e as Error).message})`);
     }
     try {
-      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       let appId: number;
       let version: number;
       try {
@@ -469,7 +550,7 @@ export class ProjectStore {
       }
       db.pragma('foreign_keys = ON');
       if (!readonly) migrate(db);
-      const store = new ProjectStore(path, db, readonly);
+      const store = new ProjectStore(path, db, readonly, busyTimeoutMs, size <= 0);
       if (!readonly) store.markInterruptedRuns();
       return store;
     } catch (e) {
@@ -506,10 +587,31 @@ export class ProjectStore {
   /**
    * Run fn in one transaction (BEGIN IMMEDIATE, so concurrent writers wait instead of failing).
    * Nested calls join the outer transaction: an exception anywhere rolls back the whole outer one.
+   *
+   * Another process's write (the CLI on the same file) makes BEGIN wait: SQLite's busy_timeout
+   * sleeps and retries for up to `busyTimeoutMs`. SQLite can also report BUSY without waiting (e.g.
+   * while another connection recovers the WAL), so BEGIN is retried here too, with backoff, until the
+   * same deadline. Only BEGIN is retried: once fn has run, its effects are rolled back and the
+   * error is thrown (re-running fn could repeat what it did outside the database).
    */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let began = false;
+      try {
+        return this.db
+          .transaction(() => {
+            began = true;
+            return fn();
+          })
+          .immediate();
+      } catch (e) {
+        const left = deadline - Date.now();
+        if (began || !isBusyError(e) || left <= 0) throw e;
+        sleepSync(Math.min(25 * 2 ** Math.min(attempt, 6), left));
+      }
+    }
   }
 
   private sidOf(seriesId: string): SeriesRow {

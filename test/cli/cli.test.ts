@@ -26,7 +26,8 @@ describe('candlemark CLI', () => {
     const project = path.join(tempDir(), 'real.candlemark');
     for (const name of ['spy_1d', 'btcusd_1h', 'eurusd_1h']) {
       const r = cli('import', path.join(SHARED_DATA, `${name}.csv`), '--project', project);
-      expect(r.stderr).toBe('');
+      // Creating the project is said once, on the first command; nothing else goes to stderr.
+      expect(r.stderr).toBe(name === 'spy_1d' ? `candlemark: created a new project ${project}\n` : '');
       expect(r.code).toBe(0);
     }
     const w = cli('windows', '--series', 'btcusd_1h', '--length', '128', '--stride', '64', '--split', 'random', '--seed', '3', '--project', project);
@@ -49,7 +50,8 @@ describe('candlemark CLI', () => {
     fs.writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2020-01-01,10,11,9,10.5,100\n2020-01-02,10,9,9.5,10,100\n2020-01-03,abc,11,9,10,-5\n');
     const before = projectFingerprint(project);
     const r = cli('import', bad, '--series', 'bad', '--project', project);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4); // import failed, nothing written
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stderr).toContain(`${bad}:3: High`);
     expect(r.stderr).toContain(`${bad}:4: Open`);
     expect(r.stderr).toContain(`${bad}:4: Volume`);
@@ -61,7 +63,7 @@ describe('candlemark CLI', () => {
     const set = await writePlantedSet(dir, { seed: 21, bars: 12_000, contradictions: 24 });
     const project = path.join(dir, 'p.candlemark');
     const imp = cli('labels', 'import', set.json, '--project', project);
-    expect(imp.stderr).toBe('');
+    expect(imp.stderr).toBe(`candlemark: created a new project ${project}\n`);
     expect(imp.stdout).toContain(`imported ${set.windowCount} windows`);
     const { findings } = cli('conflicts', '--json', '--project', project).json();
     const windows = JSON.parse(cli('info', '--json', '--project', project).stdout.trim().split('\n').pop()!);
@@ -98,8 +100,8 @@ describe('candlemark CLI', () => {
     const notProject = path.join(dir, 'notes.candlemark');
     fs.writeFileSync(notProject, 'just some text\n');
     const r = cli('info', '--project', notProject);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not a Candlemark project/);
+    expect(r.code).toBe(3); // not found / not a project
+    expect(r.stderr).toBe(`candlemark info: error: ${notProject} is not a Candlemark project (not an SQLite database)\n`);
     expect(fs.readFileSync(notProject, 'utf8')).toBe('just some text\n');
   });
 });

@@ -356,11 +356,12 @@ describe('CSV form', () => {
     const text =
       '\ufefftype,span_end,span_start,window_length,window_start,series,window_id\r\n' +
       'up,2020-01-01T02:00:00Z,1577840400,5,2020-01-01,s,w\r\n' +
-      ',,,5,1577836800000,s,w2\r\n';
+      ',,,5,1577923200000,s,w2\r\n';
     const doc = parseLabelsCsv(text, 'x.csv');
     expect(doc.windows).toEqual([
       { id: 'w', series: 's', start: T0, length: 5, spans: [{ start: T0 + H, end: T0 + 2 * H, type: 'up', confidence: null }] },
-      { id: 'w2', series: 's', start: T0, length: 5, spans: [] },
+      // (a second window at the same position would be refused: see 'two windows at one position')
+      { id: 'w2', series: 's', start: T0 + 24 * H, length: 5, spans: [] },
     ]);
   });
 
@@ -465,5 +466,58 @@ describe('checkAgainstBars', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ window: 'w-1', windowIndex: 0, field: 'start' });
     expect(issues[0].message).toContain('nearest bar 2020-01-01T00:00:00Z');
+  });
+});
+
+describe('two windows at one position', () => {
+  // The store keys windows by series, start and length: the second would silently replace the first's spans.
+  it('JSON: refused, naming both windows', () => {
+    const text = jsonWith((r) => {
+      r.windows[1].start = r.windows[0].start;
+    });
+    const issues = issuesOf(() => parseLabelsJson(text, 'labels.json'));
+    expect(issues.map(formatIssue)).toEqual([
+      'labels.json: windows[1] (id "w-1"): start: expected one window per position, got the same series "EURUSD", start "2020-01-01T00:00:00Z" and length 128 as windows[0] (id "w-0") (merge their spans into one window)',
+    ]);
+  });
+
+  it('CSV: refused, naming both ids and lines; the same start written another way is the same position', () => {
+    const text = [
+      'window_id,series,window_start,window_length,span_start,span_end,type,confidence',
+      'a,s,2020-01-01T00:00:00Z,10,2020-01-01T01:00:00Z,2020-01-01T03:00:00Z,up,0.5',
+      'b,s,2020-01-02T00:00:00Z,10,,,,',
+      'c,s,1577836800000,10,2020-01-01T02:00:00Z,2020-01-01T04:00:00Z,down,',
+      'c,s,1577836800000,10,2020-01-01T05:00:00Z,2020-01-01T06:00:00Z,down,',
+      'd,s,2020-01-01T00:00:00Z,12,,,,',
+    ].join('\n');
+    const issues = issuesOf(() => parseLabelsCsv(text, 'labels.csv'));
+    expect(issues.map(formatIssue)).toEqual([
+      'labels.csv:4: windows[2] (id "c"): window_start: expected one window per position, got the same series "s", start "1577836800000" and length 10 as window "a" at line 2 (merge their spans into one window)',
+    ]);
+  });
+
+  it('over the service: import-failed, nothing written', async () => {
+    const { CandlemarkService } = await import('../../core/service/service.ts');
+    const { projectFingerprint, tempDir } = await import('../helpers/paths.ts');
+    const file = join(tempDir(), 'p.candlemark');
+    const service = CandlemarkService.open(file, { create: true });
+    try {
+      await service.call('demo.create', { seed: 4, bars: 600 });
+      const exported = await service.call('labels.exportText', { format: 'json' });
+      const doc = JSON.parse(exported.text) as { windows: Array<{ id: string }> };
+      doc.windows.push({ ...doc.windows[0], id: 'copy-of-first' });
+      const before = projectFingerprint(file);
+      const err = await service.call('labels.importText', { fileName: 'dup.json', text: JSON.stringify(doc) }).then(
+        () => null,
+        (e: unknown) => e as { code: string; issues: InterchangeIssue[] },
+      );
+      expect(err?.code).toBe('import-failed');
+      expect(err?.issues.map(formatIssue)).toEqual([
+        expect.stringMatching(new RegExp(`^dup\\.json: windows\\[${doc.windows.length - 1}\\] \\(id "copy-of-first"\\): start: expected one window per position, .* as windows\\[0\\] \\(id "${doc.windows[0].id}"\\)`)),
+      ]);
+      expect(projectFingerprint(file)).toBe(before);
+    } finally {
+      service.close();
+    }
   });
 });

@@ -97,9 +97,11 @@ describe('training that cannot start', () => {
     const { s, setId } = await newUserProject();
     // Straight to the worker, past the check: the dataset has no labelled validation window.
     const w = startTrainingWorker(s.store.path, { setId, head: 'soft', epochs: 1, backend: 'wasm' });
+    // Listened for at once: under load the thread can be gone before runId's rejection is seen.
+    const exited = new Promise((r) => w.worker.once('exit', r));
     await expect(w.runId).rejects.toThrow(`Window set ${setId} has no labelled validation windows`);
     // Nobody awaits w.result here (as the handler before the fix): wait for the thread to end and a few turns.
-    await new Promise((r) => w.worker.once('exit', r));
+    await exited;
     await new Promise((r) => setTimeout(r, 50));
     expect(unhandled).toEqual([]);
   });

@@ -79,7 +79,7 @@ describe('the browser host survives failed runs', () => {
     const bare = await host.call<{ id: number }>('windows.create', { length: 32, stride: 32 });
     expect(bare.status).toBe(200);
     const refused = await host.call('train.start', { setId: bare.result!.id, epochs: 1, backend: 'wasm' });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect(refused.error).toMatchObject({ code: 'invalid-operation' });
     expect(refused.error!.message).toMatch(/^training could not start: window set '.+ 32\/32' has 0 labelled windows/);
 

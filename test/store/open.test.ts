@@ -78,7 +78,7 @@ describe('opening and creating projects', () => {
   it('rejects an empty or tiny file', () => {
     const empty = path.join(dir, 'empty.candlemark');
     fs.writeFileSync(empty, '');
-    expectFormatError(() => ProjectStore.open(empty), 'not-a-project', /is not a Candlemark project \(the file is empty\)/);
+    expectFormatError(() => ProjectStore.open(empty), 'not-a-project', /is not a Candlemark project \(the file is empty; open it with create to make it a new project\)/);
     const tiny = path.join(dir, 'tiny.candlemark');
     fs.writeFileSync(tiny, 'SQLite');
     expectFormatError(() => ProjectStore.open(tiny), 'not-a-project', /not an SQLite database/);

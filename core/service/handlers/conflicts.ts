@@ -89,11 +89,23 @@ function labelToIndexSpan(seriesId: string, label: Label, start: number, end: nu
 }
 
 /**
- * Recomputes findings for the given windows (or all), keeping the status of findings that survive.
+ * Recomputes findings for the given windows (or all), keeping the status of findings that survive,
+ * and tells the hosts. For a label change use `inLabelChange` instead, which writes the findings in
+ * the change's own transaction.
+ */
+export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
+  if (scope !== 'all' && scope.windowIds.length === 0) return;
+  ctx.store.transaction(() => refreshFindings(ctx, scope));
+  emitFindingsChanged(ctx);
+}
+
+/**
+ * Writes the findings of the given windows (or all) and emits nothing: called inside the
+ * transaction of the label change that made them stale, so no crash can commit one without the other.
  * For given windows, only they and the windows sharing bars with them are read (conflictWindowsAround);
  * the result equals the part of a full recompute that involves them (test/conflicts/incremental.test.ts).
  */
-export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
+export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
   if (scope === 'all') {
     const findings: Finding[] = [];
     for (const series of ctx.store.listSeries()) findings.push(...detectConflicts(conflictWindowsForSeries(ctx, series.id)));
@@ -115,7 +127,33 @@ export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: numb
     }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
   }
+}
+
+function emitFindingsChanged(ctx: ServiceContext): void {
   ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
+}
+
+/**
+ * Runs a label change and rewrites the findings it made stale in ONE transaction (a crash keeps both
+ * or neither: test/store/findings-crash.test.ts), then tells the hosts what changed. `change` returns
+ * its result and the windows whose labels (or reviewed flag) it changed; `scope: 'all'` recomputes
+ * every finding (imports, demo data).
+ */
+export function inLabelChange<T>(
+  ctx: ServiceContext,
+  change: () => { result: T; windowIds: number[] },
+  opts: { scope?: 'windows' | 'all'; labelsEvent?: boolean } = {},
+): T {
+  let windowIds: number[] = [];
+  const result = ctx.store.transaction(() => {
+    const done = change();
+    windowIds = [...new Set(done.windowIds)];
+    refreshFindings(ctx, opts.scope === 'all' ? 'all' : { windowIds });
+    return done.result;
+  });
+  if (opts.scope === 'all' || windowIds.length > 0) emitFindingsChanged(ctx);
+  if (opts.labelsEvent !== false && windowIds.length > 0) ctx.events.emit('labels.changed', { windowIds });
+  return result;
 }
 
 export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflicts.resolve'>) {
@@ -134,8 +172,14 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
   const from = windows.find((w) => w.id === fromId);
   const to = windows.find((w) => w.id === toId);
   if (!from || !to) throw new CandlemarkError('invalid-operation', `finding ${finding.id} refers to a window that is no longer labelled`);
-  copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`);
-  recomputeConflicts(ctx, { windowIds: [fromId, toId] });
+  inLabelChange(
+    ctx,
+    () => {
+      copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`);
+      return { result: null, windowIds: [fromId, toId] };
+    },
+    { labelsEvent: false },
+  );
   ctx.events.emit('labels.changed', { windowIds: [toId] });
   return { findingId: finding.id, status: 'resolved' as const, changedWindows: [toId] };
 }

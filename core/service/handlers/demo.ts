@@ -13,7 +13,7 @@ import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import { parseSeriesCsv, seriesIdFromPath } from './series.ts';
-import { recomputeConflicts } from './conflicts.ts';
+import { inLabelChange } from './conflicts.ts';
 import type { BarColumns, IndexSpan } from '../../domain/types.ts';
 
 const LENGTH = 128;
@@ -45,7 +45,8 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
 
   let setId = 0;
   let spans = 0;
-  ctx.store.transaction(() => {
+  // Series, windows, labels and the findings between them: one transaction.
+  inLabelChange(ctx, () => {
     ctx.store.insertSeries(seriesId, source, bars, { onProgress: (f) => ctx.progress('demo', f * 0.6, 'storing bars') });
     const set = ctx.store.createWindowSet(
       { seriesId, origin: 'cut', length: LENGTH, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: args.seed },
@@ -71,9 +72,9 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
     });
     // A fresh demo starts with an empty undo history: undoing "create demo" is not an edit.
     ctx.store.clearHistory();
-  });
-  ctx.forgetSeries(seriesId);
-  recomputeConflicts(ctx, 'all');
+    ctx.forgetSeries(seriesId);
+    return { result: null, windowIds: [] };
+  }, { scope: 'all', labelsEvent: false });
   ctx.progress('demo', 1, 'done');
   ctx.events.emit('series.changed', { seriesId });
   ctx.events.emit('windows.changed', { setId });

@@ -10,7 +10,6 @@ import {
   checkAgainstBars,
   serializeLabelsJson,
   serializeLabelsCsv,
-  InterchangeError,
   type LabelsDocument,
 } from '../../interchange/index.ts';
 import { assignSplit } from '../../windows/split.ts';
@@ -18,41 +17,27 @@ import type { ServiceContext } from '../context.ts';
 import { CandlemarkError, type Issue } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import { parseSeriesCsv } from './series.ts';
-import { recomputeConflicts } from './conflicts.ts';
+import { inLabelChange } from './conflicts.ts';
 import type { BarColumns, WindowInfo } from '../../domain/types.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 
 const TYPE_COLOURS = ['#26a69a', '#ef5350', '#42a5f5', '#ffa726', '#ab47bc', '#8d6e63', '#78909c', '#d4e157'];
 
-async function readDocument(file: string): Promise<LabelsDocument> {
-  try {
-    return await readLabelsFile(file);
-  } catch (err) {
-    if (err instanceof InterchangeError) {
-      throw new CandlemarkError('import-failed', `${file}: ${err.issues.length} problem(s); nothing was imported`, err.issues as Issue[]);
-    }
-    if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') throw new CandlemarkError('not-found', `${file}: no such file`);
-    throw err;
-  }
-}
-
+// Parse errors (InterchangeError) and file errors become service errors in service.call (error-map.ts).
 export async function importLabels(ctx: ServiceContext, args: CommandArgs<'labels.import'>) {
-  return importDocument(ctx, await readDocument(args.path), args.path);
+  return importDocument(ctx, await readLabelsFile(args.path), args.path);
 }
 
 /** From file contents: series CSV paths can't be resolved there, so the series must be in the project. */
 export async function importLabelsText(ctx: ServiceContext, args: CommandArgs<'labels.importText'>) {
   const lower = args.fileName.toLowerCase();
   let doc: LabelsDocument;
-  try {
-    if (lower.endsWith('.json')) doc = parseLabelsJson(args.text, args.fileName);
-    else if (lower.endsWith('.csv')) doc = parseLabelsCsv(args.text, args.fileName);
-    else throw new CandlemarkError('invalid-arguments', `${args.fileName}: expected a .json or .csv labels file`, [{ field: 'fileName', message: 'expected .json or .csv' }]);
-  } catch (err) {
-    if (err instanceof InterchangeError) {
-      throw new CandlemarkError('import-failed', `${args.fileName}: ${err.issues.length} problem(s); nothing was imported`, err.issues as Issue[]);
-    }
-    throw err;
+  if (lower.endsWith('.json')) doc = parseLabelsJson(args.text, args.fileName);
+  else if (lower.endsWith('.csv')) doc = parseLabelsCsv(args.text, args.fileName);
+  else {
+    throw new CandlemarkError('invalid-arguments', `${args.fileName}: expected a .json or .csv labels file`, [
+      { field: 'fileName', message: 'expected .json or .csv' },
+    ]);
   }
   return importDocument(ctx, { ...doc, series: doc.series.map((s) => ({ id: s.id, csv: null })) }, args.fileName);
 }
@@ -82,13 +67,13 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
   if (missing.length) throw new CandlemarkError('import-failed', `${file}: ${missing.length} problem(s); nothing was imported`, missing);
   const barIssues = checkAgainstBars(doc, timesBySeries, file);
   if (barIssues.length) {
-    throw new CandlemarkError('import-failed', `${file}: ${barIssues.length} problem(s); nothing was imported`, barIssues as Issue[]);
+    throw new CandlemarkError('import-failed', `${file}: ${barIssues.length} problem(s); nothing was imported`, barIssues);
   }
 
-  // 2. One transaction, one undo step.
+  // 2. One transaction (with the findings it changes), one undo step.
   const touched: number[] = [];
   const createdSets: number[] = [];
-  ctx.store.transaction(() => {
+  inLabelChange(ctx, () => {
     for (const [id, s] of newSeries) {
       ctx.store.insertSeries(id, s.source, s.bars);
       ctx.forgetSeries(id);
@@ -126,9 +111,8 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
         });
       }
     });
-  });
-
-  recomputeConflicts(ctx, 'all');
+    return { result: null, windowIds: touched };
+  }, { scope: 'all', labelsEvent: false });
   for (const id of createdSets) ctx.events.emit('windows.changed', { setId: id });
   ctx.events.emit('labels.changed', { windowIds: touched });
   return {

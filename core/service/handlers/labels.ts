@@ -1,11 +1,17 @@
-/** Label edits, undo/redo and label types; every change refreshes the findings of the windows it touched. */
+/**
+ * Label edits, undo/redo and label types. Every change and the findings it makes stale are written
+ * in one transaction (inLabelChange), then the hosts are told.
+ */
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import { recomputeConflicts } from './conflicts.ts';
+import { inLabelChange, recomputeConflicts } from './conflicts.ts';
 import type { Label, LabelType } from '../../domain/types.ts';
 
-/** Refreshes the findings of the windows a label change touched and tells the hosts. */
+/**
+ * Refreshes the findings of the windows a label change touched and tells the hosts. For a change
+ * already committed; a new change should run inside inLabelChange so both commit together.
+ */
 export function afterLabelChange(ctx: ServiceContext, windowIds: number[]): void {
   const unique = [...new Set(windowIds)];
   recomputeConflicts(ctx, { windowIds: unique });
@@ -13,48 +19,54 @@ export function afterLabelChange(ctx: ServiceContext, windowIds: number[]): void
 }
 
 export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): Label {
-  const label = ctx.store.addLabel(args.windowId, {
-    startTime: args.startTime,
-    endTime: args.endTime,
-    type: args.type,
-    confidence: args.confidence,
-    note: args.note,
-    author: args.author ?? ctx.author,
+  return inLabelChange(ctx, () => {
+    const label = ctx.store.addLabel(args.windowId, {
+      startTime: args.startTime,
+      endTime: args.endTime,
+      type: args.type,
+      confidence: args.confidence,
+      note: args.note,
+      author: args.author ?? ctx.author,
+    });
+    return { result: label, windowIds: [label.windowId] };
   });
-  afterLabelChange(ctx, [label.windowId]);
-  return label;
 }
 
 export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
-  const label = ctx.store.updateLabel(args.id, args.patch);
-  afterLabelChange(ctx, [label.windowId]);
-  return label;
+  return inLabelChange(ctx, () => {
+    const label = ctx.store.updateLabel(args.id, args.patch);
+    return { result: label, windowIds: [label.windowId] };
+  });
 }
 
 export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delete'>): { id: number } {
-  const label = ctx.store.getLabel(args.id);
-  if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
-  ctx.store.deleteLabel(args.id);
-  afterLabelChange(ctx, [label.windowId]);
-  return { id: args.id };
+  return inLabelChange(ctx, () => {
+    const label = ctx.store.getLabel(args.id);
+    if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
+    ctx.store.deleteLabel(args.id);
+    return { result: { id: args.id }, windowIds: [label.windowId] };
+  });
 }
 
 export function undo(ctx: ServiceContext) {
-  const step = ctx.store.undo();
-  if (step) afterLabelChange(ctx, step.windowIds);
-  return { step, history: ctx.store.historyState() };
+  return inLabelChange(ctx, () => {
+    const step = ctx.store.undo();
+    return { result: { step, history: ctx.store.historyState() }, windowIds: step?.windowIds ?? [] };
+  });
 }
 
 export function redo(ctx: ServiceContext) {
-  const step = ctx.store.redo();
-  if (step) afterLabelChange(ctx, step.windowIds);
-  return { step, history: ctx.store.historyState() };
+  return inLabelChange(ctx, () => {
+    const step = ctx.store.redo();
+    return { result: { step, history: ctx.store.historyState() }, windowIds: step?.windowIds ?? [] };
+  });
 }
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
-  ctx.store.setWindowReviewed(args.windowId, args.reviewed);
-  afterLabelChange(ctx, [args.windowId]);
-  return { windowId: args.windowId, reviewed: args.reviewed };
+  return inLabelChange(ctx, () => {
+    ctx.store.setWindowReviewed(args.windowId, args.reviewed);
+    return { result: { windowId: args.windowId, reviewed: args.reviewed }, windowIds: [args.windowId] };
+  });
 }
 
 export function setLabelTypes(ctx: ServiceContext, args: CommandArgs<'labelTypes.set'>): LabelType[] {

@@ -13,7 +13,7 @@ import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import { afterLabelChange } from './labels.ts';
+import { inLabelChange } from './conflicts.ts';
 
 /** Windows predicted per model call while filling a summary (one progress step each). */
 const PREDICT_BATCH = 512;
@@ -230,25 +230,28 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const labels = ctx.store.listLabels({ windowId: w.id });
   const replaced = args.spanIndex === undefined ? labels : labels.filter((l) => accepted.some((s) => overlaps(l, s)));
   const added: number[] = [];
-  ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
-    for (const l of replaced) ctx.store.deleteLabel(l.id);
-    for (const s of accepted) {
-      const label = ctx.store.addLabel(w.id, {
-        startTime: s.startTime,
-        endTime: s.endTime,
-        type: s.type,
-        // The analyst vouches for the accepted span, so it carries full confidence; the model's score is kept in the note.
-        confidence: 1,
-        note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
-        author: ctx.author,
-      });
-      added.push(label.id);
-    }
-    // Accepting "no span here" is a statement about the window, like pressing N while labelling.
-    if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
+  // The labels, the decision and the findings they change commit together (one transaction).
+  inLabelChange(ctx, () => {
+    ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
+      for (const l of replaced) ctx.store.deleteLabel(l.id);
+      for (const s of accepted) {
+        const label = ctx.store.addLabel(w.id, {
+          startTime: s.startTime,
+          endTime: s.endTime,
+          type: s.type,
+          // The analyst vouches for the accepted span, so it carries full confidence; the model's score is kept in the note.
+          confidence: 1,
+          note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
+          author: ctx.author,
+        });
+        added.push(label.id);
+      }
+      // Accepting "no span here" is a statement about the window, like pressing N while labelling.
+      if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
+    });
+    ctx.store.setReviewDecision(run.runId, w.id, 'accepted', ctx.author);
+    return { result: null, windowIds: [w.id] };
   });
-  ctx.store.setReviewDecision(run.runId, w.id, 'accepted', ctx.author);
-  afterLabelChange(ctx, [w.id]);
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, requireWindow(ctx, w.id), DEFAULT_BOUNDARY_TOLERANCE);
   return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: added, removedLabelIds: replaced.map((l) => l.id), status: detail.status };

@@ -12,12 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-/** Same layout as core's formatIssue: `file:line: window w: field: message`. */
-export function formatIssue(issue: Issue): string {
-  const where = [issue.file, issue.line != null ? String(issue.line) : null].filter(Boolean).join(':');
-  const parts = [where || null, issue.window ? `window ${issue.window}` : null, issue.field ?? null, issue.message];
-  return parts.filter((p) => p != null && p !== '').join(': ');
-}
+/** Core's one formatter (a pure module): an issue reads the same in the app as in the terminal. */
+export { formatIssue } from '../../../core/shared/issue.ts';
 
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
