@@ -22,6 +22,8 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CandlemarkService } from '../core/service/service.ts';
 import { installLastResortHandlers } from '../core/service/last-resort.ts';
+import { toWireError } from '../core/service/errors.ts';
+import { exitCodeOf } from '../core/service/error-status.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
 import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
@@ -55,7 +57,16 @@ export async function serve(argv: string[]): Promise<void> {
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
-  const service = await openProject(projectPath, { demoIfNew: !values.project });
+  let service: CandlemarkService;
+  try {
+    service = await openProject(projectPath, { demoIfNew: !values.project });
+  } catch (e) {
+    // Nothing to serve: say why in one line and exit with the code of its class (no stack trace).
+    const err = toWireError(e);
+    console.error(`candlemark host: ${err.message}`);
+    process.exitCode = exitCodeOf(err.code);
+    return;
+  }
   const ui = resolveStaticDir();
   // Same address as last time for this project (when neither the port nor the token is fixed).
   const remember = !values.port && !envToken;

@@ -3,7 +3,7 @@
  * open tab reconnects by itself (issue #9); when that port is taken it starts on a new one and says
  * so. The real bin/serve.js, a temp HOME (the address book is ~/.candlemark/hosts.json there).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -79,5 +79,20 @@ describe('the browser host remembers its address per project', () => {
     expect(readLastHost('/a.candlemark', book)).toBeNull();
     fs.writeFileSync(book, JSON.stringify({ '/a.candlemark': { port: 99999, token: 'x' } }));
     expect(readLastHost('/a.candlemark', book)).toBeNull();
+  });
+});
+
+describe('the browser host on a project it cannot open', () => {
+  it('says why in one line, with no stack trace, and exits with the code of the error class', () => {
+    const dir = tempDir();
+    const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/serve.js'), '--project', dir], {
+      env: { ...process.env, HOME: dir, CANDLEMARK_TOKEN: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(3); // project-format
+    expect(res.stderr).toContain(`candlemark host: ${dir} is a folder, not a Candlemark project file`);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    expect(res.stdout).not.toContain('http://');
   });
 });
