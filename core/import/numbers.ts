@@ -23,3 +23,49 @@ export function describeBadNumber(cell: string, what: string): string {
   if (/^[+-]?(nan|inf|infinity)$/i.test(t)) return `expected a finite number for ${what}, found ${JSON.stringify(t)}`;
   return `expected a number for ${what}, found ${JSON.stringify(t)}`;
 }
+
+// Thousands groups: "1,234,567.5" in decimal-point files, "1 234 567,5" / "1'234,5" in decimal-comma files.
+// A "." group in a decimal-comma file ("1.234,5") stays an error: in ';' files "1.234" alone is
+// already read as one point two three four, so the two could not be told apart.
+const GROUPED_POINT_RE = /^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\s*$/;
+const GROUPED_COMMA_RE = /^\s*[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:,\d*)?\s*$/;
+
+/**
+ * A price or volume cell in the file's number style, or NaN. Plain decimals take the fast path;
+ * grouped thousands are read only when the plain reading fails.
+ */
+export function parseNumberCell(cell: string, decimalComma: boolean): number {
+  const v = parseDecimal(cell, decimalComma);
+  if (v === v) return v;
+  if (!decimalComma && GROUPED_POINT_RE.test(cell)) return +cell.replace(/,/g, '');
+  if (decimalComma && GROUPED_COMMA_RE.test(cell)) return +cell.replace(/[ \u00a0\u202f']/g, '').replace(',', '.');
+  return NaN;
+}
+
+const SUFFIX_RE = /^\s*([+-]?[\d.,\s\u00a0']*\d[\d.,]*)\s*([KkMmBb])\s*$/;
+const SUFFIX_EXP: Record<string, number> = { k: 3, m: 6, b: 9 };
+
+/** "-" (or "—"): the vendor's "no volume" mark (investing.com's Vol. column). */
+export function isNoneMark(cell: string): boolean {
+  const t = cell.trim();
+  return t === '-' || t === '—' || t === '–';
+}
+
+/**
+ * A volume cell: like a price, plus K/M/B suffixes ("12.5K" = 12,500), scaled through the decimal
+ * exponent so "1.23M" is exactly 1230000.
+ */
+export function parseVolumeCell(cell: string, decimalComma: boolean): number {
+  const v = parseNumberCell(cell, decimalComma);
+  if (v === v) return v;
+  const m = SUFFIX_RE.exec(cell);
+  if (m === null) return NaN;
+  const base = parseNumberCell(m[1], decimalComma);
+  if (base !== base) return NaN;
+  return Number(`${base}e${SUFFIX_EXP[m[2].toLowerCase()]}`);
+}
+
+/** v × scale without binary noise (973100 × 0.0001 = 97.31, not 97.31000000000002). */
+export function scaled(v: number, scale: number): number {
+  return scale === 1 ? v : +(v * scale).toPrecision(15);
+}

@@ -15,7 +15,7 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import type { Options } from 'csv-parse/sync';
 
-export type Delimiter = ',' | ';';
+export type Delimiter = ',' | ';' | '\t' | '|';
 /** Return false to stop reading (e.g. the header is unusable). */
 export type RecordSink = (record: string[], line: number) => boolean;
 export type ProgressFn = (fraction: number) => void;
