@@ -81,9 +81,12 @@ class ColumnBuffer {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array | null;
+  /** Each row's line, for messages about rows found out of place only after sorting. */
+  line: Int32Array;
   length = 0;
 
   constructor(capacity: number, withVolume: boolean) {
+    this.line = new Int32Array(capacity);
     this.time = new Float64Array(capacity);
     this.open = new Float64Array(capacity);
     this.high = new Float64Array(capacity);
@@ -92,20 +95,55 @@ class ColumnBuffer {
     this.volume = withVolume ? new Float64Array(capacity) : null;
   }
 
-  /** Exact-length copies (so the result does not pin the over-sized buffers), reversed for newest-first files. */
-  finish(reverse: boolean, dropVolume: boolean): BarColumns {
+  /** Exact-length copies, so the result does not pin the over-sized buffers. */
+  finish(dropVolume: boolean): BarColumns {
     const n = this.length;
-    const cut = (a: Float64Array) => {
-      const c = a.slice(0, n);
-      return reverse ? c.reverse() : c;
-    };
     return {
-      time: cut(this.time),
-      open: cut(this.open),
-      high: cut(this.high),
-      low: cut(this.low),
-      close: cut(this.close),
-      volume: this.volume === null || dropVolume ? null : cut(this.volume),
+      time: this.time.slice(0, n),
+      open: this.open.slice(0, n),
+      high: this.high.slice(0, n),
+      low: this.low.slice(0, n),
+      close: this.close.slice(0, n),
+      volume: this.volume === null || dropVolume ? null : this.volume.slice(0, n),
+    };
+  }
+
+  /**
+   * A newest-first file, oldest-first: reversed, then sorted by time if some rows were out of place
+   * (a vendor's splice). Rows that land on the same time are compared: exact repeats are dropped,
+   * different values are reported through `conflict`.
+   */
+  sorted(dropVolume: boolean, conflict: (line: number, otherLine: number) => void): { bars: BarColumns; dropped: number[] } {
+    const n = this.length;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = n - 1 - i;
+    const { time, line } = this;
+    idx.sort((a, b) => time[a] - time[b] || line[b] - line[a]);
+    const keep: number[] = [];
+    const dropped: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      const j = keep.length > 0 ? keep[keep.length - 1] : -1;
+      if (j >= 0 && time[j] === time[i]) {
+        const v = this.volume;
+        const same = this.open[i] === this.open[j] && this.high[i] === this.high[j] && this.low[i] === this.low[j] && this.close[i] === this.close[j] && (v === null || v[i] === v[j]);
+        if (same) dropped.push(line[i]);
+        else conflict(line[i], line[j]);
+        continue;
+      }
+      keep.push(i);
+    }
+    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+    return {
+      bars: {
+        time: pick(this.time),
+        open: pick(this.open),
+        high: pick(this.high),
+        low: pick(this.low),
+        close: pick(this.close),
+        volume: this.volume === null || dropVolume ? null : pick(this.volume),
+      },
+      dropped,
     };
   }
 }
@@ -284,6 +322,7 @@ class OhlcvBuilder {
     }
     this.orderCheck(t, timeCell, line, o, h, l, c, v);
     if (i === cols.time.length) return; // cannot happen: capacity is the line count
+    cols.line[i] = line;
     cols.time[i] = t;
     cols.open[i] = o;
     cols.high[i] = h;
@@ -403,17 +442,32 @@ class OhlcvBuilder {
     }
     const m = this.layout as Layout;
     const cols = this.cols as ColumnBuffer;
-    // Newest-first: every step goes back in time. Reverse instead of reporting every row.
-    const newestFirst = this.timePairs >= 1 && this.decreasingPairs === this.timePairs;
+    // Newest-first: most steps go back in time (all of them, but for a vendor's splice). Sorted
+    // instead of reporting every row; a mostly-increasing file keeps its out-of-order rows as errors.
+    const newestFirst = this.timePairs >= 1 && this.decreasingPairs * 2 > this.timePairs;
     const lists = [this.rows];
     if (!newestFirst) lists.push(this.order);
     const noVolume = cols.volume !== null && (this.volumeBlank === this.dataRows || this.volumeZero === this.dataRows);
     if (!noVolume) lists.push(this.emptyVolume);
+    let bars: BarColumns | null = null;
+    let sortDropped: number[] = [];
+    if (newestFirst && mergeAll(lists).total === 0) {
+      const conflicts = new IssueList(this.file);
+      const s = cols.sorted(noVolume, (line, other) => conflicts.add(line, m.name.time, `duplicate timestamp: the same time as line ${other} with different values; expected one row per time (an exact repeat of a row would be dropped)`));
+      bars = s.bars;
+      sortDropped = s.dropped;
+      lists.push(conflicts);
+    }
     const merged = mergeAll(lists);
     if (merged.total > 0) throw fail(merged.items, merged.total);
+    for (const line of sortDropped.slice(0, 20)) this.warnings.push({ file: this.file, line, field: null, message: 'exact duplicate of another row with the same time; dropped' });
+    this.duplicates += sortDropped.length;
 
     const notes: string[] = [];
-    if (newestFirst) notes.push(`rows were newest-first (line ${this.headerLine + 1} is the latest); sorted oldest-first`);
+    if (newestFirst) {
+      const outOfPlace = this.timePairs - this.decreasingPairs;
+      notes.push(`rows were newest-first; sorted oldest-first${outOfPlace > 0 ? ` (${outOfPlace} step(s) went forward in time instead: rows out of place in the file, now in time order)` : ''}`);
+    }
     if (this.duplicates > 0) notes.push(`${this.duplicates} exact duplicate row(s) dropped`);
     let volume = m.name.volume === null ? 'none (no volume column)' : `"${m.name.volume}"`;
     if (noVolume) {
@@ -427,7 +481,7 @@ class OhlcvBuilder {
     const timeFormat: ParsedOhlcv['timeFormat'] = kind === 'iso' ? (this.time.anyClock ? 'iso-datetime' : 'iso-date') : kind === null ? 'iso-date' : kind;
     return {
       file: this.file,
-      bars: cols.finish(newestFirst, noVolume),
+      bars: bars ?? cols.finish(noVolume),
       rowCount: cols.length,
       delimiter: this.sniffed.delimiter,
       timeFormat,
