@@ -9,3 +9,7 @@ export { parseIsoTime, parseTimeCell, detectTimeKind, EPOCH_MS_THRESHOLD } from 
 export type { TimeFormat, TimeKind } from './timestamps.ts';
 export { mapColumns, normaliseHeader, SYNONYMS } from './columns.ts';
 export type { Canonical, ColumnMapping } from './columns.ts';
+export { previewCsv } from './preview.ts';
+export type { ImportPreview } from './preview.ts';
+export { resampleBars, ResampleError, RESAMPLE_STEPS } from './resample.ts';
+export { barsToCsv, isoUtc } from './export-csv.ts';

@@ -58,6 +58,8 @@ export interface InsertSeriesOptions {
    * bars no longer contain bars that windows or labels refer to.
    */
   replace?: boolean;
+  /** The import settings (JSON) to store with the series in the same transaction (migration 005); undefined leaves them. */
+  importSettings?: string | null;
 }
 
 export interface NewWindowSet {
@@ -611,6 +613,7 @@ export class ProjectStore {
       }
       for (; i < n; i++) one.run(sid, i, time[i], open[i], high[i], low[i], close[i], volume ? volume[i] : null);
       opts.onProgress?.(1);
+      if (opts.importSettings !== undefined) this.run('UPDATE series SET import_settings = ? WHERE sid = ?', opts.importSettings, sid);
       return toSeries(this.get1<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM series WHERE sid = ?`, sid)!);
     });
   }
@@ -649,6 +652,19 @@ export class ProjectStore {
         `Re-importing "${seriesId}" would drop bars that ${lost.length} label(s) start or end on (e.g. label ${lost[0].id}); import it under another id instead`,
       );
     }
+  }
+
+  /** The import settings a series was read with (JSON text as stored, migration 005); null when none. */
+  getImportSettings(id: string): string | null {
+    const r = this.get1<{ import_settings: string | null }>('SELECT import_settings FROM series WHERE id = ?', id);
+    if (!r) throw new StoreError('not-found', `No series "${id}" in this project`);
+    return r.import_settings;
+  }
+
+  /** Records the import settings of a series (JSON text; null clears them). */
+  setImportSettings(id: string, json: string | null): void {
+    const sid = this.sidOf(id).sid;
+    this.run('UPDATE series SET import_settings = ? WHERE sid = ?', json, sid);
   }
 
   /** Delete a series with its bars, window sets, windows, labels (and their history) and findings. */
