@@ -12,7 +12,7 @@ export const REQUIRED: readonly Canonical[] = ['time', 'open', 'high', 'low', 'c
 
 /** Normalised synonyms. "last" counts as close (quote feeds use it); adjusted close never does. */
 export const SYNONYMS: Record<Canonical, readonly string[]> = {
-  time: ['time', 'date', 'datetime', 'date time', 'timestamp', 'time stamp', 'open time', 'opentime', 'unix', 'unix time', 'unix timestamp', 'epoch', 'ts', 'gmt time', 'time utc', 'date utc', 'datetime utc'],
+  time: ['time', 'date', 'datetime', 'datum', 'date time', 'timestamp', 'time stamp', 'open time', 'opentime', 'unix', 'unix time', 'unix timestamp', 'epoch', 'ts', 'gmt time', 'time utc', 'date utc', 'datetime utc'],
   open: ['open', 'o', 'open price', 'price open', 'opening price'],
   high: ['high', 'h', 'high price', 'price high'],
   low: ['low', 'l', 'low price', 'price low'],
