@@ -98,6 +98,7 @@ export class TimeReader {
   describe(): string {
     if (this.kind === null) return 'unknown';
     if (this.kind.startsWith('epoch')) return EPOCH_UNIT[this.kind].name;
+    if (this.kind === 'iso') return this.anyClock ? 'ISO-8601 datetime' : 'ISO-8601 date';
     return this.pattern ?? this.layout;
   }
 
