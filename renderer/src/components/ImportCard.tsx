@@ -24,7 +24,7 @@ export function ImportCard({ progress, onImported }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [pending, setPending] = useState<{ fileName: string; text: string } | null>(null);
+  const [pending, setPending] = useState<{ fileName: string; text: string; key: number } | null>(null);
 
   const importFile = async (file: File) => {
     setBusy(true);
@@ -35,7 +35,7 @@ export function ImportCard({ progress, onImported }: Props) {
     try {
       const text = await readFileText(file, (f) => progress.update({ task: 'import', fraction: f, message: `reading ${file.name}` }));
       // Nothing is written yet: the dialog previews the file and imports on the user's word.
-      setPending({ fileName: file.name, text });
+      setPending({ fileName: file.name, text, key: Date.now() });
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -85,7 +85,7 @@ export function ImportCard({ progress, onImported }: Props) {
           <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace a series with the same name
         </label>
       </div>
-      {task && <ProgressBar task={task} />}
+      {task && !pending && <ProgressBar task={task} />}
       {notice && (
         <p className="ok" data-testid="import-ok">
           {notice}
@@ -101,6 +101,7 @@ export function ImportCard({ progress, onImported }: Props) {
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="import-error" />
       {pending && (
         <ImportDialog
+          key={pending.key}
           fileName={pending.fileName}
           text={pending.text}
           replace={replace}

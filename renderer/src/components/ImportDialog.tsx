@@ -101,9 +101,17 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
     }
   };
 
+  const importingRef = useRef(false);
+  importingRef.current = importing;
   const cancel = () => {
-    if (importing) void call('series.cancelImport', { importId: importId.current });
-    else onClose();
+    if (!importing) return onClose();
+    // The cancel can overtake the import request itself (it is still uploading): ask again until
+    // the service has the import in hand, or the import has ended.
+    const ask = (tries: number) =>
+      void call('series.cancelImport', { importId: importId.current }).then((r) => {
+        if (!r.cancelled && importingRef.current && tries > 0) setTimeout(() => ask(tries - 1), 200);
+      });
+    ask(50);
   };
 
   const task = progress.tasks.find((t) => t.task === 'import');

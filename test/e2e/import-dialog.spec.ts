@@ -1,0 +1,65 @@
+/**
+ * The import dialog (issue 13) in a real browser against the real host: a headerless file asks for
+ * its column roles, then previews and imports; a day-first file is detected and said so; a large
+ * import cancelled halfway writes nothing.
+ */
+import { expect, test } from '@playwright/test';
+import { api, openApp, shot } from './helpers.ts';
+
+interface SeriesRow {
+  id: string;
+  barCount: number;
+}
+
+test('headerless file: the dialog asks for the mapping, previews, imports', async ({ page }) => {
+  await openApp(page);
+  const rows = ['20200102 09:30,1000,1010,990,1005,7', '20200102 09:31,1005,1020,1001,1018,9', '20200102 09:32,1018,1019,1002,1004,3'];
+  await page.getByTestId('csv-input').setInputFiles({ name: 'lean-min.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await expect(page.getByTestId('import-dialog')).toBeVisible();
+  await expect(page.getByTestId('needs-mapping')).toBeVisible();
+  await expect(page.getByTestId('detected-header')).toContainText('no');
+  await expect(page.getByTestId('dialog-import')).toBeDisabled();
+  // The roles offered are the suggestion; set them explicitly as a user would, then apply.
+  const roles = ['time', 'open', 'high', 'low', 'close', 'volume'];
+  for (let i = 0; i < roles.length; i++) await page.getByTestId(`role-${i}`).selectOption(roles[i]);
+  await page.getByTestId('apply-roles').click();
+  await expect(page.getByTestId('preview-chart')).toHaveAttribute('data-bars', '3');
+  await expect(page.getByTestId('detected-time')).toContainText('YYYYMMDD HH:mm');
+  await shot(page, 'import-dialog-headerless');
+  await page.getByTestId('dialog-import').click();
+  await expect(page.getByTestId('import-ok')).toContainText('Imported lean-min: 3 bars');
+  const series = await api<SeriesRow[]>(page, 'series.list');
+  expect(series.find((s) => s.id === 'lean-min')?.barCount).toBe(3);
+});
+
+test('day-first dotted dates are detected and shown', async ({ page }) => {
+  await openApp(page);
+  const text = 'Time,Open,High,Low,Close,Volume\n02.01.2017 00:00:00.000,1.05,1.06,1.04,1.055,10\n03.01.2017 00:00:00.000,1.055,1.06,1.05,1.052,12\n13.01.2017 00:00:00.000,1.052,1.07,1.05,1.065,9\n';
+  await page.getByTestId('csv-input').setInputFiles({ name: 'dukascopy-min.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await expect(page.getByTestId('detected-time')).toContainText('DD.MM.YYYY HH:mm:ss.SSS (day first)');
+  await expect(page.getByTestId('preview-chart')).toHaveAttribute('data-bars', '3');
+  await page.getByTestId('dialog-import').click();
+  await expect(page.getByTestId('import-ok')).toContainText('3 bars');
+  const bars = await api<{ time: number[] }>(page, 'bars.read', { seriesId: 'dukascopy-min', from: 0, count: 10 });
+  expect(bars.time.map((t) => new Date(t).toISOString().slice(0, 10))).toEqual(['2017-01-02', '2017-01-03', '2017-01-13']);
+});
+
+test('cancelling a large import halfway writes nothing', async ({ page }) => {
+  await openApp(page);
+  const lines = ['time,open,high,low,close,volume'];
+  const t0 = 1577836800;
+  for (let i = 0; i < 1_000_000; i++) lines.push(`${t0 + i * 60},1.5,2,1,1.75,${i % 97}`);
+  const before = await api<SeriesRow[]>(page, 'series.list');
+  await page.getByTestId('csv-input').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await expect(page.getByTestId('dialog-import')).toBeEnabled();
+  await page.getByTestId('dialog-import').click();
+  // Cancel once the service reports reading progress (the bar shows a fraction).
+  await expect(page.getByTestId('dialog-cancel')).toHaveText('Cancel import');
+  // Reading is the first half of the bar; storing (one SQLite transaction) cannot be interrupted.
+  await expect(page.getByTestId('progress-import')).toHaveAttribute('aria-valuenow', /^([1-9]|[1-4]\d)$/, { timeout: 60_000 });
+  await page.getByTestId('dialog-cancel').click();
+  await expect(page.getByTestId('import-cancelled')).toBeVisible({ timeout: 60_000 });
+  await shot(page, 'import-dialog-cancelled');
+  const after = await api<SeriesRow[]>(page, 'series.list');
+  expect(after).toEqual(before);
+});
