@@ -24,7 +24,8 @@
  *   from the header's are errors. Unknown columns are ignored with a warning.
  * - A CSV syntax error (e.g. an unclosed quote) stops reading; problems found before it are reported too.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { BarColumns } from '../domain/types.ts';
 import type { Canonical } from './columns.ts';
 import { IssueList, MAX_ISSUES, OhlcvImportError } from './issues.ts';
@@ -32,8 +33,8 @@ import type { ImportIssue } from './issues.ts';
 import { layoutFromHeader, layoutFromRoles, suggestColumns } from './layout.ts';
 import type { Layout } from './layout.ts';
 import { describeBadNumber, isNoneMark, parseNumberCell, parseVolumeCell, scaled } from './numbers.ts';
-import { CsvSyntaxError, countLines, readRecords, readRecordsAsync } from './records.ts';
-import type { Delimiter, RecordSink } from './records.ts';
+import { CsvSyntaxError, countLines, readRecords, readRecordsAsync, readRecordsStreamed } from './records.ts';
+import type { Delimiter, ReadAt, RecordSink } from './records.ts';
 import { checkSettings } from './settings.ts';
 import type { Detected, ImportSettings } from './settings.ts';
 import { sniff } from './sniff.ts';
@@ -95,16 +96,39 @@ class ColumnBuffer {
     this.volume = withVolume ? new Float64Array(capacity) : null;
   }
 
-  /** Exact-length copies, so the result does not pin the over-sized buffers. */
+  /** Room for more rows (a streamed file's row count is estimated, not counted). */
+  grow(): void {
+    const cap = Math.ceil(this.time.length * 1.25) + 1024;
+    const more = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    const f64 = (n: number) => new Float64Array(n);
+    this.line = more(this.line, (n) => new Int32Array(n));
+    this.time = more(this.time, f64);
+    this.open = more(this.open, f64);
+    this.high = more(this.high, f64);
+    this.low = more(this.low, f64);
+    this.close = more(this.close, f64);
+    if (this.volume !== null) this.volume = more(this.volume, f64);
+  }
+
+  /**
+   * The columns at their length: views when the buffers are nearly full (no second copy of a
+   * 10M-row import in memory), exact-length copies otherwise (so the result does not pin them).
+   */
   finish(dropVolume: boolean): BarColumns {
     const n = this.length;
+    const view = n >= 0.8 * this.time.length;
+    const cut = (a: Float64Array) => (view ? a.subarray(0, n) : a.slice(0, n));
     return {
-      time: this.time.slice(0, n),
-      open: this.open.slice(0, n),
-      high: this.high.slice(0, n),
-      low: this.low.slice(0, n),
-      close: this.close.slice(0, n),
-      volume: this.volume === null || dropVolume ? null : this.volume.slice(0, n),
+      time: cut(this.time),
+      open: cut(this.open),
+      high: cut(this.high),
+      low: cut(this.low),
+      close: cut(this.close),
+      volume: this.volume === null || dropVolume ? null : cut(this.volume),
     };
   }
 
@@ -321,7 +345,7 @@ class OhlcvBuilder {
       return;
     }
     this.orderCheck(t, timeCell, line, o, h, l, c, v);
-    if (i === cols.time.length) return; // cannot happen: capacity is the line count
+    if (i === cols.time.length) cols.grow();
     cols.line[i] = line;
     cols.time[i] = t;
     cols.open[i] = o;
@@ -580,18 +604,79 @@ export function parseOhlcvCsv(text: string, file: string, opts: ImportOptions = 
   return parseOhlcvBuffer(Buffer.from(text, 'utf8'), file, opts);
 }
 
-/**
- * Reads and parses an OHLCV CSV file; `file` in results and issues is the path as given.
- * Yields to the event loop between ~256 KiB pieces so progress callbacks can reach a UI.
- */
-export async function readOhlcvCsvFile(path: string, opts: ImportOptions = {}): Promise<ParsedOhlcv> {
-  let input: Buffer;
-  try {
-    input = await readFile(path);
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new OhlcvImportError(path, [{ file: path, line: null, field: null, message: `cannot read file: ${reason}` }], 1);
-  }
-  return parseOhlcvBufferAsync(input, path, opts);
+/** Files above this size are streamed (never held whole); below it one read is faster. */
+export const STREAM_ABOVE_BYTES = 64 * 1024 * 1024;
+
+export interface FileImportOptions extends ImportOptions {
+  /** Stream files larger than this (default STREAM_ABOVE_BYTES); tests lower it to stream small files. */
+  streamAboveBytes?: number;
+  /** Piece size of the streamed path (default 256 KiB). */
+  pieceBytes?: number;
 }
 
+function cannotRead(path: string, e: unknown): OhlcvImportError {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new OhlcvImportError(path, [{ file: path, line: null, field: null, message: `cannot read file: ${reason}` }], 1);
+}
+
+/**
+ * Reads and parses an OHLCV CSV file; `file` in results and issues is the path as given.
+ * Yields to the event loop between ~256 KiB pieces so progress callbacks can reach a UI. Large
+ * files are streamed: the file is never in memory whole, only the parsed columns are.
+ */
+export async function readOhlcvCsvFile(path: string, opts: FileImportOptions = {}): Promise<ParsedOhlcv> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  if (size <= (opts.streamAboveBytes ?? STREAM_ABOVE_BYTES)) {
+    let input: Buffer;
+    try {
+      input = await readFile(path);
+    } catch (e) {
+      throw cannotRead(path, e);
+    }
+    return parseOhlcvBufferAsync(input, path, opts);
+  }
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  try {
+    return await parseOpenFile(fh, size, path, opts);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The streamed path: sniff the head, estimate the row count, then one (or two) streamed passes. */
+async function parseOpenFile(fh: FileHandle, size: number, file: string, opts: FileImportOptions): Promise<ParsedOhlcv> {
+  const settings = opts.settings ?? {};
+  const bad = checkSettings(settings);
+  if (bad.length > 0) throw new OhlcvImportError(file, bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })));
+  const headBuf = Buffer.alloc(Math.min(size, 64 * 1024));
+  await fh.read(headBuf, 0, headBuf.length, 0);
+  const start = stripBom(headBuf) === headBuf ? 0 : 3;
+  const head = headBuf.subarray(start);
+  const sniffed = sniff(head, { skip: settings.skip });
+  // Rows ≈ size / mean line length of the head, with a little slack; the columns grow if it is short.
+  const headLines = Math.max(1, countLines(head) - 1);
+  const capacity = Math.ceil((size / Math.max(1, head.length / headLines)) * 1.02) + 16;
+  const readAt: ReadAt = async (into, length, position) => (await fh.read(into, 0, length, position)).bytesRead;
+  let order: DateOrder | null = null;
+  for (;;) {
+    const builder = new OhlcvBuilder(file, sniffed, settings, capacity, order, opts.maxRows);
+    try {
+      await readRecordsStreamed(readAt, size, start, sniffed.delimiter, builder.sink, progressOf(opts), opts.pieceBytes);
+    } catch (e) {
+      readFailed(e, builder, file);
+    }
+    const r = afterPass(builder, file, opts);
+    if (typeof r !== 'string') return r;
+    order = r;
+  }
+}
