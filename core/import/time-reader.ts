@@ -65,6 +65,47 @@ export function orderOfPattern(p: string): DateOrder | null {
 
 export type TimeRead = { ok: true; ms: number } | { ok: false; message: string };
 
+// Pattern tokens, longest first: what each may match in a cell.
+const TOKENS: [string, string][] = [
+  ['YYYY', '\\d{4}'],
+  ['MMMM', '[A-Za-z]{3,9}'],
+  ['MMM', '[A-Za-z]{3}\\.?'],
+  ['MM', '\\d{1,2}'],
+  ['DD', '\\d{1,2}'],
+  ['HH', '\\d{1,2}'],
+  ['hh', '\\d{1,2}'],
+  ['mm', '\\d{2}'],
+  ['ss', '\\d{2}'],
+  ['SSS', '\\d{1,9}'],
+  ['M', '\\d{1,2}'],
+  ['D', '\\d{1,2}'],
+  ['H', '\\d{1,2}'],
+  ['h', '\\d{1,2}'],
+  ['S', '\\d{1,9}'],
+  ['A', '[AaPp]\\.?[Mm]\\.?'],
+  ['Z', '(?:Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)'],
+];
+
+/** A `--time-format` pattern as a whole-cell regex (tokens above; spaces match any run of spaces; other characters literally). */
+export function patternRegex(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; ) {
+    const t = TOKENS.find(([tok]) => pattern.startsWith(tok, i));
+    if (t !== undefined) {
+      re += t[1];
+      i += t[0].length;
+      while (t[0].startsWith('S') && pattern[i] === 'S') i++;
+    } else if (pattern[i] === ' ') {
+      re += '\\s+';
+      i++;
+    } else {
+      re += pattern[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      i++;
+    }
+  }
+  return new RegExp(`^${re}$`);
+}
+
 export class TimeReader {
   kind: TimeKindX | null = null;
   /** Set while an `a/b/yyyy` column has no decided order: cells are only voted on. */
@@ -77,11 +118,13 @@ export class TimeReader {
   private readonly zone: ZoneConverter | null;
   private readonly forced: TimeKindX | null;
   private readonly pattern: string | null;
+  private readonly patternRe: RegExp | null;
 
   constructor(settings: TimeSettings, order: DateOrder | null = null) {
     const f = settings.timeFormat;
     this.pattern = f !== undefined && !(EPOCH_KINDS as readonly string[]).includes(f) && f !== 'iso' ? f : null;
     this.forced = f === undefined ? null : this.pattern === null ? (f as TimeKindX) : 'written';
+    this.patternRe = this.pattern === null ? null : patternRegex(this.pattern);
     this.order = order ?? settings.dateOrder ?? (this.pattern !== null ? orderOfPattern(this.pattern) : null);
     this.zone = settings.tz !== undefined && settings.tz !== 'UTC' ? new ZoneConverter(settings.tz) : null;
   }
@@ -148,6 +191,10 @@ export class TimeReader {
   }
 
   private readWritten(cell: string): TimeRead {
+    if (this.patternRe !== null && !this.patternRe.test(cell.trim())) {
+      const found = cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell.trim());
+      return { ok: false, message: `expected a time in the format ${this.pattern} (--time-format), found ${found}` };
+    }
     const w = parseWrittenTime(cell, this.order);
     if (w === null) {
       const found = cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell.trim());

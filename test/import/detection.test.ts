@@ -5,7 +5,7 @@ import { ZoneConverter, isKnownZone } from '../../core/import/zone.ts';
 import { sniff } from '../../core/import/sniff.ts';
 import { parseNumberCell, parseVolumeCell, scaled } from '../../core/import/numbers.ts';
 import { layoutFromHeader, layoutFromRoles, suggestColumns } from '../../core/import/layout.ts';
-import { detectKind, TimeReader } from '../../core/import/time-reader.ts';
+import { detectKind, patternRegex, TimeReader } from '../../core/import/time-reader.ts';
 import { checkSettings } from '../../core/import/settings.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -65,6 +65,19 @@ describe('written times', () => {
     const r = new TimeReader({});
     expect(r.read('1577836800000000000')).toEqual({ ok: true, ms: 1577836800000 });
     expect(r.read('1577836800').ok).toBe(false);
+  });
+});
+
+describe('--time-format patterns', () => {
+  it('are checked on every cell and give the day/month order', () => {
+    expect(patternRegex('DD.MM.YYYY HH:mm:ss.SSS').test('01.01.2017 22:00:00.000')).toBe(true);
+    expect(patternRegex('YYYY-MM-DD hh-A').test('2019-10-17 09-AM')).toBe(true);
+    expect(patternRegex('DD/MM/YYYY').test('2020-01-02')).toBe(false);
+    const r = new TimeReader({ timeFormat: 'DD/MM/YYYY' });
+    expect(r.read('01/02/2020')).toEqual({ ok: true, ms: Date.UTC(2020, 1, 1) });
+    const bad = r.read('01/02/2020 10:00');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.message).toContain('expected a time in the format DD/MM/YYYY');
   });
 });
 
