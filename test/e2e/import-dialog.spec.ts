@@ -14,7 +14,13 @@ interface SeriesRow {
 test('headerless file: the dialog asks for the mapping, previews, imports', async ({ page }) => {
   await openApp(page);
   const rows = ['20200102 09:30,1000,1010,990,1005,7', '20200102 09:31,1005,1020,1001,1018,9', '20200102 09:32,1018,1019,1002,1004,3'];
-  await page.getByTestId('csv-input').setInputFiles({ name: 'lean-min.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  // Dropped on the import card, as an analyst drags a file from the desktop.
+  const dropped = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'lean-min.csv', { type: 'text/csv' }));
+    return dt;
+  }, rows.join('\n') + '\n');
+  await page.getByTestId('import-card').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('import-dialog')).toBeVisible();
   await expect(page.getByTestId('needs-mapping')).toBeVisible();
   await expect(page.getByTestId('detected-header')).toContainText('no');
@@ -35,7 +41,12 @@ test('headerless file: the dialog asks for the mapping, previews, imports', asyn
 test('day-first dotted dates are detected and shown', async ({ page }) => {
   await openApp(page);
   const text = 'Time,Open,High,Low,Close,Volume\n02.01.2017 00:00:00.000,1.05,1.06,1.04,1.055,10\n03.01.2017 00:00:00.000,1.055,1.06,1.05,1.052,12\n13.01.2017 00:00:00.000,1.052,1.07,1.05,1.065,9\n';
-  await page.getByTestId('csv-input').setInputFiles({ name: 'dukascopy-min.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  const dropped = await page.evaluateHandle((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dukascopy-min.csv', { type: 'text/csv' }));
+    return dt;
+  }, text);
+  await page.getByTestId('import-card').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('detected-time')).toContainText('DD.MM.YYYY HH:mm:ss.SSS (day first)');
   await expect(page.getByTestId('preview-chart')).toHaveAttribute('data-bars', '3');
   await page.getByTestId('dialog-import').click();
