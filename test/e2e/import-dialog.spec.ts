@@ -3,8 +3,13 @@
  * its column roles, then previews and imports; a day-first file is detected and said so; a large
  * import cancelled halfway writes nothing.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { api, openApp, shot } from './helpers.ts';
+
+/** A DataTransfer holding one text file, made in the page (the spec itself has no DOM types). */
+function dataTransfer(page: Page, name: string, text: string) {
+  return page.evaluateHandle(`(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'text/csv' })); return dt; })()`);
+}
 
 interface SeriesRow {
   id: string;
@@ -15,11 +20,7 @@ test('headerless file: the dialog asks for the mapping, previews, imports', asyn
   await openApp(page);
   const rows = ['20200102 09:30,1000,1010,990,1005,7', '20200102 09:31,1005,1020,1001,1018,9', '20200102 09:32,1018,1019,1002,1004,3'];
   // Dropped on the import card, as an analyst drags a file from the desktop.
-  const dropped = await page.evaluateHandle((text) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'lean-min.csv', { type: 'text/csv' }));
-    return dt;
-  }, rows.join('\n') + '\n');
+  const dropped = await dataTransfer(page, 'lean-min.csv', rows.join('\n') + '\n');
   await page.getByTestId('import-card').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('import-dialog')).toBeVisible();
   await expect(page.getByTestId('needs-mapping')).toBeVisible();
@@ -41,11 +42,7 @@ test('headerless file: the dialog asks for the mapping, previews, imports', asyn
 test('day-first dotted dates are detected and shown', async ({ page }) => {
   await openApp(page);
   const text = 'Time,Open,High,Low,Close,Volume\n02.01.2017 00:00:00.000,1.05,1.06,1.04,1.055,10\n03.01.2017 00:00:00.000,1.055,1.06,1.05,1.052,12\n13.01.2017 00:00:00.000,1.052,1.07,1.05,1.065,9\n';
-  const dropped = await page.evaluateHandle((t) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], 'dukascopy-min.csv', { type: 'text/csv' }));
-    return dt;
-  }, text);
+  const dropped = await dataTransfer(page, 'dukascopy-min.csv', text);
   await page.getByTestId('import-card').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('detected-time')).toContainText('DD.MM.YYYY HH:mm:ss.SSS (day first)');
   await expect(page.getByTestId('preview-chart')).toHaveAttribute('data-bars', '3');
