@@ -1,8 +1,9 @@
 /**
  * The import dialog (issue 13) in a real browser against the real host: a headerless file asks for
  * its column roles, then previews and imports; a day-first file is detected and said so; a large
- * import cancelled halfway writes nothing.
+ * import cancelled halfway writes nothing; a series is exported as CSV and resampled from the app.
  */
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { api, openApp, shot } from './helpers.ts';
 
@@ -70,4 +71,27 @@ test('cancelling a large import halfway writes nothing', async ({ page }) => {
   await shot(page, 'import-dialog-cancelled');
   const after = await api<SeriesRow[]>(page, 'series.list');
   expect(after).toEqual(before);
+});
+
+test('a series is exported as a clean CSV and resampled from the import card', async ({ page }) => {
+  await openApp(page);
+  const text = 'time,open,high,low,close,volume\n' + Array.from({ length: 120 }, (_, i) => `${1577836800 + i * 60},${10 + i},${12 + i},${9 + i},${11 + i},${i}`).join('\n');
+  await api(page, 'series.importText', { fileName: 'minutes.csv', text });
+  await page.reload();
+  await page.getByTestId('series-tools').locator('summary').click();
+  await page.getByTestId('tools-series').selectOption('minutes');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-series').click()]);
+  expect(download.suggestedFilename()).toBe('minutes.csv');
+  const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('time,open,high,low,close,volume');
+  expect(csv[1]).toBe('2020-01-01T00:00:00Z,10,12,9,11,0');
+  expect(csv).toHaveLength(121);
+  await page.getByTestId('resample-to').selectOption('1h');
+  await page.getByTestId('resample-as').fill('minutes_1h');
+  await page.getByTestId('resample-series').click();
+  await expect(page.getByTestId('series-tools-ok')).toContainText('series minutes_1h with 2 bars');
+  const bars = await api<{ open: number[]; close: number[]; volume: number[] }>(page, 'bars.read', { seriesId: 'minutes_1h', from: 0, count: 10 });
+  expect(bars.open).toEqual([10, 70]);
+  expect(bars.close).toEqual([70, 130]);
+  expect(bars.volume).toEqual([1770, 5370]);
 });

@@ -10,6 +10,7 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { readFileText } from './download.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
+import { SeriesTools } from './SeriesTools.tsx';
 import type { useProgress } from '../state/progress.ts';
 
 interface Props {
@@ -99,6 +100,7 @@ export function ImportCard({ progress, onImported }: Props) {
         </ul>
       )}
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="import-error" />
+      <SeriesTools />
       {pending && (
         <ImportDialog
           key={pending.key}
