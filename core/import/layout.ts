@@ -149,7 +149,7 @@ export function layoutFromRoles(roles: readonly string[], header: readonly strin
     if (index[c] === -1) errors.push({ field: c, message: `--columns has no ${c === 'time' ? 'time (or date)' : c} column; expected roles such as time,open,high,low,close,volume` });
   }
   if (rs.length > width) errors.push({ field: null, message: `--columns names ${rs.length} columns but the file has ${width}` });
-  return { index, name, clock, check: -1, columns, notes: [`columns from --columns: ${roles.join(',')}`], errors, warnings: [] };
+  return { index, name, clock, check: -1, columns, notes: [`columns as given (--columns): ${roles.join(',')}`], errors, warnings: [] };
 }
 
 /** A `--columns` guess for a headerless row, offered in the message that asks for one. */
