@@ -24,7 +24,7 @@
  *   from the header's are errors. Unknown columns are ignored with a warning.
  * - A CSV syntax error (e.g. an unclosed quote) stops reading; problems found before it are reported too.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { BarColumns } from '../domain/types.ts';
 import type { Canonical } from './columns.ts';
@@ -625,32 +625,38 @@ function cannotRead(path: string, e: unknown): OhlcvImportError {
  * files are streamed: the file is never in memory whole, only the parsed columns are.
  */
 export async function readOhlcvCsvFile(path: string, opts: FileImportOptions = {}): Promise<ParsedOhlcv> {
+  let fh: FileHandle;
   let size: number;
   try {
-    size = (await stat(path)).size;
+    fh = await openCsvFile(path);
   } catch (e) {
     throw cannotRead(path, e);
   }
-  if (size <= (opts.streamAboveBytes ?? STREAM_ABOVE_BYTES)) {
-    let input: Buffer;
+  try {
     try {
-      input = await readFile(path);
+      size = (await fh.stat()).size;
     } catch (e) {
       throw cannotRead(path, e);
     }
-    return parseOhlcvBufferAsync(input, path, opts);
-  }
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw cannotRead(path, e);
-  }
-  try {
-    return await parseOpenFile(fh, size, path, opts);
+    if (size > (opts.streamAboveBytes ?? STREAM_ABOVE_BYTES)) return await parseOpenFile(fh, size, path, opts);
+    let input: Buffer;
+    try {
+      input = await fh.readFile();
+    } catch (e) {
+      throw cannotRead(path, e);
+    }
+    return await parseOhlcvBufferAsync(input, path, opts);
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The one place the importer opens a file: both the in-memory and the streamed path read through
+ * this handle, so a check on what may be opened (a regular file, a size cap) wraps this function.
+ */
+export async function openCsvFile(path: string): Promise<FileHandle> {
+  return open(path, 'r');
 }
 
 /** The streamed path: sniff the head, estimate the row count, then one (or two) streamed passes. */
