@@ -2,10 +2,65 @@
  * The import dialog (issue 13) in a real browser against the real host: a headerless file asks for
  * its column roles, then previews and imports; a day-first file is detected and said so; a large
  * import cancelled halfway writes nothing; a series is exported as CSV and resampled from the app.
+ *
+ * The series these tests import would break specs that expect the shared webServer's project to be
+ * empty (journey.spec.ts), so this spec runs a host of its own (test/e2e/start-host.ts on a free
+ * port, a fresh project, the renderer the webServer built) and stops it at the end.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { api, openApp, shot } from './helpers.ts';
+import { E2E_DIST } from './playwright.config.ts';
+import { REPO_ROOT, shot } from './helpers.ts';
+
+const TOKEN = 'e2e-import-dialog-token-0123456789';
+let host: ChildProcess | null = null;
+let origin = '';
+
+test.beforeAll(async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/start-host.ts', '--port', '0', '--token', TOKEN, '--static', E2E_DIST], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  host = child;
+  let out = '';
+  origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the host printed no URL within 60 s:\n${out}`)), 60_000);
+    const look = (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before printing its URL:\n${out}`)));
+  });
+});
+
+test.afterAll(async () => {
+  const child = host;
+  if (child?.pid === undefined || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  await exited;
+});
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto(`${origin}/#token=${TOKEN}`);
+  await expect(page.getByTestId('app')).toBeVisible();
+}
+
+/** Calls this spec's host directly (to check what the UI claims). */
+async function api<T = unknown>(page: Page, command: string, args: unknown = {}): Promise<T> {
+  const res = await page.request.post(`${origin}/api/call`, { headers: { Authorization: `Bearer ${TOKEN}` }, data: { command, args } });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${command}: ${body.error.message}`);
+  return body.result as T;
+}
 
 /** A DataTransfer holding one text file, made in the page (the spec itself has no DOM types). */
 function dataTransfer(page: Page, name: string, text: string) {
