@@ -258,6 +258,9 @@ describe('vendor corpus: imports and reads back with series export', () => {
     const again = await service.call('series.import', { path: lean, seriesId: 'case-2', replace: true });
     expect(again.settings).toEqual({ columns: ['time', 'open', 'high', 'low', 'close', 'volume'], priceScale: 0.0001 });
     expect(again.series.barCount).toBe(5849);
+    // The app sends an empty settings object when the user changed nothing: the stored ones still apply.
+    const viaApp = await service.call('series.importText', { fileName: 'spy.csv', text: fs.readFileSync(lean, 'utf8'), seriesId: 'case-2', replace: true, settings: {} });
+    expect(viaApp.settings?.priceScale).toBe(0.0001);
   });
 });
 

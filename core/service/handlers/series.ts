@@ -112,6 +112,8 @@ async function storeSeries(ctx: ServiceContext, file: string, source: string | n
   }
   // Re-import without settings reads the file the way it was read last time.
   let settings = validSettings(args.settings);
+  // An empty settings object (the dialog's default) says nothing: treat it as none.
+  if (settings !== undefined && Object.values(settings).every((v) => v === undefined)) settings = undefined;
   if (settings === undefined && existing) {
     const stored = ctx.store.getImportSettings(seriesId);
     if (stored !== null) settings = JSON.parse(stored) as ImportSettings;
