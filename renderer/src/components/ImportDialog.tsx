@@ -168,6 +168,22 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
             </select>
           </label>
           <label>
+            Time format{' '}
+            <input data-testid="time-format" placeholder="detect" size={18} onBlur={(e) => setSettings((s) => ({ ...s, timeFormat: e.target.value.trim() || undefined }))} />
+          </label>
+          <label>
+            Decimal{' '}
+            <select data-testid="decimal" value={settings.decimal ?? ''} onChange={(e) => setSettings((s) => ({ ...s, decimal: (e.target.value || undefined) as ImportSettings['decimal'] }))}>
+              <option value="">detect</option>
+              <option value=".">.</option>
+              <option value=",">,</option>
+            </select>
+          </label>
+          <label>
+            Skip lines{' '}
+            <input data-testid="skip" placeholder="detect" size={4} onBlur={(e) => setSettings((s) => ({ ...s, skip: e.target.value.trim() ? Number(e.target.value) : undefined }))} />
+          </label>
+          <label>
             Time zone{' '}
             <input data-testid="tz" placeholder="UTC" defaultValue={settings.tz ?? ''} onBlur={(e) => setSettings((s) => ({ ...s, tz: e.target.value.trim() || undefined }))} size={16} />
           </label>
