@@ -527,7 +527,7 @@ function prepare(input: Buffer, file: string, settings: ImportSettings): Prepare
   const bad = checkSettings(settings);
   if (bad.length > 0) throw new OhlcvImportError(file, bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })));
   const buf = stripBom(input);
-  const sniffed = sniff(buf, { skip: settings.skip, headerless: undefined });
+  const sniffed = sniff(buf, { skip: settings.skip });
   // --columns on a file whose first line holds names: the names stay (for messages), the roles come from --columns.
   return { buf, sniffed, settings, capacity: countLines(buf) };
 }

@@ -35,20 +35,6 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
-/** The delimiter the header line uses most: ';' only if it has more semicolons than commas. */
-export function detectDelimiter(buf: Buffer): Delimiter {
-  let end = buf.indexOf(LF);
-  if (end < 0) end = buf.length;
-  let commas = 0;
-  let semis = 0;
-  for (let i = 0; i < end; i++) {
-    const b = buf[i];
-    if (b === 0x2c) commas++;
-    else if (b === 0x3b) semis++;
-  }
-  return semis > commas ? ';' : ',';
-}
-
 /** Upper bound on the number of records (line count), to size the column arrays once. */
 export function countLines(buf: Buffer): number {
   let n = 1;
