@@ -177,6 +177,17 @@ const CASES: Case[] = [
     detected: (d) => expect(d.timeFormat).toBe('epoch microseconds'),
   },
   {
+    name: 'MetaTrader 5 export: tabs, <DATE> and <TIME> columns, all-zero <VOL> means no volume',
+    text: '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n2021.03.01\t00:00:00\t1.20722\t1.20790\t1.20700\t1.20760\t812\t0\t2\n2021.03.01\t01:00:00\t1.20760\t1.20800\t1.20740\t1.20771\t655\t0\t2\n',
+    bars: 2,
+    first: ['2021-03-01T00:00:00Z', 1.2076],
+    last: ['2021-03-01T01:00:00Z', 1.20771],
+    detected: (d) => {
+      expect(d.delimiter).toBe('\t');
+      expect(d.volume).toContain('zero on every row');
+    },
+  },
+  {
     name: '--skip 2 for a preamble that looks like a table',
     text: 'Account,12345,x,y,z\nExported,2021-01-01,a,b,c\ntime,open,high,low,close\n2021-01-04,1,2,0.5,1.5\n2021-01-05,1.5,2,1,1.25\n',
     settings: { skip: 2 },
