@@ -16,6 +16,7 @@ import { printers } from './print.ts';
 import { renderComparisonHtml } from '../ml/eval/report-export.ts';
 import { REVIEW_STATUSES } from '../review/types.ts';
 import { leastSureQueue } from '../review/queue.ts';
+import type { Detected, ImportSettings } from '../import/index.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
 
@@ -23,8 +24,15 @@ usage: candlemark <command> [options] --project FILE
 
 commands:
   info                              series, windows, labels, conflicts, runs
-  import CSV [--series ID] [--replace]
-                                    import an OHLCV CSV as a series
+  import CSV [--series ID] [--replace] [--columns time,open,high,low,close,volume]
+             [--time-format FMT] [--date-order dmy|mdy|ymd] [--tz ZONE] [--decimal ,]
+             [--skip N] [--price-scale X]
+                                    import an OHLCV CSV as a series; prints what it detected
+                                    (docs/formats.md); settings are kept for re-import
+  series export ID FILE.csv         write a series as time,open,high,low,close[,volume] (ISO UTC)
+  series resample SRC --to 1h|4h|1d --as ID [--session-tz ZONE] [--replace]
+                                    aggregate a series into coarser bars (UTC buckets; daily bars
+                                    by the local day in --session-tz)
   windows [--series ID] [--length 128] [--stride 64] [--split chronological|random]
           [--val-fraction 0.2] [--seed 1]
                                     cut a series into overlapping windows
@@ -70,7 +78,19 @@ const common: ParseArgsConfig['options'] = {
 
 const commandOptions: Record<string, ParseArgsConfig['options']> = {
   info: {},
-  import: { series: { type: 'string' }, replace: { type: 'boolean' } },
+  import: {
+    series: { type: 'string' },
+    replace: { type: 'boolean' },
+    // issue 13: what detection cannot decide
+    columns: { type: 'string' },
+    'time-format': { type: 'string' },
+    'date-order': { type: 'string' },
+    tz: { type: 'string' },
+    decimal: { type: 'string' },
+    skip: { type: 'string' },
+    'price-scale': { type: 'string' },
+  },
+  series: { to: { type: 'string' }, as: { type: 'string' }, 'session-tz': { type: 'string' }, replace: { type: 'boolean' } },
   windows: {
     series: { type: 'string' },
     length: { type: 'string' },
@@ -222,10 +242,14 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
     }
     case 'import': {
       if (pos.length !== 1) throw new UsageError('expected one CSV file: candlemark import CSV --project FILE');
-      const result = await service.call('series.import', { path: pos[0], seriesId: str(flags, 'series'), replace: flags.replace === true });
+      const settings = importSettingsFromFlags(flags);
+      const result = await service.call('series.import', { path: pos[0], seriesId: str(flags, 'series'), replace: flags.replace === true, settings });
       p.imported(result);
+      if (!io.json) printDetected(io.print, result.detected, result.settings);
       return result;
     }
+    case 'series':
+      return seriesCommand(service, pos, flags, io);
     case 'windows': {
       const split = str(flags, 'split');
       if (split !== undefined && split !== 'chronological' && split !== 'random') throw new UsageError(`--split: expected chronological or random, got "${split}"`);
@@ -383,6 +407,64 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
     }
   }
   throw new UsageError(`unknown command ${command}`);
+}
+
+// ---- issue 13: import settings, detection report, series export/resample -----------------------
+
+/** --columns, --time-format, … → the settings object (only what was given; the service checks values). */
+function importSettingsFromFlags(flags: Flags): ImportSettings | undefined {
+  const s: ImportSettings = {};
+  const columns = str(flags, 'columns');
+  if (columns !== undefined) s.columns = columns.split(',').map((c) => c.trim());
+  const tf = str(flags, 'time-format');
+  if (tf !== undefined) s.timeFormat = tf;
+  const order = str(flags, 'date-order');
+  if (order !== undefined) {
+    if (order !== 'dmy' && order !== 'mdy' && order !== 'ymd') throw new UsageError(`--date-order: expected dmy, mdy or ymd, got "${order}"`);
+    s.dateOrder = order;
+  }
+  const tz = str(flags, 'tz');
+  if (tz !== undefined) s.tz = tz;
+  const decimal = str(flags, 'decimal');
+  if (decimal !== undefined) {
+    if (decimal !== '.' && decimal !== ',') throw new UsageError(`--decimal: expected "." or ",", got "${decimal}"`);
+    s.decimal = decimal;
+  }
+  const skip = num(flags, 'skip');
+  if (skip !== undefined) s.skip = skip;
+  const scale = num(flags, 'price-scale');
+  if (scale !== undefined) s.priceScale = scale;
+  return Object.keys(s).length > 0 ? s : undefined;
+}
+
+function printDetected(print: (s: string) => void, d: Detected, settings: ImportSettings | null): void {
+  const delim = d.delimiter === '\t' ? 'tab' : `"${d.delimiter}"`;
+  print(`detected: separator ${delim}, decimal "${d.decimal}", ${d.header ? 'header' : 'no header'}, time ${d.timeFormat}${d.dateOrder ? ` (${d.dateOrder})` : ''} in ${d.timeZone}, rows ${d.rowOrder}, volume ${d.volume}`);
+  print(`  columns: ${d.columns.map((c) => `${c.name}=${c.role}`).join(', ')}`);
+  for (const n of d.notes) print(`  ${n}`);
+  if (settings !== null) print(`  settings used: ${JSON.stringify(settings)}`);
+}
+
+async function seriesCommand(service: CandlemarkService, pos: string[], flags: Flags, io: Io): Promise<unknown> {
+  const [action, id, file] = pos;
+  if (action === 'export') {
+    if (!id || !file || pos.length !== 3) throw new UsageError('expected: candlemark series export ID FILE.csv');
+    const r = await service.call('series.exportText', { seriesId: id });
+    fs.writeFileSync(file, r.text);
+    const written = { seriesId: id, barCount: r.barCount, path: path.resolve(file) };
+    if (!io.json) io.print(`wrote ${r.barCount} bars of "${id}" to ${written.path}`);
+    return written;
+  }
+  if (action === 'resample') {
+    if (!id || pos.length !== 2) throw new UsageError('expected: candlemark series resample SRC --to 1h|4h|1d --as ID');
+    const to = str(flags, 'to');
+    const as = str(flags, 'as');
+    if (!to || !as) throw new UsageError('--to SIZE and --as ID are required');
+    const r = await service.call('series.resample', { seriesId: id, to: to as '1h', as, sessionTz: str(flags, 'session-tz'), replace: flags.replace === true });
+    if (!io.json) io.print(`resampled "${id}" to ${to} (${r.sessionTz === 'UTC' ? 'UTC buckets' : `session days in ${r.sessionTz}`}): series "${r.series.id}" with ${r.series.barCount} bars`);
+    return r;
+  }
+  throw new UsageError('expected: candlemark series export ID FILE.csv | series resample SRC --to SIZE --as ID');
 }
 
 function fmt(x: number | undefined | null): string {

@@ -12,7 +12,7 @@ export const REQUIRED: readonly Canonical[] = ['time', 'open', 'high', 'low', 'c
 
 /** Normalised synonyms. "last" counts as close (quote feeds use it); adjusted close never does. */
 export const SYNONYMS: Record<Canonical, readonly string[]> = {
-  time: ['time', 'date', 'datetime', 'date time', 'timestamp', 'time stamp', 'open time', 'opentime', 'unix', 'unix time', 'unix timestamp', 'epoch', 'ts', 'gmt time', 'time utc', 'date utc', 'datetime utc'],
+  time: ['time', 'date', 'datetime', 'datum', 'date time', 'timestamp', 'time stamp', 'open time', 'opentime', 'unix', 'unix time', 'unix timestamp', 'epoch', 'ts', 'gmt time', 'time utc', 'date utc', 'datetime utc'],
   open: ['open', 'o', 'open price', 'price open', 'opening price'],
   high: ['high', 'h', 'high price', 'price high'],
   low: ['low', 'l', 'low price', 'price low'],
@@ -48,6 +48,44 @@ export interface ColumnMapping {
   name: Record<Canonical, string | null>;
   errors: HeaderIssue[];
   warnings: HeaderIssue[];
+  /** Every column that names a time (the first is in `index.time`); a second one is a clock column or a check (layout.ts decides). */
+  timeColumns: number[];
+  /** Every column that names a volume (the first is in `index.volume`); layout.ts picks the base-asset one. */
+  volumeColumns: number[];
+  /** Columns recognised and deliberately not used, with why. */
+  ignored: { index: number; name: string; why: string }[];
+}
+
+/** Columns vendors add that are never bar data: ignored by name, and said so. */
+const IGNORED: Record<string, string> = {
+  symbol: 'a symbol column',
+  ticker: 'a symbol column',
+  pair: 'a symbol column',
+  instrument: 'a symbol column',
+  'change %': 'a change column',
+  'chg %': 'a change column',
+  change: 'a change column',
+  'change pct': 'a change column',
+  'close time': 'the bar close time (the open time is used)',
+  'closetime': 'the bar close time (the open time is used)',
+  'number of trades': 'a trade count',
+  trades: 'a trade count',
+  tradecount: 'a trade count',
+  'trade count': 'a trade count',
+  count: 'a trade count',
+  ignore: 'a column the vendor marks as unused',
+  'taker buy base asset volume': 'a taker-side volume',
+  'taker buy quote asset volume': 'a taker-side volume',
+  'open interest': 'open interest',
+  openinterest: 'open interest',
+  spread: 'a spread column',
+  dividends: 'a corporate-action column',
+  'stock splits': 'a corporate-action column',
+};
+
+/** Volume columns with a qualifier: "volume btc", "Volume USD", "volume from", "quote asset volume", "vol." */
+export function isVolumeName(norm: string): boolean {
+  return /^(volume|vol)( .+)?$/.test(norm) || / volume$/.test(norm);
 }
 
 /** Levenshtein distance, for "did you mean" hints on short header names. */
@@ -77,6 +115,10 @@ export function mapColumns(header: readonly string[]): ColumnMapping {
   const errors: HeaderIssue[] = [];
   const warnings: HeaderIssue[] = [];
   const unknown: string[] = [];
+  const timeColumns: number[] = [];
+  const volumeColumns: number[] = [];
+  const ignored: { index: number; name: string; why: string }[] = [];
+  let price = -1;
 
   header.forEach((raw, i) => {
     const written = raw.trim();
@@ -89,11 +131,21 @@ export function mapColumns(header: readonly string[]): ColumnMapping {
       warnings.push({ field: written, message: 'adjusted close column ignored (never used as close)' });
       return;
     }
-    const c = LOOKUP.get(norm);
-    if (c === undefined) {
-      unknown.push(written);
+    if (IGNORED[norm] !== undefined) {
+      ignored.push({ index: i, name: written, why: IGNORED[norm] });
       return;
     }
+    const c = LOOKUP.get(norm) ?? (isVolumeName(norm) ? 'volume' : undefined);
+    if (c === undefined) {
+      // "Price" is the close in investing.com-style exports (Date, Price, Open, High, Low, Vol., Change %).
+      if (norm === 'price' && price === -1) price = i;
+      else unknown.push(written);
+      return;
+    }
+    // Several time or volume columns are normal in vendor files: resolved in layout.ts with the data in view.
+    if (c === 'time') timeColumns.push(i);
+    if (c === 'volume') volumeColumns.push(i);
+    if ((c === 'time' || c === 'volume') && index[c] !== -1) return;
     if (index[c] !== -1) {
       errors.push({
         field: written,
@@ -105,6 +157,14 @@ export function mapColumns(header: readonly string[]): ColumnMapping {
     name[c] = written;
   });
 
+  if (price !== -1) {
+    if (index.close === -1 && index.open !== -1 && index.high !== -1 && index.low !== -1) {
+      index.close = price;
+      name.close = header[price].trim();
+    } else {
+      unknown.push(header[price].trim());
+    }
+  }
   const missing = REQUIRED.filter((c) => index[c] === -1);
   for (const c of missing) {
     let hint = '';
@@ -122,5 +182,6 @@ export function mapColumns(header: readonly string[]): ColumnMapping {
     });
   }
   for (const u of unknown) warnings.push({ field: u, message: 'unknown column ignored' });
-  return { index, name, errors, warnings };
+  for (const g of ignored) warnings.push({ field: g.name, message: `ignored: ${g.why}` });
+  return { index, name, errors, warnings, timeColumns, volumeColumns, ignored };
 }

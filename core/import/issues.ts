@@ -28,7 +28,10 @@ export class OhlcvImportError extends Error {
   /** All problems found, including those beyond the cap. */
   readonly totalIssues: number;
 
-  constructor(file: string, issues: ImportIssue[], totalIssues: number = issues.length) {
+  /** What the importer had decided when it stopped (settings.ts Detected), so a preview can still show it. */
+  readonly detected: unknown;
+
+  constructor(file: string, issues: ImportIssue[], totalIssues: number = issues.length, detected: unknown = null) {
     const more = totalIssues - issues.length;
     const lines = issues.map(formatIssue);
     if (more > 0) lines.push(`... and ${more} more problem${more === 1 ? '' : 's'} (${totalIssues} in total)`);
@@ -37,6 +40,7 @@ export class OhlcvImportError extends Error {
     this.file = file;
     this.issues = issues;
     this.totalIssues = totalIssues;
+    this.detected = detected;
   }
 }
 

@@ -15,7 +15,7 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import type { Options } from 'csv-parse/sync';
 
-export type Delimiter = ',' | ';';
+export type Delimiter = ',' | ';' | '\t' | '|';
 /** Return false to stop reading (e.g. the header is unusable). */
 export type RecordSink = (record: string[], line: number) => boolean;
 export type ProgressFn = (fraction: number) => void;
@@ -35,20 +35,6 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
-/** The delimiter the header line uses most: ';' only if it has more semicolons than commas. */
-export function detectDelimiter(buf: Buffer): Delimiter {
-  let end = buf.indexOf(LF);
-  if (end < 0) end = buf.length;
-  let commas = 0;
-  let semis = 0;
-  for (let i = 0; i < end; i++) {
-    const b = buf[i];
-    if (b === 0x2c) commas++;
-    else if (b === 0x3b) semis++;
-  }
-  return semis > commas ? ';' : ',';
-}
-
 /** Upper bound on the number of records (line count), to size the column arrays once. */
 export function countLines(buf: Buffer): number {
   let n = 1;
@@ -65,13 +51,13 @@ function baseOptions(delimiter: Delimiter): Options {
  * An unclosed quote is reported by csv-parse at the end of the file; the useful line is where the
  * record with the quote began (`recordStart`, known in the quoted path).
  */
-function toSyntaxError(err: unknown, recordStart: number | null = null): never {
+function toSyntaxError(err: unknown, recordStart: number | null = null, lineOffset = 0): never {
   if (err instanceof CsvError) {
     const lines = (err as unknown as { lines?: unknown }).lines;
     if (err.code === 'CSV_QUOTE_NOT_CLOSED' && recordStart !== null) {
       throw new CsvSyntaxError(recordStart, `CSV syntax error: expected a closing quote for the quoted field in the record starting on this line, found none up to the end of the file; the rest of the file was not read`);
     }
-    throw new CsvSyntaxError(typeof lines === 'number' ? lines : null, `CSV syntax error: ${err.message}; the rest of the file was not read`);
+    throw new CsvSyntaxError(typeof lines === 'number' ? lines + lineOffset : null, `CSV syntax error: ${err.message}; the rest of the file was not read`);
   }
   throw err;
 }
@@ -102,22 +88,30 @@ function plan(buf: Buffer, delimiter: Delimiter): Plan {
   return { quoted, options };
 }
 
-/** Parses one quote-free piece; returns the line number after it, or -1 if the sink stopped. */
+/**
+ * Splits one quote-free piece; returns the line number after it, or -1 if the sink stopped.
+ * Without a single '"' in the file, CSV has no escaping: a record is a line and a field is the
+ * text between delimiters, exactly what csv-parse would return. Splitting directly is ~3x cheaper
+ * than csv-parse's general state machine, which is most of a 1M-row import.
+ */
 function feedPiece(buf: Buffer, start: number, end: number, firstLine: number, options: Options, sink: RecordSink): number {
-  let records: string[][];
-  try {
-    records = parse(buf.subarray(start, end), options);
-  } catch (err) {
-    toSyntaxError(err);
+  const text = buf.toString('utf8', start, end);
+  const rd = options.record_delimiter === '\r' ? '\r' : '\n';
+  const d = options.delimiter as string;
+  const lines = text.split(rd);
+  // A piece ending with the record delimiter has no record after it (csv-parse emits none either).
+  const n = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  for (let i = 0; i < n; i++) {
+    if (!sink(lines[i].split(d), firstLine + i)) return -1;
   }
-  for (let i = 0; i < records.length; i++) {
-    if (!sink(records[i], firstLine + i)) return -1;
-  }
-  return firstLine + records.length;
+  return firstLine + n;
 }
 
-/** Quoted files: one csv-parse pass; a record's line is the one after the previous record ended. */
-function feedQuoted(buf: Buffer, options: Options, sink: RecordSink, onProgress?: ProgressFn): void {
+/**
+ * Quoted files: one csv-parse pass; a record's line is the one after the previous record ended.
+ * `firstLine` is the line the buffer starts on (a piece of a streamed file). Returns true when the sink stopped.
+ */
+function feedQuoted(buf: Buffer, options: Options, sink: RecordSink, onProgress?: ProgressFn, firstLine = 1): boolean {
   let prevEnd = 0;
   let stopped = false;
   let n = 0;
@@ -126,7 +120,7 @@ function feedQuoted(buf: Buffer, options: Options, sink: RecordSink, onProgress?
       ...options,
       on_record: (record: string[], ctx) => {
         if (stopped) return null;
-        const line = prevEnd + 1;
+        const line = firstLine + prevEnd;
         prevEnd = ctx.lines;
         if (!sink(record, line)) stopped = true;
         if (onProgress !== undefined && ++n % 16384 === 0) onProgress(Math.min(1, ctx.bytes / buf.length));
@@ -134,14 +128,18 @@ function feedQuoted(buf: Buffer, options: Options, sink: RecordSink, onProgress?
       },
     });
   } catch (err) {
-    toSyntaxError(err, prevEnd + 1);
+    toSyntaxError(err, firstLine + prevEnd, firstLine - 1);
   }
+  return stopped;
 }
 
 /** Synchronous: for text already in memory. */
 export function readRecords(buf: Buffer, delimiter: Delimiter, sink: RecordSink, onProgress?: ProgressFn): void {
   const p = plan(buf, delimiter);
-  if (p.quoted) return feedQuoted(buf, p.options, sink, onProgress);
+  if (p.quoted) {
+    feedQuoted(buf, p.options, sink, onProgress);
+    return;
+  }
   let line = 1;
   for (const { start, end } of pieces(buf)) {
     line = feedPiece(buf, start, end, line, p.options, sink);
@@ -153,12 +151,72 @@ export function readRecords(buf: Buffer, delimiter: Delimiter, sink: RecordSink,
 /** Like readRecords, but yields to the event loop between pieces so progress can reach a UI. */
 export async function readRecordsAsync(buf: Buffer, delimiter: Delimiter, sink: RecordSink, onProgress?: ProgressFn): Promise<void> {
   const p = plan(buf, delimiter);
-  if (p.quoted) return feedQuoted(buf, p.options, sink, onProgress);
+  if (p.quoted) {
+    feedQuoted(buf, p.options, sink, onProgress);
+    return;
+  }
   let line = 1;
   for (const { start, end } of pieces(buf)) {
     line = feedPiece(buf, start, end, line, p.options, sink);
     if (line < 0) return;
     onProgress?.(end / buf.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Reads `length` bytes at `position` of an open file into `into`; how many were read. */
+export type ReadAt = (into: Buffer, length: number, position: number) => Promise<number>;
+
+function countByte(buf: Buffer, byte: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(byte); i !== -1; i = buf.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Streams the records of a file without holding it: pieces of ~`pieceBytes` cut at line ends and
+ * never inside a quoted field (a piece with an odd number of '"' waits for the next read), each
+ * parsed like the in-memory path (split directly when quote-free, csv-parse otherwise), with the
+ * same line numbers. Memory is one piece, whatever the file's size.
+ */
+export async function readRecordsStreamed(
+  readAt: ReadAt,
+  size: number,
+  start: number,
+  delimiter: Delimiter,
+  sink: RecordSink,
+  onProgress?: ProgressFn,
+  pieceBytes: number = CHUNK_BYTES,
+): Promise<void> {
+  let carry: Buffer = Buffer.alloc(0);
+  let pos = start;
+  let line = 1;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(pieceBytes);
+    const got = pos < size ? await readAt(chunk, pieceBytes, pos) : 0;
+    pos += got;
+    const eof = got === 0 || pos >= size;
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, got)]) : chunk.subarray(0, got);
+    const cut = eof ? data.length : data.lastIndexOf(LF) + 1;
+    if (!eof && (cut <= 0 || countByte(data.subarray(0, cut), QUOTE) % 2 === 1)) {
+      // No whole line yet, or a quoted field still open at the cut: read on.
+      carry = data;
+      continue;
+    }
+    const piece = data.subarray(0, cut);
+    carry = Buffer.from(data.subarray(cut));
+    if (piece.length > 0) {
+      const p = plan(piece, delimiter);
+      if (p.quoted) {
+        if (feedQuoted(piece, p.options, sink, undefined, line)) return;
+        line += countByte(piece, LF);
+      } else {
+        line = feedPiece(piece, 0, piece.length, line, p.options, sink);
+        if (line < 0) return;
+      }
+    }
+    onProgress?.(size === 0 ? 1 : Math.min(1, pos / size));
+    if (eof) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

@@ -49,12 +49,40 @@ export const trainArgs = z
   })
   .strict();
 
+// ---- import settings, preview, export, resample (issue 13) ----------------------------------
+/** What detection cannot decide, as the CLI flags say it (core/import/settings.ts checks the values further). */
+export const importSettings = z
+  .object({
+    columns: z.array(z.string().max(16)).min(1).max(256).optional(),
+    timeFormat: z.string().min(1).max(64).optional(),
+    dateOrder: z.enum(['dmy', 'mdy', 'ymd']).optional(),
+    tz: z.string().min(1).max(64).optional(),
+    decimal: z.enum(['.', ',']).optional(),
+    skip: z.number().int().min(0).max(1000).optional(),
+    priceScale: z.number().positive().finite().optional(),
+  })
+  .strict();
+/** An id the caller picks for an import it may cancel with series.cancelImport. */
+const importId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
+const importExtras = { settings: importSettings.optional(), importId: importId.optional() };
+const seriesCommands = {
+  /** Detection on the first rows of some text (the import dialog's preview): nothing is written. */
+  'series.preview': z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), settings: importSettings.optional(), rows: z.number().int().min(1).max(5000).default(200) }).strict(),
+  'series.cancelImport': z.object({ importId }).strict(),
+  /** The stored bars as a clean time,open,high,low,close[,volume] CSV (ISO UTC times). */
+  'series.exportText': z.object({ seriesId }).strict(),
+  /** OHLCV aggregation into a new series: UTC buckets, or days in a session time zone. */
+  'series.resample': z
+    .object({ seriesId, to: z.enum(['1m', '5m', '15m', '30m', '1h', '2h', '4h', '1d']), as: seriesId, sessionTz: z.string().min(1).max(64).optional(), replace: z.boolean().default(false) })
+    .strict(),
+} as const;
+
 export const commandSchemas = {
   'project.info': z.object({}).strict(),
-  'series.import': z.object({ path: filePath, seriesId: seriesId.optional(), replace: z.boolean().default(false) }).strict(),
+  'series.import': z.object({ path: filePath, seriesId: seriesId.optional(), replace: z.boolean().default(false), ...importExtras }).strict(),
   /** The same import from file contents (a browser has contents, not paths). */
   'series.importText': z
-    .object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), seriesId: seriesId.optional(), replace: z.boolean().default(false) })
+    .object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), seriesId: seriesId.optional(), replace: z.boolean().default(false), ...importExtras })
     .strict(),
   'series.list': z.object({}).strict(),
   'bars.read': z
@@ -123,6 +151,7 @@ export const commandSchemas = {
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false) }).strict(),
+  ...seriesCommands,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

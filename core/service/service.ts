@@ -13,6 +13,7 @@ import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
 import { importSeries, importSeriesText, readBars } from './handlers/series.ts';
+import { cancelImport, exportSeriesText, previewSeries, resampleSeries } from './handlers/series.ts';
 import { createWindows } from './handlers/windows.ts';
 import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, updateLabel } from './handlers/labels.ts';
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
@@ -65,6 +66,11 @@ const handlers = {
   'review.window': reviewWindow,
   'review.accept': reviewAccept,
   'review.reject': reviewReject,
+  // issue 13: import preview, cancel, export, resample
+  'series.preview': previewSeries,
+  'series.cancelImport': cancelImport,
+  'series.exportText': exportSeriesText,
+  'series.resample': resampleSeries,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

@@ -30,6 +30,7 @@ test('label, resize, retype, undo/redo, resolve a conflict, reload', async ({ pa
 
   // 3. The real CSV.
   await page.getByTestId('csv-input').setInputFiles(CSV);
+  await page.getByTestId('dialog-import').click(); // the import dialog previews first (issue 13)
   await expect(page.getByTestId('import-ok')).toContainText('3,566 bars');
   await expect(page.getByTestId('series-spy_1d')).toBeVisible();
 

@@ -150,6 +150,23 @@ describe('valid corpus', () => {
     expect(rows(await load('no-final-newline.csv'))).toEqual(SIMPLE_NO_VOL);
   });
 
+  it('newest-first rows are sorted oldest-first, and said so (issue 13; was an error)', async () => {
+    const p = await load('newest-first.csv');
+    expect(rows(p).map((r) => [r[0], r[4]])).toEqual([
+      ['2020-01-01T00:00:00.000Z', 10.5],
+      ['2020-01-02T00:00:00.000Z', 11],
+      ['2020-01-03T00:00:00.000Z', 10.8],
+      ['2020-01-04T00:00:00.000Z', 11],
+    ]);
+    expect(p.detected.rowOrder).toBe('newest-first');
+  });
+
+  it('a Date column and a Time column are one time (issue 13; was "both mean time")', async () => {
+    const p = await load('date-and-clock-columns.csv');
+    expect(rows(p)).toEqual([['2020-01-01T10:00:00.000Z', 10, 11, 9, 10.5, null]]);
+    expect(p.detected.columns.map((c) => c.role)).toEqual(['date', 'clock', 'open', 'high', 'low', 'close']);
+  });
+
   it('exponents, explicit plus signs and leading dots', async () => {
     const p = await load('exponent-and-signs.csv');
     expect(rows(p)).toEqual([

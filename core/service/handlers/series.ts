@@ -1,6 +1,19 @@
-/** Importing OHLCV series and reading bars. */
+/** Importing OHLCV series (with detection and settings), previewing, exporting, resampling, reading bars. */
 import path from 'node:path';
-import { readOhlcvCsvFile, parseOhlcvCsv, OhlcvImportError, type ParsedOhlcv } from '../../import/index.ts';
+import {
+  barsToCsv,
+  checkSettings,
+  previewCsv,
+  readOhlcvCsvFile,
+  parseOhlcvBufferAsync,
+  resampleBars,
+  OhlcvImportError,
+  ResampleError,
+  type Detected,
+  type ImportSettings,
+  type ParsedOhlcv,
+} from '../../import/index.ts';
+import { isKnownZone } from '../../import/zone.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -13,14 +26,50 @@ export function seriesIdFromPath(file: string): string {
   return cleaned.slice(0, 64) || 'series';
 }
 
+/** Imports in flight that a caller named, so series.cancelImport can stop them (per project). */
+const running = new WeakMap<ServiceContext, Map<string, AbortController>>();
+
+function controllerFor(ctx: ServiceContext, importId: string | undefined): { signal?: AbortSignal; done: () => void } {
+  if (importId === undefined) return { done: () => undefined };
+  let m = running.get(ctx);
+  if (m === undefined) running.set(ctx, (m = new Map()));
+  if (m.has(importId)) throw new CandlemarkError('invalid-operation', `an import with id "${importId}" is already running`);
+  const c = new AbortController();
+  m.set(importId, c);
+  const map = m;
+  return { signal: c.signal, done: () => map.delete(importId) };
+}
+
+export function cancelImport(ctx: ServiceContext, args: CommandArgs<'series.cancelImport'>): { cancelled: boolean } {
+  const c = running.get(ctx)?.get(args.importId);
+  c?.abort();
+  return { cancelled: c !== undefined };
+}
+
+function validSettings(s: ImportSettings | undefined): ImportSettings | undefined {
+  if (s === undefined) return undefined;
+  const bad = checkSettings(s);
+  if (bad.length > 0) throw new CandlemarkError('invalid-arguments', `invalid import settings: ${bad.join('; ')}`, bad.map((message) => ({ field: 'settings', message })));
+  return s;
+}
+
 /** Parses a CSV completely (nothing is written when it has problems), as a typed service error. */
-export async function parseSeriesCsv(ctx: ServiceContext, file: string, text?: string): Promise<{ bars: BarColumns; warnings: string[] }> {
+export async function parseSeriesCsv(
+  ctx: ServiceContext,
+  file: string,
+  text?: string,
+  settings?: ImportSettings,
+  signal?: AbortSignal,
+): Promise<{ bars: BarColumns; warnings: string[]; detected: Detected }> {
   const onProgress = (f: number) => ctx.progress('import', f * 0.5, `reading ${path.basename(file)}`);
   let parsed: ParsedOhlcv;
   try {
-    parsed = text === undefined ? await readOhlcvCsvFile(file, { onProgress }) : parseOhlcvCsv(text, file, { onProgress });
+    const opts = { onProgress, settings, signal };
+    // Text goes through the async parser too, so progress reaches the UI and a cancel can land between pieces.
+    parsed = text === undefined ? await readOhlcvCsvFile(file, opts) : await parseOhlcvBufferAsync(Buffer.from(text, 'utf8'), file, opts);
   } catch (err) {
     if (err instanceof OhlcvImportError) {
+      if (signal?.aborted) throw new CandlemarkError('cancelled', `${file}: import cancelled; nothing was imported`);
       const more = err.totalIssues > err.issues.length ? ` (showing ${err.issues.length} of ${err.totalIssues})` : '';
       throw new CandlemarkError('import-failed', `${file}: ${err.totalIssues} problem(s); nothing was imported${more}`, err.issues);
     }
@@ -29,32 +78,98 @@ export async function parseSeriesCsv(ctx: ServiceContext, file: string, text?: s
     }
     throw err;
   }
-  return { bars: parsed.bars, warnings: parsed.warnings.map((w) => `${w.file}:${w.line ?? ''}: ${w.field ?? ''}: ${w.message}`) };
+  return { bars: parsed.bars, warnings: parsed.warnings.map((w) => `${w.file}:${w.line ?? ''}: ${w.field ?? ''}: ${w.message}`), detected: parsed.detected };
 }
 
-export async function importSeries(ctx: ServiceContext, args: CommandArgs<'series.import'>): Promise<{ series: SeriesInfo; warnings: string[] }> {
-  return storeSeries(ctx, args.path, path.resolve(args.path), undefined, args.seriesId, args.replace);
+export interface ImportResult {
+  series: SeriesInfo;
+  warnings: string[];
+  detected: Detected;
+  /** The settings the file was read with (given, or reused from the series' last import). */
+  settings: ImportSettings | null;
 }
 
-export async function importSeriesText(ctx: ServiceContext, args: CommandArgs<'series.importText'>): Promise<{ series: SeriesInfo; warnings: string[] }> {
-  return storeSeries(ctx, args.fileName, null, args.text, args.seriesId, args.replace);
+export async function importSeries(ctx: ServiceContext, args: CommandArgs<'series.import'>): Promise<ImportResult> {
+  return storeSeries(ctx, args.path, path.resolve(args.path), undefined, args);
 }
 
-async function storeSeries(ctx: ServiceContext, file: string, source: string | null, text: string | undefined, id: string | undefined, replace: boolean) {
-  const seriesId = id ?? seriesIdFromPath(file);
+export async function importSeriesText(ctx: ServiceContext, args: CommandArgs<'series.importText'>): Promise<ImportResult> {
+  return storeSeries(ctx, args.fileName, null, args.text, args);
+}
+
+interface StoreArgs {
+  seriesId?: string;
+  replace: boolean;
+  settings?: ImportSettings;
+  importId?: string;
+}
+
+async function storeSeries(ctx: ServiceContext, file: string, source: string | null, text: string | undefined, args: StoreArgs): Promise<ImportResult> {
+  const seriesId = args.seriesId ?? seriesIdFromPath(file);
   const existing = ctx.store.getSeries(seriesId);
-  if (existing && !replace) {
+  if (existing && !args.replace) {
     throw new CandlemarkError('invalid-operation', `series "${seriesId}" already exists (${existing.barCount} bars); pass replace to re-import it (labels are kept: they are stored by bar time)`);
   }
-  const { bars, warnings } = await parseSeriesCsv(ctx, file, text);
-  const series = ctx.store.insertSeries(seriesId, source, bars, {
-    replace,
-    onProgress: (f) => ctx.progress('import', 0.5 + f * 0.5, `storing ${bars.time.length} bars`),
-  });
-  ctx.forgetSeries(seriesId);
-  ctx.progress('import', 1, 'done');
-  ctx.events.emit('series.changed', { seriesId });
-  return { series, warnings };
+  // Re-import without settings reads the file the way it was read last time.
+  let settings = validSettings(args.settings);
+  // An empty settings object (the dialog's default) says nothing: treat it as none.
+  if (settings !== undefined && Object.values(settings).every((v) => v === undefined)) settings = undefined;
+  if (settings === undefined && existing) {
+    const stored = ctx.store.getImportSettings(seriesId);
+    if (stored !== null) settings = JSON.parse(stored) as ImportSettings;
+  }
+  const ctl = controllerFor(ctx, args.importId);
+  try {
+    const { bars, warnings, detected } = await parseSeriesCsv(ctx, file, text, settings, ctl.signal);
+    if (ctl.signal?.aborted) throw new CandlemarkError('cancelled', `${file}: import cancelled; nothing was imported`);
+    const series = ctx.store.insertSeries(seriesId, source, bars, {
+      replace: args.replace,
+      importSettings: settings === undefined || Object.keys(settings).length === 0 ? null : JSON.stringify(settings),
+      onProgress: (f) => ctx.progress('import', 0.5 + f * 0.5, `storing ${bars.time.length} bars`),
+    });
+    ctx.forgetSeries(seriesId);
+    ctx.progress('import', 1, 'done');
+    ctx.events.emit('series.changed', { seriesId });
+    return { series, warnings, detected, settings: settings ?? null };
+  } finally {
+    ctl.done();
+  }
+}
+
+export function previewSeries(_ctx: ServiceContext, args: CommandArgs<'series.preview'>) {
+  return previewCsv(args.text, args.fileName, validSettings(args.settings) ?? {}, args.rows);
+}
+
+function allBars(ctx: ServiceContext, seriesId: string): { info: SeriesInfo; bars: BarColumns } {
+  const info = ctx.store.getSeries(seriesId);
+  if (!info) throw new CandlemarkError('not-found', `no series "${seriesId}"`);
+  return { info, bars: ctx.store.readBars(seriesId, 0, info.barCount) };
+}
+
+export function exportSeriesText(ctx: ServiceContext, args: CommandArgs<'series.exportText'>): { seriesId: string; barCount: number; text: string } {
+  const { info, bars } = allBars(ctx, args.seriesId);
+  return { seriesId: args.seriesId, barCount: info.barCount, text: barsToCsv(bars) };
+}
+
+export function resampleSeries(ctx: ServiceContext, args: CommandArgs<'series.resample'>): { series: SeriesInfo; from: string; to: string; sessionTz: string } {
+  if (args.sessionTz !== undefined && !isKnownZone(args.sessionTz)) {
+    throw new CandlemarkError('invalid-arguments', `sessionTz: expected an IANA time zone name such as America/New_York, got ${JSON.stringify(args.sessionTz)}`, [{ field: 'sessionTz', message: 'unknown time zone' }]);
+  }
+  const existing = ctx.store.getSeries(args.as);
+  if (existing && !args.replace) throw new CandlemarkError('invalid-operation', `series "${args.as}" already exists (${existing.barCount} bars); pass replace to overwrite it`);
+  const { bars } = allBars(ctx, args.seriesId);
+  let out: BarColumns;
+  try {
+    out = resampleBars(bars, args.to, args.sessionTz);
+  } catch (e) {
+    if (e instanceof ResampleError) throw new CandlemarkError('invalid-operation', `cannot resample "${args.seriesId}" to ${args.to}: ${e.message}`);
+    throw e;
+  }
+  const source = `resampled from ${args.seriesId} to ${args.to}${args.sessionTz ? ` (session days in ${args.sessionTz})` : ' (UTC buckets)'}`;
+  const series = ctx.store.insertSeries(args.as, source, out, { replace: args.replace });
+  ctx.forgetSeries(args.as);
+  ctx.events.emit('series.changed', { seriesId: args.as });
+  return { series, from: args.seriesId, to: args.to, sessionTz: args.sessionTz ?? 'UTC' };
 }
 
 export function readBars(ctx: ServiceContext, args: CommandArgs<'bars.read'>) {

@@ -138,3 +138,13 @@ export interface KnownResults {
   'review.accept': ReviewDecisionResult;
   'review.reject': ReviewDecisionResult;
 }
+
+// ---- issue 13: the import dialog (series.preview, cancel, export, resample) ----------------------
+export type { Detected, DetectedColumn, ImportSettings, ImportPreview } from '../../../core/import/index.ts';
+import type { ImportPreview as Preview } from '../../../core/import/index.ts';
+export interface KnownResults {
+  'series.preview': Preview;
+  'series.cancelImport': { cancelled: boolean };
+  'series.exportText': { seriesId: string; barCount: number; text: string };
+  'series.resample': { series: SeriesInfo; from: string; to: string; sessionTz: string };
+}

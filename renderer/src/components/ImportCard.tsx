@@ -1,14 +1,16 @@
 /**
  * CSV import: drop a file anywhere on the card or pick one. The file is read here (a browser has
- * contents, not paths) and sent with series.importText; the service checks everything before it
- * writes, so a bad file lists all its problems and changes nothing.
+ * contents, not paths) and shown in the import dialog (ImportDialog.tsx: what was detected, the
+ * column roles, a preview) before series.importText writes anything; the service checks
+ * everything before it writes, so a bad file lists all its problems and changes nothing.
  */
 import { useState, type DragEvent } from 'react';
-import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { readFileText } from './download.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ImportDialog } from './ImportDialog.tsx';
+import { SeriesTools } from './SeriesTools.tsx';
 import type { useProgress } from '../state/progress.ts';
 
 interface Props {
@@ -23,6 +25,7 @@ export function ImportCard({ progress, onImported }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<{ fileName: string; text: string; key: number } | null>(null);
 
   const importFile = async (file: File) => {
     setBusy(true);
@@ -31,12 +34,9 @@ export function ImportCard({ progress, onImported }: Props) {
     setWarnings([]);
     progress.begin('import', `reading ${file.name}`);
     try {
-      const text = await readFileText(file, (f) => progress.update({ task: 'import', fraction: f * 0.2, message: `reading ${file.name}` }));
-      progress.update({ task: 'import', fraction: null, message: `importing ${file.name}` });
-      const r = await call('series.importText', { fileName: file.name, text, replace });
-      setNotice(`Imported ${r.series.id}: ${r.series.barCount.toLocaleString()} bars`);
-      setWarnings(r.warnings);
-      onImported();
+      const text = await readFileText(file, (f) => progress.update({ task: 'import', fraction: f, message: `reading ${file.name}` }));
+      // Nothing is written yet: the dialog previews the file and imports on the user's word.
+      setPending({ fileName: file.name, text, key: Date.now() });
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -86,7 +86,7 @@ export function ImportCard({ progress, onImported }: Props) {
           <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace a series with the same name
         </label>
       </div>
-      {task && <ProgressBar task={task} />}
+      {task && !pending && <ProgressBar task={task} />}
       {notice && (
         <p className="ok" data-testid="import-ok">
           {notice}
@@ -100,6 +100,23 @@ export function ImportCard({ progress, onImported }: Props) {
         </ul>
       )}
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="import-error" />
+      <SeriesTools />
+      {pending && (
+        <ImportDialog
+          key={pending.key}
+          fileName={pending.fileName}
+          text={pending.text}
+          replace={replace}
+          progress={progress}
+          onClose={() => setPending(null)}
+          onImported={(series, w) => {
+            setPending(null);
+            setNotice(`Imported ${series.id}: ${series.barCount.toLocaleString()} bars`);
+            setWarnings(w);
+            onImported();
+          }}
+        />
+      )}
     </section>
   );
 }
