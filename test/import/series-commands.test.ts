@@ -25,7 +25,7 @@ describe('candlemark import with settings, series export and resample', () => {
     fs.writeFileSync(csv, unzipFirst(path.join(SHARED_DATA, 'raw/lean_equity_usa_daily_spy.zip')).data);
     const project = path.join(dir, 'p.candlemark');
     const imp = cli('import', csv, '--columns', 'time,open,high,low,close,volume', '--price-scale', '0.0001', '--project', project);
-    expect(imp.stderr).toBe('');
+    expect(imp.stderr).toBe(`candlemark: created a new project ${project}\n`);
     expect(imp.code).toBe(0);
     expect(imp.stdout).toContain('imported series "spy": 5849 bars');
     expect(imp.stdout).toContain('no header');
@@ -44,7 +44,7 @@ describe('candlemark import with settings, series export and resample', () => {
     // Daily bars cannot be resampled to 1h: a clear error, exit 1, nothing written.
     const before = projectFingerprint(project);
     const bad = cli('series', 'resample', 'spy', '--to', '1h', '--as', 'x', '--project', project);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(5); // invalid-operation (core/service/error-status.ts)
     expect(bad.stderr).toContain('already at 1h or coarser');
     expect(projectFingerprint(project)).toBe(before);
   });
