@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { sql as initial } from './001-initial.ts';
 import { sql as review } from './002-review.ts';
 import { sql as windowRanges } from './003-window-ranges.ts';
+import { sql as provenance } from './004-provenance.ts';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'review', sql: review },
   { version: 3, name: 'window-ranges', sql: windowRanges },
+  { version: 4, name: 'provenance', sql: provenance },
 ];
 
 /** The newest schema this app reads and writes. */
