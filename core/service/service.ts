@@ -16,7 +16,7 @@ import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, up
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
-import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
+import { reviewAccept, reviewConfirm, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
@@ -34,9 +34,9 @@ const handlers = {
   'labels.add': addLabel,
   'labels.update': updateLabel,
   'labels.delete': deleteLabel,
-  'labels.undo': (ctx) => undo(ctx),
-  'labels.redo': (ctx) => redo(ctx),
-  'labels.history': (ctx) => ctx.store.historyState(),
+  'labels.undo': undo,
+  'labels.redo': redo,
+  'labels.history': (ctx, a) => ctx.store.historyState(a.annotator ?? ctx.author),
   'labels.import': importLabels,
   'labels.export': exportLabels,
   'labels.importText': importLabelsText,
@@ -62,13 +62,17 @@ const handlers = {
   'review.window': reviewWindow,
   'review.accept': reviewAccept,
   'review.reject': reviewReject,
+  'review.confirm': reviewConfirm,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;
 
 export interface OpenOptions {
   create?: boolean;
-  /** Recorded as the author of new labels. */
+  /**
+   * The annotator: recorded on labels and edit groups when a call names nobody (issue #12). Default:
+   * CANDLEMARK_ANNOTATOR, else the OS user name.
+   */
   author?: string;
 }
 
@@ -78,13 +82,15 @@ export class CandlemarkService {
 
   private constructor(readonly store: ProjectStore, author: string) {
     this.ctx = new ServiceContext(store, this.events, author);
+    store.annotator = author;
   }
 
   /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
     const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
     store.markInterruptedRuns();
-    return new CandlemarkService(store, opts.author ?? safeUserName());
+    const fromEnv = process.env.CANDLEMARK_ANNOTATOR?.trim();
+    return new CandlemarkService(store, opts.author?.trim() || fromEnv || safeUserName());
   }
 
   /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */

@@ -79,7 +79,11 @@ export interface NewWindow {
   role: SplitRole;
 }
 
-export type NewLabelFields = Partial<LabelFields> & Pick<LabelFields, 'startTime' | 'endTime' | 'type'>;
+export type NewLabelFields = Partial<LabelFields> &
+  Pick<LabelFields, 'startTime' | 'endTime' | 'type'> & {
+    /** When the span was labelled, if not now (imports keep a file's labelledAt: provenance survives a round trip). */
+    labelledAt?: number;
+  };
 
 export interface HistoryStep {
   description: string;
@@ -994,7 +998,8 @@ export class ProjectStore {
         originRun: fields.originRun ?? null,
       };
       this.validateLabel(windowId, f);
-      const now = Date.now();
+      if (fields.labelledAt !== undefined) assertFiniteNumber('labelledAt', fields.labelledAt);
+      const now = fields.labelledAt ?? Date.now();
       const id = Number(
         this.run(
           'INSERT INTO labels (window_id, start_time, end_time, type, confidence, note, author, origin, origin_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

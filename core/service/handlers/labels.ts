@@ -19,14 +19,14 @@ export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): 
     type: args.type,
     confidence: args.confidence,
     note: args.note,
-    author: args.author ?? ctx.author,
+    author: args.annotator ?? args.author ?? ctx.author,
   });
   afterLabelChange(ctx, [label.windowId]);
   return label;
 }
 
 export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
-  const label = ctx.store.updateLabel(args.id, args.patch);
+  const label = ctx.store.updateLabel(args.id, args.patch, args.annotator ?? ctx.author);
   afterLabelChange(ctx, [label.windowId]);
   return label;
 }
@@ -34,25 +34,28 @@ export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.updat
 export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delete'>): { id: number } {
   const label = ctx.store.getLabel(args.id);
   if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
-  ctx.store.deleteLabel(args.id);
+  ctx.store.deleteLabel(args.id, args.annotator ?? ctx.author);
   afterLabelChange(ctx, [label.windowId]);
   return { id: args.id };
 }
 
-export function undo(ctx: ServiceContext) {
-  const step = ctx.store.undo();
+/** Undo/redo are per annotator (issue #12): one client's undo never takes back another's edit. */
+export function undo(ctx: ServiceContext, args: CommandArgs<'labels.undo'>) {
+  const who = args.annotator ?? ctx.author;
+  const step = ctx.store.undo(who);
   if (step) afterLabelChange(ctx, step.windowIds);
-  return { step, history: ctx.store.historyState() };
+  return { step, history: ctx.store.historyState(who) };
 }
 
-export function redo(ctx: ServiceContext) {
-  const step = ctx.store.redo();
+export function redo(ctx: ServiceContext, args: CommandArgs<'labels.redo'>) {
+  const who = args.annotator ?? ctx.author;
+  const step = ctx.store.redo(who);
   if (step) afterLabelChange(ctx, step.windowIds);
-  return { step, history: ctx.store.historyState() };
+  return { step, history: ctx.store.historyState(who) };
 }
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
-  ctx.store.setWindowReviewed(args.windowId, args.reviewed);
+  ctx.store.setWindowReviewed(args.windowId, args.reviewed, args.annotator ?? ctx.author);
   afterLabelChange(ctx, [args.windowId]);
   return { windowId: args.windowId, reviewed: args.reviewed };
 }

@@ -230,6 +230,7 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const labels = ctx.store.listLabels({ windowId: w.id });
   const replaced = args.spanIndex === undefined ? labels : labels.filter((l) => accepted.some((s) => overlaps(l, s)));
   const added: number[] = [];
+  const who = args.annotator ?? ctx.author;
   ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
     for (const l of replaced) ctx.store.deleteLabel(l.id);
     for (const s of accepted) {
@@ -237,17 +238,20 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
         startTime: s.startTime,
         endTime: s.endTime,
         type: s.type,
-        // The analyst vouches for the accepted span, so it carries full confidence; the model's score is kept in the note.
+        // Full confidence once the analyst vouches for it; until then origin 'accepted' keeps it out of
+        // validation scoring (review.confirm, or an edit, makes it the analyst's). The model's score is kept in the note.
         confidence: 1,
         note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
-        author: ctx.author,
+        author: who,
+        origin: 'accepted',
+        originRun: run.runId,
       });
       added.push(label.id);
     }
     // Accepting "no span here" is a statement about the window, like pressing N while labelling.
     if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
-  });
-  ctx.store.setReviewDecision(run.runId, w.id, 'accepted', ctx.author);
+  }, who);
+  ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
   afterLabelChange(ctx, [w.id]);
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, requireWindow(ctx, w.id), DEFAULT_BOUNDARY_TOLERANCE);
@@ -258,8 +262,41 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
 export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'review.reject'>): Promise<ReviewDecisionResult> {
   const run = reviewableRun(ctx, args.runId);
   const w = requireWindow(ctx, args.windowId);
-  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', ctx.author);
+  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', args.annotator ?? ctx.author);
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, w, DEFAULT_BOUNDARY_TOLERANCE);
   return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: [], removedLabelIds: [], status: detail.status };
+}
+
+/**
+ * The analyst confirms spans a model wrote on a window: 'accepted' → 'confirmed', authored by the
+ * confirming annotator, one undo step. Only then do they count as the analyst's labels in validation
+ * scoring (core/ml/training/dataset.ts). Labels that are not 'accepted' are refused by id, not skipped.
+ */
+export function reviewConfirm(ctx: ServiceContext, args: CommandArgs<'review.confirm'>): { windowId: number; confirmedLabelIds: number[]; unconfirmed: number } {
+  const w = requireWindow(ctx, args.windowId);
+  const labels = ctx.store.listLabels({ windowId: w.id });
+  let chosen: Label[];
+  if (args.labelIds) {
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    const issues = args.labelIds.flatMap((labelId, i) => {
+      const l = byId.get(labelId);
+      if (!l) return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is not a label of window ${w.id}` }];
+      if (l.origin !== 'accepted') return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is "${l.origin}", not an accepted model span waiting for confirmation` }];
+      return [];
+    });
+    if (issues.length) throw new CandlemarkError('invalid-arguments', `review.confirm: ${issues.length} label(s) cannot be confirmed`, issues);
+    chosen = args.labelIds.map((labelId) => byId.get(labelId)!);
+  } else {
+    chosen = labels.filter((l) => l.origin === 'accepted');
+  }
+  const who = args.annotator ?? ctx.author;
+  if (chosen.length > 0) {
+    ctx.store.editGroup(chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`, () => {
+      for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
+    }, who);
+    afterLabelChange(ctx, [w.id]);
+  }
+  const unconfirmed = ctx.store.listLabels({ windowId: w.id }).filter((l) => l.origin === 'accepted').length;
+  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), unconfirmed };
 }
