@@ -8,7 +8,7 @@ import type { Label, WindowInfo } from '../../domain/types.ts';
 import type { RunReport } from '../../ml/eval/report.ts';
 import { compareWindow, DEFAULT_BOUNDARY_TOLERANCE, type LabelSpan } from '../../review/compare-window.ts';
 import type { ReviewDecisionResult, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../review/types.ts';
-import { windowUncertainty } from '../../review/uncertainty.ts';
+import { spanUncertainty } from '../../review/uncertainty.ts';
 import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -100,6 +100,11 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
   return by;
 }
 
+/** Span-level uncertainty of a stored prediction (core/review/uncertainty.ts). */
+function uncertaintyOf(run: ReviewableRun, p: PredictionRow): number {
+  return spanUncertainty({ probs: p.probs, head: run.head, threshold: run.threshold });
+}
+
 /** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */
 interface PredictionDigest {
   predicted: ReviewSpan[];
@@ -113,12 +118,13 @@ interface PredictionDigest {
  */
 const digests = new WeakMap<object, Map<number, { revision: number; byWindow: Map<number, PredictionDigest> }>>();
 
-function predictionDigests(ctx: ServiceContext, runId: number): Map<number, PredictionDigest> {
+function predictionDigests(ctx: ServiceContext, run: ReviewableRun): Map<number, PredictionDigest> {
+  const runId = run.runId;
   let perRun = digests.get(ctx.store);
   if (!perRun) digests.set(ctx.store, (perRun = new Map()));
   const cached = perRun.get(runId);
   if (cached && cached.revision === ctx.store.predictionsRevision) return cached.byWindow;
-  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: windowUncertainty(p.probs) }]));
+  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p) }]));
   perRun.set(runId, { revision: ctx.store.predictionsRevision, byWindow });
   return byWindow;
 }
@@ -128,10 +134,10 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
   const setId = args.setId ?? run.setId;
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
   const windows = ctx.store.listWindows({ setId });
-  let byWindow = predictionDigests(ctx, run.runId);
+  let byWindow = predictionDigests(ctx, run);
   if (windows.some((w) => !byWindow.has(w.id))) {
     await ensurePredictions(ctx, run.runId, windows, new Set(byWindow.keys()));
-    byWindow = predictionDigests(ctx, run.runId);
+    byWindow = predictionDigests(ctx, run);
   }
   const labels = groupLabels(ctx.store.listLabels({ setId }));
   const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
@@ -155,6 +161,8 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
       predicted,
       labelCount: windowLabels.length,
       decision,
+      role: w.role,
+      unconfirmed: windowLabels.filter((l) => l.origin === 'accepted').length,
     };
   });
   const wanted = args.windowIds ? new Set(args.windowIds) : null;
@@ -194,7 +202,7 @@ async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowIn
     threshold: run.threshold,
     status,
     decision: shownDecision(stored, status),
-    uncertainty: windowUncertainty(pred.probs),
+    uncertainty: uncertaintyOf(run, pred),
     times: windowTimes(ctx, w),
     spanProb: Array.from(pred.probs),
     viterbi: pred.viterbi ? Array.from(pred.viterbi) : null,
