@@ -1,10 +1,12 @@
 /**
- * `node bin/serve.js [--project FILE] [--port N]`: runs the browser host and prints its URL
+ * `node bin/serve.js [--project FILE] [--port N] [--annotator NAME]`: runs the browser host and prints its URL
  * (which carries the access token). With no --project it opens the demo project in the user's
  * data folder, creating it on first start, so a new user sees something real at once.
  *
  * Environment:
  * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
+ * - `CANDLEMARK_ANNOTATOR` (or --annotator): who edits when a client names nobody (the app sends
+ *   the name its user chose with every edit; undo/redo are per annotator).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
  *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
  *
@@ -24,10 +26,10 @@ export function defaultProjectPath(): string {
 }
 
 /** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
-export async function openProject(projectPath: string, opts: { demoIfNew: boolean }): Promise<CandlemarkService> {
+export async function openProject(projectPath: string, opts: { demoIfNew: boolean; annotator?: string }): Promise<CandlemarkService> {
   const isNew = !fs.existsSync(projectPath);
   fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
-  const service = CandlemarkService.open(projectPath, { create: true });
+  const service = CandlemarkService.open(projectPath, { create: true, author: opts.annotator });
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
     try {
@@ -41,11 +43,11 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
 }
 
 export async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' }, annotator: { type: 'string' } }, strict: true });
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
-  const service = await openProject(projectPath, { demoIfNew: !values.project });
+  const service = await openProject(projectPath, { demoIfNew: !values.project, annotator: values.annotator });
   const ui = resolveStaticDir();
   const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token });
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);

@@ -26,8 +26,11 @@ commands:
   windows [--series ID] [--length 128] [--stride 64] [--split chronological|random]
           [--val-fraction 0.2] [--seed 1]
                                     cut a series into overlapping windows
-  labels import FILE                import labelled windows (.json or .csv, docs/formats.md)
-  labels export FILE [--set ID]     export labelled windows (.json or .csv)
+  labels import FILE                import labelled windows (.json or .csv, docs/formats.md); spans
+                                    whose file names no annotator become --annotator's
+  labels export FILE [--set ID]     export labelled windows (.json or .csv) with provenance:
+                                    annotator, origin (drawn|imported|accepted|accepted-edited|
+                                    confirmed), run, labelled_at
   conflicts [--status open|resolved|ignored] [--json]
                                     contradictions between overlapping windows
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
@@ -45,11 +48,15 @@ commands:
   predict --run ID [--all] [--json] predict spans on windows without labels (--all: every window)
   review --run ID [--set ID] [--status missed|extra|boundary|type|agree|unlabelled] [--queue N] [--json]
                                     the run's predictions against the labels: counts per status,
-                                    the windows of one status, and the N windows the model is least
-                                    sure about (unlabelled, undecided: label those next)
+                                    the windows of one status, and the N training windows the model
+                                    is least sure about (unlabelled, undecided: label those next)
+  review --confirm WINDOW [--json]  confirm the model-written labels of a window (accepted from a
+                                    run): only then do they count in validation scoring
 
 options:
   --project FILE    the project file (a SQLite database; created when missing)
+  --annotator NAME  who edits (recorded on labels; undo is per annotator); default
+                    CANDLEMARK_ANNOTATOR, else the OS user name
   --json            print the result as one JSON object on the last line
   -h, --help        this help
 `;
@@ -58,6 +65,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const common: ParseArgsConfig['options'] = {
   project: { type: 'string' },
+  annotator: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -95,7 +103,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   report: { run: { type: 'string' }, out: { type: 'string' } },
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
-  review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' } },
+  review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' }, confirm: { type: 'string' } },
 };
 
 class UsageError extends Error {}
@@ -150,7 +158,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let service: CandlemarkService | null = null;
   const bar = new ProgressBar();
   try {
-    service = CandlemarkService.open(projectPath, { create: true });
+    const annotator = str(flags, 'annotator');
+    if (annotator !== undefined && annotator.trim() === '') throw new UsageError('--annotator: expected a name, got ""');
+    service = CandlemarkService.open(projectPath, { create: true, author: annotator });
     service.events.on('progress', (p) => bar.update(p.task, p.fraction, p.message ?? ''));
     const result = await run(service, command, positionals, flags, { print, json, bar });
     bar.done();
@@ -331,6 +341,14 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       return result;
     }
     case 'review': {
+      const confirm = num(flags, 'confirm');
+      if (confirm !== undefined) {
+        const result = await service.call('review.confirm', { windowId: confirm });
+        if (!io.json) {
+          io.print(`window ${result.windowId}: confirmed ${result.confirmedLabelIds.length} model-written span(s)${result.confirmedNoSpan ? ' and its accepted "no span"' : ''}; ${result.unconfirmed} left unconfirmed`);
+        }
+        return result;
+      }
       const runId = num(flags, 'run');
       if (runId === undefined) throw new UsageError('--run ID is required');
       const status = str(flags, 'status');

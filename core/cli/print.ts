@@ -84,11 +84,28 @@ export function printers(print: (s: string) => void, json: boolean) {
       );
       const rows = (list: ReviewWindowRow[]) =>
         table([
-          ['window', 'series', 'start', 'status', 'predicted spans', 'labels', 'uncertainty', 'decision'],
-          ...list.map((w) => [String(w.windowId), w.seriesId, date(w.startTime), w.status, String(w.predicted.length), String(w.labelCount), f3(w.uncertainty), w.decision ?? '-']),
+          ['window', 'series', 'start', 'role', 'status', 'predicted spans', 'labels', 'unconfirmed', 'uncertainty', 'decision'],
+          ...list.map((w) => [
+            String(w.windowId),
+            w.seriesId,
+            date(w.startTime),
+            w.role,
+            w.status,
+            String(w.predicted.length),
+            String(w.labelCount),
+            String(w.unconfirmed),
+            f3(w.uncertainty),
+            w.decision ?? '-',
+          ]),
         ]);
+      // Issue #12: model-written labels nobody confirmed yet are not the analyst's (kept out of validation scoring).
+      const unconfirmed = summary.windows.filter((w) => w.unconfirmed > 0);
+      if (unconfirmed.length) {
+        const val = unconfirmed.filter((w) => w.role === 'val').length;
+        say(`  ${unconfirmed.length} window(s) hold model-written labels nobody confirmed (${val} validation, left out of scoring): candlemark review --confirm WINDOW`);
+      }
       if (listed.length) say(`\n${rows(listed)}`);
-      if (queue.length) say(`\nlabel next (least sure first):\n${rows(queue)}`);
+      if (queue.length) say(`\nlabel next (training windows, least sure first, overlapping windows last):\n${rows(queue)}`);
     },
   };
 }

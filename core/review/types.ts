@@ -63,7 +63,10 @@ export interface ReviewWindowRow {
   decision: ReviewDecision | null;
   /** The window's split role: the least-sure queue draws only from 'train' windows. */
   role: 'train' | 'val' | 'excluded';
-  /** Spans a model wrote here that nobody has confirmed or edited yet (origin 'accepted'). */
+  /**
+   * Model verdicts here nobody has confirmed or edited yet: spans with origin 'accepted', plus 1 when
+   * the window's "no span" mark came from accepting an empty prediction. 0 = all the analyst's.
+   */
   unconfirmed: number;
 }
 

@@ -1482,7 +1482,7 @@ export class ProjectStore {
       }
       this.run(
         `INSERT INTO review_decisions (run_id, window_id, decision, author, decided_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(run_id, window_id) DO UPDATE SET decision = excluded.decision, author = excluded.author, decided_at = excluded.decided_at`,
+         ON CONFLICT(run_id, window_id) DO UPDATE SET decision = excluded.decision, author = excluded.author, decided_at = excluded.decided_at, confirmed_at = NULL`,
         runId,
         windowId,
         decision,
@@ -1490,6 +1490,27 @@ export class ProjectStore {
         Date.now(),
       );
     });
+  }
+
+  /** The analyst confirms what accepting predictions on a window decided (issue #12). Returns how many decisions. */
+  confirmReviewDecisions(windowId: number, at = Date.now()): number {
+    return this.transaction(
+      () => this.run("UPDATE review_decisions SET confirmed_at = ? WHERE window_id = ? AND decision = 'accepted' AND confirmed_at IS NULL", at, windowId).changes,
+    );
+  }
+
+  /**
+   * Windows whose "reviewed, no span" mark is only a model's verdict: reviewed, without labels, with an
+   * accepted and unconfirmed prediction. With setId, only that set's windows.
+   */
+  listModelOnlyNegatives(setId?: number): number[] {
+    return this.all<{ id: number }>(
+      `SELECT w.id FROM windows w WHERE w.reviewed = 1${setId === undefined ? '' : ' AND w.set_id = ?'}
+         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id)
+         AND EXISTS (SELECT 1 FROM review_decisions d WHERE d.window_id = w.id AND d.decision = 'accepted' AND d.confirmed_at IS NULL)
+       ORDER BY w.id`,
+      ...(setId === undefined ? [] : [setId]),
+    ).map((r) => r.id);
   }
 
   listReviewDecisions(runId: number): ReviewDecisionRow[] {

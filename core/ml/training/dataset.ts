@@ -142,9 +142,11 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   // negative example). An untouched window is unlabelled, not "no span", and must not teach "no span".
   const looked = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
   // The label filter of issue #12, at the dataset boundary: windows with unconfirmed model-written spans.
+  // A "no span" verdict accepted from a model and not confirmed counts like an unconfirmed span.
   const unconfirmed: UnconfirmedCounts = { valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 0 };
+  const modelNegatives = new Set(store.listModelOnlyNegatives(opts.setId));
   const chosen = looked.filter((w) => {
-    if (!(byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted')) return true;
+    if (!modelNegatives.has(w.id) && !(byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted')) return true;
     if (w.role === 'val') {
       unconfirmed.valWindowsExcluded++;
       return false;

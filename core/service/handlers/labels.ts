@@ -56,6 +56,8 @@ export function redo(ctx: ServiceContext, args: CommandArgs<'labels.redo'>) {
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
   ctx.store.setWindowReviewed(args.windowId, args.reviewed, args.annotator ?? ctx.author);
+  // Marking "no span" by hand confirms a "no span" verdict accepted from a model (issue #12).
+  if (args.reviewed) ctx.store.confirmReviewDecisions(args.windowId);
   afterLabelChange(ctx, [args.windowId]);
   return { windowId: args.windowId, reviewed: args.reviewed };
 }

@@ -141,6 +141,7 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
   }
   const labels = groupLabels(ctx.store.listLabels({ setId }));
   const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
+  const modelNegatives = new Set(ctx.store.listModelOnlyNegatives(setId));
   const counts: Record<ReviewStatus, number> = { agree: 0, missed: 0, extra: 0, boundary: 0, type: 0, unlabelled: 0 };
   let decided = 0;
   const rows: ReviewWindowRow[] = windows.map((w, index) => {
@@ -162,7 +163,7 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
       labelCount: windowLabels.length,
       decision,
       role: w.role,
-      unconfirmed: windowLabels.filter((l) => l.origin === 'accepted').length,
+      unconfirmed: windowLabels.filter((l) => l.origin === 'accepted').length + (modelNegatives.has(w.id) ? 1 : 0),
     };
   });
   const wanted = args.windowIds ? new Set(args.windowIds) : null;
@@ -281,7 +282,10 @@ export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'revie
  * confirming annotator, one undo step. Only then do they count as the analyst's labels in validation
  * scoring (core/ml/training/dataset.ts). Labels that are not 'accepted' are refused by id, not skipped.
  */
-export function reviewConfirm(ctx: ServiceContext, args: CommandArgs<'review.confirm'>): { windowId: number; confirmedLabelIds: number[]; unconfirmed: number } {
+export function reviewConfirm(
+  ctx: ServiceContext,
+  args: CommandArgs<'review.confirm'>,
+): { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number } {
   const w = requireWindow(ctx, args.windowId);
   const labels = ctx.store.listLabels({ windowId: w.id });
   let chosen: Label[];
@@ -299,6 +303,9 @@ export function reviewConfirm(ctx: ServiceContext, args: CommandArgs<'review.con
     chosen = labels.filter((l) => l.origin === 'accepted');
   }
   const who = args.annotator ?? ctx.author;
+  // An accepted "no span here" has no label to confirm: the acceptance itself is confirmed.
+  const wasModelNegative = !args.labelIds && ctx.store.listModelOnlyNegatives(w.setId).includes(w.id);
+  if (!args.labelIds) ctx.store.confirmReviewDecisions(w.id);
   if (chosen.length > 0) {
     ctx.store.editGroup(chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`, () => {
       for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
@@ -306,5 +313,6 @@ export function reviewConfirm(ctx: ServiceContext, args: CommandArgs<'review.con
     afterLabelChange(ctx, [w.id]);
   }
   const unconfirmed = ctx.store.listLabels({ windowId: w.id }).filter((l) => l.origin === 'accepted').length;
-  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), unconfirmed };
+  if (wasModelNegative) ctx.events.emit('labels.changed', { windowIds: [w.id] });
+  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), confirmedNoSpan: wasModelNegative, unconfirmed };
 }
