@@ -123,3 +123,8 @@ export interface KnownResults {
   'review.accept': ReviewDecisionResult;
   'review.reject': ReviewDecisionResult;
 }
+
+/** Issue #12: confirming model-written labels (declaration merging: adds to KnownResults above). */
+export interface KnownResults {
+  'review.confirm': { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number };
+}
