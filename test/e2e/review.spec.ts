@@ -89,7 +89,8 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
 
   // 3. Q: the least sure of the unlabelled windows first.
   // The queue's own rule (issue #12): training windows only, span-level uncertainty, overlapping windows last.
-  const queue = leastSureQueue(before.windows as unknown as ReviewWindowRow[], 1000) as unknown as Row[];
+  const rowById = new Map(before.windows.map((r) => [r.windowId, r]));
+  const queue = leastSureQueue(before.windows as unknown as ReviewWindowRow[], 1000).map((r) => rowById.get(r.windowId)!);
   await expect(page.getByTestId('review-queue-item')).toHaveCount(4);
   await expect(page.getByTestId('review-queue-item').first()).toHaveAttribute('data-window-id', String(queue[0].windowId));
   await page.keyboard.press('q');
