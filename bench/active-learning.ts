@@ -6,7 +6,7 @@
  * which a strategy's F1 reaches 95 % of the F1 of training on every pool window.
  *
  *   npx tsx bench/active-learning.ts [--source generated|real] [--bars N] [--batch 8] [--rounds 6]
- *        [--epochs 12] [--hidden 8] [--repeats 1] [--json]
+ *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--json]
  *
  * Sources: a generated series (its planted spans are the truth), or a real series
  * (../shared/data/btcusd_1h.csv) labelled by the demo's rule (findExpansionSpans). The pool is cut
@@ -27,7 +27,7 @@ import { runTraining, predictWindows } from '../core/ml/training/run.ts';
 import type { RunReport } from '../core/ml/eval/report.ts';
 import { leastSureQueue } from '../core/review/queue.ts';
 import type { ReviewWindowRow } from '../core/review/types.ts';
-import { spanUncertainty } from '../core/review/uncertainty.ts';
+import { candidateSpans, spanUncertainty } from '../core/review/uncertainty.ts';
 import { mulberry32 } from '../core/shared/random.ts';
 import { ProjectStore } from '../core/store/index.ts';
 
@@ -39,7 +39,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     epochs: { type: 'string', default: '12' },
     hidden: { type: 'string', default: '8' },
+    lr: { type: 'string', default: '0.005' },
     repeats: { type: 'string', default: '1' },
+    /** 'max' (the app's spanUncertainty) or 'sum' (every doubtful candidate counts: a variant tried here). */
+    measure: { type: 'string', default: 'max' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -48,6 +51,7 @@ const BATCH = Number(values.batch);
 const ROUNDS = Number(values.rounds);
 const EPOCHS = Number(values.epochs);
 const HIDDEN = Number(values.hidden);
+const LR = Number(values.lr);
 const REPEATS = Number(values.repeats);
 const T = 128;
 const STRIDE = 64;
@@ -109,7 +113,7 @@ function setup(dir: string, name: string, data: { id: string; bars: BarColumns; 
 }
 
 async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: number; threshold: number }> {
-  const r = await runTraining(s.store, { setId: s.setId, head: 'soft', hidden: HIDDEN, epochs: EPOCHS, batchSize: 8, seed, backend: 'wasm' });
+  const r = await runTraining(s.store, { setId: s.setId, head: 'soft', hidden: HIDDEN, epochs: EPOCHS, batchSize: 8, learningRate: LR, seed, backend: 'wasm' });
   if (r.status !== 'completed' || !r.report) throw new Error(`training failed: ${r.error}`);
   const report = r.report as RunReport;
   return { f1: report.metrics.headline.spanF1, runId: r.runId, threshold: report.metrics.threshold.span };
@@ -148,7 +152,10 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
         startTime: w.startTime,
         endTime: w.endTime,
         status: 'unlabelled',
-        uncertainty: spanUncertainty({ probs: byId.get(w.id)!.spanProb, head: 'soft', threshold }),
+        uncertainty:
+          values.measure === 'sum'
+            ? candidateSpans(byId.get(w.id)!.spanProb, threshold).reduce((sum, c) => sum + c.uncertainty, 0)
+            : spanUncertainty({ probs: byId.get(w.id)!.spanProb, head: 'soft', threshold }),
         predicted: [],
         labelCount: 0,
         decision: null,
@@ -171,7 +178,8 @@ const started = Date.now();
 const data = await source();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-al-'));
 log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
-log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, repeats ${REPEATS}`);
+log(`queue measure: ${values.measure}`);
+log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`);
 
 // Reference: every pool window labelled.
 const ref = setup(dir, 'all', data);
