@@ -50,6 +50,9 @@ commands:
                                     the run's predictions against the labels: counts per status,
                                     the windows of one status, and the N training windows the model
                                     is least sure about (unlabelled, undecided: label those next)
+  agreement [--set ID] [--json]     agreement between annotators on the windows two or more labelled:
+                                    per pair span F1 (IoU >= 0.5) and bar-level Cohen's kappa,
+                                    Krippendorff's alpha over all, the windows they disagree on
   review --confirm WINDOW [--json]  confirm the model-written labels of a window (accepted from a
                                     run): only then do they count in validation scoring
 
@@ -103,6 +106,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   report: { run: { type: 'string' }, out: { type: 'string' } },
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
+  agreement: { set: { type: 'string' } },
   review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' }, confirm: { type: 'string' } },
 };
 
@@ -338,6 +342,11 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       if (runId === undefined) throw new UsageError('--run ID is required');
       const result = await service.call('runs.predict', { runId, onlyUnlabelled: flags.all !== true });
       p.predictions(result);
+      return result;
+    }
+    case 'agreement': {
+      const result = await service.call('agreement.compute', { setId: num(flags, 'set') });
+      p.agreement(result);
       return result;
     }
     case 'review': {

@@ -76,6 +76,18 @@ export function printers(print: (s: string) => void, json: boolean) {
     predictions(r: CommandResult<'runs.predict'>) {
       say(`predicted ${r.windows} windows: ${r.spans} spans`);
     },
+    agreement(r: CommandResult<'agreement.compute'>) {
+      const n = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '--');
+      say(`${r.annotators.length} annotator(s): ${r.annotators.map((a) => `${a} (${r.spansByAnnotator[a] ?? 0} spans)`).join(', ') || 'none'}`);
+      say(`${r.sharedWindows} window(s) labelled by two or more; Krippendorff's alpha (nominal, per bar) ${n(r.alpha)}`);
+      if (r.pairs.length) {
+        say(`\n${table([['annotator', 'annotator', 'shared windows', `span F1 (IoU >= ${r.minIou})`, "Cohen's kappa (bars)"], ...r.pairs.map((p) => [p.a, p.b, String(p.windows), n(p.spanF1), n(p.kappa)])])}`);
+      }
+      if (r.disagreements.length) {
+        say(`\ndisagreements (most bars first):\n${table([['window', 'annotators', 'bars differing'], ...r.disagreements.slice(0, 20).map((d) => [String(d.windowId), d.annotators.join(', '), String(d.bars)])])}`);
+        if (r.disagreements.length > 20) say(`… and ${r.disagreements.length - 20} more (--json lists all)`);
+      }
+    },
     review(summary: ReviewSummary, listed: ReviewWindowRow[], queue: ReviewWindowRow[]) {
       const c = summary.counts;
       say(`run ${summary.runId} (${summary.head}) on window set ${summary.setId}: ${summary.windows.length} windows, ${summary.decided} decided`);

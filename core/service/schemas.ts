@@ -141,6 +141,8 @@ export const commandSchemas = {
    * analyst's labels in validation scoring. Without `labelIds`, every accepted span of the window.
    */
   'review.confirm': z.object({ windowId: id, labelIds: z.array(id).max(10_000).optional(), annotator: annotator.optional() }).strict(),
+  /** Agreement between the project's annotators (core/review/agreement.ts); minIou: the span matching rule of the report. */
+  'agreement.compute': z.object({ setId: id.optional(), minIou: z.number().gt(0).max(1).default(0.5) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -88,3 +88,64 @@ describe('computeAgreement', () => {
     expect(barCategories(4, [{ start: 1, end: 2, type: 'up' }])).toEqual(['none', 'up', 'up', 'none']);
   });
 });
+
+describe('agreement through the service and the CLI', () => {
+  it('two annotators on the same windows of a real series, a third imported with --annotator', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { CandlemarkService } = await import('../../core/service/service.ts');
+    const { main } = await import('../../core/cli/main.ts');
+    const { SHARED_DATA, tempDir } = await import('../helpers/paths.ts');
+    const dir = tempDir();
+    const project = path.join(dir, 'p.candlemark');
+    const s = CandlemarkService.open(project, { create: true, author: 'host' });
+    let w1: { id: number; startIndex: number };
+    let w2: { id: number; startIndex: number };
+    let times: Float64Array;
+    try {
+      await s.call('series.import', { path: path.join(SHARED_DATA, 'spy_1d.csv'), seriesId: 'spy' });
+      await s.call('windows.create', { seriesId: 'spy', length: 10, stride: 10 });
+      [w1, w2] = s.store.listWindows();
+      times = s.store.readTimes('spy');
+      const add = (w: { id: number; startIndex: number }, a: number, b: number, type: string, annotator: string) =>
+        s.call('labels.add', { windowId: w.id, startTime: times[w.startIndex + a], endTime: times[w.startIndex + b], type, annotator });
+      // The constructed set of computeAgreement's test above, on real bars: same numbers expected.
+      await add(w1, 2, 5, 'up', 'ann');
+      await add(w1, 2, 5, 'up', 'bob');
+      await add(w2, 0, 4, 'down', 'ann');
+      await add(w2, 5, 9, 'down', 'bob');
+    } finally {
+      s.close();
+    }
+    // Cy's labels come from a file that names no annotator: `labels import --annotator cy`.
+    const file = path.join(dir, 'cy.json');
+    const iso = (i: number) => new Date(times![i]).toISOString();
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ version: 1, series: [{ id: 'spy', csv: null }], labelTypes: ['up', 'down'], windows: [{ id: 'x', series: 'spy', start: iso(w2!.startIndex), length: 10, spans: [{ start: iso(w2!.startIndex), end: iso(w2!.startIndex + 4), type: 'down' }] }] }),
+    );
+    const out: string[] = [];
+    const sink = { write: (c: string) => (out.push(c), true) } as unknown as NodeJS.WritableStream;
+    expect(await main(['labels', 'import', file, '--annotator', 'cy', '--project', project], sink, sink)).toBe(0);
+    // Importing replaces window 2's labels with cy's: re-add ann's and bob's there (as they would, labelling after).
+    const s2 = CandlemarkService.open(project, { author: 'host' });
+    try {
+      await s2.call('labels.add', { windowId: w2!.id, startTime: times![w2!.startIndex], endTime: times![w2!.startIndex + 4], type: 'down', annotator: 'ann' });
+      await s2.call('labels.add', { windowId: w2!.id, startTime: times![w2!.startIndex + 5], endTime: times![w2!.startIndex + 9], type: 'down', annotator: 'bob' });
+    } finally {
+      s2.close();
+    }
+    out.length = 0;
+    expect(await main(['agreement', '--json', '--project', project], sink, sink)).toBe(0);
+    const r = JSON.parse(out.at(-1)!);
+    expect(r.annotators).toEqual(['ann', 'bob', 'cy']);
+    expect(r.sharedWindows).toBe(2);
+    expect(r.pairs.find((p: { a: string; b: string }) => p.a === 'ann' && p.b === 'bob')).toMatchObject({ windows: 2, spanF1: 0.5 });
+    expect(r.pairs.find((p: { a: string; b: string }) => p.a === 'ann' && p.b === 'bob').kappa).toBeCloseTo(0.095 / 0.595, 12);
+    expect(r.alpha).toBeCloseTo(502 / 1482, 12);
+    expect(r.disagreements).toEqual([{ windowId: w2!.id, annotators: ['ann', 'bob', 'cy'], bars: 10 }]);
+    out.length = 0;
+    expect(await main(['agreement', '--project', project], sink, sink)).toBe(0);
+    expect(out.join('')).toMatch(/Krippendorff's alpha \(nominal, per bar\) 0\.339/);
+  });
+});
