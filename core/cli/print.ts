@@ -66,6 +66,13 @@ export function printers(print: (s: string) => void, json: boolean) {
     report(run: CommandResult<'runs.get'>) {
       say(`run ${run.id} (${run.model}, ${run.status}, ${run.backend} / ${run.device})`);
       if (run.report) say(summariseReport(run.report));
+      // Issue #12: model-written labels nobody confirmed never count as validation truth; say how many were left out.
+      const u = (run.dataSnapshot as { unconfirmed?: { valWindowsExcluded: number; trainWindowsUsed: number; trainWindowsExcluded: number } } | null)?.unconfirmed;
+      if (u) {
+        say(
+          `unconfirmed model-written labels: ${u.valWindowsExcluded} validation window(s) left out of scoring; ${u.trainWindowsUsed} training window(s) used, ${u.trainWindowsExcluded} left out`,
+        );
+      }
     },
     reportExported(r: { runId: number; format: string; path: string; bytes: number }) {
       say(`wrote run ${r.runId}'s report (${r.format === 'html' ? 'self-contained HTML' : 'Markdown'}, ${(r.bytes / 1024).toFixed(0)} KiB) to ${r.path}`);
