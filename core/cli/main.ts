@@ -37,7 +37,10 @@ commands:
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
-                                    train a detector on the labelled windows
+        [--unconfirmed use|exclude]
+                                    train a detector on the labelled windows (--unconfirmed exclude:
+                                    leave out training windows with unconfirmed model-written spans;
+                                    validation windows with them are always left out of scoring)
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
   report --run ID --out FILE.html|FILE.md [--json]
@@ -100,6 +103,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     patience: { type: 'string' },
     hidden: { type: 'string' },
     features: { type: 'string' },
+    unconfirmed: { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -287,6 +291,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           hidden: num(flags, 'hidden'),
           // Names are checked by the command's schema, which lists the valid ones in its error.
           features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
+          unconfirmed: str(flags, 'unconfirmed') as 'use' | 'exclude' | undefined,
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -58,6 +58,8 @@ export const trainArgs = z
     features: z.array(z.enum(FEATURE_NAMES)).min(1).optional(),
     patience: z.number().int().min(1).optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Issue #12: training windows holding model-written spans nobody confirmed: use them, or leave them out. */
+    unconfirmed: z.enum(['use', 'exclude']).default('use'),
   })
   .strict();
 

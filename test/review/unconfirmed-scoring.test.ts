@@ -84,6 +84,16 @@ it('accepting predictions on validation windows leaves the next run\'s validatio
     expect(confirmed.snapshot.unconfirmed.valWindowsExcluded).toBe(0);
     expect(confirmed.report.data.valWindows).toBe(before.report.data.valWindows + valTargets.length);
     expect([...confirmed.snapshot.valWindowIds].sort()).toEqual([...before.snapshot.valWindowIds, ...valTargets].sort());
+
+    // Training windows: used by default, left out with the run setting `unconfirmed: 'exclude'`.
+    const trainTarget = queue[0].windowId;
+    await s.call('review.accept', { runId: before.runId, windowId: trainTarget, annotator: 'analyst' });
+    const used = await train(s);
+    expect(used.snapshot.unconfirmed).toEqual({ valWindowsExcluded: 0, trainWindowsUsed: 1, trainWindowsExcluded: 0 });
+    const excluded = await s.call('train.run', { ...TINY, setId, unconfirmed: 'exclude' });
+    const excludedRun = await s.call('runs.get', { runId: excluded.runId });
+    expect((excludedRun.dataSnapshot as Snapshot).unconfirmed).toEqual({ valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 1 });
+    expect(excludedRun.report!.data.trainWindows).toBe(used.report.data.trainWindows - 1);
   } finally {
     s.close();
   }
