@@ -58,6 +58,17 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(bob.getByTestId('span-provenance')).toContainText('drawn by ann');
   await shot(bob, '60-two-annotators');
 
+  // The agreement view on Home: one pair, one window in disagreement; its link opens the window.
+  await ann.getByTestId('nav-home').click();
+  const pair = ann.locator('[data-testid="agreement-pair"][data-pair="ann|bob"]');
+  await expect(pair).toHaveAttribute('data-span-f1', '0.000');
+  const disagreement = ann.locator(`[data-testid="agreement-disagreement"][data-window-id="${w.id}"]`);
+  await expect(disagreement).toContainText('ann, bob differ on');
+  await shot(ann, '60b-agreement');
+  await disagreement.getByRole('link').click();
+  await chartReady(ann, w.id);
+  await expect(ann.getByTestId('span-item')).toHaveCount(2);
+
   // 2. Bob's Ctrl+Z takes back Bob's span only, though Ann's page saw both.
   await bob.keyboard.press('Escape');
   await bob.keyboard.press('Control+z');

@@ -4,13 +4,15 @@
  * "no span" mark is per window, not per annotator, so it cannot count here). Spans are compared in
  * bar indices inside the window (core/review/agreement.ts).
  */
-import type { AgreementResult, AgreementSpan, AnnotatedWindow } from '../../review/agreement.ts';
+import type { AgreementResult, AgreementSpan, AnnotatedWindow, WindowDisagreement } from '../../review/agreement.ts';
 import { computeAgreement } from '../../review/agreement.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 
-export interface AgreementReport extends AgreementResult {
+export interface AgreementReport extends Omit<AgreementResult, 'disagreements'> {
+  /** Windows labelled by two or more annotators that are not in full agreement (with their set, to open them). */
+  disagreements: Array<WindowDisagreement & { setId: number }>;
   setId: number | null;
   /** Windows labelled by two or more annotators (those alpha and the disagreements cover). */
   sharedWindows: number;
@@ -40,5 +42,6 @@ export function agreement(ctx: ServiceContext, args: CommandArgs<'agreement.comp
   }
   const all = [...annotated.values()].sort((a, b) => a.windowId - b.windowId);
   const result = computeAgreement(all, args.minIou);
-  return { ...result, setId: args.setId ?? null, sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length, spansByAnnotator, minIou: args.minIou };
+  const disagreements = result.disagreements.map((d) => ({ ...d, setId: windows.get(d.windowId)!.setId }));
+  return { ...result, disagreements, setId: args.setId ?? null, sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length, spansByAnnotator, minIou: args.minIou };
 }

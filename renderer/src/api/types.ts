@@ -128,3 +128,24 @@ export interface KnownResults {
 export interface KnownResults {
   'review.confirm': { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number };
 }
+
+/** Issue #12: agreement between annotators (core/service/handlers/agreement.ts; NaN figures arrive as null). */
+export interface AgreementPairRow {
+  a: string;
+  b: string;
+  windows: number;
+  spanF1: number | null;
+  kappa: number | null;
+}
+export interface KnownResults {
+  'agreement.compute': {
+    annotators: string[];
+    pairs: AgreementPairRow[];
+    alpha: number | null;
+    disagreements: Array<{ windowId: number; setId: number; annotators: string[]; bars: number }>;
+    setId: number | null;
+    sharedWindows: number;
+    spansByAnnotator: Record<string, number>;
+    minIou: number;
+  };
+}
