@@ -1172,7 +1172,14 @@ export class ProjectStore {
             this.run('DELETE FROM history_groups WHERE id = ?', g.id);
             continue;
           }
+          // Entries come newest first for undo, oldest first for redo: the first entry of each label (or
+          // window flag) is the state the group left it in (undo) or found it in (redo); later entries of
+          // the same label inside the group are intermediate states.
+          const checked = new Set<string>();
           for (const e of entries) {
+            const key = e.entry_kind === 'review' ? `w${e.window_id}` : `l${e.label_id}`;
+            if (checked.has(key)) continue;
+            checked.add(key);
             const mismatch = this.historyMismatch(e, direction === 'undo' ? e.after_json : e.before_json);
             if (mismatch) throw new StoreError('history-conflict', `Cannot ${direction} "${g.description}": ${mismatch}`);
           }

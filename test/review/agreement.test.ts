@@ -143,7 +143,7 @@ describe('agreement through the service and the CLI', () => {
     expect(r.pairs.find((p: { a: string; b: string }) => p.a === 'ann' && p.b === 'bob')).toMatchObject({ windows: 2, spanF1: 0.5 });
     expect(r.pairs.find((p: { a: string; b: string }) => p.a === 'ann' && p.b === 'bob').kappa).toBeCloseTo(0.095 / 0.595, 12);
     expect(r.alpha).toBeCloseTo(502 / 1482, 12);
-    expect(r.disagreements).toEqual([{ windowId: w2!.id, annotators: ['ann', 'bob', 'cy'], bars: 10 }]);
+    expect(r.disagreements).toEqual([{ windowId: w2!.id, setId: 1, annotators: ['ann', 'bob', 'cy'], bars: 10 }]);
     out.length = 0;
     expect(await main(['agreement', '--project', project], sink, sink)).toBe(0);
     expect(out.join('')).toMatch(/Krippendorff's alpha \(nominal, per bar\) 0\.339/);

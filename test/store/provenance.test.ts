@@ -185,3 +185,17 @@ it('upgrades a v3 project: its labels become drawn, its history stays undoable',
   expect(store.redo()).toEqual({ description: 'Add label', windowIds: [1] });
   expect(store.getLabel(1)).toMatchObject({ origin: 'drawn', author: 'old' });
 });
+
+it('a group that edits one label several times undoes and redoes as one step', () => {
+  const [w] = setup();
+  const l = store.editGroup('Burst', () => {
+    const a = store.addLabel(w.id, { startTime: T(10), endTime: T(20), type: 'up', author: 'ann' });
+    store.updateLabel(a.id, { type: 'down' }, 'ann');
+    store.updateLabel(a.id, { endTime: T(25) }, 'ann');
+    return a;
+  }, 'ann');
+  expect(store.undo('ann')).toEqual({ description: 'Burst', windowIds: [w.id] });
+  expect(store.getLabel(l.id)).toBeNull();
+  expect(store.redo('ann')).toEqual({ description: 'Burst', windowIds: [w.id] });
+  expect(store.getLabel(l.id)).toMatchObject({ type: 'down', endTime: T(25) });
+});
