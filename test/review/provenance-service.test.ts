@@ -168,3 +168,13 @@ it('the CLI takes --annotator and review --confirm', async () => {
   expect(lines[1]).toMatch(/,up,1,carol,confirmed,2,\d{4}-/);
   expect(await main(['info', '--annotator', '', '--project', project], sink, sink)).toBe(2);
 });
+
+it("an undo blocked by another annotator's later change is a clear caller error, and changes nothing", async () => {
+  const { s, windows: [w0], times } = await spyProject();
+  const a = await s.call('labels.add', { windowId: w0.id, startTime: times[w0.startIndex + 1], endTime: times[w0.startIndex + 4], type: 'up', annotator: 'ann' });
+  await s.call('labels.update', { id: a.id, patch: { type: 'down' }, annotator: 'bob' });
+  const e = await error(s.call('labels.undo', { annotator: 'ann' }));
+  expect(e.code).toBe('invalid-operation');
+  expect(e.message).toMatch(/Cannot undo "Add label": label \d+ was changed since by bob/);
+  expect(s.store.getLabel(a.id)).toMatchObject({ type: 'down', author: 'bob' });
+});

@@ -4,6 +4,8 @@ import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import { recomputeConflicts } from './conflicts.ts';
 import type { Label, LabelType } from '../../domain/types.ts';
+import { StoreError } from '../../store/errors.ts';
+import type { HistoryStep } from '../../store/project-store.ts';
 
 /** Refreshes the findings of the windows a label change touched and tells the hosts. */
 export function afterLabelChange(ctx: ServiceContext, windowIds: number[]): void {
@@ -40,16 +42,26 @@ export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delet
 }
 
 /** Undo/redo are per annotator (issue #12): one client's undo never takes back another's edit. */
+/** Another annotator's later change blocks a step: a caller-state error (400), never an internal one. */
+function historyStep(fn: () => HistoryStep | null): HistoryStep | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'history-conflict') throw new CandlemarkError('invalid-operation', e.message);
+    throw e;
+  }
+}
+
 export function undo(ctx: ServiceContext, args: CommandArgs<'labels.undo'>) {
   const who = args.annotator ?? ctx.author;
-  const step = ctx.store.undo(who);
+  const step = historyStep(() => ctx.store.undo(who));
   if (step) afterLabelChange(ctx, step.windowIds);
   return { step, history: ctx.store.historyState(who) };
 }
 
 export function redo(ctx: ServiceContext, args: CommandArgs<'labels.redo'>) {
   const who = args.annotator ?? ctx.author;
-  const step = ctx.store.redo(who);
+  const step = historyStep(() => ctx.store.redo(who));
   if (step) afterLabelChange(ctx, step.windowIds);
   return { step, history: ctx.store.historyState(who) };
 }
