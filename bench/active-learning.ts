@@ -43,6 +43,10 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '1' },
     /** 'max' (the app's spanUncertainty) or 'sum' (every doubtful candidate counts: a variant tried here). */
     measure: { type: 'string', default: 'max' },
+    /** Share of each queue batch drawn at random instead (exploration; 0 = the app's pure queue). */
+    explore: { type: 'string', default: '0' },
+    /** Share of the series held out as the fixed test block (its end). */
+    'test-fraction': { type: 'string', default: '0.2' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -92,7 +96,7 @@ function setup(dir: string, name: string, data: { id: string; bars: BarColumns; 
   const store = ProjectStore.open(path.join(dir, `${name}.candlemark`), { create: true });
   store.annotator = 'simulated';
   const n = data.bars.time.length;
-  const testFrom = Math.floor(n * 0.8);
+  const testFrom = Math.floor(n * (1 - Number(values['test-fraction'])));
   store.insertSeries(data.id, 'bench', data.bars);
   const windows: Array<{ extId: string; startIndex: number; length: number; role: 'train' | 'val' }> = [];
   // Pool: overlapping windows wholly before the test block. Test block: non-overlapping windows after it.
@@ -162,7 +166,9 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
         role: 'train',
         unconfirmed: 0,
       }));
-      const ids = new Set(leastSureQueue(rows, BATCH).map((r) => r.windowId));
+      const explore = Math.round(BATCH * Number(values.explore));
+      const ids = new Set(leastSureQueue(rows, BATCH - explore).map((r) => r.windowId));
+      for (const w of shuffled) if (ids.size < BATCH && !labelled.has(w.id) && !ids.has(w.id)) ids.add(w.id);
       next = open.filter((w) => ids.has(w.id));
     }
     for (const w of next) {
@@ -178,7 +184,7 @@ const started = Date.now();
 const data = await source();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-al-'));
 log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
-log(`queue measure: ${values.measure}`);
+log(`queue measure: ${values.measure}, explore ${values.explore}, test fraction ${values['test-fraction']}`);
 log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`);
 
 // Reference: every pool window labelled.

@@ -90,6 +90,9 @@ export function printers(print: (s: string) => void, json: boolean) {
       if (r.pairs.length) {
         say(`\n${table([['annotator', 'annotator', 'shared windows', `span F1 (IoU >= ${r.minIou})`, "Cohen's kappa (bars)"], ...r.pairs.map((p) => [p.a, p.b, String(p.windows), n(p.spanF1), n(p.kappa)])])}`);
       }
+      if (r.vsConsensus.some((c) => c.windows > 0)) {
+        say(`\nagainst the consensus (majority per bar):\n${table([['annotator', 'shared windows', 'span F1', "Cohen's kappa (bars)"], ...r.vsConsensus.filter((c) => c.windows > 0).map((c) => [c.annotator, String(c.windows), n(c.spanF1), n(c.kappa)])])}`);
+      }
       if (r.disagreements.length) {
         say(`\ndisagreements (most bars first):\n${table([['window', 'annotators', 'bars differing'], ...r.disagreements.slice(0, 20).map((d) => [String(d.windowId), d.annotators.join(', '), String(d.bars)])])}`);
         if (r.disagreements.length > 20) say(`… and ${r.disagreements.length - 20} more (--json lists all)`);

@@ -5,6 +5,7 @@
  * hand-computed values in test/review/agreement.test.ts. Node-free.
  */
 import { spanPRF } from '../ml/eval/metrics.ts';
+import { consensusBars, consensusSpans } from './consensus.ts';
 
 /** A span inside a window, bar indices relative to the window, inclusive. */
 export interface AgreementSpan {
@@ -109,9 +110,21 @@ export interface WindowDisagreement {
   bars: number;
 }
 
+/** One annotator against the consensus of the windows they share with others (core/review/consensus.ts). */
+export interface ConsensusAgreement {
+  annotator: string;
+  windows: number;
+  /** Span F1 of the annotator's spans against the consensus spans (IoU ≥ minIou). */
+  spanF1: number;
+  /** Bar-level kappa against the consensus category of each bar. */
+  kappa: number;
+}
+
 export interface AgreementResult {
   annotators: string[];
   pairs: PairAgreement[];
+  /** Per annotator, agreement with the consensus (majority per bar) on windows labelled by two or more. */
+  vsConsensus: ConsensusAgreement[];
   /** Krippendorff's alpha (nominal) over the bars of windows labelled by two or more annotators. */
   alpha: number;
   /** Windows labelled by two or more annotators that are not in full agreement, most bars first. */
@@ -119,7 +132,7 @@ export interface AgreementResult {
 }
 
 /** Every pair's span F1 and kappa, alpha over all annotators, and the windows they disagree on. */
-export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0.5): AgreementResult {
+export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0.5, seniority: readonly string[] = []): AgreementResult {
   const annotators = [...new Set(windows.flatMap((w) => [...w.byAnnotator.keys()]))].sort();
   const pairs: PairAgreement[] = [];
   for (let i = 0; i < annotators.length; i++) {
@@ -159,5 +172,23 @@ export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0
     if (differing > 0) disagreements.push({ windowId: w.windowId, annotators: who, bars: differing });
   }
   disagreements.sort((x, y) => y.bars - x.bars || x.windowId - y.windowId);
-  return { annotators, pairs, alpha: units.length ? krippendorffAlphaNominal(units) : NaN, disagreements };
+  // Consensus of each shared window (spans with the predictions' post-processing), then each annotator against it.
+  const shared = windows.filter((w) => w.byAnnotator.size >= 2);
+  const consensus = new Map(shared.map((w) => [w.windowId, { bars: consensusBars(w.length, w.byAnnotator, seniority).category.map((c) => c || 'none'), spans: consensusSpans(w.length, w.byAnnotator, { seniority }) }]));
+  const vsConsensus: ConsensusAgreement[] = annotators.map((a) => {
+    const mine = shared.filter((w) => w.byAnnotator.has(a));
+    const own: string[] = [];
+    const cons: string[] = [];
+    for (const w of mine) {
+      own.push(...barCategories(w.length, w.byAnnotator.get(a)!));
+      cons.push(...consensus.get(w.windowId)!.bars);
+    }
+    return {
+      annotator: a,
+      windows: mine.length,
+      spanF1: mine.length ? spanAgreementF1(mine.map((w) => w.byAnnotator.get(a)!), mine.map((w) => consensus.get(w.windowId)!.spans), minIou) : NaN,
+      kappa: mine.length ? cohensKappa(own, cons) : NaN,
+    };
+  });
+  return { annotators, pairs, vsConsensus, alpha: units.length ? krippendorffAlphaNominal(units) : NaN, disagreements };
 }

@@ -81,6 +81,13 @@ describe('computeAgreement', () => {
     expect(pair('ann', 'cy')).toMatchObject({ windows: 1, spanF1: 1, kappa: 1 });
     expect(pair('bob', 'cy')).toMatchObject({ windows: 1, spanF1: 0 });
     expect(result.disagreements).toEqual([{ windowId: 2, annotators: ['ann', 'bob', 'cy'], bars: 10 }]);
+    // Consensus: window 1 up on 2–5 (ann = bob); window 2 down on 0–4 (ann + cy against bob), none on 5–9 (2 of 3).
+    // ann and cy match it exactly; bob matches window 1 and misses window 2's span (and adds one): F1 = 1/(1 + 0.5·2) = 0.5.
+    const vs = (a: string) => result.vsConsensus.find((x) => x.annotator === a)!;
+    expect(vs('ann')).toEqual({ annotator: 'ann', windows: 2, spanF1: 1, kappa: 1 });
+    expect(vs('cy')).toEqual({ annotator: 'cy', windows: 1, spanF1: 1, kappa: 1 });
+    expect(vs('bob')).toMatchObject({ windows: 2, spanF1: 0.5 });
+    expect(vs('bob').kappa).toBeCloseTo(0.095 / 0.595, 12);
     // Alpha over the 20 bars of windows 1–2 (window 3 has one annotator: not pairable). Coincidences:
     // up–up 8, none–none 12 + 5, down–down 5, down–none 10, none–down 10 → n_up 8, n_none 27, n_down 15, n 50;
     // Dₒ = 20; Σ n_c n_k = 2(8·27 + 8·15 + 27·15) = 1482 → α = 1 − 49·20/1482 = 502/1482.

@@ -141,6 +141,7 @@ export interface KnownResults {
   'agreement.compute': {
     annotators: string[];
     pairs: AgreementPairRow[];
+    vsConsensus: Array<{ annotator: string; windows: number; spanF1: number | null; kappa: number | null }>;
     alpha: number | null;
     disagreements: Array<{ windowId: number; setId: number; annotators: string[]; bars: number }>;
     setId: number | null;

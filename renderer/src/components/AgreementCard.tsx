@@ -70,6 +70,13 @@ export function AgreementCard() {
                   ))}
                 </tbody>
               </table>
+              <p className="small muted" data-testid="agreement-consensus">
+                vs consensus (majority per bar):{' '}
+                {result.vsConsensus
+                  .filter((c) => c.windows > 0)
+                  .map((c) => `${c.annotator} F1 ${fmt(c.spanF1)} κ ${fmt(c.kappa)}`)
+                  .join(' · ') || '—'}
+              </p>
               {result.disagreements.length > 0 && (
                 <>
                   <h3 className="small">Disagreements</h3>
