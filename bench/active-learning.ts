@@ -6,7 +6,8 @@
  * which a strategy's F1 reaches 95 % of the F1 of training on every pool window.
  *
  *   npx tsx bench/active-learning.ts [--source generated|real] [--bars N] [--batch 8] [--rounds 6]
- *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--json]
+ *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--measure max|sum] [--explore 0]
+ *        [--test-fraction 0.2] [--json]
  *
  * Sources: a generated series (its planted spans are the truth), or a real series
  * (../shared/data/btcusd_1h.csv) labelled by the demo's rule (findExpansionSpans). The pool is cut
