@@ -178,3 +178,24 @@ it("an undo blocked by another annotator's later change is a clear caller error,
   expect(e.message).toMatch(/Cannot undo "Add label": label \d+ was changed since by bob/);
   expect(s.store.getLabel(a.id)).toMatchObject({ type: 'down', author: 'bob' });
 });
+
+it('resolving a conflict by copying a model-written span keeps it unconfirmed', async () => {
+  const dir = tempDir();
+  const s = CandlemarkService.open(path.join(dir, 'p.candlemark'), { create: true, author: 'ann' });
+  open.push(s);
+  await s.call('series.import', { path: path.join(SHARED_DATA, 'spy_1d.csv'), seriesId: 'spy' });
+  await s.call('windows.create', { seriesId: 'spy', length: 64, stride: 32 });
+  const [a, b] = s.store.listWindows();
+  const times = s.store.readTimes('spy');
+  // Window a: a span accepted from run 5 in the bars it shares with b; window b: reviewed "no span".
+  s.store.addLabel(a.id, { startTime: times[b.startIndex + 5], endTime: times[b.startIndex + 15], type: 'up', author: 'ann', origin: 'accepted', originRun: 5 });
+  await s.call('windows.setReviewed', { windowId: b.id, reviewed: true });
+  await s.call('conflicts.check', {});
+  const finding = (await s.call('conflicts.list', { status: 'open' })).find((f) => [f.windowA, f.windowB].includes(b.id) && [f.windowA, f.windowB].includes(a.id));
+  expect(finding, 'a span-vs-none finding between a and b').toBeTruthy();
+  const action = finding!.windowA === a.id ? 'copy-a-to-b' : 'copy-b-to-a';
+  await s.call('conflicts.resolve', { findingId: finding!.id, action });
+  const copied = s.store.listLabels({ windowId: b.id });
+  expect(copied).toHaveLength(1);
+  expect(copied[0]).toMatchObject({ origin: 'accepted', originRun: 5 });
+});
