@@ -1,5 +1,5 @@
 /**
- * `node bin/serve.js [--project FILE] [--port N]`: runs the browser host and prints its URL
+ * `node bin/serve.js [--project FILE] [--port N] [--annotator NAME]`: runs the browser host and prints its URL
  * (which carries the access token). With no --project it opens the demo project in the user's
  * data folder, creating it on first start, so a new user sees something real at once.
  *
@@ -10,6 +10,8 @@
  *
  * Environment:
  * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
+ * - `CANDLEMARK_ANNOTATOR` (or --annotator): who edits when a client names nobody (the app sends
+ *   the name its user chose with every edit; undo/redo are per annotator).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
  *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
  *
@@ -33,11 +35,11 @@ export function defaultProjectPath(): string {
 }
 
 /** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
-export async function openProject(projectPath: string, opts: { demoIfNew: boolean }): Promise<CandlemarkService> {
+export async function openProject(projectPath: string, opts: { demoIfNew: boolean; annotator?: string }): Promise<CandlemarkService> {
   const isNew = !fs.existsSync(projectPath);
   // Only the default demo project's folder is made here; a missing folder for a named project is an error.
   if (opts.demoIfNew) fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
-  const service = CandlemarkService.open(projectPath, { create: true });
+  const service = CandlemarkService.open(projectPath, { create: true, author: opts.annotator });
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
     try {
@@ -53,13 +55,13 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
 export async function serve(argv: string[]): Promise<void> {
   // One failed command (or run) must never end the host and drop the open pages with it.
   installLastResortHandlers('browser host');
-  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { project: { type: 'string' }, port: { type: 'string' }, annotator: { type: 'string' } }, strict: true });
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
   let service: CandlemarkService;
   try {
-    service = await openProject(projectPath, { demoIfNew: !values.project });
+    service = await openProject(projectPath, { demoIfNew: !values.project, annotator: values.annotator });
   } catch (e) {
     // Nothing to serve: say why in one line and exit with the code of its class (no stack trace).
     const err = toWireError(e);

@@ -36,15 +36,21 @@ commands:
   windows [--series ID] [--length 128] [--stride 64] [--split chronological|random]
           [--val-fraction 0.2] [--seed 1]
                                     cut a series into overlapping windows
-  labels import FILE                import labelled windows (.json or .csv, docs/formats.md)
-  labels export FILE [--set ID]     export labelled windows (.json or .csv)
+  labels import FILE                import labelled windows (.json or .csv, docs/formats.md); spans
+                                    whose file names no annotator become --annotator's
+  labels export FILE [--set ID]     export labelled windows (.json or .csv) with provenance:
+                                    annotator, origin (drawn|imported|accepted|accepted-edited|
+                                    confirmed), run, labelled_at
   conflicts [--status open|resolved|ignored] [--json]
                                     contradictions between overlapping windows
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
-                                    train a detector on the labelled windows
+        [--unconfirmed use|exclude]
+                                    train a detector on the labelled windows (--unconfirmed exclude:
+                                    leave out training windows with unconfirmed model-written spans;
+                                    validation windows with them are always left out of scoring)
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
   report --run ID --out FILE.html|FILE.md [--json]
@@ -55,11 +61,18 @@ commands:
   predict --run ID [--all] [--json] predict spans on windows without labels (--all: every window)
   review --run ID [--set ID] [--status missed|extra|boundary|type|agree|unlabelled] [--queue N] [--json]
                                     the run's predictions against the labels: counts per status,
-                                    the windows of one status, and the N windows the model is least
-                                    sure about (unlabelled, undecided: label those next)
+                                    the windows of one status, and the N training windows the model
+                                    is least sure about (unlabelled, undecided: label those next)
+  agreement [--set ID] [--json]     agreement between annotators on the windows two or more labelled:
+                                    per pair span F1 (IoU >= 0.5) and bar-level Cohen's kappa,
+                                    Krippendorff's alpha over all, the windows they disagree on
+  review --confirm WINDOW [--json]  confirm the model-written labels of a window (accepted from a
+                                    run): only then do they count in validation scoring
 
 options:
   --project FILE    the project file (a SQLite database; created when missing, in an existing folder)
+  --annotator NAME  who edits (recorded on labels; undo is per annotator); default
+                    CANDLEMARK_ANNOTATOR, else the OS user name
   --json            print the result as one JSON object on the last line
   -h, --help        this help
 
@@ -72,6 +85,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const common: ParseArgsConfig['options'] = {
   project: { type: 'string' },
+  annotator: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -115,13 +129,15 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     patience: { type: 'string' },
     hidden: { type: 'string' },
     features: { type: 'string' },
+    unconfirmed: { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
   report: { run: { type: 'string' }, out: { type: 'string' } },
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
-  review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' } },
+  agreement: { set: { type: 'string' } },
+  review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' }, confirm: { type: 'string' } },
 };
 
 class UsageError extends Error {}
@@ -176,7 +192,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let service: CandlemarkService | null = null;
   const bar = new ProgressBar();
   try {
-    service = CandlemarkService.open(projectPath, { create: true, busyTimeoutMs: busyTimeoutFromEnv() });
+    const annotator = str(flags, 'annotator');
+    if (annotator !== undefined && annotator.trim() === '') throw new UsageError('--annotator: expected a name, got ""');
+    service = CandlemarkService.open(projectPath, { create: true, busyTimeoutMs: busyTimeoutFromEnv(), author: annotator });
     // Not silent: a typo in --project would otherwise leave a stray new project behind unnoticed.
     if (service.created) err.write(`candlemark: created a new project ${projectPath}\n`);
     service.events.on('progress', (p) => bar.update(p.task, p.fraction, p.message ?? ''));
@@ -335,6 +353,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           hidden: num(flags, 'hidden'),
           // Names are checked by the command's schema, which lists the valid ones in its error.
           features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
+          unconfirmed: str(flags, 'unconfirmed') as 'use' | 'exclude' | undefined,
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);
@@ -392,7 +411,20 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       p.predictions(result);
       return result;
     }
+    case 'agreement': {
+      const result = await service.call('agreement.compute', { setId: num(flags, 'set') });
+      p.agreement(result);
+      return result;
+    }
     case 'review': {
+      const confirm = num(flags, 'confirm');
+      if (confirm !== undefined) {
+        const result = await service.call('review.confirm', { windowId: confirm });
+        if (!io.json) {
+          io.print(`window ${result.windowId}: confirmed ${result.confirmedLabelIds.length} model-written span(s)${result.confirmedNoSpan ? ' and its accepted "no span"' : ''}; ${result.unconfirmed} left unconfirmed`);
+        }
+        return result;
+      }
       const runId = num(flags, 'run');
       if (runId === undefined) throw new UsageError('--run ID is required');
       const status = str(flags, 'status');

@@ -66,6 +66,13 @@ export function printers(print: (s: string) => void, json: boolean) {
     report(run: CommandResult<'runs.get'>) {
       say(`run ${run.id} (${run.model}, ${run.status}, ${run.backend} / ${run.device})`);
       if (run.report) say(summariseReport(run.report));
+      // Issue #12: model-written labels nobody confirmed never count as validation truth; say how many were left out.
+      const u = (run.dataSnapshot as { unconfirmed?: { valWindowsExcluded: number; trainWindowsUsed: number; trainWindowsExcluded: number } } | null)?.unconfirmed;
+      if (u) {
+        say(
+          `unconfirmed model-written labels: ${u.valWindowsExcluded} validation window(s) left out of scoring; ${u.trainWindowsUsed} training window(s) used, ${u.trainWindowsExcluded} left out`,
+        );
+      }
     },
     reportExported(r: { runId: number; format: string; path: string; bytes: number }) {
       say(`wrote run ${r.runId}'s report (${r.format === 'html' ? 'self-contained HTML' : 'Markdown'}, ${(r.bytes / 1024).toFixed(0)} KiB) to ${r.path}`);
@@ -76,6 +83,21 @@ export function printers(print: (s: string) => void, json: boolean) {
     predictions(r: CommandResult<'runs.predict'>) {
       say(`predicted ${r.windows} windows: ${r.spans} spans`);
     },
+    agreement(r: CommandResult<'agreement.compute'>) {
+      const n = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '--');
+      say(`${r.annotators.length} annotator(s): ${r.annotators.map((a) => `${a} (${r.spansByAnnotator[a] ?? 0} spans)`).join(', ') || 'none'}`);
+      say(`${r.sharedWindows} window(s) labelled by two or more; Krippendorff's alpha (nominal, per bar) ${n(r.alpha)}`);
+      if (r.pairs.length) {
+        say(`\n${table([['annotator', 'annotator', 'shared windows', `span F1 (IoU >= ${r.minIou})`, "Cohen's kappa (bars)"], ...r.pairs.map((p) => [p.a, p.b, String(p.windows), n(p.spanF1), n(p.kappa)])])}`);
+      }
+      if (r.vsConsensus.some((c) => c.windows > 0)) {
+        say(`\nagainst the consensus (majority per bar):\n${table([['annotator', 'shared windows', 'span F1', "Cohen's kappa (bars)"], ...r.vsConsensus.filter((c) => c.windows > 0).map((c) => [c.annotator, String(c.windows), n(c.spanF1), n(c.kappa)])])}`);
+      }
+      if (r.disagreements.length) {
+        say(`\ndisagreements (most bars first):\n${table([['window', 'annotators', 'bars differing'], ...r.disagreements.slice(0, 20).map((d) => [String(d.windowId), d.annotators.join(', '), String(d.bars)])])}`);
+        if (r.disagreements.length > 20) say(`… and ${r.disagreements.length - 20} more (--json lists all)`);
+      }
+    },
     review(summary: ReviewSummary, listed: ReviewWindowRow[], queue: ReviewWindowRow[]) {
       const c = summary.counts;
       say(`run ${summary.runId} (${summary.head}) on window set ${summary.setId}: ${summary.windows.length} windows, ${summary.decided} decided`);
@@ -84,11 +106,28 @@ export function printers(print: (s: string) => void, json: boolean) {
       );
       const rows = (list: ReviewWindowRow[]) =>
         table([
-          ['window', 'series', 'start', 'status', 'predicted spans', 'labels', 'uncertainty', 'decision'],
-          ...list.map((w) => [String(w.windowId), w.seriesId, date(w.startTime), w.status, String(w.predicted.length), String(w.labelCount), f3(w.uncertainty), w.decision ?? '-']),
+          ['window', 'series', 'start', 'role', 'status', 'predicted spans', 'labels', 'unconfirmed', 'uncertainty', 'decision'],
+          ...list.map((w) => [
+            String(w.windowId),
+            w.seriesId,
+            date(w.startTime),
+            w.role,
+            w.status,
+            String(w.predicted.length),
+            String(w.labelCount),
+            String(w.unconfirmed),
+            f3(w.uncertainty),
+            w.decision ?? '-',
+          ]),
         ]);
+      // Issue #12: model-written labels nobody confirmed yet are not the analyst's (kept out of validation scoring).
+      const unconfirmed = summary.windows.filter((w) => w.unconfirmed > 0);
+      if (unconfirmed.length) {
+        const val = unconfirmed.filter((w) => w.role === 'val').length;
+        say(`  ${unconfirmed.length} window(s) hold model-written labels nobody confirmed (${val} validation, left out of scoring): candlemark review --confirm WINDOW`);
+      }
       if (listed.length) say(`\n${rows(listed)}`);
-      if (queue.length) say(`\nlabel next (least sure first):\n${rows(queue)}`);
+      if (queue.length) say(`\nlabel next (training windows, least sure first, overlapping windows last):\n${rows(queue)}`);
     },
   };
 }

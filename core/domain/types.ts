@@ -84,13 +84,26 @@ export interface Label {
   /** In [0, 1]; 1 = sure. Becomes the sample weight in training. */
   confidence: number;
   note: string;
+  /** Who: the annotator who drew, imported, accepted or last edited the span. */
   author: string;
+  /** How the span got here (provenance); see LabelOrigin. */
+  origin: LabelOrigin;
+  /** For spans accepted from a model: the run whose prediction it was; otherwise null. */
+  originRun: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
+/**
+ * How a label came to be. 'accepted' = written from a model's prediction and not yet looked at: it is
+ * not the analyst's word, so it is kept out of validation scoring until 'confirmed' or
+ * 'accepted-edited' (issue #12).
+ */
+export type LabelOrigin = 'drawn' | 'imported' | 'accepted' | 'accepted-edited' | 'confirmed';
+export const LABEL_ORIGINS: readonly LabelOrigin[] = ['drawn', 'imported', 'accepted', 'accepted-edited', 'confirmed'];
+
 /** The fields a user edits; everything else is managed by the store. */
-export type LabelFields = Pick<Label, 'startTime' | 'endTime' | 'type' | 'confidence' | 'note' | 'author'>;
+export type LabelFields = Pick<Label, 'startTime' | 'endTime' | 'type' | 'confidence' | 'note' | 'author' | 'origin' | 'originRun'>;
 
 export interface LabelType {
   name: string;

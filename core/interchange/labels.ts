@@ -24,7 +24,19 @@ export interface LabelsSpan {
   type: string;
   /** In [0, 1], or null when the file gave none. */
   confidence: number | null;
+  /** Provenance (issue #12), each optional: files written before it have none. Who labelled the span. */
+  annotator?: string;
+  /** How: drawn, imported, accepted (from a model), accepted-edited, confirmed. */
+  origin?: SpanOrigin;
+  /** For model-written spans: the run (of the exporting project) they were accepted from. */
+  run?: number;
+  /** When the span was last labelled (epoch ms). */
+  labelledAt?: number;
 }
+
+/** Same values as the store's LabelOrigin (core/domain/types.ts); repeated so this module stays standalone. */
+export const SPAN_ORIGINS = ['drawn', 'imported', 'accepted', 'accepted-edited', 'confirmed'] as const;
+export type SpanOrigin = (typeof SPAN_ORIGINS)[number];
 
 export interface LabelsWindow {
   id: string;
@@ -105,6 +117,10 @@ const EXPECTED: Record<string, string> = {
   spans: 'an array of spans',
   type: 'a label type name (non-empty string)',
   confidence: 'a number in [0, 1] or null',
+  annotator: 'an annotator name (non-empty string, at most 100 characters)',
+  origin: `one of ${SPAN_ORIGINS.join(', ')}`,
+  run: 'a run id (positive integer)',
+  labelledAt: TIMESTAMP_EXPECTED,
 };
 
 const TOP_EXPECTED: Record<string, string> = {
@@ -170,7 +186,7 @@ const ALLOWED_TOP = '"version", "series", "labelTypes", "windows"';
 const ALLOWED_SERIES = '"id", "csv"';
 const ALLOWED_TYPE = '"name", "color"';
 const ALLOWED_WINDOW = '"id", "series", "start", "length", "spans"';
-const ALLOWED_SPAN = '"start", "end", "type", "confidence"';
+const ALLOWED_SPAN = '"start", "end", "type", "confidence", "annotator", "origin", "run", "labelledAt"';
 
 function quoteList(names: Iterable<string>, max = 8): string {
   const all = [...names];
@@ -201,6 +217,71 @@ interface SpanFieldNames {
   end: string;
   type: string;
   confidence: string;
+  annotator: string;
+  origin: string;
+  run: string;
+  labelledAt: string;
+}
+
+/** Field names of a span at `prefix` (JSON), or the CSV columns. */
+const jsonSpanFields = (prefix: string): SpanFieldNames => ({
+  start: `${prefix}.start`,
+  end: `${prefix}.end`,
+  type: `${prefix}.type`,
+  confidence: `${prefix}.confidence`,
+  annotator: `${prefix}.annotator`,
+  origin: `${prefix}.origin`,
+  run: `${prefix}.run`,
+  labelledAt: `${prefix}.labelledAt`,
+});
+const CSV_SPAN_FIELDS: SpanFieldNames = {
+  start: 'span_start',
+  end: 'span_end',
+  type: 'type',
+  confidence: 'confidence',
+  annotator: 'annotator',
+  origin: 'origin',
+  run: 'run',
+  labelledAt: 'labelled_at',
+};
+
+/** The optional provenance fields of a span; absent (undefined or '') ones are left out. */
+function checkProvenance(
+  raw: { annotator?: unknown; origin?: unknown; run?: unknown; labelledAt?: unknown },
+  names: SpanFieldNames,
+  report: Report,
+): Pick<LabelsSpan, 'annotator' | 'origin' | 'run' | 'labelledAt'> | null {
+  let ok = true;
+  const out: Pick<LabelsSpan, 'annotator' | 'origin' | 'run' | 'labelledAt'> = {};
+  const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+  if (present(raw.annotator)) {
+    const a = raw.annotator;
+    if (typeof a !== 'string' || a.trim() === '' || a.length > 100 || /\p{Cc}/u.test(a)) {
+      report(names.annotator, `expected ${EXPECTED.annotator}, got ${describeValue(a)}`);
+      ok = false;
+    } else out.annotator = a.trim();
+  }
+  if (present(raw.origin)) {
+    if (!(SPAN_ORIGINS as readonly unknown[]).includes(raw.origin)) {
+      report(names.origin, `expected ${EXPECTED.origin}, got ${describeValue(raw.origin)}`);
+      ok = false;
+    } else out.origin = raw.origin as SpanOrigin;
+  }
+  if (present(raw.run)) {
+    const r = typeof raw.run === 'string' && /^\s*\d+\s*$/.test(raw.run) ? Number(raw.run) : raw.run;
+    if (typeof r !== 'number' || !isPositiveInteger(r)) {
+      report(names.run, `expected ${EXPECTED.run}, got ${describeValue(raw.run)}`);
+      ok = false;
+    } else out.run = r;
+  }
+  if (present(raw.labelledAt)) {
+    const t = parseTimestamp(raw.labelledAt);
+    if (t === null) {
+      report(names.labelledAt, `expected ${EXPECTED.labelledAt}, got ${describeValue(raw.labelledAt)}`);
+      ok = false;
+    } else out.labelledAt = t;
+  }
+  return ok ? out : null;
 }
 
 /**
@@ -208,7 +289,7 @@ interface SpanFieldNames {
  * type declared, confidence range. Returns the span, or null when it is unusable.
  */
 function checkSpan(
-  raw: { start: unknown; end: unknown; type: string; confidence?: unknown },
+  raw: { start: unknown; end: unknown; type: string; confidence?: unknown; annotator?: unknown; origin?: unknown; run?: unknown; labelledAt?: unknown },
   windowStart: number | null,
   knownTypes: ReadonlySet<string> | null,
   names: SpanFieldNames,
@@ -251,8 +332,9 @@ function checkSpan(
       confidence = c;
     }
   }
-  if (!ok || start === null || end === null) return null;
-  return { start, end, type: raw.type, confidence };
+  const provenance = checkProvenance(raw, names, report);
+  if (!ok || provenance === null || start === null || end === null) return null;
+  return { start, end, type: raw.type, confidence, ...provenance };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +369,11 @@ const SpanSchema = z
     end: TimestampSchema,
     type: z.string(),
     confidence: z.number().nullable().optional(),
+    // Provenance: checked (with field-level messages) in checkProvenance.
+    annotator: z.unknown().optional(),
+    origin: z.unknown().optional(),
+    run: z.unknown().optional(),
+    labelledAt: z.unknown().optional(),
   })
   .strict();
 
@@ -421,7 +508,7 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
             sr.data,
             start,
             knownTypes,
-            { start: `${prefix}.start`, end: `${prefix}.end`, type: `${prefix}.type`, confidence: `${prefix}.confidence` },
+            jsonSpanFields(prefix),
             report,
           );
           if (span === null) ok = false;
@@ -464,6 +551,10 @@ export function serializeLabelsJson(doc: LabelsDocument): string {
           type: s.type,
         };
         if (s.confidence !== null) span.confidence = s.confidence;
+        if (s.annotator !== undefined) span.annotator = s.annotator;
+        if (s.origin !== undefined) span.origin = s.origin;
+        if (s.run !== undefined) span.run = s.run;
+        if (s.labelledAt !== undefined) span.labelledAt = formatTimestamp(s.labelledAt);
         return span;
       }),
     })),
@@ -484,8 +575,11 @@ export const LABELS_CSV_COLUMNS = [
   'type',
   'confidence',
 ] as const;
-type CsvColumn = (typeof LABELS_CSV_COLUMNS)[number];
-const OPTIONAL_COLUMNS: ReadonlySet<CsvColumn> = new Set(['confidence']);
+/** Optional provenance columns (issue #12): written only when some span has provenance. */
+export const LABELS_CSV_PROVENANCE_COLUMNS = ['annotator', 'origin', 'run', 'labelled_at'] as const;
+type CsvColumn = (typeof LABELS_CSV_COLUMNS)[number] | (typeof LABELS_CSV_PROVENANCE_COLUMNS)[number];
+const ALL_CSV_COLUMNS: readonly CsvColumn[] = [...LABELS_CSV_COLUMNS, ...LABELS_CSV_PROVENANCE_COLUMNS];
+const OPTIONAL_COLUMNS: ReadonlySet<CsvColumn> = new Set(['confidence', ...LABELS_CSV_PROVENANCE_COLUMNS]);
 
 /** Quote a CSV field when needed (comma, quote, line break, or leading/trailing space). */
 export function csvField(value: string): string {
@@ -536,7 +630,7 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
   const colIndex = new Map<CsvColumn, number>();
   header.record.forEach((name, i) => {
     const n = name.trim().toLowerCase();
-    if ((LABELS_CSV_COLUMNS as readonly string[]).includes(n)) {
+    if ((ALL_CSV_COLUMNS as readonly string[]).includes(n)) {
       if (colIndex.has(n as CsvColumn)) {
         issues.push({ file, window: null, field: n, line: header.line, message: 'expected each column once, got it twice' });
       } else {
@@ -552,7 +646,7 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
       });
     }
   });
-  for (const col of LABELS_CSV_COLUMNS) {
+  for (const col of ALL_CSV_COLUMNS) {
     if (!colIndex.has(col) && !OPTIONAL_COLUMNS.has(col)) {
       issues.push({ file, window: null, field: col, line: header.line, message: 'expected this column in the header, it is missing' });
     }
@@ -660,14 +754,16 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
     const spanEnd = get(record, 'span_end');
     const type = get(record, 'type');
     const conf = get(record, 'confidence').trim();
-    if (spanStart === '' && spanEnd === '' && type === '' && conf === '') continue; // a window without spans
+    const prov = { annotator: get(record, 'annotator'), origin: get(record, 'origin').trim(), run: get(record, 'run'), labelledAt: get(record, 'labelled_at').trim() };
+    const noProvenance = prov.annotator === '' && prov.origin === '' && prov.run.trim() === '' && prov.labelledAt === '';
+    if (spanStart === '' && spanEnd === '' && type === '' && conf === '' && noProvenance) continue; // a window without spans
     let confidence: unknown = null;
     if (conf !== '') confidence = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(conf) ? Number(conf) : conf;
     const span = checkSpan(
-      { start: spanStart === '' ? undefined : spanStart, end: spanEnd === '' ? undefined : spanEnd, type, confidence },
+      { start: spanStart === '' ? undefined : spanStart, end: spanEnd === '' ? undefined : spanEnd, type, confidence, ...prov },
       bb.window?.start ?? null,
       null,
-      { start: 'span_start', end: 'span_end', type: 'type', confidence: 'confidence' },
+      CSV_SPAN_FIELDS,
       report,
     );
     if (span !== null && bb.window !== null) {
@@ -686,23 +782,21 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
 
 /** The CSV form: header, then per window one row per span (or one row with empty span fields). */
 export function serializeLabelsCsv(doc: LabelsDocument): string {
-  const lines: string[] = [LABELS_CSV_COLUMNS.join(',')];
+  // Files without provenance keep the original eight columns (and stay readable by older tools).
+  const withProvenance = doc.windows.some((w) => w.spans.some((s) => s.annotator !== undefined || s.origin !== undefined || s.run !== undefined || s.labelledAt !== undefined));
+  const lines: string[] = [(withProvenance ? [...LABELS_CSV_COLUMNS, ...LABELS_CSV_PROVENANCE_COLUMNS] : LABELS_CSV_COLUMNS).join(',')];
   for (const w of doc.windows) {
     const head = [csvField(w.id), csvField(w.series), formatTimestamp(w.start), String(w.length)].join(',');
     if (w.spans.length === 0) {
-      lines.push(`${head},,,,`);
+      lines.push(withProvenance ? `${head},,,,,,,,` : `${head},,,,`);
       continue;
     }
     for (const s of w.spans) {
-      lines.push(
-        [
-          head,
-          formatTimestamp(s.start),
-          formatTimestamp(s.end),
-          csvField(s.type),
-          s.confidence === null ? '' : String(s.confidence),
-        ].join(','),
-      );
+      const fields = [head, formatTimestamp(s.start), formatTimestamp(s.end), csvField(s.type), s.confidence === null ? '' : String(s.confidence)];
+      if (withProvenance) {
+        fields.push(csvField(s.annotator ?? ''), s.origin ?? '', s.run === undefined ? '' : String(s.run), s.labelledAt === undefined ? '' : formatTimestamp(s.labelledAt));
+      }
+      lines.push(fields.join(','));
     }
   }
   return `${lines.join('\n')}\n`;

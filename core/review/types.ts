@@ -54,13 +54,20 @@ export interface ReviewWindowRow {
   endTime: number;
   status: ReviewStatus;
   /**
-   * How unsure the model is about this window, in [0, 1] (1 = least sure): the mean over its bars of
-   * 1 − |2p − 1|, where p is the span probability (CRF: the forward-backward marginal).
+   * How unsure the model is about this window, in [0, 1] (1 = least sure): span-level, the most
+   * uncertain candidate span's closeness to the threshold (core/review/uncertainty.ts, spanUncertainty).
    */
   uncertainty: number;
   predicted: ReviewSpan[];
   labelCount: number;
   decision: ReviewDecision | null;
+  /** The window's split role: the least-sure queue draws only from 'train' windows. */
+  role: 'train' | 'val' | 'excluded';
+  /**
+   * Model verdicts here nobody has confirmed or edited yet: spans with origin 'accepted', plus 1 when
+   * the window's "no span" mark came from accepting an empty prediction. 0 = all the analyst's.
+   */
+  unconfirmed: number;
 }
 
 /** Result of `review.summary`. */

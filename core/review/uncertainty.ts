@@ -1,8 +1,23 @@
 /**
  * How unsure a model is about a window, for the "label next" queue (uncertainty sampling).
- * Mean over bars of 1 − |2p − 1|: 0 when every bar is confidently in or out (p = 0 or 1),
- * 1 when every bar sits at p = 0.5. Mean rather than max, so one ambiguous edge bar does not
- * outrank a window that is ambiguous throughout.
+ *
+ * `spanUncertainty` (issue #12) scores spans, not bars. The old per-bar mean of 1 − |2p − 1|
+ * (`windowUncertainty`, kept for comparison) ranked backwards: a window at p = 0.06 everywhere (the
+ * model is sure there is no span) scored 0.120, a soft head reproducing three spans exactly (its
+ * ramped edges are 0.25/0.5/0.75 by design) 0.094, and a genuine 50/50 six-bar candidate 0.056.
+ *
+ * Here a window is as uncertain as its most uncertain *candidate span*: a maximal run of bars whose
+ * probability reaches half the decision threshold τ. A candidate's evidence is the mean of its upper
+ * half of bars (so ramped edges, which every confident span has, do not count against it), and its
+ * uncertainty is how close that evidence sits to τ: 1 at τ, 0 at p = 0 or p = 1 (scaled separately
+ * below and above τ, so an asymmetric threshold is handled). Bars outside every candidate add the
+ * same measure of their highest probability (always < 0.5: they are below τ/2), so a window with no
+ * candidate at all still ranks by how close it comes to one. The three windows above score 1.0
+ * (50/50 candidate), 0.12 (p = 0.06 everywhere) and 0.0 (exact reproduction): the right order.
+ *
+ * CRF runs: the probabilities are the forward-backward marginals P(bar in span), i.e. posteriors, so
+ * the same measure applies with τ = 0.5 (Viterbi decides, not a threshold). 1 − P(Viterbi path)
+ * would need the unary and transition potentials at prediction time, which predictions do not store.
  */
 export function windowUncertainty(probs: ArrayLike<number>): number {
   if (probs.length === 0) return 0;
@@ -12,4 +27,92 @@ export function windowUncertainty(probs: ArrayLike<number>): number {
     sum += 1 - Math.abs(2 * p - 1);
   }
   return sum / probs.length;
+}
+
+/** A candidate span and how unsure the model is about it. */
+export interface CandidateSpan {
+  /** Bar indices inside the window, inclusive. */
+  start: number;
+  end: number;
+  /** Mean probability of the candidate's upper half of bars. */
+  evidence: number;
+  /** 1 − distance of the evidence from the threshold (scaled to [0, 1]). */
+  uncertainty: number;
+}
+
+/** 1 at the threshold, falling linearly to 0 at p = 0 and at p = 1. */
+export function closenessToThreshold(p: number, threshold: number): number {
+  const t = Math.min(1 - 1e-9, Math.max(1e-9, threshold));
+  const q = Math.min(1, Math.max(0, p));
+  return q >= t ? 1 - (q - t) / (1 - t) : 1 - (t - q) / t;
+}
+
+/** Candidate spans of a window: maximal runs with p ≥ τ/2, with their evidence and uncertainty. */
+export function candidateSpans(probs: ArrayLike<number>, threshold: number): CandidateSpan[] {
+  const floor = threshold / 2;
+  const out: CandidateSpan[] = [];
+  let i = 0;
+  while (i < probs.length) {
+    if (!(probs[i] >= floor)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < probs.length && probs[j + 1] >= floor) j++;
+    const values = Array.from({ length: j - i + 1 }, (_, k) => probs[i + k]).sort((a, b) => b - a);
+    const top = values.slice(0, Math.ceil(values.length / 2));
+    const evidence = top.reduce((s, v) => s + v, 0) / top.length;
+    out.push({ start: i, end: j, evidence, uncertainty: closenessToThreshold(evidence, threshold) });
+    i = j + 1;
+  }
+  return out;
+}
+
+export interface SpanUncertaintyInput {
+  /** Per-bar span probability (soft head) or forward-backward marginal (CRF). */
+  probs: ArrayLike<number>;
+  head: 'soft' | 'crf';
+  /** The run's decision threshold (soft head); ignored for the CRF (its marginals are posteriors: 0.5). */
+  threshold: number;
+}
+
+/** Span-level uncertainty of a window in [0, 1] (1 = least sure); see the file comment. */
+export function spanUncertainty(input: SpanUncertaintyInput): number {
+  const { probs } = input;
+  if (probs.length === 0) return 0;
+  const threshold = input.head === 'crf' ? 0.5 : input.threshold;
+  const candidates = candidateSpans(probs, threshold);
+  let best = 0;
+  for (const c of candidates) best = Math.max(best, c.uncertainty);
+  // Bars outside every candidate: how close the strongest of them comes to being one.
+  let outside = -1;
+  let ci = 0;
+  for (let i = 0; i < probs.length; i++) {
+    while (ci < candidates.length && candidates[ci].end < i) ci++;
+    if (ci < candidates.length && candidates[ci].start <= i) continue;
+    outside = Math.max(outside, probs[i]);
+  }
+  if (outside >= 0) best = Math.max(best, closenessToThreshold(outside, threshold));
+  return best;
+}
+
+/**
+ * Ensemble disagreement for a window: the mean over bars of the spread (max − min) of the members'
+ * probabilities. For runs whose members' predictions are kept separately; stored predictions hold the
+ * ensemble mean only, so the review queue does not use it yet.
+ */
+export function memberDisagreement(members: ReadonlyArray<ArrayLike<number>>): number {
+  if (members.length < 2 || members[0].length === 0) return 0;
+  let sum = 0;
+  const T = members[0].length;
+  for (let t = 0; t < T; t++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const m of members) {
+      lo = Math.min(lo, m[t]);
+      hi = Math.max(hi, m[t]);
+    }
+    sum += hi - lo;
+  }
+  return sum / T;
 }

@@ -29,6 +29,18 @@ const labelPatch = z
   })
   .strict();
 
+/**
+ * Who makes an edit (issue #12): recorded on the labels it writes and on its undo step; undo/redo take
+ * the annotator whose steps to walk. Absent: the host's annotator (--annotator, CANDLEMARK_ANNOTATOR,
+ * or the OS user). A name, not a credential: it attributes work, it does not authorise it.
+ */
+const annotator = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((s) => !/\p{Cc}/u.test(s), 'no control characters');
+
 /** Bars an edge of a predicted span may be off and still agree with the label. */
 const reviewTolerance = z.number().int().min(0).max(1000).default(DEFAULT_BOUNDARY_TOLERANCE);
 
@@ -46,6 +58,8 @@ export const trainArgs = z
     features: z.array(z.enum(FEATURE_NAMES)).min(1).optional(),
     patience: z.number().int().min(1).optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Issue #12: training windows holding model-written spans nobody confirmed: use them, or leave them out. */
+    unconfirmed: z.enum(['use', 'exclude']).default('use'),
   })
   .strict();
 
@@ -99,7 +113,7 @@ export const commandSchemas = {
     })
     .strict(),
   'windows.list': z.object({ setId: id.optional(), seriesId: seriesId.optional() }).strict(),
-  'windows.setReviewed': z.object({ windowId: id, reviewed: z.boolean() }).strict(),
+  'windows.setReviewed': z.object({ windowId: id, reviewed: z.boolean(), annotator: annotator.optional() }).strict(),
   'labels.list': z.object({ windowId: id.optional(), setId: id.optional(), seriesId: seriesId.optional() }).strict(),
   'labels.add': z
     .object({
@@ -110,15 +124,17 @@ export const commandSchemas = {
       confidence: z.number().min(0).max(1).default(1),
       note: z.string().max(2000).default(''),
       author: z.string().max(200).optional(),
+      annotator: annotator.optional(),
     })
     .strict(),
-  'labels.update': z.object({ id, patch: labelPatch }).strict(),
-  'labels.delete': z.object({ id }).strict(),
-  'labels.undo': z.object({}).strict(),
-  'labels.redo': z.object({}).strict(),
-  'labels.history': z.object({}).strict(),
-  'labels.import': z.object({ path: filePath }).strict(),
-  'labels.importText': z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT) }).strict(),
+  'labels.update': z.object({ id, patch: labelPatch, annotator: annotator.optional() }).strict(),
+  'labels.delete': z.object({ id, annotator: annotator.optional() }).strict(),
+  'labels.undo': z.object({ annotator: annotator.optional() }).strict(),
+  'labels.redo': z.object({ annotator: annotator.optional() }).strict(),
+  'labels.history': z.object({ annotator: annotator.optional() }).strict(),
+  /** `annotator`: whose spans the file's spans are when the file names nobody (files may carry it per span). */
+  'labels.import': z.object({ path: filePath, annotator: annotator.optional() }).strict(),
+  'labels.importText': z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), annotator: annotator.optional() }).strict(),
   'labels.exportText': z.object({ format: z.enum(['json', 'csv']), setId: id.optional() }).strict(),
   'labels.export': z.object({ path: filePath, setId: id.optional() }).strict(),
   'labelTypes.list': z.object({}).strict(),
@@ -149,9 +165,17 @@ export const commandSchemas = {
   /** With `windowIds`, counts still cover the whole set but only those windows' rows come back (a cheap refresh after an edit). */
   'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional() }).strict(),
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
-  'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional() }).strict(),
-  'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false) }).strict(),
+  'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional(), annotator: annotator.optional() }).strict(),
+  'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false), annotator: annotator.optional() }).strict(),
   ...seriesCommands,
+  // ---- issue #12: provenance and review that can't contaminate evaluation ----
+  /**
+   * The analyst confirms spans a model wrote ('accepted' → 'confirmed'): from then on they count as the
+   * analyst's labels in validation scoring. Without `labelIds`, every accepted span of the window.
+   */
+  'review.confirm': z.object({ windowId: id, labelIds: z.array(id).max(10_000).optional(), annotator: annotator.optional() }).strict(),
+  /** Agreement between the project's annotators (core/review/agreement.ts); minIou: the span matching rule of the report. */
+  'agreement.compute': z.object({ setId: id.optional(), minIou: z.number().gt(0).max(1).default(0.5) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

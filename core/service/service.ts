@@ -19,7 +19,8 @@ import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, up
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
-import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
+import { agreement } from './handlers/agreement.ts';
+import { reviewAccept, reviewConfirm, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainCheck, trainRun, trainStart } from './handlers/training.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
@@ -37,9 +38,9 @@ const handlers = {
   'labels.add': addLabel,
   'labels.update': updateLabel,
   'labels.delete': deleteLabel,
-  'labels.undo': (ctx) => undo(ctx),
-  'labels.redo': (ctx) => redo(ctx),
-  'labels.history': (ctx) => ctx.store.historyState(),
+  'labels.undo': undo,
+  'labels.redo': redo,
+  'labels.history': (ctx, a) => ctx.store.historyState(a.annotator ?? ctx.author),
   'labels.import': importLabels,
   'labels.export': exportLabels,
   'labels.importText': importLabelsText,
@@ -71,13 +72,18 @@ const handlers = {
   'series.cancelImport': cancelImport,
   'series.exportText': exportSeriesText,
   'series.resample': resampleSeries,
+  'review.confirm': reviewConfirm,
+  'agreement.compute': agreement,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;
 
 export interface OpenOptions {
   create?: boolean;
-  /** Recorded as the author of new labels. */
+  /**
+   * The annotator: recorded on labels and edit groups when a call names nobody (issue #12). Default:
+   * CANDLEMARK_ANNOTATOR, else the OS user name.
+   */
   author?: string;
   /**
    * Tests only: failure injection. Defaults to `CANDLEMARK_DEBUG_TRAINING_FAULT` (`throw:N` or
@@ -94,6 +100,7 @@ export class CandlemarkService {
 
   private constructor(readonly store: ProjectStore, author: string, debug: ServiceDebugOptions) {
     this.ctx = new ServiceContext(store, this.events, author, debug);
+    store.annotator = author;
   }
 
   /**
@@ -107,7 +114,8 @@ export class CandlemarkService {
       store = ProjectStore.open(projectPath, { create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs });
       store.markInterruptedRuns();
       const debug = opts.debug ?? { trainingFault: parseTrainingFault(process.env.CANDLEMARK_DEBUG_TRAINING_FAULT) };
-      return new CandlemarkService(store, opts.author ?? safeUserName(), debug);
+      const fromEnv = process.env.CANDLEMARK_ANNOTATOR?.trim();
+      return new CandlemarkService(store, opts.author?.trim() || fromEnv || safeUserName(), debug);
     } catch (e) {
       store?.close();
       throw toCandlemarkError(e, { projectPath });

@@ -29,6 +29,7 @@ import type {
   FindingStatus,
   Label,
   LabelFields,
+  LabelOrigin,
   LabelType,
   ProjectCounts,
   RunStatus,
@@ -38,6 +39,7 @@ import type {
   WindowInfo,
   WindowSetInfo,
 } from '../domain/types.ts';
+import { LABEL_ORIGINS } from '../domain/types.ts';
 import { ProjectFormatError, ProjectNotFoundError, ProjectOpenError, StoreError } from './errors.ts';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations/index.ts';
 
@@ -80,7 +82,11 @@ export interface NewWindow {
   role: SplitRole;
 }
 
-export type NewLabelFields = Partial<LabelFields> & Pick<LabelFields, 'startTime' | 'endTime' | 'type'>;
+export type NewLabelFields = Partial<LabelFields> &
+  Pick<LabelFields, 'startTime' | 'endTime' | 'type'> & {
+    /** When the span was labelled, if not now (imports keep a file's labelledAt: provenance survives a round trip). */
+    labelledAt?: number;
+  };
 
 export interface HistoryStep {
   description: string;
@@ -210,6 +216,8 @@ interface LabelRow {
   confidence: number;
   note: string;
   author: string;
+  origin: LabelOrigin;
+  origin_run: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -289,9 +297,16 @@ const toLabel = (r: LabelRow): Label => ({
   confidence: r.confidence,
   note: r.note,
   author: r.author,
+  origin: r.origin,
+  originRun: r.origin_run,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+/** A label state from label_history; states written before schema v4 have no provenance: they were drawn by hand. */
+function historyLabel(json: string): Label {
+  const l = JSON.parse(json) as Partial<Label> & Omit<Label, 'origin' | 'originRun'>;
+  return { ...l, origin: l.origin ?? 'drawn', originRun: l.originRun ?? null };
+}
 const toFinding = (r: FindingRow): StoredFinding => ({
   id: r.id,
   key: r.key,
@@ -324,7 +339,7 @@ const SERIES_COLUMNS = 'sid, id, source, bar_count, first_time, last_time, has_v
 const WINDOW_SELECT = `SELECT w.id, w.set_id, s.series_id, w.ext_id, w.start_index, w.length, w.start_time, w.end_time, w.role, w.reviewed
   FROM windows w JOIN window_sets s ON s.id = w.set_id`;
 const WINDOW_SET_SELECT = `SELECT s.*, (SELECT count(*) FROM windows w WHERE w.set_id = s.id) AS window_count FROM window_sets s`;
-const LABEL_COLUMNS = 'l.id, l.window_id, l.start_time, l.end_time, l.type, l.confidence, l.note, l.author, l.created_at, l.updated_at';
+const LABEL_COLUMNS = 'l.id, l.window_id, l.start_time, l.end_time, l.type, l.confidence, l.note, l.author, l.origin, l.origin_run, l.created_at, l.updated_at';
 
 /** Buffer view of a typed array's bytes, for BLOB columns. */
 /** Bars per INSERT statement: 32 × 8 parameters; measured ~12 % less CPU than 8 per statement on 1M bars (docs/BENCHMARKS.md). */
@@ -455,7 +470,12 @@ export class ProjectStore {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   /** The edit group in progress (editGroup), with its history_groups id once a change was recorded. */
-  private group: { description: string; id: number | null } | null = null;
+  private group: { description: string; id: number | null; annotator: string } | null = null;
+  /**
+   * Who edits when a call names nobody: recorded on new labels and on edit groups (undo/redo are per
+   * annotator). The service sets it from --annotator / CANDLEMARK_ANNOTATOR / the OS user.
+   */
+  annotator = '';
   /** Counts savePredictions calls on this connection, so readers can cache what they derived from predictions. */
   private predictionWrites = 0;
   get predictionsRevision(): number {
@@ -949,7 +969,7 @@ export class ProjectStore {
    * Marks a window as looked at (labelled, or confirmed to have no span) or not. Recorded in the
    * history like a label edit, so undoing a labels import also un-reviews its windows.
    */
-  setWindowReviewed(windowId: number, reviewed: boolean): void {
+  setWindowReviewed(windowId: number, reviewed: boolean, annotator: string = this.annotator): void {
     this.editGroup(reviewed ? 'Mark window reviewed' : 'Mark window not reviewed', () => {
       const row = this.get1<{ reviewed: number }>('SELECT reviewed FROM windows WHERE id = ?', windowId);
       if (!row) throw new StoreError('not-found', `No window ${windowId}`);
@@ -957,7 +977,7 @@ export class ProjectStore {
       if (row.reviewed === next) return;
       this.run('UPDATE windows SET reviewed = ? WHERE id = ?', next, windowId);
       this.record(0, windowId, { reviewed: row.reviewed } as unknown as Label, { reviewed: next } as unknown as Label, 'review');
-    });
+    }, annotator);
   }
 
   deleteWindowSet(id: number): void {
@@ -1029,6 +1049,10 @@ export class ProjectStore {
       throw new StoreError('invalid', `Confidence must be between 0 and 1 (got ${String(f.confidence)})`);
     }
     if (typeof f.note !== 'string' || typeof f.author !== 'string') throw new StoreError('invalid', 'note and author must be strings');
+    if (!LABEL_ORIGINS.includes(f.origin)) throw new StoreError('invalid', `Label origin must be one of ${LABEL_ORIGINS.join(', ')} (got ${String(f.origin)})`);
+    if (f.originRun !== null && !(Number.isInteger(f.originRun) && f.originRun > 0)) {
+      throw new StoreError('invalid', `Label originRun must be a run id or null (got ${String(f.originRun)})`);
+    }
     const inWindow = this.stmt('SELECT 1 FROM bars WHERE sid = ? AND idx >= ? AND idx < ? AND time = ?').pluck(true);
     for (const [name, t] of [
       ['start', f.startTime],
@@ -1047,8 +1071,9 @@ export class ProjectStore {
     const now = Date.now();
     if (g.id === null) {
       // A new edit after undo discards the undone groups: history stays linear.
-      this.run('DELETE FROM history_groups WHERE undone = 1');
-      g.id = Number(this.run('INSERT INTO history_groups (description, created_at) VALUES (?, ?)', g.description, now).lastInsertRowid);
+      // Per annotator: only this annotator's undone groups go; another client's redo stack is theirs.
+      this.run('DELETE FROM history_groups WHERE undone = 1 AND annotator = ?', g.annotator);
+      g.id = Number(this.run('INSERT INTO history_groups (description, created_at, annotator) VALUES (?, ?, ?)', g.description, now, g.annotator).lastInsertRowid);
     }
     this.run(
       'INSERT INTO label_history (group_id, entry_kind, label_id, window_id, before_json, after_json, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -1063,13 +1088,13 @@ export class ProjectStore {
   }
 
   /**
-   * Group several label edits into one undo step, in one transaction. Nested calls join the outer
-   * group (the outer description wins).
+   * Group several label edits into one undo step of `annotator` (default: this.annotator), in one
+   * transaction. Nested calls join the outer group (the outer description and annotator win).
    */
-  editGroup<T>(description: string, fn: () => T): T {
+  editGroup<T>(description: string, fn: () => T, annotator: string = this.annotator): T {
     if (this.group) return fn();
     return this.transaction(() => {
-      this.group = { description, id: null };
+      this.group = { description, id: null, annotator };
       try {
         return fn();
       } finally {
@@ -1078,7 +1103,9 @@ export class ProjectStore {
     });
   }
 
+  /** Adds a label; its author (default this.annotator) is also whose undo step it is, unless an outer group says otherwise. */
   addLabel(windowId: number, fields: NewLabelFields): Label {
+    const author = fields.author ?? this.annotator;
     return this.editGroup('Add label', () => {
       const f: LabelFields = {
         startTime: fields.startTime,
@@ -1086,13 +1113,16 @@ export class ProjectStore {
         type: fields.type,
         confidence: fields.confidence ?? 1,
         note: fields.note ?? '',
-        author: fields.author ?? '',
+        author,
+        origin: fields.origin ?? 'drawn',
+        originRun: fields.originRun ?? null,
       };
       this.validateLabel(windowId, f);
-      const now = Date.now();
+      if (fields.labelledAt !== undefined) assertFiniteNumber('labelledAt', fields.labelledAt);
+      const now = fields.labelledAt ?? Date.now();
       const id = Number(
         this.run(
-          'INSERT INTO labels (window_id, start_time, end_time, type, confidence, note, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO labels (window_id, start_time, end_time, type, confidence, note, author, origin, origin_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           windowId,
           f.startTime,
           f.endTime,
@@ -1100,6 +1130,8 @@ export class ProjectStore {
           f.confidence,
           f.note,
           f.author,
+          f.origin,
+          f.originRun,
           now,
           now,
         ).lastInsertRowid,
@@ -1107,10 +1139,15 @@ export class ProjectStore {
       const label: Label = { id, windowId, ...f, createdAt: now, updatedAt: now };
       this.record(id, windowId, null, label);
       return label;
-    });
+    }, author);
   }
 
-  updateLabel(id: number, patch: Partial<LabelFields>): Label {
+  /**
+   * Edits a label as `annotator` (default this.annotator; it becomes the label's author). Changing the
+   * span, type or confidence of a model-written span ('accepted' or 'confirmed') makes it
+   * 'accepted-edited': the analyst has now put their own judgement into it.
+   */
+  updateLabel(id: number, patch: Partial<LabelFields>, annotator: string = this.annotator): Label {
     return this.editGroup('Edit label', () => {
       const before = this.getLabel(id);
       if (!before) throw new StoreError('not-found', `No label ${id}`);
@@ -1121,34 +1158,41 @@ export class ProjectStore {
         confidence: patch.confidence ?? before.confidence,
         note: patch.note ?? before.note,
         author: patch.author ?? before.author,
+        origin: patch.origin ?? before.origin,
+        originRun: patch.originRun !== undefined ? patch.originRun : before.originRun,
       };
+      const judged = f.startTime !== before.startTime || f.endTime !== before.endTime || f.type !== before.type || f.confidence !== before.confidence;
+      if (judged && patch.origin === undefined && (before.origin === 'accepted' || before.origin === 'confirmed')) f.origin = 'accepted-edited';
       const unchanged = (Object.keys(f) as Array<keyof LabelFields>).every((k) => f[k] === before[k]);
       if (unchanged) return before;
+      if (patch.author === undefined && annotator !== '') f.author = annotator;
       this.validateLabel(before.windowId, f);
       const after: Label = { ...before, ...f, updatedAt: Math.max(Date.now(), before.updatedAt) };
       this.run(
-        'UPDATE labels SET start_time = ?, end_time = ?, type = ?, confidence = ?, note = ?, author = ?, updated_at = ? WHERE id = ?',
+        'UPDATE labels SET start_time = ?, end_time = ?, type = ?, confidence = ?, note = ?, author = ?, origin = ?, origin_run = ?, updated_at = ? WHERE id = ?',
         after.startTime,
         after.endTime,
         after.type,
         after.confidence,
         after.note,
         after.author,
+        after.origin,
+        after.originRun,
         after.updatedAt,
         id,
       );
       this.record(id, before.windowId, before, after);
       return after;
-    });
+    }, annotator);
   }
 
-  deleteLabel(id: number): void {
+  deleteLabel(id: number, annotator: string = this.annotator): void {
     this.editGroup('Delete label', () => {
       const before = this.getLabel(id);
       if (!before) throw new StoreError('not-found', `No label ${id}`);
       this.run('DELETE FROM labels WHERE id = ?', id);
       this.record(id, before.windowId, before, null);
-    });
+    }, annotator);
   }
 
   getLabel(id: number): Label | null {
@@ -1183,11 +1227,12 @@ export class ProjectStore {
       this.run('DELETE FROM labels WHERE id = ?', labelId);
       return;
     }
-    const l = JSON.parse(json) as Label;
+    const l = historyLabel(json);
     this.run(
-      `INSERT INTO labels (id, window_id, start_time, end_time, type, confidence, note, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO labels (id, window_id, start_time, end_time, type, confidence, note, author, origin, origin_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET window_id = excluded.window_id, start_time = excluded.start_time, end_time = excluded.end_time, type = excluded.type,
-         confidence = excluded.confidence, note = excluded.note, author = excluded.author, created_at = excluded.created_at, updated_at = excluded.updated_at`,
+         confidence = excluded.confidence, note = excluded.note, author = excluded.author, origin = excluded.origin, origin_run = excluded.origin_run,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
       labelId,
       l.windowId,
       l.startTime,
@@ -1196,21 +1241,46 @@ export class ProjectStore {
       l.confidence,
       l.note,
       l.author,
+      l.origin,
+      l.originRun,
       l.createdAt,
       l.updatedAt,
     );
   }
 
-  private step(direction: 'undo' | 'redo'): HistoryStep | null {
+  /**
+   * Before undoing (redoing) a group of one annotator, every label and reviewed flag it touched must
+   * still be as that group left it (as it was before it): otherwise another annotator changed it since,
+   * and replaying the step would silently overwrite their edit. Returns a description of the first
+   * mismatch, or null.
+   */
+  private historyMismatch(e: HistoryEntryRow, expectedJson: string | null): string | null {
+    if (e.entry_kind === 'review') {
+      const now = this.get1<{ reviewed: number }>('SELECT reviewed FROM windows WHERE id = ?', e.window_id);
+      const want = (JSON.parse(expectedJson!) as { reviewed: number }).reviewed;
+      return now && now.reviewed !== want ? `window ${e.window_id}'s "reviewed" mark was changed since` : null;
+    }
+    const current = this.getLabel(e.label_id);
+    if (expectedJson === null) return current ? `label ${e.label_id} was added again since (by ${current.author || 'someone'})` : null;
+    const want = historyLabel(expectedJson);
+    if (!current) return `label ${e.label_id} was deleted since`;
+    const same = (['windowId', 'startTime', 'endTime', 'type', 'confidence', 'note', 'author', 'origin', 'originRun'] as const).every((k) => current[k] === want[k]);
+    return same ? null : `label ${e.label_id} was changed since by ${current.author || 'someone'}`;
+  }
+
+  private step(direction: 'undo' | 'redo', annotator?: string): HistoryStep | null {
     if (this.group) throw new StoreError('state', `Cannot ${direction} inside an edit group`);
     if (this.readonly) throw new StoreError('state', `Cannot ${direction}: the project is open read-only`);
     try {
       return this.transaction(() => {
         for (;;) {
+          // Without an annotator: the project's whole history (one user, or tools); with one: only theirs.
+          const who = annotator === undefined ? '' : ' AND annotator = ?';
+          const params = annotator === undefined ? [] : [annotator];
           const g =
             direction === 'undo'
-              ? this.get1<{ id: number; description: string }>('SELECT id, description FROM history_groups WHERE undone = 0 ORDER BY id DESC LIMIT 1')
-              : this.get1<{ id: number; description: string }>('SELECT id, description FROM history_groups WHERE undone = 1 ORDER BY id ASC LIMIT 1');
+              ? this.get1<{ id: number; description: string; annotator: string }>(`SELECT id, description, annotator FROM history_groups WHERE undone = 0${who} ORDER BY id DESC LIMIT 1`, ...params)
+              : this.get1<{ id: number; description: string; annotator: string }>(`SELECT id, description, annotator FROM history_groups WHERE undone = 1${who} ORDER BY id ASC LIMIT 1`, ...params);
           if (!g) return null;
           const entries = this.all<HistoryEntryRow>(
             direction === 'undo'
@@ -1221,6 +1291,17 @@ export class ProjectStore {
           if (entries.length === 0) {
             this.run('DELETE FROM history_groups WHERE id = ?', g.id);
             continue;
+          }
+          // Entries come newest first for undo, oldest first for redo: the first entry of each label (or
+          // window flag) is the state the group left it in (undo) or found it in (redo); later entries of
+          // the same label inside the group are intermediate states.
+          const checked = new Set<string>();
+          for (const e of entries) {
+            const key = e.entry_kind === 'review' ? `w${e.window_id}` : `l${e.label_id}`;
+            if (checked.has(key)) continue;
+            checked.add(key);
+            const mismatch = this.historyMismatch(e, direction === 'undo' ? e.after_json : e.before_json);
+            if (mismatch) throw new StoreError('history-conflict', `Cannot ${direction} "${g.description}": ${mismatch}`);
           }
           const windowIds = new Set<number>();
           for (const e of entries) {
@@ -1241,22 +1322,29 @@ export class ProjectStore {
     }
   }
 
-  /** Undo the newest edit group. Returns what was undone, or null when there is nothing to undo. */
-  undo(): HistoryStep | null {
-    return this.step('undo');
+  /**
+   * Undo the newest edit group (of `annotator`, when given: per-annotator undo). Returns what was
+   * undone, or null when there is nothing to undo.
+   */
+  undo(annotator?: string): HistoryStep | null {
+    return this.step('undo', annotator);
   }
 
-  /** Redo the oldest undone edit group. */
-  redo(): HistoryStep | null {
-    return this.step('redo');
+  /** Redo the oldest undone edit group (of `annotator`, when given). */
+  redo(annotator?: string): HistoryStep | null {
+    return this.step('redo', annotator);
   }
 
-  historyState(): HistoryState {
+  historyState(annotator?: string): HistoryState {
+    const who = annotator === undefined ? '' : ' AND annotator = ?';
+    const params = annotator === undefined ? [] : [annotator];
     const u = this.get1<{ description: string }>(
-      'SELECT description FROM history_groups g WHERE undone = 0 AND EXISTS (SELECT 1 FROM label_history h WHERE h.group_id = g.id) ORDER BY id DESC LIMIT 1',
+      `SELECT description FROM history_groups g WHERE undone = 0${who} AND EXISTS (SELECT 1 FROM label_history h WHERE h.group_id = g.id) ORDER BY id DESC LIMIT 1`,
+      ...params,
     );
     const r = this.get1<{ description: string }>(
-      'SELECT description FROM history_groups g WHERE undone = 1 AND EXISTS (SELECT 1 FROM label_history h WHERE h.group_id = g.id) ORDER BY id ASC LIMIT 1',
+      `SELECT description FROM history_groups g WHERE undone = 1${who} AND EXISTS (SELECT 1 FROM label_history h WHERE h.group_id = g.id) ORDER BY id ASC LIMIT 1`,
+      ...params,
     );
     const s: HistoryState = { canUndo: !!u, canRedo: !!r };
     if (u) s.undoDescription = u.description;
@@ -1521,7 +1609,7 @@ export class ProjectStore {
       }
       this.run(
         `INSERT INTO review_decisions (run_id, window_id, decision, author, decided_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(run_id, window_id) DO UPDATE SET decision = excluded.decision, author = excluded.author, decided_at = excluded.decided_at`,
+         ON CONFLICT(run_id, window_id) DO UPDATE SET decision = excluded.decision, author = excluded.author, decided_at = excluded.decided_at, confirmed_at = NULL`,
         runId,
         windowId,
         decision,
@@ -1529,6 +1617,27 @@ export class ProjectStore {
         Date.now(),
       );
     });
+  }
+
+  /** The analyst confirms what accepting predictions on a window decided (issue #12). Returns how many decisions. */
+  confirmReviewDecisions(windowId: number, at = Date.now()): number {
+    return this.transaction(
+      () => this.run("UPDATE review_decisions SET confirmed_at = ? WHERE window_id = ? AND decision = 'accepted' AND confirmed_at IS NULL", at, windowId).changes,
+    );
+  }
+
+  /**
+   * Windows whose "reviewed, no span" mark is only a model's verdict: reviewed, without labels, with an
+   * accepted and unconfirmed prediction. With setId, only that set's windows.
+   */
+  listModelOnlyNegatives(setId?: number): number[] {
+    return this.all<{ id: number }>(
+      `SELECT w.id FROM windows w WHERE w.reviewed = 1${setId === undefined ? '' : ' AND w.set_id = ?'}
+         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id)
+         AND EXISTS (SELECT 1 FROM review_decisions d WHERE d.window_id = w.id AND d.decision = 'accepted' AND d.confirmed_at IS NULL)
+       ORDER BY w.id`,
+      ...(setId === undefined ? [] : [setId]),
+    ).map((r) => r.id);
   }
 
   listReviewDecisions(runId: number): ReviewDecisionRow[] {

@@ -91,7 +91,9 @@ describe('candlemark CLI', () => {
     const out = path.join(dir, 'labels.csv');
     expect(cli('labels', 'export', out, '--project', project).code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('window_id,series,window_start,window_length,span_start,span_end,type,confidence');
+    // With provenance columns (issue #12): the demo's labels are by "demo", drawn.
+    expect(lines[0]).toBe('window_id,series,window_start,window_length,span_start,span_end,type,confidence,annotator,origin,run,labelled_at');
+    expect(lines.some((l) => /,demo,drawn,,\d{4}-/.test(l))).toBe(true);
     expect(lines.length).toBeGreaterThan(demo.windows);
   });
 

@@ -211,9 +211,10 @@ describe('file contents instead of paths (browser renderer)', () => {
     const imported = await s.call('labels.importText', { fileName: 'l.json', text: JSON.stringify(labels) });
     expect(imported).toMatchObject({ windows: 1, spans: 1, seriesImported: [] });
     const out = await s.call('labels.exportText', { format: 'csv' });
-    expect(out.text.trim().split('\n')).toEqual([
-      'window_id,series,window_start,window_length,span_start,span_end,type,confidence',
-      'a,spy_1d,2007-02-01T00:00:00Z,128,2007-02-05T00:00:00Z,2007-02-20T00:00:00Z,up,0.5',
-    ]);
+    // Exports carry provenance (issue #12): who, how ('imported': the file named no origin), when.
+    const lines = out.text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('window_id,series,window_start,window_length,span_start,span_end,type,confidence,annotator,origin,run,labelled_at');
+    expect(lines[1]).toMatch(/^a,spy_1d,2007-02-01T00:00:00Z,128,2007-02-05T00:00:00Z,2007-02-20T00:00:00Z,up,0\.5,[^,]+,imported,,\d{4}-/);
   });
 });

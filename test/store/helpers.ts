@@ -43,6 +43,8 @@ interface LabelRow {
   confidence: number;
   note: string;
   author: string;
+  origin: Label['origin'];
+  origin_run: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -56,6 +58,8 @@ const rowToLabel = (r: LabelRow): Label => ({
   confidence: r.confidence,
   note: r.note,
   author: r.author,
+  origin: r.origin,
+  originRun: r.origin_run,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

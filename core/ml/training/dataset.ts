@@ -17,6 +17,22 @@ export interface DatasetOptions {
   ramp?: number;
   /** 'labelled' (default): only windows with at least one label; 'all': unlabelled windows count as "no span". */
   windows?: 'labelled' | 'all';
+  /**
+   * Training windows holding spans a model wrote that nobody confirmed or edited (origin 'accepted'):
+   * 'use' them (default) or 'exclude' them. Validation windows holding such spans are always left out
+   * of scoring: a model's answers must never become the truth it is graded on (issue #12).
+   */
+  unconfirmedInTraining?: 'use' | 'exclude';
+}
+
+/** How many windows held unconfirmed model-written spans, and what was done with them. */
+export interface UnconfirmedCounts {
+  /** Validation windows left out of scoring because they hold unconfirmed model-written spans. */
+  valWindowsExcluded: number;
+  /** Training windows holding such spans that were used (unconfirmedInTraining 'use'). */
+  trainWindowsUsed: number;
+  /** Training windows holding such spans that were left out (unconfirmedInTraining 'exclude'). */
+  trainWindowsExcluded: number;
 }
 
 export interface WindowRecord {
@@ -35,6 +51,7 @@ export interface Dataset {
   val: WindowRecord[];
   trainX: Float32Array;
   valX: Float32Array;
+  unconfirmed: UnconfirmedCounts;
 }
 
 /** First index i in [lo, hi) with times[i] >= t. */
@@ -123,7 +140,24 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   }
   // 'labelled' = the analyst has looked at it: it has spans, or was reviewed and has none (a real
   // negative example). An untouched window is unlabelled, not "no span", and must not teach "no span".
-  const chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
+  const looked = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
+  // The label filter of issue #12, at the dataset boundary: windows with unconfirmed model-written spans.
+  // A "no span" verdict accepted from a model and not confirmed counts like an unconfirmed span.
+  const unconfirmed: UnconfirmedCounts = { valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 0 };
+  const modelNegatives = new Set(store.listModelOnlyNegatives(opts.setId));
+  const chosen = looked.filter((w) => {
+    if (!modelNegatives.has(w.id) && !(byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted')) return true;
+    if (w.role === 'val') {
+      unconfirmed.valWindowsExcluded++;
+      return false;
+    }
+    if (opts.unconfirmedInTraining === 'exclude') {
+      unconfirmed.trainWindowsExcluded++;
+      return false;
+    }
+    unconfirmed.trainWindowsUsed++;
+    return true;
+  });
   const cache = seriesFeatures(store, new Set(chosen.map((w) => w.seriesId)), names);
   const records = (role: 'train' | 'val'): WindowRecord[] =>
     chosen
@@ -149,5 +183,6 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     val,
     trainX: applyNormalizer(rawTrain, normalizer),
     valX: applyNormalizer(rawVal, normalizer),
+    unconfirmed,
   };
 }

@@ -37,6 +37,8 @@ export interface RunTrainingOptions {
   decode?: { minLength: number; mergeGap: number };
   /** Which windows of the set are used (default 'labelled'). */
   windows?: 'labelled' | 'all';
+  /** Training windows with unconfirmed model-written spans: 'use' (default) or 'exclude' (dataset.ts). */
+  unconfirmedInTraining?: 'use' | 'exclude';
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -112,6 +114,7 @@ function resolved(o: RunTrainingOptions) {
     ramp: o.ramp ?? TRAINING_DEFAULTS.ramp,
     decode: o.decode ?? { ...DEFAULT_DECODE },
     windows: o.windows ?? 'labelled',
+    unconfirmedInTraining: o.unconfirmedInTraining ?? 'use',
   };
 }
 
@@ -149,7 +152,7 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved(opts);
-  const data: Dataset = buildDataset(store, { setId: cfg.setId, features: cfg.features ?? undefined, ramp: cfg.ramp, windows: cfg.windows });
+  const data: Dataset = buildDataset(store, { setId: cfg.setId, features: cfg.features ?? undefined, ramp: cfg.ramp, windows: cfg.windows, unconfirmedInTraining: cfg.unconfirmedInTraining });
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
     head: cfg.head,
@@ -175,6 +178,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
       typeNames: data.typeNames,
       features: data.features,
+      // Issue #12: windows holding model-written spans nobody confirmed (0 unless predictions were accepted).
+      unconfirmed: data.unconfirmed,
     },
     backend: sel.backend,
     device: sel.device,

@@ -196,14 +196,21 @@ function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow
       );
       if (label) ctx.store.deleteLabel(label.id);
     }
+    // Issue #12: a copied span keeps a model origin ('accepted', unconfirmed) from the label it copies,
+    // so resolving a conflict never turns a model's unconfirmed answer into the analyst's.
+    const sources = ctx.store.listLabels({ windowId: from.id });
     for (const span of plan.add) {
+      const startTime = index.timeAt(span.start);
+      const endTime = index.timeAt(span.end);
+      const source = sources.find((l) => l.type === span.type && l.startTime <= endTime && startTime <= l.endTime && l.origin === 'accepted');
       ctx.store.addLabel(to.id, {
-        startTime: index.timeAt(span.start),
-        endTime: index.timeAt(span.end),
+        startTime,
+        endTime,
         type: span.type,
         confidence: span.confidence,
         author: ctx.author,
         note: '',
+        ...(source ? { origin: 'accepted' as const, originRun: source.originRun } : {}),
       });
     }
   });

@@ -25,7 +25,7 @@ const TYPE_COLOURS = ['#26a69a', '#ef5350', '#42a5f5', '#ffa726', '#ab47bc', '#8
 
 // Parse errors (InterchangeError) and file errors become service errors in service.call (error-map.ts).
 export async function importLabels(ctx: ServiceContext, args: CommandArgs<'labels.import'>) {
-  return importDocument(ctx, await readLabelsFile(args.path), args.path);
+  return importDocument(ctx, await readLabelsFile(args.path), args.path, args.annotator ?? ctx.author);
 }
 
 /** From file contents: series CSV paths can't be resolved there, so the series must be in the project. */
@@ -39,10 +39,14 @@ export async function importLabelsText(ctx: ServiceContext, args: CommandArgs<'l
       { field: 'fileName', message: 'expected .json or .csv' },
     ]);
   }
-  return importDocument(ctx, { ...doc, series: doc.series.map((s) => ({ id: s.id, csv: null })) }, args.fileName);
+  return importDocument(ctx, { ...doc, series: doc.series.map((s) => ({ id: s.id, csv: null })) }, args.fileName, args.annotator ?? ctx.author);
 }
 
-async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: string) {
+/**
+ * `annotator`: who imports; the author of spans whose file names nobody. A span's provenance in the
+ * file is kept (an export → import round trip loses nothing); spans without an origin become 'imported'.
+ */
+async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: string, annotator: string) {
 
   // 1. Everything that can fail is read and checked first: series CSVs, then windows and spans against bars.
   const newSeries = new Map<string, { source: string; bars: BarColumns }>();
@@ -102,15 +106,18 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
               type: span.type,
               confidence: span.confidence ?? 1,
               note: '',
-              author: ctx.author,
+              author: span.annotator ?? annotator,
+              origin: span.origin ?? 'imported',
+              originRun: span.run ?? null,
+              labelledAt: span.labelledAt,
             });
           }
           // A window in a labels file was looked at, even when it has no span.
-          ctx.store.setWindowReviewed(target.id, true);
+          ctx.store.setWindowReviewed(target.id, true, annotator);
           touched.push(target.id);
         });
       }
-    });
+    }, annotator);
     return { result: null, windowIds: touched };
   }, { scope: 'all', labelsEvent: false });
   for (const id of createdSets) ctx.events.emit('windows.changed', { setId: id });
@@ -199,7 +206,17 @@ function buildExport(ctx: ServiceContext, format: 'json' | 'csv', setId: number 
       length: w.length,
       spans: (byWindow.get(w.id) ?? [])
         .sort((a, b) => a.startTime - b.startTime)
-        .map((l) => ({ start: l.startTime, end: l.endTime, type: l.type, confidence: l.confidence })),
+        .map((l) => ({
+          start: l.startTime,
+          end: l.endTime,
+          type: l.type,
+          confidence: l.confidence,
+          // Provenance (issue #12): who, how, when. Labels from before schema v4 have no author ('').
+          ...(l.author ? { annotator: l.author } : {}),
+          origin: l.origin,
+          ...(l.originRun !== null ? { run: l.originRun } : {}),
+          labelledAt: l.updatedAt,
+        })),
     })),
   };
   return { doc, text: format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc) };

@@ -7,6 +7,8 @@ import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import { inLabelChange, recomputeConflicts } from './conflicts.ts';
 import type { Label, LabelType } from '../../domain/types.ts';
+import { StoreError } from '../../store/errors.ts';
+import type { HistoryStep } from '../../store/project-store.ts';
 
 /**
  * Refreshes the findings of the windows a label change touched and tells the hosts. For a change
@@ -26,7 +28,7 @@ export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): 
       type: args.type,
       confidence: args.confidence,
       note: args.note,
-      author: args.author ?? ctx.author,
+      author: args.annotator ?? args.author ?? ctx.author,
     });
     return { result: label, windowIds: [label.windowId] };
   });
@@ -34,7 +36,7 @@ export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): 
 
 export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
   return inLabelChange(ctx, () => {
-    const label = ctx.store.updateLabel(args.id, args.patch);
+    const label = ctx.store.updateLabel(args.id, args.patch, args.annotator ?? ctx.author);
     return { result: label, windowIds: [label.windowId] };
   });
 }
@@ -43,28 +45,43 @@ export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delet
   return inLabelChange(ctx, () => {
     const label = ctx.store.getLabel(args.id);
     if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
-    ctx.store.deleteLabel(args.id);
+    ctx.store.deleteLabel(args.id, args.annotator ?? ctx.author);
     return { result: { id: args.id }, windowIds: [label.windowId] };
   });
 }
 
-export function undo(ctx: ServiceContext) {
+/** Undo/redo are per annotator (issue #12): one client's undo never takes back another's edit. */
+/** Another annotator's later change blocks a step: a caller-state error, never an internal one. */
+function historyStep(fn: () => HistoryStep | null): HistoryStep | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'history-conflict') throw new CandlemarkError('invalid-operation', e.message);
+    throw e;
+  }
+}
+
+export function undo(ctx: ServiceContext, args: CommandArgs<'labels.undo'>) {
+  const who = args.annotator ?? ctx.author;
   return inLabelChange(ctx, () => {
-    const step = ctx.store.undo();
-    return { result: { step, history: ctx.store.historyState() }, windowIds: step?.windowIds ?? [] };
+    const step = historyStep(() => ctx.store.undo(who));
+    return { result: { step, history: ctx.store.historyState(who) }, windowIds: step?.windowIds ?? [] };
   });
 }
 
-export function redo(ctx: ServiceContext) {
+export function redo(ctx: ServiceContext, args: CommandArgs<'labels.redo'>) {
+  const who = args.annotator ?? ctx.author;
   return inLabelChange(ctx, () => {
-    const step = ctx.store.redo();
-    return { result: { step, history: ctx.store.historyState() }, windowIds: step?.windowIds ?? [] };
+    const step = historyStep(() => ctx.store.redo(who));
+    return { result: { step, history: ctx.store.historyState(who) }, windowIds: step?.windowIds ?? [] };
   });
 }
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
   return inLabelChange(ctx, () => {
-    ctx.store.setWindowReviewed(args.windowId, args.reviewed);
+    ctx.store.setWindowReviewed(args.windowId, args.reviewed, args.annotator ?? ctx.author);
+    // Marking "no span" by hand confirms a "no span" verdict accepted from a model (issue #12).
+    if (args.reviewed) ctx.store.confirmReviewDecisions(args.windowId);
     return { result: { windowId: args.windowId, reviewed: args.reviewed }, windowIds: [args.windowId] };
   });
 }

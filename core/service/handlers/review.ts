@@ -8,7 +8,7 @@ import type { Label, WindowInfo } from '../../domain/types.ts';
 import type { RunReport } from '../../ml/eval/report.ts';
 import { compareWindow, DEFAULT_BOUNDARY_TOLERANCE, type LabelSpan } from '../../review/compare-window.ts';
 import type { ReviewDecisionResult, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../review/types.ts';
-import { windowUncertainty } from '../../review/uncertainty.ts';
+import { spanUncertainty } from '../../review/uncertainty.ts';
 import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -100,6 +100,11 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
   return by;
 }
 
+/** Span-level uncertainty of a stored prediction (core/review/uncertainty.ts). */
+function uncertaintyOf(run: ReviewableRun, p: PredictionRow): number {
+  return spanUncertainty({ probs: p.probs, head: run.head, threshold: run.threshold });
+}
+
 /** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */
 interface PredictionDigest {
   predicted: ReviewSpan[];
@@ -113,12 +118,13 @@ interface PredictionDigest {
  */
 const digests = new WeakMap<object, Map<number, { revision: number; byWindow: Map<number, PredictionDigest> }>>();
 
-function predictionDigests(ctx: ServiceContext, runId: number): Map<number, PredictionDigest> {
+function predictionDigests(ctx: ServiceContext, run: ReviewableRun): Map<number, PredictionDigest> {
+  const runId = run.runId;
   let perRun = digests.get(ctx.store);
   if (!perRun) digests.set(ctx.store, (perRun = new Map()));
   const cached = perRun.get(runId);
   if (cached && cached.revision === ctx.store.predictionsRevision) return cached.byWindow;
-  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: windowUncertainty(p.probs) }]));
+  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p) }]));
   perRun.set(runId, { revision: ctx.store.predictionsRevision, byWindow });
   return byWindow;
 }
@@ -128,13 +134,14 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
   const setId = args.setId ?? run.setId;
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
   const windows = ctx.store.listWindows({ setId });
-  let byWindow = predictionDigests(ctx, run.runId);
+  let byWindow = predictionDigests(ctx, run);
   if (windows.some((w) => !byWindow.has(w.id))) {
     await ensurePredictions(ctx, run.runId, windows, new Set(byWindow.keys()));
-    byWindow = predictionDigests(ctx, run.runId);
+    byWindow = predictionDigests(ctx, run);
   }
   const labels = groupLabels(ctx.store.listLabels({ setId }));
   const decisions = new Map(ctx.store.listReviewDecisions(run.runId).map((d) => [d.windowId, d.decision]));
+  const modelNegatives = new Set(ctx.store.listModelOnlyNegatives(setId));
   const counts: Record<ReviewStatus, number> = { agree: 0, missed: 0, extra: 0, boundary: 0, type: 0, unlabelled: 0 };
   let decided = 0;
   const rows: ReviewWindowRow[] = windows.map((w, index) => {
@@ -155,6 +162,8 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
       predicted,
       labelCount: windowLabels.length,
       decision,
+      role: w.role,
+      unconfirmed: windowLabels.filter((l) => l.origin === 'accepted').length + (modelNegatives.has(w.id) ? 1 : 0),
     };
   });
   const wanted = args.windowIds ? new Set(args.windowIds) : null;
@@ -194,7 +203,7 @@ async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowIn
     threshold: run.threshold,
     status,
     decision: shownDecision(stored, status),
-    uncertainty: windowUncertainty(pred.probs),
+    uncertainty: uncertaintyOf(run, pred),
     times: windowTimes(ctx, w),
     spanProb: Array.from(pred.probs),
     viterbi: pred.viterbi ? Array.from(pred.viterbi) : null,
@@ -230,6 +239,7 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const labels = ctx.store.listLabels({ windowId: w.id });
   const replaced = args.spanIndex === undefined ? labels : labels.filter((l) => accepted.some((s) => overlaps(l, s)));
   const added: number[] = [];
+  const who = args.annotator ?? ctx.author;
   // The labels, the decision and the findings they change commit together (one transaction).
   inLabelChange(ctx, () => {
     ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
@@ -239,17 +249,20 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
           startTime: s.startTime,
           endTime: s.endTime,
           type: s.type,
-          // The analyst vouches for the accepted span, so it carries full confidence; the model's score is kept in the note.
+          // Full confidence once the analyst vouches for it; until then origin 'accepted' keeps it out of
+          // validation scoring (review.confirm, or an edit, makes it the analyst's). The model's score is kept in the note.
           confidence: 1,
           note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
-          author: ctx.author,
+          author: who,
+          origin: 'accepted',
+          originRun: run.runId,
         });
         added.push(label.id);
       }
       // Accepting "no span here" is a statement about the window, like pressing N while labelling.
       if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
-    });
-    ctx.store.setReviewDecision(run.runId, w.id, 'accepted', ctx.author);
+    }, who);
+    ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
     return { result: null, windowIds: [w.id] };
   });
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
@@ -261,8 +274,50 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
 export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'review.reject'>): Promise<ReviewDecisionResult> {
   const run = reviewableRun(ctx, args.runId);
   const w = requireWindow(ctx, args.windowId);
-  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', ctx.author);
+  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', args.annotator ?? ctx.author);
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, w, DEFAULT_BOUNDARY_TOLERANCE);
   return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: [], removedLabelIds: [], status: detail.status };
+}
+
+/**
+ * The analyst confirms spans a model wrote on a window: 'accepted' → 'confirmed', authored by the
+ * confirming annotator, one undo step. Only then do they count as the analyst's labels in validation
+ * scoring (core/ml/training/dataset.ts). Labels that are not 'accepted' are refused by id, not skipped.
+ */
+export function reviewConfirm(
+  ctx: ServiceContext,
+  args: CommandArgs<'review.confirm'>,
+): { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number } {
+  const w = requireWindow(ctx, args.windowId);
+  const labels = ctx.store.listLabels({ windowId: w.id });
+  let chosen: Label[];
+  if (args.labelIds) {
+    const byId = new Map(labels.map((l) => [l.id, l]));
+    const issues = args.labelIds.flatMap((labelId, i) => {
+      const l = byId.get(labelId);
+      if (!l) return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is not a label of window ${w.id}` }];
+      if (l.origin !== 'accepted') return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is "${l.origin}", not an accepted model span waiting for confirmation` }];
+      return [];
+    });
+    if (issues.length) throw new CandlemarkError('invalid-arguments', `review.confirm: ${issues.length} label(s) cannot be confirmed`, issues);
+    chosen = args.labelIds.map((labelId) => byId.get(labelId)!);
+  } else {
+    chosen = labels.filter((l) => l.origin === 'accepted');
+  }
+  const who = args.annotator ?? ctx.author;
+  // An accepted "no span here" has no label to confirm: the acceptance itself is confirmed.
+  const wasModelNegative = !args.labelIds && ctx.store.listModelOnlyNegatives(w.setId).includes(w.id);
+  if (!args.labelIds) ctx.store.confirmReviewDecisions(w.id);
+  if (chosen.length > 0) {
+    inLabelChange(ctx, () => {
+      ctx.store.editGroup(chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`, () => {
+        for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
+      }, who);
+      return { result: null, windowIds: [w.id] };
+    });
+  }
+  const unconfirmed = ctx.store.listLabels({ windowId: w.id }).filter((l) => l.origin === 'accepted').length;
+  if (wasModelNegative) ctx.events.emit('labels.changed', { windowIds: [w.id] });
+  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), confirmedNoSpan: wasModelNegative, unconfirmed };
 }

@@ -107,6 +107,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       ensemble: args.ensemble,
       earlyStopping: args.patience ? { patience: args.patience } : null,
       backend: args.backend,
+      unconfirmedInTraining: args.unconfirmed,
     },
     {
       onRunCreated: (id, i) => {

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { sql as initial } from './001-initial.ts';
 import { sql as review } from './002-review.ts';
 import { sql as windowRanges } from './003-window-ranges.ts';
+import { sql as provenance } from './004-provenance.ts';
 import { sql as importSettings } from './005-import-settings.ts';
 
 export interface Migration {
@@ -19,7 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'review', sql: review },
   { version: 3, name: 'window-ranges', sql: windowRanges },
-  // 004 is another branch's; the runner applies by number, so the gap is harmless.
+  { version: 4, name: 'provenance', sql: provenance },
   { version: 5, name: 'import-settings', sql: importSettings },
 ];
 

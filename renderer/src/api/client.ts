@@ -7,6 +7,7 @@
 import { ApiError } from './errors.ts';
 import { takeToken } from './token.ts';
 import type { CommandInput, CommandName, EventName, Result, WireError } from './types.ts';
+import { withAnnotator } from '../state/annotator.ts';
 
 type Envelope = { result: unknown } | { error: WireError };
 type AnyListener = (name: EventName, payload: unknown) => void;
@@ -177,7 +178,8 @@ export const eventsConnected = (): boolean => transport.connected();
 
 /** Runs one service command; throws ApiError with the service's code, message and issues. */
 export async function call<K extends CommandName>(command: K, args: CommandInput<K>): Promise<Result<K>> {
-  const env = await transport.call(command, args);
+  // Every edit carries who makes it (issue #12; renderer/src/state/annotator.ts).
+  const env = await transport.call(command, withAnnotator(command, args));
   if ('error' in env && env.error) throw new ApiError(env.error);
   return (env as { result: unknown }).result as Result<K>;
 }

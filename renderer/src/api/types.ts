@@ -148,3 +148,30 @@ export interface KnownResults {
   'series.exportText': { seriesId: string; barCount: number; text: string };
   'series.resample': { series: SeriesInfo; from: string; to: string; sessionTz: string };
 }
+
+/** Issue #12: confirming model-written labels (declaration merging: adds to KnownResults above). */
+export interface KnownResults {
+  'review.confirm': { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number };
+}
+
+/** Issue #12: agreement between annotators (core/service/handlers/agreement.ts; NaN figures arrive as null). */
+export interface AgreementPairRow {
+  a: string;
+  b: string;
+  windows: number;
+  spanF1: number | null;
+  kappa: number | null;
+}
+export interface KnownResults {
+  'agreement.compute': {
+    annotators: string[];
+    pairs: AgreementPairRow[];
+    vsConsensus: Array<{ annotator: string; windows: number; spanF1: number | null; kappa: number | null }>;
+    alpha: number | null;
+    disagreements: Array<{ windowId: number; setId: number; annotators: string[]; bars: number }>;
+    setId: number | null;
+    sharedWindows: number;
+    spansByAnnotator: Record<string, number>;
+    minIou: number;
+  };
+}

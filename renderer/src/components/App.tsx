@@ -8,6 +8,7 @@ import { useRoute } from '../state/route.ts';
 import { useTheme } from '../state/theme.ts';
 import { rememberLabelledSet, useTraining } from '../state/training.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
+import { AnnotatorBox } from './AnnotatorBox.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
@@ -57,6 +58,7 @@ export function App() {
           </span>
         )}
         <div className="spacer" />
+        <AnnotatorBox />
         {live?.status === 'running' && route.view !== 'training' && (
           <button className="chip run topbar-training" onClick={() => go({ view: 'training', runId: null })} data-testid="topbar-training" title="A run is training: open the training view">
             training run {live.runId} · epoch {live.epoch}/{live.epochsPlanned || '?'} · ETA {fmtDuration(live.etaSeconds)}

@@ -7,6 +7,7 @@ import type { useProgress } from '../state/progress.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
 import { LabelsCard } from './LabelsCard.tsx';
+import { AgreementCard } from './AgreementCard.tsx';
 import { Meter } from './Meter.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { WindowsForm } from './WindowsForm.tsx';
@@ -158,6 +159,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           }}
         />
         <LabelsCard onImported={() => void refresh()} />
+        <AgreementCard />
       </div>
       <footer className="muted small attribution">
         Press <kbd>?</kbd> for keys. Charts by{' '}

@@ -1,5 +1,6 @@
 /** Label types (with their number keys), the window's spans, and the selected span's details. */
-import type { LabelType } from '../api/types.ts';
+import { call } from '../api/client.ts';
+import type { Label, LabelType } from '../api/types.ts';
 import { formatBarTime } from '../chart/time-format.ts';
 import type { Workbench } from '../state/workbench.ts';
 
@@ -48,6 +49,9 @@ export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTyp
                 data-start={s}
                 data-end={e}
                 data-confidence={l.confidence}
+                data-origin={l.origin}
+                data-author={l.author}
+                title={provenance(l)}
               >
                 <span className="swatch" style={{ background: colorOf(l.type) }} />
                 <span className="span-type">{l.type}</span>
@@ -55,6 +59,11 @@ export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTyp
                   {formatBarTime(l.startTime, intraday)} → {formatBarTime(l.endTime, intraday)} · {e - s + 1} bars
                 </span>
                 {l.confidence < 1 && <span className="chip">{l.confidence.toFixed(2)}</span>}
+                {l.origin === 'accepted' && (
+                  <span className="chip unconfirmed" title="Written by a model and not confirmed yet: left out of validation scoring until you confirm or edit it">
+                    model
+                  </span>
+                )}
               </li>
             );
           })}
@@ -81,10 +90,38 @@ export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTyp
             <button className="btn danger small" onClick={actions.deleteSelected} data-testid="delete-span">
               Delete (Del)
             </button>
-            <span className="muted small">by {selected.author}</span>
+            {selected.origin === 'accepted' && (
+              <button
+                className="btn small primary"
+                data-testid="confirm-span"
+                title="The model wrote this span: confirm it as yours (it then counts in validation scoring)"
+                onClick={() => void actions.apply(() => call('review.confirm', { windowId: selected.windowId, labelIds: [selected.id] }))}
+              >
+                ✓ Confirm
+              </button>
+            )}
           </div>
+          <p className="muted small provenance" data-testid="span-provenance">
+            {provenance(selected)}
+          </p>
         </div>
       )}
     </section>
   );
+}
+
+const HOW: Record<Label['origin'], string> = {
+  drawn: 'drawn',
+  imported: 'imported',
+  accepted: 'accepted from a model, not confirmed',
+  'accepted-edited': 'accepted from a model, then edited',
+  confirmed: 'accepted from a model, confirmed',
+};
+
+/** Who, how and when, in words (issue #12): the span list's hover text and the inspector line. */
+export function provenance(l: Label): string {
+  const how = HOW[l.origin] ?? l.origin;
+  const run = l.originRun != null ? ` (run ${l.originRun})` : '';
+  const when = new Date(l.updatedAt).toISOString().slice(0, 16).replace('T', ' ');
+  return `${how}${run} by ${l.author || 'unknown'}, ${when} UTC`;
 }

@@ -246,6 +246,11 @@ export function useReview({ runId, setId, wb }: Options) {
       const clear = (shown?.decision ?? row?.decision) === 'rejected';
       void decide(() => call('review.reject', { runId, windowId, ...(clear ? { clear: true } : {}) }), false);
     },
+    /** Confirm the model-written labels of this window (and an accepted "no span"): they become the analyst's (issue #12). */
+    confirm: () => {
+      if (windowId == null) return;
+      void decide(() => call('review.confirm', { windowId }), true);
+    },
     clearDecision: () => {
       if (runId == null || windowId == null) return;
       void decide(() => call('review.reject', { runId, windowId, clear: true }), false);

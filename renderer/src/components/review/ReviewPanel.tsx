@@ -217,6 +217,17 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
         <button className="btn small" disabled={deciding || !detail} onClick={actions.reject} data-testid="review-reject" title={decision === 'rejected' ? 'Clear the rejection (X)' : 'The labels stay; the prediction is marked wrong (X)'}>
           {decision === 'rejected' ? '↺ Un-reject' : '✕ Reject'} <kbd>X</kbd>
         </button>
+        {((row?.unconfirmed ?? 0) > 0 || labels.some((l) => l.origin === 'accepted')) && (
+          <button
+            className="btn small primary"
+            disabled={deciding}
+            onClick={actions.confirm}
+            data-testid="review-confirm"
+            title="These labels were written by the model: confirm them as yours. Until then they are left out of validation scoring."
+          >
+            ✓ Confirm as mine
+          </button>
+        )}
         {decision === 'accepted' && (
           <button className="btn small ghost" disabled={deciding} onClick={actions.clearDecision} data-testid="review-clear" title="Forget the decision (labels stay; Ctrl+Z undoes the accepted labels)">
             Clear

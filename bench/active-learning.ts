@@ -1,0 +1,224 @@
+/**
+ * Does the least-sure queue pay off? (issue #12, point 3.) A simulated annotator labels windows in
+ * batches, in queue order vs random order vs chronological order, and a model is retrained after
+ * each batch; span F1 is measured on a fixed test block (the last 20 % of the series, labelled from
+ * the start, never drawn by any strategy). "Labels needed" = the first number of labelled windows at
+ * which a strategy's F1 reaches 95 % of the F1 of training on every pool window.
+ *
+ *   npx tsx bench/active-learning.ts [--source generated|real] [--bars N] [--batch 8] [--rounds 6]
+ *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--measure max|sum] [--explore 0]
+ *        [--test-fraction 0.2] [--json]
+ *
+ * Sources: a generated series (its planted spans are the truth), or a real series
+ * (../shared/data/btcusd_1h.csv) labelled by the demo's rule (findExpansionSpans). The pool is cut
+ * into 128-bar windows with stride 64 (overlapping: a naive queue would spend a batch on one move).
+ * The queue ranks like the app: spanUncertainty of each pool window under the latest model, then
+ * leastSureQueue (diversity). --json prints one line: { strategy → labels needed (null = not within
+ * the budget) } plus the curves.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BarColumns, IndexSpan, WindowInfo } from '../core/domain/types.ts';
+import { generateSeries } from '../core/demo/generate.ts';
+import { findExpansionSpans } from '../core/demo/heuristic-truth.ts';
+import { readOhlcvCsvFile } from '../core/import/index.ts';
+import { runTraining, predictWindows } from '../core/ml/training/run.ts';
+import type { RunReport } from '../core/ml/eval/report.ts';
+import { leastSureQueue } from '../core/review/queue.ts';
+import type { ReviewWindowRow } from '../core/review/types.ts';
+import { candidateSpans, spanUncertainty } from '../core/review/uncertainty.ts';
+import { mulberry32 } from '../core/shared/random.ts';
+import { ProjectStore } from '../core/store/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    source: { type: 'string', default: 'generated' },
+    bars: { type: 'string', default: '6400' },
+    batch: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '6' },
+    epochs: { type: 'string', default: '12' },
+    hidden: { type: 'string', default: '8' },
+    lr: { type: 'string', default: '0.005' },
+    repeats: { type: 'string', default: '1' },
+    /** 'max' (the app's spanUncertainty) or 'sum' (every doubtful candidate counts: a variant tried here). */
+    measure: { type: 'string', default: 'max' },
+    /** Share of each queue batch drawn at random instead (exploration; 0 = the app's pure queue). */
+    explore: { type: 'string', default: '0' },
+    /** Share of the series held out as the fixed test block (its end). */
+    'test-fraction': { type: 'string', default: '0.2' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const SOURCE = values.source as 'generated' | 'real';
+const BATCH = Number(values.batch);
+const ROUNDS = Number(values.rounds);
+const EPOCHS = Number(values.epochs);
+const HIDDEN = Number(values.hidden);
+const LR = Number(values.lr);
+const REPEATS = Number(values.repeats);
+const T = 128;
+const STRIDE = 64;
+const log = (s: string) => (values.json ? process.stderr.write(s + '\n') : console.log(s));
+
+async function source(): Promise<{ id: string; bars: BarColumns; truth: IndexSpan[] }> {
+  if (SOURCE === 'real') {
+    const file = path.resolve(import.meta.dirname, '../../shared/data/btcusd_1h.csv');
+    const { bars } = await readOhlcvCsvFile(fs.existsSync(file) ? file : path.resolve('../shared/data/btcusd_1h.csv'));
+    const n = Math.min(bars.time.length, Number(values.bars));
+    const cut = (a: Float64Array) => a.subarray(0, n);
+    const sub: BarColumns = { time: cut(bars.time), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close), volume: bars.volume ? cut(bars.volume) : null };
+    return { id: 'btcusd_1h', bars: sub, truth: findExpansionSpans(sub) };
+  }
+  const g = generateSeries({ seed: 1201, bars: Number(values.bars) });
+  return { id: 'generated', bars: g.bars, truth: g.truth };
+}
+
+/** The truth spans inside a window, clipped (pieces under 3 bars dropped, as the demo's labeller does). */
+function truthIn(truth: IndexSpan[], start: number, length: number): IndexSpan[] {
+  const out: IndexSpan[] = [];
+  for (const s of truth) {
+    const a = Math.max(s.start, start);
+    const b = Math.min(s.end, start + length - 1);
+    if (b - a + 1 >= 3) out.push({ ...s, start: a, end: b });
+  }
+  return out;
+}
+
+interface Setup {
+  store: ProjectStore;
+  setId: number;
+  pool: WindowInfo[];
+  label(w: WindowInfo): void;
+}
+
+function setup(dir: string, name: string, data: { id: string; bars: BarColumns; truth: IndexSpan[] }): Setup {
+  const store = ProjectStore.open(path.join(dir, `${name}.candlemark`), { create: true });
+  store.annotator = 'simulated';
+  const n = data.bars.time.length;
+  const testFrom = Math.floor(n * (1 - Number(values['test-fraction'])));
+  store.insertSeries(data.id, 'bench', data.bars);
+  const windows: Array<{ extId: string; startIndex: number; length: number; role: 'train' | 'val' }> = [];
+  // Pool: overlapping windows wholly before the test block. Test block: non-overlapping windows after it.
+  for (let s = 0; s + T <= testFrom; s += STRIDE) windows.push({ extId: `p${s}`, startIndex: s, length: T, role: 'train' });
+  for (let s = testFrom; s + T <= n; s += T) windows.push({ extId: `t${s}`, startIndex: s, length: T, role: 'val' });
+  const set = store.createWindowSet({ seriesId: data.id, origin: 'cut', length: T, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 }, windows);
+  const all = store.listWindows({ setId: set.id });
+  const label = (w: WindowInfo) => {
+    store.editGroup('simulated annotator', () => {
+      for (const s of truthIn(data.truth, w.startIndex, w.length)) {
+        store.addLabel(w.id, { startTime: data.bars.time[s.start], endTime: data.bars.time[s.end], type: s.type, origin: 'drawn' });
+      }
+      store.setWindowReviewed(w.id, true);
+    });
+  };
+  for (const w of all.filter((x) => x.role === 'val')) label(w);
+  return { store, setId: set.id, pool: all.filter((x) => x.role === 'train'), label };
+}
+
+async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: number; threshold: number }> {
+  const r = await runTraining(s.store, { setId: s.setId, head: 'soft', hidden: HIDDEN, epochs: EPOCHS, batchSize: 8, learningRate: LR, seed, backend: 'wasm' });
+  if (r.status !== 'completed' || !r.report) throw new Error(`training failed: ${r.error}`);
+  const report = r.report as RunReport;
+  return { f1: report.metrics.headline.spanF1, runId: r.runId, threshold: report.metrics.threshold.span };
+}
+
+type Strategy = 'queue' | 'random' | 'chronological';
+
+async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>>, dir: string, rep: number): Promise<Array<{ labelled: number; f1: number }>> {
+  const s = setup(dir, `${strategy}-${rep}`, data);
+  const rnd = mulberry32(1000 + rep);
+  const shuffled = [...s.pool].sort(() => rnd() - 0.5);
+  const labelled = new Set<number>();
+  // The first batch is the same random one for queue and random (a queue needs a model to start).
+  const first = strategy === 'chronological' ? s.pool.slice(0, BATCH) : shuffled.slice(0, BATCH);
+  for (const w of first) {
+    s.label(w);
+    labelled.add(w.id);
+  }
+  const points: Array<{ labelled: number; f1: number }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const { f1, runId, threshold } = await trainF1(s, 1 + rep);
+    points.push({ labelled: labelled.size, f1 });
+    log(`  ${strategy} rep ${rep}: ${labelled.size} labelled windows → span F1 ${f1.toFixed(3)}`);
+    if (round === ROUNDS - 1) break;
+    const open = s.pool.filter((w) => !labelled.has(w.id));
+    let next: WindowInfo[];
+    if (strategy === 'chronological') next = open.slice(0, BATCH);
+    else if (strategy === 'random') next = shuffled.filter((w) => !labelled.has(w.id)).slice(0, BATCH);
+    else {
+      const preds = await predictWindows(s.store, runId, open.map((w) => w.id), { save: false });
+      const byId = new Map(preds.map((p) => [p.windowId, p]));
+      const rows: ReviewWindowRow[] = open.map((w, index) => ({
+        windowId: w.id,
+        seriesId: w.seriesId,
+        index,
+        startTime: w.startTime,
+        endTime: w.endTime,
+        status: 'unlabelled',
+        uncertainty:
+          values.measure === 'sum'
+            ? candidateSpans(byId.get(w.id)!.spanProb, threshold).reduce((sum, c) => sum + c.uncertainty, 0)
+            : spanUncertainty({ probs: byId.get(w.id)!.spanProb, head: 'soft', threshold }),
+        predicted: [],
+        labelCount: 0,
+        decision: null,
+        role: 'train',
+        unconfirmed: 0,
+      }));
+      const explore = Math.round(BATCH * Number(values.explore));
+      const ids = new Set(leastSureQueue(rows, BATCH - explore).map((r) => r.windowId));
+      for (const w of shuffled) if (ids.size < BATCH && !labelled.has(w.id) && !ids.has(w.id)) ids.add(w.id);
+      next = open.filter((w) => ids.has(w.id));
+    }
+    for (const w of next) {
+      s.label(w);
+      labelled.add(w.id);
+    }
+  }
+  s.store.close();
+  return points;
+}
+
+const started = Date.now();
+const data = await source();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-al-'));
+log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
+log(`queue measure: ${values.measure}, explore ${values.explore}, test fraction ${values['test-fraction']}`);
+log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`);
+
+// Reference: every pool window labelled.
+const ref = setup(dir, 'all', data);
+for (const w of ref.pool) ref.label(w);
+const refF1s: number[] = [];
+for (let rep = 0; rep < REPEATS; rep++) refF1s.push((await trainF1(ref, 1 + rep)).f1);
+ref.store.close();
+const allF1 = refF1s.reduce((a, b) => a + b, 0) / refF1s.length;
+const target = 0.95 * allF1;
+log(`all ${ref.pool.length} pool windows labelled: span F1 ${allF1.toFixed(3)}; target (95 %) ${target.toFixed(3)}`);
+
+const curves: Record<Strategy, Array<{ labelled: number; f1: number }>> = { queue: [], random: [], chronological: [] };
+for (const strategy of ['queue', 'random', 'chronological'] as Strategy[]) {
+  const reps: Array<Array<{ labelled: number; f1: number }>> = [];
+  for (let rep = 0; rep < REPEATS; rep++) reps.push(await curve(strategy, data, dir, rep));
+  curves[strategy] = reps[0].map((p, i) => ({ labelled: p.labelled, f1: reps.reduce((s, r) => s + r[i].f1, 0) / reps.length }));
+}
+// A model that learns nothing from all the labels gives no comparison (every strategy "reaches" 95 % of 0).
+const MIN_REFERENCE_F1 = 0.2;
+const comparable = allF1 >= MIN_REFERENCE_F1;
+if (!comparable) log(`all-labels span F1 ${allF1.toFixed(3)} < ${MIN_REFERENCE_F1}: the model does not learn this source at this budget; no strategy comparison (labels needed: null)`);
+const needed = Object.fromEntries(
+  (Object.keys(curves) as Strategy[]).map((k) => [k, comparable ? (curves[k].find((p) => p.f1 >= target)?.labelled ?? null) : null]),
+) as Record<Strategy, number | null>;
+fs.rmSync(dir, { recursive: true, force: true });
+
+const budget = BATCH * ROUNDS;
+log('\nlabelled windows | ' + (Object.keys(curves) as Strategy[]).join(' | '));
+for (let i = 0; i < ROUNDS; i++) log(`${curves.queue[i].labelled} | ${(Object.keys(curves) as Strategy[]).map((k) => curves[k][i].f1.toFixed(3)).join(' | ')}`);
+log(`labels needed to reach ${target.toFixed(3)} (95 % of ${allF1.toFixed(3)}), budget ${budget} of ${ref.pool.length}: ${JSON.stringify(needed)}`);
+if (needed.queue !== null && needed.random !== null) log(`queue / random = ${(needed.queue / needed.random).toFixed(2)} (goal ≤ 0.60)`);
+log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+if (values.json) {
+  console.log(JSON.stringify({ ...needed, comparable, allLabelsF1: allF1, target, poolWindows: ref.pool.length, budget, source: SOURCE, curves }));
+}

@@ -1,0 +1,122 @@
+/**
+ * Issue #12 in the browser: the first start asks who is labelling; two annotators in two browser
+ * contexts label the same window, each edit carries its author, and one annotator's Ctrl+Z never
+ * removes the other's span. Then a prediction is accepted (the spans show as the model's, not yet
+ * confirmed), confirmed from the span panel, and the confirmation is undone per annotator.
+ * Own demo series (seed 61), so it works after the other specs.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { api, apiSlow, barX, chartReady, drag, openApp, shot } from './helpers.ts';
+
+interface LabelRow {
+  id: number;
+  windowId: number;
+  author: string;
+  origin: string;
+  originRun: number | null;
+}
+
+async function annotatorPage(browser: Browser, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await openApp(page);
+  // First start: the top bar asks for a name; once saved it shows it.
+  await expect(page.getByTestId('annotator-prompt')).toBeVisible();
+  await page.getByTestId('annotator-input').fill(name);
+  await page.getByTestId('annotator-save').click();
+  await expect(page.getByTestId('annotator-name')).toHaveText(`✎ ${name}`);
+  return page;
+}
+
+test('two annotators on one window, undo per annotator, accept then confirm a prediction', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const ann = await annotatorPage(browser, 'ann');
+  const bob = await annotatorPage(browser, 'bob');
+
+  const demo = await api<{ setId: number }>(ann, 'demo.create', { bars: 1024, seed: 61 });
+  const setId = demo.setId;
+  const windows = await api<Array<{ id: number; startIndex: number; role: string }>>(ann, 'windows.list', { setId });
+  // A window both will label: emptied first.
+  const w = windows[1];
+  for (const l of await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id })) await api(ann, 'labels.delete', { id: l.id });
+
+  // 1. Both open the same window and each draws a span.
+  for (const page of [ann, bob]) {
+    await page.goto(`/#/set/${setId}/window/${w.id}`);
+    await chartReady(page, w.id);
+  }
+  await drag(ann, await barX(ann, w.startIndex + 10), await barX(ann, w.startIndex + 20));
+  await expect(ann.getByTestId('span-item')).toHaveCount(1);
+  await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-author', 'ann');
+  await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'drawn');
+  await drag(bob, await barX(bob, w.startIndex + 60), await barX(bob, w.startIndex + 75));
+  // Bob's page follows the labels.changed events: it shows Ann's span and his own.
+  await expect(bob.getByTestId('span-item')).toHaveCount(2);
+  const both = await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id });
+  expect(both.map((l) => l.author).sort()).toEqual(['ann', 'bob']);
+  await bob.getByTestId('span-item').first().click();
+  await expect(bob.getByTestId('span-provenance')).toContainText('drawn by ann');
+  await shot(bob, '60-two-annotators');
+
+  // The agreement view on Home: one pair, one window in disagreement; its link opens the window.
+  await ann.getByTestId('nav-home').click();
+  const pair = ann.locator('[data-testid="agreement-pair"][data-pair="ann|bob"]');
+  await expect(pair).toHaveAttribute('data-span-f1', '0.000');
+  const disagreement = ann.locator(`[data-testid="agreement-disagreement"][data-window-id="${w.id}"]`);
+  await expect(disagreement).toContainText('ann, bob differ on');
+  await shot(ann, '60b-agreement');
+  await disagreement.getByRole('link').click();
+  await chartReady(ann, w.id);
+  await expect(ann.getByTestId('span-item')).toHaveCount(2);
+
+  // 2. Bob's Ctrl+Z takes back Bob's span only, though Ann's page saw both.
+  await bob.keyboard.press('Escape');
+  await bob.keyboard.press('Control+z');
+  await expect(bob.getByTestId('span-item')).toHaveCount(1);
+  await expect(ann.getByTestId('span-item')).toHaveCount(1);
+  const left = await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id });
+  expect(left.map((l) => l.author)).toEqual(['ann']);
+  // Bob has nothing more to undo: Ann's span survives a second Ctrl+Z from Bob.
+  await bob.keyboard.press('Control+z');
+  await bob.waitForTimeout(300);
+  expect((await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id })).map((l) => l.author)).toEqual(['ann']);
+
+  // 3. A quick run; Ann accepts its prediction on a training window with predicted spans.
+  const run = await apiSlow<{ runId: number; status: string }>(ann, 'train.run', { model: 'soft', setId, epochs: 5 });
+  expect(run.status).toBe('completed');
+  const summary = await api<{ windows: Array<{ windowId: number; role: string; predicted: unknown[] }> }>(ann, 'review.summary', { runId: run.runId, setId });
+  const target = summary.windows.find((r) => r.role === 'train' && r.predicted.length > 0 && r.windowId !== w.id);
+  expect(target, 'a training window with a predicted span').toBeTruthy();
+  await ann.goto(`/#/set/${setId}/window/${target!.windowId}?review=${run.runId}`);
+  await chartReady(ann, target!.windowId);
+  await expect(ann.getByTestId('chart')).toHaveAttribute('data-review-ready', `${run.runId}:${target!.windowId}`);
+  await ann.keyboard.press('a');
+  await expect(ann.getByTestId('review-decision')).toHaveText(/accepted/);
+  await expect(ann.getByTestId('span-item')).toHaveCount(target!.predicted.length);
+  await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'accepted');
+  await expect(ann.getByTestId('review-confirm')).toBeVisible();
+  const accepted = await api<LabelRow[]>(ann, 'labels.list', { windowId: target!.windowId });
+  expect(accepted.every((l) => l.origin === 'accepted' && l.originRun === run.runId && l.author === 'ann')).toBe(true);
+  await shot(ann, '61-accepted-unconfirmed');
+
+  // 4. Confirm the first span from the span panel: it becomes Ann's own.
+  await ann.getByTestId('span-item').first().click();
+  await expect(ann.getByTestId('span-provenance')).toContainText(`accepted from a model, not confirmed (run ${run.runId}) by ann`);
+  await ann.getByTestId('confirm-span').click();
+  await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'confirmed');
+  const firstId = accepted.sort((a, b) => a.id - b.id)[0].id;
+  const afterConfirm = await api<LabelRow[]>(ann, 'labels.list', { windowId: target!.windowId });
+  expect(afterConfirm.find((l) => l.id === firstId)?.origin).toBe('confirmed');
+  await shot(ann, '62-confirmed');
+
+  // 5. Bob's undo does not touch Ann's confirmation (he has nothing left); Ann's undo does.
+  await bob.keyboard.press('Control+z');
+  await bob.waitForTimeout(300);
+  expect((await api<LabelRow[]>(ann, 'labels.list', { windowId: target!.windowId })).find((l) => l.id === firstId)?.origin).toBe('confirmed');
+  await ann.keyboard.press('Escape');
+  await ann.keyboard.press('Control+z');
+  await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'accepted');
+
+  await ann.context().close();
+  await bob.context().close();
+});
