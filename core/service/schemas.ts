@@ -121,6 +121,16 @@ export const commandSchemas = {
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false) }).strict(),
+  // --- issue 14: context while labelling --------------------------------------------------------
+  /**
+   * The windows of a series that share bars with [from, to] (series indices, inclusive) and their
+   * labels: the labelling screen draws them faintly on the bars it shows (and warns before an edit
+   * would contradict them). `excludeWindowId` leaves out the window being edited.
+   */
+  'labels.overlapping': z
+    .object({ seriesId, from: z.number().int().min(0), to: z.number().int().min(0), excludeWindowId: id.optional() })
+    .strict()
+    .refine((a) => a.to >= a.from && a.to - a.from < 200_000, { message: 'to must be ≥ from and the range at most 200,000 bars', path: ['to'] }),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -16,6 +16,7 @@ import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, up
 import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
+import { overlappingLabels } from './handlers/overlapping.ts';
 import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
@@ -62,6 +63,8 @@ const handlers = {
   'review.window': reviewWindow,
   'review.accept': reviewAccept,
   'review.reject': reviewReject,
+  // issue 14
+  'labels.overlapping': overlappingLabels,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

@@ -123,3 +123,9 @@ export interface KnownResults {
   'review.accept': ReviewDecisionResult;
   'review.reject': ReviewDecisionResult;
 }
+
+// --- Issue 14: context while labelling (core/service/handlers/overlapping.ts) ---------------------
+/** Results of the issue-14 commands (declaration merging: adds to KnownResults above). */
+export interface KnownResults {
+  'labels.overlapping': { windows: WindowInfo[]; labels: Label[] };
+}

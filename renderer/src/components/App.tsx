@@ -11,6 +11,7 @@ import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { Home } from './Home.tsx';
+import { Toasts } from './Toasts.tsx';
 import { TrainingView, fmtDuration } from './Training.tsx';
 import { Workbench } from './Workbench.tsx';
 
@@ -89,6 +90,7 @@ export function App() {
         <TrainingView key={generation} info={info} training={training} runId={route.runId} openRun={(runId) => go({ view: 'training', runId })} onHome={goHome} />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      <Toasts />
     </div>
   );
 }

@@ -4,6 +4,9 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
 import type { useProgress } from '../state/progress.ts';
+import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
+import { formatRoute, type Route } from '../state/route.ts';
+import { toast } from '../state/toasts.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
 import { LabelsCard } from './LabelsCard.tsx';
@@ -39,6 +42,13 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
     }
   };
   const demoTask = progress.tasks.find((t) => t.task === 'demo');
+  /** A count's link: where its list is (a route pushed to history, so Back returns to Home). */
+  const follow = (find: () => Promise<Route | null>, none: string) => () =>
+    void find()
+      .then((r) => (r ? (window.location.hash = formatRoute(r)) : toast(none, { kind: 'info' })))
+      .catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' }));
+  const toUnlabelled = follow(() => firstUnlabelledRoute(info.windowSets), 'Every window is labelled.');
+  const toConflicts = follow(worstConflictRoute, 'No open conflicts.');
 
   return (
     <main className="home" data-testid="home">
@@ -59,10 +69,10 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           <div className="stats">
             <Stat label="windows" value={c.windows} testId="count-windows" />
             <Stat label="labelled" value={c.labelledWindows} testId="count-labelled" />
-            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" />
-            <Stat label="in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} />
+            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" onOpen={c.unlabelledWindows > 0 ? toUnlabelled : undefined} title="Open the first unlabelled window" />
+            <Stat label="windows in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} onOpen={c.windowsInConflict > 0 ? toConflicts : undefined} title="Windows that are part of at least one open conflict: open the most severe one" />
             <Stat label="spans" value={c.labels} testId="count-labels" />
-            <Stat label="open findings" value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} />
+            <Stat label={`open conflict${c.findings.open === 1 ? '' : 's'}`} value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} onOpen={c.findings.open > 0 ? toConflicts : undefined} title={`Open conflicts (each between two windows; ${c.findings.ignored} ignored, ${c.findings.resolved} resolved): open the most severe one`} />
           </div>
         </div>
         <Meter labelled={c.labelledWindows} total={c.windows} conflicts={c.windowsInConflict} />
@@ -150,7 +160,13 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           )}
         </section>
 
-        <ImportCard progress={progress} onImported={() => void refresh()} />
+        <ImportCard
+          progress={progress}
+          onImported={() => {
+            toast('Imported: the new series is listed under Series; cut it into windows next.');
+            void refresh();
+          }}
+        />
         <WindowsForm
           series={info.series}
           onCreated={() => {
@@ -170,13 +186,23 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
   );
 }
 
-function Stat({ label, value, testId, warn }: { label: string; value: number; testId: string; warn?: boolean }) {
-  return (
-    <div className={'stat' + (warn ? ' warn' : '')}>
+function Stat({ label, value, testId, warn, onOpen, title }: { label: string; value: number; testId: string; warn?: boolean; onOpen?: () => void; title?: string }) {
+  const body = (
+    <>
       <div className="stat-value" data-testid={testId}>
         {value.toLocaleString()}
       </div>
       <div className="stat-label">{label}</div>
+    </>
+  );
+  // A count with a list behind it is a link to that list.
+  return onOpen ? (
+    <button className={'stat stat-link' + (warn ? ' warn' : '')} onClick={onOpen} title={title} data-testid={`${testId}-link`}>
+      {body}
+    </button>
+  ) : (
+    <div className={'stat' + (warn ? ' warn' : '')} title={title}>
+      {body}
     </div>
   );
 }

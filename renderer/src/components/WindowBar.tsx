@@ -1,7 +1,7 @@
 /** Which window is on screen, its state, and the navigation/undo buttons (each names its key). */
 import type { LabelType } from '../api/types.ts';
-import { formatBarTime } from '../chart/time-format.ts';
 import type { Workbench } from '../state/workbench.ts';
+import { windowName, windowShortName } from '../state/window-name.ts';
 
 export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelTypes: LabelType[]; onHome(): void }) {
   const { current: w, windows, currentIndex, actions, history } = wb;
@@ -21,12 +21,12 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
         <div className="window-title" data-testid="window-title" data-window-id={w?.id ?? ''}>
           {w ? (
             <>
-              <strong>
-                Window {currentIndex + 1} / {windows.length}
+              <strong data-testid="window-name" title={`${windowName(w, { index: currentIndex, total: windows.length })} (id ${w.id}, ${w.extId})`}>
+                {windowShortName(w, { index: currentIndex, total: windows.length })}
               </strong>
               <span className="muted small">
                 {' '}
-                {w.extId} · {formatBarTime(w.startTime, w.endTime - w.startTime < w.length * 86_400_000 * 0.9)} · {w.role}
+                set {w.setId} · {w.seriesId} · {w.role}
               </span>
             </>
           ) : (

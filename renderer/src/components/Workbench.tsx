@@ -4,12 +4,12 @@
  * Review mode (a run picked on the window bar, `?review=N` in the address) adds the run's predicted
  * spans on the chart, a probability pane under it, and the review panel on top of the sidebar.
  */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { ProjectInfo } from '../api/types.ts';
 import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '../chart/CandleChart.tsx';
 import type { Theme } from '../chart/palette.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
-import { indexOfTime } from '../state/bars-cache.ts';
+import { contextBars, CONTEXT_CHOICES, indexOfTime, setContextBars } from '../state/bars-cache.ts';
 import { useReview } from '../state/review.ts';
 import { useReviewRun } from '../state/route.ts';
 import { useWorkbench } from '../state/workbench.ts';
@@ -19,6 +19,7 @@ import { ReviewPanel } from './review/ReviewPanel.tsx';
 import { ReviewEntry } from './review/ReviewPicker.tsx';
 import { SpanPanel } from './SpanPanel.tsx';
 import { WindowBar } from './WindowBar.tsx';
+import { ContradictionWarning } from './ContradictionWarning.tsx';
 
 interface Props {
   info: ProjectInfo;
@@ -33,7 +34,7 @@ interface Props {
 export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, onChanged }: Props) {
   const changed = useCallback(() => void onChanged(), [onChanged]);
   const wb = useWorkbench({ setId, windowId, series: info.series, labelTypes: info.labelTypes, onNavigate, onChanged: changed });
-  const { view, actions, selectedId } = wb;
+  const { view, actions, selectedId, nameOf } = wb;
   const [reviewRunId, setReviewRun] = useReviewRun();
   const review = useReview({ runId: reviewRunId, setId, wb });
   const colorOf = useMemo(() => {
@@ -64,13 +65,25 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
         editRange: null,
         window: shared,
         highlight: { start: finding.startIndex, end: finding.endIndex },
-        laneText: [`A · window ${a.extId}`, `B · window ${b.extId}`],
+        laneText: [`A · ${nameOf(a.id)}`, `B · ${nameOf(b.id)}`],
         bands: [...labelsA.map((l) => toBand(l, 1, false)), ...labelsB.map((l) => toBand(l, 2, false))],
         readyKey: `finding-${finding.id}`,
       };
     }
     const w = view.window!;
     const range = { start: w.startIndex, end: w.startIndex + w.length - 1 };
+    // Other windows' spans on these bars: one row per window (in the order the service lists them).
+    const rows = new Map<number, number>();
+    const context = (view.context?.labels ?? []).flatMap((l) => {
+      const s = indexOfTime(chunk, l.startTime);
+      const e = indexOfTime(chunk, l.endTime);
+      // A span reaching past the loaded bars is drawn up to their edge.
+      const start = s >= 0 ? s : l.startTime < chunk.time[0] ? chunk.from : -1;
+      const end = e >= 0 ? e : l.endTime > chunk.time[chunk.time.length - 1] ? chunk.from + chunk.time.length - 1 : -1;
+      if (start < 0 || end < 0 || end < start) return [];
+      if (!rows.has(l.windowId)) rows.set(l.windowId, rows.size);
+      return [{ start, end, color: colorOf(l.type), row: rows.get(l.windowId)!, title: `${l.type}${l.confidence < 1 ? ` ${l.confidence.toFixed(2)}` : ''} · marked in ${nameOf(l.windowId)}` }];
+    });
     return {
       chunk,
       focus: range,
@@ -79,9 +92,10 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       highlight: null,
       laneText: null,
       bands: view.labels.map((l) => toBand(l, 0, true)),
+      context,
       readyKey: String(w.id),
     };
-  }, [view, selectedId, colorOf]);
+  }, [view, selectedId, colorOf, nameOf]);
 
   // Review mode: the run's predicted spans and probabilities for the window on screen (its detail
   // only; never the whole set's). Present while review mode is on, so the pane doesn't come and go.
@@ -107,6 +121,16 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
 
   const selected = wb.selected;
   const inReview = reviewRunId != null;
+  const [fitSeq, setFitSeq] = useState(0);
+  const [focusSeq, setFocusSeq] = useState(0);
+  const [context, setContext] = useState(contextBars);
+  /** A: accept the prediction, after a warning when its spans contradict an overlapping labelled window. */
+  const acceptWithCheck = () => {
+    const d = review.detail;
+    if (!d || d.windowId !== view?.window?.id) return review.actions.accept();
+    const proposed = d.predicted.map((p) => ({ startTime: d.times[p.start], endTime: d.times[p.end], type: p.type }));
+    actions.guardLabels(proposed, 'Accept this prediction?', 'Accept anyway', () => review.actions.accept());
+  };
   useKeyboard({
     type: (e) => actions.typeKey(Number(e.key)),
     delete: () => actions.deleteSelected(),
@@ -120,19 +144,21 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     confDown: () => selected && actions.setConfidence(selected.confidence - 0.1),
     confUp: () => selected && actions.setConfidence(selected.confidence + 0.1),
     escape: () => {
-      if (wb.focusId != null) actions.focusFinding(null);
+      if (wb.warning) actions.cancelWarning();
+      else if (wb.focusId != null) actions.focusFinding(null);
       else actions.select(null);
     },
     // Review keys exist only in review mode (elsewhere A, X, D, Q do nothing).
     ...(inReview
       ? {
-          reviewAccept: () => review.actions.accept(),
+          reviewAccept: () => acceptWithCheck(),
           reviewReject: () => review.actions.reject(),
           reviewNextDisagreement: review.actions.nextDisagreement,
           reviewNextUnsure: review.actions.nextUnsure,
         }
       : {}),
-  });
+    // While the contradiction warning asks, only its own buttons (and Esc) act.
+  }, !wb.warning);
 
   const draftColor = colorOf(wb.activeType);
   return (
@@ -150,7 +176,41 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
               </button>
             </div>
           )}
+          <div className="chart-tools" data-testid="chart-tools">
+            <button className="btn small ghost" onClick={() => setFitSeq((n) => n + 1)} data-testid="zoom-fit" title="Show every loaded bar (reset zoom)">
+              ⤢ Fit
+            </button>
+            <button className="btn small ghost" onClick={() => setFocusSeq((n) => n + 1)} data-testid="zoom-window" title="Zoom to the window's own bars">
+              ▭ Window
+            </button>
+            <label className="small muted">
+              Context bars{' '}
+              <select
+                value={context}
+                data-testid="context-bars"
+                onChange={(e) => {
+                  const n = Number(e.target.value);
+                  setContextBars(n);
+                  setContext(n);
+                  actions.reload();
+                }}
+              >
+                {CONTEXT_CHOICES.map((n) => (
+                  <option key={n} value={n}>
+                    ±{n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {view?.context && view.context.labels.length > 0 && (
+              <span className="muted small" data-testid="context-legend" title="Spans that overlapping windows marked on these bars: faint wash, and a strip per window at the bottom; hover to see which window">
+                ▁ {new Set(view.context.labels.map((l) => l.windowId)).size} overlapping window(s) labelled here
+              </span>
+            )}
+          </div>
           <CandleChart
+            fitSeq={fitSeq}
+            focusSeq={focusSeq}
             scene={scene}
             review={reviewLayer}
             theme={theme}
@@ -160,6 +220,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
             onSelect={actions.select}
           />
           <ErrorBox error={wb.error} onDismiss={actions.dismissError} testId="workbench-error" />
+          {wb.warning && <ContradictionWarning warning={wb.warning} nameOf={wb.nameOf} onCancel={actions.cancelWarning} />}
         </div>
         <aside className="side">
           {inReview ? <ReviewPanel review={review} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}

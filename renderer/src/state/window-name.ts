@@ -1,0 +1,31 @@
+/**
+ * The one way a window is named on screen (window bar, conflicts list, lanes, hovers, toasts):
+ * its set, its number in that set, its series and its first bar's time. Ids and external ids
+ * ("demo-7:7296") are for files and the API; an analyst reads "set 2 · window 115/127 · spy_1d · 2020-03-02".
+ */
+import type { WindowInfo } from '../api/types.ts';
+import { formatBarTime } from '../chart/time-format.ts';
+
+/** Where a window sits in its set: 0-based position and the set's size (null when not known). */
+export interface WindowPlace {
+  index: number;
+  total: number | null;
+}
+
+const DAY = 86_400_000;
+
+/** Bars closer than a day apart: show the time of day too. */
+export function windowIsIntraday(w: Pick<WindowInfo, 'startTime' | 'endTime' | 'length'>): boolean {
+  return w.length > 1 && (w.endTime - w.startTime) / (w.length - 1) < DAY * 0.9;
+}
+
+export function windowName(w: Pick<WindowInfo, 'setId' | 'seriesId' | 'startTime' | 'endTime' | 'length' | 'id'>, place: WindowPlace | null): string {
+  const number = place ? `window ${place.index + 1}${place.total != null ? `/${place.total}` : ''}` : `window id ${w.id}`;
+  return `set ${w.setId} · ${number} · ${w.seriesId} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
+}
+
+/** The short form inside one set's screen (the set is on screen already): "window 12/54 · 2020-03-02". */
+export function windowShortName(w: Pick<WindowInfo, 'startTime' | 'endTime' | 'length' | 'id'>, place: WindowPlace | null): string {
+  const number = place ? `window ${place.index + 1}${place.total != null ? `/${place.total}` : ''}` : `window id ${w.id}`;
+  return `${number} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
+}
