@@ -239,6 +239,11 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
         </button>
       </div>
       {report.metrics.headline.decoder === 'viterbi' && <p className="muted small">CRF: the headline uses Viterbi decoding; this sweep thresholds its span probabilities.</p>}
+      {/* The slider is a what-if on validation: it changes nothing else. Say which threshold review draws with. */}
+      <p className="muted small" data-testid="threshold-review-note">
+        Review predictions draws spans at the train-chosen span threshold <strong>{chosen.toFixed(2)}</strong>
+        {report.metrics.headline.decoder === 'viterbi' ? ' (CRF: the Viterbi path)' : ''}; this slider only shows how validation F1 would change.
+      </p>
       <LinePlot options={plot} testId="threshold-plot" />
       <h3>Calibration</h3>
       <CalibrationHistogram calibration={report.metrics.calibration} threshold={p.threshold} />
