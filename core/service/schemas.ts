@@ -131,6 +131,11 @@ export const commandSchemas = {
     .object({ seriesId, from: z.number().int().min(0), to: z.number().int().min(0), excludeWindowId: id.optional() })
     .strict()
     .refine((a) => a.to >= a.from && a.to - a.from < 200_000, { message: 'to must be ≥ from and the range at most 200,000 bars', path: ['to'] }),
+  // --- issue 14: management ------------------------------------------------------------------------
+  /** Deletes a window set with its windows, labels, findings and review decisions; `dryRun` only counts them. */
+  'windows.deleteSet': z.object({ setId: id, dryRun: z.boolean().default(false) }).strict(),
+  /** Deletes a finished run with its epochs, model, predictions and review decisions; `dryRun` only counts them. */
+  'runs.delete': z.object({ runId: id, dryRun: z.boolean().default(false) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

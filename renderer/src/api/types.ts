@@ -128,4 +128,6 @@ export interface KnownResults {
 /** Results of the issue-14 commands (declaration merging: adds to KnownResults above). */
 export interface KnownResults {
   'labels.overlapping': { windows: WindowInfo[]; labels: Label[] };
+  'windows.deleteSet': { deleted: boolean; impact: { setId: number; seriesId: string; windows: number; labelledWindows: number; spans: number; openFindings: number; runs: number[] } };
+  'runs.delete': { deleted: boolean; impact: { runId: number; status: string; epochs: number; predictions: number; reviewDecisions: number } };
 }

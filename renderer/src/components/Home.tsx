@@ -7,6 +7,7 @@ import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
 import { toast } from '../state/toasts.ts';
+import { DeleteSetButton } from './DeleteSetButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
 import { LabelsCard } from './LabelsCard.tsx';
@@ -149,9 +150,12 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                       {s.split} ({Math.round(s.valFraction * 100)}% val)
                     </td>
                     <td>
-                      <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
-                        Label →
-                      </button>
+                      <div className="row-actions">
+                        <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
+                          Label →
+                        </button>
+                        <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -169,6 +173,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
         />
         <WindowsForm
           series={info.series}
+          sets={info.windowSets}
           onCreated={() => {
             void refresh();
           }}

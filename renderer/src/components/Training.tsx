@@ -15,6 +15,7 @@ import { liveEpochDomain } from './results/plot-geometry.ts';
 import { loadComparison, type ComparisonData } from './results/load-comparison.ts';
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
+import { DeleteRunButton } from './DeleteRunButton.tsx';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
 import { TASK_COLORS } from '../../../core/ml/eval/report-export.ts';
 
@@ -412,11 +413,23 @@ function RunsCard({ training, openRun, openCompare, selectedRun }: { training: T
                     </td>
                     <td className="small">{new Date(r.startedAt).toLocaleString()}</td>
                     <td>
-                      {done && (
-                        <button className="btn small" onClick={() => openRun(selectedRun === r.id ? null : r.id)} data-testid={`run-open-${r.id}`}>
-                          {selectedRun === r.id ? 'Close' : 'Report'}
-                        </button>
-                      )}
+                      <div className="row-actions">
+                        {done && (
+                          <button className="btn small" onClick={() => openRun(selectedRun === r.id ? null : r.id)} data-testid={`run-open-${r.id}`}>
+                            {selectedRun === r.id ? 'Close' : 'Report'}
+                          </button>
+                        )}
+                        {r.status !== 'running' && (
+                          <DeleteRunButton
+                            runId={r.id}
+                            onDeleted={() => {
+                              setPicked((p) => p.filter((x) => x !== r.id));
+                              if (selectedRun === r.id) openRun(null);
+                              void refresh();
+                            }}
+                          />
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );

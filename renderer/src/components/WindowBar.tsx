@@ -1,6 +1,7 @@
 /** Which window is on screen, its state, and the navigation/undo buttons (each names its key). */
 import type { LabelType } from '../api/types.ts';
 import type { Workbench } from '../state/workbench.ts';
+import { JumpBox } from './JumpBox.tsx';
 import { windowName, windowShortName } from '../state/window-name.ts';
 
 export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelTypes: LabelType[]; onHome(): void }) {
@@ -55,6 +56,7 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
           )}
         </div>
       )}
+      <JumpBox wb={wb} />
       <div className="spacer" />
       <span className="muted small" data-testid="set-progress">
         {done}/{windows.length} labelled

@@ -124,6 +124,16 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
   const [fitSeq, setFitSeq] = useState(0);
   const [focusSeq, setFocusSeq] = useState(0);
   const [context, setContext] = useState(contextBars);
+  // The sidebar folds away on narrow screens (closed by default below 1000 px), giving the chart the width.
+  const [sideOpen, setSideOpen] = useState(() => {
+    const saved = localStorage.getItem('candlemark.sidebar');
+    return saved ? saved === 'open' : window.innerWidth >= 1000;
+  });
+  const toggleSide = () =>
+    setSideOpen((open) => {
+      localStorage.setItem('candlemark.sidebar', open ? 'closed' : 'open');
+      return !open;
+    });
   /** A: accept the prediction, after a warning when its spans contradict an overlapping labelled window. */
   const acceptWithCheck = () => {
     const d = review.detail;
@@ -202,6 +212,11 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
                 ))}
               </select>
             </label>
+            <span className="spacer" />
+            <button className="btn small ghost" onClick={toggleSide} aria-expanded={sideOpen} aria-controls="workbench-side" data-testid="side-toggle" title={sideOpen ? 'Hide the side panel (spans, conflicts, review)' : 'Show the side panel (spans, conflicts, review)'}>
+              {sideOpen ? 'Panel ▸' : '◂ Panel'}
+              {!sideOpen && wb.findings.length > 0 ? ` · ${wb.findings.length} conflict${wb.findings.length === 1 ? '' : 's'}` : ''}
+            </button>
             {view?.context && view.context.labels.length > 0 && (
               <span className="muted small" data-testid="context-legend" title="Spans that overlapping windows marked on these bars: faint wash, and a strip per window at the bottom; hover to see which window">
                 ▁ {new Set(view.context.labels.map((l) => l.windowId)).size} overlapping window(s) labelled here
@@ -222,7 +237,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           <ErrorBox error={wb.error} onDismiss={actions.dismissError} testId="workbench-error" />
           {wb.warning && <ContradictionWarning warning={wb.warning} nameOf={wb.nameOf} onCancel={actions.cancelWarning} />}
         </div>
-        <aside className="side">
+        <aside className={'side' + (sideOpen ? '' : ' collapsed')} id="workbench-side" data-testid="workbench-side">
           {inReview ? <ReviewPanel review={review} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
           <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} />
           <ConflictsPanel wb={wb} />

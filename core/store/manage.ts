@@ -1,0 +1,90 @@
+/**
+ * Deleting what an analyst made (issue 14, point 3): window sets and runs, each with what depends
+ * on it counted first, so the app can name it in the confirmation. Kept apart from
+ * project-store.ts (one job: removing things, through the schema's ON DELETE CASCADE), using the
+ * store's public database handle and transaction.
+ */
+import type { ProjectStore } from './project-store.ts';
+import { StoreError } from './errors.ts';
+
+/** What deleting a window set takes with it. */
+export interface SetDeletionImpact {
+  setId: number;
+  seriesId: string;
+  windows: number;
+  /** Windows with a span or marked reviewed. */
+  labelledWindows: number;
+  spans: number;
+  /** Open findings that involve one of its windows. */
+  openFindings: number;
+  /** Runs trained on it: kept (their reports stand), but their review on this set goes. */
+  runs: number[];
+}
+
+export interface RunDeletionImpact {
+  runId: number;
+  status: string;
+  epochs: number;
+  predictions: number;
+  reviewDecisions: number;
+}
+
+const count = (store: ProjectStore, sql: string, ...params: unknown[]) => (store.db.prepare(sql).get(...params) as { n: number }).n;
+
+export function setDeletionImpact(store: ProjectStore, setId: number): SetDeletionImpact {
+  const set = store.getWindowSet(setId);
+  if (!set) throw new StoreError('not-found', `No window set ${setId}`);
+  const runs = store
+    .listRuns()
+    .filter((r) => (r.dataSnapshot as { setId?: unknown } | null)?.setId === setId)
+    .map((r) => r.id)
+    .sort((a, b) => a - b);
+  return {
+    setId,
+    seriesId: set.seriesId,
+    windows: count(store, 'SELECT count(*) AS n FROM windows WHERE set_id = ?', setId),
+    labelledWindows: count(store, 'SELECT count(*) AS n FROM windows w WHERE w.set_id = ? AND (w.reviewed = 1 OR EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id))', setId),
+    spans: count(store, 'SELECT count(*) AS n FROM labels l JOIN windows w ON w.id = l.window_id WHERE w.set_id = ?', setId),
+    openFindings: count(
+      store,
+      "SELECT count(*) AS n FROM findings f WHERE f.status = 'open' AND (f.window_a IN (SELECT id FROM windows WHERE set_id = ?) OR f.window_b IN (SELECT id FROM windows WHERE set_id = ?))",
+      setId,
+      setId,
+    ),
+    runs,
+  };
+}
+
+/** Deletes the set, its windows, their labels, label history, findings, predictions and review decisions (cascade). */
+export function deleteWindowSet(store: ProjectStore, setId: number): SetDeletionImpact {
+  if (store.readonly) throw new StoreError('state', 'Cannot delete: the project is open read-only');
+  return store.transaction(() => {
+    const impact = setDeletionImpact(store, setId);
+    store.db.prepare('DELETE FROM window_sets WHERE id = ?').run(setId);
+    // Undo steps that only touched this set's windows are empty now; undo skips and drops them.
+    return impact;
+  });
+}
+
+export function runDeletionImpact(store: ProjectStore, runId: number): RunDeletionImpact {
+  const run = store.getRun(runId);
+  if (!run) throw new StoreError('not-found', `No run ${runId}`);
+  return {
+    runId,
+    status: run.status,
+    epochs: count(store, 'SELECT count(*) AS n FROM epochs WHERE run_id = ?', runId),
+    predictions: count(store, 'SELECT count(*) AS n FROM predictions WHERE run_id = ?', runId),
+    reviewDecisions: count(store, 'SELECT count(*) AS n FROM review_decisions WHERE run_id = ?', runId),
+  };
+}
+
+/** Deletes a finished run with its epochs, model, predictions and review decisions; a running one is refused. */
+export function deleteFinishedRun(store: ProjectStore, runId: number): RunDeletionImpact {
+  if (store.readonly) throw new StoreError('state', 'Cannot delete: the project is open read-only');
+  return store.transaction(() => {
+    const impact = runDeletionImpact(store, runId);
+    if (impact.status === 'running') throw new StoreError('state', `Run ${runId} is training: cancel it before deleting it`);
+    store.deleteRun(runId);
+    return impact;
+  });
+}
