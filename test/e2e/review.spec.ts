@@ -118,6 +118,10 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   const done0 = windows.length - 4;
   await expect(page.getByTestId('set-progress')).toHaveText(setDone(done0));
   await page.keyboard.press('a');
+  // Accepting spans that contradict an overlapping labelled window asks first (issue 14): go ahead.
+  const warned = page.getByTestId('contradiction-warning');
+  await expect(page.getByTestId('review-decision').or(warned)).toBeVisible();
+  if (await warned.isVisible()) await page.getByTestId('contradiction-proceed').click();
   await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'agree');
   await expect(page.getByTestId('review-decision')).toHaveText(/accepted/);
   await expect(page.getByTestId('span-item')).toHaveCount(target.predicted.length);
