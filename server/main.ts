@@ -4,7 +4,8 @@
  * data folder, creating it on first start, so a new user sees something real at once.
  *
  * Environment:
- * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
+ * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark); a new
+ *   one starts empty (only the built-in demo file is filled with demo data).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
  *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
  *
@@ -45,7 +46,9 @@ export async function serve(argv: string[]): Promise<void> {
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
-  const service = await openProject(projectPath, { demoIfNew: !values.project });
+  // Only the built-in demo file gets demo data: a project named by --project or CANDLEMARK_PROJECT
+  // starts empty (its Home offers the demo as an explicit choice).
+  const service = await openProject(projectPath, { demoIfNew: !values.project && !process.env.CANDLEMARK_PROJECT });
   const ui = resolveStaticDir();
   const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token });
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);
