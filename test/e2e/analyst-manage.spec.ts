@@ -151,6 +151,17 @@ test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds,
   await page.getByTestId('jump-input').press('Enter');
   await expect(title).toHaveAttribute('data-window-id', String(windows[2].id));
 
+  // Log price axis and moving averages.
+  const chart = page.getByTestId('chart');
+  await page.getByTestId('log-scale').check();
+  await expect(chart).toHaveAttribute('data-price-scale', 'log');
+  await page.getByTestId('ma-select').selectOption({ label: 'MA 20 + 50' });
+  await expect(chart).toHaveAttribute('data-ma-lines', '2');
+  await shot(page, '77-log-ma-800');
+  await page.getByTestId('log-scale').uncheck();
+  await page.getByTestId('ma-select').selectOption({ label: 'no MA' });
+  await expect(chart).toHaveAttribute('data-ma-lines', '0');
+
   // The help overlay fits.
   await page.keyboard.press('?');
   const dialog = page.getByTestId('help-overlay').getByRole('dialog');

@@ -5,7 +5,9 @@
  * All positions leaving this component are series bar indices.
  */
 import { useEffect, useRef, useState } from 'react';
-import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { CandlestickSeries, createChart, HistogramSeries, LineSeries, PriceScaleMode, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { sma } from './indicators.ts';
+import type { ChartPrefs } from './chart-prefs.ts';
 import type { BarsChunk } from '../api/types.ts';
 import { PALETTES, type Theme } from './palette.ts';
 import { EMPTY_PREDICTIONS, PredictionsPrimitive, type PredictedBand } from './predictions-primitive.ts';
@@ -63,7 +65,13 @@ interface Props {
   fitSeq?: number;
   /** Bumped to frame just the focus (the window). */
   focusSeq?: number;
+  /** Log price axis, moving averages. */
+  prefs?: ChartPrefs;
 }
+
+/** Moving-average line colours, by position in the list (distinct from the up/down candle colours). */
+const MA_COLORS = ['#f59e0b', '#8b5cf6', '#0ea5e9'];
+const NO_PREFS: ChartPrefs = { log: false, ma: [] };
 
 const EDGE_PX = 6;
 const CLICK_PX = 3;
@@ -76,7 +84,7 @@ type Drag =
 /** The probability pane's index: after candles (0) and volume (1). */
 const PROBABILITY_PANE = 2;
 
-export function CandleChart({ scene, review = null, theme, draftColor, onCreate, onResize, onSelect, fitSeq = 0, focusSeq = 0 }: Props) {
+export function CandleChart({ scene, review = null, theme, draftColor, onCreate, onResize, onSelect, fitSeq = 0, focusSeq = 0, prefs = NO_PREFS }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
   const candlesRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
@@ -113,6 +121,10 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     });
     const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: false, lastValueVisible: false });
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+    // Candles get three quarters of the height; the volume pane's edge can be dragged to resize it.
+    const panes = chart.panes();
+    panes[0]?.setStretchFactor(3);
+    panes[1]?.setStretchFactor(1);
     // Other windows' spans first: drawn under this window's own bands.
     const context = new ContextSpansPrimitive();
     candles.attachPrimitive(context);
@@ -207,6 +219,33 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     contextRef.current?.set({ bands: list });
     host.dataset.contextBands = String(list.length);
   }, [context, chunk]);
+
+  // Log price axis and moving averages (computed on the loaded bars).
+  const maKey = prefs.ma.join(',');
+  const maRef = useRef<ISeriesApi<'Line'>[]>([]);
+  useEffect(() => {
+    chartRef.current?.priceScale('right').applyOptions({ mode: prefs.log ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+    hostRef.current!.dataset.priceScale = prefs.log ? 'log' : 'linear';
+  }, [prefs.log]);
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    const periods = maKey ? maKey.split(',').map(Number) : [];
+    const lines = periods.map((p, i) => chart.addSeries(LineSeries, { color: MA_COLORS[i % MA_COLORS.length], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `MA ${p}` }, 0));
+    maRef.current = lines;
+    const c = chunk;
+    if (c) {
+      periods.forEach((p, i) => {
+        const avg = sma(c.close, p);
+        lines[i].setData(avg.flatMap((v, k) => (Number.isNaN(v) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: v }])));
+      });
+    }
+    hostRef.current!.dataset.maLines = String(lines.length);
+    return () => {
+      if (chartRef.current) for (const l of lines) chart.removeSeries(l);
+      maRef.current = [];
+    };
+  }, [maKey, chunk]);
 
   // Fit (every loaded bar) and focus (the window) on request.
   useEffect(() => {

@@ -10,6 +10,7 @@ import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '.
 import type { Theme } from '../chart/palette.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
 import { contextBars, CONTEXT_CHOICES, indexOfTime, setContextBars } from '../state/bars-cache.ts';
+import { loadChartPrefs, MA_CHOICES, saveChartPrefs, type ChartPrefs } from '../chart/chart-prefs.ts';
 import { useReview } from '../state/review.ts';
 import { useReviewRun } from '../state/route.ts';
 import { useWorkbench } from '../state/workbench.ts';
@@ -124,6 +125,13 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
   const [fitSeq, setFitSeq] = useState(0);
   const [focusSeq, setFocusSeq] = useState(0);
   const [context, setContext] = useState(contextBars);
+  const [prefs, setPrefs] = useState<ChartPrefs>(loadChartPrefs);
+  const updatePrefs = (patch: Partial<ChartPrefs>) =>
+    setPrefs((cur) => {
+      const next = { ...cur, ...patch };
+      saveChartPrefs(next);
+      return next;
+    });
   // The sidebar folds away on narrow screens (closed by default below 1000 px), giving the chart the width.
   const [sideOpen, setSideOpen] = useState(() => {
     const saved = localStorage.getItem('candlemark.sidebar');
@@ -212,6 +220,16 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
                 ))}
               </select>
             </label>
+            <label className="small muted">
+              <input type="checkbox" checked={prefs.log} onChange={(e) => updatePrefs({ log: e.target.checked })} data-testid="log-scale" /> log scale
+            </label>
+            <select value={prefs.ma.join(',')} onChange={(e) => updatePrefs({ ma: MA_CHOICES.find((c) => c.ma.join(',') === e.target.value)?.ma ?? [] })} data-testid="ma-select" aria-label="Moving averages" title="Moving averages of the close, over the loaded bars (more context bars = an average from further left)">
+              {MA_CHOICES.map((c) => (
+                <option key={c.label} value={c.ma.join(',')}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
             <span className="spacer" />
             <button className="btn small ghost" onClick={toggleSide} aria-expanded={sideOpen} aria-controls="workbench-side" data-testid="side-toggle" title={sideOpen ? 'Hide the side panel (spans, conflicts, review)' : 'Show the side panel (spans, conflicts, review)'}>
               {sideOpen ? 'Panel ▸' : '◂ Panel'}
@@ -224,6 +242,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
             )}
           </div>
           <CandleChart
+            prefs={prefs}
             fitSeq={fitSeq}
             focusSeq={focusSeq}
             scene={scene}
