@@ -7,6 +7,7 @@ import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
 import { toast } from '../state/toasts.ts';
+import { useSetProgress } from '../state/set-progress.ts';
 import { DeleteSetButton } from './DeleteSetButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
@@ -43,6 +44,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
     }
   };
   const demoTask = progress.tasks.find((t) => t.task === 'demo');
+  const setProgress = useSetProgress(info.windowSets, info.counts);
   /** A count's link: where its list is (a route pushed to history, so Back returns to Home). */
   const follow = (find: () => Promise<Route | null>, none: string) => () =>
     void find()
@@ -126,12 +128,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           {info.windowSets.length === 0 ? (
             <p className="muted">No windows yet: cut a series into windows below.</p>
           ) : (
+            <div className="table-scroll">
             <table className="table" data-testid="sets-table">
               <thead>
                 <tr>
                   <th>Set</th>
                   <th>Series</th>
                   <th className="num">Windows</th>
+                  <th>Labelled</th>
                   <th>Length / stride</th>
                   <th>Split</th>
                   <th />
@@ -143,6 +147,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                     <td>#{s.id} {s.origin === 'imported' && <span className="chip">imported</span>}</td>
                     <td>{s.seriesId}</td>
                     <td className="num">{s.windowCount.toLocaleString()}</td>
+                    <td data-testid={`set-progress-${s.id}`}>
+                      {setProgress.get(s.id) ? <SetMeter {...setProgress.get(s.id)!} /> : '…'}
+                    </td>
                     <td>
                       {s.length} / {s.stride ?? '—'}
                     </td>
@@ -161,6 +168,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
@@ -209,5 +217,19 @@ function Stat({ label, value, testId, warn, onOpen, title }: { label: string; va
     <div className={'stat' + (warn ? ' warn' : '')} title={title}>
       {body}
     </div>
+  );
+}
+
+/** One set's labelling progress: a bar and "31/52". */
+function SetMeter({ labelled, total }: { labelled: number; total: number }) {
+  return (
+    <span className="set-meter" title={`${labelled} of ${total} windows labelled (a span, or marked “no span”)`}>
+      <span className="set-meter-bar">
+        <span style={{ width: `${total ? (100 * labelled) / total : 0}%` }} />
+      </span>
+      <span className="small">
+        {labelled}/{total}
+      </span>
+    </span>
   );
 }
