@@ -4,7 +4,7 @@
  * Review mode (a run picked on the window bar, `?review=N` in the address) adds the run's predicted
  * spans on the chart, a probability pane under it, and the review panel on top of the sidebar.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ProjectInfo } from '../api/types.ts';
 import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '../chart/CandleChart.tsx';
 import type { Theme } from '../chart/palette.ts';
@@ -142,6 +142,25 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       localStorage.setItem('candlemark.sidebar', open ? 'closed' : 'open');
       return !open;
     });
+  /**
+   * Q: the first press goes to the least sure window of the queue; the next ones walk on from the
+   * window Q brought the analyst to (landing on a window that happens to sit 9th in the queue no
+   * longer makes the first Q go to the 10th).
+   */
+  const qAt = useRef<number | null>(null);
+  const nextUnsure = () => {
+    const first = review.queue[0];
+    const walking = qAt.current != null && qAt.current === view?.window?.id;
+    if (!walking && first && first.windowId !== view?.window?.id) {
+      qAt.current = first.windowId;
+      review.actions.gotoWindow(first.windowId);
+      return;
+    }
+    const at = review.queue.findIndex((r) => r.windowId === view?.window?.id);
+    const next = review.queue[at + 1];
+    qAt.current = next?.windowId ?? null;
+    if (next) review.actions.gotoWindow(next.windowId);
+  };
   /** A: accept the prediction, after a warning when its spans contradict an overlapping labelled window. */
   const acceptWithCheck = () => {
     const d = review.detail;
@@ -172,7 +191,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           reviewAccept: () => acceptWithCheck(),
           reviewReject: () => review.actions.reject(),
           reviewNextDisagreement: review.actions.nextDisagreement,
-          reviewNextUnsure: review.actions.nextUnsure,
+          reviewNextUnsure: nextUnsure,
         }
       : {}),
     // While the contradiction warning asks, only its own buttons (and Esc) act.
