@@ -136,6 +136,8 @@ export const commandSchemas = {
   'windows.deleteSet': z.object({ setId: id, dryRun: z.boolean().default(false) }).strict(),
   /** Deletes a finished run with its epochs, model, predictions and review decisions; `dryRun` only counts them. */
   'runs.delete': z.object({ runId: id, dryRun: z.boolean().default(false) }).strict(),
+  /** Deletes a series with its bars and every window set cut from it; `dryRun` only counts them. */
+  'series.delete': z.object({ seriesId, dryRun: z.boolean().default(false) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -17,7 +17,7 @@ import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
 import { overlappingLabels } from './handlers/overlapping.ts';
-import { deleteRunCommand, deleteSet } from './handlers/manage.ts';
+import { deleteRunCommand, deleteSeriesCommand, deleteSet } from './handlers/manage.ts';
 import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
 
@@ -68,6 +68,7 @@ const handlers = {
   'labels.overlapping': overlappingLabels,
   'windows.deleteSet': deleteSet,
   'runs.delete': deleteRunCommand,
+  'series.delete': deleteSeriesCommand,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

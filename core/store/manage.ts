@@ -88,3 +88,27 @@ export function deleteFinishedRun(store: ProjectStore, runId: number): RunDeleti
     return impact;
   });
 }
+
+/** What deleting a series takes with it: its bars, and every window set cut from it (with theirs). */
+export interface SeriesDeletionImpact {
+  seriesId: string;
+  bars: number;
+  sets: SetDeletionImpact[];
+}
+
+export function seriesDeletionImpact(store: ProjectStore, seriesId: string): SeriesDeletionImpact {
+  const series = store.getSeries(seriesId);
+  if (!series) throw new StoreError('not-found', `No series "${seriesId}"`);
+  const sets = store.listWindowSets().filter((s) => s.seriesId === seriesId);
+  return { seriesId, bars: series.barCount, sets: sets.map((s) => setDeletionImpact(store, s.id)) };
+}
+
+/** Deletes a series with its bars and window sets (store.deleteSeries: one transaction, cascade). */
+export function deleteSeriesWithSets(store: ProjectStore, seriesId: string): SeriesDeletionImpact {
+  if (store.readonly) throw new StoreError('state', 'Cannot delete: the project is open read-only');
+  return store.transaction(() => {
+    const impact = seriesDeletionImpact(store, seriesId);
+    store.deleteSeries(seriesId);
+    return impact;
+  });
+}

@@ -97,6 +97,15 @@ test('report and comparison in view with Back, delete a run and a set, duplicate
   await page.getByTestId(`delete-set-${demo.setId}`).click();
   await expect(page.getByTestId('delete-set-impact')).toContainText(`#${r1.runId}`);
   await page.getByTestId('confirm-no').click();
+
+  // Deleting the series names its window sets and the run trained on them, then takes them all.
+  await page.getByTestId('delete-series-demo-57').click();
+  await expect(page.getByTestId('delete-series-impact')).toContainText(`#${demo.setId}`);
+  await expect(page.getByTestId('delete-series-impact')).toContainText(`#${r1.runId}`);
+  await page.getByTestId('confirm-yes').click();
+  await expect(page.getByTestId('series-demo-57')).toHaveCount(0);
+  await expect(page.getByTestId(`set-${demo.setId}`)).toHaveCount(0);
+  expect((await api<{ series: Array<{ id: string }> }>(page, 'project.info')).series.map((x) => x.id)).not.toContain('demo-57');
 });
 
 test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds, go to a date', async ({ page }) => {

@@ -68,3 +68,20 @@ describe('runs.delete', () => {
     await expect(s.call('runs.delete', { runId: running })).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('series.delete', () => {
+  it("counts the series' window sets, then deletes it with them; a missing one is not-found", async () => {
+    const id = s.store.listSeries()[0].id;
+    const sets = s.store.listWindowSets().filter((x) => x.seriesId === id);
+    expect(sets.length).toBeGreaterThan(0);
+    const dry = await s.call('series.delete', { seriesId: id, dryRun: true });
+    expect(dry.deleted).toBe(false);
+    expect(dry.impact.sets.map((x) => x.setId).sort()).toEqual(sets.map((x) => x.id).sort());
+    expect(s.store.getSeries(id)).not.toBeNull();
+    const done = await s.call('series.delete', { seriesId: id });
+    expect(done.impact).toEqual(dry.impact);
+    expect(s.store.getSeries(id)).toBeNull();
+    expect(s.store.listWindowSets().filter((x) => x.seriesId === id)).toEqual([]);
+    await expect(s.call('series.delete', { seriesId: id })).rejects.toMatchObject({ code: 'not-found', message: `No series "${id}"` });
+  });
+});

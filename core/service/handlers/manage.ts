@@ -3,7 +3,7 @@
  * `dryRun` for what it would take along (the app names it in its confirmation), and refuses a run
  * that is still training. Events tell the open views to re-read.
  */
-import { deleteFinishedRun, deleteWindowSet, runDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
+import { deleteFinishedRun, deleteSeriesWithSets, deleteWindowSet, runDeletionImpact, seriesDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -30,4 +30,14 @@ export function deleteSet(ctx: ServiceContext, a: CommandArgs<'windows.deleteSet
 export function deleteRunCommand(ctx: ServiceContext, a: CommandArgs<'runs.delete'>) {
   if (a.dryRun) return { deleted: false, impact: typed(() => runDeletionImpact(ctx.store, a.runId)) };
   return { deleted: true, impact: typed(() => deleteFinishedRun(ctx.store, a.runId)) };
+}
+
+export function deleteSeriesCommand(ctx: ServiceContext, a: CommandArgs<'series.delete'>) {
+  if (a.dryRun) return { deleted: false, impact: typed(() => seriesDeletionImpact(ctx.store, a.seriesId)) };
+  const impact = typed(() => deleteSeriesWithSets(ctx.store, a.seriesId));
+  ctx.forgetSeries(a.seriesId);
+  ctx.events.emit('series.changed', { seriesId: a.seriesId });
+  for (const s of impact.sets) ctx.events.emit('windows.changed', { setId: s.setId });
+  ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
+  return { deleted: true, impact };
 }

@@ -130,4 +130,5 @@ export interface KnownResults {
   'labels.overlapping': { windows: WindowInfo[]; labels: Label[] };
   'windows.deleteSet': { deleted: boolean; impact: { setId: number; seriesId: string; windows: number; labelledWindows: number; spans: number; openFindings: number; runs: number[] } };
   'runs.delete': { deleted: boolean; impact: { runId: number; status: string; epochs: number; predictions: number; reviewDecisions: number } };
+  'series.delete': { deleted: boolean; impact: { seriesId: string; bars: number; sets: KnownResults['windows.deleteSet']['impact'][] } };
 }

@@ -9,6 +9,7 @@ import { formatRoute, type Route } from '../state/route.ts';
 import { toast } from '../state/toasts.ts';
 import { useSetProgress } from '../state/set-progress.ts';
 import { DeleteSetButton } from './DeleteSetButton.tsx';
+import { DeleteSeriesButton } from './DeleteSeriesButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
 import { LabelsCard } from './LabelsCard.tsx';
@@ -97,6 +98,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           {info.series.length === 0 ? (
             <p className="muted">No series yet.</p>
           ) : (
+            <div className="table-scroll">
             <table className="table" data-testid="series-table">
               <thead>
                 <tr>
@@ -104,6 +106,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                   <th className="num">Bars</th>
                   <th>First bar (UTC)</th>
                   <th>Last bar (UTC)</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
@@ -116,10 +119,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                     <td className="num">{s.barCount.toLocaleString()}</td>
                     <td>{fmtDate(s.firstTime)}</td>
                     <td>{fmtDate(s.lastTime)}</td>
+                    <td>
+                      <DeleteSeriesButton seriesId={s.id} onDeleted={() => void refresh()} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
