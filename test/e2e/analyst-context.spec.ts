@@ -77,6 +77,15 @@ test('overlapping spans visible with their window, warning before N, conflicts s
   expect(openB.length).toBeGreaterThan(0);
   await expect(page.getByTestId('conflict-count')).toHaveText(String(openB.length));
 
+  // Undo from another window says what it undid and goes back to the window it changed.
+  await page.keyboard.press(']');
+  await expect(page.getByTestId('window-title')).not.toHaveAttribute('data-window-id', String(target.id));
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Undid' })).toContainText(/Undid: .+ in set \d+ · window \d+\/\d+/);
+  await expect(page.getByTestId('window-title')).toHaveAttribute('data-window-id', String(target.id));
+  await expect(page.getByTestId('window-state')).toHaveText('not labelled yet');
+  await shot(page, '64-undo-jumps-back');
+
   // 4. Set A: C goes to set A's conflicts only; Ignore → Undo → Ignore → Ignored → Reopen.
   await page.goto(`/#/set/${setA}`);
   await chartReady(page);

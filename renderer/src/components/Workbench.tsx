@@ -162,12 +162,20 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     if (next) review.actions.gotoWindow(next.windowId);
   };
   /** A: accept the prediction, after a warning when its spans contradict an overlapping labelled window. */
-  const acceptWithCheck = () => {
+  const acceptWithCheck = (spanIndex?: number) => {
     const d = review.detail;
-    if (!d || d.windowId !== view?.window?.id) return review.actions.accept();
-    const proposed = d.predicted.map((p) => ({ startTime: d.times[p.start], endTime: d.times[p.end], type: p.type }));
-    actions.guardLabels(proposed, 'Accept this prediction?', 'Accept anyway', () => review.actions.accept());
+    if (!d || d.windowId !== view?.window?.id) return review.actions.accept(spanIndex);
+    const asLabel = (p: { start: number; end: number; type: string }) => ({ startTime: d.times[p.start], endTime: d.times[p.end], type: p.type });
+    let proposed = d.predicted.map(asLabel);
+    if (spanIndex != null) {
+      // One span: it replaces the labels it overlaps; the others stay.
+      const one = asLabel(d.predicted[spanIndex]);
+      proposed = [...view.labels.filter((l) => l.endTime < one.startTime || l.startTime > one.endTime), one];
+    }
+    actions.guardLabels(proposed, spanIndex != null ? 'Accept this predicted span?' : 'Accept this prediction?', 'Accept anyway', () => review.actions.accept(spanIndex));
   };
+  // The review panel's Accept buttons go through the same check as the A key.
+  const guardedReview = { ...review, actions: { ...review.actions, accept: acceptWithCheck } };
   useKeyboard({
     type: (e) => actions.typeKey(Number(e.key)),
     delete: () => actions.deleteSelected(),
@@ -276,7 +284,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           {wb.warning && <ContradictionWarning warning={wb.warning} nameOf={wb.nameOf} onCancel={actions.cancelWarning} />}
         </div>
         <aside className={'side' + (sideOpen ? '' : ' collapsed')} id="workbench-side" data-testid="workbench-side">
-          {inReview ? <ReviewPanel review={review} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
+          {inReview ? <ReviewPanel review={guardedReview} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
           <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} />
           <ConflictsPanel wb={wb} />
         </aside>
