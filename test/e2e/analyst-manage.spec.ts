@@ -166,7 +166,11 @@ test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds,
   await expect(chart).toHaveAttribute('data-price-scale', 'log');
   await page.getByTestId('ma-select').selectOption({ label: 'MA 20 + 50' });
   await expect(chart).toHaveAttribute('data-ma-lines', '2');
+  await page.getByTestId('atr-bands').check();
+  await expect(chart).toHaveAttribute('data-atr-bands', '1');
   await shot(page, '77-log-ma-800');
+  await page.getByTestId('atr-bands').uncheck();
+  await expect(chart).toHaveAttribute('data-atr-bands', '0');
   await page.getByTestId('log-scale').uncheck();
   await page.getByTestId('ma-select').selectOption({ label: 'no MA' });
   await expect(chart).toHaveAttribute('data-ma-lines', '0');

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { CandlestickSeries, createChart, HistogramSeries, LineSeries, PriceScaleMode, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
-import { sma } from './indicators.ts';
+import { atr, sma } from './indicators.ts';
 import type { ChartPrefs } from './chart-prefs.ts';
 import type { BarsChunk } from '../api/types.ts';
 import { PALETTES, type Theme } from './palette.ts';
@@ -71,7 +71,9 @@ interface Props {
 
 /** Moving-average line colours, by position in the list (distinct from the up/down candle colours). */
 const MA_COLORS = ['#f59e0b', '#8b5cf6', '#0ea5e9'];
-const NO_PREFS: ChartPrefs = { log: false, ma: [] };
+const NO_PREFS: ChartPrefs = { log: false, ma: [], atrBands: false };
+const ATR_PERIOD = 14;
+const BAND_PERIOD = 20;
 
 const EDGE_PX = 6;
 const CLICK_PX = 3;
@@ -246,6 +248,27 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
       maRef.current = [];
     };
   }, [maKey, chunk]);
+  // ATR bands: MA 20 of the close ± 2 × ATR 14 (dashed), how far a bar usually moves.
+  const atrOn = prefs.atrBands;
+  useEffect(() => {
+    const chart = chartRef.current;
+    const c = chunk;
+    if (!chart || !atrOn || !c) {
+      if (hostRef.current) hostRef.current.dataset.atrBands = '0';
+      return;
+    }
+    const mid = sma(c.close, BAND_PERIOD);
+    const range = atr(c.high, c.low, c.close, ATR_PERIOD);
+    const lines = [1, -1].map((sign) => {
+      const line = chart.addSeries(LineSeries, { color: '#64748b', lineWidth: 1, lineStyle: 2, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: sign > 0 ? '+2 ATR' : '−2 ATR' }, 0);
+      line.setData(mid.flatMap((m, k) => (Number.isNaN(m) || Number.isNaN(range[k]) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: m + sign * 2 * range[k] }])));
+      return line;
+    });
+    hostRef.current!.dataset.atrBands = '1';
+    return () => {
+      if (chartRef.current) for (const l of lines) chart.removeSeries(l);
+    };
+  }, [atrOn, chunk]);
 
   // Fit (every loaded bar) and focus (the window) on request.
   useEffect(() => {

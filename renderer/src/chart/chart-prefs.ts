@@ -6,6 +6,8 @@ export interface ChartPrefs {
   log: boolean;
   /** Periods of the moving averages shown (empty = none). */
   ma: number[];
+  /** ATR bands: 20-bar MA of the close ± 2 × ATR(14). */
+  atrBands: boolean;
 }
 
 const KEY = 'candlemark.chartPrefs';
@@ -19,9 +21,9 @@ export const MA_CHOICES: Array<{ label: string; ma: number[] }> = [
 export function loadChartPrefs(): ChartPrefs {
   try {
     const p = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<ChartPrefs>;
-    return { log: p.log === true, ma: Array.isArray(p.ma) ? p.ma.filter((n) => Number.isInteger(n) && n > 1 && n <= 500) : [] };
+    return { log: p.log === true, ma: Array.isArray(p.ma) ? p.ma.filter((n) => Number.isInteger(n) && n > 1 && n <= 500) : [], atrBands: p.atrBands === true };
   } catch {
-    return { log: false, ma: [] };
+    return { log: false, ma: [], atrBands: false };
   }
 }
 

@@ -16,3 +16,23 @@ export function sma(values: ArrayLike<number>, period: number): number[] {
   }
   return out;
 }
+
+/**
+ * Average true range (Wilder's smoothing) over `period` bars: the first value at bar period−1 is the
+ * mean true range of the first `period` bars (the first bar's true range is its high−low).
+ */
+export function atr(high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number): number[] {
+  const n = high.length;
+  const out = new Array<number>(n).fill(NaN);
+  if (period < 1 || n < period) return out;
+  const tr = (i: number) => (i === 0 ? high[0] - low[0] : Math.max(high[i] - low[i], Math.abs(high[i] - close[i - 1]), Math.abs(low[i] - close[i - 1])));
+  let avg = 0;
+  for (let i = 0; i < period; i++) avg += tr(i);
+  avg /= period;
+  out[period - 1] = avg;
+  for (let i = period; i < n; i++) {
+    avg = (avg * (period - 1) + tr(i)) / period;
+    out[i] = avg;
+  }
+  return out;
+}

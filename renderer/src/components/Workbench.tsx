@@ -257,6 +257,19 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
                 </option>
               ))}
             </select>
+            <label className="small muted" title="Moving average (20) of the close ± 2 × average true range (14), over the loaded bars">
+              <input type="checkbox" checked={prefs.atrBands} onChange={(e) => updatePrefs({ atrBands: e.target.checked })} data-testid="atr-bands" /> ATR bands
+            </label>
+            {reviewLayer && (
+              <span className="predicted-legend small muted" data-testid="predicted-legend" title="Dashed outlines: the run's predicted spans, in their type's colour">
+                predicted:
+                {info.labelTypes.map((t) => (
+                  <span key={t.name} className="legend-item">
+                    <span className="legend-dash" style={{ borderColor: t.color }} /> {t.name}
+                  </span>
+                ))}
+              </span>
+            )}
             <span className="spacer" />
             <button className="btn small ghost" onClick={toggleSide} aria-expanded={sideOpen} aria-controls="workbench-side" data-testid="side-toggle" title={sideOpen ? 'Hide the side panel (spans, conflicts, review)' : 'Show the side panel (spans, conflicts, review)'}>
               {sideOpen ? 'Panel ▸' : '◂ Panel'}
