@@ -8,6 +8,7 @@ import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts
 import { formatRoute, type Route } from '../state/route.ts';
 import { toast } from '../state/toasts.ts';
 import { useSetProgress } from '../state/set-progress.ts';
+import { nextStep } from '../state/next-step.ts';
 import { DeleteSetButton } from './DeleteSetButton.tsx';
 import { DeleteSeriesButton } from './DeleteSeriesButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -80,6 +81,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           </div>
         </div>
         <Meter labelled={c.labelledWindows} total={c.windows} conflicts={c.windowsInConflict} />
+        <NextStepLine step={nextStep(info)} onLabel={toUnlabelled} onConflicts={toConflicts} onTrain={openTraining} />
         {empty && (
           <div className="empty" data-testid="empty">
             <p>This project is empty. Import a CSV below, or start with generated data to try things out.</p>
@@ -238,5 +240,20 @@ function SetMeter({ labelled, total }: { labelled: number; total: number }) {
         {labelled}/{total}
       </span>
     </span>
+  );
+}
+
+/** "What next": one line, with a button where the step has a place to go. */
+function NextStepLine({ step, onLabel, onConflicts, onTrain }: { step: ReturnType<typeof nextStep>; onLabel(): void; onConflicts(): void; onTrain(): void }) {
+  const go = step.kind === 'label' || step.kind === 'review' ? { label: 'Open the first unlabelled window', run: onLabel } : step.kind === 'conflicts' ? { label: 'Open the worst conflict', run: onConflicts } : step.kind === 'train' ? { label: 'Train', run: onTrain } : null;
+  return (
+    <p className="next-step small" data-testid="next-step" data-kind={step.kind}>
+      <strong>Next:</strong> {step.text}{' '}
+      {go && (
+        <button className="btn small" onClick={go.run} data-testid="next-step-go">
+          {go.label} →
+        </button>
+      )}
+    </p>
   );
 }

@@ -4,7 +4,7 @@
  * Review mode (a run picked on the window bar, `?review=N` in the address) adds the run's predicted
  * spans on the chart, a probability pane under it, and the review panel on top of the sidebar.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProjectInfo } from '../api/types.ts';
 import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '../chart/CandleChart.tsx';
 import type { Theme } from '../chart/palette.ts';
@@ -13,6 +13,7 @@ import { contextBars, CONTEXT_CHOICES, indexOfTime, setContextBars } from '../st
 import { loadChartPrefs, MA_CHOICES, saveChartPrefs, type ChartPrefs } from '../chart/chart-prefs.ts';
 import { useReview } from '../state/review.ts';
 import { useReviewRun } from '../state/route.ts';
+import { toast } from '../state/toasts.ts';
 import { useWorkbench } from '../state/workbench.ts';
 import { ConflictsPanel } from './ConflictsPanel.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -174,6 +175,16 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     }
     actions.guardLabels(proposed, spanIndex != null ? 'Accept this predicted span?' : 'Accept this prediction?', 'Accept anyway', () => review.actions.accept(spanIndex));
   };
+  // A toast when the window on screen gets a decision (accepted or rejected), naming it and the undo.
+  const lastDecision = useRef<{ windowId: number; decision: string | null } | null>(null);
+  const decisionNow = review.detail ? { windowId: review.detail.windowId, decision: review.detail.decision } : null;
+  useEffect(() => {
+    const prev = lastDecision.current;
+    lastDecision.current = decisionNow;
+    if (!decisionNow || !prev || prev.windowId !== decisionNow.windowId || prev.decision === decisionNow.decision || !decisionNow.decision) return;
+    const name = nameOf(decisionNow.windowId);
+    toast(decisionNow.decision === 'accepted' ? `Accepted the prediction in ${name} (Ctrl+Z undoes)` : `Rejected the prediction in ${name}; its labels stay`, { kind: decisionNow.decision === 'accepted' ? 'ok' : 'info' });
+  }, [decisionNow?.windowId, decisionNow?.decision]); // eslint-disable-line react-hooks/exhaustive-deps -- fires on the decision, not on every render
   // The review panel's Accept buttons go through the same check as the A key.
   const guardedReview = { ...review, actions: { ...review.actions, accept: acceptWithCheck } };
   useKeyboard({
