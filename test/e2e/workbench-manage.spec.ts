@@ -4,6 +4,9 @@
  * confirmation that names what goes with them; an identical window set is asked about first;
  * "Go to" a date or window number; Tab reaches the file pickers; at 800×600 no control is cut off
  * (element boxes inside the viewport) and the side panel folds away.
+ *
+ * Runs after journey.spec.ts (file order: the specs share one host and project, and the journey
+ * needs it empty); everything here is scoped to its own series and sets.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { api, apiSlow, chartReady, openApp, shot } from './helpers.ts';

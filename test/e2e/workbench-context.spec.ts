@@ -5,6 +5,9 @@
  * conflicts list and C follow this set (with an "all sets" switch), and N on a window whose bars
  * the first set marked warns before it creates a contradiction. In the first set: Ignore → Undo
  * (from its toast) → Ignore → listed under Ignored → Reopen.
+ *
+ * Runs after journey.spec.ts (file order: the specs share one host and project, and the journey
+ * needs it empty); everything here is scoped to its own series and sets.
  */
 import { expect, test } from '@playwright/test';
 import { api, barX, chartReady, openApp, shot } from './helpers.ts';
