@@ -138,6 +138,12 @@ export const commandSchemas = {
   'runs.delete': z.object({ runId: id, dryRun: z.boolean().default(false) }).strict(),
   /** Deletes a series with its bars and every window set cut from it; `dryRun` only counts them. */
   'series.delete': z.object({ seriesId, dryRun: z.boolean().default(false) }).strict(),
+  /** Names given to window sets and runs. */
+  'names.list': z.object({}).strict(),
+  /** Names a window set; an empty name removes it. */
+  'windows.renameSet': z.object({ setId: id, name: z.string().max(200) }).strict(),
+  /** Names a run; an empty name removes it. */
+  'runs.rename': z.object({ runId: id, name: z.string().max(200) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -112,3 +112,46 @@ export function deleteSeriesWithSets(store: ProjectStore, seriesId: string): Ser
     return impact;
   });
 }
+
+// --- names --------------------------------------------------------------------------------------
+
+/** The names given to window sets and runs (ids without a name are absent). */
+export interface Names {
+  sets: Record<number, string>;
+  runs: Record<number, string>;
+}
+
+export function listNames(store: ProjectStore): Names {
+  const sets: Record<number, string> = {};
+  const runs: Record<number, string> = {};
+  for (const r of store.db.prepare('SELECT set_id AS id, name FROM set_names').all() as Array<{ id: number; name: string }>) sets[r.id] = r.name;
+  for (const r of store.db.prepare('SELECT run_id AS id, name FROM run_names').all() as Array<{ id: number; name: string }>) runs[r.id] = r.name;
+  return { sets, runs };
+}
+
+/** Names a window set (trimmed; empty = remove the name). */
+export function renameWindowSet(store: ProjectStore, setId: number, name: string): string | null {
+  if (store.readonly) throw new StoreError('state', 'Cannot rename: the project is open read-only');
+  if (!store.getWindowSet(setId)) throw new StoreError('not-found', `No window set ${setId}`);
+  return setName(store, 'set_names', 'set_id', setId, name);
+}
+
+/** Names a run (trimmed; empty = remove the name). */
+export function renameRun(store: ProjectStore, runId: number, name: string): string | null {
+  if (store.readonly) throw new StoreError('state', 'Cannot rename: the project is open read-only');
+  if (!store.getRun(runId)) throw new StoreError('not-found', `No run ${runId}`);
+  return setName(store, 'run_names', 'run_id', runId, name);
+}
+
+function setName(store: ProjectStore, table: 'set_names' | 'run_names', key: 'set_id' | 'run_id', id: number, raw: string): string | null {
+  const name = raw.trim().replace(/\s+/g, ' ');
+  if (name.length > 80) throw new StoreError('invalid', `A name is at most 80 characters (got ${name.length})`);
+  return store.transaction(() => {
+    if (!name) {
+      store.db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`).run(id);
+      return null;
+    }
+    store.db.prepare(`INSERT INTO ${table} (${key}, name) VALUES (?, ?) ON CONFLICT(${key}) DO UPDATE SET name = excluded.name`).run(id, name);
+    return name;
+  });
+}

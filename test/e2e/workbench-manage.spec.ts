@@ -68,6 +68,12 @@ test('report and comparison in view with Back, delete a run and a set, duplicate
   await page.goBack();
   await expect(comparison).toHaveCount(0);
 
+  // Name run 1: shown in the runs list.
+  await page.getByTestId(`run-${r1.runId}-rename`).click();
+  await page.getByTestId(`run-${r1.runId}-input`).fill('baseline');
+  await page.getByTestId(`run-${r1.runId}-input`).press('Enter');
+  await expect(page.getByTestId(`run-${r1.runId}-name`)).toHaveText('“baseline”');
+
   // Delete run 2: the confirmation names what goes with it.
   await page.getByTestId(`run-delete-${r2.runId}`).click();
   await expect(page.getByTestId('delete-run-impact')).toContainText('epochs of curves');
@@ -76,8 +82,18 @@ test('report and comparison in view with Back, delete a run and a set, duplicate
   await expect(page.getByTestId(`run-row-${r2.runId}`)).toHaveCount(0);
   expect((await api<Run[]>(page, 'runs.list', { includeIncomplete: true })).map((r) => r.id)).not.toContain(r2.runId);
 
-  // Home: the same cut twice is asked about; then the copy is deleted after naming what it holds.
+  // Home: name the demo set; the labelling screen uses the name.
   await page.getByTestId('nav-home').click();
+  await page.getByTestId(`set-${demo.setId}-rename`).click();
+  await page.getByTestId(`set-${demo.setId}-input`).fill('demo daily');
+  await page.getByTestId(`set-${demo.setId}-input`).press('Enter');
+  await expect(page.getByTestId(`set-${demo.setId}-name`)).toHaveText('“demo daily”');
+  await page.getByTestId(`open-set-${demo.setId}`).click();
+  await chartReady(page);
+  await expect(page.getByTestId('window-title')).toContainText(`set ${demo.setId} “demo daily”`);
+  await page.getByTestId('nav-home').click();
+
+  // The same cut twice is asked about; then the copy is deleted after naming what it holds.
   await page.getByTestId('windows-series').selectOption('demo-57');
   await page.getByTestId('windows-length').fill('128');
   await page.getByTestId('windows-stride').fill('64');

@@ -85,3 +85,20 @@ describe('series.delete', () => {
     await expect(s.call('series.delete', { seriesId: id })).rejects.toMatchObject({ code: 'not-found', message: `No series "${id}"` });
   });
 });
+
+describe('names', () => {
+  it('names a set and a run, trims, clears with an empty name, refuses a long one, and goes with its set', async () => {
+    const set = await s.call('windows.create', { length: 64, stride: 64 });
+    const run = s.store.createRun({ model: 'soft', config: { setId: set.id }, backend: 'cpu', device: 'test', dataSnapshot: { setId: set.id } });
+    s.store.finishRun(run, 'cancelled');
+    expect(await s.call('windows.renameSet', { setId: set.id, name: '  spy   daily 64 ' })).toEqual({ setId: set.id, name: 'spy daily 64' });
+    expect(await s.call('runs.rename', { runId: run, name: 'baseline' })).toEqual({ runId: run, name: 'baseline' });
+    expect(await s.call('names.list', {})).toMatchObject({ sets: { [set.id]: 'spy daily 64' }, runs: { [run]: 'baseline' } });
+    await expect(s.call('windows.renameSet', { setId: set.id, name: 'x'.repeat(81) })).rejects.toMatchObject({ code: 'invalid-arguments', message: 'A name is at most 80 characters (got 81)' });
+    await expect(s.call('runs.rename', { runId: 99_999, name: 'x' })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await s.call('runs.rename', { runId: run, name: '' })).toEqual({ runId: run, name: null });
+    expect((await s.call('names.list', {})).runs[run]).toBeUndefined();
+    await s.call('windows.deleteSet', { setId: set.id });
+    expect((await s.call('names.list', {})).sets[set.id]).toBeUndefined();
+  });
+});

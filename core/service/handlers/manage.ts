@@ -3,7 +3,7 @@
  * `dryRun` for what it would take along (the app names it in its confirmation), and refuses a run
  * that is still training. Events tell the open views to re-read.
  */
-import { deleteFinishedRun, deleteSeriesWithSets, deleteWindowSet, runDeletionImpact, seriesDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
+import { deleteFinishedRun, deleteSeriesWithSets, deleteWindowSet, listNames, renameRun, renameWindowSet, runDeletionImpact, seriesDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -14,7 +14,7 @@ function typed<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof StoreError) throw new CandlemarkError(e.code === 'not-found' ? 'not-found' : 'invalid-operation', e.message);
+    if (e instanceof StoreError) throw new CandlemarkError(e.code === 'not-found' ? 'not-found' : e.code === 'invalid' ? 'invalid-arguments' : 'invalid-operation', e.message);
     throw e;
   }
 }
@@ -40,4 +40,16 @@ export function deleteSeriesCommand(ctx: ServiceContext, a: CommandArgs<'series.
   for (const s of impact.sets) ctx.events.emit('windows.changed', { setId: s.setId });
   ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
   return { deleted: true, impact };
+}
+
+export const namesList = (ctx: ServiceContext) => listNames(ctx.store);
+
+export function renameSetCommand(ctx: ServiceContext, a: CommandArgs<'windows.renameSet'>) {
+  const name = typed(() => renameWindowSet(ctx.store, a.setId, a.name));
+  ctx.events.emit('windows.changed', { setId: a.setId });
+  return { setId: a.setId, name };
+}
+
+export function renameRunCommand(ctx: ServiceContext, a: CommandArgs<'runs.rename'>) {
+  return { runId: a.runId, name: typed(() => renameRun(ctx.store, a.runId, a.name)) };
 }

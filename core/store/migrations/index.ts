@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { sql as initial } from './001-initial.ts';
 import { sql as review } from './002-review.ts';
 import { sql as windowRanges } from './003-window-ranges.ts';
+import { sql as names } from './006-names.ts';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'review', sql: review },
   { version: 3, name: 'window-ranges', sql: windowRanges },
+  // 4 and 5 are taken by work in flight on other branches; 6 is issue 14's.
+  { version: 6, name: 'names', sql: names },
 ];
 
 /** The newest schema this app reads and writes. */

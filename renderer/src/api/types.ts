@@ -131,4 +131,7 @@ export interface KnownResults {
   'windows.deleteSet': { deleted: boolean; impact: { setId: number; seriesId: string; windows: number; labelledWindows: number; spans: number; openFindings: number; runs: number[] } };
   'runs.delete': { deleted: boolean; impact: { runId: number; status: string; epochs: number; predictions: number; reviewDecisions: number } };
   'series.delete': { deleted: boolean; impact: { seriesId: string; bars: number; sets: KnownResults['windows.deleteSet']['impact'][] } };
+  'names.list': { sets: Record<number, string>; runs: Record<number, string> };
+  'windows.renameSet': { setId: number; name: string | null };
+  'runs.rename': { runId: number; name: string | null };
 }

@@ -9,6 +9,8 @@ import { formatRoute, type Route } from '../state/route.ts';
 import { toast } from '../state/toasts.ts';
 import { useSetProgress } from '../state/set-progress.ts';
 import { nextStep } from '../state/next-step.ts';
+import { renameSet, useNames } from '../state/names.ts';
+import { NameEditor } from './NameEditor.tsx';
 import { DeleteSetButton } from './DeleteSetButton.tsx';
 import { DeleteSeriesButton } from './DeleteSeriesButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -47,6 +49,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
   };
   const demoTask = progress.tasks.find((t) => t.task === 'demo');
   const setProgress = useSetProgress(info.windowSets, info.counts);
+  const names = useNames();
   /** A count's link: where its list is (a route pushed to history, so Back returns to Home). */
   const follow = (find: () => Promise<Route | null>, none: string) => () =>
     void find()
@@ -153,7 +156,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
               <tbody>
                 {info.windowSets.map((s: WindowSetInfo) => (
                   <tr key={s.id} data-testid={`set-${s.id}`}>
-                    <td>#{s.id} {s.origin === 'imported' && <span className="chip">imported</span>}</td>
+                    <td>
+                      #{s.id} <NameEditor name={names.sets[s.id]} placeholder={`name for set ${s.id}`} onSave={(n) => renameSet(s.id, n)} testId={`set-${s.id}`} /> {s.origin === 'imported' && <span className="chip">imported</span>}
+                    </td>
                     <td>{s.seriesId}</td>
                     <td className="num">{s.windowCount.toLocaleString()}</td>
                     <td data-testid={`set-progress-${s.id}`}>

@@ -16,6 +16,8 @@ import { loadComparison, type ComparisonData } from './results/load-comparison.t
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
 import { DeleteRunButton } from './DeleteRunButton.tsx';
+import { NameEditor } from './NameEditor.tsx';
+import { renameRun, useNames } from '../state/names.ts';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
 import { TASK_COLORS } from '../../../core/ml/eval/report-export.ts';
 
@@ -332,6 +334,7 @@ function RunsCard({ training, openRun, openCompare, selectedRun }: { training: T
     void refresh();
   }, [refresh, training.version]);
 
+  const names = useNames();
   const completed = new Set((runs ?? []).filter((r) => r.status === 'completed').map((r) => r.id));
   const chosen = picked.filter((id) => completed.has(id));
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
@@ -379,7 +382,9 @@ function RunsCard({ training, openRun, openCompare, selectedRun }: { training: T
                     <td>
                       <input type="checkbox" disabled={!done} checked={done && picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.id} for comparison`} data-testid={`run-pick-${r.id}`} title={done ? 'Select for comparison' : 'Only completed runs can be compared'} />
                     </td>
-                    <td>#{r.id}</td>
+                    <td>
+                      #{r.id} <NameEditor name={names.runs[r.id]} placeholder={`name for run ${r.id}`} onSave={(n) => renameRun(r.id, n)} testId={`run-${r.id}`} />
+                    </td>
                     <td>
                       <strong>{r.model}</strong>
                       <span className="muted small">

@@ -27,7 +27,8 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
               </strong>
               <span className="muted small">
                 {' '}
-                set {w.setId} · {w.seriesId} · {w.role}
+                set {w.setId}
+                {wb.setName ? ` “${wb.setName}”` : ''} · {w.seriesId} · {w.role}
               </span>
             </>
           ) : (

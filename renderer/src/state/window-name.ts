@@ -19,9 +19,9 @@ export function windowIsIntraday(w: Pick<WindowInfo, 'startTime' | 'endTime' | '
   return w.length > 1 && (w.endTime - w.startTime) / (w.length - 1) < DAY * 0.9;
 }
 
-export function windowName(w: Pick<WindowInfo, 'setId' | 'seriesId' | 'startTime' | 'endTime' | 'length' | 'id'>, place: WindowPlace | null): string {
+export function windowName(w: Pick<WindowInfo, 'setId' | 'seriesId' | 'startTime' | 'endTime' | 'length' | 'id'>, place: WindowPlace | null, setName?: string): string {
   const number = place ? `window ${place.index + 1}${place.total != null ? `/${place.total}` : ''}` : `window id ${w.id}`;
-  return `set ${w.setId} · ${number} · ${w.seriesId} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
+  return `set ${w.setId}${setName ? ` “${setName}”` : ''} · ${number} · ${w.seriesId} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
 }
 
 /** The short form inside one set's screen (the set is on screen already): "window 12/54 · 2020-03-02". */

@@ -13,6 +13,7 @@ import { useServiceEvents } from './events.ts';
 import { toast } from './toasts.ts';
 import { useWindowDirectory } from './window-directory.ts';
 import { windowName } from './window-name.ts';
+import { useNames } from './names.ts';
 
 export interface FocusedFinding {
   finding: StoredFinding;
@@ -84,15 +85,16 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   /** A finding belongs to this set when one of its windows does (windows of two sets on one series can disagree). */
   const findings = useMemo(() => (allSets ? allFindings : allFindings.filter((f) => byId.has(f.windowA) || byId.has(f.windowB))), [allSets, allFindings, byId]);
   const directory = useWindowDirectory(useMemo(() => [...new Set([...(windows[0] ? [windows[0].seriesId] : []), ...findings.map((f) => f.seriesId)])], [windows, findings]));
+  const names = useNames();
   /** "set 2 · window 12/54 · spy_1d · 2020-03-02" for any window id (windowName, one naming everywhere). */
   const nameOf = useCallback(
     (id: number) => {
       const here = byId.get(id);
-      if (here) return windowName(here, { index: windows.indexOf(here), total: windows.length });
+      if (here) return windowName(here, { index: windows.indexOf(here), total: windows.length }, names.sets[here.setId]);
       const there = directory.get(id);
-      return there ? windowName(there.window, there.place) : `window id ${id}`;
+      return there ? windowName(there.window, there.place, names.sets[there.window.setId]) : `window id ${id}`;
     },
-    [byId, windows, directory],
+    [byId, windows, directory, names],
   );
   const current = windowId != null ? (byId.get(windowId) ?? null) : null;
   const currentIndex = current ? windows.indexOf(current) : -1;
@@ -459,6 +461,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     allFindings,
     allSets,
     nameOf,
+    /** The name the analyst gave this set, if any. */
+    setName: names.sets[setId] as string | undefined,
     directory,
     warning,
     focusId,
