@@ -156,8 +156,12 @@ test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds,
   expect((await page.getByTestId('chart').boundingBox())!.width).toBeGreaterThan(700);
   await expectNothingClipped(page, 'workbench');
   await shot(page, '74-workbench-800');
+  const spacing = async () => Number(await page.getByTestId('chart').getAttribute('data-bar-spacing'));
+  const wide = await spacing();
   await page.getByTestId('side-toggle').click();
   await expect(page.getByTestId('workbench-side')).toBeVisible();
+  // The narrower chart is refitted: every loaded bar still on screen, so the bars get closer.
+  await expect.poll(spacing).toBeLessThan(wide * 0.8);
   await expectNothingClipped(page, 'workbench with panel');
   await shot(page, '75-workbench-800-panel');
 

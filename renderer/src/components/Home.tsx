@@ -200,7 +200,12 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
             void refresh();
           }}
         />
-        <LabelsCard onImported={() => void refresh()} />
+        <LabelsCard
+          onImported={() => {
+            toast('Labels imported: progress and conflicts above are up to date (Ctrl+Z in a window undoes the import).');
+            void refresh();
+          }}
+        />
       </div>
       <footer className="muted small attribution">
         Press <kbd>?</kbd> for keys. Charts by{' '}
