@@ -144,6 +144,8 @@ export const commandSchemas = {
   'windows.renameSet': z.object({ setId: id, name: z.string().max(200) }).strict(),
   /** Names a run; an empty name removes it. */
   'runs.rename': z.object({ runId: id, name: z.string().max(200) }).strict(),
+  /** A run's predictions on a window set (default: the set it trained on) as a labelled-windows file. */
+  'runs.exportPredictions': z.object({ runId: id, setId: id.optional(), format: z.enum(['json', 'csv']).default('json') }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

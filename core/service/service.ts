@@ -17,6 +17,7 @@ import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
 import { overlappingLabels } from './handlers/overlapping.ts';
+import { exportPredictions } from './handlers/predictions-export.ts';
 import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
 import { reviewAccept, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainRun, trainStart } from './handlers/training.ts';
@@ -72,6 +73,7 @@ const handlers = {
   'names.list': namesList,
   'windows.renameSet': renameSetCommand,
   'runs.rename': renameRunCommand,
+  'runs.exportPredictions': exportPredictions,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

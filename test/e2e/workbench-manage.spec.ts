@@ -52,6 +52,9 @@ test('report and comparison in view with Back, delete a run and a set, duplicate
   expect(page.url()).toContain(`#/training/run/${r1.runId}`);
   await expect(page.getByTestId('threshold-review-note')).toContainText('Review predictions draws spans at the train-chosen span threshold');
   await shot(page, '70-report-in-view');
+  // The run's predictions download in the labels interchange format.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-predictions-json').click()]);
+  expect(download.suggestedFilename()).toBe(`candlemark-run-${r1.runId}-predictions.json`);
   await page.goBack();
   await expect(report).toHaveCount(0);
   expect(page.url()).toMatch(/#\/training$/);

@@ -134,4 +134,5 @@ export interface KnownResults {
   'names.list': { sets: Record<number, string>; runs: Record<number, string> };
   'windows.renameSet': { setId: number; name: string | null };
   'runs.rename': { runId: number; name: string | null };
+  'runs.exportPredictions': { fileName: string; text: string; windows: number; spans: number };
 }
