@@ -88,7 +88,9 @@ describe('series.delete', () => {
 
 describe('names', () => {
   it('names a set and a run, trims, clears with an empty name, refuses a long one, and goes with its set', async () => {
-    const set = await s.call('windows.create', { length: 64, stride: 64 });
+    // The series tests above deleted the first series: a fresh one.
+    const seriesId = ((await s.call('demo.create', { bars: 512, seed: 21, contradictions: 0 })) as { seriesId: string }).seriesId;
+    const set = await s.call('windows.create', { seriesId, length: 64, stride: 64 });
     const run = s.store.createRun({ model: 'soft', config: { setId: set.id }, backend: 'cpu', device: 'test', dataSnapshot: { setId: set.id } });
     s.store.finishRun(run, 'cancelled');
     expect(await s.call('windows.renameSet', { setId: set.id, name: '  spy   daily 64 ' })).toEqual({ setId: set.id, name: 'spy daily 64' });
