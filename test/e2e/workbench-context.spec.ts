@@ -96,6 +96,8 @@ test('overlapping spans visible with their window, warning before N, conflicts s
   await expect(page.getByTestId('conflict-count')).toHaveText(String(countA));
   await page.keyboard.press('c');
   await expect(page.getByTestId('focus-banner')).toBeVisible();
+  // The conflict is described in the same words as the windows (set, number, series, time).
+  await expect(page.getByTestId('focus-description')).toContainText(/A \(set \d+ · window \d+\/\d+ · demo-53 · .+\) and B \(set \d+ · window \d+\/\d+ · .+\) disagree on \d{4}-/);
   const focused = page.locator('[data-testid="finding"].selected');
   const findingId = Number(await focused.getAttribute('data-finding-id'));
   expect(inSet(idsA)((await api<Finding[]>(page, 'conflicts.list', {})).find((f) => f.id === findingId)!)).toBe(true);

@@ -9,7 +9,8 @@ import type { ProjectInfo } from '../api/types.ts';
 import { CandleChart, type ChartScene, type ReviewLayer, type SpanBand } from '../chart/CandleChart.tsx';
 import type { Theme } from '../chart/palette.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
-import { contextBars, CONTEXT_CHOICES, indexOfTime, setContextBars } from '../state/bars-cache.ts';
+import { contextBars, CONTEXT_CHOICES, indexOfTime, setContextBars, timeAtIndex } from '../state/bars-cache.ts';
+import { describeFinding } from '../state/window-name.ts';
 import { loadChartPrefs, MA_CHOICES, saveChartPrefs, type ChartPrefs } from '../chart/chart-prefs.ts';
 import { useReview } from '../state/review.ts';
 import { useReviewRun } from '../state/route.ts';
@@ -224,8 +225,8 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
         <div className="chart-col">
           {view?.focus && (
             <div className="focus-banner" data-testid="focus-banner">
-              <span>
-                Conflict view: <strong>{view.focus.finding.message}</strong>
+              <span title={view.focus.finding.message} data-testid="focus-description">
+                Conflict view: <strong>{describeFinding(view.focus.finding, nameOf, (i) => timeAtIndex(view.chunk, i))}</strong>
               </span>
               <button className="btn small" onClick={() => actions.focusFinding(null)}>
                 Back to window (Esc)

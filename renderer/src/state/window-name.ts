@@ -29,3 +29,25 @@ export function windowShortName(w: Pick<WindowInfo, 'startTime' | 'endTime' | 'l
   const number = place ? `window ${place.index + 1}${place.total != null ? `/${place.total}` : ''}` : `window id ${w.id}`;
   return `${number} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
 }
+
+const KIND_TEXT: Record<string, string> = {
+  'span-vs-none': 'one marks a span where the other marks none',
+  type: 'they mark different span types',
+  boundary: 'a span edge differs',
+};
+
+/**
+ * A conflict in the same words as the windows: "A (set 1 · window 15/31 · …) and B (…) disagree on
+ * 2020-02-10 21:00 → 2020-02-11 03:00: a span edge differs". `timeAt` turns a series bar index into its time.
+ */
+export function describeFinding(
+  f: { kind: string; windowA: number; windowB: number; startIndex: number; endIndex: number },
+  nameOf: (windowId: number) => string,
+  timeAt: (index: number) => number | undefined,
+): string {
+  const a = timeAt(f.startIndex);
+  const b = timeAt(f.endIndex);
+  const intraday = a != null && b != null && f.endIndex > f.startIndex ? (b - a) / (f.endIndex - f.startIndex) < DAY * 0.9 : false;
+  const when = a != null && b != null ? ` on ${formatBarTime(a, intraday)}${b !== a ? ` → ${formatBarTime(b, intraday)}` : ''}` : '';
+  return `A (${nameOf(f.windowA)}) and B (${nameOf(f.windowB)}) disagree${when}: ${KIND_TEXT[f.kind] ?? f.kind}`;
+}
