@@ -56,6 +56,7 @@ test('overlapping spans visible with their window, warning before N, conflicts s
   await expect(page.getByTestId('conflicts-elsewhere')).toContainText(`+${(await api<Finding[]>(page, 'conflicts.list', { status: 'open' })).length} in other sets`);
   await page.keyboard.press('c');
   await expect(page.getByTestId('focus-banner')).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: 'No open conflicts in this set' })).toContainText('in other sets');
   await page.getByTestId('conflicts-all-sets').check();
   await expect(page.getByTestId('finding').first()).toBeVisible();
   await expect(page.getByTestId('finding-a').first()).toContainText(/^A: set \d+ · window \d+\/\d+ · [\w-]+ · \d{4}-\d\d-\d\d/);

@@ -41,6 +41,11 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
       </div>
       {w && (
         <div className="chips" data-testid="window-status">
+          {wb.focusId != null && (
+            <span className="chip warn" data-testid="conflict-view-chip" title="The chart shows a conflict between two windows; Esc returns to this window">
+              showing a conflict · Esc returns here
+            </span>
+          )}
           {inConflict && <span className="chip warn">in conflict</span>}
           {spans > 0 ? (
             <span className="chip ok" data-testid="window-state">

@@ -276,7 +276,11 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   };
 
   const nextConflict = () => {
-    if (!findings.length) return;
+    if (!findings.length) {
+      const elsewhere = allFindings.length;
+      toast(elsewhere ? `No open conflicts in this set; ${elsewhere} in other sets (tick “all sets” to go through them).` : 'No open conflicts.', { kind: 'info' });
+      return;
+    }
     const i = focusId != null ? findings.findIndex((f) => f.id === focusId) : -1;
     setSelectedId(null);
     setFocusId(findings[(i + 1) % findings.length].id);
