@@ -9,7 +9,8 @@
  * says so (the open tab then tells the user to open the newly printed URL).
  *
  * Environment:
- * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
+ * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark); a new
+ *   one starts empty (only the built-in demo file is filled with demo data).
  * - `CANDLEMARK_ANNOTATOR` (or --annotator): who edits when a client names nobody (the app sends
  *   the name its user chose with every edit; undo/redo are per annotator).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
@@ -59,9 +60,11 @@ export async function serve(argv: string[]): Promise<void> {
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
+  // Only the built-in demo file gets demo data: a project named by --project or CANDLEMARK_PROJECT
+  // starts empty (its Home offers the demo as an explicit choice).
   let service: CandlemarkService;
   try {
-    service = await openProject(projectPath, { demoIfNew: !values.project, annotator: values.annotator });
+    service = await openProject(projectPath, { demoIfNew: !values.project && !process.env.CANDLEMARK_PROJECT, annotator: values.annotator });
   } catch (e) {
     // Nothing to serve: say why in one line and exit with the code of its class (no stack trace).
     const err = toWireError(e);

@@ -176,6 +176,31 @@ export const commandSchemas = {
   'review.confirm': z.object({ windowId: id, labelIds: z.array(id).max(10_000).optional(), annotator: annotator.optional() }).strict(),
   /** Agreement between the project's annotators (core/review/agreement.ts); minIou: the span matching rule of the report. */
   'agreement.compute': z.object({ setId: id.optional(), minIou: z.number().gt(0).max(1).default(0.5) }).strict(),
+  // --- issue 14: context while labelling --------------------------------------------------------
+  /**
+   * The windows of a series that share bars with [from, to] (series indices, inclusive) and their
+   * labels: the labelling screen draws them faintly on the bars it shows (and warns before an edit
+   * would contradict them). `excludeWindowId` leaves out the window being edited.
+   */
+  'labels.overlapping': z
+    .object({ seriesId, from: z.number().int().min(0), to: z.number().int().min(0), excludeWindowId: id.optional() })
+    .strict()
+    .refine((a) => a.to >= a.from && a.to - a.from < 200_000, { message: 'to must be ≥ from and the range at most 200,000 bars', path: ['to'] }),
+  // --- issue 14: management ------------------------------------------------------------------------
+  /** Deletes a window set with its windows, labels, findings and review decisions; `dryRun` only counts them. */
+  'windows.deleteSet': z.object({ setId: id, dryRun: z.boolean().default(false) }).strict(),
+  /** Deletes a finished run with its epochs, model, predictions and review decisions; `dryRun` only counts them. */
+  'runs.delete': z.object({ runId: id, dryRun: z.boolean().default(false) }).strict(),
+  /** Deletes a series with its bars and every window set cut from it; `dryRun` only counts them. */
+  'series.delete': z.object({ seriesId, dryRun: z.boolean().default(false) }).strict(),
+  /** Names given to window sets and runs. */
+  'names.list': z.object({}).strict(),
+  /** Names a window set; an empty name removes it. */
+  'windows.renameSet': z.object({ setId: id, name: z.string().max(200) }).strict(),
+  /** Names a run; an empty name removes it. */
+  'runs.rename': z.object({ runId: id, name: z.string().max(200) }).strict(),
+  /** A run's predictions on a window set (default: the set it trained on) as a labelled-windows file. */
+  'runs.exportPredictions': z.object({ runId: id, setId: id.optional(), format: z.enum(['json', 'csv']).default('json') }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

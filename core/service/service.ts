@@ -22,6 +22,9 @@ import { createDemo } from './handlers/demo.ts';
 import { agreement } from './handlers/agreement.ts';
 import { reviewAccept, reviewConfirm, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainCheck, trainRun, trainStart } from './handlers/training.ts';
+import { overlappingLabels } from './handlers/overlapping.ts';
+import { exportPredictions } from './handlers/predictions-export.ts';
+import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -74,6 +77,15 @@ const handlers = {
   'series.resample': resampleSeries,
   'review.confirm': reviewConfirm,
   'agreement.compute': agreement,
+  // issue 14
+  'labels.overlapping': overlappingLabels,
+  'windows.deleteSet': deleteSet,
+  'runs.delete': deleteRunCommand,
+  'series.delete': deleteSeriesCommand,
+  'names.list': namesList,
+  'windows.renameSet': renameSetCommand,
+  'runs.rename': renameRunCommand,
+  'runs.exportPredictions': exportPredictions,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

@@ -1,10 +1,12 @@
 /**
  * End-to-end tests: the built renderer served by the real browser host on a fresh project,
- * driven in Debian's Chromium (never a downloaded browser). One worker: 2-core machines.
+ * driven in Chromium: CHROMIUM_PATH, Debian's /usr/bin/chromium, or Playwright's own download
+ * (test/helpers/chromium.ts; none found = one line saying what to install). One worker: 2-core machines.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { requireChromium } from '../helpers/chromium.ts';
 
 /**
  * Port, build folder and output folder can be moved by environment variables so that two
@@ -33,7 +35,7 @@ export default defineConfig({
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: requireChromium(),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },

@@ -122,6 +122,10 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   const done0 = windows.length - 4;
   await expect(page.getByTestId('set-progress')).toHaveText(setDone(done0));
   await page.keyboard.press('a');
+  // Accepting spans that contradict an overlapping labelled window asks first (issue 14): go ahead.
+  const warned = page.getByTestId('contradiction-warning');
+  await expect(page.getByTestId('review-decision').or(warned)).toBeVisible();
+  if (await warned.isVisible()) await page.getByTestId('contradiction-proceed').click();
   await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'agree');
   await expect(page.getByTestId('review-decision')).toHaveText(/accepted/);
   await expect(page.getByTestId('span-item')).toHaveCount(target.predicted.length);
@@ -228,6 +232,9 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await page.locator(`[data-testid="review-row"][data-window-id="${one.windowId}"]`).click();
   await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${one.windowId}`);
   await page.getByTestId('accept-span').first().click();
+  // As with A: a span that contradicts an overlapping labelled window is asked about first (issue 14).
+  await expect(page.getByTestId('span-item').first().or(warned)).toBeVisible();
+  if (await warned.isVisible()) await page.getByTestId('contradiction-proceed').click();
   await expect(page.getByTestId('span-item')).toHaveCount(1);
   const first = one.predicted[0];
   expect(await labelsOf(page, one.windowId)).toEqual([`${first.type} ${first.startTime}-${first.endTime}`]);

@@ -9,6 +9,7 @@ import { sql as review } from './002-review.ts';
 import { sql as windowRanges } from './003-window-ranges.ts';
 import { sql as provenance } from './004-provenance.ts';
 import { sql as importSettings } from './005-import-settings.ts';
+import { sql as names } from './006-names.ts';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'window-ranges', sql: windowRanges },
   { version: 4, name: 'provenance', sql: provenance },
   { version: 5, name: 'import-settings', sql: importSettings },
+  { version: 6, name: 'names', sql: names },
 ];
 
 /** The newest schema this app reads and writes. */

@@ -175,3 +175,16 @@ export interface KnownResults {
     minIou: number;
   };
 }
+
+// --- Issue 14: context while labelling (core/service/handlers/overlapping.ts) ---------------------
+/** Results of the issue-14 commands (declaration merging: adds to KnownResults above). */
+export interface KnownResults {
+  'labels.overlapping': { windows: WindowInfo[]; labels: Label[] };
+  'windows.deleteSet': { deleted: boolean; impact: { setId: number; seriesId: string; windows: number; labelledWindows: number; spans: number; openFindings: number; runs: number[] } };
+  'runs.delete': { deleted: boolean; impact: { runId: number; status: string; epochs: number; predictions: number; reviewDecisions: number } };
+  'series.delete': { deleted: boolean; impact: { seriesId: string; bars: number; sets: KnownResults['windows.deleteSet']['impact'][] } };
+  'names.list': { sets: Record<number, string>; runs: Record<number, string> };
+  'windows.renameSet': { setId: number; name: string | null };
+  'runs.rename': { runId: number; name: string | null };
+  'runs.exportPredictions': { fileName: string; text: string; windows: number; spans: number };
+}

@@ -4,13 +4,16 @@
  * click to select. The chart's own drag-to-scroll is off so a drag always means "select bars".
  * All positions leaving this component are series bar indices.
  */
-import { useEffect, useRef } from 'react';
-import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useRef, useState } from 'react';
+import { CandlestickSeries, createChart, HistogramSeries, LineSeries, PriceScaleMode, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { atr, sma } from './indicators.ts';
+import type { ChartPrefs } from './chart-prefs.ts';
 import type { BarsChunk } from '../api/types.ts';
 import { PALETTES, type Theme } from './palette.ts';
 import { EMPTY_PREDICTIONS, PredictionsPrimitive, type PredictedBand } from './predictions-primitive.ts';
 import { ProbabilityPane, probabilityColors, type ProbabilityScene } from './probability-pane.ts';
 import { barEdges, EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
+import { contextBandAt, ContextSpansPrimitive, EMPTY_CONTEXT, type ContextBand } from './context-spans-primitive.ts';
 import { formatBarTime, formatTick, isIntraday } from './time-format.ts';
 
 /** A band in series indices; `id` set = an editable label of the current window. */
@@ -30,6 +33,8 @@ export interface ChartScene {
   highlight: { start: number; end: number } | null;
   laneText: [string, string] | null;
   bands: SpanBand[];
+  /** Spans other (overlapping) windows marked on these bars, series indices: drawn faintly, named on hover. */
+  context?: ContextBand[];
   /** Instrumentation for tests and the bench: written to data-window-ready after the first paint. */
   readyKey: string;
 }
@@ -56,7 +61,19 @@ interface Props {
   onCreate(start: number, end: number): void;
   onResize(id: number, start: number, end: number): void;
   onSelect(id: number | null): void;
+  /** Bumped to frame every loaded bar again (fit / reset zoom). */
+  fitSeq?: number;
+  /** Bumped to frame just the focus (the window). */
+  focusSeq?: number;
+  /** Log price axis, moving averages. */
+  prefs?: ChartPrefs;
 }
+
+/** Moving-average line colours, by position in the list (distinct from the up/down candle colours). */
+const MA_COLORS = ['#f59e0b', '#8b5cf6', '#0ea5e9'];
+const NO_PREFS: ChartPrefs = { log: false, ma: [], atrBands: false };
+const ATR_PERIOD = 14;
+const BAND_PERIOD = 20;
 
 const EDGE_PX = 6;
 const CLICK_PX = 3;
@@ -69,12 +86,17 @@ type Drag =
 /** The probability pane's index: after candles (0) and volume (1). */
 const PROBABILITY_PANE = 2;
 
-export function CandleChart({ scene, review = null, theme, draftColor, onCreate, onResize, onSelect }: Props) {
+export function CandleChart({ scene, review = null, theme, draftColor, onCreate, onResize, onSelect, fitSeq = 0, focusSeq = 0, prefs = NO_PREFS }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
   const candlesRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const primitiveRef = useRef<SpansPrimitive | null>(null);
+  const contextRef = useRef<ContextSpansPrimitive | null>(null);
+  /** What the chart was last framed to (logical range), re-applied on resize until the analyst zooms. */
+  const framedRef = useRef<{ from: number; to: number } | null>(null);
+  const userZoomedRef = useRef(false);
+  const [hoverText, setHoverText] = useState<{ text: string; x: number } | null>(null);
   const predictionsRef = useRef<PredictionsPrimitive | null>(null);
   const paneRef = useRef<ProbabilityPane | null>(null);
   const sceneRef = useRef<ChartScene | null>(scene);
@@ -101,6 +123,14 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     });
     const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: false, lastValueVisible: false });
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+    // Candles get three quarters of the height; the volume pane's edge can be dragged to resize it.
+    const panes = chart.panes();
+    panes[0]?.setStretchFactor(3);
+    panes[1]?.setStretchFactor(1);
+    // Other windows' spans first: drawn under this window's own bands.
+    const context = new ContextSpansPrimitive();
+    candles.attachPrimitive(context);
+    contextRef.current = context;
     const primitive = new SpansPrimitive();
     candles.attachPrimitive(primitive);
     const predictions = new PredictionsPrimitive();
@@ -112,7 +142,13 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     predictionsRef.current = predictions;
     const publishGeometry = () => writeGeometry(host, chart, sceneRef.current);
     chart.timeScale().subscribeVisibleLogicalRangeChange(publishGeometry);
-    chart.timeScale().subscribeSizeChange(publishGeometry);
+    // A resized chart (window, sidebar) keeps showing what it was framed to, unless the analyst zoomed.
+    const refit = () => {
+      const r = framedRef.current;
+      if (r && !userZoomedRef.current) chart.timeScale().setVisibleLogicalRange(r);
+      publishGeometry();
+    };
+    chart.timeScale().subscribeSizeChange(refit);
     return () => {
       chart.remove();
       chartRef.current = null;
@@ -147,12 +183,15 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
       candlesRef.current!.setData([]);
       volumeRef.current!.setData([]);
       primitiveRef.current!.set(EMPTY_OVERLAY);
+      contextRef.current!.set(EMPTY_CONTEXT);
       return;
     }
     setData(candlesRef.current!, volumeRef.current!, s, themeRef.current);
     const n = s.chunk.time.length;
     // Show every loaded bar: the focus plus its context on each side.
-    chartRef.current!.timeScale().setVisibleLogicalRange({ from: -0.5, to: n - 0.5 });
+    framedRef.current = { from: -0.5, to: n - 0.5 };
+    userZoomedRef.current = false;
+    chartRef.current!.timeScale().setVisibleLogicalRange(framedRef.current);
     paintOverlay(primitiveRef.current, s, null, themeRef.current, handlers.current.draftColor);
     const key = s.readyKey;
     let raf = requestAnimationFrame(() => {
@@ -172,6 +211,80 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
   useEffect(() => {
     paintOverlay(primitiveRef.current, sceneRef.current, dragRef.current, theme, handlers.current.draftColor);
   }, [bands, highlight, laneText, theme]);
+
+  // Other windows' spans, in logical indices of the loaded bars.
+  const context = scene?.context;
+  useEffect(() => {
+    const s = sceneRef.current;
+    const host = hostRef.current!;
+    const list = s && context ? context.map((b) => ({ ...b, start: b.start - s.chunk.from, end: b.end - s.chunk.from })) : [];
+    contextRef.current?.set({ bands: list });
+    host.dataset.contextBands = String(list.length);
+  }, [context, chunk]);
+
+  // Log price axis and moving averages (computed on the loaded bars).
+  const maKey = prefs.ma.join(',');
+  const maRef = useRef<ISeriesApi<'Line'>[]>([]);
+  useEffect(() => {
+    chartRef.current?.priceScale('right').applyOptions({ mode: prefs.log ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+    hostRef.current!.dataset.priceScale = prefs.log ? 'log' : 'linear';
+  }, [prefs.log]);
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    const periods = maKey ? maKey.split(',').map(Number) : [];
+    const lines = periods.map((p, i) => chart.addSeries(LineSeries, { color: MA_COLORS[i % MA_COLORS.length], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `MA ${p}` }, 0));
+    maRef.current = lines;
+    const c = chunk;
+    if (c) {
+      periods.forEach((p, i) => {
+        const avg = sma(c.close, p);
+        lines[i].setData(avg.flatMap((v, k) => (Number.isNaN(v) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: v }])));
+      });
+    }
+    hostRef.current!.dataset.maLines = String(lines.length);
+    return () => {
+      if (chartRef.current) for (const l of lines) chart.removeSeries(l);
+      maRef.current = [];
+    };
+  }, [maKey, chunk]);
+  // ATR bands: MA 20 of the close ± 2 × ATR 14 (dashed), how far a bar usually moves.
+  const atrOn = prefs.atrBands;
+  useEffect(() => {
+    const chart = chartRef.current;
+    const c = chunk;
+    if (!chart || !atrOn || !c) {
+      if (hostRef.current) hostRef.current.dataset.atrBands = '0';
+      return;
+    }
+    const mid = sma(c.close, BAND_PERIOD);
+    const range = atr(c.high, c.low, c.close, ATR_PERIOD);
+    const lines = [1, -1].map((sign) => {
+      const line = chart.addSeries(LineSeries, { color: '#64748b', lineWidth: 1, lineStyle: 2, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: sign > 0 ? '+2 ATR' : '−2 ATR' }, 0);
+      line.setData(mid.flatMap((m, k) => (Number.isNaN(m) || Number.isNaN(range[k]) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: m + sign * 2 * range[k] }])));
+      return line;
+    });
+    hostRef.current!.dataset.atrBands = '1';
+    return () => {
+      if (chartRef.current) for (const l of lines) chart.removeSeries(l);
+    };
+  }, [atrOn, chunk]);
+
+  // Fit (every loaded bar) and focus (the window) on request.
+  useEffect(() => {
+    const s = sceneRef.current;
+    if (!fitSeq || !s) return;
+    framedRef.current = { from: -0.5, to: s.chunk.time.length - 0.5 };
+    userZoomedRef.current = false;
+    chartRef.current?.timeScale().setVisibleLogicalRange(framedRef.current);
+  }, [fitSeq]);
+  useEffect(() => {
+    const s = sceneRef.current;
+    if (!focusSeq || !s) return;
+    framedRef.current = { from: s.focus.start - s.chunk.from - 0.5, to: s.focus.end - s.chunk.from + 0.5 };
+    userZoomedRef.current = false;
+    chartRef.current?.timeScale().setVisibleLogicalRange(framedRef.current);
+  }, [focusSeq]);
 
   // Review mode: the probability pane exists while it is on (not torn down between windows).
   const reviewOn = review != null;
@@ -291,6 +404,12 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     if (!drag) {
       // Hover feedback: a resize cursor near an edge, a crosshair where a drag would draw.
       host.style.cursor = inPlot(x) && edgeAt(x) ? 'col-resize' : sceneRef.current?.editRange ? 'crosshair' : 'default';
+      // Other windows' spans under the pointer: which window they belong to.
+      const s = sceneRef.current;
+      const idx = inPlot(x) ? indexAt(x) : null;
+      const hits = s?.context && idx != null ? contextBandAt(s.context, idx) : [];
+      const text = hits.length ? hits.map((b) => b.title).join('\n') : null;
+      setHoverText((cur) => (text == null ? null : cur?.text === text ? cur : { text, x }));
       return;
     }
     if (Math.abs(x - drag.x0) > CLICK_PX) drag.moved = true;
@@ -329,18 +448,29 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
   };
 
   return (
-    <div
-      ref={hostRef}
-      className="chart-host"
-      data-testid="chart"
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onPointerCancel={() => {
-        dragRef.current = null;
-        drawOverlay(null);
-      }}
-    />
+    <div className="chart-frame">
+      <div
+        ref={hostRef}
+        className="chart-host"
+        data-testid="chart"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerLeave={() => setHoverText(null)}
+        onWheel={() => {
+          userZoomedRef.current = true;
+        }}
+        onPointerCancel={() => {
+          dragRef.current = null;
+          drawOverlay(null);
+        }}
+      />
+      {hoverText && (
+        <div className="chart-hover" data-testid="context-hover" style={{ left: Math.max(8, hoverText.x + 14) }}>
+          {hoverText.text}
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -97,7 +97,8 @@ class SpansRenderer implements IPrimitivePaneRenderer {
         if (!x) continue;
         const [y0, y1] = laneY(band.lane);
         const w = x[1] - x[0];
-        ctx.fillStyle = withAlpha(band.color, band.selected ? 0.34 : band.draft ? 0.16 : 0.22);
+        // Light enough that candles of the same colour (red in a down span) stay readable; the cap carries the type.
+        ctx.fillStyle = withAlpha(band.color, band.selected ? 0.26 : band.draft ? 0.12 : 0.14);
         ctx.fillRect(x[0], y0, w, y1 - y0);
         // A solid cap makes the type readable even where candles cover the band.
         ctx.fillStyle = band.color;

@@ -4,7 +4,7 @@ import { transportKind } from '../api/client.ts';
 import { useProgress } from '../state/progress.ts';
 import { useReconnect } from '../state/events.ts';
 import { useProjectInfo } from '../state/project.ts';
-import { useRoute } from '../state/route.ts';
+import { pushRoute, useRoute } from '../state/route.ts';
 import { useTheme } from '../state/theme.ts';
 import { rememberLabelledSet, useTraining } from '../state/training.ts';
 import { useKeyboard } from '../keyboard/useKeyboard.ts';
@@ -13,6 +13,7 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { Home } from './Home.tsx';
+import { Toasts } from './Toasts.tsx';
 import { TrainingView, fmtDuration } from './Training.tsx';
 import { Workbench } from './Workbench.tsx';
 
@@ -95,9 +96,10 @@ export function App() {
         />
       )}
       {info && route.view === 'training' && (
-        <TrainingView key={generation} info={info} training={training} runId={route.runId} openRun={(runId) => go({ view: 'training', runId })} onHome={goHome} />
+        <TrainingView key={generation} info={info} training={training} runId={route.runId} compare={route.compare ?? null} openRun={(runId) => pushRoute({ view: 'training', runId })} openCompare={(runIds) => pushRoute({ view: 'training', runId: null, compare: runIds })} onHome={goHome} />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      <Toasts />
     </div>
   );
 }

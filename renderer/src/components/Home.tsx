@@ -4,6 +4,15 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
 import type { useProgress } from '../state/progress.ts';
+import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
+import { formatRoute, type Route } from '../state/route.ts';
+import { toast } from '../state/toasts.ts';
+import { useSetProgress } from '../state/set-progress.ts';
+import { nextStep } from '../state/next-step.ts';
+import { renameSet, useNames } from '../state/names.ts';
+import { NameEditor } from './NameEditor.tsx';
+import { DeleteSetButton } from './DeleteSetButton.tsx';
+import { DeleteSeriesButton } from './DeleteSeriesButton.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ImportCard } from './ImportCard.tsx';
 import { LabelsCard } from './LabelsCard.tsx';
@@ -40,6 +49,15 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
     }
   };
   const demoTask = progress.tasks.find((t) => t.task === 'demo');
+  const setProgress = useSetProgress(info.windowSets, info.counts);
+  const names = useNames();
+  /** A count's link: where its list is (a route pushed to history, so Back returns to Home). */
+  const follow = (find: () => Promise<Route | null>, none: string) => () =>
+    void find()
+      .then((r) => (r ? (window.location.hash = formatRoute(r)) : toast(none, { kind: 'info' })))
+      .catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' }));
+  const toUnlabelled = follow(() => firstUnlabelledRoute(info.windowSets), 'Every window is labelled.');
+  const toConflicts = follow(worstConflictRoute, 'No open conflicts.');
 
   return (
     <main className="home" data-testid="home">
@@ -60,13 +78,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           <div className="stats">
             <Stat label="windows" value={c.windows} testId="count-windows" />
             <Stat label="labelled" value={c.labelledWindows} testId="count-labelled" />
-            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" />
-            <Stat label="in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} />
+            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" onOpen={c.unlabelledWindows > 0 ? toUnlabelled : undefined} title="Open the first unlabelled window" />
+            <Stat label="windows in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} onOpen={c.windowsInConflict > 0 ? toConflicts : undefined} title="Windows that are part of at least one open conflict: open the most severe one" />
             <Stat label="spans" value={c.labels} testId="count-labels" />
-            <Stat label="open findings" value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} />
+            <Stat label={`open conflict${c.findings.open === 1 ? '' : 's'}`} value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} onOpen={c.findings.open > 0 ? toConflicts : undefined} title={`Open conflicts (each between two windows; ${c.findings.ignored} ignored, ${c.findings.resolved} resolved): open the most severe one`} />
           </div>
         </div>
         <Meter labelled={c.labelledWindows} total={c.windows} conflicts={c.windowsInConflict} />
+        <NextStepLine step={nextStep(info)} onLabel={toUnlabelled} onConflicts={toConflicts} onTrain={openTraining} />
         {empty && (
           <div className="empty" data-testid="empty">
             <p>This project is empty. Import a CSV below, or start with generated data to try things out.</p>
@@ -85,6 +104,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           {info.series.length === 0 ? (
             <p className="muted">No series yet.</p>
           ) : (
+            <div className="table-scroll">
             <table className="table" data-testid="series-table">
               <thead>
                 <tr>
@@ -92,6 +112,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                   <th className="num">Bars</th>
                   <th>First bar (UTC)</th>
                   <th>Last bar (UTC)</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
@@ -104,10 +125,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                     <td className="num">{s.barCount.toLocaleString()}</td>
                     <td>{fmtDate(s.firstTime)}</td>
                     <td>{fmtDate(s.lastTime)}</td>
+                    <td>
+                      <DeleteSeriesButton seriesId={s.id} onDeleted={() => void refresh()} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
@@ -116,12 +141,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
           {info.windowSets.length === 0 ? (
             <p className="muted">No windows yet: cut a series into windows below.</p>
           ) : (
+            <div className="table-scroll">
             <table className="table" data-testid="sets-table">
               <thead>
                 <tr>
                   <th>Set</th>
                   <th>Series</th>
                   <th className="num">Windows</th>
+                  <th>Labelled</th>
                   <th>Length / stride</th>
                   <th>Split</th>
                   <th />
@@ -130,9 +157,14 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
               <tbody>
                 {info.windowSets.map((s: WindowSetInfo) => (
                   <tr key={s.id} data-testid={`set-${s.id}`}>
-                    <td>#{s.id} {s.origin === 'imported' && <span className="chip">imported</span>}</td>
+                    <td>
+                      #{s.id} <NameEditor name={names.sets[s.id]} placeholder={`name for set ${s.id}`} onSave={(n) => renameSet(s.id, n)} testId={`set-${s.id}`} /> {s.origin === 'imported' && <span className="chip">imported</span>}
+                    </td>
                     <td>{s.seriesId}</td>
                     <td className="num">{s.windowCount.toLocaleString()}</td>
+                    <td data-testid={`set-progress-${s.id}`}>
+                      {setProgress.get(s.id) ? <SetMeter {...setProgress.get(s.id)!} /> : '…'}
+                    </td>
                     <td>
                       {s.length} / {s.stride ?? '—'}
                     </td>
@@ -140,25 +172,41 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                       {s.split} ({Math.round(s.valFraction * 100)}% val)
                     </td>
                     <td>
-                      <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
-                        Label →
-                      </button>
+                      <div className="row-actions">
+                        <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
+                          Label →
+                        </button>
+                        <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
+                      </div>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
-        <ImportCard progress={progress} onImported={() => void refresh()} />
+        <ImportCard
+          progress={progress}
+          onImported={() => {
+            toast('Imported: the new series is listed under Series; cut it into windows next.');
+            void refresh();
+          }}
+        />
         <WindowsForm
           series={info.series}
+          sets={info.windowSets}
           onCreated={() => {
             void refresh();
           }}
         />
-        <LabelsCard onImported={() => void refresh()} />
+        <LabelsCard
+          onImported={() => {
+            toast('Labels imported: progress and conflicts above are up to date (Ctrl+Z in a window undoes the import).');
+            void refresh();
+          }}
+        />
         <AgreementCard />
       </div>
       <footer className="muted small attribution">
@@ -172,13 +220,52 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
   );
 }
 
-function Stat({ label, value, testId, warn }: { label: string; value: number; testId: string; warn?: boolean }) {
-  return (
-    <div className={'stat' + (warn ? ' warn' : '')}>
+function Stat({ label, value, testId, warn, onOpen, title }: { label: string; value: number; testId: string; warn?: boolean; onOpen?: () => void; title?: string }) {
+  const body = (
+    <>
       <div className="stat-value" data-testid={testId}>
         {value.toLocaleString()}
       </div>
       <div className="stat-label">{label}</div>
+    </>
+  );
+  // A count with a list behind it is a link to that list.
+  return onOpen ? (
+    <button className={'stat stat-link' + (warn ? ' warn' : '')} onClick={onOpen} title={title} data-testid={`${testId}-link`}>
+      {body}
+    </button>
+  ) : (
+    <div className={'stat' + (warn ? ' warn' : '')} title={title}>
+      {body}
     </div>
+  );
+}
+
+/** One set's labelling progress: a bar and "31/52". */
+function SetMeter({ labelled, total }: { labelled: number; total: number }) {
+  return (
+    <span className="set-meter" title={`${labelled} of ${total} windows labelled (a span, or marked “no span”)`}>
+      <span className="set-meter-bar">
+        <span style={{ width: `${total ? (100 * labelled) / total : 0}%` }} />
+      </span>
+      <span className="small">
+        {labelled}/{total}
+      </span>
+    </span>
+  );
+}
+
+/** "What next": one line, with a button where the step has a place to go. */
+function NextStepLine({ step, onLabel, onConflicts, onTrain }: { step: ReturnType<typeof nextStep>; onLabel(): void; onConflicts(): void; onTrain(): void }) {
+  const go = step.kind === 'label' || step.kind === 'review' ? { label: 'Open the first unlabelled window', run: onLabel } : step.kind === 'conflicts' ? { label: 'Open the worst conflict', run: onConflicts } : step.kind === 'train' ? { label: 'Train', run: onTrain } : null;
+  return (
+    <p className="next-step small" data-testid="next-step" data-kind={step.kind}>
+      <strong>Next:</strong> {step.text}{' '}
+      {go && (
+        <button className="btn small" onClick={go.run} data-testid="next-step-go">
+          {go.label} →
+        </button>
+      )}
+    </p>
   );
 }

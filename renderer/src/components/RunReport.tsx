@@ -38,6 +38,16 @@ export function RunReportCard({ runId, onClose }: { runId: number; onClose(): vo
     }
   };
 
+  /** The run's predictions on the set it trained on, in the labels interchange format. */
+  const exportPredictions = async (format: 'json' | 'csv') => {
+    try {
+      const r = await call('runs.exportPredictions', { runId, format });
+      downloadText(r.fileName, r.text, format === 'json' ? 'application/json' : 'text/csv');
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+
   return (
     <section className="card report" data-testid="run-report" data-run-id={runId}>
       <div className="card-head">
@@ -57,6 +67,12 @@ export function RunReportCard({ runId, onClose }: { runId: number; onClose(): vo
             </button>
             <button className="btn small" onClick={() => void exportAs('md')} data-testid="export-md">
               Export (Markdown)
+            </button>
+            <button className="btn small" onClick={() => void exportPredictions('json')} data-testid="export-predictions-json" title="Every window of the set with the spans this run predicts (labels interchange format; score = confidence)">
+              Predictions (JSON)
+            </button>
+            <button className="btn small" onClick={() => void exportPredictions('csv')} data-testid="export-predictions-csv" title="The same as CSV">
+              (CSV)
             </button>
           </>
         )}
@@ -239,6 +255,11 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
         </button>
       </div>
       {report.metrics.headline.decoder === 'viterbi' && <p className="muted small">CRF: the headline uses Viterbi decoding; this sweep thresholds its span probabilities.</p>}
+      {/* The slider is a what-if on validation: it changes nothing else. Say which threshold review draws with. */}
+      <p className="muted small" data-testid="threshold-review-note">
+        Review predictions draws spans at the train-chosen span threshold <strong>{chosen.toFixed(2)}</strong>
+        {report.metrics.headline.decoder === 'viterbi' ? ' (CRF: the Viterbi path)' : ''}; this slider only shows how validation F1 would change.
+      </p>
       <LinePlot options={plot} testId="threshold-plot" />
       <h3>Calibration</h3>
       <CalibrationHistogram calibration={report.metrics.calibration} threshold={p.threshold} />

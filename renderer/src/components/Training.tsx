@@ -3,7 +3,7 @@
  * the runs list with comparison (results/ComparisonView.tsx), and one run's report (route
  * #/training/run/N, RunReport.tsx).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, RunSummary, TaskName, TrainingCheck, WindowSetInfo } from '../api/types.ts';
@@ -17,6 +17,9 @@ import { liveEpochDomain } from './results/plot-geometry.ts';
 import { loadComparison, type ComparisonData } from './results/load-comparison.ts';
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
+import { DeleteRunButton } from './DeleteRunButton.tsx';
+import { NameEditor } from './NameEditor.tsx';
+import { renameRun, useNames } from '../state/names.ts';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
 import { TASK_COLORS } from '../../../core/ml/eval/report-export.ts';
 
@@ -29,21 +32,58 @@ interface Props {
   info: ProjectInfo;
   training: Training;
   runId: number | null;
+  /** Runs to compare (their own route), or null. */
+  compare: number[] | null;
   openRun(runId: number | null): void;
+  openCompare(runIds: number[]): void;
   onHome(): void;
 }
 
-export function TrainingView({ info, training, runId, openRun, onHome }: Props) {
+export function TrainingView({ info, training, runId, compare, openRun, openCompare, onHome }: Props) {
   const canTrain = info.counts.labelledWindows > 0;
+  const mainRef = useRef<HTMLElement>(null);
+  const compareKey = compare?.join(',') ?? '';
+  // A report or a comparison opens at the top of the view, where the eye is (not below the runs).
+  useEffect(() => {
+    if (runId != null || compareKey) mainRef.current?.scrollTo({ top: 0 });
+  }, [runId, compareKey]);
   return (
-    <main className="home training" data-testid="training">
+    <main className="home training" data-testid="training" ref={mainRef}>
+      {runId != null && (
+        <div className="result-view" data-testid="report-view">
+          <RunReportCard key={runId} runId={runId} onClose={() => openRun(null)} />
+        </div>
+      )}
+      {compare && compare.length >= 2 && <ComparisonRoute key={compareKey} runIds={compare} onClose={() => openRun(null)} />}
       <div className="training-grid">
         <SettingsCard sets={info.windowSets} training={training} canTrain={canTrain} onHome={onHome} />
         <LiveCard training={training} />
       </div>
-      <RunsCard training={training} openRun={openRun} selectedRun={runId} />
-      {runId != null && <RunReportCard key={runId} runId={runId} onClose={() => openRun(null)} />}
+      <RunsCard training={training} openRun={openRun} openCompare={openCompare} selectedRun={runId} />
     </main>
+  );
+}
+
+/** The comparison of runs named by the route (#/training/compare/1,3,4), loaded when it opens. */
+function ComparisonRoute({ runIds, onClose }: { runIds: number[]; onClose(): void }) {
+  const [data, setData] = useState<ComparisonData | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let dead = false;
+    loadComparison(runIds).then(
+      (d) => !dead && setData(d),
+      (e) => !dead && setError(toApiError(e)),
+    );
+    return () => {
+      dead = true;
+    };
+  }, [runIds]);
+  return (
+    <section className="card result-view" data-testid="comparison-view">
+      <ErrorBox error={error} onDismiss={onClose} testId="comparison-error" />
+      {!data && !error && <p className="muted">Comparing runs {runIds.join(', ')}…</p>}
+      {data && <ComparisonView data={data} onClose={onClose} />}
+    </section>
   );
 }
 
@@ -357,12 +397,10 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
   );
 }
 
-function RunsCard({ training, openRun, selectedRun }: { training: Training; openRun(id: number | null): void; selectedRun: number | null }) {
+function RunsCard({ training, openRun, openCompare, selectedRun }: { training: Training; openRun(id: number | null): void; openCompare(runIds: number[]): void; selectedRun: number | null }) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [picked, setPicked] = useState<number[]>([]);
-  const [comparison, setComparison] = useState<ComparisonData | null>(null);
-  const [comparing, setComparing] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
@@ -376,20 +414,12 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
     void refresh();
   }, [refresh, training.version]);
 
+  const names = useNames();
   const completed = new Set((runs ?? []).filter((r) => r.status === 'completed').map((r) => r.id));
   const chosen = picked.filter((id) => completed.has(id));
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
-  const compare = async () => {
-    setComparing(true);
-    try {
-      setComparison(await loadComparison(chosen));
-      setError(null);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setComparing(false);
-    }
-  };
+  // The comparison is a view of its own (routable; Back closes it).
+  const compare = () => openCompare(chosen);
 
   return (
     <section className="card runs" data-testid="runs-card">
@@ -397,7 +427,7 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
         <h2>Runs</h2>
         <div className="spacer" />
         <span className="muted small">{chosen.length} selected</span>
-        <button className="btn small" disabled={chosen.length < 2 || comparing} onClick={() => void compare()} data-testid="runs-compare" title="Compare the selected completed runs">
+        <button className="btn small" disabled={chosen.length < 2} onClick={compare} data-testid="runs-compare" title="Compare the selected completed runs">
           Compare
         </button>
       </div>
@@ -432,7 +462,9 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                     <td>
                       <input type="checkbox" disabled={!done} checked={done && picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.id} for comparison`} data-testid={`run-pick-${r.id}`} title={done ? 'Select for comparison' : 'Only completed runs can be compared'} />
                     </td>
-                    <td>#{r.id}</td>
+                    <td>
+                      #{r.id} <NameEditor name={names.runs[r.id]} placeholder={`name for run ${r.id}`} onSave={(n) => renameRun(r.id, n)} testId={`run-${r.id}`} />
+                    </td>
                     <td>
                       <strong>{r.model}</strong>
                       <span className="muted small">
@@ -466,11 +498,23 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
                     </td>
                     <td className="small">{new Date(r.startedAt).toLocaleString()}</td>
                     <td>
-                      {done && (
-                        <button className="btn small" onClick={() => openRun(selectedRun === r.id ? null : r.id)} data-testid={`run-open-${r.id}`}>
-                          {selectedRun === r.id ? 'Close' : 'Report'}
-                        </button>
-                      )}
+                      <div className="row-actions">
+                        {done && (
+                          <button className="btn small" onClick={() => openRun(selectedRun === r.id ? null : r.id)} data-testid={`run-open-${r.id}`}>
+                            {selectedRun === r.id ? 'Close' : 'Report'}
+                          </button>
+                        )}
+                        {r.status !== 'running' && (
+                          <DeleteRunButton
+                            runId={r.id}
+                            onDeleted={() => {
+                              setPicked((p) => p.filter((x) => x !== r.id));
+                              if (selectedRun === r.id) openRun(null);
+                              void refresh();
+                            }}
+                          />
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );
@@ -478,7 +522,6 @@ function RunsCard({ training, openRun, selectedRun }: { training: Training; open
           </tbody>
         </table>
       )}
-      {comparison && <ComparisonView data={comparison} onClose={() => setComparison(null)} />}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /** Which window is on screen, its state, and the navigation/undo buttons (each names its key). */
 import type { LabelType } from '../api/types.ts';
-import { formatBarTime } from '../chart/time-format.ts';
 import type { Workbench } from '../state/workbench.ts';
+import { JumpBox } from './JumpBox.tsx';
+import { windowName, windowShortName } from '../state/window-name.ts';
 
 export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelTypes: LabelType[]; onHome(): void }) {
   const { current: w, windows, currentIndex, actions, history } = wb;
@@ -21,12 +22,13 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
         <div className="window-title" data-testid="window-title" data-window-id={w?.id ?? ''}>
           {w ? (
             <>
-              <strong>
-                Window {currentIndex + 1} / {windows.length}
+              <strong data-testid="window-name" title={`${windowName(w, { index: currentIndex, total: windows.length })} (id ${w.id}, ${w.extId})`}>
+                {windowShortName(w, { index: currentIndex, total: windows.length })}
               </strong>
               <span className="muted small">
                 {' '}
-                {w.extId} · {formatBarTime(w.startTime, w.endTime - w.startTime < w.length * 86_400_000 * 0.9)} · {w.role}
+                set {w.setId}
+                {wb.setName ? ` “${wb.setName}”` : ''} · {w.seriesId} · {w.role}
               </span>
             </>
           ) : (
@@ -39,6 +41,11 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
       </div>
       {w && (
         <div className="chips" data-testid="window-status">
+          {wb.focusId != null && (
+            <span className="chip warn" data-testid="conflict-view-chip" title="The chart shows a conflict between two windows; Esc returns to this window">
+              showing a conflict · Esc returns here
+            </span>
+          )}
           {inConflict && <span className="chip warn">in conflict</span>}
           {spans > 0 ? (
             <span className="chip ok" data-testid="window-state">
@@ -55,6 +62,7 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
           )}
         </div>
       )}
+      <JumpBox wb={wb} />
       <div className="spacer" />
       <span className="muted small" data-testid="set-progress">
         {done}/{windows.length} labelled

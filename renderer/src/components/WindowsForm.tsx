@@ -5,7 +5,7 @@ import { toApiError, type ApiError } from '../api/errors.ts';
 import type { SeriesInfo, WindowSetInfo } from '../api/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
-export function WindowsForm({ series, onCreated }: { series: SeriesInfo[]; onCreated(set: WindowSetInfo): void }) {
+export function WindowsForm({ series, sets = [], onCreated }: { series: SeriesInfo[]; sets?: WindowSetInfo[]; onCreated(set: WindowSetInfo): void }) {
   const [seriesId, setSeriesId] = useState('');
   const [length, setLength] = useState(128);
   const [stride, setStride] = useState(64);
@@ -13,10 +13,20 @@ export function WindowsForm({ series, onCreated }: { series: SeriesInfo[]; onCre
   const [valFraction, setValFraction] = useState(0.2);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const chosen = seriesId || series[0]?.id || '';
+  const [confirmDuplicate, setConfirmDuplicate] = useState<number | null>(null);
+  // Until the analyst picks one: the newest series (the one just imported), not the first.
+  const newest = series.reduce<SeriesInfo | undefined>((a, s) => (!a || s.createdAt > a.createdAt ? s : a), undefined);
+  const chosen = (series.some((s) => s.id === seriesId) ? seriesId : '') || newest?.id || '';
+  const duplicate = sets.find((s) => s.seriesId === chosen && s.origin === 'cut' && s.length === length && s.stride === stride && s.split === split && Math.abs(s.valFraction - valFraction) < 1e-9);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // The same cut twice is almost always a slip: ask once, naming the set that exists.
+    if (duplicate && confirmDuplicate !== duplicate.id) {
+      setConfirmDuplicate(duplicate.id);
+      return;
+    }
+    setConfirmDuplicate(null);
     setBusy(true);
     try {
       const set = await call('windows.create', { seriesId: chosen, length, stride, split, valFraction });
@@ -69,6 +79,11 @@ export function WindowsForm({ series, onCreated }: { series: SeriesInfo[]; onCre
         </button>
         {series.length === 0 && <span className="muted">Import a series first.</span>}
       </div>
+      {duplicate && confirmDuplicate === duplicate.id && (
+        <p className="warnings small" data-testid="windows-duplicate">
+          Window set {duplicate.id} already cuts {chosen} into {length}-bar windows every {stride} bars ({split}). Press “Create windows” again to make a second, identical set.
+        </p>
+      )}
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="windows-error" />
     </form>
   );

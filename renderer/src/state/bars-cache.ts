@@ -5,14 +5,32 @@
 import { call } from '../api/client.ts';
 import type { BarsChunk } from '../api/types.ts';
 
-/** Bars shown on each side of the focus, dimmed, for context. */
+/** Bars shown on each side of the focus, dimmed, for context (the default; the window bar changes it). */
 export const CONTEXT = 32;
+/** The choices offered on the window bar. */
+export const CONTEXT_CHOICES = [32, 64, 128, 256, 512] as const;
+const CONTEXT_KEY = 'candlemark.contextBars';
+
+/** The analyst's choice of context bars, kept across reloads. */
+export function contextBars(): number {
+  const n = Number(localStorage.getItem(CONTEXT_KEY));
+  return (CONTEXT_CHOICES as readonly number[]).includes(n) ? n : CONTEXT;
+}
+
+export function setContextBars(n: number): void {
+  localStorage.setItem(CONTEXT_KEY, String(n));
+}
+
+/** The bars a view of [start, end] loads: the focus plus the context on each side, within the series. */
+export function contextRange(barCount: number, start: number, end: number): { from: number; to: number } {
+  const ctx = contextBars();
+  return { from: Math.max(0, start - ctx), to: Math.max(0, Math.min(barCount - 1, end + ctx)) };
+}
 const KEEP = 12;
 const cache = new Map<string, Promise<BarsChunk>>();
 
 export function readRange(seriesId: string, barCount: number, start: number, end: number): Promise<BarsChunk> {
-  const from = Math.max(0, start - CONTEXT);
-  const to = Math.min(barCount - 1, end + CONTEXT);
+  const { from, to } = contextRange(barCount, start, end);
   const count = Math.max(1, Math.min(200_000, to - from + 1));
   const key = `${seriesId}:${from}:${count}`;
   let hit = cache.get(key);

@@ -12,13 +12,18 @@ export type Route =
    * undefined (when navigating) = keep the current one (stepping between windows stays in review mode).
    */
   | { view: 'label'; setId: number; windowId: number | null; findingId?: number | null; review?: number | null }
-  /** Training: settings, the live run, the runs list; `runId` opens that run's report. */
-  | { view: 'training'; runId: number | null };
+  /**
+   * Training: settings, the live run, the runs list; `runId` opens that run's report and `compare`
+   * the comparison of those runs, each shown first (#/training/run/4, #/training/compare/1,3,4).
+   */
+  | { view: 'training'; runId: number | null; compare?: number[] };
 
 /** Fired on window by setReviewRun (replaceState doesn't fire hashchange). */
 const ROUTE_EVENT = 'candlemark:route';
 
 export function parseRoute(hash: string): Route {
+  const c = /^#\/training\/compare\/(\d+(?:,\d+)+)/.exec(hash);
+  if (c) return { view: 'training', runId: null, compare: c[1].split(',').map(Number) };
   const t = /^#\/training(?:\/run\/(\d+))?/.exec(hash);
   if (t) return { view: 'training', runId: t[1] ? Number(t[1]) : null };
   const m = /^#\/set\/(\d+)(?:\/window\/(\d+))?/.exec(hash);
@@ -29,7 +34,7 @@ export function parseRoute(hash: string): Route {
 
 export function formatRoute(r: Route): string {
   if (r.view === 'home') return '#/';
-  if (r.view === 'training') return '#/training' + (r.runId != null ? `/run/${r.runId}` : '');
+  if (r.view === 'training') return '#/training' + (r.compare?.length ? `/compare/${r.compare.join(',')}` : r.runId != null ? `/run/${r.runId}` : '');
   return `#/set/${r.setId}` + (r.windowId != null ? `/window/${r.windowId}` : '') + (r.review != null ? `?review=${r.review}` : '');
 }
 
@@ -58,6 +63,14 @@ export function useRoute(): [Route, (r: Route) => void] {
     setRoute(next);
   }, []);
   return [route, go];
+}
+
+/**
+ * Opens a view as a new history entry (the browser's Back returns): reports, comparisons, links
+ * from Home's counts. Stepping between windows keeps using `go` (replaceState).
+ */
+export function pushRoute(r: Route): void {
+  window.location.hash = formatRoute(r);
 }
 
 /** The run under review in the address bar (label routes only), or null. */

@@ -7,8 +7,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call, eventsConnected } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { BarsChunk, HistoryState, Label, LabelType, SeriesInfo, StoredFinding, WindowInfo } from '../api/types.ts';
-import { forgetSeries, indexOfTime, readRange, timeAtIndex } from './bars-cache.ts';
+import { contextRange, forgetSeries, indexOfTime, readRange, timeAtIndex } from './bars-cache.ts';
+import { findContradictions, type Contradiction, type ProposedSpan } from './contradiction-check.ts';
 import { useServiceEvents } from './events.ts';
+import { toast } from './toasts.ts';
+import { useWindowDirectory } from './window-directory.ts';
+import { windowName } from './window-name.ts';
+import { useNames } from './names.ts';
 
 export interface FocusedFinding {
   finding: StoredFinding;
@@ -25,7 +30,19 @@ export interface View {
   window: WindowInfo | null;
   labels: Label[];
   focus: FocusedFinding | null;
+  /** Windows sharing bars with the loaded ones (other than this window) and their labels, drawn faintly. */
+  context: { windows: WindowInfo[]; labels: Label[] } | null;
 }
+
+/** A change held back until the analyst confirms it: it would contradict overlapping windows. */
+export interface PendingWarning {
+  title: string;
+  contradictions: Contradiction[];
+  confirmLabel: string;
+  proceed(): void;
+}
+
+const SCOPE_KEY = 'candlemark.conflictScope';
 
 export type ResolveAction = 'copy-a-to-b' | 'copy-b-to-a' | 'ignore' | 'mark-resolved' | 'reopen';
 
@@ -41,7 +58,11 @@ interface Options {
 export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, onChanged }: Options) {
   const [windows, setWindows] = useState<WindowInfo[]>([]);
   const [labelCounts, setLabelCounts] = useState<Map<number, number>>(new Map());
-  const [findings, setFindings] = useState<StoredFinding[]>([]);
+  /** Open findings of the whole project; `findings` below is the part the panel and C follow. */
+  const [allFindings, setFindings] = useState<StoredFinding[]>([]);
+  /** Conflicts list and C: this set's findings (default), or every set's. */
+  const [allSets, setAllSetsState] = useState(() => localStorage.getItem(SCOPE_KEY) === 'all');
+  const [warning, setWarning] = useState<PendingWarning | null>(null);
   const [history, setHistory] = useState<HistoryState>({ canUndo: false, canRedo: false });
   const [view, setView] = useState<View | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -52,8 +73,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   /** Bumped after every completed edit round trip: the bench waits on it (data-edit-seq). */
   const [editSeq, setEditSeq] = useState(0);
   const loadSeq = useRef(0);
-  const findingsRef = useRef(findings);
-  findingsRef.current = findings;
+  const findingsRef = useRef(allFindings);
+  findingsRef.current = allFindings;
   const busyRef = useRef(false);
   const eventTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const overviewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -61,6 +82,20 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   const lastOwnEdit = useRef(0);
 
   const byId = useMemo(() => new Map(windows.map((w) => [w.id, w])), [windows]);
+  /** A finding belongs to this set when one of its windows does (windows of two sets on one series can disagree). */
+  const findings = useMemo(() => (allSets ? allFindings : allFindings.filter((f) => byId.has(f.windowA) || byId.has(f.windowB))), [allSets, allFindings, byId]);
+  const directory = useWindowDirectory(useMemo(() => [...new Set([...(windows[0] ? [windows[0].seriesId] : []), ...findings.map((f) => f.seriesId)])], [windows, findings]));
+  const names = useNames();
+  /** "set 2 · window 12/54 · spy_1d · 2020-03-02" for any window id (windowName, one naming everywhere). */
+  const nameOf = useCallback(
+    (id: number) => {
+      const here = byId.get(id);
+      if (here) return windowName(here, { index: windows.indexOf(here), total: windows.length }, names.sets[here.setId]);
+      const there = directory.get(id);
+      return there ? windowName(there.window, there.place, names.sets[there.window.setId]) : `window id ${id}`;
+    },
+    [byId, windows, directory, names],
+  );
   const current = windowId != null ? (byId.get(windowId) ?? null) : null;
   const currentIndex = current ? windows.indexOf(current) : -1;
   const seriesInfo = current ? series.find((s) => s.id === current.seriesId) : series.find((s) => s.id === windows[0]?.seriesId);
@@ -128,16 +163,20 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         call('labels.list', { windowId: b.id }),
       ]);
       if (seq !== loadSeq.current) return;
-      setView({ chunk, key: `finding-${focused.id}`, window: null, labels: [], focus: { finding: focused, windowA: a, windowB: b, labelsA, labelsB } });
+      setView({ chunk, key: `finding-${focused.id}`, window: null, labels: [], focus: { finding: focused, windowA: a, windowB: b, labelsA, labelsB }, context: null });
       return;
     }
     if (!current) return;
-    const [chunk, labels] = await Promise.all([
-      readRange(current.seriesId, barCount(current.seriesId), current.startIndex, current.startIndex + current.length - 1),
+    const bars = barCount(current.seriesId);
+    const range = contextRange(bars, current.startIndex, current.startIndex + current.length - 1);
+    const [chunk, labels, context] = await Promise.all([
+      readRange(current.seriesId, bars, current.startIndex, current.startIndex + current.length - 1),
       call('labels.list', { windowId: current.id }),
+      // Every other window on these bars, with its labels: drawn faintly so no span is invisible here.
+      call('labels.overlapping', { seriesId: current.seriesId, from: range.from, to: range.to, excludeWindowId: current.id }),
     ]);
     if (seq !== loadSeq.current) return;
-    setView({ chunk, key: `window-${current.id}`, window: current, labels, focus: null });
+    setView({ chunk, key: `window-${current.id}`, window: current, labels, focus: null, context });
     // Drop a selection whose label is gone (undo, another window's edit).
     setSelectedId((sel) => (sel != null && labels.some((l) => l.id === sel) ? sel : null));
     setLabelCounts((m) => (m.get(current.id) === labels.length ? m : new Map(m).set(current.id, labels.length)));
@@ -217,14 +256,48 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     return undefined;
   };
 
+  /**
+   * Runs `change` now, or (when it would make `window`'s labels `proposed` and that contradicts an
+   * overlapping labelled window) first asks, naming those windows and the bars.
+   */
+  const guard = (title: string, confirmLabel: string, proposed: ProposedSpan[], change: () => void) => {
+    if (!current || !view?.context || view.window?.id !== current.id) return change();
+    const found = findContradictions(current, proposed, view.chunk.time, view.context.windows, view.context.labels);
+    if (!found.length) return change();
+    setWarning({
+      title,
+      contradictions: found,
+      confirmLabel,
+      proceed: () => {
+        setWarning(null);
+        change();
+      },
+    });
+  };
+
   const nextConflict = () => {
-    if (!findings.length) return;
+    if (!findings.length) {
+      const elsewhere = allFindings.length;
+      toast(elsewhere ? `No open conflicts in this set; ${elsewhere} in other sets (tick “all sets” to go through them).` : 'No open conflicts.', { kind: 'info' });
+      return;
+    }
     const i = focusId != null ? findings.findIndex((f) => f.id === focusId) : -1;
     setSelectedId(null);
     setFocusId(findings[(i + 1) % findings.length].id);
   };
 
   // --- edits ---------------------------------------------------------------------------------
+
+  type Step = { description: string; windowIds: number[] };
+  /** After undo/redo: say what changed, and go to the window it changed when that is another one of this set. */
+  const announceStep = (verb: string, step: Step | null) => {
+    if (!step) return toast(`Nothing to ${verb === 'Undid' ? 'undo' : 'redo'}`, { kind: 'info' });
+    const ids = step.windowIds;
+    const where = ids.length === 1 ? ` in ${nameOf(ids[0])}` : ids.length > 1 ? ` in ${ids.length} windows` : '';
+    toast(`${verb}: ${step.description}${where}`, { kind: 'info' });
+    const target = ids.length ? byId.get(ids[0]) : undefined;
+    if (target && target.id !== current?.id && !ids.includes(current?.id ?? -1)) goto(target);
+  };
 
   const chunk = view?.chunk;
   const labelAt = (id: number | null) => (id == null ? undefined : view?.labels.find((l) => l.id === id));
@@ -298,6 +371,7 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         setHistory(r.history);
         await refreshSet();
         await afterEdit();
+        announceStep('Undid', r.step as Step | null);
       }),
 
     redo: () =>
@@ -306,23 +380,55 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         setHistory(r.history);
         await refreshSet();
         await afterEdit();
+        announceStep('Redid', r.step as Step | null);
       }),
 
-    /** N: "looked at it, no span here" (toggles). */
-    toggleReviewed: () =>
-      run(async () => {
-        if (!current) return;
-        await call('windows.setReviewed', { windowId: current.id, reviewed: !current.reviewed });
-        await refreshSet();
-        await afterEdit();
-      }),
+    /** N: "looked at it, no span here" (toggles). Warns first when "no span" contradicts a neighbour. */
+    toggleReviewed: () => {
+      if (!current) return Promise.resolve();
+      const doIt = () =>
+        void run(async () => {
+          await call('windows.setReviewed', { windowId: current.id, reviewed: !current.reviewed });
+          await refreshSet();
+          await afterEdit();
+        });
+      // Marking a window without spans "reviewed" makes it say "no span" on every bar it shares.
+      if (!current.reviewed && (view?.labels.length ?? 0) === 0) guard('Mark this window “no span”?', 'Mark no span anyway', [], doIt);
+      else doIt();
+      return Promise.resolve();
+    },
+
+    /** Before `change` makes this window's labels `proposed` (accepting a prediction): warn about contradictions. */
+    guardLabels: (proposed: ProposedSpan[], title: string, confirmLabel: string, change: () => void) => guard(title, confirmLabel, proposed, change),
+    confirmWarning: () => warning?.proceed(),
+    cancelWarning: () => setWarning(null),
+
+    /** Conflicts list and C: this set only, or every set. */
+    setAllSets: (all: boolean) => {
+      localStorage.setItem(SCOPE_KEY, all ? 'all' : 'set');
+      setAllSetsState(all);
+      if (!all && focusId != null) {
+        const f = allFindings.find((x) => x.id === focusId);
+        if (f && !byId.has(f.windowA) && !byId.has(f.windowB)) setFocusId(null);
+      }
+    },
 
     resolve: (findingId: number, action: ResolveAction) =>
       run(async () => {
+        const f = allFindings.find((x) => x.id === findingId);
         await call('conflicts.resolve', { findingId, action });
         if (focusId === findingId) setFocusId(null);
         await refreshSet();
         await afterEdit();
+        const what = f ? `${nameOf(f.windowA)} vs ${nameOf(f.windowB)}` : `conflict ${findingId}`;
+        if (action === 'ignore') {
+          // Ignoring changes no label, so it has no place in the label undo history: its undo is a reopen.
+          toast(`Ignored: ${what}`, { kind: 'info', action: { label: 'Undo', run: () => void actions.resolve(findingId, 'reopen') } });
+        } else if (action === 'reopen') {
+          toast(`Reopened: ${what}`, { kind: 'info' });
+        } else {
+          toast(`Resolved: ${what} (${action === 'copy-a-to-b' ? 'kept A' : action === 'copy-b-to-a' ? 'kept B' : 'marked resolved'}; Ctrl+Z undoes the copy)`);
+        }
       }),
 
     /**
@@ -342,6 +448,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       }),
 
     dismissError: () => setError(null),
+    /** Reads the window's bars again (after the context-bars setting changed). */
+    reload: () => void loadView().catch(fail),
   };
 
   const viewIndex = useCallback((l: Label) => (view ? [indexOfTime(view.chunk, l.startTime), indexOfTime(view.chunk, l.endTime)] : [-1, -1]), [view]);
@@ -354,6 +462,13 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     isLabelled,
     conflictWindows,
     findings,
+    allFindings,
+    allSets,
+    nameOf,
+    /** The name the analyst gave this set, if any. */
+    setName: names.sets[setId] as string | undefined,
+    directory,
+    warning,
     focusId,
     history,
     view,
