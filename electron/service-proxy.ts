@@ -22,6 +22,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CandlemarkError, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
+import type { Caller, CallOptions } from '../core/service/capability.ts';
 
 export const STDIO_HOST_SCRIPT = fileURLToPath(new URL('../bin/stdio-host.js', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(STDIO_HOST_SCRIPT), '..');
@@ -52,7 +53,7 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = ['invalid-arguments', 'unknown-command', 'no-project', 'project-format', 'import-failed', 'not-found', 'invalid-operation', 'cancelled', 'internal'];
+const ERROR_CODES: readonly ErrorCode[] = ['invalid-arguments', 'unknown-command', 'no-project', 'project-format', 'import-failed', 'not-found', 'invalid-operation', 'cancelled', 'internal', 'forbidden'];
 
 /** The CandlemarkError a WireError stands for (a malformed one becomes an 'internal' error). */
 export function errorFromWire(wire: unknown): CandlemarkError {
@@ -68,7 +69,7 @@ export class ServiceProxy {
   static async open(projectPath: string, openOpts: { create: boolean }, opts: ServiceProxyOptions = {}): Promise<ServiceProxy> {
     const proxy = new ServiceProxy(opts);
     try {
-      await proxy.call('host.open', { path: projectPath, create: openOpts.create });
+      await proxy.send({ control: 'open', args: { path: projectPath, create: openOpts.create } }, 'open');
     } catch (err) {
       proxy.close();
       throw err;
@@ -142,15 +143,24 @@ export class ServiceProxy {
     return this.child.pid;
   }
 
-  /** Runs one command in the child. Rejects with the CandlemarkError the service threw. */
-  call(name: string, args: unknown = {}): Promise<unknown> {
+  /**
+   * Runs one command in the child. Rejects with the CandlemarkError the service threw. The caller
+   * defaults to 'local' as for an in-process service (the main process's own calls); ipc.ts passes
+   * 'page' for the renderer's. Only service commands go this way: the child's controls (opening a
+   * project) are a separate message type that no name passed here can produce.
+   */
+  call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
+    return this.send({ command: name, args: args ?? {}, caller: opts.caller ?? 'local' }, name);
+  }
+
+  private send(message: { command: string; args: unknown; caller: Caller } | { control: 'open'; args: unknown }, what: string): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     let line: string;
     try {
-      line = `${JSON.stringify({ id, command: name, args: args ?? {} })}\n`;
+      line = `${JSON.stringify({ id, ...message })}\n`;
     } catch (err) {
-      return Promise.reject(new CandlemarkError('invalid-arguments', `${name}: arguments are not JSON: ${(err as Error).message}`));
+      return Promise.reject(new CandlemarkError('invalid-arguments', `${what}: arguments are not JSON: ${(err as Error).message}`));
     }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -25,21 +25,59 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import type { CandlemarkService } from '../core/service/service.ts';
+import type { CallOptions } from '../core/service/capability.ts';
+import type { EventName } from '../core/service/events.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
 
+/**
+ * What the host needs of a service: CandlemarkService in this thread, or WorkerService
+ * (service-worker.ts), which runs it in a worker thread so SQLite never blocks HTTP.
+ */
+export interface HostService {
+  call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
+  events: { onAny(fn: (name: EventName, payload: unknown) => void): () => void };
+}
+
 export interface HostOptions {
-  service: CandlemarkService;
+  service: HostService;
   /** Folder with the built renderer (index.html and assets). */
   staticDir: string;
   port?: number;
   /** Fixed token (tests, scripts: `CANDLEMARK_TOKEN`); otherwise a random one per launch. */
   token?: string;
+  /** Limits (defaults in HOST_LIMITS; `CANDLEMARK_MAX_BODY_BYTES` sets maxBodyBytes in bin/serve.js). */
+  limits?: Partial<HostLimits>;
 }
+
+export interface HostLimits {
+  /** Largest POST body and socket message; a larger body is answered 413 (JSON). */
+  maxBodyBytes: number;
+  /** A request's headers must arrive within this (slow-loris guard). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** A connection that hasn't sent a request with the token is closed after this long idle. */
+  unauthIdleMs: number;
+  /** At most this many connections without the token at once; more are closed on arrival. */
+  maxUnauthConnections: number;
+}
+
+/**
+ * MAX_TEXT (256 MiB, the largest text a command takes) JSON-escaped plus slack: a 1,000,000-row CSV
+ * is ~60 MB, and escaping adds ~2 % (one `\n` per line). A 256 MiB text upload over loopback takes
+ * well under the request timeout; over an SSH tunnel to a remote box 300 s allows ~1 MB/s.
+ */
+export const HOST_LIMITS: HostLimits = {
+  maxBodyBytes: 300 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  unauthIdleMs: 10_000,
+  maxUnauthConnections: 64,
+};
 
 export interface RunningHost {
   url: string;
@@ -77,8 +115,6 @@ export function hostCsp(port: number): string {
   ].join('; ');
 }
 
-/** Large enough for a 1,000,000-row CSV sent as text (series.importText). */
-const MAX_BODY = 300 * 1024 * 1024;
 /** A client that stops reading gets disconnected rather than growing our memory without bound. */
 const MAX_SOCKET_BUFFER = 16 * 1024 * 1024;
 
@@ -100,6 +136,7 @@ function timingSafeEqualStrings(a: string, b: string): boolean {
 
 export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
   const token = opts.token !== undefined ? checkToken(opts.token) : crypto.randomBytes(24).toString('base64url');
+  const limits: HostLimits = { ...HOST_LIMITS, ...opts.limits };
   let port = 0;
 
   const bearerOk = (req: http.IncomingMessage) => timingSafeEqualStrings(String(req.headers.authorization ?? ''), `Bearer ${token}`);
@@ -110,7 +147,15 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
   };
 
-  const server = http.createServer((req, res) => {
+  // Connections that haven't shown the token yet: capped in number and closed when idle, so
+  // nobody can hold the host's sockets open without knowing the token (static files need none,
+  // but a page's loads are quick; the socket is marked trusted on its first request with the token).
+  const unauth = new Set<Socket>();
+  const trust = (socket: Socket) => {
+    if (unauth.delete(socket)) socket.setTimeout(0);
+  };
+
+  const server = http.createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, (req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -125,8 +170,9 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (url.pathname.startsWith('/api/')) {
       if (!originOk(req)) return send(res, 403, { error: { code: 'invalid-operation', message: 'cross-origin request refused', issues: [] } });
       if (!bearerOk(req)) return send(res, 401, { error: { code: 'invalid-operation', message: 'missing or wrong token', issues: [] } });
+      trust(req.socket);
       if (req.method !== 'POST' || url.pathname !== '/api/call') return send(res, 404, { error: { code: 'unknown-command', message: 'POST /api/call', issues: [] } });
-      return void handleCall(opts.service, req, res);
+      return void handleCall(opts.service, req, res, limits.maxBodyBytes);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { code: 'invalid-operation', message: 'method not allowed', issues: [] } });
     serveStatic(opts.staticDir, url.pathname, req.method === 'HEAD', hostCsp(port), res);
@@ -135,7 +181,7 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
   // Events over WebSocket, upgraded on the same server (no second port).
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_BODY, // a call on the socket may carry a whole CSV, as a POST body may
+    maxPayload: limits.maxBodyBytes, // a call on the socket may carry a whole CSV, as a POST body may
     handleProtocols: (protocols) => (protocols.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -151,6 +197,7 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (!offered.includes(EVENTS_PROTOCOL) || !timingSafeEqualStrings(tokenProtocol, TOKEN_PROTOCOL_PREFIX + token)) {
       return refuseUpgrade(socket, 401, 'missing or wrong token');
     }
+    trust(socket as Socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => void handleSocketCall(opts.service, ws, data, isBinary));
@@ -169,6 +216,15 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
       if (ws.bufferedAmount > MAX_SOCKET_BUFFER) ws.terminate();
       else ws.send(text);
     }
+  });
+
+  server.on('connection', (socket: Socket) => {
+    if (unauth.size >= limits.maxUnauthConnections) return void socket.destroy();
+    unauth.add(socket);
+    socket.setTimeout(limits.unauthIdleMs, () => {
+      if (unauth.has(socket)) socket.destroy();
+    });
+    socket.once('close', () => unauth.delete(socket));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -199,16 +255,18 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   socket.destroy();
 }
 
-async function handleCall(service: CandlemarkService, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handleCall(service: HostService, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
   let body: unknown;
   try {
-    body = JSON.parse(await readBody(req));
+    const text = await readBody(req, maxBody);
+    if (text === null) return sendTooLarge(req, res, maxBody);
+    body = JSON.parse(text);
   } catch (e) {
     return send(res, 400, { error: { code: 'invalid-arguments', message: `request body: ${(e as Error).message}`, issues: [] } });
   }
   const { command, args } = (body !== null && typeof body === 'object' ? body : {}) as { command?: unknown; args?: unknown };
   try {
-    const result = await service.call(String(command), args ?? {});
+    const result = await service.call(String(command), args ?? {}, { caller: 'page' });
     send(res, 200, { result: result ?? null });
   } catch (e) {
     const error = toWireError(e);
@@ -221,7 +279,7 @@ async function handleCall(service: CandlemarkService, req: http.IncomingMessage,
  * be in flight at once. A message that isn't a call gets `{ id: null, error }`: the client can't
  * match it to a request, but the error shows in its log, and the socket stays open.
  */
-async function handleSocketCall(service: CandlemarkService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
+async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
   const reply = (body: { id: number | null } & ({ result: unknown } | { error: WireError })) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_SOCKET_BUFFER) return void ws.terminate();
@@ -238,7 +296,7 @@ async function handleSocketCall(service: CandlemarkService, ws: WebSocket, data:
   const { id, command, args } = (msg !== null && typeof msg === 'object' ? msg : {}) as { id?: unknown; command?: unknown; args?: unknown };
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return malformed('a call needs "id": a non-negative integer');
   try {
-    const result = await service.call(String(command), args ?? {});
+    const result = await service.call(String(command), args ?? {}, { caller: 'page' });
     reply({ id, result: result ?? null });
   } catch (e) {
     reply({ id, error: toWireError(e) });
@@ -251,20 +309,40 @@ function rawText(data: WebSocket.RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The body as text, or null as soon as it is known to be larger than `max` (Content-Length or bytes read). */
+function readBody(req: http.IncomingMessage, max: number): Promise<string | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size <= max) return void chunks.push(c);
+      req.off('data', onData);
+      chunks.length = 0;
+      resolve(null);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** How long the rest of a too-large body is read (and dropped) so the client sees the 413 rather than a reset. */
+const DRAIN_MS = 5_000;
+
+/**
+ * 413 as JSON. Closing at once would reset a client still sending, which then never reads the
+ * answer: the rest of the body is read and dropped (for at most DRAIN_MS), then the connection closes.
+ */
+function sendTooLarge(req: http.IncomingMessage, res: http.ServerResponse, max: number): void {
+  res.shouldKeepAlive = false;
+  send(res, 413, { error: { code: 'invalid-arguments', message: `request body larger than ${max} bytes (the host's limit; CANDLEMARK_MAX_BODY_BYTES raises it)`, issues: [] } });
+  const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+  timer.unref();
+  req.on('end', () => clearTimeout(timer));
+  req.resume();
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

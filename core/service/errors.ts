@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'not-found'
   | 'invalid-operation' // the request is well-formed but not allowed in the current state
   | 'cancelled'
-  | 'internal';
+  | 'internal'
+  | 'forbidden'; // this caller may not do that (a page naming a server-side path: capability.ts)
 
 /** One concrete problem, located as precisely as we can: file, line, window, field. */
 export interface Issue {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { ProjectStore } from '../store/project-store.ts';
 import { ServiceContext } from './context.ts';
 import { CandlemarkError } from './errors.ts';
+import { checkCaller, type CallOptions } from './capability.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
@@ -88,12 +89,13 @@ export class CandlemarkService {
   }
 
   /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
-  async call<K extends CommandName>(name: K, args?: CommandInput<K>): Promise<CommandResult<K>>;
-  async call(name: string, args?: unknown): Promise<unknown>;
-  async call(name: string, args: unknown = {}): Promise<unknown> {
+  async call<K extends CommandName>(name: K, args?: CommandInput<K>, opts?: CallOptions): Promise<CommandResult<K>>;
+  async call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
+  async call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
     // While closeGracefully waits for training to stop, nothing new may start (a run started now would outlive the project).
     if (this.closing) throw new CandlemarkError('no-project', 'the project is closing');
     if (!isCommandName(name)) throw new CandlemarkError('unknown-command', `unknown command "${String(name).slice(0, 80)}"`);
+    checkCaller(name, args, opts.caller ?? 'local');
     const parsed = commandSchemas[name].safeParse(args ?? {});
     if (!parsed.success) {
       throw new CandlemarkError(
