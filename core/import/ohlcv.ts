@@ -18,7 +18,7 @@
  *   from the header's are errors. Unknown columns are ignored with a warning.
  * - A CSV syntax error (e.g. an unclosed quote) stops reading; problems found before it are reported too.
  */
-import { readFile } from 'node:fs/promises';
+import { binaryContentProblem, FileReadError, notDelimitedProblem, readRegularFile } from '../shared/read-regular-file.ts';
 import type { BarColumns } from '../domain/types.ts';
 import { mapColumns, REQUIRED } from './columns.ts';
 import type { Canonical, ColumnMapping } from './columns.ts';
@@ -320,11 +320,13 @@ export function parseOhlcvCsv(text: string, file: string, opts: ImportOptions = 
 export async function readOhlcvCsvFile(path: string, opts: ImportOptions = {}): Promise<ParsedOhlcv> {
   let input: Buffer;
   try {
-    input = await readFile(path);
+    input = await readRegularFile(path); // regular files only, size-capped: never /dev/zero or a FIFO
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = e instanceof FileReadError ? e.reason : e instanceof Error ? e.message : String(e);
     throw new OhlcvImportError(path, [{ file: path, line: null, field: null, message: `cannot read file: ${reason}` }], 1);
   }
+  const notCsv = binaryContentProblem(input) ?? notDelimitedProblem(input);
+  if (notCsv) throw new OhlcvImportError(path, [{ file: path, line: null, field: null, message: notCsv }], 1);
   const { buf, delimiter, builder } = prepare(input, path);
   try {
     await readRecordsAsync(buf, delimiter, builder.sink, opts.onProgress);
