@@ -20,7 +20,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CandlemarkError, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
+import { CandlemarkError } from '../core/service/errors.ts';
+import { errorFromWire } from '../core/service/wire-error.ts';
 import type { EventName } from '../core/service/events.ts';
 import type { Caller, CallOptions } from '../core/service/capability.ts';
 
@@ -53,16 +54,8 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = ['invalid-arguments', 'unknown-command', 'no-project', 'project-format', 'import-failed', 'not-found', 'invalid-operation', 'cancelled', 'internal', 'forbidden'];
-
-/** The CandlemarkError a WireError stands for (a malformed one becomes an 'internal' error). */
-export function errorFromWire(wire: unknown): CandlemarkError {
-  const w = (wire !== null && typeof wire === 'object' ? wire : {}) as Partial<WireError>;
-  const code = ERROR_CODES.includes(w.code as ErrorCode) ? (w.code as ErrorCode) : 'internal';
-  const message = typeof w.message === 'string' ? w.message : 'the project process answered with a malformed error';
-  const issues = Array.isArray(w.issues) ? (w.issues.filter((i) => i !== null && typeof i === 'object') as Issue[]) : [];
-  return new CandlemarkError(code, message, issues);
-}
+/** The CandlemarkError a WireError stands for (core/service/wire-error.ts; re-exported for existing callers). */
+export { errorFromWire };
 
 export class ServiceProxy {
   /** Starts a child and opens `projectPath` in it; rejects (and stops the child) if that fails. */

@@ -7,6 +7,8 @@
  * - `CANDLEMARK_PROJECT`: the default project file (instead of ~/.candlemark/demo.candlemark).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
  *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
+ * - `CANDLEMARK_MAX_BODY_BYTES`: the largest request body (default 300 MiB; larger gets 413).
+ * - `CANDLEMARK_HOST_SERVICE=in-thread`: run the project on the HTTP thread (default: a worker thread).
  *
  * Serves the React renderer from `renderer/dist` when it has been built, else the overview page
  * in `server/static/`.
@@ -18,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { CandlemarkService } from '../core/service/service.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
+import { WorkerService } from './service-worker.ts';
 
 export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
@@ -45,9 +48,16 @@ export async function serve(argv: string[]): Promise<void> {
   const envToken = process.env.CANDLEMARK_TOKEN;
   const token = envToken ? checkToken(envToken) : undefined;
   const projectPath = values.project ?? defaultProjectPath();
-  const service = await openProject(projectPath, { demoIfNew: !values.project });
+  // The project lives in a worker thread (service-worker.ts), so SQLite never blocks HTTP, the socket or
+  // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
+  const service =
+    process.env.CANDLEMARK_HOST_SERVICE === 'in-thread'
+      ? await openProject(projectPath, { demoIfNew: !values.project })
+      : await WorkerService.open({ projectPath, demoIfNew: !values.project, onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`) });
   const ui = resolveStaticDir();
-  const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token });
+  const maxBody = Number(process.env.CANDLEMARK_MAX_BODY_BYTES);
+  const limits = Number.isSafeInteger(maxBody) && maxBody > 0 ? { maxBodyBytes: maxBody } : {};
+  const host = await startHttpHost({ service, staticDir: ui.dir, port: values.port ? Number(values.port) : 0, token, limits });
   console.log(`Candlemark browser host for ${path.resolve(projectPath)}`);
   if (!ui.renderer) console.log(`(renderer not built: serving the overview page from ${ui.dir})`);
   console.log(`open ${host.url}`);

@@ -1,0 +1,24 @@
+/**
+ * Messages between a host's main thread and the worker thread that owns the project (service-worker.ts,
+ * service-worker-entry.ts). Results and event payloads travel as JSON text: it is what the host sends
+ * on anyway, and JSON.stringify keeps toJSON/undefined semantics that structured cloning would not.
+ */
+import type { ClosedRun } from '../core/service/handlers/training.ts';
+import type { Caller } from '../core/service/capability.ts';
+import type { WireError } from '../core/service/errors.ts';
+
+export interface ServiceWorkerInput {
+  projectPath: string;
+  /** Make a demo project when the file is new (the default project of `npm start`). */
+  demoIfNew: boolean;
+}
+
+export type ToWorker = { type: 'call'; id: number; command: string; args: unknown; caller: Caller } | { type: 'close'; waitMs: number };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'open-failed'; error: WireError }
+  | { type: 'result'; id: number; json: string }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'event'; name: string; json: string }
+  | { type: 'closed'; runs: ClosedRun[] };
