@@ -32,6 +32,7 @@ import type { CallOptions } from '../core/service/capability.ts';
 import type { EventName } from '../core/service/events.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
+import { runEncodedCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
 
 /**
  * What the host needs of a service: CandlemarkService in this thread, or WorkerService
@@ -39,6 +40,8 @@ import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
  */
 export interface HostService {
   call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
+  /** Decodes and runs a page's call from its raw bytes where the service lives (call-message.ts); without it, this thread does. */
+  callEncoded?(bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome>;
   events: { onAny(fn: (name: EventName, payload: unknown) => void): () => void };
 }
 
@@ -255,23 +258,26 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   socket.destroy();
 }
 
+/** Runs a page's encoded call in the service's thread when it has one, else here. */
+function callEncoded(service: HostService, bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome> {
+  const run = service.callEncoded ? service.callEncoded(bytes, opts) : runEncodedCall((n, a, o) => service.call(n, a, o), bytes, opts);
+  // A project thread that has stopped (or is closing) rejects: an error answer, never an unhandled rejection.
+  return run.catch((err: unknown): CallOutcome => ({ kind: 'error', id: null, error: toWireError(err) }));
+}
+
 async function handleCall(service: HostService, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
-  let body: unknown;
+  let body: Buffer | null;
   try {
-    const text = await readBody(req, maxBody);
-    if (text === null) return sendTooLarge(req, res, maxBody);
-    body = JSON.parse(text);
+    body = await readBody(req, maxBody);
   } catch (e) {
     return send(res, 400, { error: { code: 'invalid-arguments', message: `request body: ${(e as Error).message}`, issues: [] } });
   }
-  const { command, args } = (body !== null && typeof body === 'object' ? body : {}) as { command?: unknown; args?: unknown };
-  try {
-    const result = await service.call(String(command), args ?? {}, { caller: 'page' });
-    send(res, 200, { result: result ?? null });
-  } catch (e) {
-    const error = toWireError(e);
-    send(res, error.code === 'internal' ? 500 : 400, { error });
-  }
+  if (body === null) return sendTooLarge(req, res, maxBody);
+  const outcome = await callEncoded(service, body, { needId: false, what: 'request body' });
+  if (outcome.kind === 'malformed') return send(res, 400, { error: { code: 'invalid-arguments', message: outcome.message, issues: [] } });
+  if (outcome.kind === 'result') return sendJsonText(res, 200, `{"result":${outcome.json}}`);
+  const error = outcome.error;
+  send(res, error.code === 'internal' ? 500 : 400, { error });
 }
 
 /**
@@ -287,30 +293,22 @@ async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSo
   };
   const malformed = (message: string) => reply({ id: null, error: { code: 'invalid-arguments', message, issues: [] } });
   if (isBinary) return malformed('calls are JSON text messages');
-  let msg: unknown;
-  try {
-    msg = JSON.parse(rawText(data));
-  } catch (e) {
-    return malformed(`call message: ${(e as Error).message}`);
-  }
-  const { id, command, args } = (msg !== null && typeof msg === 'object' ? msg : {}) as { id?: unknown; command?: unknown; args?: unknown };
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return malformed('a call needs "id": a non-negative integer');
-  try {
-    const result = await service.call(String(command), args ?? {}, { caller: 'page' });
-    reply({ id, result: result ?? null });
-  } catch (e) {
-    reply({ id, error: toWireError(e) });
-  }
+  const outcome = await callEncoded(service, rawBytes(data), { needId: true, what: 'call message' });
+  if (outcome.kind === 'malformed') return malformed(outcome.message);
+  if (outcome.kind === 'error') return reply({ id: outcome.id, error: outcome.error });
+  if (ws.readyState !== WebSocket.OPEN) return;
+  if (ws.bufferedAmount > MAX_SOCKET_BUFFER) return void ws.terminate();
+  ws.send(`{"id":${outcome.id},"result":${outcome.json}}`);
 }
 
-function rawText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawBytes(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
-/** The body as text, or null as soon as it is known to be larger than `max` (Content-Length or bytes read). */
-function readBody(req: http.IncomingMessage, max: number): Promise<string | null> {
+/** The body, or null as soon as it is known to be larger than `max` (Content-Length or bytes read). */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
@@ -324,7 +322,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string | null
       resolve(null);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -346,7 +344,10 @@ function sendTooLarge(req: http.IncomingMessage, res: http.ServerResponse, max: 
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }

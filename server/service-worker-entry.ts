@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CandlemarkService } from '../core/service/service.ts';
 import { toWireError } from '../core/service/errors.ts';
 import { openProject } from './main.ts';
+import { runEncodedCall } from './call-message.ts';
 import type { FromWorker, ServiceWorkerInput, ToWorker } from './service-worker-protocol.ts';
 
 const port = parentPort;
@@ -50,6 +51,10 @@ port.on('message', (m: ToWorker) => {
         post({ type: 'closed', runs: [] });
       },
     );
+    return;
+  }
+  if (m.type === 'encoded') {
+    void runEncodedCall((n, a, o) => service.call(n, a, o), m.bytes, m.opts).then((outcome) => post({ type: 'outcome', id: m.id, outcome }));
     return;
   }
   void service.call(m.command, m.args, { caller: m.caller }).then(

@@ -6,6 +6,7 @@
 import type { ClosedRun } from '../core/service/handlers/training.ts';
 import type { Caller } from '../core/service/capability.ts';
 import type { WireError } from '../core/service/errors.ts';
+import type { CallOutcome, DecodeOptions } from './call-message.ts';
 
 export interface ServiceWorkerInput {
   projectPath: string;
@@ -13,7 +14,11 @@ export interface ServiceWorkerInput {
   demoIfNew: boolean;
 }
 
-export type ToWorker = { type: 'call'; id: number; command: string; args: unknown; caller: Caller } | { type: 'close'; waitMs: number };
+export type ToWorker =
+  | { type: 'call'; id: number; command: string; args: unknown; caller: Caller }
+  /** A page's call as raw bytes, decoded in the worker (call-message.ts). */
+  | { type: 'encoded'; id: number; bytes: Uint8Array; opts: DecodeOptions }
+  | { type: 'close'; waitMs: number };
 
 export type FromWorker =
   | { type: 'ready' }
@@ -21,4 +26,5 @@ export type FromWorker =
   | { type: 'result'; id: number; json: string }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'event'; name: string; json: string }
+  | { type: 'outcome'; id: number; outcome: CallOutcome }
   | { type: 'closed'; runs: ClosedRun[] };

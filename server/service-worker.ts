@@ -19,6 +19,7 @@ import type { EventName } from '../core/service/events.ts';
 import type { ClosedRun } from '../core/service/handlers/training.ts';
 import { errorFromWire } from '../core/service/wire-error.ts';
 import type { FromWorker, ServiceWorkerInput, ToWorker } from './service-worker-protocol.ts';
+import type { CallOutcome, DecodeOptions } from './call-message.ts';
 
 const WORKER_URL = new URL('./service-worker-bootstrap.mjs', import.meta.url);
 
@@ -94,6 +95,12 @@ export class WorkerService {
           }
           return;
         }
+        case 'outcome': {
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          return p.resolve(m.outcome);
+        }
         case 'closed':
           this.resolveClosed?.(m.runs);
           return;
@@ -125,6 +132,24 @@ export class WorkerService {
         this.pending.delete(id);
         reject(new CandlemarkError('invalid-arguments', `${name}: arguments can't be sent to the project thread: ${(err as Error).message}`));
       }
+    });
+  }
+
+  /**
+   * A page's call as raw bytes (a POST body, a socket message): decoded and run in the project
+   * thread, the result kept as JSON text (call-message.ts). The bytes are moved, not copied, when
+   * they own their memory; the caller must not use them afterwards.
+   */
+  callEncoded(bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.closing) return Promise.reject(new CandlemarkError('no-project', 'the project is closing'));
+    const id = this.nextId++;
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength >= 64 * 1024;
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const msg: ToWorker = { type: 'encoded', id, bytes: own ? view : view.slice(), opts };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage(msg, own ? [view.buffer as ArrayBuffer] : []);
     });
   }
 

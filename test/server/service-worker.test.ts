@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CandlemarkError } from '../../core/service/errors.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
+import WebSocket from 'ws';
+import { EVENTS_PROTOCOL } from '../../server/http-host.ts';
 import { WorkerService } from '../../server/service-worker.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
@@ -130,5 +132,23 @@ describe('bin/serve.js with the project in a worker thread', () => {
     // The HTTP thread answered while the edit was still waiting for the lock; the edit then went through.
     expect(order).toEqual(['static 200', 'no-token 401', 'edit']);
     expect(editResult.result?.id ?? editResult.error).toBeGreaterThan(0);
+
+    // Socket calls are decoded in the project thread too: results, errors, the page capability, a bad id.
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, [EVENTS_PROTOCOL, `token.${TOKEN}`]);
+    await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)));
+    const replies: Any[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if ('id' in m) replies.push(m);
+    });
+    ws.send(JSON.stringify({ id: 1, command: 'project.info', args: {} }));
+    ws.send(JSON.stringify({ id: 2, command: 'labels.export', args: { path: path.join(dir, 'ws.json') } }));
+    ws.send(JSON.stringify({ id: -1, command: 'project.info' }));
+    ws.send('{nope');
+    for (let i = 0; i < 200 && replies.length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+    ws.close();
+    expect(replies.find((r) => r.id === 1)?.result.path).toBe(path.resolve(project));
+    expect(replies.find((r) => r.id === 2)?.error.code).toBe('forbidden');
+    expect(replies.filter((r) => r.id === null).map((r) => r.error.code)).toEqual(['invalid-arguments', 'invalid-arguments']);
   }, 120_000);
 });
