@@ -58,6 +58,23 @@ describe('WorkerService', () => {
     CandlemarkService.open(file).close();
   }, 120_000);
 
+  it('answers every pending and later call with an error when the thread dies, and tells the owner', async () => {
+    const exits: string[] = [];
+    const s = await WorkerService.open({ projectPath: path.join(dir, 'dies.candlemark'), demoIfNew: false, onExit: (e) => exits.push(e.message) });
+    const pending = s.call('project.info', {});
+    // The thread is killed from outside (as the OS or a native crash would end it).
+    await (s as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    // It may have been answered just before the thread went; if not, it fails with the reason (never hangs).
+    const settled = await pending.then(
+      () => 'answered',
+      (e: CandlemarkError) => `${e.code}: ${e.message}`,
+    );
+    expect(settled).toMatch(/^(answered|internal: the project thread stopped unexpectedly)/);
+    await expect(s.call('project.info', {})).rejects.toMatchObject({ code: 'internal' });
+    await expect(s.callEncoded(Buffer.from('{"command":"project.info"}'), { needId: false, what: 'request body' })).rejects.toMatchObject({ code: 'internal' });
+    expect(exits).toHaveLength(1);
+  });
+
   it('rejects open with the service\'s error when the project cannot be opened', async () => {
     const err = await WorkerService.open({ projectPath: path.join(REPO_ROOT, 'package.json'), demoIfNew: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CandlemarkError);
