@@ -88,7 +88,10 @@ export class CandlemarkService {
     return new CandlemarkService(store, opts.author ?? safeUserName());
   }
 
-  /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
+  /**
+   * Validates `args` with the command's schema, then runs it. Throws CandlemarkError. `opts.caller`
+   * 'page' (what hosts pass for a page's calls) refuses arguments naming server-side paths (capability.ts).
+   */
   async call<K extends CommandName>(name: K, args?: CommandInput<K>, opts?: CallOptions): Promise<CommandResult<K>>;
   async call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
   async call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
