@@ -20,7 +20,7 @@ export type CallOutcome =
   | { kind: 'result'; id: number | null; json: string }
   | { kind: 'error'; id: number | null; error: WireError };
 
-type Decoded = { ok: true; id: number | null; command: string; args: unknown } | { ok: false; message: string };
+export type Decoded = { ok: true; id: number | null; command: string; args: unknown } | { ok: false; message: string };
 
 export function decodeCall(bytes: Uint8Array, opts: DecodeOptions): Decoded {
   let msg: unknown;

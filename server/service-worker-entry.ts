@@ -6,7 +6,7 @@
  * thread. Loaded through service-worker-bootstrap.mjs; the main side is service-worker.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CandlemarkService } from '../core/service/service.ts';
+import { CandlemarkService } from '../core/service/service.ts';
 import { toWireError } from '../core/service/errors.ts';
 import { openProject } from './main.ts';
 import { runEncodedCall } from './call-message.ts';
@@ -26,7 +26,7 @@ function json(value: unknown): string {
 
 let service: CandlemarkService;
 try {
-  service = await openProject(input.projectPath, { demoIfNew: input.demoIfNew });
+  service = input.readonly ? CandlemarkService.open(input.projectPath, { readonly: true }) : await openProject(input.projectPath, { demoIfNew: input.demoIfNew });
 } catch (err) {
   post({ type: 'open-failed', error: toWireError(err) });
   process.exit(1);

@@ -18,8 +18,8 @@ import { CandlemarkError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
 import type { ClosedRun } from '../core/service/handlers/training.ts';
 import { errorFromWire } from '../core/service/wire-error.ts';
-import type { FromWorker, ServiceWorkerInput, ToWorker } from './service-worker-protocol.ts';
-import type { CallOutcome, DecodeOptions } from './call-message.ts';
+import { BULK_COMMANDS, READ_COMMANDS, type FromWorker, type ServiceWorkerInput, type ToWorker } from './service-worker-protocol.ts';
+import { decodeCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
 
 const WORKER_URL = new URL('./service-worker-bootstrap.mjs', import.meta.url);
 
@@ -28,12 +28,94 @@ type AnyListener = (name: EventName, payload: unknown) => void;
 export interface WorkerServiceOptions extends ServiceWorkerInput {
   /** Called once if the thread exits without closeGracefully having been asked for. */
   onExit?: (error: CandlemarkError) => void;
+  /** Start a reader thread for reads during bulk work (default true). */
+  reader?: boolean;
 }
 
+/** Bodies up to this size are decoded here to route them; larger ones are bulk calls and go to the writer undecoded. */
+const ROUTE_DECODE_MAX = 64 * 1024;
+
+/**
+ * The project in a writer thread, plus (by default) a reader thread with a read-only connection.
+ * Calls go to the writer, in order, except a read (READ_COMMANDS) sent while every call in flight
+ * in the writer is bulk work (BULK_COMMANDS: an import, training): that one goes to the reader, so
+ * `project.info` doesn't wait seconds behind a 1M-row import. A read sent while an edit is in
+ * flight still queues behind it, so a page keeps reading its own edits in the order it sent them.
+ */
 export class WorkerService {
-  /** Starts the thread and opens the project there; rejects (and ends the thread) if that fails. */
+  /** Starts the threads and opens the project; rejects (and ends them) if the writer can't open it. */
   static async open(opts: WorkerServiceOptions): Promise<WorkerService> {
-    const s = new WorkerService(opts);
+    const writer = await ProjectThread.open(opts);
+    let reader: ProjectThread | null = null;
+    if (opts.reader !== false) {
+      try {
+        reader = await ProjectThread.open({ projectPath: opts.projectPath, demoIfNew: false, readonly: true });
+      } catch (err) {
+        console.error(`[candlemark] no reader thread (reads wait for the writer): ${String(err)}`);
+      }
+    }
+    return new WorkerService(writer, reader);
+  }
+
+  /** Commands in flight in the writer, by id. */
+  private readonly inWriter = new Map<number, string>();
+  private nextTicket = 1;
+  /** How many reads the reader answered (tests, the bench). */
+  readerCalls = 0;
+
+  private constructor(
+    readonly writer: ProjectThread,
+    readonly reader: ProjectThread | null,
+  ) {}
+
+  get events(): ProjectThread['events'] {
+    return this.writer.events;
+  }
+
+  private useReader(command: string): boolean {
+    if (!this.reader || !READ_COMMANDS.has(command) || this.inWriter.size === 0) return false;
+    for (const c of this.inWriter.values()) if (!BULK_COMMANDS.has(c)) return false;
+    return true;
+  }
+
+  private track<T>(command: string, p: Promise<T>): Promise<T> {
+    const ticket = this.nextTicket++;
+    this.inWriter.set(ticket, command);
+    const done = () => void this.inWriter.delete(ticket);
+    p.then(done, done);
+    return p;
+  }
+
+  call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
+    if (this.useReader(name)) {
+      this.readerCalls++;
+      return this.reader!.call(name, args, opts);
+    }
+    return this.track(name, this.writer.call(name, args, opts));
+  }
+
+  callEncoded(bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome> {
+    if (bytes.byteLength > ROUTE_DECODE_MAX) return this.track('series.importText', this.writer.callEncoded(bytes, opts)); // a big body is bulk work
+    const d = decodeCall(bytes, opts);
+    const command = d.ok ? d.command : '';
+    if (this.useReader(command)) {
+      this.readerCalls++;
+      return this.reader!.callEncoded(bytes, opts);
+    }
+    return this.track(command, this.writer.callEncoded(bytes, opts));
+  }
+
+  async closeGracefully(opts: { waitMs?: number } = {}): Promise<ClosedRun[]> {
+    const [runs] = await Promise.all([this.writer.closeGracefully(opts), this.reader?.closeGracefully(opts)]);
+    return runs;
+  }
+}
+
+/** One thread holding one connection to the project (service-worker-entry.ts). */
+export class ProjectThread {
+  /** Starts the thread and opens the project there; rejects (and ends the thread) if that fails. */
+  static async open(opts: WorkerServiceOptions): Promise<ProjectThread> {
+    const s = new ProjectThread(opts);
     await s.ready;
     return s;
   }
@@ -55,7 +137,7 @@ export class WorkerService {
   private resolveClosed: ((runs: ClosedRun[]) => void) | null = null;
 
   private constructor(private readonly opts: WorkerServiceOptions) {
-    const input: ServiceWorkerInput = { projectPath: opts.projectPath, demoIfNew: opts.demoIfNew };
+    const input: ServiceWorkerInput = { projectPath: opts.projectPath, demoIfNew: opts.demoIfNew, readonly: opts.readonly };
     this.worker = new Worker(WORKER_URL, { workerData: input });
     let readyOk!: () => void;
     let readyFail!: (e: unknown) => void;

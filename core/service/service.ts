@@ -71,6 +71,8 @@ export interface OpenOptions {
   create?: boolean;
   /** Recorded as the author of new labels. */
   author?: string;
+  /** A read-only connection (the browser host's reader thread): only commands that read may be called. */
+  readonly?: boolean;
 }
 
 export class CandlemarkService {
@@ -83,8 +85,8 @@ export class CandlemarkService {
 
   /** Opens (or creates) a project file. A run left 'running' by a killed process becomes 'interrupted'. */
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
-    const store = ProjectStore.open(projectPath, { create: opts.create ?? false });
-    store.markInterruptedRuns();
+    const store = ProjectStore.open(projectPath, { create: opts.create ?? false, readonly: opts.readonly });
+    if (!opts.readonly) store.markInterruptedRuns();
     return new CandlemarkService(store, opts.author ?? safeUserName());
   }
 

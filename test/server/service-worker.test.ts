@@ -58,12 +58,44 @@ describe('WorkerService', () => {
     CandlemarkService.open(file).close();
   }, 120_000);
 
+  it('answers reads from the reader thread while the writer imports, and keeps reads behind an edit in order', async () => {
+    const file = path.join(dir, 'reader.candlemark');
+    const s = await WorkerService.open({ projectPath: file, demoIfNew: true });
+    try {
+      expect(s.reader).not.toBeNull();
+      // A 200,000-row CSV sent as a page would (raw bytes > 64 KiB: bulk work in the writer).
+      const rows = ['time,open,high,low,close'];
+      for (let i = 0; i < 200_000; i++) rows.push(`${1_500_000_000 + i * 60},1,2,0.5,1.5`);
+      const body = Buffer.from(JSON.stringify({ command: 'series.importText', args: { fileName: 'big.csv', text: rows.join('\n'), seriesId: 'big' } }));
+      const order: string[] = [];
+      const importing = s.callEncoded(body, { needId: false, what: 'request body' }).then((o) => (order.push('import'), o));
+      await new Promise((r) => setTimeout(r, 50));
+      const info = await s.call('project.info', {}, { caller: 'page' });
+      order.push('info');
+      expect((await importing).kind).toBe('result');
+      expect(order).toEqual(['info', 'import']);
+      expect(s.readerCalls).toBe(1);
+      expect((info as Any).series.map((x: Any) => x.id)).not.toContain('big'); // read before the import committed
+      // Idle writer: reads go to the writer (and see the import).
+      expect(((await s.call('series.list', {})) as Any[]).map((x) => x.id)).toContain('big');
+      // A read sent while an edit is in flight waits for the edit (a page reads its own edits in order).
+      const [w] = (await s.call('windows.list', {})) as Any[];
+      const bars = (await s.call('bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length })) as Any;
+      const edit = s.call('labels.add', { windowId: w.id, startTime: bars.time[20], endTime: bars.time[30], type: 'up' }) as Promise<Any>;
+      const labels = (await s.call('labels.list', { windowId: w.id })) as Any[];
+      expect(labels.map((l) => l.id)).toContain((await edit).id);
+      expect(s.readerCalls).toBe(1);
+    } finally {
+      await s.closeGracefully();
+    }
+  }, 120_000);
+
   it('answers every pending and later call with an error when the thread dies, and tells the owner', async () => {
     const exits: string[] = [];
     const s = await WorkerService.open({ projectPath: path.join(dir, 'dies.candlemark'), demoIfNew: false, onExit: (e) => exits.push(e.message) });
     const pending = s.call('project.info', {});
     // The thread is killed from outside (as the OS or a native crash would end it).
-    await (s as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await (s.writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     // It may have been answered just before the thread went; if not, it fails with the reason (never hangs).
     const settled = await pending.then(
       () => 'answered',
