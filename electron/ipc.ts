@@ -5,11 +5,14 @@
  * 1. the sender must be our window's web contents, its main frame, showing our app origin
  *    (`app://candlemark`): not a subframe, not devtools, not a page it navigated to;
  * 2. the payload must be exactly `{ command: string, args?: unknown }`;
- * 3. `service.call` validates `args` with the command's zod schema.
+ * 3. `service.call` runs it as a 'page' caller (no server-side paths: core/service/capability.ts)
+ *    and validates `args` with the command's zod schema. The menu's file dialogs call the service
+ *    from the main process instead, with the path the user picked, never the renderer's string.
  *
  * It resolves to `{ result }` or `{ error: WireError }` and never throws across IPC.
  */
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
+import type { CallOptions } from '../core/service/capability.ts';
 
 export const CALL_CHANNEL = 'candlemark:call';
 export const EVENT_CHANNEL = 'candlemark:event';
@@ -23,7 +26,7 @@ export type IpcResponse = { result: unknown } | { error: WireError };
 
 /** The part of a service the handler needs (CandlemarkService satisfies it). */
 export interface CallableService {
-  call(name: string, args?: unknown): Promise<unknown>;
+  call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
 }
 
 /** Structural subset of Electron's WebFrameMain, so tests can pass plain objects. */
@@ -106,7 +109,7 @@ export async function handleIpcCall(service: CallableService | null, event: unkn
     const parsed = parsePayload(payload);
     if (typeof parsed === 'string') return { error: { code: 'invalid-arguments', message: parsed, issues: [] } };
     if (!service) return { error: new CandlemarkError('no-project', 'no project is open').toJSON() };
-    const result = await service.call(parsed.command, parsed.args);
+    const result = await service.call(parsed.command, parsed.args, { caller: 'page' });
     return { result: result ?? null };
   } catch (err) {
     return { error: toWireError(err) };

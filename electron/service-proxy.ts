@@ -20,8 +20,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CandlemarkError, isErrorCode, type ErrorCode, type Issue, type WireError } from '../core/service/errors.ts';
+import { CandlemarkError } from '../core/service/errors.ts';
+import { errorFromWire } from '../core/service/wire-error.ts';
 import type { EventName } from '../core/service/events.ts';
+import type { Caller, CallOptions } from '../core/service/capability.ts';
 
 export const STDIO_HOST_SCRIPT = fileURLToPath(new URL('../bin/stdio-host.js', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(STDIO_HOST_SCRIPT), '..');
@@ -52,21 +54,15 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** The CandlemarkError a WireError stands for (a malformed one becomes an 'internal' error). */
-export function errorFromWire(wire: unknown): CandlemarkError {
-  const w = (wire !== null && typeof wire === 'object' ? wire : {}) as Partial<WireError>;
-  const code: ErrorCode = isErrorCode(w.code) ? w.code : 'internal';
-  const message = typeof w.message === 'string' ? w.message : 'the project process answered with a malformed error';
-  const issues = Array.isArray(w.issues) ? (w.issues.filter((i) => i !== null && typeof i === 'object') as Issue[]) : [];
-  return new CandlemarkError(code, message, issues);
-}
+/** The CandlemarkError a WireError stands for (core/service/wire-error.ts; re-exported for existing callers). */
+export { errorFromWire };
 
 export class ServiceProxy {
   /** Starts a child and opens `projectPath` in it; rejects (and stops the child) if that fails. */
   static async open(projectPath: string, openOpts: { create: boolean }, opts: ServiceProxyOptions = {}): Promise<ServiceProxy> {
     const proxy = new ServiceProxy(opts);
     try {
-      await proxy.call('host.open', { path: projectPath, create: openOpts.create });
+      await proxy.send({ control: 'open', args: { path: projectPath, create: openOpts.create } }, 'open');
     } catch (err) {
       proxy.close();
       throw err;
@@ -140,15 +136,24 @@ export class ServiceProxy {
     return this.child.pid;
   }
 
-  /** Runs one command in the child. Rejects with the CandlemarkError the service threw. */
-  call(name: string, args: unknown = {}): Promise<unknown> {
+  /**
+   * Runs one command in the child. Rejects with the CandlemarkError the service threw. The caller
+   * defaults to 'local' as for an in-process service (the main process's own calls); ipc.ts passes
+   * 'page' for the renderer's. Only service commands go this way: the child's controls (opening a
+   * project) are a separate message type that no name passed here can produce.
+   */
+  call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
+    return this.send({ command: name, args: args ?? {}, caller: opts.caller ?? 'local' }, name);
+  }
+
+  private send(message: { command: string; args: unknown; caller: Caller } | { control: 'open'; args: unknown }, what: string): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     let line: string;
     try {
-      line = `${JSON.stringify({ id, command: name, args: args ?? {} })}\n`;
+      line = `${JSON.stringify({ id, ...message })}\n`;
     } catch (err) {
-      return Promise.reject(new CandlemarkError('invalid-arguments', `${name}: arguments are not JSON: ${(err as Error).message}`));
+      return Promise.reject(new CandlemarkError('invalid-arguments', `${what}: arguments are not JSON: ${(err as Error).message}`));
     }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -25,22 +25,63 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import type { CandlemarkService } from '../core/service/service.ts';
+import type { CallOptions } from '../core/service/capability.ts';
+import type { EventName } from '../core/service/events.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { httpStatusOf } from '../core/service/error-status.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
+import { runEncodedCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
+
+/**
+ * What the host needs of a service: CandlemarkService in this thread, or WorkerService
+ * (service-worker.ts), which runs it in a worker thread so SQLite never blocks HTTP.
+ */
+export interface HostService {
+  call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
+  /** Decodes and runs a page's call from its raw bytes where the service lives (call-message.ts); without it, this thread does. */
+  callEncoded?(bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome>;
+  events: { onAny(fn: (name: EventName, payload: unknown) => void): () => void };
+}
 
 export interface HostOptions {
-  service: CandlemarkService;
+  service: HostService;
   /** Folder with the built renderer (index.html and assets). */
   staticDir: string;
   port?: number;
   /** Fixed token (tests, scripts: `CANDLEMARK_TOKEN`); otherwise a random one per launch. */
   token?: string;
+  /** Limits (defaults in HOST_LIMITS; `CANDLEMARK_MAX_BODY_BYTES` sets maxBodyBytes in bin/serve.js). */
+  limits?: Partial<HostLimits>;
 }
+
+export interface HostLimits {
+  /** Largest POST body and socket message; a larger body is answered 413 (JSON). */
+  maxBodyBytes: number;
+  /** A request's headers must arrive within this (slow-loris guard). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** A connection that hasn't sent a request with the token is closed after this long idle. */
+  unauthIdleMs: number;
+  /** At most this many connections without the token at once; more are closed on arrival. */
+  maxUnauthConnections: number;
+}
+
+/**
+ * MAX_TEXT (256 MiB, the largest text a command takes) JSON-escaped plus slack: a 1,000,000-row CSV
+ * is ~60 MB, and escaping adds ~2 % (one `\n` per line). A 256 MiB text upload over loopback takes
+ * well under the request timeout; over an SSH tunnel to a remote box 300 s allows ~1 MB/s.
+ */
+export const HOST_LIMITS: HostLimits = {
+  maxBodyBytes: 300 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  unauthIdleMs: 10_000,
+  maxUnauthConnections: 64,
+};
 
 export interface RunningHost {
   url: string;
@@ -78,8 +119,6 @@ export function hostCsp(port: number): string {
   ].join('; ');
 }
 
-/** Large enough for a 1,000,000-row CSV sent as text (series.importText). */
-const MAX_BODY = 300 * 1024 * 1024;
 /** A client that stops reading gets disconnected rather than growing our memory without bound. */
 const MAX_SOCKET_BUFFER = 16 * 1024 * 1024;
 
@@ -101,6 +140,7 @@ function timingSafeEqualStrings(a: string, b: string): boolean {
 
 export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
   const token = opts.token !== undefined ? checkToken(opts.token) : crypto.randomBytes(24).toString('base64url');
+  const limits: HostLimits = { ...HOST_LIMITS, ...opts.limits };
   let port = 0;
 
   const bearerOk = (req: http.IncomingMessage) => timingSafeEqualStrings(String(req.headers.authorization ?? ''), `Bearer ${token}`);
@@ -111,7 +151,15 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
   };
 
-  const server = http.createServer((req, res) => {
+  // Connections that haven't shown the token yet: capped in number and closed when idle, so
+  // nobody can hold the host's sockets open without knowing the token (static files need none,
+  // but a page's loads are quick; the socket is marked trusted on its first request with the token).
+  const unauth = new Set<Socket>();
+  const trust = (socket: Socket) => {
+    if (unauth.delete(socket)) socket.setTimeout(0);
+  };
+
+  const server = http.createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, (req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -126,8 +174,9 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (url.pathname.startsWith('/api/')) {
       if (!originOk(req)) return send(res, 403, { error: { code: 'invalid-operation', message: 'cross-origin request refused', issues: [] } });
       if (!bearerOk(req)) return send(res, 401, { error: { code: 'invalid-operation', message: 'missing or wrong token', issues: [] } });
+      trust(req.socket);
       if (req.method !== 'POST' || url.pathname !== '/api/call') return send(res, 404, { error: { code: 'unknown-command', message: 'POST /api/call', issues: [] } });
-      return void handleCall(opts.service, req, res);
+      return void handleCall(opts.service, req, res, limits.maxBodyBytes);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { code: 'invalid-operation', message: 'method not allowed', issues: [] } });
     serveStatic(opts.staticDir, url.pathname, req.method === 'HEAD', hostCsp(port), res);
@@ -136,7 +185,7 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
   // Events over WebSocket, upgraded on the same server (no second port).
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_BODY, // a call on the socket may carry a whole CSV, as a POST body may
+    maxPayload: limits.maxBodyBytes, // a call on the socket may carry a whole CSV, as a POST body may
     handleProtocols: (protocols) => (protocols.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -152,6 +201,7 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (!offered.includes(EVENTS_PROTOCOL) || !timingSafeEqualStrings(tokenProtocol, TOKEN_PROTOCOL_PREFIX + token)) {
       return refuseUpgrade(socket, 401, 'missing or wrong token');
     }
+    trust(socket as Socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => void handleSocketCall(opts.service, ws, data, isBinary));
@@ -170,6 +220,15 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
       if (ws.bufferedAmount > MAX_SOCKET_BUFFER) ws.terminate();
       else ws.send(text);
     }
+  });
+
+  server.on('connection', (socket: Socket) => {
+    if (unauth.size >= limits.maxUnauthConnections) return void socket.destroy();
+    unauth.add(socket);
+    socket.setTimeout(limits.unauthIdleMs, () => {
+      if (unauth.has(socket)) socket.destroy();
+    });
+    socket.once('close', () => unauth.delete(socket));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -200,21 +259,26 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   socket.destroy();
 }
 
-async function handleCall(service: CandlemarkService, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  let body: unknown;
+/** Runs a page's encoded call in the service's thread when it has one, else here. */
+function callEncoded(service: HostService, bytes: Buffer, opts: DecodeOptions): Promise<CallOutcome> {
+  const run = service.callEncoded ? service.callEncoded(bytes, opts) : runEncodedCall((n, a, o) => service.call(n, a, o), bytes, opts);
+  // A project thread that has stopped (or is closing) rejects: an error answer, never an unhandled rejection.
+  return run.catch((err: unknown): CallOutcome => ({ kind: 'error', id: null, error: toWireError(err) }));
+}
+
+async function handleCall(service: HostService, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
+  let body: Buffer | null;
   try {
-    body = JSON.parse(await readBody(req));
+    body = await readBody(req, maxBody);
   } catch (e) {
     return send(res, 400, { error: { code: 'invalid-arguments', message: `request body: ${(e as Error).message}`, issues: [] } });
   }
-  const { command, args } = (body !== null && typeof body === 'object' ? body : {}) as { command?: unknown; args?: unknown };
-  try {
-    const result = await service.call(String(command), args ?? {});
-    send(res, 200, { result: result ?? null });
-  } catch (e) {
-    const error = toWireError(e);
-    send(res, httpStatusOf(error.code), { error });
-  }
+  if (body === null) return sendTooLarge(req, res, maxBody);
+  const outcome = await callEncoded(service, body, { needId: false, what: 'request body' });
+  if (outcome.kind === 'malformed') return send(res, 400, { error: { code: 'invalid-arguments', message: outcome.message, issues: [] } });
+  if (outcome.kind === 'result') return sendJsonText(res, 200, `{"result":${outcome.json}}`);
+  const error = outcome.error;
+  send(res, httpStatusOf(error.code), { error });
 }
 
 /**
@@ -222,7 +286,7 @@ async function handleCall(service: CandlemarkService, req: http.IncomingMessage,
  * be in flight at once. A message that isn't a call gets `{ id: null, error }`: the client can't
  * match it to a request, but the error shows in its log, and the socket stays open.
  */
-async function handleSocketCall(service: CandlemarkService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
+async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
   const reply = (body: { id: number | null } & ({ result: unknown } | { error: WireError })) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_SOCKET_BUFFER) return void ws.terminate();
@@ -230,46 +294,61 @@ async function handleSocketCall(service: CandlemarkService, ws: WebSocket, data:
   };
   const malformed = (message: string) => reply({ id: null, error: { code: 'invalid-arguments', message, issues: [] } });
   if (isBinary) return malformed('calls are JSON text messages');
-  let msg: unknown;
-  try {
-    msg = JSON.parse(rawText(data));
-  } catch (e) {
-    return malformed(`call message: ${(e as Error).message}`);
-  }
-  const { id, command, args } = (msg !== null && typeof msg === 'object' ? msg : {}) as { id?: unknown; command?: unknown; args?: unknown };
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return malformed('a call needs "id": a non-negative integer');
-  try {
-    const result = await service.call(String(command), args ?? {});
-    reply({ id, result: result ?? null });
-  } catch (e) {
-    reply({ id, error: toWireError(e) });
-  }
+  const outcome = await callEncoded(service, rawBytes(data), { needId: true, what: 'call message' });
+  if (outcome.kind === 'malformed') return malformed(outcome.message);
+  if (outcome.kind === 'error') return reply({ id: outcome.id, error: outcome.error });
+  if (ws.readyState !== WebSocket.OPEN) return;
+  if (ws.bufferedAmount > MAX_SOCKET_BUFFER) return void ws.terminate();
+  ws.send(`{"id":${outcome.id},"result":${outcome.json}}`);
 }
 
-function rawText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawBytes(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The body, or null as soon as it is known to be larger than `max` (Content-Length or bytes read). */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (size <= max) return void chunks.push(c);
+      req.off('data', onData);
+      chunks.length = 0;
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
+/** How long the rest of a too-large body is read (and dropped) so the client sees the 413 rather than a reset. */
+const DRAIN_MS = 5_000;
+
+/**
+ * 413 as JSON. Closing at once would reset a client still sending, which then never reads the
+ * answer: the rest of the body is read and dropped (for at most DRAIN_MS), then the connection closes.
+ */
+function sendTooLarge(req: http.IncomingMessage, res: http.ServerResponse, max: number): void {
+  res.shouldKeepAlive = false;
+  send(res, 413, { error: { code: 'invalid-arguments', message: `request body larger than ${max} bytes (the host's limit; CANDLEMARK_MAX_BODY_BYTES raises it)`, issues: [] } });
+  const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+  timer.unref();
+  req.on('end', () => clearTimeout(timer));
+  req.resume();
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }

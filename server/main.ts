@@ -15,6 +15,8 @@
  *   the name its user chose with every edit; undo/redo are per annotator).
  * - `CANDLEMARK_TOKEN`: a fixed access token (16–256 of A-Z a-z 0-9 _ -) for tests and scripts;
  *   otherwise a random one per launch. The host still listens on 127.0.0.1 only.
+ * - `CANDLEMARK_MAX_BODY_BYTES`: the largest request body (default 300 MiB; larger gets 413).
+ * - `CANDLEMARK_HOST_SERVICE=in-thread`: run the project on the HTTP thread (default: a worker thread).
  *
  * Serves the React renderer from `renderer/dist` when it has been built, else the overview page
  * in `server/static/`.
@@ -30,6 +32,7 @@ import { exitCodeOf } from '../core/service/error-status.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
 import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
+import { WorkerService } from './service-worker.ts';
 
 export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
@@ -62,9 +65,16 @@ export async function serve(argv: string[]): Promise<void> {
   const projectPath = values.project ?? defaultProjectPath();
   // Only the built-in demo file gets demo data: a project named by --project or CANDLEMARK_PROJECT
   // starts empty (its Home offers the demo as an explicit choice).
-  let service: CandlemarkService;
+  const demoIfNew = !values.project && !process.env.CANDLEMARK_PROJECT;
+  const annotator = values.annotator;
+  // The project lives in a worker thread (service-worker.ts), so SQLite never blocks HTTP, the socket or
+  // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
+  let service: CandlemarkService | WorkerService;
   try {
-    service = await openProject(projectPath, { demoIfNew: !values.project && !process.env.CANDLEMARK_PROJECT, annotator: values.annotator });
+    service =
+      process.env.CANDLEMARK_HOST_SERVICE === 'in-thread'
+        ? await openProject(projectPath, { demoIfNew, annotator })
+        : await WorkerService.open({ projectPath, demoIfNew, annotator, onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`) });
   } catch (e) {
     // Nothing to serve: say why in one line and exit with the code of its class (no stack trace).
     const err = toWireError(e);
@@ -73,12 +83,14 @@ export async function serve(argv: string[]): Promise<void> {
     return;
   }
   const ui = resolveStaticDir();
+  const maxBody = Number(process.env.CANDLEMARK_MAX_BODY_BYTES);
+  const limits = Number.isSafeInteger(maxBody) && maxBody > 0 ? { maxBodyBytes: maxBody } : {};
   // Same address as last time for this project (when neither the port nor the token is fixed).
   const remember = !values.port && !envToken;
   const last = remember ? readLastHost(projectPath) : null;
   const reuse = last !== null && (await portIsFree(last.port));
   if (last && !reuse) console.log(`port ${last.port}, used last time for this project, is taken: starting on a new port (open the new URL below; a tab still open on the old one cannot reconnect)`);
-  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token };
+  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token, limits };
   let host;
   try {
     host = await startHttpHost(options);

@@ -4,16 +4,21 @@
  * is built for Node's ABI; see electron/service-proxy.ts). `node bin/stdio-host.js [--project FILE]`.
  *
  * Protocol (one JSON value per line, UTF-8, both ways):
- * - request  `{ "id": n, "command": string, "args"?: unknown }`
+ * - request  `{ "id": n, "command": string, "args"?: unknown, "caller"?: "page" | "local" }`: a
+ *   service call. `caller` defaults to "page" (what a renderer sent: no server-side paths, see
+ *   core/service/capability.ts); the parent marks "local" only for calls it makes itself (Electron's
+ *   menu, with a path the user picked in a file dialog).
  * - response `{ "id": n, "result": ... }` or `{ "id": n, "error": WireError }`; calls run
  *   concurrently, so responses may come out of order (match them by id). A line that is not
  *   valid JSON, not a request, or longer than the limit is answered with `{ "id": null, "error":
  *   { "code": "invalid-arguments", ... } }` (or the request's id when it has a usable one) and the
  *   host carries on.
  * - event    `{ "event": name, "payload": ... }` for every service event (`service.events.onAny`).
- * - control command `host.open` with args `{ path, create? }`: opens that project (creating it, and
- *   its folder, when `create` is true) and then closes the current one; answers `{ path }`. If the
- *   new project cannot be opened the current one stays open. `--project FILE` opens FILE at start
+ * - control `{ "id": n, "control": "open", "args": { path, create? } }`: opens that project (creating
+ *   it, and its folder, when `create` is true) and then closes the current one; answers `{ path }`. If
+ *   the new project cannot be opened the current one stays open. Controls are a message type of their
+ *   own, not a command name, so nothing that forwards a renderer's `{ command, args }` can reach
+ *   them (a request with command "host.open" is just an unknown command). `--project FILE` opens FILE at start
  *   (created when missing); without it, commands answer `no-project` until `host.open`.
  *
  * stdout carries the protocol only: console output (ours, TensorFlow.js's, worker threads') goes to
@@ -28,6 +33,7 @@ import { z } from 'zod';
 import { CandlemarkService } from '../core/service/service.ts';
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
 import { installLastResortHandlers } from '../core/service/last-resort.ts';
+import type { Caller } from '../core/service/capability.ts';
 
 /** Default longest request line: a 256 MiB text import, JSON-escaped, plus slack (as the HTTP host's body limit). */
 export const DEFAULT_MAX_LINE_BYTES = 300 * 1024 * 1024;
@@ -105,21 +111,23 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
     return { path: target };
   };
 
-  const dispatch = async (command: string, args: unknown): Promise<unknown> => {
-    if (command === 'host.open') {
-      const parsed = openArgs.safeParse(args ?? {});
-      if (!parsed.success) {
-        throw new CandlemarkError(
-          'invalid-arguments',
-          'host.open: invalid arguments',
-          parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })),
-        );
-      }
-      return open(parsed.data.path, parsed.data.create);
+  const control = async (name: string, args: unknown): Promise<unknown> => {
+    if (name !== 'open') throw new CandlemarkError('unknown-command', `unknown control "${name.slice(0, 80)}"`);
+    const parsed = openArgs.safeParse(args ?? {});
+    if (!parsed.success) {
+      throw new CandlemarkError(
+        'invalid-arguments',
+        'open: invalid arguments',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })),
+      );
     }
+    return open(parsed.data.path, parsed.data.create);
+  };
+
+  const dispatch = async (command: string, args: unknown, caller: Caller): Promise<unknown> => {
     if (closing) throw new CandlemarkError('invalid-operation', 'the host is shutting down');
     if (!service) throw new CandlemarkError('no-project', 'no project is open');
-    return await service.call(command, args ?? {});
+    return await service.call(command, args ?? {}, { caller });
   };
 
   const handleLine = (line: string) => {
@@ -131,20 +139,28 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
       return send({ id: null, error: invalid(`malformed JSON: ${(err as Error).message.slice(0, 200)}`) });
     }
     if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return send({ id: null, error: invalid('a request must be an object { id, command, args }') });
-    const { id, command, args } = msg as { id?: unknown; command?: unknown; args?: unknown };
+    const { id, command, args, control: controlName, caller } = msg as { id?: unknown; command?: unknown; args?: unknown; control?: unknown; caller?: unknown };
     const idOk = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH);
     if (!idOk) return send({ id: null, error: invalid('a request needs an "id": an integer or a short string') });
     const reqId = id as Id;
-    if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) {
-      return send({ id: reqId, error: invalid('"command" must be a non-empty string') });
+    let run: Promise<unknown>;
+    if (controlName !== undefined) {
+      if (typeof controlName !== 'string' || command !== undefined) return send({ id: reqId, error: invalid('a control message is { id, control: string, args }') });
+      run = control(controlName, args);
+    } else {
+      if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) {
+        return send({ id: reqId, error: invalid('"command" must be a non-empty string') });
+      }
+      if (caller !== undefined && caller !== 'page' && caller !== 'local') return send({ id: reqId, error: invalid('"caller" must be "page" or "local"') });
+      run = dispatch(command, args, caller ?? 'page');
     }
-    const p: Promise<void> = dispatch(command, args)
+    const p: Promise<void> = run
       .then(
         (result) => send({ id: reqId, result: result ?? null }),
         (err: unknown) => send({ id: reqId, error: toWireError(err) }),
       )
       .finally(() => inflight.delete(p));
-    inflight.set(p, command);
+    inflight.set(p, typeof command === 'string' ? command : 'control');
   };
 
   // Split the input into lines without ever holding more than maxLine bytes of one line.

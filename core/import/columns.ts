@@ -173,6 +173,9 @@ export function mapColumns(header: readonly string[]): ColumnMapping {
     const candidates = similar.length > 0 ? similar : missing.length === 1 && unknown.length === 1 ? unknown : [];
     if (candidates.length > 0) {
       hint = `; the unknown column ${candidates.map((u) => `"${u}"`).join(', ')} may be a misspelling of ${c}`;
+    } else if (unknown.length > 0 && missing.length === REQUIRED.length) {
+      // Nothing in line 1 is a price column: not quoted, as it may not be a header at all (a password file's first line).
+      hint = `; none of the ${unknown.length} column(s) of line 1 is a known OHLCV column (is this an OHLCV CSV?)`;
     } else if (unknown.length > 0) {
       hint = `; unknown columns in the header: ${unknown.map((u) => `"${u}"`).join(', ')}`;
     }

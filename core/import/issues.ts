@@ -1,3 +1,5 @@
+import { clipMessage } from '../shared/message-text.ts';
+
 /**
  * Problems found while importing a CSV, and the error that carries them.
  * Importing reports every problem it can find (up to a cap), not just the first, so a user can fix a file in one go.
@@ -56,7 +58,8 @@ export class IssueList {
 
   add(line: number | null, field: string | null, message: string): void {
     this.total++;
-    if (this.items.length < this.cap) this.items.push({ file: this.file, line, field, message });
+    // Messages quote cells of the file: capped and without control characters (message-text.ts).
+    if (this.items.length < this.cap) this.items.push({ file: this.file, line, field: field === null ? null : clipMessage(field, 100), message: clipMessage(message) });
   }
 }
 

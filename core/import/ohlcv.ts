@@ -24,8 +24,8 @@
  *   from the header's are errors. Unknown columns are ignored with a warning.
  * - A CSV syntax error (e.g. an unclosed quote) stops reading; problems found before it are reported too.
  */
-import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { binaryContentProblem, FileReadError, notDelimitedProblem, openRegularFileHandle } from '../shared/read-regular-file.ts';
 import type { BarColumns } from '../domain/types.ts';
 import type { Canonical } from './columns.ts';
 import { IssueList, MAX_ISSUES, OhlcvImportError } from './issues.ts';
@@ -615,7 +615,7 @@ export interface FileImportOptions extends ImportOptions {
 }
 
 function cannotRead(path: string, e: unknown): OhlcvImportError {
-  const reason = e instanceof Error ? e.message : String(e);
+  const reason = e instanceof FileReadError ? e.reason : e instanceof Error ? e.message : String(e);
   return new OhlcvImportError(path, [{ file: path, line: null, field: null, message: `cannot read file: ${reason}` }], 1);
 }
 
@@ -628,16 +628,11 @@ export async function readOhlcvCsvFile(path: string, opts: FileImportOptions = {
   let fh: FileHandle;
   let size: number;
   try {
-    fh = await openCsvFile(path);
+    ({ fh, size } = await openCsvFile(path));
   } catch (e) {
     throw cannotRead(path, e);
   }
   try {
-    try {
-      size = (await fh.stat()).size;
-    } catch (e) {
-      throw cannotRead(path, e);
-    }
     if (size > (opts.streamAboveBytes ?? STREAM_ABOVE_BYTES)) return await parseOpenFile(fh, size, path, opts);
     let input: Buffer;
     try {
@@ -645,6 +640,9 @@ export async function readOhlcvCsvFile(path: string, opts: FileImportOptions = {
     } catch (e) {
       throw cannotRead(path, e);
     }
+    // Binary or undelimited content is refused before the parser sees it, so no message quotes its bytes.
+    const notCsv = binaryContentProblem(input) ?? notDelimitedProblem(input);
+    if (notCsv) throw new OhlcvImportError(path, [{ file: path, line: null, field: null, message: notCsv }], 1);
     return await parseOhlcvBufferAsync(input, path, opts);
   } finally {
     await fh.close();
@@ -653,10 +651,11 @@ export async function readOhlcvCsvFile(path: string, opts: FileImportOptions = {
 
 /**
  * The one place the importer opens a file: both the in-memory and the streamed path read through
- * this handle, so a check on what may be opened (a regular file, a size cap) wraps this function.
+ * this handle. Regular files only, within the size cap (core/shared/read-regular-file.ts): never
+ * /dev/zero, a FIFO or a directory.
  */
-export async function openCsvFile(path: string): Promise<FileHandle> {
-  return open(path, 'r');
+export async function openCsvFile(path: string): Promise<{ fh: FileHandle; size: number }> {
+  return await openRegularFileHandle(path);
 }
 
 /** The streamed path: sniff the head, estimate the row count, then one (or two) streamed passes. */

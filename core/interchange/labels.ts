@@ -4,7 +4,7 @@
  *
  * Pure functions on text; only readLabelsFile touches the file system.
  */
-import { readFile } from 'node:fs/promises';
+import { binaryContentProblem, FileReadError, notDelimitedProblem, notJsonProblem, readRegularFile } from '../shared/read-regular-file.ts';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -816,7 +816,16 @@ export async function readLabelsFile(path: string): Promise<LabelsDocument> {
       { file: path, window: null, field: '', message: `expected a file name ending in .json or .csv, got ${describeValue(ext || path)}` },
     ]);
   }
-  const text = await readFile(path, 'utf8');
+  let input: Buffer;
+  try {
+    input = await readRegularFile(path); // regular files only, size-capped: never /dev/zero or a FIFO
+  } catch (e) {
+    throw new InterchangeError(path, [{ file: path, window: null, field: '', message: `cannot read file: ${e instanceof FileReadError ? e.reason : String(e)}` }]);
+  }
+  // Refused before parsing, so no message quotes the bytes of a file that isn't a labels file.
+  const notLabels = ext === '.json' ? notJsonProblem(input) : (binaryContentProblem(input) ?? notDelimitedProblem(input, { headerFirst: true }));
+  if (notLabels) throw new InterchangeError(path, [{ file: path, window: null, field: '', message: notLabels }]);
+  const text = input.toString('utf8');
   const doc = ext === '.json' ? parseLabelsJson(text, path) : parseLabelsCsv(text, path);
   const folder = dirname(resolve(path));
   return {

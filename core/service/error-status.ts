@@ -17,6 +17,7 @@ const TABLE: Record<ErrorCode, { http: number; exit: number }> = {
   'invalid-operation': { http: 409, exit: 5 },
   conflict: { http: 409, exit: 5 },
   'read-only': { http: 403, exit: 6 },
+  forbidden: { http: 403, exit: 6 }, // only a page's calls get it; the CLI never does
   // Try again later.
   'no-project': { http: 503, exit: 7 },
   busy: { http: 503, exit: 7 },

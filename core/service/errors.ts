@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'conflict', // the change contradicts what is stored: an id taken, a label type in use, bars still referenced, history no longer applicable
   'busy', // another process held the project's write lock for longer than the wait allows; try again
   'read-only', // the project file or its folder can't be written
+  'forbidden', // this caller may not do that: a page naming a server-side path (capability.ts)
   'cancelled',
   'internal', // a fault in Candlemark itself: a bug, or the machine (disk full, I/O error)
 ] as const;

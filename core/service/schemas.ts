@@ -214,3 +214,20 @@ export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name);
 }
+
+// --- Caller capability (issue #10, point 3) ---------------------------------------------------
+
+/**
+ * Arguments that name a file on the machine running the service, per command. Only a local caller
+ * (the CLI, or Electron's main process passing a path the user picked in a file dialog) may pass
+ * them; a page (HTTP, the socket, Electron IPC, the stdio host's requests) may not: it would read
+ * or write any file the host process can. Pages use the content-carrying variants (`*Text`).
+ * `required: true` marks commands that can't run at all without the path.
+ */
+export const SERVER_PATH_ARGS: Partial<Record<CommandName, { args: readonly string[]; required: boolean; instead: string }>> = {
+  'series.import': { args: ['path'], required: true, instead: 'series.importText' },
+  'labels.import': { args: ['path'], required: true, instead: 'labels.importText' },
+  'labels.export': { args: ['path'], required: true, instead: 'labels.exportText' },
+  'demo.create': { args: ['fromCsv'], required: false, instead: 'demo.create without fromCsv' },
+};
+

@@ -9,6 +9,7 @@ import { ServiceContext, type ServiceDebugOptions } from './context.ts';
 import { parseTrainingFault } from '../ml/training/worker-types.ts';
 import { CandlemarkError } from './errors.ts';
 import { toCandlemarkError } from './error-map.ts';
+import { checkCaller, type CallOptions } from './capability.ts';
 import { TypedEmitter } from './events.ts';
 import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
 import { projectInfo } from './handlers/project.ts';
@@ -104,6 +105,8 @@ export interface OpenOptions {
   debug?: ServiceDebugOptions;
   /** How long a write waits for another process's write lock (ms; the store's default otherwise). */
   busyTimeoutMs?: number;
+  /** A read-only connection (the browser host's reader thread): only commands that read may be called. */
+  readonly?: boolean;
 }
 
 export class CandlemarkService {
@@ -123,8 +126,8 @@ export class CandlemarkService {
   static open(projectPath: string, opts: OpenOptions = {}): CandlemarkService {
     let store: ProjectStore | null = null;
     try {
-      store = ProjectStore.open(projectPath, { create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs });
-      store.markInterruptedRuns();
+      store = ProjectStore.open(projectPath, { create: opts.create ?? false, busyTimeoutMs: opts.busyTimeoutMs, readonly: opts.readonly });
+      if (!opts.readonly) store.markInterruptedRuns();
       const debug = opts.debug ?? { trainingFault: parseTrainingFault(process.env.CANDLEMARK_DEBUG_TRAINING_FAULT) };
       const fromEnv = process.env.CANDLEMARK_ANNOTATOR?.trim();
       return new CandlemarkService(store, opts.author?.trim() || fromEnv || safeUserName(), debug);
@@ -139,13 +142,17 @@ export class CandlemarkService {
     return this.store.created;
   }
 
-  /** Validates `args` with the command's schema, then runs it. Throws CandlemarkError. */
-  async call<K extends CommandName>(name: K, args?: CommandInput<K>): Promise<CommandResult<K>>;
-  async call(name: string, args?: unknown): Promise<unknown>;
-  async call(name: string, args: unknown = {}): Promise<unknown> {
+  /**
+   * Validates `args` with the command's schema, then runs it. Throws CandlemarkError. `opts.caller`
+   * 'page' (what hosts pass for a page's calls) refuses arguments naming server-side paths (capability.ts).
+   */
+  async call<K extends CommandName>(name: K, args?: CommandInput<K>, opts?: CallOptions): Promise<CommandResult<K>>;
+  async call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;
+  async call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
     // While closeGracefully waits for training to stop, nothing new may start (a run started now would outlive the project).
     if (this.closing) throw new CandlemarkError('no-project', 'the project is closing');
     if (!isCommandName(name)) throw new CandlemarkError('unknown-command', `unknown command "${String(name).slice(0, 80)}"`);
+    checkCaller(name, args, opts.caller ?? 'local');
     const parsed = commandSchemas[name].safeParse(args ?? {});
     if (!parsed.success) {
       throw new CandlemarkError(

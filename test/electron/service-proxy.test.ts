@@ -86,6 +86,24 @@ describe('ServiceProxy (real Node child)', () => {
     reopened.close();
   });
 
+  it('keeps the child\'s controls and server-side paths out of the renderer\'s reach (IPC path)', async () => {
+    const file = path.join(dir, 'guarded.candlemark');
+    const other = path.join(dir, 'other-by-renderer.candlemark');
+    const proxy = await open(file);
+    const ev = { sender: { id: 1 }, senderFrame: { url: `${APP_ORIGIN}/`, parent: null } };
+    const viaIpc = (command: string, args: unknown) => handleIpcCall(proxy, ev, { command, args }, { webContentsId: 1 });
+    // The renderer names the child's old control command: an unknown command, nothing opened or created.
+    expect(await viaIpc('host.open', { path: other, create: true })).toMatchObject({ error: { code: 'unknown-command' } });
+    expect(fs.existsSync(other)).toBe(false);
+    expect(((await proxy.call('project.info', {})) as Any).path).toBe(file);
+    // Path commands from the renderer are refused in the child; the main process (menu + dialog) may.
+    expect(await viaIpc('series.import', { path: '/etc/passwd' })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await viaIpc('labels.export', { path: path.join(dir, 'x.json') })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(false);
+    await proxy.call('labels.export', { path: path.join(dir, 'x.json') });
+    expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(true);
+  });
+
   it('rejects open when the project cannot be opened, and stops the child', async () => {
     const bogus = path.join(dir, 'bogus.candlemark');
     fs.writeFileSync(bogus, 'not a project');

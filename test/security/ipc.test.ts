@@ -1,4 +1,5 @@
 /** The IPC handler (electron/ipc.ts): who may call, what a payload may look like, and fuzzing. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
@@ -160,6 +161,29 @@ describe('IPC handler', () => {
     const added = await handleIpcCall(service, event(), { command: 'labels.add', args: { windowId: w.id, startTime: time[3], endTime: time[9], type: 'up' } }, trusted);
     expect('result' in added).toBe(true);
   }, 120_000);
+
+  it('refuses commands that name server-side paths (forbidden), and their path arguments', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'stolen.json');
+    const calls: [string, Record<string, unknown>][] = [
+      ['series.import', { path: '/etc/passwd' }],
+      ['labels.import', { path: '/etc/passwd' }],
+      ['labels.export', { path: out }],
+      ['demo.create', { fromCsv: '/etc/passwd' }],
+    ];
+    for (const [command, args] of calls) {
+      const r = await handleIpcCall(service, event(), { command, args }, trusted);
+      expect(isError(r, 'forbidden'), command).toBe(true);
+      if ('error' in r) expect(r.error.message).toMatch(/command line/);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+    // The content-carrying variants are what the page uses.
+    const text = await handleIpcCall(service, event(), { command: 'labels.exportText', args: { format: 'json' } }, trusted);
+    expect('result' in text).toBe(true);
+    // The same commands still work for a local caller (the CLI, the menu's file dialogs).
+    await service.call('labels.export', { path: out });
+    expect(fs.existsSync(out)).toBe(true);
+  });
 
   it('recognises the app origin exactly', () => {
     expect(isAppUrl('app://candlemark/')).toBe(true);

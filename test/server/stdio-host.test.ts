@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { ProjectStore } from '../../core/store/index.ts';
 import { checkProject, makeBars } from '../store/helpers.ts';
-import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
+import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/paths.ts';
 
 type Msg = { id?: unknown; result?: any; error?: any; event?: string; payload?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,9 +53,16 @@ class Host {
   }
 
   /** Sends a request and resolves with its answer ({ result } or { error }). */
-  async call(command: string, args?: unknown): Promise<Msg> {
+  async call(command: string, args?: unknown, caller?: 'page' | 'local'): Promise<Msg> {
     const id = this.nextId++;
-    this.send(`${JSON.stringify({ id, command, args })}\n`);
+    this.send(`${JSON.stringify({ id, command, args, caller })}\n`);
+    return this.waitFor((m) => m.id === id);
+  }
+
+  /** Sends a control message (`{ id, control, args }`, e.g. opening a project). */
+  async control(control: string, args?: unknown): Promise<Msg> {
+    const id = this.nextId++;
+    this.send(`${JSON.stringify({ id, control, args })}\n`);
     return this.waitFor((m) => m.id === id);
   }
 }
@@ -120,7 +127,7 @@ describe('stdio host (bin/stdio-host.js)', () => {
     reopened.close();
   });
 
-  it('answers no-project until host.open, switches projects, keeps the old one when the new one fails', async () => {
+  it('answers no-project until the open control, switches projects, keeps the old one when the new one fails', async () => {
     const a = path.join(dir, 'switch-a.candlemark');
     const b = path.join(dir, 'switch-b.candlemark');
     const bogus = path.join(dir, 'bogus.candlemark');
@@ -128,15 +135,55 @@ describe('stdio host (bin/stdio-host.js)', () => {
     CandlemarkService.open(b, { create: true }).close();
     const host = new Host([]);
     expect((await host.call('project.info', {})).error).toMatchObject({ code: 'no-project' });
-    expect((await host.call('host.open', { path: path.join(dir, 'missing.candlemark') })).error).toBeDefined();
-    expect((await host.call('host.open', { path: 42 })).error).toMatchObject({ code: 'invalid-arguments', issues: [expect.objectContaining({ field: 'path' })] });
-    expect((await host.call('host.open', { path: a, create: true })).result).toEqual({ path: a });
+    expect((await host.control('open', { path: path.join(dir, 'missing.candlemark') })).error).toBeDefined();
+    expect((await host.control('open', { path: 42 })).error).toMatchObject({ code: 'invalid-arguments', issues: [expect.objectContaining({ field: 'path' })] });
+    expect((await host.control('open', { path: a, create: true })).result).toEqual({ path: a });
     expect((await host.call('project.info', {})).result.path).toBe(a);
-    expect((await host.call('host.open', { path: bogus })).error.message).toMatch(/not a Candlemark project/);
+    expect((await host.control('open', { path: bogus })).error.message).toMatch(/not a Candlemark project/);
     expect((await host.call('project.info', {})).result.path).toBe(a);
-    expect((await host.call('host.open', { path: b })).result).toEqual({ path: b });
+    expect((await host.control('open', { path: b })).result).toEqual({ path: b });
     expect((await host.call('project.info', {})).result.path).toBe(b);
     expect(fs.readFileSync(bogus, 'utf8')).toBe('not a database at all');
+    host.child.stdin.end();
+    expect((await host.exited).code).toBe(0);
+  });
+
+  it('keeps its controls out of reach of commands: "host.open" as a command is unknown and opens nothing', async () => {
+    const a = path.join(dir, 'ctl-a.candlemark');
+    const other = path.join(dir, 'ctl-other.candlemark');
+    const host = new Host(['--project', a]);
+    const asCommand = await host.call('host.open', { path: other, create: true });
+    expect(asCommand.error).toMatchObject({ code: 'unknown-command' });
+    expect(fs.existsSync(other)).toBe(false);
+    expect((await host.call('project.info', {})).result.path).toBe(a);
+    // A control message can't be smuggled inside a command either.
+    expect((await host.control('host.open', { path: other, create: true })).error).toMatchObject({ code: 'unknown-command' });
+    const mixed = await new Promise<Msg>((resolve) => {
+      host.send(`${JSON.stringify({ id: 'mixed', command: 'project.info', control: 'open', args: { path: other, create: true } })}\n`);
+      void host.waitFor((m) => m.id === 'mixed').then(resolve);
+    });
+    expect(mixed.error).toMatchObject({ code: 'invalid-arguments' });
+    expect(fs.existsSync(other)).toBe(false);
+    host.child.stdin.end();
+    expect((await host.exited).code).toBe(0);
+  });
+
+  it('treats requests as a page\'s by default (no server-side paths); the parent marks its own calls local', async () => {
+    const host = new Host(['--project', path.join(dir, 'caller.candlemark')]);
+    const csv = path.join(SHARED_DATA, 'spy_1d.csv');
+    for (const [command, args] of [
+      ['series.import', { path: csv }],
+      ['labels.import', { path: '/etc/passwd' }],
+      ['labels.export', { path: path.join(dir, 'out.json') }],
+      ['demo.create', { fromCsv: csv }],
+    ] as const) {
+      const res = await host.call(command, args);
+      expect(res.error, command).toMatchObject({ code: 'forbidden' });
+      expect((await host.call(command, args, 'page')).error, command).toMatchObject({ code: 'forbidden' });
+    }
+    expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    expect((await host.call('series.import', { path: csv }, 'local')).result).toMatchObject({ series: expect.any(Object) });
+    expect((await host.call('project.info', {}, 'admin' as 'local')).error).toMatchObject({ code: 'invalid-arguments' });
     host.child.stdin.end();
     expect((await host.exited).code).toBe(0);
   });

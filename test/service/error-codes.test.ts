@@ -199,6 +199,7 @@ describe('error codes over HTTP', () => {
       'invalid-operation': 409,
       conflict: 409,
       'read-only': 403,
+      forbidden: 403,
       'no-project': 503,
       busy: 503,
       cancelled: 409,
