@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { CandlemarkError, ERROR_CODES, type ErrorCode } from '../../core/service/errors.ts';
 import { exitCodeOf, httpStatusOf } from '../../core/service/error-status.ts';
+import { SERVER_PATH_ARGS } from '../../core/service/schemas.ts';
 import { startHttpHost, type RunningHost } from '../../server/http-host.ts';
 import { errorFromWire } from '../../electron/service-proxy.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
@@ -62,8 +63,8 @@ const cases: Case[] = [
   { code: 'not-found', what: 'labels.update of a missing label', command: 'labels.update', args: { id: 999_999, patch: { confidence: 0.5 } }, message: /No label 999999/ },
   { code: 'not-found', what: 'labels.delete of a missing label', command: 'labels.delete', args: { id: 999_999 } },
   { code: 'not-found', what: 'a missing run', command: 'runs.get', args: { runId: 999_999 } },
-  { code: 'not-found', what: 'a missing labels file', command: 'labels.import', args: { path: '/nonexistent-candlemark/l.json' }, message: /nonexistent-candlemark\/l\.json/ },
-  // The CSV importer reports a missing file as a file-level issue of the import.
+  // The importers (CSV and labels) report a missing file as a file-level issue of the import.
+  { code: 'import-failed', what: 'a missing labels file', command: 'labels.import', args: { path: '/nonexistent-candlemark/l.json' }, message: /nonexistent-candlemark\/l\.json/ },
   { code: 'import-failed', what: 'a missing CSV file', command: 'series.import', args: { path: '/nonexistent-candlemark/x.csv' }, message: /nonexistent-candlemark\/x\.csv/ },
   { code: 'invalid-arguments', what: 'exporting labels to a folder', command: 'labels.export', args: { path: '/tmp' } },
   { code: 'not-found', what: 'a window that does not exist', command: 'windows.setReviewed', args: { windowId: 999_999, reviewed: true } },
@@ -220,8 +221,12 @@ describe('error codes over HTTP', () => {
       } finally {
         undo?.();
       }
-      expect(res.body.error?.code).toBe(c.code);
-      expect(res.status).toBe(httpStatusOf(c.code));
+      // A page may not name files on the host's machine (capability.ts): those commands are refused first.
+      const mark = SERVER_PATH_ARGS[c.command as keyof typeof SERVER_PATH_ARGS];
+      const namesPath = mark !== undefined && mark.args.some((a) => (c.args as Record<string, unknown>)[a] !== undefined);
+      const code = namesPath ? 'forbidden' : c.code;
+      expect(res.body.error?.code).toBe(code);
+      expect(res.status).toBe(httpStatusOf(code));
     });
   }
 });
