@@ -30,7 +30,7 @@ export interface Comparison {
   curves: {
     epoch: number[];
     valUnweighted: (number | null)[][];
-    /** The best-epoch criterion (unweighted validation span + countdown). */
+    /** The best-epoch criterion (unweighted validation span loss; span + countdown in v1 reports). */
     valCriterion: (number | null)[][];
     /** valCriterion / valCriterion[0]: scale-free, comparable between soft and CRF. */
     valCriterionRelative: (number | null)[][];
@@ -121,7 +121,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
   const matrix: MatrixRow[] = [
     decide(
       'convergence',
-      'epochs to reach 90% of the start→best reduction of the validation criterion (unweighted span + countdown loss)',
+      'epochs to reach 90% of the start→best reduction of the validation criterion (unweighted span loss)',
       runNames,
       reports.map((r) => r.loss.epochsTo90),
       'lower',
@@ -129,7 +129,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
     ),
     decide(
       'normalised loss reduction',
-      '(L_start − L_best) / L_start, L = unweighted validation span + countdown loss (per bar)',
+      '(L_start − L_best) / L_start, L = unweighted validation span loss (per bar)',
       runNames,
       reports.map((r) => r.loss.valCriterion.normalisedReduction),
       'higher',

@@ -42,6 +42,7 @@ const f3 = (x: unknown) => (fin(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toF
 const f2 = (x: unknown) => (fin(x) ? x.toFixed(2) : '—');
 const pct = (x: unknown) => (fin(x) ? `${(x * 100).toFixed(1)} %` : '—');
 const int = (x: unknown) => (fin(x) ? Math.round(x).toLocaleString('en') : '—');
+const critLabel = (r: RunReport) => (r.loss.criterion === 'span+countdown' ? 'span + countdown' : 'span');
 const yesNo = (b: unknown) => (b ? 'yes' : 'no');
 const date = (t: number | null | undefined) => (fin(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ') : '—');
 function duration(s: unknown): string {
@@ -128,11 +129,11 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
   const L = r.loss;
   tables.push({
     title: 'Loss summary',
-    note: `Best-epoch criterion: unweighted validation span + countdown loss. Epoch 0 = initialisation. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
+    note: `Best-epoch criterion: unweighted validation ${critLabel(r)} loss. Epoch 0 = initialisation. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
     head: ['loss', 'start', 'best', 'best epoch', 'final', 'reduction'],
     numeric: [1, 2, 3, 4, 5],
     rows: [
-      ['validation criterion (span + countdown)', f3(L.valCriterion.start), f3(L.valCriterion.best), String(L.valCriterion.bestEpoch), f3(L.valCriterion.final), pct(L.valCriterion.normalisedReduction)],
+      [`validation criterion (${critLabel(r)})`, f3(L.valCriterion.start), f3(L.valCriterion.best), String(L.valCriterion.bestEpoch), f3(L.valCriterion.final), pct(L.valCriterion.normalisedReduction)],
       ['validation, all four tasks (unweighted)', f3(L.valUnweighted.start), f3(L.valUnweighted.best), String(L.valUnweighted.bestEpoch), f3(L.valUnweighted.final), pct(L.valUnweighted.normalisedReduction)],
       ['validation, weighted objective', f3(L.valWeighted.start), f3(L.valWeighted.atBest), '(at best)', f3(L.valWeighted.final), '—'],
       ['training, all four tasks (unweighted)', f3(L.train.startUnweighted), '—', '—', f3(L.train.finalUnweighted), pct(fin(L.train.startUnweighted) && L.train.startUnweighted !== 0 ? (L.train.startUnweighted - L.train.finalUnweighted) / L.train.startUnweighted : NaN)],
@@ -153,7 +154,7 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
     note: 'Validation loss rising while training loss falls, on trailing means, for at least N consecutive epochs.',
     head: ['curves', 'detected', 'began at epoch', 'longest streak', 'N', 'smoothing'],
     numeric: [2, 3, 4, 5],
-    rows: [of('criterion (span + countdown)', r.overfitting), of('all four tasks', r.overfittingAllTasks)],
+    rows: [of(`criterion (${critLabel(r)})`, r.overfitting), of('all four tasks', r.overfittingAllTasks)],
   });
   tables.push({
     title: 'Pointer, type, countdown, calibration (validation)',
@@ -205,7 +206,7 @@ function runPlots(r: RunReport): { title: string; caption: string; svg: string }
   const plots = [];
   plots.push({
     title: 'Loss curves',
-    caption: 'Unweighted losses per epoch (epoch 0 = initialisation): the four-task sum (solid) and the best-epoch criterion, span + countdown (dashed).',
+    caption: 'Unweighted losses per epoch (epoch 0 = initialisation): the four-task sum (solid) and the best-epoch criterion (dashed).',
     svg: lineChart({
       title: 'Loss curves',
       x: c.epoch,
@@ -497,7 +498,7 @@ export function renderComparisonHtml(c: Comparison, opts: { generatedAt?: number
   const plots = [
     {
       title: 'Relative validation criterion',
-      caption: 'Validation span + countdown loss divided by its value at initialisation: scale-free, comparable between soft and CRF heads.',
+      caption: 'Validation best-epoch criterion divided by its value at initialisation: scale-free, comparable between soft and CRF heads.',
       svg: lineChart({ title: 'Relative validation criterion', x: c.curves.epoch, series: series(c.curves.valCriterionRelative), xLabel: 'epoch',
       integerX: true, yLabel: 'loss / loss at epoch 0', yScale: 'auto' }),
     },

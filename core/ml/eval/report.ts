@@ -19,7 +19,7 @@ import {
   type PRF,
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
-import { TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
+import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
 
 export const REPORT_SCHEMA = 'candlemark.run-report/1';
 
@@ -103,7 +103,7 @@ export interface Curves {
   valLoss: number[];
   trainUnweighted: number[];
   valUnweighted: number[];
-  /** span + countdown (unweighted): the best-epoch criterion. */
+  /** The best-epoch criterion (unweighted span loss; v1 reports: span + countdown). */
   trainCriterion: number[];
   valCriterion: number[];
   valBarF1: number[];
@@ -132,8 +132,8 @@ export interface RunReport {
     allSpan: { prevalence: number; barF1: number; spanF1: number };
   };
   loss: {
-    /** The best-epoch criterion: unweighted validation span + countdown loss (the per-bar tasks). */
-    criterion: 'span+countdown';
+    /** The best-epoch criterion: unweighted validation span loss ('span+countdown' in v1 reports). */
+    criterion: 'span' | 'span+countdown';
     /** Summary of the criterion; bestEpoch is the kept epoch. start = epoch 0 (initialisation). */
     valCriterion: LossSummary;
     /** Same for the sum of all four unweighted validation losses (information; pointer/type overfit first). */
@@ -148,7 +148,7 @@ export interface RunReport {
     /** Epochs to reach 90% of the start→best reduction of valCriterion. */
     epochsTo90: number;
   };
-  /** Validation criterion rising while the training criterion falls (span + countdown). */
+  /** Validation criterion rising while the training criterion falls. */
   overfitting: OverfitResult;
   /** The same test on the all-task unweighted sums. */
   overfittingAllTasks: OverfitResult;
@@ -360,7 +360,7 @@ export function buildReport(input: ReportInput): RunReport {
     metrics,
     baselines: { untrained, allSpan },
     loss: {
-      criterion: 'span+countdown',
+      criterion: CRITERION,
       valCriterion: valCrit,
       valUnweighted: valSum,
       valWeighted: { start: curves.valLoss[0], final: curves.valLoss[last], atBest: curves.valLoss[b] },

@@ -2,8 +2,8 @@
  * The training loop for one model (and ensembles of them): Adam, seeded shuffling, per-epoch events,
  * best-epoch checkpoint by the unweighted validation loss sum, early stopping and cancellation.
  *
- * Best-epoch criterion: valCriterion = span + countdown validation losses, unweighted (the per-bar
- * tasks; pointer and type are per-window losses that overfit early on small sets). The weighted
+ * Best-epoch criterion: valCriterion = the span validation loss, unweighted (pointer and type are
+ * per-window losses that overfit early on small sets; the countdown loss is the noisiest). The weighted
  * objective is NOT used to select epochs: with learned uncertainty weights each σ² drifts toward its
  * task's loss, so the weighted total can go negative and jump while the detector is fine.
  */
@@ -15,6 +15,7 @@ import { barPRF } from '../eval/metrics.ts';
 import type { InitialEval } from '../eval/report.ts';
 import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/types.ts';
 import { mulberry32, shuffleInPlace } from './rng.ts';
+import { ClosedFormWeights, DEFAULT_TASK_WEIGHTING, EMA_DECAY, type TaskWeighting } from './task-weights.ts';
 
 export type { EpochEvent } from '../eval/types.ts';
 
@@ -44,6 +45,8 @@ export interface TrainOptions {
   evalBatchSize?: number;
   /** Skip the untrained-model predictions (saves two forward passes). */
   skipUntrained?: boolean;
+  /** How σ_i are set (default 'ema-val'; see task-weights.ts). */
+  taskWeighting?: TaskWeighting;
 }
 
 export interface TrainResult {
@@ -149,6 +152,15 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   let trainEvalBatches: Batch[] | null = buildBatches(data.trainX, data.trainTargets, spec, evalSize);
   let best: tf.Tensor[] | null = null;
   const vars = model.trainableVariables();
+  const weighting = opts.taskWeighting ?? DEFAULT_TASK_WEIGHTING;
+  // Closed-form modes: the optimiser updates the network only; the trainer sets the s_i.
+  const optVars = weighting === 'learned' ? vars : model.networkVariables();
+  const closed = weighting === 'ema-train' || weighting === 'ema-val' ? new ClosedFormWeights(TASKS.length, EMA_DECAY[weighting]) : null;
+  const observe = (v: TaskValues): void => {
+    if (!closed) return;
+    closed.update(TASKS.map((k) => v[k]));
+    model.setLogSigmas(closed.logSigmas());
+  };
   const events: EpochEvent[] = [];
   let cancelled = false;
   let stoppedEarly = false;
@@ -170,6 +182,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       taskWeights: taskValues(model.taskWeights()),
       valBarF1: barF1At(valPred0, data.valTargets),
     };
+    // Closed-form weights start at the optimum for the untrained model's losses.
+    observe(weighting === 'ema-train' ? tr0.task : va0.task);
     let bestVal = criterionOf(va0.task);
     let bestEpoch = 0;
     best = vars.map((v) => tf.clone(v));
@@ -198,7 +212,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
               return r.total;
             },
             true,
-            vars,
+            optVars,
           );
           const total = cost ? cost.dataSync()[0] : NaN;
           cost?.dispose();
@@ -207,6 +221,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           acc[0] += total * idx.length;
           for (let k = 0; k < 4; k++) acc[k + 1] += per[k] * idx.length;
           seen += idx.length;
+          if (weighting === 'ema-train') observe(taskValues(per));
         } finally {
           (stacked as tf.Tensor | null)?.dispose();
           disposeBatch(batch);
@@ -215,6 +230,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       if (cancelled) break;
       for (let k = 0; k < 5; k++) acc[k] /= Math.max(1, seen);
       const va = evaluateLoss(model, valBatches);
+      if (weighting === 'ema-val') observe(va.task);
       const valPred = predictAll(model, data.valX, nVal, evalSize);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
