@@ -6,13 +6,15 @@ import type { IndexSpan } from '../../domain/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
 import { selectBackend, type BackendPreference } from '../backend/index.ts';
 import { applyNormalizer, type Normalizer } from '../features/index.ts';
-import { deserializeWeights, importSpanModel, serializeWeights } from '../model/index.ts';
+import { createSpanModel, deserializeWeights, importSpanModel, serializeWeights } from '../model/index.ts';
 import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
 import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
+import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
+import { DEFAULT_TEST_FRACTION } from './dataset.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -37,6 +39,13 @@ export interface RunTrainingOptions {
   decode?: { minLength: number; mergeGap: number };
   /** Which windows of the set are used (default 'labelled'). */
   windows?: 'labelled' | 'all';
+  // --- issue #11: trustworthy training -------------------------------------------------------
+  /** How the task weights σ_i are set (default 'ema-val'; training/task-weights.ts). */
+  taskWeighting?: TaskWeighting;
+  /** Bar weight of reviewed "no span" windows (default 1). */
+  noSpanWeight?: number;
+  /** Share of the labelled windows held out as the chronologically last test block (default 0.1; 0 = none). */
+  testFraction?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -112,6 +121,9 @@ function resolved(o: RunTrainingOptions) {
     ramp: o.ramp ?? TRAINING_DEFAULTS.ramp,
     decode: o.decode ?? { ...DEFAULT_DECODE },
     windows: o.windows ?? 'labelled',
+    taskWeighting: o.taskWeighting ?? DEFAULT_TASK_WEIGHTING,
+    noSpanWeight: o.noSpanWeight ?? 1,
+    testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
   };
 }
 
@@ -149,7 +161,14 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved(opts);
-  const data: Dataset = buildDataset(store, { setId: cfg.setId, features: cfg.features ?? undefined, ramp: cfg.ramp, windows: cfg.windows });
+  const data: Dataset = buildDataset(store, {
+    setId: cfg.setId,
+    features: cfg.features ?? undefined,
+    ramp: cfg.ramp,
+    windows: cfg.windows,
+    noSpanWeight: cfg.noSpanWeight,
+    testFraction: cfg.testFraction,
+  });
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
     head: cfg.head,
@@ -172,6 +191,9 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       valWindows: data.val.length,
       trainWindowIds: data.train.map((r) => r.window.id),
       valWindowIds: data.val.map((r) => r.window.id),
+      testWindows: data.test.length,
+      testWindowIds: data.test.map((r) => r.window.id),
+      skipped: data.skipped,
       labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
       typeNames: data.typeNames,
       features: data.features,
@@ -190,6 +212,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       batchSize: cfg.batchSize,
       learningRate: cfg.learningRate,
       seeds,
+      taskWeighting: cfg.taskWeighting,
       earlyStopping: cfg.earlyStopping ?? undefined,
       signal: opts.signal,
       onEpoch: (e) => {
@@ -205,6 +228,9 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     models = ens.members.map((m) => m.model!);
     const trainPred = averagePredictions(models.map((m) => predictAll(m, data.trainX, data.train.length)));
     const valPred = averagePredictions(models.map((m) => predictAll(m, data.valX, data.val.length)));
+    // The test block is predicted once, after every choice (epoch, threshold) was made without it.
+    const testPred = data.test.length ? averagePredictions(models.map((m) => predictAll(m, data.testX, data.test.length))) : [];
+    const testUntrained = data.test.length ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length))) : [];
     const report = buildReport({
       runId,
       model: { head: spec.head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: data.features },
@@ -215,6 +241,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
       train: { truth: data.train.map(truthOf), pred: trainPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
       val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
+      test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
+      dataset: { skipped: { ...data.skipped }, notes: data.notes },
       seconds: ens.seconds,
       decode: cfg.decode,
     });
@@ -233,10 +261,11 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
         bestEpoch: m.bestEpoch,
       } satisfies SavedModelSpec,
     }));
-    const times = seriesFeatures(store, new Set([...data.train, ...data.val].map((r) => r.window.seriesId)), []);
+    const times = seriesFeatures(store, new Set([...data.train, ...data.val, ...data.test].map((r) => r.window.seriesId)), []);
     const predRows = [
       ...data.train.map((r, i) => ({ r, p: trainPred[i] })),
       ...data.val.map((r, i) => ({ r, p: valPred[i] })),
+      ...data.test.map((r, i) => ({ r, p: testPred[i] })),
     ].map(({ r, p }) => ({
       windowId: r.window.id,
       probs: p.spanProb,
@@ -260,6 +289,16 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     return { runId, status: 'failed', report: null, error: msg };
   } finally {
     for (const m of models) m.dispose();
+  }
+}
+
+/** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */
+function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
+  const m = createSpanModel(spec);
+  try {
+    return predictAll(m, x, count);
+  } finally {
+    m.dispose();
   }
 }
 

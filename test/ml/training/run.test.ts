@@ -16,9 +16,16 @@ describe('buildDataset', () => {
   it('takes roles from the windows, labels as window-relative spans, and normalises with train statistics', () => {
     const p = makeDemoProject(3);
     store = ProjectStore.open(p.file);
-    const all = buildDataset(store, { setId: p.setId, windows: 'all' });
+    const all = buildDataset(store, { setId: p.setId, windows: 'all', testFraction: 0 });
     expect(all.train).toHaveLength(24);
     expect(all.val).toHaveLength(6);
+    expect(all.test).toHaveLength(0);
+    // default: the last 10 % (3 windows) are the test block, the window before it is purged
+    const held = buildDataset(store, { setId: p.setId, windows: 'all' });
+    expect([held.train.length, held.val.length, held.test.length, held.skipped.purged]).toEqual([24, 2, 3, 1]);
+    const lastStarts = all.val.map((r) => r.window.startIndex).sort((a, b) => a - b).slice(-3);
+    expect(held.test.map((r) => r.window.startIndex).sort((a, b) => a - b)).toEqual(lastStarts);
+    expect(held.notes.join(' ')).toMatch(/test block: the last 3/);
     const labelled = buildDataset(store, { setId: p.setId });
     expect(labelled.train.length + labelled.val.length).toBeLessThanOrEqual(30);
     expect(labelled.train.every((r) => r.spans.length > 0)).toBe(true);
@@ -53,7 +60,16 @@ describe('runTraining', () => {
     expect(report.runId).toBe(r.runId);
     expect(report.model.head).toBe('crf');
     expect(report.metrics.headline.decoder).toBe('viterbi');
-    expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 6 });
+    expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 2 });
+    // v2: the headline is on the held-out test block, validation beside it, each with an interval
+    expect(report.version).toBe(2);
+    expect(report.test?.windows).toBe(3);
+    expect(report.headline?.on).toBe('test');
+    expect(report.headline?.windows).toBe(3);
+    expect(report.headline?.validation.windows).toBe(2);
+    expect(report.headline?.spanCI?.level).toBe(0.95);
+    expect(report.dataset?.skipped.purged).toBe(1);
+    expect((row.config as { taskWeighting: string }).taskWeighting).toBe('ema-val');
     const models = store.loadModels(r.runId);
     expect(models).toHaveLength(1);
     const spec = models[0].spec as SavedModelSpec;
@@ -61,9 +77,9 @@ describe('runTraining', () => {
     expect(spec.normalizer.mean).toHaveLength(spec.model.featureCount);
     expect(spec.threshold).toBe(report.metrics.threshold.span);
     const saved = store.listPredictions(r.runId);
-    expect(saved).toHaveLength(30);
+    expect(saved).toHaveLength(29); // every window but the purged one
 
-    const again = await predictWindows(store, r.runId, p.windowIds);
+    const again = await predictWindows(store, r.runId, saved.map((x) => x.windowId));
     for (const a of again) {
       const s = saved.find((x) => x.windowId === a.windowId)!;
       expect(Array.from(a.spanProb)).toEqual(Array.from(s.probs));
