@@ -218,14 +218,37 @@ describe('compare', () => {
       expect(crit).toContain(k);
     const eff = c.matrix.find((m) => m.criterion === 'normalised efficiency')!;
     expect(eff.winner).toBe(0); // same reduction in half the time
+    // not better-is-better: shown, never rewarded
     const sep = c.matrix.find((m) => m.criterion === 'calibration separation')!;
-    expect(sep.winner).toBe(0);
-    expect(c.matrix.find((m) => m.criterion === 'span F1')!.winner).toBeNull();
+    expect([sep.better, sep.winner]).toEqual(['n/a', null]);
+    const sw = c.matrix.find((m) => m.criterion === 'span task weight')!;
+    expect([sw.better, sw.winner]).toEqual(['n/a', null]);
+    expect(sw.verdict).toMatch(/information only/);
+    const f1 = c.matrix.find((m) => m.criterion === 'span F1')!;
+    expect(f1.winner).toBeNull();
+    expect(f1.verdict).toMatch(/no clear difference \(95 % intervals overlap\)/);
+    expect(f1.intervals).toHaveLength(2);
     for (const m of c.matrix) expect(m.verdict.length).toBeGreaterThan(5);
     expect(c.curves.valCriterionRelative[0][0]).toBe(1);
     const md = renderComparisonMarkdown(c);
     expect(md).toContain('## Decision matrix');
     expect(md).toContain('| model.head | soft | crf |');
     expect(() => compareRuns([a])).toThrow();
+  });
+
+  it('declares an F1 winner only when the intervals do not overlap', () => {
+    const a = buildReport(input('soft', 0.8));
+    const b = buildReport(input('soft', 0.8));
+    const put = (r: RunReport, f1: number, low: number, high: number) => {
+      const ci = { low, high, level: 0.95, resamples: 1000, block: 2, windows: 40 };
+      r.headline = { ...r.headline!, spanF1: f1, spanCI: ci };
+    };
+    put(a, 0.8, 0.75, 0.85);
+    put(b, 0.7, 0.6, 0.74);
+    expect(compareRuns([a, b]).matrix.find((m) => m.criterion === 'span F1')!.winner).toBe(0);
+    put(b, 0.7, 0.6, 0.76);
+    const row = compareRuns([a, b]).matrix.find((m) => m.criterion === 'span F1')!;
+    expect(row.winner).toBeNull();
+    expect(row.verdict).toMatch(/no clear difference/);
   });
 });
