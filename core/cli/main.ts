@@ -34,6 +34,7 @@ commands:
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
+        [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
                                     train a detector on the labelled windows
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
@@ -89,6 +90,10 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     patience: { type: 'string' },
     hidden: { type: 'string' },
     features: { type: 'string' },
+    // issue #11 run settings
+    'task-weighting': { type: 'string' },
+    'test-fraction': { type: 'string' },
+    'no-span-weight': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -273,6 +278,10 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           hidden: num(flags, 'hidden'),
           // Names are checked by the command's schema, which lists the valid ones in its error.
           features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
+          // issue #11 run settings (checked by the command's schema)
+          taskWeighting: str(flags, 'task-weighting') as CommandInput<'train.run'>['taskWeighting'],
+          testFraction: num(flags, 'test-fraction'),
+          noSpanWeight: num(flags, 'no-span-weight'),
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

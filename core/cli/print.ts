@@ -103,6 +103,16 @@ export function summariseReport(report: unknown): string {
       `validation loss (unweighted sum of per-bar task losses): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${f3(loss.reductionPct)}% reduction)`,
     );
   }
+  // issue #11: the headline is on the held-out test block (v2 reports), with its 95 % interval.
+  if (r.headline) {
+    const h = r.headline;
+    const ci = (c: { low: number; high: number } | null) => (c ? ` [${f3(c.low)}, ${f3(c.high)}]` : '');
+    lines.push(
+      `HEADLINE on the ${h.on === 'test' ? `held-out test block (${h.windows} windows)` : `validation windows (${h.windows}; no test block)`}: span F1 ${f3(h.spanF1)}${ci(h.spanCI)}, bar F1 ${f3(h.barF1)}${ci(h.barCI)} (95 % block-bootstrap)`,
+    );
+    if (h.test) lines.push(`  validation beside it: span F1 ${f3(h.validation.spanF1)}${ci(h.validation.spanCI)}, bar F1 ${f3(h.validation.barF1)}${ci(h.validation.barCI)}`);
+    for (const n of r.dataset?.notes ?? []) lines.push(`  note: ${n}`);
+  }
   const m = r.metrics;
   if (m) {
     lines.push(`validation span F1 ${f3(m.val.span.f1)} (threshold ${f3(m.threshold.span)}), bar F1 ${f3(m.val.bar.f1)} (threshold ${f3(m.threshold.bar)}); thresholds chosen on training data`);

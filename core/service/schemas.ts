@@ -46,6 +46,10 @@ export const trainArgs = z
     features: z.array(z.enum(FEATURE_NAMES)).min(1).optional(),
     patience: z.number().int().min(1).optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    // --- issue #11 (trustworthy training): run settings; absent = the engine's defaults ---
+    taskWeighting: z.enum(['ema-val', 'ema-train', 'learned', 'fixed']).optional(),
+    noSpanWeight: z.number().min(0).max(10).optional(),
+    testFraction: z.number().min(0).max(0.5).optional(),
   })
   .strict();
 

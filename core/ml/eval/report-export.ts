@@ -86,8 +86,21 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ...(r.model.features?.length ? [['features', r.model.features.join(', ')]] : []),
     ],
   });
+  // v2: the headline on the held-out test block (thresholds chosen on train), validation beside it.
+  if (r.headline) {
+    const h = r.headline;
+    const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
+    const row = (name: string, f: typeof h.validation) => [name, String(f.windows), f3(f.spanF1), ci(f.spanCI), f3(f.barF1), ci(f.barCI)];
+    tables.push({
+      title: h.on === 'test' ? 'Headline (held-out test block)' : 'Headline (validation: this run has no test block)',
+      note: `The test block is the chronologically last labelled windows of each series, purged by one window length; no choice (epoch, threshold, task weights) saw it. Intervals: 95 % block-bootstrap over windows. ${(r.dataset?.notes ?? []).join(' · ')}`,
+      head: ['windows', 'count', 'span F1', 'span F1 95 % interval', 'bar F1', 'bar F1 95 % interval'],
+      numeric: [1, 2, 4],
+      rows: [...(h.test ? [row('test block (headline)', h.test)] : []), row('validation', h.validation)],
+    });
+  }
   tables.push({
-    title: 'Headline (validation)',
+    title: r.headline ? 'Validation detail' : 'Headline (validation)',
     note: `Headline decoder: ${m.headline.decoder === 'viterbi' ? 'CRF Viterbi path (no threshold)' : 'threshold chosen on the training predictions'}. P/R/F1 are micro-averaged; spans match at IoU ≥ ${r.decode.iou}.`,
     head: ['measure', 'F1', 'precision', 'recall', 'TP / FP / FN', 'training F1 (gap)'],
     numeric: [1, 2, 3, 5],

@@ -100,6 +100,10 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       ensemble: args.ensemble,
       earlyStopping: args.patience ? { patience: args.patience } : null,
       backend: args.backend,
+      // issue #11 settings (undefined = engine defaults)
+      taskWeighting: args.taskWeighting,
+      noSpanWeight: args.noSpanWeight,
+      testFraction: args.testFraction,
     },
     {
       onRunCreated: (id, i) => {
