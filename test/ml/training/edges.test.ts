@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../core/ml/backend/index.ts';
+import { computeTargets } from '../../../core/labels/targets.ts';
+import { makeBatch, disposeBatch } from '../../../core/ml/model/batch.ts';
+import { labelsToSpansWithEdges } from '../../../core/ml/training/dataset.ts';
+import { computeSeriesFeatures, computeWindowFeatures, DEFAULT_FEATURES } from '../../../core/ml/features/index.ts';
+import { makeTrainingSet } from '../../../core/demo/index.ts';
+import type { BarColumns, Label, WindowInfo } from '../../../core/domain/types.ts';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+const TYPES = ['up', 'down'];
+
+describe('targets at window edges', () => {
+  it('a span continuing after the window: countdown and end pointer masked (unknown), not clipped', () => {
+    const T = 20;
+    // spans: 2..6 inside; 12..19 continues after the window (clipped at 19)
+    const t = computeTargets(
+      T,
+      [
+        { start: 2, end: 6, type: 'up', confidence: 1 },
+        { start: 12, end: 19, type: 'down', confidence: 1 },
+      ],
+      TYPES,
+      { edges: [{ before: false, after: false }, { before: false, after: true }] },
+    );
+    expect(Array.from(t.countdownMask.subarray(2, 7))).toEqual([1, 1, 1, 1, 1]);
+    expect(Array.from(t.countdownMask.subarray(12, 20)).every((v) => v === 0)).toBe(true);
+    expect([t.start, t.end, t.startKnown, t.endKnown]).toEqual([12, 19, true, false]); // main = the longer span
+    const spec = { head: 'soft' as const, encoder: 'conv' as const, featureCount: 1, windowLength: T, typeCount: 2, hidden: 4, seed: 1 };
+    const b = makeBatch(new Float32Array(T), [t], spec);
+    try {
+      expect(Array.from(b.targets.start.dataSync())).toEqual([12]);
+      expect(Array.from(b.targets.end.dataSync())).toEqual([-1]); // no end-pointer loss
+      expect(Array.from(b.targets.hasSpan.dataSync())).toEqual([1]); // the type is still known
+      expect(Array.from(b.targets.countdownMask.dataSync()).slice(12)).toEqual(new Array(8).fill(0));
+    } finally {
+      disposeBatch(b);
+    }
+  });
+
+  it('a span that began before the window masks the start pointer only', () => {
+    const t = computeTargets(10, [{ start: 0, end: 5, type: 'up', confidence: 1 }], TYPES, { edges: [{ before: true, after: false }] });
+    expect([t.startKnown, t.endKnown]).toEqual([false, true]);
+    expect(Array.from(t.countdownMask.subarray(0, 6))).toEqual([1, 1, 1, 1, 1, 1]); // its end is inside: countdown known
+  });
+
+  it('labels are mapped to window spans with the edges they were clipped at', () => {
+    const times = Float64Array.from({ length: 50 }, (_, i) => 1000 + i * 60);
+    const win = { id: 1, setId: 1, seriesId: 's', extId: 's:10', startIndex: 10, length: 20, startTime: times[10], endTime: times[29], role: 'train', reviewed: true } as WindowInfo;
+    const label = (a: number, b: number): Label => ({ id: a, windowId: 1, startTime: times[a], endTime: times[b], type: 'up', confidence: 1, note: '', author: '', createdAt: 0, updatedAt: 0 });
+    const r = labelsToSpansWithEdges([label(5, 14), label(15, 20), label(25, 40)], win, times);
+    expect(r.spans.map((s) => [s.start, s.end])).toEqual([[0, 4], [5, 10], [15, 19]]);
+    expect(r.edges).toEqual([
+      { before: true, after: false },
+      { before: false, after: false },
+      { before: false, after: true },
+    ]);
+  });
+});
+
+describe('features carry look-back context from bars before the window', () => {
+  it("a window's rolling features equal the whole series' values, from the window's bar 0", () => {
+    const set = makeTrainingSet({ seed: 3, windows: 4, length: 64 });
+    const bars = set.bars;
+    const F = DEFAULT_FEATURES.length;
+    const start = 100;
+    const fromSeries = computeSeriesFeatures(bars, DEFAULT_FEATURES);
+    const win = computeWindowFeatures(bars, DEFAULT_FEATURES, [start], 64);
+    const slice = (b: BarColumns, a: number, n: number): BarColumns =>
+      Object.fromEntries(Object.entries(b).map(([k, v]) => [k, (v as Float64Array).slice(a, a + n)])) as unknown as BarColumns;
+    const alone = computeSeriesFeatures(slice(bars, start, 64), DEFAULT_FEATURES);
+    const vol = DEFAULT_FEATURES.indexOf('volatility');
+    // bar 0 of the window: same as the series (20 bars of history), unlike a window computed alone (no history)
+    expect(win[vol]).toBeCloseTo(fromSeries[start * F + vol], 5);
+    expect(alone[vol]).toBe(0);
+    expect(Math.abs(win[vol])).toBeGreaterThan(0);
+  });
+});
