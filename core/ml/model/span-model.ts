@@ -287,16 +287,20 @@ class SpanModelImpl implements SpanModel {
       const B = Math.min(chunk, count - b0);
       // tidy returns the two tensors, not their data: tidy walks whatever it returns, and walking
       // a large typed array element by element cost more than the forward pass itself.
-      const [outT, typeT] = tf.tidy(() => {
+      const [outT, typeT, barTypeT] = tf.tidy(() => {
         const xt = tf.tensor3d(x.subarray(b0 * T * F, (b0 + B) * T * F), [B, T, F]);
         const { h, out } = this.forward(xt);
         const pool = tf.reshape(tf.slice(out, [0, 0, COL_POOL], [B, T, 1]), [B, T]) as tf.Tensor2D;
-        return [out, tf.softmax(this.typeLogits(h, pool))];
+        // Per-bar type logits: the type head applied to each bar's encoding (pooling is linear, so
+        // pooling these with the pool scores over a span = the type head restricted to that span).
+        const perBar = linear(tf.reshape(h, [B * T, this.spec.hidden]) as tf.Tensor2D, this.v('type/w') as tf.Tensor2D, this.v('type/b') as tf.Tensor1D);
+        return [out, tf.softmax(this.typeLogits(h, pool)), perBar];
       });
       const outData = outT.dataSync() as Float32Array;
       const typeData = typeT.dataSync() as Float32Array;
+      const barTypeData = barTypeT.dataSync() as Float32Array;
       const P = outT.shape[2] as number;
-      tf.dispose([outT, typeT]);
+      tf.dispose([outT, typeT, barTypeT]);
       let marg: Float64Array | null = null;
       let path: Int32Array | null = null;
       if (spec.head === 'crf') {
@@ -331,7 +335,10 @@ class SpanModelImpl implements SpanModel {
         }
         softmaxInPlace(startProb);
         softmaxInPlace(endProb);
-        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown });
+        const poolScore = new Float32Array(T);
+        for (let t = 0; t < T; t++) poolScore[t] = outData[row(t) + COL_POOL];
+        const barTypeLogits = barTypeData.slice(b * T * C, (b + 1) * T * C);
+        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore });
       }
     }
     return preds;

@@ -71,6 +71,13 @@ export interface WindowPrediction {
   typeProb: Float32Array;
   /** [T] predicted bars until the span ends (≥ 0). */
   countdown: Float32Array;
+  /**
+   * [T × typeCount] per-bar type logits and [T] attention-pool scores of the type head: the type of
+   * any span is the type head's attention pooling restricted to that span's bars (spanType()).
+   * Absent in predictions made before these were added.
+   */
+  barTypeLogits?: Float32Array;
+  poolScore?: Float32Array;
 }
 
 export interface SavedWeights {

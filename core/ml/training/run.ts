@@ -10,6 +10,7 @@ import { createSpanModel, deserializeWeights, importSpanModel, serializeWeights 
 import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
 import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
+import { spanTypeProbs } from '../eval/span-type.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
@@ -90,7 +91,7 @@ export interface PredictedSpan extends SimpleSpan {
   /** Bar times (epoch ms) of the first/last bar. */
   startTime: number;
   endTime: number;
-  /** argmax of the type head. */
+  /** argmax of the type head pooled over this span's bars (eval/span-type.ts). */
   type: string;
   /** Mean span probability over the span's bars. */
   score: number;
@@ -136,9 +137,9 @@ function toPredictedSpans(
   times: Float64Array,
   startIndex: number,
 ): PredictedSpan[] {
-  let ti = 0;
-  for (let i = 1; i < pred.typeProb.length; i++) if (pred.typeProb[i] > pred.typeProb[ti]) ti = i;
   return decodeForReport(pred, head, threshold, decode).map((s) => {
+    // Each span gets its own type (the type head pooled over the span's bars), not the window's.
+    const ti = spanTypeProbs(pred, s).index;
     let sum = 0;
     for (let i = s.start; i <= s.end; i++) sum += pred.spanProb[i];
     return {

@@ -314,6 +314,10 @@ export function averagePredictions(members: WindowPrediction[][]): WindowPredict
       endProb: avg(ps.map((p) => p.endProb)),
       typeProb: avg(ps.map((p) => p.typeProb)),
       countdown: avg(ps.map((p) => p.countdown)),
+      // Members' per-bar type logits and pool scores are averaged too (per-span types of the ensemble).
+      ...(ps.every((p) => p.barTypeLogits && p.poolScore)
+        ? { barTypeLogits: avg(ps.map((p) => p.barTypeLogits!)), poolScore: avg(ps.map((p) => p.poolScore!)) }
+        : {}),
     };
   });
 }
