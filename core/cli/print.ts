@@ -112,6 +112,10 @@ export function summariseReport(report: unknown): string {
     );
     if (h.test) lines.push(`  validation beside it: span F1 ${f3(h.validation.spanF1)}${ci(h.validation.spanCI)}, bar F1 ${f3(h.validation.barF1)}${ci(h.validation.barCI)}`);
     for (const n of r.dataset?.notes ?? []) lines.push(`  note: ${n}`);
+    if (r.temperature) {
+      const t = r.temperature;
+      lines.push(`calibration (${t.judgedOn}): ECE ${f3(t.before.ece)}, Brier ${f3(t.before.brier)}; temperature τ ${f3(t.tau)} (fitted on validation) → ECE ${f3(t.after.ece)}, Brier ${f3(t.after.brier)}`);
+    }
   }
   const m = r.metrics;
   if (m) {

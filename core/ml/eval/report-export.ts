@@ -127,6 +127,20 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       [`all-span (p = ${f3(r.baselines.allSpan.prevalence)})`, f3(r.baselines.allSpan.spanF1), f3(r.baselines.allSpan.barF1), '—'],
     ],
   });
+  // v2: reliability diagram data, ECE, Brier; temperature scaling fitted on validation, judged out of sample.
+  if (m.reliability) {
+    const rel = m.reliability;
+    const tp = r.temperature;
+    tables.push({
+      title: 'Calibration: reliability (validation)',
+      note: `ECE ${f3(rel.ece)}, Brier ${f3(rel.brier)} over ${int(rel.bars)} bars (span probability vs 0/1 labels).${
+        tp ? ` Temperature scaling: τ = ${f3(tp.tau)} fitted on validation, judged on ${tp.judgedOn}${tp.inSample ? ' (in sample: no test block)' : ''}: ECE ${f3(tp.before.ece)} → ${f3(tp.after.ece)}, Brier ${f3(tp.before.brier)} → ${f3(tp.after.brier)}.` : ''
+      } A soft head is trained toward an edge-ramped target, so its edge bars are not calibrated to 0/1 by design.`,
+      head: ['bin', 'bars', 'mean predicted', 'observed in span'],
+      numeric: [1, 2, 3],
+      rows: rel.bins.map((b) => [`${f2(b.lo)}–${f2(b.hi)}`, int(b.count), f3(b.meanPredicted), f3(b.observed)]),
+    });
+  }
   tables.push({
     title: 'Thresholds',
     note: 'Chosen on the training predictions, never on validation. The validation-tuned figures flatter and are shown for reference only.',

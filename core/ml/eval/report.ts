@@ -19,6 +19,7 @@ import {
   type PRF,
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
+import { reliability, temperatureReport, type Reliability, type TemperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
 import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
 
@@ -99,6 +100,8 @@ export interface ModelMetrics {
   /** The decoder used for the headline figure: 'threshold' (soft) or 'viterbi' (crf). */
   headline: { decoder: 'threshold' | 'viterbi'; barF1: number; spanF1: number };
   calibration: Calibration;
+  /** v2: reliability diagram (10 bins), ECE and Brier score of the span probability on the evaluated set. */
+  reliability?: Reliability;
   pointer: { start: number; end: number; both: number; windows: number; k: number };
   type: { accuracy: number; windows: number };
   countdown: { mae: number; bars: number };
@@ -145,6 +148,8 @@ export interface RunReport {
     metrics: ModelMetrics;
     baselines: { untrained: ModelMetrics | null; allSpan: { prevalence: number; barF1: number; spanF1: number } };
   } | null;
+  /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
+  temperature?: TemperatureReport;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
   dataset?: { skipped: Record<string, number>; notes: string[] };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };
@@ -245,6 +250,7 @@ export function evaluatePredictions(
     viterbi,
     headline,
     calibration: calibration(vProbs, vMasks, 20),
+    reliability: reliability(vProbs, vMasks),
     pointer: pointerHitRate(valPred.map((p) => p.startProb), valPred.map((p) => p.endProb), valTruth, opts.pointerK ?? 3),
     type: typeAccuracy(valPred.map((p) => p.typeProb), valTruth),
     countdown: countdownMAE(valPred.map((p) => p.countdown), valTruth.map((t) => t.countdown), vMasks),
@@ -395,6 +401,10 @@ export function buildReport(input: ReportInput): RunReport {
     headline,
     test,
     dataset: input.dataset ?? { skipped: {}, notes: [] },
+    temperature: temperatureReport(
+      { probs: input.val.pred.map((p) => p.spanProb), truth: vMasks },
+      input.test && input.test.truth.length > 0 ? { probs: input.test.pred.map((p) => p.spanProb), truth: input.test.truth.map((t) => t.mask) } : null,
+    ),
     model: { ...input.model, ensemble: input.members.length, seeds: input.members.map((m) => m.seed) },
     config: input.config,
     backend: input.backend,

@@ -33,6 +33,12 @@ export function HeadlineLine({ report }: { report: RunReport }) {
           <ConfidenceInterval ci={h.validation.spanCI} />
         </span>
       )}
+      {report.temperature && (
+        <span className="muted small" style={{ display: 'block' }} data-testid="headline-calibration">
+          calibration on {report.temperature.judgedOn}: ECE {fmtNum(report.temperature.before.ece)}, Brier {fmtNum(report.temperature.before.brier)}; temperature τ{' '}
+          {fmtNum(report.temperature.tau, 2)} (fitted on validation) → ECE {fmtNum(report.temperature.after.ece)}
+        </span>
+      )}
       {(report.dataset?.notes ?? []).map((n) => (
         <span key={n} className="muted small" style={{ display: 'block' }}>
           {n}
