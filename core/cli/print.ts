@@ -112,6 +112,10 @@ export function summariseReport(report: unknown): string {
     );
     if (h.test) lines.push(`  validation beside it: span F1 ${f3(h.validation.spanF1)}${ci(h.validation.spanCI)}, bar F1 ${f3(h.validation.barF1)}${ci(h.validation.barCI)}`);
     for (const n of r.dataset?.notes ?? []) lines.push(`  note: ${n}`);
+    const bt = (f: { spanF1: number } | null | undefined) => (f ? f3(f.spanF1) : '—');
+    if (r.baselines?.rule || r.baselines?.logistic) {
+      lines.push(`baselines on the ${h.on === 'test' ? 'test block' : 'validation windows'} (span F1): rule heuristic ${bt(h.on === 'test' ? r.baselines.rule?.test : r.baselines.rule?.validation)}, per-bar logistic regression ${bt(h.on === 'test' ? r.baselines.logistic?.test : r.baselines.logistic?.validation)}`);
+    }
     if (r.temperature) {
       const t = r.temperature;
       lines.push(`calibration (${t.judgedOn}): ECE ${f3(t.before.ece)}, Brier ${f3(t.before.brier)}; temperature τ ${f3(t.tau)} (fitted on validation) → ECE ${f3(t.after.ece)}, Brier ${f3(t.after.brier)}`);

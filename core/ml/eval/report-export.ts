@@ -125,8 +125,27 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ['trained (headline)', f3(m.headline.spanF1), f3(m.headline.barF1), f3(m.calibration.separation)],
       ['untrained', f3(u.headline.spanF1), f3(u.headline.barF1), f3(u.calibration.separation)],
       [`all-span (p = ${f3(r.baselines.allSpan.prevalence)})`, f3(r.baselines.allSpan.spanF1), f3(r.baselines.allSpan.barF1), '—'],
+      ...(r.baselines.rule ? [['rule heuristic (expansion rule)', f3(r.baselines.rule.validation.spanF1), f3(r.baselines.rule.validation.barF1), '—']] : []),
+      ...(r.baselines.logistic ? [['per-bar logistic regression', f3(r.baselines.logistic.validation.spanF1), f3(r.baselines.logistic.validation.barF1), '—']] : []),
     ],
   });
+  if (r.headline?.test && (r.baselines.rule?.test || r.baselines.logistic?.test)) {
+    const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
+    const b = (name: string, f: { spanF1: number; spanCI: { low: number; high: number } | null; barF1: number } | null | undefined) => [name, f3(f?.spanF1), ci(f?.spanCI ?? null), f3(f?.barF1)];
+    tables.push({
+      title: 'Baselines (held-out test block)',
+      note: 'Scored exactly like the model: same decoding, same label normalisation, thresholds chosen on the training windows.',
+      head: ['model', 'span F1', 'span F1 95 % interval', 'bar F1'],
+      numeric: [1, 3],
+      rows: [
+        b('trained (headline)', r.headline.test),
+        b('rule heuristic', r.baselines.rule?.test),
+        b('per-bar logistic regression', r.baselines.logistic?.test),
+        ['all-span', f3(r.test?.baselines.allSpan.spanF1), '—', f3(r.test?.baselines.allSpan.barF1)],
+        ['untrained', f3(r.test?.baselines.untrained?.headline.spanF1), '—', f3(r.test?.baselines.untrained?.headline.barF1)],
+      ],
+    });
+  }
   // v2: reliability diagram data, ECE, Brier; temperature scaling fitted on validation, judged out of sample.
   if (m.reliability) {
     const rel = m.reliability;

@@ -19,6 +19,7 @@ import {
   type PRF,
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
+import type { BaselineFigures } from './baselines.ts';
 import { reliability, temperatureReport, type Reliability, type TemperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
 import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
@@ -71,6 +72,8 @@ export interface ReportInput {
   test?: SetPredictions;
   /** What the dataset left out and why (v2). */
   dataset?: { skipped: Record<string, number>; notes: string[] };
+  /** Baselines scored outside (they need bars/features): rule heuristic, per-bar logistic regression (v2). */
+  extraBaselines?: { rule?: BaselineFigures; logistic?: BaselineFigures };
   /** Wall-clock seconds of the whole training (all members). */
   seconds: number;
   decode?: { minLength: number; mergeGap: number };
@@ -167,6 +170,10 @@ export interface RunReport {
     untrained: ModelMetrics;
     /** Predict every bar as in-span: bar F1 = 2p/(1+p) with p = validation prevalence. */
     allSpan: { prevalence: number; barF1: number; spanF1: number };
+    /** v2: the demo's expansion rule over the whole series (eval/baselines.ts). */
+    rule?: BaselineFigures;
+    /** v2: per-bar logistic regression on the same features, threshold chosen on train. */
+    logistic?: BaselineFigures;
   };
   loss: {
     /** The best-epoch criterion: unweighted validation span loss ('span+countdown' in v1 reports). */
@@ -424,7 +431,7 @@ export function buildReport(input: ReportInput): RunReport {
     },
     decode: { minLength: decode.minLength, mergeGap: decode.mergeGap, iou: iouMin, thresholds, truthNormalised: true },
     metrics,
-    baselines: { untrained, allSpan },
+    baselines: { untrained, allSpan, ...(input.extraBaselines ?? {}) },
     loss: {
       criterion: CRITERION,
       valCriterion: valCrit,

@@ -11,6 +11,8 @@ import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } fr
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
 import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
 import { spanTypeProbs } from '../eval/span-type.ts';
+import { fitLogistic, predictLogistic, scoreBaseline, type BaselineFigures } from '../eval/baselines.ts';
+import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
@@ -243,6 +245,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       train: { truth: data.train.map(truthOf), pred: trainPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
       val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
       test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
+      extraBaselines: extraBaselines(store, data, cfg.decode),
       dataset: { skipped: { ...data.skipped }, notes: data.notes },
       seconds: ens.seconds,
       decode: cfg.decode,
@@ -291,6 +294,33 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
   } finally {
     for (const m of models) m.dispose();
   }
+}
+
+/** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
+function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
+  const T = data.windowLength;
+  const F = data.features.length;
+  const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
+  const lr = fitLogistic(data.trainX, data.train.map((r) => r.targets.mask), T, F);
+  const logistic = scoreBaseline(
+    {
+      train: { truth: truth.train, probs: predictLogistic(lr, data.trainX, data.train.length, T, F) },
+      val: { truth: truth.val, probs: predictLogistic(lr, data.valX, data.val.length, T, F) },
+      test: { truth: truth.test, probs: predictLogistic(lr, data.testX, data.test.length, T, F) },
+    },
+    decode,
+  );
+  const all = [...data.train, ...data.val, ...data.test];
+  const bars = seriesFeatures(store, new Set(all.map((r) => r.window.seriesId)), []);
+  const ruleMask = new Map<string, Uint8Array>();
+  for (const [id, c] of bars) {
+    const m = new Uint8Array(c.bars.time.length);
+    for (const s of findExpansionSpans(c.bars)) m.fill(1, s.start, s.end + 1);
+    ruleMask.set(id, m);
+  }
+  const cut = (rs: typeof all) => rs.map((r) => ruleMask.get(r.window.seriesId)!.subarray(r.window.startIndex, r.window.startIndex + T));
+  const rule = scoreBaseline({ val: { truth: truth.val, probs: cut(data.val) }, test: { truth: truth.test, probs: cut(data.test) } }, decode);
+  return { rule, logistic };
 }
 
 /** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */

@@ -69,6 +69,10 @@ describe('runTraining', () => {
     expect(report.headline?.validation.windows).toBe(2);
     expect(report.headline?.spanCI?.level).toBe(0.95);
     expect(report.dataset?.skipped.purged).toBe(1);
+    // baselines beside untrained/all-span, scored on the same windows
+    expect(report.baselines.logistic?.test?.windows).toBe(3);
+    expect(report.baselines.rule?.validation.windows).toBe(2);
+    expect(report.temperature?.judgedOn).toBe('test');
     expect((row.config as { taskWeighting: string }).taskWeighting).toBe('ema-val');
     const models = store.loadModels(r.runId);
     expect(models).toHaveLength(1);

@@ -33,6 +33,12 @@ export function HeadlineLine({ report }: { report: RunReport }) {
           <ConfidenceInterval ci={h.validation.spanCI} />
         </span>
       )}
+      {(report.baselines.rule || report.baselines.logistic) && (
+        <span className="muted small" style={{ display: 'block' }} data-testid="headline-baselines">
+          baselines on the same windows (span F1): rule heuristic {fmtNum((h.on === 'test' ? report.baselines.rule?.test : report.baselines.rule?.validation)?.spanF1)}, per-bar logistic
+          regression {fmtNum((h.on === 'test' ? report.baselines.logistic?.test : report.baselines.logistic?.validation)?.spanF1)}
+        </span>
+      )}
       {report.temperature && (
         <span className="muted small" style={{ display: 'block' }} data-testid="headline-calibration">
           calibration on {report.temperature.judgedOn}: ECE {fmtNum(report.temperature.before.ece)}, Brier {fmtNum(report.temperature.before.brier)}; temperature τ{' '}
