@@ -112,6 +112,8 @@ export function summariseReport(report: unknown): string {
     );
     if (h.test) lines.push(`  validation beside it: span F1 ${f3(h.validation.spanF1)}${ci(h.validation.spanCI)}, bar F1 ${f3(h.validation.barF1)}${ci(h.validation.barCI)}`);
     for (const n of r.dataset?.notes ?? []) lines.push(`  note: ${n}`);
+    const sl = r.seriesLevel?.test ?? r.seriesLevel?.validation;
+    if (sl) lines.push(`  series-level (overlapping windows stitched, each of ${sl.bars} bars once; ${sl.windowBars} window-bars): span F1 ${f3(sl.span.f1)}, bar F1 ${f3(sl.bar.f1)}`);
     const bt = (f: { spanF1: number } | null | undefined) => (f ? f3(f.spanF1) : '—');
     if (r.baselines?.rule || r.baselines?.logistic) {
       lines.push(`baselines on the ${h.on === 'test' ? 'test block' : 'validation windows'} (span F1): rule heuristic ${bt(h.on === 'test' ? r.baselines.rule?.test : r.baselines.rule?.validation)}, per-bar logistic regression ${bt(h.on === 'test' ? r.baselines.logistic?.test : r.baselines.logistic?.validation)}`);

@@ -96,7 +96,13 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       note: `The test block is the chronologically last labelled windows of each series, purged by one window length; no choice (epoch, threshold, task weights) saw it. Intervals: 95 % block-bootstrap over windows. ${(r.dataset?.notes ?? []).join(' · ')}`,
       head: ['windows', 'count', 'span F1', 'span F1 95 % interval', 'bar F1', 'bar F1 95 % interval'],
       numeric: [1, 2, 4],
-      rows: [...(h.test ? [row('test block (headline)', h.test)] : []), row('validation', h.validation)],
+      rows: [
+        ...(h.test ? [row('test block (headline)', h.test)] : []),
+        row('validation', h.validation),
+        // Series-level: overlapping windows stitched, each bar and span counted once (no interval).
+        ...(r.seriesLevel?.test ? [['test block, series-level (each bar once)', int(r.seriesLevel.test.bars), f3(r.seriesLevel.test.span.f1), '—', f3(r.seriesLevel.test.bar.f1), '—']] : []),
+        ...(r.seriesLevel ? [['validation, series-level (each bar once)', int(r.seriesLevel.validation.bars), f3(r.seriesLevel.validation.span.f1), '—', f3(r.seriesLevel.validation.bar.f1), '—']] : []),
+      ],
     });
   }
   tables.push({

@@ -20,6 +20,7 @@ import {
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
 import type { BaselineFigures } from './baselines.ts';
+import { scoreStitched, type StitchedScore, type WindowPosition } from './stitch.ts';
 import { reliability, temperatureReport, type Reliability, type TemperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
 import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
@@ -72,6 +73,8 @@ export interface ReportInput {
   test?: SetPredictions;
   /** What the dataset left out and why (v2). */
   dataset?: { skipped: Record<string, number>; notes: string[] };
+  /** Where each validation/test window sits in its series (v2: series-level stitched scoring). */
+  positions?: { val: WindowPosition[]; test?: WindowPosition[] };
   /** Baselines scored outside (they need bars/features): rule heuristic, per-bar logistic regression (v2). */
   extraBaselines?: { rule?: BaselineFigures; logistic?: BaselineFigures };
   /** Wall-clock seconds of the whole training (all members). */
@@ -151,6 +154,8 @@ export interface RunReport {
     metrics: ModelMetrics;
     baselines: { untrained: ModelMetrics | null; allSpan: { prevalence: number; barF1: number; spanF1: number } };
   } | null;
+  /** v2: series-level scores: overlapping windows stitched so each bar and span counts once. */
+  seriesLevel?: { validation: StitchedScore; test: StitchedScore | null } | null;
   /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
   temperature?: TemperatureReport;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
@@ -408,6 +413,12 @@ export function buildReport(input: ReportInput): RunReport {
     headline,
     test,
     dataset: input.dataset ?? { skipped: {}, notes: [] },
+    seriesLevel: input.positions
+      ? {
+          validation: scoreStitched(input.val.truth, input.val.pred, input.positions.val, countOpts),
+          test: input.test && input.test.truth.length > 0 && input.positions.test ? scoreStitched(input.test.truth, input.test.pred, input.positions.test, countOpts) : null,
+        }
+      : null,
     temperature: temperatureReport(
       { probs: input.val.pred.map((p) => p.spanProb), truth: vMasks },
       input.test && input.test.truth.length > 0 ? { probs: input.test.pred.map((p) => p.spanProb), truth: input.test.truth.map((t) => t.mask) } : null,

@@ -246,6 +246,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
       test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
       extraBaselines: extraBaselines(store, data, cfg.decode),
+      positions: { val: data.val.map((r) => r.window), test: data.test.map((r) => r.window) },
       dataset: { skipped: { ...data.skipped }, notes: data.notes },
       seconds: ens.seconds,
       decode: cfg.decode,
