@@ -35,6 +35,7 @@ commands:
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
         [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
+        [--contradictions train-both|mask|down-weight]
                                     train a detector on the labelled windows
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
@@ -94,6 +95,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     'task-weighting': { type: 'string' },
     'test-fraction': { type: 'string' },
     'no-span-weight': { type: 'string' },
+    contradictions: { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -282,6 +284,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           taskWeighting: str(flags, 'task-weighting') as CommandInput<'train.run'>['taskWeighting'],
           testFraction: num(flags, 'test-fraction'),
           noSpanWeight: num(flags, 'no-span-weight'),
+          contradictions: str(flags, 'contradictions') as CommandInput<'train.run'>['contradictions'],
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

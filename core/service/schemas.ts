@@ -50,6 +50,7 @@ export const trainArgs = z
     taskWeighting: z.enum(['ema-val', 'ema-train', 'learned', 'fixed']).optional(),
     noSpanWeight: z.number().min(0).max(10).optional(),
     testFraction: z.number().min(0).max(0.5).optional(),
+    contradictions: z.enum(['train-both', 'mask', 'down-weight']).optional(),
   })
   .strict();
 

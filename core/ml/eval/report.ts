@@ -72,7 +72,7 @@ export interface ReportInput {
   /** The held-out test block (v2); absent or empty = no test block (the headline is then on validation). */
   test?: SetPredictions;
   /** What the dataset left out and why (v2). */
-  dataset?: { skipped: Record<string, number>; notes: string[] };
+  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
   /** Where each validation/test window sits in its series (v2: series-level stitched scoring). */
   positions?: { val: WindowPosition[]; test?: WindowPosition[] };
   /** Baselines scored outside (they need bars/features): rule heuristic, per-bar logistic regression (v2). */
@@ -159,7 +159,7 @@ export interface RunReport {
   /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
   temperature?: TemperatureReport;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
-  dataset?: { skipped: Record<string, number>; notes: string[] };
+  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };
   config: Record<string, unknown>;
   backend: string;

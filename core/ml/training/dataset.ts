@@ -36,6 +36,27 @@ export interface DatasetOptions {
    * of epoch selection (it is counted in `skipped.unscored`); training windows keep it.
    */
   scoreFilter?: (l: Label) => boolean;
+  /**
+   * What training does with the bars of open contradiction findings (core/conflicts, as stored):
+   * 'train-both' (default: both sides are trained on, as before), 'mask' (the disputed bars of both
+   * windows weigh 0 in the per-bar losses) or 'down-weight' (their weight × (1 − severity)). Only
+   * training windows are changed; validation/test scoring always uses the labels as they are.
+   */
+  contradictions?: ContradictionMode;
+}
+
+export type ContradictionMode = 'train-both' | 'mask' | 'down-weight';
+export const CONTRADICTION_MODES: readonly ContradictionMode[] = ['train-both', 'mask', 'down-weight'];
+
+/** What a run saw of the open findings and did with them. */
+export interface ContradictionSummary {
+  mode: ContradictionMode;
+  /** Open findings touching at least one training window. */
+  openFindings: number;
+  /** Training windows whose bar weights were changed. */
+  windowsAffected: number;
+  /** Training window-bars whose weight was changed. */
+  barsAffected: number;
 }
 
 export const DEFAULT_TEST_FRACTION = 0.1;
@@ -74,6 +95,7 @@ export interface Dataset {
   valX: Float32Array;
   testX: Float32Array;
   skipped: DatasetSkipped;
+  contradictions: ContradictionSummary;
   /** Human-readable remarks about the split (what was left out, why there is no test block). */
   notes: string[];
 }
@@ -241,6 +263,14 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   if (totalWindows > 0 && used < totalWindows / 2) notes.push(`only ${used} of the set's ${totalWindows} windows are used (see the counts above)`);
   if (train.length === 0) throw new Error(`Window set ${opts.setId} has no labelled training windows`);
   if (val.length === 0) throw new Error(`Window set ${opts.setId} has no labelled validation windows`);
+  const contradictions = applyContradictions(store, train, opts.contradictions ?? 'train-both');
+  if (contradictions.openFindings > 0) {
+    notes.push(
+      contradictions.mode === 'train-both'
+        ? `${contradictions.openFindings} open contradiction finding(s) touch training windows; both sides were trained on`
+        : `${contradictions.openFindings} open contradiction finding(s): ${contradictions.mode === 'mask' ? 'masked' : 'down-weighted by severity'} ${contradictions.barsAffected} bar(s) in ${contradictions.windowsAffected} training window(s)`,
+    );
+  }
   const rawTrain = windowFeatures(cache, train.map((r) => r.window), names, T);
   const rawVal = windowFeatures(cache, val.map((r) => r.window), names, T);
   const rawTest = windowFeatures(cache, test.map((r) => r.window), names, T);
@@ -258,6 +288,33 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     valX: applyNormalizer(rawVal, normalizer),
     testX: applyNormalizer(rawTest, normalizer),
     skipped,
+    contradictions,
     notes,
   };
+}
+
+/** Change the per-bar weights of training windows under open findings (see DatasetOptions.contradictions). */
+function applyContradictions(store: ProjectStore, train: WindowRecord[], mode: ContradictionMode): ContradictionSummary {
+  const byId = new Map(train.map((r) => [r.window.id, r]));
+  const findings = store.listFindings({ status: 'open' }).filter((f) => byId.has(f.windowA) || byId.has(f.windowB));
+  const summary: ContradictionSummary = { mode, openFindings: findings.length, windowsAffected: 0, barsAffected: 0 };
+  if (mode === 'train-both') return summary;
+  const touched = new Set<number>();
+  for (const f of findings) {
+    const factor = mode === 'mask' ? 0 : Math.max(0, Math.min(1, 1 - f.severity));
+    for (const id of [f.windowA, f.windowB]) {
+      const r = byId.get(id);
+      if (!r || r.window.seriesId !== f.seriesId) continue;
+      const from = Math.max(0, f.startIndex - r.window.startIndex);
+      const to = Math.min(r.window.length - 1, f.endIndex - r.window.startIndex);
+      for (let t = from; t <= to; t++) {
+        r.targets.barWeight[t] *= factor;
+        if (factor === 0) r.targets.countdownMask[t] = 0;
+        summary.barsAffected++;
+      }
+      if (to >= from) touched.add(id);
+    }
+  }
+  summary.windowsAffected = touched.size;
+  return summary;
 }

@@ -17,7 +17,7 @@ import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
-import { DEFAULT_TEST_FRACTION } from './dataset.ts';
+import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -49,6 +49,8 @@ export interface RunTrainingOptions {
   noSpanWeight?: number;
   /** Share of the labelled windows held out as the chronologically last test block (default 0.1; 0 = none). */
   testFraction?: number;
+  /** Open contradiction findings: 'train-both' (default), 'mask' or 'down-weight' (dataset.ts). */
+  contradictions?: ContradictionMode;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -127,6 +129,7 @@ function resolved(o: RunTrainingOptions) {
     taskWeighting: o.taskWeighting ?? DEFAULT_TASK_WEIGHTING,
     noSpanWeight: o.noSpanWeight ?? 1,
     testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
+    contradictions: o.contradictions ?? ('train-both' as ContradictionMode),
   };
 }
 
@@ -171,6 +174,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     windows: cfg.windows,
     noSpanWeight: cfg.noSpanWeight,
     testFraction: cfg.testFraction,
+    contradictions: cfg.contradictions,
   });
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
@@ -197,6 +201,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       testWindows: data.test.length,
       testWindowIds: data.test.map((r) => r.window.id),
       skipped: data.skipped,
+      contradictions: data.contradictions,
       labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
       typeNames: data.typeNames,
       features: data.features,
@@ -247,7 +252,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
       extraBaselines: extraBaselines(store, data, cfg.decode),
       positions: { val: data.val.map((r) => r.window), test: data.test.map((r) => r.window) },
-      dataset: { skipped: { ...data.skipped }, notes: data.notes },
+      dataset: { skipped: { ...data.skipped }, notes: data.notes, contradictions: data.contradictions },
       seconds: ens.seconds,
       decode: cfg.decode,
     });

@@ -104,6 +104,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       taskWeighting: args.taskWeighting,
       noSpanWeight: args.noSpanWeight,
       testFraction: args.testFraction,
+      contradictions: args.contradictions,
     },
     {
       onRunCreated: (id, i) => {

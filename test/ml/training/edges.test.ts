@@ -79,3 +79,33 @@ describe('features carry look-back context from bars before the window', () => {
     expect(Math.abs(win[vol])).toBeGreaterThan(0);
   });
 });
+
+describe('contradiction-aware training', () => {
+  it("'mask' zeroes and 'down-weight' scales the disputed bars of training windows; the run records what it saw", async () => {
+    const { makeDemoProject } = await import('./helpers.ts');
+    const { ProjectStore } = await import('../../../core/store/index.ts');
+    const { buildDataset } = await import('../../../core/ml/training/dataset.ts');
+    const p = makeDemoProject(4);
+    const store = ProjectStore.open(p.file);
+    try {
+      const wins = store.listWindows({ setId: p.setId }).filter((w) => w.role === 'train');
+      const [a, b] = wins;
+      store.replaceFindings('all', [
+        { kind: 'type', windowA: a.id, windowB: b.id, seriesId: a.seriesId, startIndex: a.startIndex + 10, endIndex: a.startIndex + 19, severity: 0.6, message: 'planted' },
+      ]);
+      const rec = (d: ReturnType<typeof buildDataset>) => d.train.find((r) => r.window.id === a.id)!;
+      const both = buildDataset(store, { setId: p.setId, windows: 'all' });
+      expect(both.contradictions).toMatchObject({ mode: 'train-both', openFindings: 1, barsAffected: 0 });
+      const before = Array.from(rec(both).targets.barWeight.subarray(10, 20));
+      const masked = buildDataset(store, { setId: p.setId, windows: 'all', contradictions: 'mask' });
+      expect(Array.from(rec(masked).targets.barWeight.subarray(10, 20))).toEqual(new Array(10).fill(0));
+      expect(rec(masked).targets.barWeight[9]).toBe(rec(both).targets.barWeight[9]);
+      expect(masked.contradictions).toMatchObject({ openFindings: 1, windowsAffected: 1, barsAffected: 10 });
+      const down = buildDataset(store, { setId: p.setId, windows: 'all', contradictions: 'down-weight' });
+      Array.from(rec(down).targets.barWeight.subarray(10, 20)).forEach((v, i) => expect(v).toBeCloseTo(before[i] * 0.4, 5));
+      expect(down.notes.join(' ')).toMatch(/down-weighted by severity 10 bar/);
+    } finally {
+      store.close();
+    }
+  });
+});
