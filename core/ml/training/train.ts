@@ -285,7 +285,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
-/** Average per-bar outputs of ensemble members (before any thresholding). Viterbi: per-bar majority, ties by the mean probability. */
+/**
+ * Average per-bar outputs of ensemble members (before any thresholding). CRF: the members'
+ * forward-backward marginals are averaged (spanProb) and the ensemble's path is decoded by
+ * posterior: a bar is in span when the averaged P(I) ≥ 0.5 (maximum posterior per bar; with the
+ * {O, I} tag set this is the posterior decoding of the averaged marginals). A per-bar vote of the
+ * members' Viterbi paths (before) let two unsure members outvote one sure member.
+ */
 export function averagePredictions(members: WindowPrediction[][]): WindowPrediction[] {
   if (members.length === 0) return [];
   if (members.length === 1) return members[0];
@@ -299,14 +305,7 @@ export function averagePredictions(members: WindowPrediction[][]): WindowPredict
     const ps = members.map((m) => m[w]);
     const spanProb = avg(ps.map((p) => p.spanProb));
     let viterbi: Uint8Array | null = null;
-    if (ps.every((p) => p.viterbi)) {
-      viterbi = new Uint8Array(spanProb.length);
-      for (let i = 0; i < spanProb.length; i++) {
-        let votes = 0;
-        for (const p of ps) votes += p.viterbi![i] > 0 ? 1 : 0;
-        viterbi[i] = 2 * votes > n ? 1 : 2 * votes < n ? 0 : spanProb[i] >= 0.5 ? 1 : 0;
-      }
-    }
+    if (ps.every((p) => p.viterbi)) viterbi = Uint8Array.from(spanProb, (v) => (v >= 0.5 ? 1 : 0));
     return {
       spanProb,
       viterbi,
