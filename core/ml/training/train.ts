@@ -47,6 +47,8 @@ export interface TrainOptions {
   skipUntrained?: boolean;
   /** How σ_i are set (default 'ema-val'; see task-weights.ts). */
   taskWeighting?: TaskWeighting;
+  /** Called after each epoch with the validation predictions (benches: per-epoch span F1). */
+  onEpochPredictions?: (epoch: number, valPred: WindowPrediction[]) => void;
 }
 
 export interface TrainResult {
@@ -232,6 +234,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       const va = evaluateLoss(model, valBatches);
       if (weighting === 'ema-val') observe(va.task);
       const valPred = predictAll(model, data.valX, nVal, evalSize);
+      opts.onEpochPredictions?.(epoch, valPred);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
       const valCriterion = criterionOf(va.task);
