@@ -109,3 +109,27 @@ describe('contradiction-aware training', () => {
     }
   });
 });
+
+describe('windows left out are reported, not dropped silently', () => {
+  it('other-length windows, excluded windows (e.g. a random split with a gap) and unlabelled ones are counted and named', async () => {
+    const { ProjectStore } = await import('../../../core/store/index.ts');
+    const { buildDataset } = await import('../../../core/ml/training/dataset.ts');
+    const { seedDemoProject } = await import('../../../core/ml/training/demo-data.ts');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-skip-')), 'p.candlemark');
+    const store = ProjectStore.open(file, { create: true });
+    try {
+      const { setId, windowIds } = seedDemoProject(store, { seed: 2, windows: 30, length: 64 });
+      // most windows excluded, as a random split with a gap does
+      store.setWindowRoles(windowIds.slice(0, 18).map((windowId) => ({ windowId, role: 'excluded' as const })));
+      const d = buildDataset(store, { setId, windows: 'all', testFraction: 0 });
+      expect(d.skipped.excluded).toBe(18);
+      expect(d.notes.join(' | ')).toMatch(/18 window\(s\) have role 'excluded'/);
+      expect(d.notes.join(' | ')).toMatch(/only 12 of the set's 30 windows are used/);
+    } finally {
+      store.close();
+    }
+  });
+});
