@@ -133,3 +133,23 @@ describe('windows left out are reported, not dropped silently', () => {
     }
   });
 });
+
+describe('test block', () => {
+  it('is the chronologically last windows of each series, purged by one window length (overlapping windows)', async () => {
+    const { assignTestBlock } = await import('../../../core/ml/training/dataset.ts');
+    const T = 128;
+    const mk = (seriesId: string, n: number, idBase: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: idBase + i, setId: 1, seriesId, extId: '', startIndex: i * 64, length: T, startTime: 0, endTime: 0, role: 'train', reviewed: true }) as WindowInfo);
+    // 20 windows, stride 64: test = the last 2 (starts 1152, 1216); a window whose last bar is
+    // within 128 bars before bar 1152 is purged: starts 960, 1024, 1088 (last bars 1087, 1151, 1215)
+    const a = mk('a', 20, 0);
+    const b = mk('b', 10, 100); // another series: its own block (1 window), its own purge
+    const block = assignTestBlock([...a, ...b], 0.1, T);
+    const of = (role: string) => [...block].filter(([, r]) => r === role).map(([id]) => id).sort((x, y) => x - y);
+    expect(of('test')).toEqual([18, 19, 109]);
+    expect(of('purged')).toEqual([15, 16, 17, 106, 107, 108]);
+    // window 14 (bars 896..1023) keeps 128 bars between it and the block: used
+    expect(block.has(14)).toBe(false);
+    expect(assignTestBlock(a, 0, T).size).toBe(0);
+  });
+});
