@@ -5,14 +5,14 @@
  * that running best over the last 50 epochs (goal: ≤ 0.03), plus the final task weights.
  *
  *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
- *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val]
+ *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
  */
 import { selectBackend } from '../core/ml/backend/index.ts';
 import { decodeForReport } from '../core/ml/eval/report.ts';
 import { normaliseTruthSpans } from '../core/ml/eval/headline.ts';
 import { spanPRF } from '../core/ml/eval/metrics.ts';
 import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
-import { trainModel } from '../core/ml/training/train.ts';
+import { trainModel, type LrSchedule } from '../core/ml/training/train.ts';
 import type { TaskWeighting } from '../core/ml/training/task-weights.ts';
 import { machine, parseArgs } from './yardstick/lib.ts';
 import { loadSeriesData } from './series-data.ts';
@@ -23,8 +23,9 @@ const seeds = (args.seeds ?? '1,2,3').split(',').map(Number);
 const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
 const sources = (args.data ?? 'demo,../shared/data/btcusd_1h.csv').split(',');
 const weighting = (args.weighting ?? 'ema-val') as TaskWeighting;
+const schedule = (args.schedule ?? 'constant') as LrSchedule;
 const m = machine();
-console.log(`long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}`);
+console.log(`long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr schedule ${schedule}`);
 const sel = await selectBackend('wasm');
 console.log(sel.device);
 console.log('| data | head | seed | best val span F1 (epoch) | max drop, last 50 | final span F1 | final weights p/t/s/c | s/epoch |');
@@ -45,6 +46,7 @@ for (const src of sources) {
         seed,
         skipUntrained: true,
         taskWeighting: weighting,
+        lrSchedule: schedule,
         onEpochPredictions: (_e, preds) => f1.push(spanPRF(preds.map((p) => decodeForReport(p, head, 0.5)), truthSpans).f1),
       });
       r.model?.dispose();

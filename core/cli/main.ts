@@ -35,7 +35,7 @@ commands:
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
         [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
-        [--contradictions train-both|mask|down-weight]
+        [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
                                     train a detector on the labelled windows
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
@@ -96,6 +96,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     'test-fraction': { type: 'string' },
     'no-span-weight': { type: 'string' },
     contradictions: { type: 'string' },
+    'lr-schedule': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -285,6 +286,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           testFraction: num(flags, 'test-fraction'),
           noSpanWeight: num(flags, 'no-span-weight'),
           contradictions: str(flags, 'contradictions') as CommandInput<'train.run'>['contradictions'],
+          lrSchedule: str(flags, 'lr-schedule') as CommandInput<'train.run'>['lrSchedule'],
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -51,6 +51,7 @@ export const trainArgs = z
     noSpanWeight: z.number().min(0).max(10).optional(),
     testFraction: z.number().min(0).max(0.5).optional(),
     contradictions: z.enum(['train-both', 'mask', 'down-weight']).optional(),
+    lrSchedule: z.enum(['constant', 'cosine']).optional(),
   })
   .strict();
 

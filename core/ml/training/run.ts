@@ -15,7 +15,7 @@ import { fitLogistic, predictLogistic, scoreBaseline, type BaselineFigures } fro
 import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
-import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
+import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 
@@ -51,6 +51,8 @@ export interface RunTrainingOptions {
   testFraction?: number;
   /** Open contradiction findings: 'train-both' (default), 'mask' or 'down-weight' (dataset.ts). */
   contradictions?: ContradictionMode;
+  /** Learning-rate schedule: 'constant' (default) or 'cosine' (train.ts). */
+  lrSchedule?: LrSchedule;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -67,6 +69,7 @@ export const TRAINING_DEFAULTS = {
   ensemble: 1,
   backend: 'auto' as BackendPreference,
   ramp: 3,
+  lrSchedule: 'constant' as LrSchedule,
 };
 
 export interface RunResult {
@@ -130,6 +133,7 @@ function resolved(o: RunTrainingOptions) {
     noSpanWeight: o.noSpanWeight ?? 1,
     testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
     contradictions: o.contradictions ?? ('train-both' as ContradictionMode),
+    lrSchedule: o.lrSchedule ?? TRAINING_DEFAULTS.lrSchedule,
   };
 }
 
@@ -221,6 +225,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       learningRate: cfg.learningRate,
       seeds,
       taskWeighting: cfg.taskWeighting,
+      lrSchedule: cfg.lrSchedule,
       earlyStopping: cfg.earlyStopping ?? undefined,
       signal: opts.signal,
       onEpoch: (e) => {

@@ -47,6 +47,11 @@ export interface TrainOptions {
   skipUntrained?: boolean;
   /** How σ_i are set (default 'ema-val'; see task-weights.ts). */
   taskWeighting?: TaskWeighting;
+  /**
+   * Learning-rate schedule over the planned epochs: 'constant' (default) or 'cosine' (from
+   * learningRate down to 10 % of it at the last epoch: late epochs take smaller steps).
+   */
+  lrSchedule?: LrSchedule;
   /** Called after each epoch with the validation predictions (benches: per-epoch span F1). */
   onEpochPredictions?: (epoch: number, valPred: WindowPrediction[]) => void;
 }
@@ -63,6 +68,15 @@ export interface TrainResult {
   /** Predictions of the model at initialisation (the untrained baseline). */
   untrained: { train: WindowPrediction[]; val: WindowPrediction[] } | null;
   seconds: number;
+}
+
+export type LrSchedule = 'constant' | 'cosine';
+
+/** The learning rate of a 1-based epoch under a schedule (see TrainOptions.lrSchedule). */
+export function scheduledLearningRate(lr: number, epoch: number, epochs: number, schedule: LrSchedule = 'constant'): number {
+  if (schedule !== 'cosine' || epochs <= 1) return lr;
+  const min = 0.1 * lr;
+  return min + (lr - min) * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / (epochs - 1)));
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -194,6 +208,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     const order = Array.from({ length: nTrain }, (_, i) => i);
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
+      // tfjs's Adam reads its learningRate field on every step (a protected field, no setter).
+      (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(opts.learningRate, epoch, opts.epochs, opts.lrSchedule);
       shuffleInPlace(order, rand);
       const acc = new Float64Array(5);
       let seen = 0;

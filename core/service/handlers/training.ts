@@ -105,6 +105,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       noSpanWeight: args.noSpanWeight,
       testFraction: args.testFraction,
       contradictions: args.contradictions,
+      lrSchedule: args.lrSchedule,
     },
     {
       onRunCreated: (id, i) => {

@@ -65,3 +65,22 @@ describe('closed-form task weights', () => {
     for (const e of f.epochs) for (const k of TASKS) expect(e.sigmas[k]).toBe(1);
   });
 });
+
+describe('learning-rate schedule', () => {
+  it('cosine goes from lr to 10 % of it; the optimiser really uses it (epoch 1 equal, later epochs differ)', async () => {
+    const { scheduledLearningRate } = await import('../../../core/ml/training/train.ts');
+    expect(scheduledLearningRate(0.002, 1, 100, 'cosine')).toBeCloseTo(0.002, 12);
+    expect(scheduledLearningRate(0.002, 100, 100, 'cosine')).toBeCloseTo(0.0002, 12);
+    expect(scheduledLearningRate(0.002, 50.5, 100, 'cosine')).toBeCloseTo(0.0011, 12);
+    expect(scheduledLearningRate(0.002, 70, 100)).toBe(0.002);
+    const data = demoTrainData({ seed: 11, windows: 24, length: 64 });
+    const spec = { head: 'soft' as const, encoder: 'conv' as const, featureCount: data.features.length, windowLength: 64, typeCount: 2, hidden: 8, seed: 2 };
+    const base = { spec, data, epochs: 3, batchSize: 8, learningRate: 0.01, seed: 1, skipUntrained: true };
+    const c = await trainModel({ ...base, lrSchedule: 'constant' });
+    const k = await trainModel({ ...base, lrSchedule: 'cosine' });
+    c.model?.dispose();
+    k.model?.dispose();
+    expect(k.epochs[0].trainLoss).toBe(c.epochs[0].trainLoss);
+    expect(k.epochs[2].trainLoss).not.toBe(c.epochs[2].trainLoss);
+  });
+});
