@@ -141,6 +141,7 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // (the e2e project may have too few labelled windows for a test block: then it says 'validation' and why)
   await expect(page.getByTestId('report-headline-test')).toHaveAttribute('data-on', /^(test|validation)$/);
   await expect(page.getByTestId('headline-span-ci')).toHaveText(/^\s*\[\d\.\d{3}, \d\.\d{3}\]$/);
+  await expect(page.getByTestId('reliability-diagram')).toContainText(/ECE \d\.\d{3}, Brier \d\.\d{3}/);
   await expect(page.getByTestId('report-loss')).toBeVisible();
   const slider = page.getByTestId('threshold-slider');
   const f1 = async () => `${await page.getByTestId('threshold-span-f1').textContent()} / ${await page.getByTestId('threshold-bar-f1').textContent()}`;

@@ -14,6 +14,7 @@ import { CalibrationHistogram } from './results/CalibrationHistogram.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
 import { StatusChip } from './results/StatusChip.tsx';
 import { HeadlineLine } from './results/ConfidenceInterval.tsx';
+import { ReliabilityDiagram } from './results/ReliabilityDiagram.tsx';
 import { LinePlot, PLOT_COLORS, type PlotOptions } from './SvgPlot.tsx';
 
 export function RunReportCard({ runId, onClose }: { runId: number; onClose(): void }) {
@@ -244,6 +245,7 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       <LinePlot options={plot} testId="threshold-plot" />
       <h3>Calibration</h3>
       <CalibrationHistogram calibration={report.metrics.calibration} threshold={p.threshold} />
+      <ReliabilityDiagram report={report} />
     </div>
   );
 }
