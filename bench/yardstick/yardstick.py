@@ -261,17 +261,20 @@ def main():
     # closed-form modes (core/ml/training/task-weights.ts): the optimiser updates the network only
     params = [p for n, p in model.params.items() if n != "loss__logSigma" or weighting == "learned"]
     opt = torch.optim.Adam(params, lr=cfg["learningRate"], betas=(0.9, 0.999), eps=1e-7)
-    ema = {"v": np.zeros(4), "steps": 0}
+    ema = {"v": np.zeros(4), "steps": np.zeros(4)}
     decay = {"ema-val": 0.7, "ema-train": 0.98}.get(weighting)
 
     def observe(per):
         # sigma^2 = 2 * bias-corrected EMA of the per-task loss, s clamped to [-1.5, 1.5]
         if decay is None:
             return
-        ema["steps"] += 1
-        ema["v"] = decay * ema["v"] + (1 - decay) * np.asarray(per, dtype=np.float64)
-        sm = ema["v"] / (1 - decay ** ema["steps"])
-        s = np.where(sm > 0, 0.5 * np.log(2 * np.maximum(sm, 1e-300)), -1.5).clip(-1.5, 1.5)
+        # a task with loss exactly 0 (no examples) is no observation; bias correction per task
+        per = np.asarray(per, dtype=np.float64)
+        seen = np.isfinite(per) & (per > 0)
+        ema["steps"] = ema["steps"] + seen
+        ema["v"] = np.where(seen, decay * ema["v"] + (1 - decay) * np.where(seen, per, 0), ema["v"])
+        sm = np.where(ema["steps"] > 0, ema["v"] / (1 - decay ** np.maximum(ema["steps"], 1)), np.nan)
+        s = np.where(np.isnan(sm), 0.0, 0.5 * np.log(2 * np.maximum(np.nan_to_num(sm, nan=1.0), 1e-300))).clip(-1.5, 1.5)
         with torch.no_grad():
             model.p("loss/logSigma").copy_(torch.tensor(s, dtype=torch.float32))
 

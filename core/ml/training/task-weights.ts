@@ -44,7 +44,8 @@ export function optimalLogSigma(loss: number, bounds: { min: number; max: number
  */
 export class ClosedFormWeights {
   private readonly ema: Float64Array;
-  private steps = 0;
+  /** Observations per task (bias correction is per task: a task may skip an update). */
+  private readonly steps: Uint32Array;
 
   constructor(
     readonly tasks: number,
@@ -53,28 +54,32 @@ export class ClosedFormWeights {
   ) {
     if (!(decay >= 0 && decay < 1)) throw new RangeError(`ClosedFormWeights: decay must be in [0, 1), got ${decay}`);
     this.ema = new Float64Array(tasks);
+    this.steps = new Uint32Array(tasks);
   }
 
-  /** Add one observation of the per-task losses (non-finite values are skipped for that task). */
+  /**
+   * Add one observation of the per-task losses. A value that is not finite or is exactly 0 (a task
+   * with no examples in that set or batch: no pointer/type loss without a span) is no observation
+   * for that task, so an absent task is not up-weighted to the bound.
+   */
   update(losses: ArrayLike<number>): void {
     if (losses.length !== this.tasks) throw new RangeError(`ClosedFormWeights: expected ${this.tasks} losses, got ${losses.length}`);
-    this.steps++;
     for (let i = 0; i < this.tasks; i++) {
       const v = losses[i];
-      this.ema[i] = Number.isFinite(v) ? this.decay * this.ema[i] + (1 - this.decay) * v : this.ema[i];
+      if (!(Number.isFinite(v) && v > 0)) continue;
+      this.ema[i] = this.decay * this.ema[i] + (1 - this.decay) * v;
+      this.steps[i]++;
     }
   }
 
-  /** The smoothed losses (bias-corrected); NaN before the first update. */
+  /** The smoothed losses (bias-corrected); NaN for a task not observed yet. */
   smoothed(): Float64Array {
-    const c = 1 - Math.pow(this.decay, this.steps);
-    return Float64Array.from(this.ema, (v) => (this.steps > 0 ? v / c : NaN));
+    return Float64Array.from(this.ema, (v, i) => (this.steps[i] > 0 ? v / (1 - Math.pow(this.decay, this.steps[i])) : NaN));
   }
 
-  /** s_i = ½ log(2 L̄_i), clamped; 0 before the first update. */
+  /** s_i = ½ log(2 L̄_i), clamped; 0 for a task not observed yet. */
   logSigmas(): Float32Array {
-    if (this.steps === 0) return new Float32Array(this.tasks);
-    return Float32Array.from(this.smoothed(), (l) => optimalLogSigma(l, this.bounds));
+    return Float32Array.from(this.smoothed(), (l) => (Number.isNaN(l) ? 0 : optimalLogSigma(l, this.bounds)));
   }
 }
 

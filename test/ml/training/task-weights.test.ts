@@ -45,6 +45,12 @@ describe('closed-form task weights', () => {
     w.update([0.5, 2]);
     expect(w.logSigmas()[0]).toBeCloseTo(optimalLogSigma(0.5), 6);
     expect(w.logSigmas()[1]).toBeCloseTo(optimalLogSigma(2), 6);
+    // a task with no examples (loss exactly 0, e.g. no span in the validation windows) is no observation
+    const z = new ClosedFormWeights(2, 0.9);
+    z.update([0, 0.5]);
+    expect(Array.from(z.logSigmas())[0]).toBe(0);
+    z.update([0.3, 0.5]);
+    expect(z.logSigmas()[0]).toBeCloseTo(optimalLogSigma(0.3), 6);
   });
 
   it("trainModel's 'ema-val' sets σ from the validation losses; 'fixed' keeps σ = 1", async () => {
