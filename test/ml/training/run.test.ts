@@ -124,3 +124,31 @@ describe('runTraining', () => {
     expect(c.configDiff.map((d) => d.key)).toEqual(expect.arrayContaining(['config.head', 'config.ensemble']));
   });
 });
+
+describe('the test block is seen by no choice', () => {
+  it('changing the test windows’ labels changes the headline only: epoch, thresholds, task weights and validation figures stay identical', async () => {
+    const a = makeDemoProject(9);
+    const b = makeDemoProject(9);
+    const sa = ProjectStore.open(a.file);
+    const sb = ProjectStore.open(b.file);
+    try {
+      const testIds = buildDataset(sb, { setId: b.setId, windows: 'all' }).test.map((r) => r.window.id);
+      expect(testIds.length).toBe(3);
+      // wipe the test block's labels in project b (windows: 'all' keeps them as "no span" windows)
+      for (const id of testIds) for (const l of sb.listLabels({ windowId: id })) sb.deleteLabel(l.id);
+      const ra = await runTraining(sa, { setId: a.setId, head: 'soft', ...TINY });
+      const rb = await runTraining(sb, { setId: b.setId, head: 'soft', ...TINY });
+      const A = ra.report!;
+      const B = rb.report!;
+      expect(B.members.map((m) => m.bestEpoch)).toEqual(A.members.map((m) => m.bestEpoch));
+      expect(B.metrics.threshold).toEqual(A.metrics.threshold);
+      expect(B.metrics.val).toEqual(A.metrics.val);
+      expect(B.curves.taskWeights).toEqual(A.curves.taskWeights);
+      expect(B.headline!.validation.spanF1).toBe(A.headline!.validation.spanF1);
+      expect(B.test!.metrics.val.span).not.toEqual(A.test!.metrics.val.span);
+    } finally {
+      sa.close();
+      sb.close();
+    }
+  });
+});
