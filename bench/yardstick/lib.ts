@@ -13,6 +13,7 @@ import { createSpanModel } from '../../core/ml/model/index.ts';
 import type { EncoderKind, ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
 import { demoTrainData, type DemoData } from '../../core/ml/training/demo-data.ts';
 import { predictAll, trainModel } from '../../core/ml/training/train.ts';
+import { DEFAULT_TASK_WEIGHTING } from '../../core/ml/training/task-weights.ts';
 import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';
 import { evaluatePredictions, type InitialEval, type ModelMetrics } from '../../core/ml/eval/report.ts';
 import { prevalenceBaseline } from '../../core/ml/eval/metrics.ts';
@@ -106,8 +107,10 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
     add(`${prefix}_countdown`, cat((t) => t.countdown), [n, T]);
     // same sanitising as makeBatch
     const has = targets.map((t) => t.hasSpan && t.start >= 0 && t.end >= t.start && t.end < T);
-    add(`${prefix}_start`, Int32Array.from(targets, (t, i) => (has[i] ? t.start : -1)), [n]);
-    add(`${prefix}_end`, Int32Array.from(targets, (t, i) => (has[i] ? t.end : -1)), [n]);
+    add(`${prefix}_start`, Int32Array.from(targets, (t, i) => (has[i] && t.startKnown !== false ? t.start : -1)), [n]);
+    add(`${prefix}_end`, Int32Array.from(targets, (t, i) => (has[i] && t.endKnown !== false ? t.end : -1)), [n]);
+    add(`${prefix}_barWeight`, cat((t) => t.barWeight ?? new Float32Array(T).fill(Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)), [n, T]);
+    add(`${prefix}_countdownMask`, cat((t) => t.countdownMask ?? Float32Array.from(t.mask, (v) => (v > 0.5 ? 1 : 0))), [n, T]);
     add(`${prefix}_typeIndex`, Int32Array.from(targets, (t, i) => (has[i] && t.typeIndex >= 0 && t.typeIndex < d.typeNames.length ? t.typeIndex : -1)), [n]);
     add(`${prefix}_hasSpan`, Float32Array.from(has, (h) => (h ? 1 : 0)), [n]);
     add(`${prefix}_weight`, Float32Array.from(targets, (t) => (Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)), [n]);
@@ -123,7 +126,7 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
   }
   const meta = {
     spec: { encoder: cfg.encoder, featureCount: F, windowLength: T, typeCount: d.typeNames.length, hidden: cfg.hidden },
-    config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate },
+    config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, taskWeighting: DEFAULT_TASK_WEIGHTING },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
     features: d.features,

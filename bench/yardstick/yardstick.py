@@ -150,14 +150,16 @@ def crf_marginals_viterbi(emis, trans, start, end):
 
 
 def losses(model, batch):
+    # Same rules as core/ml/model/losses.ts: confidence-weighted SUMS divided by COUNTS (not by the
+    # sum of the weights), per-bar weights for span/countdown, countdown only where it is known.
     spec = model.spec
     x = batch["x"]
     B, T, _ = x.shape
     h, out = model(x)
     w = batch["weight"]
+    bw = batch["barWeight"]
     w_span = w * batch["hasSpan"]
-    w_span_sum = torch.clamp(w_span.sum(), min=1e-6)
-    w_sum = torch.clamp(w.sum(), min=1e-6)
+    n_span = torch.clamp(batch["hasSpan"].sum(), min=1.0)
 
     def pointer_ce(logits, target):
         lp = torch.log_softmax(logits, dim=1)
@@ -166,28 +168,28 @@ def losses(model, batch):
         return -torch.gather(lp, 1, tgt[:, None]).squeeze(1) * valid.float()
 
     ce = 0.5 * (pointer_ce(out[:, :, COL_START], batch["start"]) + pointer_ce(out[:, :, COL_START + 1], batch["end"]))
-    l_pointer = (ce * w_span).sum() / w_span_sum
+    l_pointer = (ce * w_span).sum() / n_span
 
     tl = torch.log_softmax(model.type_logits(h, out[:, :, COL_POOL]), dim=1)
     ti = batch["typeIndex"]
     tce = -torch.gather(tl, 1, torch.clamp(ti, min=0).long()[:, None]).squeeze(1) * (ti >= 0).float()
-    l_type = (tce * w_span).sum() / w_span_sum
+    l_type = (tce * w_span).sum() / n_span
 
     if spec["head"] == "soft":
         z = out[:, :, COL_SPAN]
         bce = Fn.softplus(z) - z * batch["softMask"]
-        l_span = (bce.mean(1) * w).sum() / w_sum
+        l_span = (bce * bw).sum() / (B * T)
     else:
         emis = out[:, :, COL_SPAN : COL_SPAN + 2]
         tags = (batch["mask"] > 0.5).long()
         tr, st, en = model.p("crf/trans"), model.p("crf/start"), model.p("crf/end")
         nll = crf_log_partition(emis, tr, st, en) - crf_path_score(emis, tr, st, en, tags)
-        l_span = (nll * w).sum() / (w_sum * T)
+        l_span = (nll * bw.mean(1)).sum() / (B * T)
 
     cd = out[:, :, COL_COUNTDOWN]
-    se = (cd - torch.log1p(batch["countdown"])) ** 2 * batch["mask"]
-    cw = w[:, None]
-    l_cd = (se * cw).sum() / torch.clamp((batch["mask"] * cw).sum(), min=1e-6)
+    cm = batch["countdownMask"]
+    se = (cd - torch.log1p(batch["countdown"])) ** 2 * cm
+    l_cd = (se * bw).sum() / torch.clamp(cm.sum(), min=1.0)
 
     s = model.p("loss/logSigma")
     L = torch.stack([l_pointer, l_type, l_span, l_cd])
@@ -196,7 +198,7 @@ def losses(model, batch):
 
 
 def take(arrs, prefix, idx):
-    keys = ["x", "mask", "softMask", "countdown", "start", "end", "typeIndex", "hasSpan", "weight"]
+    keys = ["x", "mask", "softMask", "countdown", "start", "end", "typeIndex", "hasSpan", "weight", "barWeight", "countdownMask"]
     return {k: arrs[f"{prefix}_{k}"][idx] for k in keys}
 
 
@@ -255,18 +257,39 @@ def main():
     spec = dict(meta["spec"], head=head)
     model = SpanNet(spec, init)
     # tf.train.adam defaults: beta1 0.9, beta2 0.999, epsilon 1e-7 (float32 backend epsilon)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg["learningRate"], betas=(0.9, 0.999), eps=1e-7)
+    weighting = cfg.get("taskWeighting", "learned")
+    # closed-form modes (core/ml/training/task-weights.ts): the optimiser updates the network only
+    params = [p for n, p in model.params.items() if n != "loss__logSigma" or weighting == "learned"]
+    opt = torch.optim.Adam(params, lr=cfg["learningRate"], betas=(0.9, 0.999), eps=1e-7)
+    ema = {"v": np.zeros(4), "steps": np.zeros(4)}
+    decay = {"ema-val": 0.7, "ema-train": 0.98}.get(weighting)
+
+    def observe(per):
+        # sigma^2 = 2 * bias-corrected EMA of the per-task loss, s clamped to [-1.5, 1.5]
+        if decay is None:
+            return
+        # a task with loss exactly 0 (no examples) is no observation; bias correction per task
+        per = np.asarray(per, dtype=np.float64)
+        seen = np.isfinite(per) & (per > 0)
+        ema["steps"] = ema["steps"] + seen
+        ema["v"] = np.where(seen, decay * ema["v"] + (1 - decay) * np.where(seen, per, 0), ema["v"])
+        sm = np.where(ema["steps"] > 0, ema["v"] / (1 - decay ** np.maximum(ema["steps"], 1)), np.nan)
+        s = np.where(np.isnan(sm), 0.0, 0.5 * np.log(2 * np.maximum(np.nan_to_num(sm, nan=1.0), 1e-300))).clip(-1.5, 1.5)
+        with torch.no_grad():
+            model.p("loss/logSigma").copy_(torch.tensor(s, dtype=torch.float32))
+
     n_train, n_val = meta["nTrain"], meta["nVal"]
     orders = arrs["orders"].long()  # [epochs, nTrain]: the TS trainer's seeded shuffles
     bs = cfg["batchSize"]
 
     def criterion(per):
-        # best-epoch criterion, as in train.ts: unweighted span + countdown (the per-bar tasks)
-        return float(per[2] + per[3])
+        # best-epoch criterion, as in train.ts: the unweighted span loss
+        return float(per[2])
 
     t0 = time.perf_counter()
     tr0, tr0p = eval_loss(model, arrs, "train", n_train)
     va0, va0p = eval_loss(model, arrs, "val", n_val)
+    observe(tr0p if weighting == "ema-train" else va0p)
     best_val = criterion(va0p)
     best_epoch = 0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -284,7 +307,11 @@ def main():
             acc_t += float(total) * len(idx)
             acc_p += L.detach().numpy() * len(idx)
             seen += len(idx)
+            if weighting == "ema-train":
+                observe(L.detach().numpy())
         va, vap = eval_loss(model, arrs, "val", n_val)
+        if weighting == "ema-val":
+            observe(vap)
         vp = predict(model, arrs["val_x"])
         vu = float(np.sum(vap))
         vc = criterion(vap)

@@ -47,10 +47,12 @@ commands:
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
+        [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
+        [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
         [--unconfirmed use|exclude]
                                     train a detector on the labelled windows (--unconfirmed exclude:
                                     leave out training windows with unconfirmed model-written spans;
-                                    validation windows with them are always left out of scoring)
+                                    validation/test windows with them are never scored)
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
   report --run ID --out FILE.html|FILE.md [--json]
@@ -130,6 +132,12 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     hidden: { type: 'string' },
     features: { type: 'string' },
     unconfirmed: { type: 'string' },
+    // issue #11 run settings
+    'task-weighting': { type: 'string' },
+    'test-fraction': { type: 'string' },
+    'no-span-weight': { type: 'string' },
+    contradictions: { type: 'string' },
+    'lr-schedule': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -354,6 +362,12 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           // Names are checked by the command's schema, which lists the valid ones in its error.
           features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
           unconfirmed: str(flags, 'unconfirmed') as 'use' | 'exclude' | undefined,
+          // issue #11 run settings (checked by the command's schema)
+          taskWeighting: str(flags, 'task-weighting') as CommandInput<'train.run'>['taskWeighting'],
+          testFraction: num(flags, 'test-fraction'),
+          noSpanWeight: num(flags, 'no-span-weight'),
+          contradictions: str(flags, 'contradictions') as CommandInput<'train.run'>['contradictions'],
+          lrSchedule: str(flags, 'lr-schedule') as CommandInput<'train.run'>['lrSchedule'],
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -142,6 +142,26 @@ export function summariseReport(report: unknown): string {
       `validation loss (unweighted sum of per-bar task losses): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${f3(loss.reductionPct)}% reduction)`,
     );
   }
+  // issue #11: the headline is on the held-out test block (v2 reports), with its 95 % interval.
+  if (r.headline) {
+    const h = r.headline;
+    const ci = (c: { low: number; high: number } | null) => (c ? ` [${f3(c.low)}, ${f3(c.high)}]` : '');
+    lines.push(
+      `HEADLINE on the ${h.on === 'test' ? `held-out test block (${h.windows} windows)` : `validation windows (${h.windows}; no test block)`}: span F1 ${f3(h.spanF1)}${ci(h.spanCI)}, bar F1 ${f3(h.barF1)}${ci(h.barCI)} (95 % block-bootstrap)`,
+    );
+    if (h.test) lines.push(`  validation beside it: span F1 ${f3(h.validation.spanF1)}${ci(h.validation.spanCI)}, bar F1 ${f3(h.validation.barF1)}${ci(h.validation.barCI)}`);
+    for (const n of r.dataset?.notes ?? []) lines.push(`  note: ${n}`);
+    const sl = r.seriesLevel?.test ?? r.seriesLevel?.validation;
+    if (sl) lines.push(`  series-level (overlapping windows stitched, each of ${sl.bars} bars once; ${sl.windowBars} window-bars): span F1 ${f3(sl.span.f1)}, bar F1 ${f3(sl.bar.f1)}`);
+    const bt = (f: { spanF1: number } | null | undefined) => (f ? f3(f.spanF1) : '—');
+    if (r.baselines?.rule || r.baselines?.logistic) {
+      lines.push(`baselines on the ${h.on === 'test' ? 'test block' : 'validation windows'} (span F1): rule heuristic ${bt(h.on === 'test' ? r.baselines.rule?.test : r.baselines.rule?.validation)}, per-bar logistic regression ${bt(h.on === 'test' ? r.baselines.logistic?.test : r.baselines.logistic?.validation)}`);
+    }
+    if (r.temperature) {
+      const t = r.temperature;
+      lines.push(`calibration (${t.judgedOn}): ECE ${f3(t.before.ece)}, Brier ${f3(t.before.brier)}; temperature τ ${f3(t.tau)} (fitted on validation) → ECE ${f3(t.after.ece)}, Brier ${f3(t.after.brier)}`);
+    }
+  }
   const m = r.metrics;
   if (m) {
     lines.push(`validation span F1 ${f3(m.val.span.f1)} (threshold ${f3(m.threshold.span)}), bar F1 ${f3(m.val.bar.f1)} (threshold ${f3(m.threshold.bar)}); thresholds chosen on training data`);

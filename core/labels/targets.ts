@@ -14,13 +14,34 @@
  *   below 1. ramp = 0 gives the hard mask. Bars outside every span are 0; where spans overlap, the max.
  * - countdown[t] = e - t for the span containing t (bars left until it ends: 0 on its last bar);
  *   0 outside spans. Where spans overlap, the furthest end wins.
- * - weight: the mean confidence of the window's spans; 1 for a window without spans.
+ *
+ * Window edges (opts.edges[i] says whether span i continues before / after the window: the label
+ * was clipped to it). The window does not show where such a span really starts or ends, so those
+ * targets are UNKNOWN, not the clipped edge: countdownMask[t] = 0 on the bars of a span that
+ * continues after the window (their countdown would be too short), and startKnown / endKnown are
+ * false when the main span continues before / after the window (its pointer target is masked).
+ *
+ * Confidence (how much each label weighs; losses divide by counts, not by Σ weights, so a lower
+ * confidence really lowers the gradient):
+ * - barWeight[t]: the confidence of the span containing t (the highest where spans overlap); bars
+ *   outside every span weigh 1 in a window with spans (the analyst drew the spans, so the rest is a
+ *   real negative) and opts.noSpanWeight (default 1) in a window without spans.
+ * - weight (per-window heads: pointer, type): the main span's confidence; noSpanWeight without spans.
  */
 import type { IndexSpan } from '../domain/types.ts';
 
 export interface TargetOptions {
   /** Width of the linear edge ramp of softMask, in bars (>= 0). Default 3. */
   ramp?: number;
+  /** Per span (parallel to `spans`): does the labelled span continue before / after the window? */
+  edges?: ReadonlyArray<SpanEdges>;
+  /** Weight of every bar of a window without spans (a reviewed "no span" window). Default 1. */
+  noSpanWeight?: number;
+}
+
+export interface SpanEdges {
+  before: boolean;
+  after: boolean;
 }
 
 export interface WindowTargets {
@@ -33,8 +54,18 @@ export interface WindowTargets {
   mask: Float32Array;
   softMask: Float32Array;
   countdown: Float32Array;
+  /** 1 where countdown is a known target (in-span bars whose span ends inside the window). */
+  countdownMask: Float32Array;
+  /** False when the main span starts before / ends after the window (pointer target unknown). */
+  startKnown: boolean;
+  endKnown: boolean;
+  /** Per-bar loss weight from label confidence (see the rules above). */
+  barWeight: Float32Array;
+  /** Per-window loss weight (pointer and type heads): the main span's confidence. */
   weight: number;
 }
+
+export const DEFAULT_NO_SPAN_WEIGHT = 1;
 
 export const DEFAULT_RAMP = 3;
 
@@ -64,6 +95,11 @@ export function computeTargets(
   if (!Number.isInteger(length) || length < 1) throw new RangeError(`computeTargets: length must be a positive integer, got ${length}`);
   const ramp = opts.ramp ?? DEFAULT_RAMP;
   if (!Number.isInteger(ramp) || ramp < 0) throw new RangeError(`computeTargets: ramp must be a non-negative integer, got ${ramp}`);
+  const noSpanWeight = opts.noSpanWeight ?? DEFAULT_NO_SPAN_WEIGHT;
+  if (!Number.isFinite(noSpanWeight) || noSpanWeight < 0) throw new RangeError(`computeTargets: noSpanWeight must be >= 0, got ${noSpanWeight}`);
+  if (opts.edges && opts.edges.length !== spans.length) {
+    throw new RangeError(`computeTargets: edges has ${opts.edges.length} entries for ${spans.length} spans`);
+  }
   const typeIndexOf = new Map<string, number>();
   typeNames.forEach((name, i) => {
     if (!typeIndexOf.has(name)) typeIndexOf.set(name, i);
@@ -83,21 +119,30 @@ export function computeTargets(
   const mask = new Float32Array(length);
   const softMask = new Float32Array(length);
   const countdown = new Float32Array(length);
-  let confSum = 0;
-  for (const s of spans) {
-    confSum += s.confidence;
+  const countdownMask = new Float32Array(length);
+  // -1 = not in any span yet; otherwise the highest confidence of the spans covering the bar.
+  const conf = new Float32Array(length).fill(-1);
+  // Bars of a span that continues after the window: their true countdown is unknown.
+  const openAfter = new Uint8Array(length);
+  spans.forEach((s, i) => {
+    const after = opts.edges?.[i]?.after ?? false;
     for (let t = s.start; t <= s.end; t++) {
       mask[t] = 1;
       const k = Math.min(t - s.start, s.end - t);
       const v = Math.min(1, (k + 1) / (ramp + 1));
       if (v > softMask[t]) softMask[t] = v;
       if (s.end - t > countdown[t]) countdown[t] = s.end - t;
+      if (s.confidence > conf[t]) conf[t] = s.confidence;
+      if (after) openAfter[t] = 1;
     }
-  }
+  });
+  const outside = spans.length > 0 ? 1 : noSpanWeight;
+  const barWeight = Float32Array.from(conf, (c) => (c < 0 ? outside : c));
+  for (let t = 0; t < length; t++) countdownMask[t] = mask[t] > 0 && !openAfter[t] ? 1 : 0;
 
   const main = mainSpanIndex(spans);
   if (main < 0) {
-    return { hasSpan: false, start: -1, end: -1, typeIndex: -1, mask, softMask, countdown, weight: 1 };
+    return { hasSpan: false, start: -1, end: -1, typeIndex: -1, mask, softMask, countdown, countdownMask, startKnown: false, endKnown: false, barWeight, weight: noSpanWeight };
   }
   const m = spans[main];
   return {
@@ -108,6 +153,10 @@ export function computeTargets(
     mask,
     softMask,
     countdown,
-    weight: confSum / spans.length,
+    countdownMask,
+    startKnown: !(opts.edges?.[main]?.before ?? false),
+    endKnown: !(opts.edges?.[main]?.after ?? false),
+    barWeight,
+    weight: m.confidence,
   };
 }

@@ -60,6 +60,12 @@ export const trainArgs = z
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     /** Issue #12: training windows holding model-written spans nobody confirmed: use them, or leave them out. */
     unconfirmed: z.enum(['use', 'exclude']).default('use'),
+    // --- issue #11 (trustworthy training): run settings; absent = the engine's defaults ---
+    taskWeighting: z.enum(['ema-val', 'ema-train', 'learned', 'fixed']).optional(),
+    noSpanWeight: z.number().min(0).max(10).optional(),
+    testFraction: z.number().min(0).max(0.5).optional(),
+    contradictions: z.enum(['train-both', 'mask', 'down-weight']).optional(),
+    lrSchedule: z.enum(['constant', 'cosine']).optional(),
   })
   .strict();
 

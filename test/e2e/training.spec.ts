@@ -137,6 +137,11 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId('run-report')).toBeVisible();
   expect(page.url()).toContain(`#/training/run/${run1}`);
   await expect(page.getByTestId('report-headline')).toBeVisible();
+  // v2 reports: the headline is on the held-out test block, with its 95 % interval beside the F1.
+  // (the e2e project may have too few labelled windows for a test block: then it says 'validation' and why)
+  await expect(page.getByTestId('report-headline-test')).toHaveAttribute('data-on', /^(test|validation)$/);
+  await expect(page.getByTestId('headline-span-ci')).toHaveText(/^\s*\[\d\.\d{3}, \d\.\d{3}\]$/);
+  await expect(page.getByTestId('reliability-diagram')).toContainText(/ECE \d\.\d{3}, Brier \d\.\d{3}/);
   await expect(page.getByTestId('report-loss')).toBeVisible();
   const slider = page.getByTestId('threshold-slider');
   const f1 = async () => `${await page.getByTestId('threshold-span-f1').textContent()} / ${await page.getByTestId('threshold-bar-f1').textContent()}`;
@@ -257,8 +262,8 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
     if (row.winner === null) await expect(matrix.locator(`tr[data-criterion="${row.criterion}"] td.winner`)).toHaveCount(0);
     else await expect(cells.nth(row.winner)).toHaveClass(/winner/);
   }
-  // F1 figures keep three decimals, an F1 of exactly 0 included.
-  for (const text of await matrix.locator('tr[data-criterion="span F1"] td.num').allTextContents()) expect(text).toMatch(/^\d\.\d{3}$/);
+  // F1 figures keep three decimals, an F1 of exactly 0 included, each with its 95 % interval.
+  for (const text of await matrix.locator('tr[data-criterion="span F1"] td.num').allTextContents()) expect(text).toMatch(/^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
   // Settings that differ: the head (once, though the config and the model both store it) and the learning rate; nothing all three runs share.
   const diff = page.getByTestId('config-diff');
   await expect(diff.locator('tr[data-key="config.head"]')).toContainText('crf');

@@ -43,10 +43,11 @@ describe('computeTargets', () => {
     expect([t.start, t.end, t.typeIndex]).toEqual([0, 2, 0]);
   });
 
-  it('multiple spans: longest is main, weight is the mean confidence', () => {
+  it("multiple spans: longest is main, window weight is the main span's confidence, bars weigh their span's", () => {
     const t = computeTargets(30, [span(0, 3, 'up', 1), span(10, 20, 'down', 0.5), span(22, 29, 'up', 0.3)], TYPES);
     expect([t.start, t.end, t.typeIndex]).toEqual([10, 20, 1]);
-    expect(t.weight).toBeCloseTo(0.6);
+    expect(t.weight).toBeCloseTo(0.5);
+    expect([t.barWeight[0], t.barWeight[5], t.barWeight[15], t.barWeight[25]].map((v) => Math.round(v * 10) / 10)).toEqual([1, 1, 0.5, 0.3]);
     expect(t.mask.reduce((a, b) => a + b, 0)).toBe(4 + 11 + 8);
   });
 

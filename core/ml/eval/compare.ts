@@ -3,7 +3,8 @@
  * decision matrix with a one-line verdict per row. Exported as JSON (the object) and Markdown.
  */
 import { TASKS } from './types.ts';
-import type { RunReport } from './report.ts';
+import { reportHeadline, type RunReport } from './report.ts';
+import { intervalsOverlap } from './bootstrap.ts';
 
 export interface ComparedRun {
   name: string;
@@ -18,10 +19,15 @@ export interface MatrixRow {
   measure: string;
   values: (number | string)[];
   better: 'higher' | 'lower' | 'n/a';
-  /** Index of the winning run, or null for a tie / not comparable. */
+  /** Index of the winning run, or null for a tie / no clear difference / not comparable. */
   winner: number | null;
   verdict: string;
+  /** 95 % intervals per run where the row has them (F1 rows of v2 reports). */
+  intervals?: ({ low: number; high: number } | null)[];
 }
+
+/** Tolerance for F1 rows when a report has no interval (v1): single seeds of one setting spread by about ±0.03. */
+export const NO_INTERVAL_TOLERANCE = 0.03;
 
 export interface Comparison {
   schema: 'candlemark.comparison/1';
@@ -30,7 +36,7 @@ export interface Comparison {
   curves: {
     epoch: number[];
     valUnweighted: (number | null)[][];
-    /** The best-epoch criterion (unweighted validation span + countdown). */
+    /** The best-epoch criterion (unweighted validation span loss; span + countdown in v1 reports). */
     valCriterion: (number | null)[][];
     /** valCriterion / valCriterion[0]: scale-free, comparable between soft and CRF. */
     valCriterionRelative: (number | null)[][];
@@ -111,6 +117,39 @@ function decide(
   return { criterion, measure, values, better, winner, verdict };
 }
 
+/** A row that is shown but never declares a winner: the quantity is not better-is-better. */
+function infoRow(criterion: string, measure: string, names: string[], values: number[], why: string): MatrixRow {
+  const list = names.map((n, i) => `${n} ${fmt(values[i])}`).join(' vs ');
+  return { criterion, measure, values, better: 'n/a', winner: null, verdict: `information only (${why}): ${list}` };
+}
+
+/**
+ * An F1 row decided on the 95 % intervals: a winner only when the best run's interval lies wholly
+ * above every other run's; overlapping intervals are "no clear difference". Without intervals
+ * (v1 reports) the difference must exceed NO_INTERVAL_TOLERANCE.
+ */
+function decideF1(criterion: string, measure: string, names: string[], values: number[], cis: ({ low: number; high: number } | null)[]): MatrixRow {
+  const list = names.map((n, i) => `${n} ${fmt(values[i])}${cis[i] ? ` [${fmt(cis[i]!.low)}, ${fmt(cis[i]!.high)}]` : ''}`).join(' vs ');
+  if (cis.some((c) => !c)) {
+    const row = decide(criterion, measure, names, values, 'higher', NO_INTERVAL_TOLERANCE);
+    return { ...row, intervals: cis, verdict: row.winner === null ? `no clear difference (no intervals; within ${NO_INTERVAL_TOLERANCE}): ${list}` : `${row.verdict} (no intervals)` };
+  }
+  let bi = 0;
+  values.forEach((v, i) => {
+    if (v > values[bi]) bi = i;
+  });
+  const clear = cis.every((c, i) => i === bi || !intervalsOverlap(c!, cis[bi]!));
+  return {
+    criterion,
+    measure,
+    values,
+    better: 'higher',
+    winner: clear ? bi : null,
+    verdict: clear ? `${names[bi]} is better (its 95 % interval lies above the others): ${list}` : `no clear difference (95 % intervals overlap): ${list}`,
+    intervals: cis,
+  };
+}
+
 export function compareRuns(reports: RunReport[], names?: string[]): Comparison {
   if (reports.length < 2) throw new Error('compareRuns needs at least two run reports');
   const runNames = reports.map((r, i) => names?.[i] ?? (r.runId !== null ? `run ${r.runId} (${r.model.head})` : `${r.model.head}#${i + 1}`));
@@ -121,7 +160,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
   const matrix: MatrixRow[] = [
     decide(
       'convergence',
-      'epochs to reach 90% of the start→best reduction of the validation criterion (unweighted span + countdown loss)',
+      'epochs to reach 90% of the start→best reduction of the validation criterion (unweighted span loss)',
       runNames,
       reports.map((r) => r.loss.epochsTo90),
       'lower',
@@ -129,7 +168,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
     ),
     decide(
       'normalised loss reduction',
-      '(L_start − L_best) / L_start, L = unweighted validation span + countdown loss (per bar)',
+      '(L_start − L_best) / L_start, L = unweighted validation span loss (per bar)',
       runNames,
       reports.map((r) => r.loss.valCriterion.normalisedReduction),
       'higher',
@@ -143,39 +182,50 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
       'higher',
       0.001,
     ),
-    decide(
+    infoRow(
       'task balance',
       'normalised entropy of the final task weights (1 = equal weights)',
       runNames,
       reports.map((r) => taskBalance(r.uncertainty.final.taskWeights)),
-      'higher',
-      0.01,
+      'the weights follow each task\'s loss scale; more balance is not a better model',
     ),
-    decide(
+    infoRow(
       'span task weight',
       'final weight of the span task, σ_span⁻² / Σ σ_j⁻² (share of the objective spent on spans)',
       runNames,
       reports.map((r) => r.uncertainty.final.taskWeights.span),
-      'higher',
-      0.01,
+      'a higher span weight means a smaller span loss relative to the others, not a better detector',
     ),
-    decide(
-      'calibration separation',
-      'mean validation span probability inside labelled spans minus outside',
-      runNames,
-      reports.map((r) => r.metrics.calibration.separation),
-      'higher',
-      0.01,
-    ),
-    decide(
+    reports.some((r) => r.model.head === 'soft')
+      ? infoRow(
+          'calibration separation',
+          'mean validation span probability inside labelled spans minus outside',
+          runNames,
+          reports.map((r) => r.metrics.calibration.separation),
+          'a soft head is trained toward an edge-ramped target, so its separation is capped by the ramp, not by quality',
+        )
+      : decide(
+          'calibration separation',
+          'mean validation span probability inside labelled spans minus outside',
+          runNames,
+          reports.map((r) => r.metrics.calibration.separation),
+          'higher',
+          0.01,
+        ),
+    decideF1(
       'span F1',
-      'validation span F1 (IoU ≥ 0.5), threshold chosen on train (soft) or Viterbi (CRF)',
+      `${headlineSet(reports)} span F1 (IoU ≥ 0.5), threshold chosen on train (soft) or Viterbi (CRF), 95 % block-bootstrap interval`,
       runNames,
-      reports.map((r) => r.metrics.headline.spanF1),
-      'higher',
-      0.01,
+      reports.map((r) => reportHeadline(r).spanF1),
+      reports.map((r) => reportHeadline(r).spanCI),
     ),
-    decide('bar F1', 'validation bar F1 of the headline decoder', runNames, reports.map((r) => r.metrics.headline.barF1), 'higher', 0.01),
+    decideF1(
+      'bar F1',
+      `${headlineSet(reports)} bar F1 of the headline decoder, 95 % block-bootstrap interval`,
+      runNames,
+      reports.map((r) => reportHeadline(r).barF1),
+      reports.map((r) => reportHeadline(r).barCI),
+    ),
   ];
   // Inference simplicity: fewer decoding steps/hyperparameters is simpler. soft = threshold + post-processing
   // (1 tuned threshold); crf = Viterbi over the tag lattice (O(T·K²), no threshold) + post-processing.
@@ -209,6 +259,12 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
     configDiff: diffConfigs(reports.map((r) => ({ model: r.model, config: r.config, backend: r.backend, device: r.device }))),
     matrix,
   };
+}
+
+/** Which windows the F1 rows are on: 'test-block', 'validation', or a mix (said so). */
+function headlineSet(reports: RunReport[]): string {
+  const on = new Set(reports.map((r) => reportHeadline(r).on));
+  return on.size > 1 ? 'headline (test block where the run has one, else validation)' : on.has('test') ? 'test-block' : 'validation';
 }
 
 const cell = (v: unknown): string => {

@@ -42,6 +42,7 @@ const f3 = (x: unknown) => (fin(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toF
 const f2 = (x: unknown) => (fin(x) ? x.toFixed(2) : '—');
 const pct = (x: unknown) => (fin(x) ? `${(x * 100).toFixed(1)} %` : '—');
 const int = (x: unknown) => (fin(x) ? Math.round(x).toLocaleString('en') : '—');
+const critLabel = (r: RunReport) => (r.loss.criterion === 'span+countdown' ? 'span + countdown' : 'span');
 const yesNo = (b: unknown) => (b ? 'yes' : 'no');
 const date = (t: number | null | undefined) => (fin(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ') : '—');
 function duration(s: unknown): string {
@@ -85,8 +86,27 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ...(r.model.features?.length ? [['features', r.model.features.join(', ')]] : []),
     ],
   });
+  // v2: the headline on the held-out test block (thresholds chosen on train), validation beside it.
+  if (r.headline) {
+    const h = r.headline;
+    const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
+    const row = (name: string, f: typeof h.validation) => [name, String(f.windows), f3(f.spanF1), ci(f.spanCI), f3(f.barF1), ci(f.barCI)];
+    tables.push({
+      title: h.on === 'test' ? 'Headline (held-out test block)' : 'Headline (validation: this run has no test block)',
+      note: `The test block is the chronologically last labelled windows of each series, purged by one window length; no choice (epoch, threshold, task weights) saw it. Intervals: 95 % block-bootstrap over windows. ${(r.dataset?.notes ?? []).join(' · ')}`,
+      head: ['windows', 'count', 'span F1', 'span F1 95 % interval', 'bar F1', 'bar F1 95 % interval'],
+      numeric: [1, 2, 4],
+      rows: [
+        ...(h.test ? [row('test block (headline)', h.test)] : []),
+        row('validation', h.validation),
+        // Series-level: overlapping windows stitched, each bar and span counted once (no interval).
+        ...(r.seriesLevel?.test ? [['test block, series-level (each bar once)', int(r.seriesLevel.test.bars), f3(r.seriesLevel.test.span.f1), '—', f3(r.seriesLevel.test.bar.f1), '—']] : []),
+        ...(r.seriesLevel ? [['validation, series-level (each bar once)', int(r.seriesLevel.validation.bars), f3(r.seriesLevel.validation.span.f1), '—', f3(r.seriesLevel.validation.bar.f1), '—']] : []),
+      ],
+    });
+  }
   tables.push({
-    title: 'Headline (validation)',
+    title: r.headline ? 'Validation detail' : 'Headline (validation)',
     note: `Headline decoder: ${m.headline.decoder === 'viterbi' ? 'CRF Viterbi path (no threshold)' : 'threshold chosen on the training predictions'}. P/R/F1 are micro-averaged; spans match at IoU ≥ ${r.decode.iou}.`,
     head: ['measure', 'F1', 'precision', 'recall', 'TP / FP / FN', 'training F1 (gap)'],
     numeric: [1, 2, 3, 5],
@@ -111,8 +131,41 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ['trained (headline)', f3(m.headline.spanF1), f3(m.headline.barF1), f3(m.calibration.separation)],
       ['untrained', f3(u.headline.spanF1), f3(u.headline.barF1), f3(u.calibration.separation)],
       [`all-span (p = ${f3(r.baselines.allSpan.prevalence)})`, f3(r.baselines.allSpan.spanF1), f3(r.baselines.allSpan.barF1), '—'],
+      ...(r.baselines.rule ? [['rule heuristic (expansion rule)', f3(r.baselines.rule.validation.spanF1), f3(r.baselines.rule.validation.barF1), '—']] : []),
+      ...(r.baselines.logistic ? [['per-bar logistic regression', f3(r.baselines.logistic.validation.spanF1), f3(r.baselines.logistic.validation.barF1), '—']] : []),
     ],
   });
+  if (r.headline?.test && (r.baselines.rule?.test || r.baselines.logistic?.test)) {
+    const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
+    const b = (name: string, f: { spanF1: number; spanCI: { low: number; high: number } | null; barF1: number } | null | undefined) => [name, f3(f?.spanF1), ci(f?.spanCI ?? null), f3(f?.barF1)];
+    tables.push({
+      title: 'Baselines (held-out test block)',
+      note: 'Scored exactly like the model: same decoding, same label normalisation, thresholds chosen on the training windows.',
+      head: ['model', 'span F1', 'span F1 95 % interval', 'bar F1'],
+      numeric: [1, 3],
+      rows: [
+        b('trained (headline)', r.headline.test),
+        b('rule heuristic', r.baselines.rule?.test),
+        b('per-bar logistic regression', r.baselines.logistic?.test),
+        ['all-span', f3(r.test?.baselines.allSpan.spanF1), '—', f3(r.test?.baselines.allSpan.barF1)],
+        ['untrained', f3(r.test?.baselines.untrained?.headline.spanF1), '—', f3(r.test?.baselines.untrained?.headline.barF1)],
+      ],
+    });
+  }
+  // v2: reliability diagram data, ECE, Brier; temperature scaling fitted on validation, judged out of sample.
+  if (m.reliability) {
+    const rel = m.reliability;
+    const tp = r.temperature;
+    tables.push({
+      title: 'Calibration: reliability (validation)',
+      note: `ECE ${f3(rel.ece)}, Brier ${f3(rel.brier)} over ${int(rel.bars)} bars (span probability vs 0/1 labels).${
+        tp ? ` Temperature scaling: τ = ${f3(tp.tau)} fitted on validation, judged on ${tp.judgedOn}${tp.inSample ? ' (in sample: no test block)' : ''}: ECE ${f3(tp.before.ece)} → ${f3(tp.after.ece)}, Brier ${f3(tp.before.brier)} → ${f3(tp.after.brier)}.` : ''
+      } A soft head is trained toward an edge-ramped target, so its edge bars are not calibrated to 0/1 by design.`,
+      head: ['bin', 'bars', 'mean predicted', 'observed in span'],
+      numeric: [1, 2, 3],
+      rows: rel.bins.map((b) => [`${f2(b.lo)}–${f2(b.hi)}`, int(b.count), f3(b.meanPredicted), f3(b.observed)]),
+    });
+  }
   tables.push({
     title: 'Thresholds',
     note: 'Chosen on the training predictions, never on validation. The validation-tuned figures flatter and are shown for reference only.',
@@ -128,11 +181,11 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
   const L = r.loss;
   tables.push({
     title: 'Loss summary',
-    note: `Best-epoch criterion: unweighted validation span + countdown loss. Epoch 0 = initialisation. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
+    note: `Best-epoch criterion: unweighted validation ${critLabel(r)} loss. Epoch 0 = initialisation. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
     head: ['loss', 'start', 'best', 'best epoch', 'final', 'reduction'],
     numeric: [1, 2, 3, 4, 5],
     rows: [
-      ['validation criterion (span + countdown)', f3(L.valCriterion.start), f3(L.valCriterion.best), String(L.valCriterion.bestEpoch), f3(L.valCriterion.final), pct(L.valCriterion.normalisedReduction)],
+      [`validation criterion (${critLabel(r)})`, f3(L.valCriterion.start), f3(L.valCriterion.best), String(L.valCriterion.bestEpoch), f3(L.valCriterion.final), pct(L.valCriterion.normalisedReduction)],
       ['validation, all four tasks (unweighted)', f3(L.valUnweighted.start), f3(L.valUnweighted.best), String(L.valUnweighted.bestEpoch), f3(L.valUnweighted.final), pct(L.valUnweighted.normalisedReduction)],
       ['validation, weighted objective', f3(L.valWeighted.start), f3(L.valWeighted.atBest), '(at best)', f3(L.valWeighted.final), '—'],
       ['training, all four tasks (unweighted)', f3(L.train.startUnweighted), '—', '—', f3(L.train.finalUnweighted), pct(fin(L.train.startUnweighted) && L.train.startUnweighted !== 0 ? (L.train.startUnweighted - L.train.finalUnweighted) / L.train.startUnweighted : NaN)],
@@ -153,7 +206,7 @@ function runTables(r: RunReport, meta: ReportMeta): Table[] {
     note: 'Validation loss rising while training loss falls, on trailing means, for at least N consecutive epochs.',
     head: ['curves', 'detected', 'began at epoch', 'longest streak', 'N', 'smoothing'],
     numeric: [2, 3, 4, 5],
-    rows: [of('criterion (span + countdown)', r.overfitting), of('all four tasks', r.overfittingAllTasks)],
+    rows: [of(`criterion (${critLabel(r)})`, r.overfitting), of('all four tasks', r.overfittingAllTasks)],
   });
   tables.push({
     title: 'Pointer, type, countdown, calibration (validation)',
@@ -205,7 +258,7 @@ function runPlots(r: RunReport): { title: string; caption: string; svg: string }
   const plots = [];
   plots.push({
     title: 'Loss curves',
-    caption: 'Unweighted losses per epoch (epoch 0 = initialisation): the four-task sum (solid) and the best-epoch criterion, span + countdown (dashed).',
+    caption: 'Unweighted losses per epoch (epoch 0 = initialisation): the four-task sum (solid) and the best-epoch criterion (dashed).',
     svg: lineChart({
       title: 'Loss curves',
       x: c.epoch,
@@ -497,7 +550,7 @@ export function renderComparisonHtml(c: Comparison, opts: { generatedAt?: number
   const plots = [
     {
       title: 'Relative validation criterion',
-      caption: 'Validation span + countdown loss divided by its value at initialisation: scale-free, comparable between soft and CRF heads.',
+      caption: 'Validation best-epoch criterion divided by its value at initialisation: scale-free, comparable between soft and CRF heads.',
       svg: lineChart({ title: 'Relative validation criterion', x: c.curves.epoch, series: series(c.curves.valCriterionRelative), xLabel: 'epoch',
       integerX: true, yLabel: 'loss / loss at epoch 0', yScale: 'auto' }),
     },

@@ -19,9 +19,17 @@ import {
   type PRF,
 } from './metrics.ts';
 import { detectOverfitting, epochsToFraction, summariseLoss, type LossSummary, type OverfitResult } from './curves.ts';
-import { TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
+import type { BaselineFigures } from './baselines.ts';
+import { scoreStitched, type StitchedScore, type WindowPosition } from './stitch.ts';
+import { reliability, temperatureReport, type Reliability, type TemperatureReport } from './calibration.ts';
+import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
+import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
 
-export const REPORT_SCHEMA = 'candlemark.run-report/1';
+/** v2: test block + headline with intervals, span-only criterion, closed-form task weights, normalised labels. */
+export const REPORT_SCHEMA = 'candlemark.run-report/2';
+export const REPORT_VERSION = 2;
+/** Schemas this code reads (v1 reports lack the fields marked "v2"). */
+export type ReportSchema = typeof REPORT_SCHEMA | 'candlemark.run-report/1';
 
 /** Losses measured once at initialisation (epoch 0), before any update. */
 export interface InitialEval {
@@ -61,6 +69,14 @@ export interface ReportInput {
   members: MemberResult[];
   train: SetPredictions;
   val: SetPredictions;
+  /** The held-out test block (v2); absent or empty = no test block (the headline is then on validation). */
+  test?: SetPredictions;
+  /** What the dataset left out and why (v2). */
+  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
+  /** Where each validation/test window sits in its series (v2: series-level stitched scoring). */
+  positions?: { val: WindowPosition[]; test?: WindowPosition[] };
+  /** Baselines scored outside (they need bars/features): rule heuristic, per-bar logistic regression (v2). */
+  extraBaselines?: { rule?: BaselineFigures; logistic?: BaselineFigures };
   /** Wall-clock seconds of the whole training (all members). */
   seconds: number;
   decode?: { minLength: number; mergeGap: number };
@@ -90,6 +106,8 @@ export interface ModelMetrics {
   /** The decoder used for the headline figure: 'threshold' (soft) or 'viterbi' (crf). */
   headline: { decoder: 'threshold' | 'viterbi'; barF1: number; spanF1: number };
   calibration: Calibration;
+  /** v2: reliability diagram (10 bins), ECE and Brier score of the span probability on the evaluated set. */
+  reliability?: Reliability;
   pointer: { start: number; end: number; both: number; windows: number; k: number };
   type: { accuracy: number; windows: number };
   countdown: { mae: number; bars: number };
@@ -103,7 +121,7 @@ export interface Curves {
   valLoss: number[];
   trainUnweighted: number[];
   valUnweighted: number[];
-  /** span + countdown (unweighted): the best-epoch criterion. */
+  /** The best-epoch criterion (unweighted span loss; v1 reports: span + countdown). */
   trainCriterion: number[];
   valCriterion: number[];
   valBarF1: number[];
@@ -114,26 +132,57 @@ export interface Curves {
   seconds: number[];
 }
 
+/** v2: the figure an analyst reads first, with its interval, and validation beside it. */
+export interface ReportHeadline extends HeadlineFigures {
+  /** Which windows the headline is on: the held-out test block, or validation when there is none. */
+  on: 'test' | 'validation';
+  decoder: 'threshold' | 'viterbi';
+  validation: HeadlineFigures;
+  test: HeadlineFigures | null;
+}
+
 export interface RunReport {
-  schema: typeof REPORT_SCHEMA;
+  schema: ReportSchema;
+  /** v2 and later (absent in v1 reports). */
+  version?: number;
   runId: number | null;
+  /** v2: headline on the test block (validation beside it); read through reportHeadline() for v1 too. */
+  headline?: ReportHeadline;
+  /** v2: metrics on the held-out test block (thresholds chosen on train), null without a test block. */
+  test?: {
+    windows: number;
+    metrics: ModelMetrics;
+    baselines: { untrained: ModelMetrics | null; allSpan: { prevalence: number; barF1: number; spanF1: number } };
+  } | null;
+  /** v2: series-level scores: overlapping windows stitched so each bar and span counts once. */
+  seriesLevel?: { validation: StitchedScore; test: StitchedScore | null } | null;
+  /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
+  temperature?: TemperatureReport;
+  /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
+  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };
   config: Record<string, unknown>;
   backend: string;
   device: string;
   data: { trainWindows: number; valWindows: number; trainPrevalence: number; valPrevalence: number; typeNames: string[] };
   timing: { totalSeconds: number; epochsRun: number; secondsPerEpoch: number; stoppedEarly: boolean };
-  decode: { minLength: number; mergeGap: number; iou: number; thresholds: number[] };
+  /** truthNormalised (v2): labelled spans are post-processed like predictions before matching. */
+  decode: { minLength: number; mergeGap: number; iou: number; thresholds: number[]; truthNormalised?: boolean };
+  /** Validation metrics (the epoch was chosen on validation losses: the test block is the honest figure). */
   metrics: ModelMetrics;
   baselines: {
     /** The same architecture and seeds at initialisation, evaluated exactly like the trained model. */
     untrained: ModelMetrics;
     /** Predict every bar as in-span: bar F1 = 2p/(1+p) with p = validation prevalence. */
     allSpan: { prevalence: number; barF1: number; spanF1: number };
+    /** v2: the demo's expansion rule over the whole series (eval/baselines.ts). */
+    rule?: BaselineFigures;
+    /** v2: per-bar logistic regression on the same features, threshold chosen on train. */
+    logistic?: BaselineFigures;
   };
   loss: {
-    /** The best-epoch criterion: unweighted validation span + countdown loss (the per-bar tasks). */
-    criterion: 'span+countdown';
+    /** The best-epoch criterion: unweighted validation span loss ('span+countdown' in v1 reports). */
+    criterion: 'span' | 'span+countdown';
     /** Summary of the criterion; bestEpoch is the kept epoch. start = epoch 0 (initialisation). */
     valCriterion: LossSummary;
     /** Same for the sum of all four unweighted validation losses (information; pointer/type overfit first). */
@@ -148,7 +197,7 @@ export interface RunReport {
     /** Epochs to reach 90% of the start→best reduction of valCriterion. */
     epochsTo90: number;
   };
-  /** Validation criterion rising while the training criterion falls (span + countdown). */
+  /** Validation criterion rising while the training criterion falls. */
   overfitting: OverfitResult;
   /** The same test on the all-task unweighted sums. */
   overfittingAllTasks: OverfitResult;
@@ -172,9 +221,9 @@ export function evaluatePredictions(
   const thresholds = opts.thresholds ?? defaultThresholds();
   const iouMin = opts.iou ?? 0.5;
   const tMasks = trainTruth.map((t) => t.mask);
-  const tSpans = trainTruth.map((t) => t.spans);
+  const tSpans = trainTruth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode));
   const vMasks = valTruth.map((t) => t.mask);
-  const vSpans = valTruth.map((t) => t.spans);
+  const vSpans = valTruth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode));
   const tProbs = trainPred.map((p) => p.spanProb);
   const vProbs = valPred.map((p) => p.spanProb);
 
@@ -213,6 +262,7 @@ export function evaluatePredictions(
     viterbi,
     headline,
     calibration: calibration(vProbs, vMasks, 20),
+    reliability: reliability(vProbs, vMasks),
     pointer: pointerHitRate(valPred.map((p) => p.startProb), valPred.map((p) => p.endProb), valTruth, opts.pointerK ?? 3),
     type: typeAccuracy(valPred.map((p) => p.typeProb), valTruth),
     countdown: countdownMAE(valPred.map((p) => p.countdown), valTruth.map((t) => t.countdown), vMasks),
@@ -314,7 +364,27 @@ export function buildReport(input: ReportInput): RunReport {
   const metrics = evaluatePredictions(input.train.truth, input.train.pred, input.val.truth, input.val.pred, evalOpts);
   const untrained = evaluatePredictions(input.train.truth, input.train.untrained, input.val.truth, input.val.untrained, evalOpts);
   const vMasks = input.val.truth.map((t) => t.mask);
-  const allSpan = prevalenceBaseline(vMasks, input.val.truth.map((t) => t.spans), iouMin);
+  const normSpans = (ts: EvalTruth[]) => ts.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode));
+  const allSpan = prevalenceBaseline(vMasks, normSpans(input.val.truth), iouMin);
+  const countOpts = { head: input.model.head, threshold: { span: metrics.threshold.span, bar: metrics.threshold.bar }, decode, iou: iouMin };
+  const valFig = headlineFigures(headlineCounts(input.val.truth, input.val.pred, countOpts));
+  let test: RunReport['test'] = null;
+  let testFig: HeadlineFigures | null = null;
+  if (input.test && input.test.truth.length > 0) {
+    const tt = input.test;
+    const tm = evaluatePredictions(input.train.truth, input.train.pred, tt.truth, tt.pred, evalOpts);
+    const tu = tt.untrained.length === tt.truth.length ? evaluatePredictions(input.train.truth, input.train.untrained, tt.truth, tt.untrained, evalOpts) : null;
+    test = { windows: tt.truth.length, metrics: tm, baselines: { untrained: tu, allSpan: prevalenceBaseline(tt.truth.map((t) => t.mask), normSpans(tt.truth), iouMin) } };
+    // Same thresholds as validation: both chosen on the training predictions.
+    testFig = headlineFigures(headlineCounts(tt.truth, tt.pred, countOpts));
+  }
+  const headline: ReportHeadline = {
+    ...(testFig ?? valFig),
+    on: testFig ? 'test' : 'validation',
+    decoder: metrics.headline.decoder,
+    validation: valFig,
+    test: testFig,
+  };
   const trainP = prevalence(input.train.truth.map((t) => t.mask));
 
   const curves = meanCurves(input.members);
@@ -338,7 +408,21 @@ export function buildReport(input: ReportInput): RunReport {
 
   return {
     schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
     runId: input.runId ?? null,
+    headline,
+    test,
+    dataset: input.dataset ?? { skipped: {}, notes: [] },
+    seriesLevel: input.positions
+      ? {
+          validation: scoreStitched(input.val.truth, input.val.pred, input.positions.val, countOpts),
+          test: input.test && input.test.truth.length > 0 && input.positions.test ? scoreStitched(input.test.truth, input.test.pred, input.positions.test, countOpts) : null,
+        }
+      : null,
+    temperature: temperatureReport(
+      { probs: input.val.pred.map((p) => p.spanProb), truth: vMasks },
+      input.test && input.test.truth.length > 0 ? { probs: input.test.pred.map((p) => p.spanProb), truth: input.test.truth.map((t) => t.mask) } : null,
+    ),
     model: { ...input.model, ensemble: input.members.length, seeds: input.members.map((m) => m.seed) },
     config: input.config,
     backend: input.backend,
@@ -356,11 +440,11 @@ export function buildReport(input: ReportInput): RunReport {
       secondsPerEpoch: totalEpochs > 0 ? input.members.flatMap((m) => m.epochs).reduce((s, e) => s + e.seconds, 0) / totalEpochs : 0,
       stoppedEarly: input.members.some((m) => m.stoppedEarly),
     },
-    decode: { minLength: decode.minLength, mergeGap: decode.mergeGap, iou: iouMin, thresholds },
+    decode: { minLength: decode.minLength, mergeGap: decode.mergeGap, iou: iouMin, thresholds, truthNormalised: true },
     metrics,
-    baselines: { untrained, allSpan },
+    baselines: { untrained, allSpan, ...(input.extraBaselines ?? {}) },
     loss: {
-      criterion: 'span+countdown',
+      criterion: CRITERION,
       valCriterion: valCrit,
       valUnweighted: valSum,
       valWeighted: { start: curves.valLoss[0], final: curves.valLoss[last], atBest: curves.valLoss[b] },
@@ -389,4 +473,15 @@ export function buildReport(input: ReportInput): RunReport {
     })),
     curves,
   };
+}
+
+/**
+ * The headline of any report version: v2 reports carry it; for v1 reports it is the validation
+ * headline (no test block, no intervals).
+ */
+export function reportHeadline(r: RunReport): ReportHeadline {
+  if (r.headline) return r.headline;
+  const h = r.metrics.headline;
+  const fig: HeadlineFigures = { windows: r.data.valWindows, spanF1: h.spanF1, barF1: h.barF1, spanCI: null, barCI: null };
+  return { ...fig, on: 'validation', decoder: h.decoder, validation: fig, test: null };
 }

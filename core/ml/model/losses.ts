@@ -1,7 +1,10 @@
 /**
- * The per-task losses and the uncertainty-weighted total. Every task loss is a sample-weighted
- * mean over windows (weight = label confidence); span and countdown are per bar, so the soft and
- * the CRF heads report on the same scale.
+ * The per-task losses and the uncertainty-weighted total. Every task loss is a confidence-weighted
+ * SUM divided by a COUNT (windows, bars, or the bars/windows the task applies to), never by the sum
+ * of the weights: dividing by Σw made a batch whose labels all have confidence 0.5 produce exactly
+ * the gradient of confidence 1, so confidence weighed nothing. Span and countdown are per bar
+ * (weights per bar, see labels/targets.ts), pointer and type per window (the main span's
+ * confidence); the soft and the CRF heads report on the same scale.
  */
 import { tf } from '../backend/tf.ts';
 
@@ -12,9 +15,15 @@ export function weightedMean(v: tf.Tensor1D, w: tf.Tensor1D): tf.Scalar {
   return tf.div(tf.sum(tf.mul(v, w)), tf.maximum(tf.sum(w), EPS)) as tf.Scalar;
 }
 
+/** Σ(v·w) / max(count, 1): a weighted sum averaged over a count, so halving every weight halves it. */
+export function countMean(v: tf.Tensor, w: tf.Tensor, count: tf.Scalar | number): tf.Scalar {
+  return tf.div(tf.sum(tf.mul(v, w)), tf.maximum(count, 1)) as tf.Scalar;
+}
+
 /**
  * Start/end pointer loss: mean of the two cross-entropies over positions. logits [B,2,T];
- * start/end int32 [B] (-1 = none). Windows without a span (hasSpan 0) contribute nothing.
+ * start/end int32 [B] (-1 = none or unknown: that edge contributes nothing). Windows without a span
+ * (hasSpan 0) contribute nothing; the mean is over the windows with a span.
  */
 export function pointerLoss(
   logits: tf.Tensor3D,
@@ -26,36 +35,41 @@ export function pointerLoss(
   const T = logits.shape[2];
   const target = tf.oneHot(tf.stack([start, end], 1) as tf.Tensor2D, T); // a -1 index one-hots to zeros
   const ce = tf.mul(tf.sum(tf.mul(target, tf.logSoftmax(logits)), [1, 2]), -0.5) as tf.Tensor1D;
-  return weightedMean(ce, tf.mul(weight, hasSpan) as tf.Tensor1D);
+  return countMean(ce, tf.mul(weight, hasSpan), tf.sum(hasSpan) as tf.Scalar);
 }
 
 /** Span-type cross-entropy; logits [B,C], typeIndex int32 [B] (-1 = none); no-span windows masked. */
 export function typeLoss(logits: tf.Tensor2D, typeIndex: tf.Tensor1D, weight: tf.Tensor1D, hasSpan: tf.Tensor1D): tf.Scalar {
   const C = logits.shape[1];
   const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(typeIndex, C), tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
-  return weightedMean(ce, tf.mul(weight, hasSpan) as tf.Tensor1D);
-}
-
-/** Per-bar binary cross-entropy with logits z [B,T] against soft targets y [B,T]: softplus(z) - z·y. */
-export function softSpanLoss(z: tf.Tensor2D, y: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
-  const bce = tf.sub(tf.softplus(z), tf.mul(z, y));
-  return weightedMean(tf.mean(bce, 1) as tf.Tensor1D, weight);
-}
-
-/** CRF span loss: per-window NLL divided by T (per bar), weighted mean. */
-export function crfSpanLoss(nll: tf.Tensor1D, weight: tf.Tensor1D, T: number): tf.Scalar {
-  return tf.div(weightedMean(nll, weight), T) as tf.Scalar;
+  return countMean(ce, tf.mul(weight, hasSpan), tf.sum(hasSpan) as tf.Scalar);
 }
 
 /**
- * Countdown regression: squared error between pred [B,T] and log1p(countdown) on in-span bars
- * (mask), averaged over those bars with the windows' weights.
+ * Per-bar binary cross-entropy with logits z [B,T] against soft targets y [B,T]: softplus(z) - z·y,
+ * weighted per bar (barWeight [B,T]) and averaged over the B·T bars.
  */
-export function countdownLoss(pred: tf.Tensor2D, countdown: tf.Tensor2D, mask: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
-  const B = pred.shape[0];
-  const w = tf.reshape(weight, [B, 1]);
+export function softSpanLoss(z: tf.Tensor2D, y: tf.Tensor2D, barWeight: tf.Tensor2D): tf.Scalar {
+  const bce = tf.sub(tf.softplus(z), tf.mul(z, y));
+  return countMean(bce, barWeight, z.shape[0] * z.shape[1]);
+}
+
+/**
+ * CRF span loss: per-window sequence NLL (a sequence quantity: it cannot be split into per-bar
+ * terms), weighted by the window's mean bar weight, averaged over windows and divided by T (per bar).
+ */
+export function crfSpanLoss(nll: tf.Tensor1D, weight: tf.Tensor1D, T: number): tf.Scalar {
+  return tf.div(countMean(nll, weight, nll.shape[0]), T) as tf.Scalar;
+}
+
+/**
+ * Countdown regression: squared error between pred [B,T] and log1p(countdown) on the bars whose
+ * countdown is known (mask: in-span bars of spans that end inside the window), weighted per bar
+ * and averaged over those bars.
+ */
+export function countdownLoss(pred: tf.Tensor2D, countdown: tf.Tensor2D, mask: tf.Tensor2D, barWeight: tf.Tensor2D): tf.Scalar {
   const se = tf.mul(tf.squaredDifference(pred, tf.log1p(countdown)), mask);
-  return tf.div(tf.sum(tf.mul(se, w)), tf.maximum(tf.sum(tf.mul(mask, w)), EPS)) as tf.Scalar;
+  return countMean(se, barWeight, tf.sum(mask) as tf.Scalar);
 }
 
 /**

@@ -17,8 +17,9 @@
  *   span      soft: 1 logit per bar, BCE vs the edge-ramped soft mask
  *             crf:  K = 2 emission scores per bar ({O, I}, see crf.ts), CRF NLL / T
  *   countdown regression of log1p(bars left until the span ends), squared error on in-span bars
- * Loss: total = sum_i exp(-2 s_i) L_i + s_i with learned s_i = log sigma_i; every L_i is a
- * per-window sample-weighted mean (weights = label confidence), span/countdown per bar.
+ * Loss: total = sum_i exp(-2 s_i) L_i + s_i with s_i = log sigma_i (learned, or set in closed form
+ * by the trainer: training/task-weights.ts); every L_i is a confidence-weighted sum over a count
+ * (losses.ts), span/countdown weighted per bar, pointer/type per window.
  * There is no dropout: `training` is accepted for the contract and currently changes nothing.
  */
 import { tf } from '../backend/tf.ts';
@@ -227,7 +228,7 @@ class SpanModelImpl implements SpanModel {
     const lType = typeLoss(this.typeLogits(h, row(COL_POOL)), tg.typeIndex, w, tg.hasSpan);
     let lSpan: tf.Scalar;
     if (spec.head === 'soft') {
-      lSpan = softSpanLoss(row(COL_SPAN), tg.softMask, w);
+      lSpan = softSpanLoss(row(COL_SPAN), tg.softMask, tg.barWeight);
     } else {
       const emis = tf.slice(out, [0, 0, COL_SPAN], [B, T, CRF_NUM_TAGS]) as tf.Tensor3D;
       const trans = this.v('crf/trans') as tf.Tensor2D;
@@ -242,9 +243,9 @@ class SpanModelImpl implements SpanModel {
       } else {
         nll = crfNllTf(emis, trans, st, en, tf.cast(tf.greater(tg.mask, 0.5), 'int32') as tf.Tensor2D);
       }
-      lSpan = crfSpanLoss(nll, w, T);
+      lSpan = crfSpanLoss(nll, tf.mean(tg.barWeight, 1) as tf.Tensor1D, T);
     }
-    const lCountdown = countdownLoss(row(COL_COUNTDOWN), tg.countdown, tg.mask, w);
+    const lCountdown = countdownLoss(row(COL_COUNTDOWN), tg.countdown, tg.countdownMask, tg.barWeight);
 
     const total = uncertaintyTotal(tf.stack([lPointer, lType, lSpan, lCountdown]) as tf.Tensor1D, this.v('loss/logSigma') as tf.Tensor1D);
     const perTask: Record<Task, tf.Scalar> = { pointer: lPointer, type: lType, span: lSpan, countdown: lCountdown };
@@ -254,6 +255,19 @@ class SpanModelImpl implements SpanModel {
   logSigmas(): Float32Array {
     this.check();
     return Float32Array.from(this.v('loss/logSigma').dataSync());
+  }
+
+  setLogSigmas(s: ArrayLike<number>): void {
+    this.check();
+    if (s.length !== TASKS.length) throw new Error(`setLogSigmas: expected ${TASKS.length} values, got ${s.length}`);
+    const t = tf.tensor1d(Float32Array.from(s));
+    this.v('loss/logSigma').assign(t);
+    t.dispose();
+  }
+
+  networkVariables(): tf.Variable[] {
+    this.check();
+    return this.order.filter((n) => n !== 'loss/logSigma').map((n) => this.v(n));
   }
 
   taskWeights(): Float32Array {
@@ -273,16 +287,20 @@ class SpanModelImpl implements SpanModel {
       const B = Math.min(chunk, count - b0);
       // tidy returns the two tensors, not their data: tidy walks whatever it returns, and walking
       // a large typed array element by element cost more than the forward pass itself.
-      const [outT, typeT] = tf.tidy(() => {
+      const [outT, typeT, barTypeT] = tf.tidy(() => {
         const xt = tf.tensor3d(x.subarray(b0 * T * F, (b0 + B) * T * F), [B, T, F]);
         const { h, out } = this.forward(xt);
         const pool = tf.reshape(tf.slice(out, [0, 0, COL_POOL], [B, T, 1]), [B, T]) as tf.Tensor2D;
-        return [out, tf.softmax(this.typeLogits(h, pool))];
+        // Per-bar type logits: the type head applied to each bar's encoding (pooling is linear, so
+        // pooling these with the pool scores over a span = the type head restricted to that span).
+        const perBar = linear(tf.reshape(h, [B * T, this.spec.hidden]) as tf.Tensor2D, this.v('type/w') as tf.Tensor2D, this.v('type/b') as tf.Tensor1D);
+        return [out, tf.softmax(this.typeLogits(h, pool)), perBar];
       });
       const outData = outT.dataSync() as Float32Array;
       const typeData = typeT.dataSync() as Float32Array;
+      const barTypeData = barTypeT.dataSync() as Float32Array;
       const P = outT.shape[2] as number;
-      tf.dispose([outT, typeT]);
+      tf.dispose([outT, typeT, barTypeT]);
       let marg: Float64Array | null = null;
       let path: Int32Array | null = null;
       if (spec.head === 'crf') {
@@ -317,7 +335,10 @@ class SpanModelImpl implements SpanModel {
         }
         softmaxInPlace(startProb);
         softmaxInPlace(endProb);
-        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown });
+        const poolScore = new Float32Array(T);
+        for (let t = 0; t < T; t++) poolScore[t] = outData[row(t) + COL_POOL];
+        const barTypeLogits = barTypeData.slice(b * T * C, (b + 1) * T * C);
+        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore });
       }
     }
     return preds;

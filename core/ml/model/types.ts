@@ -21,7 +21,9 @@ export interface ModelSpec {
 }
 
 /** What makeBatch reads from a window's targets (structurally the labels module's WindowTargets). */
-export type BatchTargets = Pick<WindowTargets, 'hasSpan' | 'start' | 'end' | 'typeIndex' | 'mask' | 'softMask' | 'countdown' | 'weight'>;
+export type BatchTargets = Pick<WindowTargets, 'hasSpan' | 'start' | 'end' | 'typeIndex' | 'mask' | 'softMask' | 'countdown' | 'weight'> &
+  /** Edge masks and per-bar weights; when absent: every edge known, countdown on all in-span bars, every bar weighs `weight`. */
+  Partial<Pick<WindowTargets, 'countdownMask' | 'startKnown' | 'endKnown' | 'barWeight'>>;
 
 export interface Batch {
   /** [B,T,F] normalised features. */
@@ -41,8 +43,12 @@ export interface Batch {
     hasSpan: tf.Tensor1D;
     /** [B,T] bars left until the span ends (0 outside spans). */
     countdown: tf.Tensor2D;
-    /** [B] per-window sample weight (label confidence). */
+    /** [B] per-window sample weight (the main span's confidence). */
     weight: tf.Tensor1D;
+    /** [B,T] 1 where the countdown target is known (in-span bars whose span ends inside the window). */
+    countdownMask: tf.Tensor2D;
+    /** [B,T] per-bar sample weight (label confidence, see labels/targets.ts). */
+    barWeight: tf.Tensor2D;
   };
 }
 
@@ -65,6 +71,13 @@ export interface WindowPrediction {
   typeProb: Float32Array;
   /** [T] predicted bars until the span ends (≥ 0). */
   countdown: Float32Array;
+  /**
+   * [T × typeCount] per-bar type logits and [T] attention-pool scores of the type head: the type of
+   * any span is the type head's attention pooling restricted to that span's bars (spanType()).
+   * Absent in predictions made before these were added.
+   */
+  barTypeLogits?: Float32Array;
+  poolScore?: Float32Array;
 }
 
 export interface SavedWeights {
@@ -80,6 +93,10 @@ export interface SpanModel {
   loss(batch: Batch, training: boolean): LossResult;
   /** s_i = log sigma_i in TASKS order. */
   logSigmas(): Float32Array;
+  /** Set the s_i (closed-form task weighting: the trainer sets them, the optimiser does not). */
+  setLogSigmas(s: ArrayLike<number>): void;
+  /** The trainable variables without the log-sigmas (what the optimiser updates when s_i are set in closed form). */
+  networkVariables(): tf.Variable[];
   /** sigma_i^-2 normalised to sum 1, TASKS order. */
   taskWeights(): Float32Array;
   /** x: normalised features [count × T × F] row-major. */

@@ -1,10 +1,13 @@
 /**
- * Build a training dataset from a project: the windows of one window set (train/val by role),
- * their labels as window-relative spans, targets, and normalised features (normaliser fitted on the
- * training windows only).
+ * Build a training dataset from a project: the windows of one window set (train/val by role), a
+ * held-out TEST block (the chronologically last labelled windows of each series, purged by one
+ * window length: no choice — epoch, threshold, weights — ever sees it), their labels as
+ * window-relative spans, targets, and normalised features (normaliser fitted on the training
+ * windows only). Windows left out (other length, excluded, unlabelled, purged) are counted and
+ * described in `notes`, never dropped silently.
  */
 import type { BarColumns, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
-import { computeTargets, type WindowTargets } from '../../labels/targets.ts';
+import { computeTargets, type SpanEdges, type WindowTargets } from '../../labels/targets.ts';
 import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../features/index.ts';
 import type { EvalTruth } from '../eval/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
@@ -23,11 +26,64 @@ export interface DatasetOptions {
    * of scoring: a model's answers must never become the truth it is graded on (issue #12).
    */
   unconfirmedInTraining?: 'use' | 'exclude';
+  /** Bar weight of reviewed "no span" windows (default 1; labels/targets.ts). */
+  noSpanWeight?: number;
+  /**
+   * Share of each series' labelled windows (the chronologically last) held out as the test block
+   * (default DEFAULT_TEST_FRACTION; 0 = none). Windows within one window length before the block
+   * are purged (used nowhere).
+   */
+  testFraction?: number;
+  /** Labels to use at all (default: every label). Plug-in point for label provenance. */
+  labelFilter?: (l: Label) => boolean;
+  /**
+   * Labels that may be scored against (default: every label). A validation or test window holding
+   * a label that fails this (e.g. accepted from a model, not confirmed) is left out of scoring and
+   * of epoch selection (it is counted in `skipped.unscored`); training windows keep it.
+   */
+  scoreFilter?: (l: Label) => boolean;
+  /**
+   * What training does with the bars of open contradiction findings (core/conflicts, as stored):
+   * 'train-both' (default: both sides are trained on, as before), 'mask' (the disputed bars of both
+   * windows weigh 0 in the per-bar losses) or 'down-weight' (their weight × (1 − severity)). Only
+   * training windows are changed; validation/test scoring always uses the labels as they are.
+   */
+  contradictions?: ContradictionMode;
+}
+
+export type ContradictionMode = 'train-both' | 'mask' | 'down-weight';
+export const CONTRADICTION_MODES: readonly ContradictionMode[] = ['train-both', 'mask', 'down-weight'];
+
+/** What a run saw of the open findings and did with them. */
+export interface ContradictionSummary {
+  mode: ContradictionMode;
+  /** Open findings touching at least one training window. */
+  openFindings: number;
+  /** Training windows whose bar weights were changed. */
+  windowsAffected: number;
+  /** Training window-bars whose weight was changed. */
+  barsAffected: number;
+}
+
+export const DEFAULT_TEST_FRACTION = 0.1;
+
+/** What was left out, and why (reported with the run). */
+export interface DatasetSkipped {
+  /** Windows of the set whose length differs from the set's (the model needs one length). */
+  otherLength: number;
+  /** Windows with role 'excluded' (e.g. the split's gap, or a random split). */
+  excluded: number;
+  /** Windows nobody labelled (not used with windows: 'labelled'). */
+  unlabelled: number;
+  /** Windows purged between train/val and the test block. */
+  purged: number;
+  /** Validation/test windows holding a label that may not be scored (scoreFilter). */
+  unscored: number;
 }
 
 /** How many windows held unconfirmed model-written spans, and what was done with them. */
 export interface UnconfirmedCounts {
-  /** Validation windows left out of scoring because they hold unconfirmed model-written spans. */
+  /** Validation and test windows left out of scoring because they hold unconfirmed model-written spans. */
   valWindowsExcluded: number;
   /** Training windows holding such spans that were used (unconfirmedInTraining 'use'). */
   trainWindowsUsed: number;
@@ -49,9 +105,16 @@ export interface Dataset {
   normalizer: Normalizer;
   train: WindowRecord[];
   val: WindowRecord[];
+  /** The held-out test block (empty when there is none; see notes). */
+  test: WindowRecord[];
   trainX: Float32Array;
   valX: Float32Array;
   unconfirmed: UnconfirmedCounts;
+  testX: Float32Array;
+  skipped: DatasetSkipped;
+  contradictions: ContradictionSummary;
+  /** Human-readable remarks about the split (what was left out, why there is no test block). */
+  notes: string[];
 }
 
 /** First index i in [lo, hi) with times[i] >= t. */
@@ -66,15 +129,49 @@ function lowerBound(times: Float64Array, t: number, lo: number, hi: number): num
 
 /** Window-relative spans of the labels (by bar time); labels outside the window are clipped, empty ones dropped. */
 export function labelsToSpans(labels: readonly Label[], win: WindowInfo, times: Float64Array): IndexSpan[] {
+  return labelsToSpansWithEdges(labels, win, times).spans;
+}
+
+/** The same, with whether each span continues before / after the window (it was clipped there). */
+export function labelsToSpansWithEdges(labels: readonly Label[], win: WindowInfo, times: Float64Array): { spans: IndexSpan[]; edges: SpanEdges[] } {
   const from = win.startIndex;
   const to = win.startIndex + win.length;
-  const out: IndexSpan[] = [];
+  const spans: IndexSpan[] = [];
+  const edges: SpanEdges[] = [];
   for (const l of labels) {
     const s = lowerBound(times, l.startTime, from, to);
     let e = lowerBound(times, l.endTime, from, to);
     if (e >= to || times[e] > l.endTime) e--;
     if (s >= to || e < s) continue;
-    out.push({ start: s - from, end: e - from, type: l.type, confidence: l.confidence });
+    spans.push({ start: s - from, end: e - from, type: l.type, confidence: l.confidence });
+    edges.push({ before: l.startTime < times[from], after: l.endTime > times[to - 1] });
+  }
+  return { spans, edges };
+}
+
+/**
+ * Split the chosen windows into the test block and the rest, per series: the last
+ * round(n · fraction) windows by startIndex are 'test'; a non-test window whose last bar comes
+ * within one window length of the block's first bar is purged. Returns role per window id.
+ */
+export function assignTestBlock(windows: readonly WindowInfo[], fraction: number, T: number): Map<number, 'test' | 'purged'> {
+  const out = new Map<number, 'test' | 'purged'>();
+  if (!(fraction > 0)) return out;
+  const bySeries = new Map<string, WindowInfo[]>();
+  for (const w of windows) {
+    const a = bySeries.get(w.seriesId);
+    if (a) a.push(w);
+    else bySeries.set(w.seriesId, [w]);
+  }
+  for (const ws of bySeries.values()) {
+    const sorted = ws.slice().sort((a, b) => a.startIndex - b.startIndex || a.id - b.id);
+    const nTest = Math.min(sorted.length, Math.round(sorted.length * fraction));
+    if (nTest === 0) continue;
+    const firstTest = sorted[sorted.length - nTest].startIndex;
+    sorted.forEach((w, i) => {
+      if (i >= sorted.length - nTest) out.set(w.id, 'test');
+      else if (w.startIndex + w.length - 1 >= firstTest - T) out.set(w.id, 'purged');
+    });
   }
   return out;
 }
@@ -130,8 +227,12 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     .slice()
     .sort((a, b) => a.sortOrder - b.sortOrder)
     .map((t) => t.name);
-  const windows = store.listWindows({ setId: opts.setId }).filter((w) => w.role !== 'excluded' && w.length === T);
-  const labels = store.listLabels({ setId: opts.setId });
+  const all = store.listWindows({ setId: opts.setId });
+  const skipped: DatasetSkipped = { otherLength: 0, excluded: 0, unlabelled: 0, purged: 0, unscored: 0 };
+  skipped.otherLength = all.filter((w) => w.length !== T).length;
+  skipped.excluded = all.filter((w) => w.length === T && w.role === 'excluded').length;
+  const windows = all.filter((w) => w.role !== 'excluded' && w.length === T);
+  const labels = store.listLabels({ setId: opts.setId }).filter((l) => opts.labelFilter?.(l) ?? true);
   const byWindow = new Map<number, Label[]>();
   for (const l of labels) {
     const a = byWindow.get(l.windowId);
@@ -140,38 +241,72 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   }
   // 'labelled' = the analyst has looked at it: it has spans, or was reviewed and has none (a real
   // negative example). An untouched window is unlabelled, not "no span", and must not teach "no span".
-  const looked = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
-  // The label filter of issue #12, at the dataset boundary: windows with unconfirmed model-written spans.
-  // A "no span" verdict accepted from a model and not confirmed counts like an unconfirmed span.
-  const unconfirmed: UnconfirmedCounts = { valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 0 };
+  const chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
+  skipped.unlabelled = windows.length - chosen.length;
+  const notes: string[] = [];
+  if (skipped.otherLength > 0) notes.push(`${skipped.otherLength} window(s) of another length than ${T} bars were left out (one model needs one window length)`);
+  if (skipped.excluded > 0) notes.push(`${skipped.excluded} window(s) have role 'excluded' (split gap) and were left out`);
+  if (skipped.unlabelled > 0) notes.push(`${skipped.unlabelled} unlabelled window(s) were left out`);
+
+  const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
+  let block = assignTestBlock(chosen, testFraction, T);
+  const roleOf = (w: WindowInfo): 'train' | 'val' | 'test' | 'purged' => block.get(w.id) ?? (w.role === 'val' ? 'val' : 'train');
+  if (block.size > 0 && !chosen.some((w) => roleOf(w) === 'val')) {
+    notes.push(`no test block: holding out the last ${Math.round(testFraction * 100)} % would leave no validation window (label more windows)`);
+    block = new Map();
+  } else if (testFraction > 0 && block.size === 0) {
+    notes.push('no test block: too few labelled windows');
+  }
+  // Issue #12 at the dataset boundary: a window holding spans a model wrote that nobody confirmed or
+  // edited (origin 'accepted'), or an accepted "no span" verdict not confirmed, is never scored
+  // against (validation, test), and trains only when unconfirmedInTraining is 'use' (the default).
   const modelNegatives = new Set(store.listModelOnlyNegatives(opts.setId));
-  const chosen = looked.filter((w) => {
-    if (!modelNegatives.has(w.id) && !(byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted')) return true;
-    if (w.role === 'val') {
-      unconfirmed.valWindowsExcluded++;
-      return false;
+  const isUnconfirmed = (w: WindowInfo): boolean => modelNegatives.has(w.id) || (byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted');
+  const scoreOk = (w: WindowInfo): boolean => !isUnconfirmed(w) && (!opts.scoreFilter || (byWindow.get(w.id) ?? []).every(opts.scoreFilter));
+  const trainOk = (w: WindowInfo): boolean => opts.unconfirmedInTraining !== 'exclude' || !isUnconfirmed(w);
+  const unconfirmed: UnconfirmedCounts = { valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 0 };
+  for (const w of chosen) {
+    if (!isUnconfirmed(w)) continue;
+    const role = roleOf(w);
+    if (role === 'val' || role === 'test') unconfirmed.valWindowsExcluded++;
+    else if (role === 'train') {
+      if (trainOk(w)) unconfirmed.trainWindowsUsed++;
+      else unconfirmed.trainWindowsExcluded++;
     }
-    if (opts.unconfirmedInTraining === 'exclude') {
-      unconfirmed.trainWindowsExcluded++;
-      return false;
-    }
-    unconfirmed.trainWindowsUsed++;
-    return true;
-  });
+  }
   const cache = seriesFeatures(store, new Set(chosen.map((w) => w.seriesId)), names);
-  const records = (role: 'train' | 'val'): WindowRecord[] =>
+  const records = (role: 'train' | 'val' | 'test'): WindowRecord[] =>
     chosen
-      .filter((w) => w.role === role)
+      .filter((w) => roleOf(w) === role && (role === 'train' ? trainOk(w) : scoreOk(w)))
       .map((w) => {
-        const spans = labelsToSpans(byWindow.get(w.id) ?? [], w, cache.get(w.seriesId)!.bars.time);
-        return { window: w, spans, targets: computeTargets(T, spans, typeNames, { ramp: opts.ramp }) };
+        const { spans, edges } = labelsToSpansWithEdges(byWindow.get(w.id) ?? [], w, cache.get(w.seriesId)!.bars.time);
+        return { window: w, spans, targets: computeTargets(T, spans, typeNames, { ramp: opts.ramp, edges, noSpanWeight: opts.noSpanWeight }) };
       });
+  skipped.purged = chosen.filter((w) => roleOf(w) === 'purged').length;
+  skipped.unscored = chosen.filter((w) => (roleOf(w) === 'val' || roleOf(w) === 'test') && !scoreOk(w)).length;
   const train = records('train');
   const val = records('val');
+  const test = records('test');
+  if (test.length > 0) {
+    notes.push(`test block: the last ${test.length} labelled window(s) of each series' timeline (${Math.round(testFraction * 100)} %), ${skipped.purged} purged before it; no choice sees it`);
+  }
+  if (skipped.unscored > 0) notes.push(`${skipped.unscored} validation/test window(s) hold labels that may not be scored and were left out of scoring`);
+  const totalWindows = all.length;
+  const used = train.length + val.length + test.length;
+  if (totalWindows > 0 && used < totalWindows / 2) notes.push(`only ${used} of the set's ${totalWindows} windows are used (see the counts above)`);
   if (train.length === 0) throw new Error(`Window set ${opts.setId} has no labelled training windows`);
   if (val.length === 0) throw new Error(`Window set ${opts.setId} has no labelled validation windows`);
+  const contradictions = applyContradictions(store, train, opts.contradictions ?? 'train-both');
+  if (contradictions.openFindings > 0) {
+    notes.push(
+      contradictions.mode === 'train-both'
+        ? `${contradictions.openFindings} open contradiction finding(s) touch training windows; both sides were trained on`
+        : `${contradictions.openFindings} open contradiction finding(s): ${contradictions.mode === 'mask' ? 'masked' : 'down-weighted by severity'} ${contradictions.barsAffected} bar(s) in ${contradictions.windowsAffected} training window(s)`,
+    );
+  }
   const rawTrain = windowFeatures(cache, train.map((r) => r.window), names, T);
   const rawVal = windowFeatures(cache, val.map((r) => r.window), names, T);
+  const rawTest = windowFeatures(cache, test.map((r) => r.window), names, T);
   const normalizer = fitNormalizer(rawTrain, names.length);
   return {
     setId: opts.setId,
@@ -181,8 +316,39 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     normalizer,
     train,
     val,
+    test,
     trainX: applyNormalizer(rawTrain, normalizer),
     valX: applyNormalizer(rawVal, normalizer),
     unconfirmed,
+    testX: applyNormalizer(rawTest, normalizer),
+    skipped,
+    contradictions,
+    notes,
   };
+}
+
+/** Change the per-bar weights of training windows under open findings (see DatasetOptions.contradictions). */
+function applyContradictions(store: ProjectStore, train: WindowRecord[], mode: ContradictionMode): ContradictionSummary {
+  const byId = new Map(train.map((r) => [r.window.id, r]));
+  const findings = store.listFindings({ status: 'open' }).filter((f) => byId.has(f.windowA) || byId.has(f.windowB));
+  const summary: ContradictionSummary = { mode, openFindings: findings.length, windowsAffected: 0, barsAffected: 0 };
+  if (mode === 'train-both') return summary;
+  const touched = new Set<number>();
+  for (const f of findings) {
+    const factor = mode === 'mask' ? 0 : Math.max(0, Math.min(1, 1 - f.severity));
+    for (const id of [f.windowA, f.windowB]) {
+      const r = byId.get(id);
+      if (!r || r.window.seriesId !== f.seriesId) continue;
+      const from = Math.max(0, f.startIndex - r.window.startIndex);
+      const to = Math.min(r.window.length - 1, f.endIndex - r.window.startIndex);
+      for (let t = from; t <= to; t++) {
+        r.targets.barWeight[t] *= factor;
+        if (factor === 0) r.targets.countdownMask[t] = 0;
+        summary.barsAffected++;
+      }
+      if (to >= from) touched.add(id);
+    }
+  }
+  summary.windowsAffected = touched.size;
+  return summary;
 }

@@ -6,13 +6,18 @@ import type { IndexSpan } from '../../domain/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
 import { selectBackend, type BackendPreference } from '../backend/index.ts';
 import { applyNormalizer, type Normalizer } from '../features/index.ts';
-import { deserializeWeights, importSpanModel, serializeWeights } from '../model/index.ts';
+import { createSpanModel, deserializeWeights, importSpanModel, serializeWeights } from '../model/index.ts';
 import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
 import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
+import { spanTypeProbs } from '../eval/span-type.ts';
+import { fitLogistic, predictLogistic, scoreBaseline, type BaselineFigures } from '../eval/baselines.ts';
+import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
-import { averagePredictions, predictAll, trainEnsemble } from './train.ts';
+import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
+import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
+import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -39,6 +44,17 @@ export interface RunTrainingOptions {
   windows?: 'labelled' | 'all';
   /** Training windows with unconfirmed model-written spans: 'use' (default) or 'exclude' (dataset.ts). */
   unconfirmedInTraining?: 'use' | 'exclude';
+  // --- issue #11: trustworthy training -------------------------------------------------------
+  /** How the task weights σ_i are set (default 'ema-val'; training/task-weights.ts). */
+  taskWeighting?: TaskWeighting;
+  /** Bar weight of reviewed "no span" windows (default 1). */
+  noSpanWeight?: number;
+  /** Share of the labelled windows held out as the chronologically last test block (default 0.1; 0 = none). */
+  testFraction?: number;
+  /** Open contradiction findings: 'train-both' (default), 'mask' or 'down-weight' (dataset.ts). */
+  contradictions?: ContradictionMode;
+  /** Learning-rate schedule: 'constant' (default) or 'cosine' (train.ts). */
+  lrSchedule?: LrSchedule;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -55,6 +71,7 @@ export const TRAINING_DEFAULTS = {
   ensemble: 1,
   backend: 'auto' as BackendPreference,
   ramp: 3,
+  lrSchedule: 'constant' as LrSchedule,
 };
 
 export interface RunResult {
@@ -83,7 +100,7 @@ export interface PredictedSpan extends SimpleSpan {
   /** Bar times (epoch ms) of the first/last bar. */
   startTime: number;
   endTime: number;
-  /** argmax of the type head. */
+  /** argmax of the type head pooled over this span's bars (eval/span-type.ts). */
   type: string;
   /** Mean span probability over the span's bars. */
   score: number;
@@ -115,6 +132,11 @@ function resolved(o: RunTrainingOptions) {
     decode: o.decode ?? { ...DEFAULT_DECODE },
     windows: o.windows ?? 'labelled',
     unconfirmedInTraining: o.unconfirmedInTraining ?? 'use',
+    taskWeighting: o.taskWeighting ?? DEFAULT_TASK_WEIGHTING,
+    noSpanWeight: o.noSpanWeight ?? 1,
+    testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
+    contradictions: o.contradictions ?? ('train-both' as ContradictionMode),
+    lrSchedule: o.lrSchedule ?? TRAINING_DEFAULTS.lrSchedule,
   };
 }
 
@@ -127,9 +149,9 @@ function toPredictedSpans(
   times: Float64Array,
   startIndex: number,
 ): PredictedSpan[] {
-  let ti = 0;
-  for (let i = 1; i < pred.typeProb.length; i++) if (pred.typeProb[i] > pred.typeProb[ti]) ti = i;
   return decodeForReport(pred, head, threshold, decode).map((s) => {
+    // Each span gets its own type (the type head pooled over the span's bars), not the window's.
+    const ti = spanTypeProbs(pred, s).index;
     let sum = 0;
     for (let i = s.start; i <= s.end; i++) sum += pred.spanProb[i];
     return {
@@ -152,7 +174,16 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved(opts);
-  const data: Dataset = buildDataset(store, { setId: cfg.setId, features: cfg.features ?? undefined, ramp: cfg.ramp, windows: cfg.windows, unconfirmedInTraining: cfg.unconfirmedInTraining });
+  const data: Dataset = buildDataset(store, {
+    setId: cfg.setId,
+    features: cfg.features ?? undefined,
+    ramp: cfg.ramp,
+    windows: cfg.windows,
+    noSpanWeight: cfg.noSpanWeight,
+    testFraction: cfg.testFraction,
+    contradictions: cfg.contradictions,
+    unconfirmedInTraining: cfg.unconfirmedInTraining,
+  });
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
     head: cfg.head,
@@ -175,6 +206,10 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       valWindows: data.val.length,
       trainWindowIds: data.train.map((r) => r.window.id),
       valWindowIds: data.val.map((r) => r.window.id),
+      testWindows: data.test.length,
+      testWindowIds: data.test.map((r) => r.window.id),
+      skipped: data.skipped,
+      contradictions: data.contradictions,
       labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
       typeNames: data.typeNames,
       features: data.features,
@@ -195,6 +230,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       batchSize: cfg.batchSize,
       learningRate: cfg.learningRate,
       seeds,
+      taskWeighting: cfg.taskWeighting,
+      lrSchedule: cfg.lrSchedule,
       earlyStopping: cfg.earlyStopping ?? undefined,
       signal: opts.signal,
       onEpoch: (e) => {
@@ -210,6 +247,9 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     models = ens.members.map((m) => m.model!);
     const trainPred = averagePredictions(models.map((m) => predictAll(m, data.trainX, data.train.length)));
     const valPred = averagePredictions(models.map((m) => predictAll(m, data.valX, data.val.length)));
+    // The test block is predicted once, after every choice (epoch, threshold) was made without it.
+    const testPred = data.test.length ? averagePredictions(models.map((m) => predictAll(m, data.testX, data.test.length))) : [];
+    const testUntrained = data.test.length ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length))) : [];
     const report = buildReport({
       runId,
       model: { head: spec.head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: data.features },
@@ -220,6 +260,10 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
       train: { truth: data.train.map(truthOf), pred: trainPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
       val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
+      test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
+      extraBaselines: extraBaselines(store, data, cfg.decode),
+      positions: { val: data.val.map((r) => r.window), test: data.test.map((r) => r.window) },
+      dataset: { skipped: { ...data.skipped }, notes: data.notes, contradictions: data.contradictions },
       seconds: ens.seconds,
       decode: cfg.decode,
     });
@@ -238,10 +282,11 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
         bestEpoch: m.bestEpoch,
       } satisfies SavedModelSpec,
     }));
-    const times = seriesFeatures(store, new Set([...data.train, ...data.val].map((r) => r.window.seriesId)), []);
+    const times = seriesFeatures(store, new Set([...data.train, ...data.val, ...data.test].map((r) => r.window.seriesId)), []);
     const predRows = [
       ...data.train.map((r, i) => ({ r, p: trainPred[i] })),
       ...data.val.map((r, i) => ({ r, p: valPred[i] })),
+      ...data.test.map((r, i) => ({ r, p: testPred[i] })),
     ].map(({ r, p }) => ({
       windowId: r.window.id,
       probs: p.spanProb,
@@ -265,6 +310,43 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     return { runId, status: 'failed', report: null, error: msg };
   } finally {
     for (const m of models) m.dispose();
+  }
+}
+
+/** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
+function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
+  const T = data.windowLength;
+  const F = data.features.length;
+  const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
+  const lr = fitLogistic(data.trainX, data.train.map((r) => r.targets.mask), T, F);
+  const logistic = scoreBaseline(
+    {
+      train: { truth: truth.train, probs: predictLogistic(lr, data.trainX, data.train.length, T, F) },
+      val: { truth: truth.val, probs: predictLogistic(lr, data.valX, data.val.length, T, F) },
+      test: { truth: truth.test, probs: predictLogistic(lr, data.testX, data.test.length, T, F) },
+    },
+    decode,
+  );
+  const all = [...data.train, ...data.val, ...data.test];
+  const bars = seriesFeatures(store, new Set(all.map((r) => r.window.seriesId)), []);
+  const ruleMask = new Map<string, Uint8Array>();
+  for (const [id, c] of bars) {
+    const m = new Uint8Array(c.bars.time.length);
+    for (const s of findExpansionSpans(c.bars)) m.fill(1, s.start, s.end + 1);
+    ruleMask.set(id, m);
+  }
+  const cut = (rs: typeof all) => rs.map((r) => ruleMask.get(r.window.seriesId)!.subarray(r.window.startIndex, r.window.startIndex + T));
+  const rule = scoreBaseline({ val: { truth: truth.val, probs: cut(data.val) }, test: { truth: truth.test, probs: cut(data.test) } }, decode);
+  return { rule, logistic };
+}
+
+/** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */
+function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
+  const m = createSpanModel(spec);
+  try {
+    return predictAll(m, x, count);
+  } finally {
+    m.dispose();
   }
 }
 

@@ -2,8 +2,8 @@
  * The training loop for one model (and ensembles of them): Adam, seeded shuffling, per-epoch events,
  * best-epoch checkpoint by the unweighted validation loss sum, early stopping and cancellation.
  *
- * Best-epoch criterion: valCriterion = span + countdown validation losses, unweighted (the per-bar
- * tasks; pointer and type are per-window losses that overfit early on small sets). The weighted
+ * Best-epoch criterion: valCriterion = the span validation loss, unweighted (pointer and type are
+ * per-window losses that overfit early on small sets; the countdown loss is the noisiest). The weighted
  * objective is NOT used to select epochs: with learned uncertainty weights each σ² drifts toward its
  * task's loss, so the weighted total can go negative and jump while the detector is fine.
  */
@@ -15,6 +15,7 @@ import { barPRF } from '../eval/metrics.ts';
 import type { InitialEval } from '../eval/report.ts';
 import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/types.ts';
 import { mulberry32, shuffleInPlace } from './rng.ts';
+import { ClosedFormWeights, DEFAULT_TASK_WEIGHTING, EMA_DECAY, type TaskWeighting } from './task-weights.ts';
 
 export type { EpochEvent } from '../eval/types.ts';
 
@@ -44,6 +45,15 @@ export interface TrainOptions {
   evalBatchSize?: number;
   /** Skip the untrained-model predictions (saves two forward passes). */
   skipUntrained?: boolean;
+  /** How σ_i are set (default 'ema-val'; see task-weights.ts). */
+  taskWeighting?: TaskWeighting;
+  /**
+   * Learning-rate schedule over the planned epochs: 'constant' (default) or 'cosine' (from
+   * learningRate down to 10 % of it at the last epoch: late epochs take smaller steps).
+   */
+  lrSchedule?: LrSchedule;
+  /** Called after each epoch with the validation predictions (benches: per-epoch span F1). */
+  onEpochPredictions?: (epoch: number, valPred: WindowPrediction[]) => void;
 }
 
 export interface TrainResult {
@@ -58,6 +68,15 @@ export interface TrainResult {
   /** Predictions of the model at initialisation (the untrained baseline). */
   untrained: { train: WindowPrediction[]; val: WindowPrediction[] } | null;
   seconds: number;
+}
+
+export type LrSchedule = 'constant' | 'cosine';
+
+/** The learning rate of a 1-based epoch under a schedule (see TrainOptions.lrSchedule). */
+export function scheduledLearningRate(lr: number, epoch: number, epochs: number, schedule: LrSchedule = 'constant'): number {
+  if (schedule !== 'cosine' || epochs <= 1) return lr;
+  const min = 0.1 * lr;
+  return min + (lr - min) * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / (epochs - 1)));
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -149,6 +168,15 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   let trainEvalBatches: Batch[] | null = buildBatches(data.trainX, data.trainTargets, spec, evalSize);
   let best: tf.Tensor[] | null = null;
   const vars = model.trainableVariables();
+  const weighting = opts.taskWeighting ?? DEFAULT_TASK_WEIGHTING;
+  // Closed-form modes: the optimiser updates the network only; the trainer sets the s_i.
+  const optVars = weighting === 'learned' ? vars : model.networkVariables();
+  const closed = weighting === 'ema-train' || weighting === 'ema-val' ? new ClosedFormWeights(TASKS.length, EMA_DECAY[weighting]) : null;
+  const observe = (v: TaskValues): void => {
+    if (!closed) return;
+    closed.update(TASKS.map((k) => v[k]));
+    model.setLogSigmas(closed.logSigmas());
+  };
   const events: EpochEvent[] = [];
   let cancelled = false;
   let stoppedEarly = false;
@@ -170,6 +198,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       taskWeights: taskValues(model.taskWeights()),
       valBarF1: barF1At(valPred0, data.valTargets),
     };
+    // Closed-form weights start at the optimum for the untrained model's losses.
+    observe(weighting === 'ema-train' ? tr0.task : va0.task);
     let bestVal = criterionOf(va0.task);
     let bestEpoch = 0;
     best = vars.map((v) => tf.clone(v));
@@ -178,6 +208,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     const order = Array.from({ length: nTrain }, (_, i) => i);
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
+      // tfjs's Adam reads its learningRate field on every step (a protected field, no setter).
+      (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(opts.learningRate, epoch, opts.epochs, opts.lrSchedule);
       shuffleInPlace(order, rand);
       const acc = new Float64Array(5);
       let seen = 0;
@@ -198,7 +230,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
               return r.total;
             },
             true,
-            vars,
+            optVars,
           );
           const total = cost ? cost.dataSync()[0] : NaN;
           cost?.dispose();
@@ -207,6 +239,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           acc[0] += total * idx.length;
           for (let k = 0; k < 4; k++) acc[k + 1] += per[k] * idx.length;
           seen += idx.length;
+          if (weighting === 'ema-train') observe(taskValues(per));
         } finally {
           (stacked as tf.Tensor | null)?.dispose();
           disposeBatch(batch);
@@ -215,7 +248,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       if (cancelled) break;
       for (let k = 0; k < 5; k++) acc[k] /= Math.max(1, seen);
       const va = evaluateLoss(model, valBatches);
+      if (weighting === 'ema-val') observe(va.task);
       const valPred = predictAll(model, data.valX, nVal, evalSize);
+      opts.onEpochPredictions?.(epoch, valPred);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
       const valCriterion = criterionOf(va.task);
@@ -269,7 +304,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
-/** Average per-bar outputs of ensemble members (before any thresholding). Viterbi: per-bar majority, ties by the mean probability. */
+/**
+ * Average per-bar outputs of ensemble members (before any thresholding). CRF: the members'
+ * forward-backward marginals are averaged (spanProb) and the ensemble's path is decoded by
+ * posterior: a bar is in span when the averaged P(I) ≥ 0.5 (maximum posterior per bar; with the
+ * {O, I} tag set this is the posterior decoding of the averaged marginals). A per-bar vote of the
+ * members' Viterbi paths (before) let two unsure members outvote one sure member.
+ */
 export function averagePredictions(members: WindowPrediction[][]): WindowPrediction[] {
   if (members.length === 0) return [];
   if (members.length === 1) return members[0];
@@ -283,14 +324,7 @@ export function averagePredictions(members: WindowPrediction[][]): WindowPredict
     const ps = members.map((m) => m[w]);
     const spanProb = avg(ps.map((p) => p.spanProb));
     let viterbi: Uint8Array | null = null;
-    if (ps.every((p) => p.viterbi)) {
-      viterbi = new Uint8Array(spanProb.length);
-      for (let i = 0; i < spanProb.length; i++) {
-        let votes = 0;
-        for (const p of ps) votes += p.viterbi![i] > 0 ? 1 : 0;
-        viterbi[i] = 2 * votes > n ? 1 : 2 * votes < n ? 0 : spanProb[i] >= 0.5 ? 1 : 0;
-      }
-    }
+    if (ps.every((p) => p.viterbi)) viterbi = Uint8Array.from(spanProb, (v) => (v >= 0.5 ? 1 : 0));
     return {
       spanProb,
       viterbi,
@@ -298,6 +332,10 @@ export function averagePredictions(members: WindowPrediction[][]): WindowPredict
       endProb: avg(ps.map((p) => p.endProb)),
       typeProb: avg(ps.map((p) => p.typeProb)),
       countdown: avg(ps.map((p) => p.countdown)),
+      // Members' per-bar type logits and pool scores are averaged too (per-span types of the ensemble).
+      ...(ps.every((p) => p.barTypeLogits && p.poolScore)
+        ? { barTypeLogits: avg(ps.map((p) => p.barTypeLogits!)), poolScore: avg(ps.map((p) => p.poolScore!)) }
+        : {}),
     };
   });
 }

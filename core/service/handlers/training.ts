@@ -108,6 +108,12 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       earlyStopping: args.patience ? { patience: args.patience } : null,
       backend: args.backend,
       unconfirmedInTraining: args.unconfirmed,
+      // issue #11 settings (undefined = engine defaults)
+      taskWeighting: args.taskWeighting,
+      noSpanWeight: args.noSpanWeight,
+      testFraction: args.testFraction,
+      contradictions: args.contradictions,
+      lrSchedule: args.lrSchedule,
     },
     {
       onRunCreated: (id, i) => {

@@ -13,6 +13,8 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { CalibrationHistogram } from './results/CalibrationHistogram.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
 import { StatusChip } from './results/StatusChip.tsx';
+import { HeadlineLine } from './results/ConfidenceInterval.tsx';
+import { ReliabilityDiagram } from './results/ReliabilityDiagram.tsx';
 import { LinePlot, PLOT_COLORS, type PlotOptions } from './SvgPlot.tsx';
 
 export function RunReportCard({ runId, onClose }: { runId: number; onClose(): void }) {
@@ -119,6 +121,7 @@ function ReportBody({ report }: { report: RunReport }) {
           {report.model.ensemble > 1 ? ` · ensemble ${report.model.ensemble}` : ''} · {report.backend} ({report.device}) · {report.timing.epochsRun} epochs in {fmtDuration(report.timing.totalSeconds)}
           {report.timing.stoppedEarly ? ' · stopped early' : ''} · {report.data.trainWindows} train / {report.data.valWindows} val windows
         </div>
+        <HeadlineLine report={report} />
         <table className="table" data-testid="report-headline">
           <thead>
             <tr>
@@ -263,6 +266,7 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       <LinePlot options={plot} testId="threshold-plot" />
       <h3>Calibration</h3>
       <CalibrationHistogram calibration={report.metrics.calibration} threshold={p.threshold} />
+      <ReliabilityDiagram report={report} />
     </div>
   );
 }

@@ -217,6 +217,14 @@ function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInf
             Seed
             <input type="number" min={0} value={s.seed} onChange={(e) => update({ seed: Math.round(num(e.target.value, s.seed)) })} data-testid="train-seed" />
           </label>
+          <label title="Open contradiction findings between overlapping windows: train on both sides, mask the disputed bars, or down-weight them by severity">
+            Contradictions
+            <select value={s.contradictions} onChange={(e) => update({ contradictions: e.target.value as TrainSettings['contradictions'] })} data-testid="train-contradictions">
+              <option value="train-both">train on both sides</option>
+              <option value="mask">mask disputed bars</option>
+              <option value="down-weight">down-weight by severity</option>
+            </select>
+          </label>
         </div>
       </details>
       {check && (

@@ -23,9 +23,11 @@ export interface TrainSettings {
   encoder: 'conv' | 'conv-attn';
   ensemble: number;
   seed: number;
+  /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
+  contradictions: 'train-both' | 'mask' | 'down-weight';
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1 };
+export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both' };
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -50,6 +52,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     encoder: s.encoder === 'conv-attn' ? 'conv-attn' : 'conv',
     ensemble: int(s.ensemble, 1, 16, 1),
     seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
+    contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
   };
 }
 
@@ -86,7 +89,7 @@ export function rememberLabelledSet(setId: number): void {
 type RunSettings = TrainSettings & { setId: number };
 
 function trainArgs(s: RunSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
-  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed };
+  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions };
 }
 
 export interface LiveRun {

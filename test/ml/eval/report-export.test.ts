@@ -87,7 +87,7 @@ describe('report export', () => {
   it('renders Markdown with the key tables', async () => {
     const md = await service.call('runs.exportReport', { runId: soft.runId, format: 'md' });
     expect(md.fileName).toBe(`candlemark-run-${soft.runId}-report.md`);
-    for (const heading of ['## Headline (validation)', '## Baselines (validation)', '## Thresholds', '## Loss summary', '## Per task', '## Overfitting', '## Pointer, type, countdown', '## Curves']) {
+    for (const heading of ['## Headline (held-out test block)', '## Validation detail', '## Calibration: reliability (validation)', '## Baselines (validation)', '## Thresholds', '## Loss summary', '## Per task', '## Overfitting', '## Pointer, type, countdown', '## Curves']) {
       expect(md.text).toContain(heading);
     }
     expect(md.text).toContain(soft.report.metrics.headline.spanF1.toFixed(3));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type MemberResult, type ReportInput } from '../../../core/ml/eval/report.ts';
+import { buildReport, evaluatePredictions, reportHeadline, type MemberResult, type ReportInput, type RunReport } from '../../../core/ml/eval/report.ts';
+import { renderReportMarkdown } from '../../../core/ml/eval/report-export.ts';
 import { compareRuns, diffConfigs, renderComparisonMarkdown, taskBalance } from '../../../core/ml/eval/compare.ts';
 import type { EpochEvent, EvalTruth, PredLike, TaskValues } from '../../../core/ml/eval/types.ts';
 
@@ -83,7 +84,8 @@ function input(head: 'soft' | 'crf', hi: number): ReportInput {
 describe('buildReport', () => {
   it('chooses the threshold on train, reports validation, baselines and losses', () => {
     const r = buildReport(input('soft', 0.8));
-    expect(r.schema).toBe('candlemark.run-report/1');
+    expect(r.schema).toBe('candlemark.run-report/2');
+    expect(r.version).toBe(2);
     expect(r.metrics.threshold.chosenOn).toBe('train');
     expect(r.metrics.threshold.span).toBeGreaterThan(0.1);
     expect(r.metrics.threshold.span).toBeLessThanOrEqual(0.8);
@@ -97,10 +99,10 @@ describe('buildReport', () => {
     expect(r.baselines.allSpan.barF1).toBeCloseTo((2 * 13) / 40 / (1 + 13 / 40));
     expect(r.baselines.untrained.headline.spanF1).toBeLessThan(r.metrics.headline.spanF1);
     expect(r.loss.valUnweighted).toMatchObject({ start: 8, best: 4, bestEpoch: 2, final: 4.5 });
-    expect(r.loss.criterion).toBe('span+countdown');
-    expect(r.loss.valCriterion).toMatchObject({ start: 4, best: 2, bestEpoch: 2, final: 2.25 });
+    expect(r.loss.criterion).toBe('span');
+    expect(r.loss.valCriterion).toMatchObject({ start: 2, best: 1, bestEpoch: 2, final: 1.125 });
     expect(r.loss.valCriterion.normalisedReduction).toBeCloseTo(0.5);
-    expect(r.curves.valCriterion).toEqual([4, 3, 2, 2.25]);
+    expect(r.curves.valCriterion).toEqual([2, 1.5, 1, 1.125]);
     expect(r.loss.valWeighted.atBest).toBe(1);
     expect(r.loss.perTask.span).toMatchObject({ start: 2, atBest: 1, final: 1.125 });
     expect(r.curves.epoch).toEqual([0, 1, 2, 3]);
@@ -115,6 +117,65 @@ describe('buildReport', () => {
     expect(r.metrics.viterbi).not.toBeNull();
     expect(r.metrics.headline.decoder).toBe('viterbi');
     expect(r.metrics.headline.spanF1).toBe(1);
+  });
+});
+
+describe('report v2: test block headline, intervals, older reports', () => {
+  const withTest = (head: 'soft' | 'crf'): ReportInput => ({
+    ...input(head, 0.8),
+    test: {
+      // one test window found exactly, one missed entirely
+      truth: [truthOf(4, 10), truthOf(11, 16)],
+      pred: [predOf(4, 10, 0.8, 0.1, head === 'crf'), predOf(0, 1, 0.1, 0.1, head === 'crf')],
+      untrained: [],
+    },
+    dataset: { skipped: { purged: 1 }, notes: ['test block: …'] },
+  });
+
+  it('puts the headline on the test block with validation beside it, thresholds from train', () => {
+    const r = buildReport(withTest('soft'));
+    expect(r.headline!.on).toBe('test');
+    expect(r.headline!.windows).toBe(2);
+    // test: tp 1, fn 1, fp 0 → P 1, R ½ → F1 ⅔
+    expect(r.headline!.spanF1).toBeCloseTo(2 / 3, 10);
+    expect(r.test!.metrics.threshold).toEqual(r.metrics.threshold);
+    expect(r.headline!.validation.spanF1).toBe(r.metrics.headline.spanF1);
+    expect(r.headline!.spanCI!.low).toBeLessThanOrEqual(r.headline!.spanF1);
+    expect(r.headline!.spanCI!.high).toBeGreaterThanOrEqual(r.headline!.spanF1);
+    expect(r.test!.baselines.untrained).toBeNull();
+    expect(r.dataset!.skipped.purged).toBe(1);
+    // without a test block the headline says it is on validation
+    const v = buildReport(input('soft', 0.8));
+    expect(v.headline!.on).toBe('validation');
+    expect(v.test).toBeNull();
+  });
+
+  it('scores labels normalised like predictions: an exact copy of [10-12], [15-20], [30-31] scores F1 = 1', () => {
+    const T2 = 40;
+    const mask = new Float32Array(T2);
+    for (const [a, b] of [[10, 12], [15, 20], [30, 31]]) for (let i = a; i <= b; i++) mask[i] = 1;
+    const truth: EvalTruth = { mask, spans: [{ start: 10, end: 12 }, { start: 15, end: 20 }, { start: 30, end: 31 }], hasSpan: true, start: 15, end: 20, typeIndex: 0, countdown: new Float32Array(T2) };
+    const copy: PredLike = { spanProb: Float32Array.from(mask), startProb: new Float32Array(T2), endProb: new Float32Array(T2), typeProb: [1, 0], countdown: new Float32Array(T2) };
+    const r = evaluatePredictions([truth], [copy], [truth], [copy], { head: 'soft' });
+    expect(r.val.span.f1).toBe(1);
+  });
+
+  it('reads a v1 report (no headline/test/dataset fields): headline from validation, renders and compares', () => {
+    const v2 = buildReport(input('soft', 0.8));
+    const v1 = JSON.parse(JSON.stringify(v2)) as RunReport & Record<string, unknown>;
+    delete v1.headline;
+    delete v1.test;
+    delete v1.dataset;
+    delete v1.version;
+    v1.schema = 'candlemark.run-report/1';
+    v1.loss.criterion = 'span+countdown';
+    const h = reportHeadline(v1);
+    expect(h.on).toBe('validation');
+    expect(h.spanF1).toBe(v1.metrics.headline.spanF1);
+    expect(h.spanCI).toBeNull();
+    expect(renderReportMarkdown(v1, { runId: 1 })).toMatch(/span \+ countdown/);
+    const c = compareRuns([v1, buildReport(withTest('soft'))]);
+    expect(c.matrix.length).toBeGreaterThan(0);
   });
 });
 
@@ -157,14 +218,37 @@ describe('compare', () => {
       expect(crit).toContain(k);
     const eff = c.matrix.find((m) => m.criterion === 'normalised efficiency')!;
     expect(eff.winner).toBe(0); // same reduction in half the time
+    // not better-is-better: shown, never rewarded
     const sep = c.matrix.find((m) => m.criterion === 'calibration separation')!;
-    expect(sep.winner).toBe(0);
-    expect(c.matrix.find((m) => m.criterion === 'span F1')!.winner).toBeNull();
+    expect([sep.better, sep.winner]).toEqual(['n/a', null]);
+    const sw = c.matrix.find((m) => m.criterion === 'span task weight')!;
+    expect([sw.better, sw.winner]).toEqual(['n/a', null]);
+    expect(sw.verdict).toMatch(/information only/);
+    const f1 = c.matrix.find((m) => m.criterion === 'span F1')!;
+    expect(f1.winner).toBeNull();
+    expect(f1.verdict).toMatch(/no clear difference \(95 % intervals overlap\)/);
+    expect(f1.intervals).toHaveLength(2);
     for (const m of c.matrix) expect(m.verdict.length).toBeGreaterThan(5);
     expect(c.curves.valCriterionRelative[0][0]).toBe(1);
     const md = renderComparisonMarkdown(c);
     expect(md).toContain('## Decision matrix');
     expect(md).toContain('| model.head | soft | crf |');
     expect(() => compareRuns([a])).toThrow();
+  });
+
+  it('declares an F1 winner only when the intervals do not overlap', () => {
+    const a = buildReport(input('soft', 0.8));
+    const b = buildReport(input('soft', 0.8));
+    const put = (r: RunReport, f1: number, low: number, high: number) => {
+      const ci = { low, high, level: 0.95, resamples: 1000, block: 2, windows: 40 };
+      r.headline = { ...r.headline!, spanF1: f1, spanCI: ci };
+    };
+    put(a, 0.8, 0.75, 0.85);
+    put(b, 0.7, 0.6, 0.74);
+    expect(compareRuns([a, b]).matrix.find((m) => m.criterion === 'span F1')!.winner).toBe(0);
+    put(b, 0.7, 0.6, 0.76);
+    const row = compareRuns([a, b]).matrix.find((m) => m.criterion === 'span F1')!;
+    expect(row.winner).toBeNull();
+    expect(row.verdict).toMatch(/no clear difference/);
   });
 });

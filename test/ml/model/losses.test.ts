@@ -32,25 +32,22 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const T = 5;
       const z = Array.from({ length: B * T }, (_, i) => Math.sin(i * 1.7) * 4);
       const y = Array.from({ length: B * T }, (_, i) => [0, 0.25, 0.5, 1][i % 4]);
-      const w = [1, 0.5, 0.25];
+      // per-bar weights; the mean is over the B·T bars (not over Σw: confidence must weigh)
+      const w = Array.from({ length: B * T }, (_, i) => [1, 0.5, 0.25][i % 3]);
       const jsLoss = (zz: number[]): number => {
         let s = 0;
-        for (let b = 0; b < B; b++) {
-          let m = 0;
-          for (let t = 0; t < T; t++) m += softplus(zz[b * T + t]) - zz[b * T + t] * y[b * T + t];
-          s += (w[b] * m) / T;
-        }
-        return s / (w[0] + w[1] + w[2]);
+        for (let i = 0; i < B * T; i++) s += w[i] * (softplus(zz[i]) - zz[i] * y[i]);
+        return s / (B * T);
       };
       const yt = tf.tensor2d(y, [B, T]);
-      const wt = tf.tensor1d(w);
+      const wt = tf.tensor2d(w, [B, T]);
       const { value, grad } = tf.valueAndGrad((zz: tf.Tensor) => softSpanLoss(zz as tf.Tensor2D, yt, wt))(tf.tensor2d(z, [B, T]));
       expect(value.dataSync()[0]).toBeCloseTo(jsLoss(z), 5);
       const fd = fdGrad(jsLoss, z);
       const g = grad.dataSync();
       fd.forEach((v, i) => expect(g[i]).toBeCloseTo(v, 5));
       // numerically stable for large logits
-      const big = softSpanLoss(tf.tensor2d([[200, -200]]), tf.tensor2d([[0, 1]]), tf.tensor1d([1]));
+      const big = softSpanLoss(tf.tensor2d([[200, -200]]), tf.tensor2d([[0, 1]]), tf.tensor2d([[1, 1]]));
       expect(big.dataSync()[0]).toBeCloseTo(200, 3);
     });
 
@@ -87,14 +84,14 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => pointerLoss(x as tf.Tensor3D, start, end, w, has))(logits);
       const g = grad.arraySync() as number[][][];
       expect(g[1].flat().every((v) => v === 0)).toBe(true);
-      // equals the first window's mean start/end cross-entropy
+      // equals the first window's mean start/end cross-entropy × its weight (one window with a span)
       const lp = tf.logSoftmax(logits).arraySync() as number[][][];
-      expect(value.dataSync()[0]).toBeCloseTo(-(lp[0][0][2] + lp[0][1][4]) / 2, 5);
+      expect(value.dataSync()[0]).toBeCloseTo((0.8 * -(lp[0][0][2] + lp[0][1][4])) / 2, 5);
       const none = pointerLoss(logits, tf.tensor1d([-1, -1], 'int32'), tf.tensor1d([-1, -1], 'int32'), w, tf.tensor1d([0, 0]));
       expect(none.dataSync()[0]).toBe(0);
       const tl = typeLoss(tf.tensor2d([[1, 2, 3], [3, 2, 1]]), tf.tensor1d([2, -1], 'int32'), w, has);
       const lsm = tf.logSoftmax(tf.tensor1d([1, 2, 3])).dataSync();
-      expect(tl.dataSync()[0]).toBeCloseTo(-lsm[2], 5);
+      expect(tl.dataSync()[0]).toBeCloseTo(0.8 * -lsm[2], 5);
     });
 
     it('countdown loss only counts in-span bars; CRF span loss is per bar', async () => {
@@ -102,10 +99,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const pred = tf.tensor2d([[0, 1, 5, 9]]);
       const cd = tf.tensor2d([[0, 2, 1, 0]]);
       const mask = tf.tensor2d([[0, 1, 1, 0]]);
-      const v = countdownLoss(pred, cd, mask, tf.tensor1d([1])).dataSync()[0];
-      expect(v).toBeCloseTo(((1 - Math.log1p(2)) ** 2 + (5 - Math.log1p(1)) ** 2) / 2, 5);
-      const c = crfSpanLoss(tf.tensor1d([12.8, 6.4]), tf.tensor1d([1, 3]), 128).dataSync()[0];
-      expect(c).toBeCloseTo((12.8 + 3 * 6.4) / 4 / 128, 6);
+      const v = countdownLoss(pred, cd, mask, tf.tensor2d([[1, 1, 0.5, 1]])).dataSync()[0];
+      expect(v).toBeCloseTo(((1 - Math.log1p(2)) ** 2 + 0.5 * (5 - Math.log1p(1)) ** 2) / 2, 5);
+      const c = crfSpanLoss(tf.tensor1d([12.8, 6.4]), tf.tensor1d([1, 0.5]), 128).dataSync()[0];
+      expect(c).toBeCloseTo((12.8 + 0.5 * 6.4) / 2 / 128, 6);
     });
   });
 }

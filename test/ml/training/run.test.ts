@@ -16,9 +16,16 @@ describe('buildDataset', () => {
   it('takes roles from the windows, labels as window-relative spans, and normalises with train statistics', () => {
     const p = makeDemoProject(3);
     store = ProjectStore.open(p.file);
-    const all = buildDataset(store, { setId: p.setId, windows: 'all' });
+    const all = buildDataset(store, { setId: p.setId, windows: 'all', testFraction: 0 });
     expect(all.train).toHaveLength(24);
     expect(all.val).toHaveLength(6);
+    expect(all.test).toHaveLength(0);
+    // default: the last 10 % (3 windows) are the test block, the window before it is purged
+    const held = buildDataset(store, { setId: p.setId, windows: 'all' });
+    expect([held.train.length, held.val.length, held.test.length, held.skipped.purged]).toEqual([24, 2, 3, 1]);
+    const lastStarts = all.val.map((r) => r.window.startIndex).sort((a, b) => a - b).slice(-3);
+    expect(held.test.map((r) => r.window.startIndex).sort((a, b) => a - b)).toEqual(lastStarts);
+    expect(held.notes.join(' ')).toMatch(/test block: the last 3/);
     const labelled = buildDataset(store, { setId: p.setId });
     expect(labelled.train.length + labelled.val.length).toBeLessThanOrEqual(30);
     expect(labelled.train.every((r) => r.spans.length > 0)).toBe(true);
@@ -53,7 +60,20 @@ describe('runTraining', () => {
     expect(report.runId).toBe(r.runId);
     expect(report.model.head).toBe('crf');
     expect(report.metrics.headline.decoder).toBe('viterbi');
-    expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 6 });
+    expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 2 });
+    // v2: the headline is on the held-out test block, validation beside it, each with an interval
+    expect(report.version).toBe(2);
+    expect(report.test?.windows).toBe(3);
+    expect(report.headline?.on).toBe('test');
+    expect(report.headline?.windows).toBe(3);
+    expect(report.headline?.validation.windows).toBe(2);
+    expect(report.headline?.spanCI?.level).toBe(0.95);
+    expect(report.dataset?.skipped.purged).toBe(1);
+    // baselines beside untrained/all-span, scored on the same windows
+    expect(report.baselines.logistic?.test?.windows).toBe(3);
+    expect(report.baselines.rule?.validation.windows).toBe(2);
+    expect(report.temperature?.judgedOn).toBe('test');
+    expect((row.config as { taskWeighting: string }).taskWeighting).toBe('ema-val');
     const models = store.loadModels(r.runId);
     expect(models).toHaveLength(1);
     const spec = models[0].spec as SavedModelSpec;
@@ -61,9 +81,9 @@ describe('runTraining', () => {
     expect(spec.normalizer.mean).toHaveLength(spec.model.featureCount);
     expect(spec.threshold).toBe(report.metrics.threshold.span);
     const saved = store.listPredictions(r.runId);
-    expect(saved).toHaveLength(30);
+    expect(saved).toHaveLength(29); // every window but the purged one
 
-    const again = await predictWindows(store, r.runId, p.windowIds);
+    const again = await predictWindows(store, r.runId, saved.map((x) => x.windowId));
     for (const a of again) {
       const s = saved.find((x) => x.windowId === a.windowId)!;
       expect(Array.from(a.spanProb)).toEqual(Array.from(s.probs));
@@ -102,5 +122,33 @@ describe('runTraining', () => {
     expect(store.loadModels(b.runId)).toHaveLength(2);
     const c = compareRuns([a.report!, b.report!]);
     expect(c.configDiff.map((d) => d.key)).toEqual(expect.arrayContaining(['config.head', 'config.ensemble']));
+  });
+});
+
+describe('the test block is seen by no choice', () => {
+  it('changing the test windows’ labels changes the headline only: epoch, thresholds, task weights and validation figures stay identical', async () => {
+    const a = makeDemoProject(9);
+    const b = makeDemoProject(9);
+    const sa = ProjectStore.open(a.file);
+    const sb = ProjectStore.open(b.file);
+    try {
+      const testIds = buildDataset(sb, { setId: b.setId, windows: 'all' }).test.map((r) => r.window.id);
+      expect(testIds.length).toBe(3);
+      // wipe the test block's labels in project b (windows: 'all' keeps them as "no span" windows)
+      for (const id of testIds) for (const l of sb.listLabels({ windowId: id })) sb.deleteLabel(l.id);
+      const ra = await runTraining(sa, { setId: a.setId, head: 'soft', ...TINY });
+      const rb = await runTraining(sb, { setId: b.setId, head: 'soft', ...TINY });
+      const A = ra.report!;
+      const B = rb.report!;
+      expect(B.members.map((m) => m.bestEpoch)).toEqual(A.members.map((m) => m.bestEpoch));
+      expect(B.metrics.threshold).toEqual(A.metrics.threshold);
+      expect(B.metrics.val).toEqual(A.metrics.val);
+      expect(B.curves.taskWeights).toEqual(A.curves.taskWeights);
+      expect(B.headline!.validation.spanF1).toBe(A.headline!.validation.spanF1);
+      expect(B.test!.metrics.val.span).not.toEqual(A.test!.metrics.val.span);
+    } finally {
+      sa.close();
+      sb.close();
+    }
   });
 });

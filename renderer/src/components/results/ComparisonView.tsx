@@ -7,6 +7,7 @@
 import type { ComparisonData } from './load-comparison.ts';
 import { CompareOverlays, runStyles, type RunStyle } from './CompareOverlays.tsx';
 import { fmtMatrixRow, fmtSetting } from './format.ts';
+import { ConfidenceInterval } from './ConfidenceInterval.tsx';
 
 function RunHeader({ style, name }: { style: RunStyle; name: string }) {
   return (
@@ -56,6 +57,7 @@ export function ComparisonView({ data, onClose }: { data: ComparisonData; onClos
               {fmtMatrixRow(row.values).map((text, i) => (
                 <td key={i} className={'num' + (row.winner === i ? ' winner' : '')} data-winner={row.winner === i ? 'true' : undefined}>
                   {text}
+                  <ConfidenceInterval ci={row.intervals?.[i]} />
                 </td>
               ))}
               <td className="small">{row.verdict}</td>

@@ -1,0 +1,70 @@
+/**
+ * Long-run stability: 200-epoch runs (soft and CRF, seeds 1–3) on the generated demo set and on
+ * real series labelled by the demo's rule. Per run: the best validation span F1 over all epochs
+ * (per epoch: soft at threshold 0.5, CRF by Viterbi; default decoding) and the largest drop below
+ * that running best over the last 50 epochs (goal: ≤ 0.03), plus the final task weights.
+ *
+ *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
+ *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
+ */
+import { selectBackend } from '../core/ml/backend/index.ts';
+import { decodeForReport } from '../core/ml/eval/report.ts';
+import { normaliseTruthSpans } from '../core/ml/eval/headline.ts';
+import { spanPRF } from '../core/ml/eval/metrics.ts';
+import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
+import { trainModel, type LrSchedule } from '../core/ml/training/train.ts';
+import type { TaskWeighting } from '../core/ml/training/task-weights.ts';
+import { machine, parseArgs } from './yardstick/lib.ts';
+import { loadSeriesData } from './series-data.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const epochs = Number(args.epochs ?? 200);
+const seeds = (args.seeds ?? '1,2,3').split(',').map(Number);
+const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
+const sources = (args.data ?? 'demo,../shared/data/btcusd_1h.csv').split(',');
+const weighting = (args.weighting ?? 'ema-val') as TaskWeighting;
+const schedule = (args.schedule ?? 'constant') as LrSchedule;
+const m = machine();
+console.log(`long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr schedule ${schedule}`);
+const sel = await selectBackend('wasm');
+console.log(sel.device);
+console.log('| data | head | seed | best val span F1 (epoch) | max drop, last 50 | final span F1 | final weights p/t/s/c | s/epoch |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const src of sources) {
+  const d = await loadSeriesData(src);
+  const label = src === 'demo' ? `demo (${d.trainTargets.length}/${d.valTargets.length})` : `${src.split('/').pop()} (${d.trainTargets.length}/${d.valTargets.length})`;
+  const truthSpans = d.valTruth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, DEFAULT_DECODE));
+  for (const head of heads) {
+    for (const seed of seeds) {
+      const f1: number[] = [];
+      const r = await trainModel({
+        spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden: 32, seed },
+        data: d,
+        epochs,
+        batchSize: 16,
+        learningRate: 0.002,
+        seed,
+        skipUntrained: true,
+        taskWeighting: weighting,
+        lrSchedule: schedule,
+        onEpochPredictions: (_e, preds) => f1.push(spanPRF(preds.map((p) => decodeForReport(p, head, 0.5)), truthSpans).f1),
+      });
+      r.model?.dispose();
+      let best = -1;
+      let bestAt = 0;
+      let drop = 0;
+      f1.forEach((v, i) => {
+        if (v > best) {
+          best = v;
+          bestAt = i + 1;
+        }
+        if (i >= f1.length - 50) drop = Math.max(drop, best - v);
+      });
+      const w = r.epochs[r.epochs.length - 1].taskWeights;
+      const sec = r.epochs.reduce((s, e) => s + e.seconds, 0) / r.epochs.length;
+      console.log(
+        `| ${label} | ${head} | ${seed} | ${best.toFixed(3)} (${bestAt}) | ${drop.toFixed(3)}${drop > 0.03 ? ' ✗' : ''} | ${f1[f1.length - 1].toFixed(3)} | ${[w.pointer, w.type, w.span, w.countdown].map((x) => x.toFixed(2)).join('/')} | ${sec.toFixed(2)} |`,
+      );
+    }
+  }
+}
