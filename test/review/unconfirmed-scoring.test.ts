@@ -38,6 +38,7 @@ beforeAll(() => {
 
 interface Snapshot {
   valWindowIds: number[];
+  testWindowIds: number[];
   unconfirmed: { valWindowsExcluded: number; trainWindowsUsed: number; trainWindowsExcluded: number };
 }
 
@@ -82,8 +83,11 @@ it('accepting predictions on validation windows leaves the next run\'s validatio
     for (const id of valTargets) await s.call('review.confirm', { windowId: id, annotator: 'analyst' });
     const confirmed = await train(s);
     expect(confirmed.snapshot.unconfirmed.valWindowsExcluded).toBe(0);
-    expect(confirmed.report.data.valWindows).toBe(before.report.data.valWindows + valTargets.length);
-    expect([...confirmed.snapshot.valWindowIds].sort()).toEqual([...before.snapshot.valWindowIds, ...valTargets].sort());
+    // With more labelled windows the held-out test block (issue #11) may now take the last of them:
+    // every confirmed window is scored, on validation or on the test block (a window just before the
+    // block is purged, whoever labelled it).
+    const scored = [...confirmed.snapshot.valWindowIds, ...confirmed.snapshot.testWindowIds];
+    for (const id of valTargets) expect(scored).toContain(id);
 
     // Training windows: used by default, left out with the run setting `unconfirmed: 'exclude'`.
     const trainTarget = queue[0].windowId;

@@ -154,9 +154,10 @@ export function labelsToSpansWithEdges(labels: readonly Label[], win: WindowInfo
  * round(n · fraction) windows by startIndex are 'test'; a non-test window whose last bar comes
  * within one window length of the block's first bar is purged. Returns role per window id.
  */
-export function assignTestBlock(windows: readonly WindowInfo[], fraction: number, T: number): Map<number, 'test' | 'purged'> {
+export function assignTestBlock(windows: readonly WindowInfo[], fraction: number, T: number, unscorable: readonly WindowInfo[] = []): Map<number, 'test' | 'purged'> {
   const out = new Map<number, 'test' | 'purged'>();
   if (!(fraction > 0)) return out;
+  const firstTestOf = new Map<string, number>();
   const bySeries = new Map<string, WindowInfo[]>();
   for (const w of windows) {
     const a = bySeries.get(w.seriesId);
@@ -168,10 +169,17 @@ export function assignTestBlock(windows: readonly WindowInfo[], fraction: number
     const nTest = Math.min(sorted.length, Math.round(sorted.length * fraction));
     if (nTest === 0) continue;
     const firstTest = sorted[sorted.length - nTest].startIndex;
+    firstTestOf.set(sorted[0].seriesId, firstTest);
     sorted.forEach((w, i) => {
       if (i >= sorted.length - nTest) out.set(w.id, 'test');
       else if (w.startIndex + w.length - 1 >= firstTest - T) out.set(w.id, 'purged');
     });
+  }
+  // Windows that may not be scored (unconfirmed model-written labels) never shape the block, so
+  // accepting a prediction can't move it; one that reaches into the block's time is used nowhere.
+  for (const w of unscorable) {
+    const firstTest = firstTestOf.get(w.seriesId);
+    if (firstTest !== undefined && w.startIndex + w.length - 1 >= firstTest - T) out.set(w.id, 'purged');
   }
   return out;
 }
@@ -248,27 +256,29 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   if (skipped.excluded > 0) notes.push(`${skipped.excluded} window(s) have role 'excluded' (split gap) and were left out`);
   if (skipped.unlabelled > 0) notes.push(`${skipped.unlabelled} unlabelled window(s) were left out`);
 
-  const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
-  let block = assignTestBlock(chosen, testFraction, T);
-  const roleOf = (w: WindowInfo): 'train' | 'val' | 'test' | 'purged' => block.get(w.id) ?? (w.role === 'val' ? 'val' : 'train');
-  if (block.size > 0 && !chosen.some((w) => roleOf(w) === 'val')) {
-    notes.push(`no test block: holding out the last ${Math.round(testFraction * 100)} % would leave no validation window (label more windows)`);
-    block = new Map();
-  } else if (testFraction > 0 && block.size === 0) {
-    notes.push('no test block: too few labelled windows');
-  }
   // Issue #12 at the dataset boundary: a window holding spans a model wrote that nobody confirmed or
   // edited (origin 'accepted'), or an accepted "no span" verdict not confirmed, is never scored
   // against (validation, test), and trains only when unconfirmedInTraining is 'use' (the default).
   const modelNegatives = new Set(store.listModelOnlyNegatives(opts.setId));
   const isUnconfirmed = (w: WindowInfo): boolean => modelNegatives.has(w.id) || (byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted');
+
   const scoreOk = (w: WindowInfo): boolean => !isUnconfirmed(w) && (!opts.scoreFilter || (byWindow.get(w.id) ?? []).every(opts.scoreFilter));
+
+  const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
+  let block = assignTestBlock(chosen.filter(scoreOk), testFraction, T, chosen.filter((w) => !scoreOk(w)));
+  const roleOf = (w: WindowInfo): 'train' | 'val' | 'test' | 'purged' => block.get(w.id) ?? (w.role === 'val' ? 'val' : 'train');
+  if (block.size > 0 && !chosen.some((w) => roleOf(w) === 'val' && scoreOk(w))) {
+    notes.push(`no test block: holding out the last ${Math.round(testFraction * 100)} % would leave no validation window (label more windows)`);
+    block = new Map();
+  } else if (testFraction > 0 && block.size === 0) {
+    notes.push('no test block: too few labelled windows');
+  }
   const trainOk = (w: WindowInfo): boolean => opts.unconfirmedInTraining !== 'exclude' || !isUnconfirmed(w);
   const unconfirmed: UnconfirmedCounts = { valWindowsExcluded: 0, trainWindowsUsed: 0, trainWindowsExcluded: 0 };
   for (const w of chosen) {
     if (!isUnconfirmed(w)) continue;
     const role = roleOf(w);
-    if (role === 'val' || role === 'test') unconfirmed.valWindowsExcluded++;
+    if (role === 'val' || role === 'test' || w.role === 'val') unconfirmed.valWindowsExcluded++;
     else if (role === 'train') {
       if (trainOk(w)) unconfirmed.trainWindowsUsed++;
       else unconfirmed.trainWindowsExcluded++;
