@@ -136,8 +136,10 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await expect(chip(page, 'decided')).toHaveAttribute('data-count', String(before.decided + 1));
   await expect(page.getByTestId('set-progress')).toHaveText(setDone(done0 + (wasUnlabelled ? 1 : 0)));
   await expect(page.getByTestId('topbar-counts')).toContainText(`${info0.counts.labelledWindows + (wasUnlabelled ? 1 : 0)}/${info0.counts.windows} labelled`);
-  const open = await api<unknown[]>(page, 'conflicts.list', { status: 'open' });
-  await expect(page.getByTestId('conflict-count')).toHaveText(String(open.length));
+  const open = await api<Array<{ windowA: number; windowB: number }>>(page, 'conflicts.list', { status: 'open' });
+  // The panel counts this set's conflicts (issue 14); the top bar counts the project's.
+  const inSet = new Set(windows.map((x) => x.id));
+  await expect(page.getByTestId('conflict-count')).toHaveText(String(open.filter((f) => inSet.has(f.windowA) || inSet.has(f.windowB)).length));
   await expect(page.getByTestId('topbar-counts')).toContainText(`${open.length} open conflict`);
   await shot(page, '44-accepted');
 
