@@ -40,7 +40,6 @@ interface Props {
 }
 
 export function TrainingView({ info, training, runId, compare, openRun, openCompare, onHome }: Props) {
-  const canTrain = info.counts.labelledWindows > 0;
   const mainRef = useRef<HTMLElement>(null);
   const compareKey = compare?.join(',') ?? '';
   // A report or a comparison opens at the top of the view, where the eye is (not below the runs).
@@ -56,7 +55,7 @@ export function TrainingView({ info, training, runId, compare, openRun, openComp
       )}
       {compare && compare.length >= 2 && <ComparisonRoute key={compareKey} runIds={compare} onClose={() => openRun(null)} />}
       <div className="training-grid">
-        <SettingsCard sets={info.windowSets} training={training} canTrain={canTrain} onHome={onHome} />
+        <SettingsCard sets={info.windowSets} training={training} onHome={onHome} />
         <LiveCard training={training} />
       </div>
       <RunsCard training={training} openRun={openRun} openCompare={openCompare} selectedRun={runId} />
@@ -129,7 +128,7 @@ function useTrainingCheck(setId: number | null, version: number): { check: Train
   return { check: check && check.setId === setId ? check : null, error };
 }
 
-function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInfo[]; training: Training; canTrain: boolean; onHome(): void }) {
+function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; training: Training; onHome(): void }) {
   const [s, setS] = useState<TrainSettings>(loadSettings);
   const [setId, setSetId] = useState<number | null>(() => defaultSet(sets));
   // A set deleted (or the first one created) while the form is open: fall back to the default.
@@ -152,11 +151,6 @@ function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInf
   return (
     <section className="card" data-testid="train-settings">
       <h2>Train a span detector</h2>
-      {!canTrain && (
-        <p className="warnings" data-testid="train-nothing">
-          No labelled windows yet: label some windows or import labels on the <button className="link" onClick={onHome}>project home</button> first.
-        </p>
-      )}
       <div className="form-grid">
         <label>
           Window set
@@ -235,14 +229,14 @@ function SettingsCard({ sets, training, canTrain, onHome }: { sets: WindowSetInf
       )}
       {blocked && (
         <p className="warnings" data-testid="train-blocked">
-          Retrain is off: {blocked}
+          Retrain is off: {blocked} (<button className="link" onClick={onHome}>project home</button>)
         </p>
       )}
       <ErrorBox error={checkError} testId="train-check-error" />
       <div className="row">
         <button
           className="btn primary"
-          disabled={!canTrain || training.busy || setId == null || !check?.ok}
+          disabled={training.busy || setId == null || !check?.ok}
           onClick={() => setId != null && void training.start(s, setId)}
           data-testid="retrain"
           title={blocked ?? 'Start training with these settings (they are remembered for next time)'}
