@@ -117,10 +117,11 @@ test('cancelling a large import halfway writes nothing', async ({ page }) => {
   await page.getByTestId('csv-input').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
   await expect(page.getByTestId('dialog-import')).toBeEnabled();
   await page.getByTestId('dialog-import').click();
-  // Cancel once the service reports reading progress (the bar shows a fraction).
+  // Cancel at once, while the 1,000,000 rows are being read (about a second of parsing even on a
+  // quiet machine; storing, one SQLite transaction, cannot be interrupted). Waiting for a particular
+  // progress figure first was flaky: on a quiet machine the bar jumped from 0 to past the reading half
+  // between two polls.
   await expect(page.getByTestId('dialog-cancel')).toHaveText('Cancel import');
-  // Reading is the first half of the bar; storing (one SQLite transaction) cannot be interrupted.
-  await expect(page.getByTestId('progress-import')).toHaveAttribute('aria-valuenow', /^([1-9]|[1-4]\d)$/, { timeout: 60_000 });
   await page.getByTestId('dialog-cancel').click();
   await expect(page.getByTestId('import-cancelled')).toBeVisible({ timeout: 60_000 });
   await shot(page, 'import-dialog-cancelled');
