@@ -46,4 +46,42 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['electron', '**/electron/**', '**/server/**', '**/renderer/**'] }],
     },
   },
+  {
+    // Hosts use the service's public surface (core/service/*.ts, not its handlers) and core's pure
+    // shared helpers; types may come from anywhere in core.
+    files: ['electron/**/*.ts', 'server/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+core/(?!(service|shared)/[^/]+\\.ts$)',
+              allowTypeImports: true,
+              message: 'hosts import core only through core/service/*.ts (the service contract) or core/shared/ (pure helpers); types are fine',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer runs in a browser: core only as types, plus a named list of pure modules (no Node,
+    // no store) whose logic the app must share with the CLI rather than copy.
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+core/(?!(shared/issue|review/queue|ml/training/preflight|ml/eval/report-export|ml/eval/svg-plot)\\.ts$)',
+              allowTypeImports: true,
+              message: 'the renderer imports core only as types, or one of the pure modules listed in eslint.config.js',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
