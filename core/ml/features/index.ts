@@ -4,6 +4,7 @@ export {
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,
+  baselineMedianTrueRange,
   computeSeriesFeatures,
   sliceWindow,
   windowMatrix,

@@ -20,11 +20,13 @@ export const FEATURE_NAMES = [
   'momentum10',
   'momentum20',
   'trendSlope',
+  'rangeExpansion',
+  'moveExpansion',
   'closeRel',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-/** The default feature set (12 features). */
+/** The default feature set (14 features). */
 export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES;
 
 /** Rolling-window lengths (bars). */
@@ -33,6 +35,10 @@ export const FEATURE_PARAMS = {
   volumeZ: 50,
   volatility: 20,
   trendSlope: 20,
+  /** Bars of the median true range that `rangeExpansion` and `moveExpansion` measure against. */
+  expansionBaseline: 50,
+  /** Bars of the net move in `moveExpansion`. */
+  expansionMove: 5,
 } as const;
 
 export function isFeatureName(s: string): s is FeatureName {
@@ -93,6 +99,49 @@ function rollingStd(x: Float64Array, n: number, valid?: (t: number) => boolean):
       v += d * d;
     }
     out[t] = Math.sqrt(v / cnt);
+  }
+  return out;
+}
+
+/**
+ * Median true range of the `n` bars before t (fewer at the series start; 0 with fewer than 5), the
+ * baseline an expansion is measured against. Sorted window kept incrementally: O(N·n).
+ */
+export function baselineMedianTrueRange(bars: BarColumns, n: number): Float64Array {
+  const N = bars.close.length;
+  const tr = new Float64Array(N);
+  for (let t = 0; t < N; t++) {
+    const pc = t > 0 ? bars.close[t - 1] : bars.open[t];
+    tr[t] = finite(Math.max(bars.high[t], pc) - Math.min(bars.low[t], pc));
+  }
+  const out = new Float64Array(N);
+  const sorted: number[] = [];
+  const insert = (v: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 0, v);
+  };
+  const remove = (v: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 1);
+  };
+  for (let t = 0; t < N; t++) {
+    // sorted holds tr[t-n .. t-1]
+    const m = sorted.length;
+    if (m >= 5) out[t] = m % 2 ? sorted[m >> 1] : (sorted[(m >> 1) - 1] + sorted[m >> 1]) / 2;
+    insert(tr[t]);
+    if (t - n >= 0) remove(tr[t - n]);
   }
   return out;
 }
@@ -179,6 +228,27 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
         const atr = atrScale();
         // Close change over h bars (fewer at the series start), in ATR units.
         for (let t = 0; t < N; t++) col[t] = (bars.close[t] - bars.close[Math.max(0, t - h)]) / atr[t];
+        break;
+      }
+      case 'rangeExpansion':
+      case 'moveExpansion': {
+        // How an expansion is judged by eye (and by the demo's rule, core/demo/heuristic-truth.ts):
+        // against the median true range of the bars before. A 50-bar baseline reaches far past the
+        // encoder's receptive field, and for a window's first bars before the window: computed on the
+        // whole series, it carries that context in. rangeExpansion: log(TR / baseline median);
+        // moveExpansion: the net move of the last few bars in baseline units. 0 without history.
+        const base = baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline);
+        const k = FEATURE_PARAMS.expansionMove;
+        for (let t = 0; t < N; t++) {
+          if (!(base[t] > 0)) continue;
+          if (name === 'rangeExpansion') {
+            const pc = t > 0 ? bars.close[t - 1] : bars.open[t];
+            const tr = Math.max(bars.high[t], pc) - Math.min(bars.low[t], pc);
+            col[t] = Math.max(-4, Math.min(4, Math.log(Math.max(tr, 1e-12 * base[t]) / base[t])));
+          } else {
+            col[t] = Math.max(-20, Math.min(20, (bars.close[t] - bars.open[Math.max(0, t - k + 1)]) / base[t]));
+          }
+        }
         break;
       }
       case 'trendSlope': {

@@ -3,6 +3,7 @@ import type { BarColumns } from '../../../core/domain/types.ts';
 import {
   applyNormalizer,
   averageTrueRange,
+  baselineMedianTrueRange,
   computeSeriesFeatures,
   computeWindowFeatures,
   DEFAULT_FEATURES,
@@ -118,8 +119,8 @@ describe('features: robustness', () => {
     expect(w.every(Number.isFinite)).toBe(true);
   });
 
-  it('has 12 default features, all known; rejects unknown names and out-of-range windows', () => {
-    expect(DEFAULT_FEATURES.length).toBe(12);
+  it('has 14 default features, all known; rejects unknown names and out-of-range windows', () => {
+    expect(DEFAULT_FEATURES.length).toBe(14);
     for (const n of DEFAULT_FEATURES) expect(FEATURE_NAMES).toContain(n);
     expect(() => computeSeriesFeatures(tiny, ['nope'])).toThrow(/Unknown feature/);
     const d = computeSeriesFeatures(tiny, ['body']);
@@ -167,5 +168,43 @@ describe('normaliser', () => {
     expect(n.mean[0]).toBeCloseTo(2);
     const z = applyNormalizer(Float32Array.from([NaN, 2]), n);
     expect(Array.from(z)).toEqual([0, 0]);
+  });
+});
+
+describe('expansion features (range and move against the median true range of the bars before)', () => {
+  // 60 quiet bars (true range 1), then one wide bar (true range 3) and a 5-bar climb.
+  const rows: Array<[number, number, number, number, number | null]> = [];
+  for (let i = 0; i < 60; i++) rows.push([100, 100.5, 99.5, 100, 1]);
+  rows.push([100, 103, 100, 103, 1]); // t = 60: TR = max(103, 100) - min(100, 100) = 3
+  for (let i = 0; i < 5; i++) rows.push([103 + i, 104 + i, 103 + i, 104 + i, 1]); // t = 61..65
+  const b = bars(rows);
+  const names = ['rangeExpansion', 'moveExpansion'] as const;
+  const d = computeSeriesFeatures(b, names);
+
+  it('the baseline is the median true range of the previous 50 bars (none with fewer than 5)', () => {
+    const base = baselineMedianTrueRange(b, 50);
+    expect(base[0]).toBe(0);
+    expect(base[4]).toBe(0);
+    expect(base[5]).toBe(1);
+    expect(base[60]).toBe(1);
+    // The wide bar is 1 of the 50 before t = 61: the median is still 1 (no look-ahead: base[60] excluded it).
+    expect(base[61]).toBe(1);
+  });
+
+  it('rangeExpansion is log(TR / baseline), 0 without history; moveExpansion the 5-bar net move in baseline units', () => {
+    const range = col(d, names, 'rangeExpansion');
+    const move = col(d, names, 'moveExpansion');
+    expect(range[0]).toBe(0);
+    expect(range[30]).toBeCloseTo(0, 6); // TR 1 against 1
+    expect(range[60]).toBeCloseTo(Math.log(3), 5);
+    expect(move[30]).toBeCloseTo(0, 6);
+    // t = 65: close 108 - open at t = 61 (103) = 5 baseline units.
+    expect(move[65]).toBeCloseTo(5, 5);
+  });
+
+  it('a bar never sees the future: features up to t are unchanged when later bars change', () => {
+    const changed = bars(rows.map((r, i) => (i > 62 ? ([r[0], r[1] * 2, r[2], r[3], r[4]] as typeof r) : r)));
+    const d2 = computeSeriesFeatures(changed, names);
+    expect(Array.from(d2.slice(0, 63 * 2))).toEqual(Array.from(d.slice(0, 63 * 2)));
   });
 });
