@@ -11,7 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CandlemarkService } from '../../core/service/service.ts';
 import { EVENTS_PROTOCOL } from '../../server/http-host.ts';
+import { ProjectSlot } from '../../server/project-slot.ts';
+import { makeDemoProject } from '../ml/training/helpers.ts';
 import { addRecent, projectFileName, readRecent, resolveProjectRequest } from '../../server/projects.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
@@ -159,4 +162,24 @@ describe('projects rules (server/projects.ts)', () => {
     expect(readRecent(file)).toEqual([]);
     expect(resolveProjectRequest({ name: 'n' }, { create: true, base })).toEqual({ path: path.join(base, 'projects', 'n.candlemark'), create: true });
   });
+});
+
+describe('ProjectSlot', () => {
+  it('refuses to switch while a run is training (closing would cancel it), then switches once it is cancelled', async () => {
+    const { file } = makeDemoProject(31);
+    const s = CandlemarkService.open(file, { author: 'tester' });
+    const dir = tempDir();
+    const slot = new ProjectSlot(s, file, async (p) => CandlemarkService.open(p, { create: true, author: 'tester' }));
+    const started = new Promise<void>((r) => slot.events.onAny((name) => name === 'training.started' && r()));
+    const run = (await slot.call('train.start', { hidden: 8, epochs: 1000, batchSize: 8, backend: 'wasm' })) as Any;
+    await started;
+    await expect(slot.switchTo(path.join(dir, 'other.candlemark'), { create: true })).rejects.toMatchObject({ code: 'invalid-operation', message: expect.stringContaining(`run ${run.runId} is training`) });
+    expect(slot.projectPath).toBe(path.resolve(file));
+    const finished = new Promise<void>((r) => slot.events.onAny((name) => name === 'training.finished' && r()));
+    await slot.call('train.cancel', { runId: run.runId });
+    await finished;
+    await slot.switchTo(path.join(dir, 'other.candlemark'), { create: true });
+    expect(((await slot.call('project.info', {})) as Any).path).toBe(path.join(dir, 'other.candlemark'));
+    await slot.closeGracefully();
+  }, 120_000);
 });

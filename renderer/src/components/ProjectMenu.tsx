@@ -86,7 +86,7 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
         ▤ {name} ▾
       </button>
       {open && (
-        <div className="project-popover" role="dialog" aria-label="Projects" data-testid="project-popover">
+        <div className="project-popover" role="dialog" aria-label="Projects" data-testid="project-popover" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
           <div className="small muted" title={projectPath}>
             Open now: <strong>{name}</strong>
           </div>

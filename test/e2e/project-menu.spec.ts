@@ -1,0 +1,110 @@
+/**
+ * Open a second project (issue #14, acceptance): in the real browser host (bin/serve.js, HOME in a
+ * temp folder so ~/.candlemark is this spec's own), create a second project from the top bar's
+ * project menu, import a real CSV into it, switch back to the first from Recent and see its data;
+ * the token stays the same throughout, and a second tab open on the host follows the switch.
+ *
+ * The host is this spec's own (a free port), so the shared webServer's project is untouched.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { apiAt, REPO_ROOT, SHARED_DATA, shot } from './helpers.ts';
+
+const TOKEN = 'e2e-project-menu-token-0123456789';
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-e2e-projects-'));
+const first = path.join(home, 'first.candlemark');
+let host: ChildProcess | null = null;
+let origin = '';
+
+test.beforeAll(async () => {
+  const child = spawn(process.execPath, ['bin/serve.js', '--project', first, '--port', '0'], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: { ...process.env, HOME: home, CANDLEMARK_TOKEN: TOKEN, CANDLEMARK_PROJECT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  host = child;
+  let out = '';
+  origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the host printed no URL within 60 s:\n${out}`)), 60_000);
+    const look = (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before printing its URL:\n${out}`)));
+  });
+});
+
+test.afterAll(async () => {
+  const child = host;
+  if (child?.pid !== undefined && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto(`${origin}/#token=${TOKEN}`);
+  await expect(page.getByTestId('app')).toBeVisible();
+}
+
+test('create a second project, import a CSV into it, switch back to the first and see its data', async ({ page, context, request }) => {
+  // The first project has a series of its own (the analyst's earlier work).
+  const csv = fs.readFileSync(path.join(SHARED_DATA, 'eurusd_1h.csv'), 'utf8');
+  await apiAt(request, origin, TOKEN, 'series.importText', { fileName: 'eurusd_1h.csv', text: csv, seriesId: 'eurusd_first' }, 120_000);
+
+  await openApp(page);
+  await expect(page.getByTestId('series-eurusd_first')).toBeVisible();
+  await expect(page.getByTestId('project-menu')).toContainText('first');
+  // A second tab on the same host follows a switch made in the first.
+  const other = await context.newPage();
+  await openApp(other);
+  await expect(other.getByTestId('series-eurusd_first')).toBeVisible();
+
+  await page.getByTestId('project-menu').click();
+  await expect(page.getByTestId('project-popover')).toBeVisible();
+  await shot(page, 'project-menu');
+  await page.getByTestId('project-new-name').fill('second');
+  await page.getByTestId('project-create').click();
+  // The page reloads at Home on the new, empty project (the same token: it still answers).
+  await expect(page.getByTestId('project-menu')).toContainText('second');
+  await expect(page.getByTestId('series-eurusd_first')).toHaveCount(0);
+  await expect(page.getByTestId('topbar-counts')).toContainText('0/0 labelled');
+  await expect(other.getByTestId('project-menu')).toContainText('second');
+  await expect(other.getByTestId('series-eurusd_first')).toHaveCount(0);
+
+  // Import a real CSV into the second project through the import dialog.
+  await page.getByTestId('csv-input').setInputFiles(path.join(SHARED_DATA, 'spy_1d.csv'));
+  await expect(page.getByTestId('dialog-import')).toBeEnabled();
+  await page.getByTestId('dialog-import').click();
+  await expect(page.getByTestId('import-ok')).toContainText('Imported spy_1d');
+  await expect(page.getByTestId('series-spy_1d')).toBeVisible();
+  const second = await apiAt<{ path: string; series: { id: string }[] }>(request, origin, TOKEN, 'project.info');
+  expect(second.path).toBe(path.join(home, '.candlemark', 'projects', 'second.candlemark'));
+  expect(second.series.map((s) => s.id)).toEqual(['spy_1d']);
+
+  // Back to the first from Recent: its data, not the second's.
+  await page.getByTestId('project-menu').click();
+  await page.getByTestId('project-recent-item').filter({ hasText: 'first' }).click();
+  await expect(page.getByTestId('project-menu')).toContainText('first');
+  await expect(page.getByTestId('series-eurusd_first')).toBeVisible();
+  await expect(page.getByTestId('series-spy_1d')).toHaveCount(0);
+  await expect(other.getByTestId('series-eurusd_first')).toBeVisible();
+  await shot(page, 'project-menu-back-to-first');
+
+  // A page can't name another file: the host refuses it, and the first project stays open.
+  const res = await request.post(`${origin}/api/host`, { headers: { Authorization: `Bearer ${TOKEN}` }, data: { command: 'host.openProject', args: { path: '/etc/passwd' } } });
+  expect(res.status()).toBe(403);
+  expect((await apiAt<{ path: string }>(request, origin, TOKEN, 'project.info')).path).toBe(first);
+});
