@@ -29,6 +29,7 @@ import type { BrowserWindow, MessageBoxOptions } from 'electron';
 import { CandlemarkService } from '../core/service/service.ts';
 import { formatIssue, toWireError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
+import { DEMO_APP_UNLABELLED } from '../core/service/schemas.ts';
 import { defaultProjectPath } from '../server/main.ts';
 import { resolveStaticDir } from '../server/static-dir.ts';
 import { APP_ORIGIN, APP_SCHEME, CALL_CHANNEL, EVENT_CHANNEL, handleIpcCall, type CallableService } from './ipc.ts';
@@ -192,7 +193,7 @@ export function startApp(electron: ElectronModule): void {
     const service = await openService(projectPath, opts.create);
     if (isNew && opts.demoIfNew) {
       try {
-        await service.call('demo.create', {});
+        await service.call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
       } catch (err) {
         service.close();
         throw err;
@@ -356,7 +357,9 @@ export function startApp(electron: ElectronModule): void {
     const candidates: { file: string; create: boolean; demoIfNew: boolean }[] = [];
     if (requested) candidates.push({ file: requested, create: false, demoIfNew: false });
     else if (last) candidates.push({ file: last, create: false, demoIfNew: false });
-    candidates.push({ file: defaultProjectPath(), create: true, demoIfNew: true });
+    // As the browser host (server/main.ts): only the built-in demo file gets demo data; a new project
+    // named by CANDLEMARK_PROJECT starts empty (its Home offers the demo as an explicit choice).
+    candidates.push({ file: defaultProjectPath(), create: true, demoIfNew: !process.env.CANDLEMARK_PROJECT });
     for (const c of candidates) {
       try {
         attach(await open(c.file, c), c.file);

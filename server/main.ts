@@ -34,6 +34,7 @@ import { resolveStaticDir } from './static-dir.ts';
 import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
 import { WorkerService } from './service-worker.ts';
 import { CandlemarkError } from '../core/service/errors.ts';
+import { DEMO_APP_UNLABELLED } from '../core/service/schemas.ts';
 import { ProjectSlot, type OpenProject } from './project-slot.ts';
 import { addRecent, listProjects, projectsDir, resolveProjectRequest } from './projects.ts';
 
@@ -50,7 +51,7 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
     try {
-      await service.call('demo.create', {});
+      await service.call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
     } catch (e) {
       service.close();
       throw e;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
+import { DEMO_APP_UNLABELLED } from '../../../core/service/schemas.ts';
 import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
@@ -39,7 +40,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
   const createDemo = async () => {
     progress.begin('demo', 'creating demo project data');
     try {
-      await call('demo.create', {});
+      await call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
       setDemoError(null);
       await refresh();
     } catch (e) {
@@ -88,9 +89,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
         <NextStepLine step={nextStep(info)} onLabel={toUnlabelled} onConflicts={toConflicts} onTrain={openTraining} />
         {empty && (
           <div className="empty" data-testid="empty">
-            <p>This project is empty. Import a CSV below, or start with generated data to try things out.</p>
+            <p>This project is empty. Import a CSV below, or load the demo data to try things out: a generated series cut into windows, most of them labelled, with a few contradictions to resolve and the latest third of the training windows left for you to label.</p>
             <button className="btn primary" onClick={() => void createDemo()} disabled={!!demoTask} data-testid="create-demo">
-              Create demo project data
+              Load the demo data
             </button>
             {demoTask && <ProgressBar task={demoTask} />}
             <ErrorBox error={demoError} onDismiss={() => setDemoError(null)} />
