@@ -6,52 +6,26 @@
  *
  * The host is this spec's own (a free port), so the shared webServer's project is untouched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { apiAt, REPO_ROOT, SHARED_DATA, shot } from './helpers.ts';
+import { apiAt, SHARED_DATA, shot } from './helpers.ts';
+import { startServeHost, type ServeHost } from './serve-host.ts';
 
 const TOKEN = 'e2e-project-menu-token-0123456789';
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-e2e-projects-'));
-const first = path.join(home, 'first.candlemark');
-let host: ChildProcess | null = null;
+let host: ServeHost;
 let origin = '';
+let home = '';
+let first = '';
 
 test.beforeAll(async () => {
-  const child = spawn(process.execPath, ['bin/serve.js', '--project', first, '--port', '0'], {
-    cwd: REPO_ROOT,
-    detached: true,
-    env: { ...process.env, HOME: home, CANDLEMARK_TOKEN: TOKEN, CANDLEMARK_PROJECT: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  host = child;
-  let out = '';
-  origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the host printed no URL within 60 s:\n${out}`)), 60_000);
-    const look = (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before printing its URL:\n${out}`)));
-  });
+  host = await startServeHost(TOKEN, (h) => ['--project', path.join(h, 'first.candlemark')]);
+  ({ origin, home } = host);
+  first = path.join(home, 'first.candlemark');
 });
 
 test.afterAll(async () => {
-  const child = host;
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
-    await exited;
-  }
-  fs.rmSync(home, { recursive: true, force: true });
+  await host?.stop();
 });
 
 async function openApp(page: Page): Promise<void> {
