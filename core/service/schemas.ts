@@ -216,6 +216,9 @@ export const commandSchemas = {
   'runs.rename': z.object({ runId: id, name: z.string().max(200) }).strict(),
   /** A run's predictions on a window set (default: the set it trained on) as a labelled-windows file. */
   'runs.exportPredictions': z.object({ runId: id, setId: id.optional(), format: z.enum(['json', 'csv']).default('json') }).strict(),
+  // --- issue 14 (h14b): rename a series ------------------------------------------------------------
+  /** Gives a series a new id (refused when taken); its window sets follow. */
+  'series.rename': z.object({ seriesId, to: seriesId }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

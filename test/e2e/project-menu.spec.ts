@@ -82,3 +82,30 @@ test('create a second project, import a CSV into it, switch back to the first an
   expect(res.status()).toBe(403);
   expect((await apiAt<{ path: string }>(request, origin, TOKEN, 'project.info')).path).toBe(first);
 });
+
+test('rename a series from Home; a taken id is refused beside the field', async ({ page, request }) => {
+  // The second project (made by the test above) holds spy_1d; another series takes the id "taken".
+  const res = await request.post(`${origin}/api/host`, { headers: { Authorization: `Bearer ${TOKEN}` }, data: { command: 'host.openProject', args: { name: 'second' } } });
+  expect(res.status()).toBe(200);
+  await apiAt(request, origin, TOKEN, 'series.importText', { fileName: 'taken.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n', seriesId: 'taken' });
+  await apiAt(request, origin, TOKEN, 'windows.create', { seriesId: 'spy_1d', length: 128, stride: 64 });
+  await openApp(page);
+  await expect(page.getByTestId('series-spy_1d')).toBeVisible();
+
+  await page.getByTestId('rename-series-spy_1d').click();
+  await page.getByTestId('rename-series-spy_1d-input').fill('taken');
+  await page.getByTestId('rename-series-spy_1d-input').press('Enter');
+  await expect(page.getByTestId('rename-series-spy_1d-error')).toContainText('"taken" already exists');
+  await page.getByTestId('rename-series-spy_1d-input').fill('spy daily');
+  await page.getByTestId('rename-series-spy_1d-input').press('Enter');
+  await expect(page.getByTestId('rename-series-spy_1d-error')).toContainText('letters, digits');
+
+  await page.getByTestId('rename-series-spy_1d-input').fill('spy_daily');
+  await page.getByTestId('rename-series-spy_1d-input').press('Enter');
+  await expect(page.getByTestId('series-spy_daily')).toBeVisible();
+  await expect(page.getByTestId('series-spy_1d')).toHaveCount(0);
+  // Its window set follows the new id.
+  await expect(page.getByTestId('sets-card')).toContainText('spy_daily');
+  const info = await apiAt<{ windowSets: { seriesId: string }[] }>(request, origin, TOKEN, 'project.info');
+  expect(info.windowSets.map((w) => w.seriesId)).toEqual(['spy_daily']);
+});

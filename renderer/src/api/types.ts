@@ -188,3 +188,8 @@ export interface KnownResults {
   'runs.rename': { runId: number; name: string | null };
   'runs.exportPredictions': { fileName: string; text: string; windows: number; spans: number };
 }
+
+// --- Issue 14 (h14b): rename a series (core/store/manage.ts renameSeries) -------------------------
+export interface KnownResults {
+  'series.rename': { from: string; to: string; setIds: number[] };
+}

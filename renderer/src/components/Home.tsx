@@ -4,6 +4,7 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
 import { DEMO_APP_UNLABELLED } from '../../../core/service/schemas.ts';
+import { RenameSeries } from './RenameSeries.tsx';
 import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
@@ -120,7 +121,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                 {info.series.map((s) => (
                   <tr key={s.id} data-testid={`series-${s.id}`}>
                     <td>
-                      <strong>{s.id}</strong>
+                      <strong>{s.id}</strong> <RenameSeries seriesId={s.id} onRenamed={() => void refresh()} />
                       {s.source && <div className="muted small">{s.source}</div>}
                     </td>
                     <td className="num">{s.barCount.toLocaleString()}</td>
