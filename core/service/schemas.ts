@@ -219,6 +219,8 @@ export const commandSchemas = {
   // --- issue 14 (h14b): rename a series ------------------------------------------------------------
   /** Gives a series a new id (refused when taken); its window sets follow. */
   'series.rename': z.object({ seriesId, to: seriesId }).strict(),
+  /** Accepts every predicted span scoring ≥ minScore on the set's unlabelled windows, in one undo step; `dryRun` only counts. */
+  'review.acceptAbove': z.object({ runId: id, setId: id.optional(), minScore: z.number().min(0).max(1), dryRun: z.boolean().default(false), annotator: annotator.optional() }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

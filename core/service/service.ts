@@ -27,6 +27,7 @@ import { overlappingLabels } from './handlers/overlapping.ts';
 import { exportPredictions } from './handlers/predictions-export.ts';
 import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
 import { renameSeriesCommand } from './handlers/manage.ts';
+import { reviewAcceptAbove } from './handlers/review.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -90,6 +91,7 @@ const handlers = {
   'runs.exportPredictions': exportPredictions,
   // issue 14 (h14b)
   'series.rename': renameSeriesCommand,
+  'review.acceptAbove': reviewAcceptAbove,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

@@ -193,3 +193,6 @@ export interface KnownResults {
 export interface KnownResults {
   'series.rename': { from: string; to: string; setIds: number[] };
 }
+export interface KnownResults {
+  'review.acceptAbove': { runId: number; setId: number; minScore: number; windowIds: number[]; spans: number; accepted: boolean };
+}
