@@ -5,6 +5,7 @@ import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
 import { DEMO_APP_UNLABELLED } from '../../../core/service/schemas.ts';
 import { RenameSeries } from './RenameSeries.tsx';
+import { SpansList } from './SpansList.tsx';
 import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
@@ -35,6 +36,8 @@ const fmtDate = (ms: number | null) => (ms == null ? '—' : new Date(ms).toISOS
 
 export function Home({ info, progress, refresh, openSet, openTraining }: Props) {
   const [demoError, setDemoError] = useState<ApiError | null>(null);
+  /** The set whose spans are listed (SpansList), or null. */
+  const [spansOf, setSpansOf] = useState<number | null>(null);
   const c = info.counts;
   const empty = info.series.length === 0;
 
@@ -63,6 +66,15 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
 
   return (
     <main className="home" data-testid="home">
+      {spansOf != null && (
+        <SpansList
+          setId={spansOf}
+          title={`set ${spansOf}${names.sets[spansOf] ? ` “${names.sets[spansOf]}”` : ''}`}
+          total={info.windowSets.find((w) => w.id === spansOf)?.windowCount ?? 0}
+          onClose={() => setSpansOf(null)}
+          onOpenWindow={(windowId) => (window.location.hash = formatRoute({ view: 'label', setId: spansOf, windowId }))}
+        />
+      )}
       <section className="card summary" data-testid="summary">
         <div className="summary-head">
           <div>
@@ -177,6 +189,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                       <div className="row-actions">
                         <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
                           Label →
+                        </button>
+                        <button className="btn small" onClick={() => setSpansOf(s.id)} data-testid={`spans-set-${s.id}`} title="Every span of this set, with its note">
+                          Spans
                         </button>
                         <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
                       </div>
