@@ -34,6 +34,7 @@ import { defaultProjectPath } from '../server/main.ts';
 import { resolveStaticDir } from '../server/static-dir.ts';
 import { APP_ORIGIN, APP_SCHEME, CALL_CHANNEL, EVENT_CHANNEL, handleIpcCall, type CallableService } from './ipc.ts';
 import { buildMenuTemplate } from './menu.ts';
+import { handleProjectMenuCall, isProjectMenuCall } from './project-ipc.ts';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './protocol.ts';
 import { guardWebContents, hardenSession } from './security.ts';
 import { ServiceProxy } from './service-proxy.ts';
@@ -348,7 +349,12 @@ export function startApp(electron: ElectronModule): void {
     nativeTheme.themeSource = settings.theme;
     ipcMain.handle(CALL_CHANNEL, (event, payload) => {
       const win = state.win;
-      return handleIpcCall(state.service, event, payload, win && !win.isDestroyed() ? { webContentsId: win.webContents.id } : null);
+      const trusted = win && !win.isDestroyed() ? { webContentsId: win.webContents.id } : null;
+      // The renderer's project menu: the File menu's own actions (project-ipc.ts).
+      if (isProjectMenuCall(payload)) {
+        return handleProjectMenuCall({ currentPath: () => state.projectPath, recent: () => settings.recent, newProject: actions.newProject, openProject: actions.openProject, openRecent: actions.openRecent }, event, payload, trusted);
+      }
+      return handleIpcCall(state.service, event, payload, trusted);
     });
 
     // Which project: the command line, a file the OS asked us to open, the last one, else the demo.

@@ -211,6 +211,45 @@ describe('Electron main process (fake Electron)', () => {
     expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
   });
 
+  it("the renderer's project menu runs the File menu's actions over IPC: dialogs for New/Open, Recent only by a listed path", async () => {
+    const fresh = tempDir();
+    process.env.CANDLEMARK_USER_DATA = path.join(fresh, 'user-data');
+    process.env.HOME = fresh;
+    delete process.env.CANDLEMARK_PROJECT;
+    const demoFile = path.join(fresh, '.candlemark', 'demo.candlemark');
+    const second = path.join(fresh, 'second.candlemark');
+    CandlemarkService.open(second, { create: true }).close();
+    let next: string | null = null;
+    const f = fakeElectron(fresh, () => next);
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    const win = f.windows[0];
+    const handler = f.ipc.get('candlemark:call')!;
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    const info = async () => (await handler(ev, { command: 'project.info', args: {} })).result.path;
+
+    const listed = (await handler(ev, { command: 'host.projects', args: {} })).result;
+    expect(listed.current.path).toBe(demoFile);
+    expect(listed.recent.map((p: { path: string }) => p.path)).toEqual([demoFile]);
+    // Not from another web contents; never a path outside the recent list.
+    expect((await handler({ ...ev, sender: { id: 999 } }, { command: 'host.projects', args: {} })).error.code).toBe('invalid-operation');
+    expect((await handler(ev, { command: 'host.openProject', args: { path: '/etc/passwd' } })).error.code).toBe('forbidden');
+    expect((await handler(ev, { command: 'host.openProject', args: { path: second } })).error.code).toBe('forbidden');
+    expect(await info()).toBe(demoFile);
+
+    // Open… shows the dialog (the fake answers `second`); the window reloads on the new project.
+    next = second;
+    expect((await handler(ev, { command: 'host.openProject', args: {} })).result.dialogs).toBe(true);
+    await until(() => win.reloads === 1);
+    expect(await info()).toBe(second);
+    // The demo file is in Recent now: opened by its path.
+    await handler(ev, { command: 'host.openProject', args: { path: demoFile } });
+    await until(() => win.reloads === 2);
+    expect(await info()).toBe(demoFile);
+    f.appHandlers.get('will-quit')!();
+  });
+
   it('a first start on a new project named by CANDLEMARK_PROJECT opens it empty (the demo is a choice on Home)', async () => {
     const fresh = tempDir();
     process.env.CANDLEMARK_USER_DATA = path.join(fresh, 'user-data');

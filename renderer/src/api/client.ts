@@ -57,8 +57,8 @@ function electronTransport(bridge: Bridge): Transport {
     onConnectionChange: () => () => undefined,
     // IPC has no connection to lose: the window and its host live and die together.
     onReconnect: () => () => undefined,
-    // The desktop app opens projects from its File menu (native dialogs), not from the page.
-    hostCall: async () => ({ error: { code: 'unknown-command', message: 'use the File menu to open or create a project', issues: [] } }),
+    // The main process answers host.* with the File menu's own actions (electron/project-ipc.ts).
+    hostCall: (command, args) => bridge.call(command, args),
   };
 }
 

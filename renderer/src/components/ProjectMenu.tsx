@@ -4,8 +4,9 @@
  * its project under the same address and token (server/project-slot.ts); every open page then
  * reloads at Home and re-reads everything (a full reload: no view keeps a cache of the old project).
  * A page can only name projects in the projects folder or the recent list (server/projects.ts).
- * The desktop app opens projects from its File menu (native dialogs), so there the name is shown
- * with a pointer to that menu.
+ * In the desktop app the same commands reach the main process over IPC (electron/project-ipc.ts),
+ * which runs the File menu's own actions: New and Open show the native dialogs, Recent opens a
+ * path of the app's recent list; the main process reloads the window.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { hostCall, onEvent, transportKind } from '../api/client.ts';
@@ -19,9 +20,10 @@ interface ProjectEntry {
 }
 
 interface ProjectList {
-  current: ProjectEntry;
+  current: ProjectEntry | null;
   recent: ProjectEntry[];
-  folder: string;
+  /** The browser host's projects folder; null in the desktop app (its dialogs choose files). */
+  folder: string | null;
   inFolder: ProjectEntry[];
 }
 
@@ -55,20 +57,17 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
   }, [open]);
 
   const name = baseName(projectPath);
-  if (transportKind === 'electron') {
-    return (
-      <span className="chip project-name" data-testid="project-name" title={`${projectPath} — File › Open Project… / New Project… switches projects`}>
-        {name}
-      </span>
-    );
-  }
-
+  const desktop = transportKind === 'electron';
   const run = async (command: 'host.openProject' | 'host.createProject', args: unknown) => {
     setBusy(true);
     setError(null);
     try {
       await hostCall<ProjectList>(command, args);
-      reloadAtHome();
+      // The desktop app's main process shows its dialog and reloads the window itself when a project is chosen.
+      if (desktop) {
+        setBusy(false);
+        setOpen(false);
+      } else reloadAtHome();
     } catch (e) {
       setError(toApiError(e));
       setBusy(false);
@@ -78,7 +77,7 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
     e.preventDefault();
     if (draft.trim()) void run('host.createProject', { name: draft.trim() });
   };
-  const others = (entries: ProjectEntry[]) => entries.filter((p) => p.path !== list?.current.path);
+  const others = (entries: ProjectEntry[]) => entries.filter((p) => p.path !== list?.current?.path);
 
   return (
     <div className="project-menu">
@@ -90,23 +89,40 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
           <div className="small muted" title={projectPath}>
             Open now: <strong>{name}</strong>
           </div>
-          <form onSubmit={create} className="project-new">
-            <label className="small">
-              New project…{' '}
-              <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="name" maxLength={64} data-testid="project-new-name" aria-label="New project name" />
-            </label>
-            <button className="btn primary" type="submit" disabled={busy || !draft.trim()} data-testid="project-create">
-              Create
-            </button>
-          </form>
-          <div className="small muted">It is made in {list?.folder ?? 'the projects folder'} and starts empty (its Home offers the demo data).</div>
+          {desktop ? (
+            <div className="row">
+              <button className="btn" disabled={busy} onClick={() => void run('host.createProject', {})} data-testid="project-new-dialog">
+                New project…
+              </button>
+              <button className="btn" disabled={busy} onClick={() => void run('host.openProject', {})} data-testid="project-open-dialog">
+                Open…
+              </button>
+            </div>
+          ) : (
+            <>
+              <form onSubmit={create} className="project-new">
+                <label className="small">
+                  New project…{' '}
+                  <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="name" maxLength={64} data-testid="project-new-name" aria-label="New project name" />
+                </label>
+                <button className="btn primary" type="submit" disabled={busy || !draft.trim()} data-testid="project-create">
+                  Create
+                </button>
+              </form>
+              <div className="small muted">It is made in {list?.folder ?? 'the projects folder'} and starts empty (its Home offers the demo data).</div>
+            </>
+          )}
           {list && (
             <>
               <div className="project-group-title small">Recent</div>
               <ProjectButtons entries={others(list.recent)} disabled={busy} onOpen={(p) => void run('host.openProject', { path: p.path })} testId="project-recent" empty="no other recent project" />
-              <div className="project-group-title small">Open… (projects folder)</div>
-              <ProjectButtons entries={others(list.inFolder)} disabled={busy} onOpen={(p) => void run('host.openProject', { name: p.name })} testId="project-folder" empty="no other project in the folder" />
-              <div className="small muted">Another file: start the host with <code>--project FILE</code>; it is then in Recent.</div>
+              {!desktop && (
+                <>
+                  <div className="project-group-title small">Open… (projects folder)</div>
+                  <ProjectButtons entries={others(list.inFolder)} disabled={busy} onOpen={(p) => void run('host.openProject', { name: p.name })} testId="project-folder" empty="no other project in the folder" />
+                  <div className="small muted">Another file: start the host with <code>--project FILE</code>; it is then in Recent.</div>
+                </>
+              )}
             </>
           )}
           <ErrorBox error={error} onDismiss={() => setError(null)} testId="project-error" />
