@@ -22,7 +22,8 @@ test.afterAll(async () => {
 test('accept every span above a score on the unlabelled windows, then undo it in one step', async ({ page, request }) => {
   test.setTimeout(180_000);
   const call = <T>(command: string, args: unknown = {}, timeout = 30_000) => apiAt<T>(request, host.origin, TOKEN, command, args, timeout);
-  const info = await call<{ windowSets: { id: number }[]; counts: { labelledWindows: number } }>('project.info');
+  type Info = { windowSets: { id: number }[]; counts: { labelledWindows: number; findings: { open: number } } };
+  const info = await call<Info>('project.info');
   const setId = info.windowSets[0].id;
   const run = await call<{ runId: number; status: string }>('train.run', { model: 'soft', setId, epochs: 5 }, 150_000);
   expect(run.status).toBe('completed');
@@ -52,6 +53,11 @@ test('accept every span above a score on the unlabelled windows, then undo it in
   expect(added.length).toBe(dry.spans);
   expect(new Set(added.map((l) => l.windowId))).toEqual(new Set(dry.windowIds));
   expect(added.every((l) => l.origin === 'accepted')).toBe(true);
+  // The toast says how many new conflicts the accepted spans made with overlapping labelled windows.
+  const made = (await call<Info>('project.info')).counts.findings.open - info.counts.findings.open;
+  const toastText = page.getByText(/^Accepted \d+ spans? scoring/);
+  if (made > 0) await expect(toastText).toContainText(`${made} new open conflict`);
+  else await expect(toastText).not.toContainText('conflict');
   await shot(page, 'bulk-accept-done');
 
   // One undo step for all of them (the toast's Undo).

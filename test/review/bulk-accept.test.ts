@@ -46,13 +46,16 @@ describe('review.acceptAbove', () => {
     plant(open[2].id, 0.5);
     plant(labelled.id, 0.99);
     const labelsBefore = s.store.listLabels({ setId });
+    const openBefore = (await s.call('project.info', {})).counts.findings.open;
 
     const dry = await s.call('review.acceptAbove', { runId, minScore: 0.75, dryRun: true });
-    expect(dry).toEqual({ runId, setId, minScore: 0.75, windowIds: [open[0].id, open[1].id], spans: 2, accepted: false });
+    expect(dry).toEqual({ runId, setId, minScore: 0.75, windowIds: [open[0].id, open[1].id], spans: 2, accepted: false, newConflicts: 0 });
     expect(s.store.listLabels({ setId })).toEqual(labelsBefore);
 
     const done = await s.call('review.acceptAbove', { runId, minScore: 0.75 });
     expect(done.accepted).toBe(true);
+    // Conflicts the accepted spans made are counted (the findings are refreshed in the same change).
+    expect(done.newConflicts).toBe(Math.max(0, (await s.call('project.info', {})).counts.findings.open - openBefore));
     const added = s.store.listLabels({ setId }).filter((l) => !labelsBefore.some((b) => b.id === l.id));
     expect(added.map((l) => l.windowId).sort()).toEqual([open[0].id, open[1].id].sort());
     expect(added.every((l) => l.origin === 'accepted' && l.author === 'reviewer' && l.originRun === runId)).toBe(true);

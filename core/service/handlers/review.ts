@@ -332,6 +332,8 @@ export interface BulkAcceptResult {
   windowIds: number[];
   spans: number;
   accepted: boolean;
+  /** Open conflicts the accepted spans made with overlapping labelled windows (0 for a dry run). */
+  newConflicts: number;
 }
 
 /**
@@ -357,9 +359,10 @@ export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'
     .map((w) => ({ w, spans: (byWindow.get(w.id)?.predicted ?? []).filter((s) => s.score >= args.minScore) }))
     .filter((c) => c.spans.length > 0);
   const spans = chosen.reduce((n, c) => n + c.spans.length, 0);
-  const result = { runId: run.runId, setId, minScore: args.minScore, windowIds: chosen.map((c) => c.w.id), spans, accepted: false };
+  const result = { runId: run.runId, setId, minScore: args.minScore, windowIds: chosen.map((c) => c.w.id), spans, accepted: false, newConflicts: 0 };
   if (args.dryRun || chosen.length === 0) return result;
   const who = args.annotator ?? ctx.author;
+  const openBefore = ctx.store.countFindings('open');
   inLabelChange(ctx, () => {
     ctx.store.editGroup(`Accept run ${run.runId}'s spans scoring ≥ ${args.minScore} on ${chosen.length} window${chosen.length === 1 ? '' : 's'}`, () => {
       for (const { w, spans: accepted } of chosen) {
@@ -381,5 +384,5 @@ export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'
     return { result: null, windowIds: result.windowIds };
   });
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: result.windowIds });
-  return { ...result, accepted: true };
+  return { ...result, accepted: true, newConflicts: Math.max(0, ctx.store.countFindings('open') - openBefore) };
 }

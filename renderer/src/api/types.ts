@@ -194,5 +194,5 @@ export interface KnownResults {
   'series.rename': { from: string; to: string; setIds: number[] };
 }
 export interface KnownResults {
-  'review.acceptAbove': { runId: number; setId: number; minScore: number; windowIds: number[]; spans: number; accepted: boolean };
+  'review.acceptAbove': { runId: number; setId: number; minScore: number; windowIds: number[]; spans: number; accepted: boolean; newConflicts: number };
 }

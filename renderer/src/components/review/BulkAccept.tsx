@@ -34,7 +34,9 @@ export function BulkAccept({ runId, setId, seq }: { runId: number; setId: number
     setError(null);
     try {
       const r = await call('review.acceptAbove', { runId, setId, minScore });
-      toast(`Accepted ${r.spans} span${r.spans === 1 ? '' : 's'} scoring ≥ ${minScore} on ${r.windowIds.length} window${r.windowIds.length === 1 ? '' : 's'} (unconfirmed)`, {
+      const conflicts = r.newConflicts ? ` · ${r.newConflicts} new open conflict${r.newConflicts === 1 ? '' : 's'} with overlapping labelled windows` : '';
+      toast(`Accepted ${r.spans} span${r.spans === 1 ? '' : 's'} scoring ≥ ${minScore} on ${r.windowIds.length} window${r.windowIds.length === 1 ? '' : 's'} (unconfirmed)${conflicts}`, {
+        kind: r.newConflicts ? 'warn' : 'ok',
         action: { label: 'Undo', run: () => void call('labels.undo', {}).catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' })) },
       });
     } catch (e) {
