@@ -29,10 +29,12 @@ import type { BrowserWindow, MessageBoxOptions } from 'electron';
 import { CandlemarkService } from '../core/service/service.ts';
 import { formatIssue, toWireError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
+import { DEMO_APP_UNLABELLED } from '../core/service/schemas.ts';
 import { defaultProjectPath } from '../server/main.ts';
 import { resolveStaticDir } from '../server/static-dir.ts';
 import { APP_ORIGIN, APP_SCHEME, CALL_CHANNEL, EVENT_CHANNEL, handleIpcCall, type CallableService } from './ipc.ts';
 import { buildMenuTemplate } from './menu.ts';
+import { handleProjectMenuCall, isProjectMenuCall } from './project-ipc.ts';
 import { APP_SCHEME_PRIVILEGES, serveAppRequest } from './protocol.ts';
 import { guardWebContents, hardenSession } from './security.ts';
 import { ServiceProxy } from './service-proxy.ts';
@@ -192,7 +194,7 @@ export function startApp(electron: ElectronModule): void {
     const service = await openService(projectPath, opts.create);
     if (isNew && opts.demoIfNew) {
       try {
-        await service.call('demo.create', {});
+        await service.call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
       } catch (err) {
         service.close();
         throw err;
@@ -347,7 +349,12 @@ export function startApp(electron: ElectronModule): void {
     nativeTheme.themeSource = settings.theme;
     ipcMain.handle(CALL_CHANNEL, (event, payload) => {
       const win = state.win;
-      return handleIpcCall(state.service, event, payload, win && !win.isDestroyed() ? { webContentsId: win.webContents.id } : null);
+      const trusted = win && !win.isDestroyed() ? { webContentsId: win.webContents.id } : null;
+      // The renderer's project menu: the File menu's own actions (project-ipc.ts).
+      if (isProjectMenuCall(payload)) {
+        return handleProjectMenuCall({ currentPath: () => state.projectPath, recent: () => settings.recent, newProject: actions.newProject, openProject: actions.openProject, openRecent: actions.openRecent }, event, payload, trusted);
+      }
+      return handleIpcCall(state.service, event, payload, trusted);
     });
 
     // Which project: the command line, a file the OS asked us to open, the last one, else the demo.
@@ -356,7 +363,9 @@ export function startApp(electron: ElectronModule): void {
     const candidates: { file: string; create: boolean; demoIfNew: boolean }[] = [];
     if (requested) candidates.push({ file: requested, create: false, demoIfNew: false });
     else if (last) candidates.push({ file: last, create: false, demoIfNew: false });
-    candidates.push({ file: defaultProjectPath(), create: true, demoIfNew: true });
+    // As the browser host (server/main.ts): only the built-in demo file gets demo data; a new project
+    // named by CANDLEMARK_PROJECT starts empty (its Home offers the demo as an explicit choice).
+    candidates.push({ file: defaultProjectPath(), create: true, demoIfNew: !process.env.CANDLEMARK_PROJECT });
     for (const c of candidates) {
       try {
         attach(await open(c.file, c), c.file);

@@ -55,7 +55,16 @@ export interface HostOptions {
   token?: string;
   /** Limits (defaults in HOST_LIMITS; `CANDLEMARK_MAX_BODY_BYTES` sets maxBodyBytes in bin/serve.js). */
   limits?: Partial<HostLimits>;
+  /**
+   * Host-level commands (`POST /api/host {command, args}`: the project menu, server/main.ts), run on
+   * this thread, never by the service. Same token, Host and Origin checks as /api/call; bodies up
+   * to HOST_COMMAND_MAX_BYTES. Without it /api/host answers unknown-command.
+   */
+  hostCommands?: (command: string, args: unknown) => Promise<unknown>;
 }
+
+/** Host commands carry a name or a path, never data. */
+export const HOST_COMMAND_MAX_BYTES = 64 * 1024;
 
 export interface HostLimits {
   /** Largest POST body and socket message; a larger body is answered 413 (JSON). */
@@ -175,6 +184,7 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
       if (!originOk(req)) return send(res, 403, { error: { code: 'invalid-operation', message: 'cross-origin request refused', issues: [] } });
       if (!bearerOk(req)) return send(res, 401, { error: { code: 'invalid-operation', message: 'missing or wrong token', issues: [] } });
       trust(req.socket);
+      if (req.method === 'POST' && url.pathname === '/api/host') return void handleHostCommand(opts.hostCommands, req, res);
       if (req.method !== 'POST' || url.pathname !== '/api/call') return send(res, 404, { error: { code: 'unknown-command', message: 'POST /api/call', issues: [] } });
       return void handleCall(opts.service, req, res, limits.maxBodyBytes);
     }
@@ -279,6 +289,31 @@ async function handleCall(service: HostService, req: http.IncomingMessage, res: 
   if (outcome.kind === 'result') return sendJsonText(res, 200, `{"result":${outcome.json}}`);
   const error = outcome.error;
   send(res, httpStatusOf(error.code), { error });
+}
+
+/** `POST /api/host {command, args}` → `{ result }` or `{ error }`, like /api/call. */
+async function handleHostCommand(run: HostOptions['hostCommands'], req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let body: Buffer | null;
+  try {
+    body = await readBody(req, HOST_COMMAND_MAX_BYTES);
+  } catch (e) {
+    return send(res, 400, { error: { code: 'invalid-arguments', message: `request body: ${(e as Error).message}`, issues: [] } });
+  }
+  if (body === null) return sendTooLarge(req, res, HOST_COMMAND_MAX_BYTES);
+  let msg: { command?: unknown; args?: unknown };
+  try {
+    msg = JSON.parse(body.toString('utf8')) as typeof msg;
+  } catch {
+    return send(res, 400, { error: { code: 'invalid-arguments', message: 'request body: expected JSON {command, args}', issues: [] } });
+  }
+  if (!msg || typeof msg !== 'object' || typeof msg.command !== 'string') return send(res, 400, { error: { code: 'invalid-arguments', message: 'request body: expected JSON {command, args}', issues: [] } });
+  if (!run) return send(res, 404, { error: { code: 'unknown-command', message: `${msg.command.slice(0, 80)}: this host has no host commands`, issues: [] } });
+  try {
+    send(res, 200, { result: (await run(msg.command, msg.args ?? {})) ?? null });
+  } catch (e) {
+    const error = toWireError(e);
+    send(res, httpStatusOf(error.code), { error });
+  }
 }
 
 /**

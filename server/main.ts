@@ -33,6 +33,10 @@ import { checkToken, startHttpHost } from './http-host.ts';
 import { resolveStaticDir } from './static-dir.ts';
 import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
 import { WorkerService } from './service-worker.ts';
+import { CandlemarkError } from '../core/service/errors.ts';
+import { DEMO_APP_UNLABELLED } from '../core/service/schemas.ts';
+import { ProjectSlot, type OpenProject } from './project-slot.ts';
+import { addRecent, listProjects, projectsDir, resolveProjectRequest } from './projects.ts';
 
 export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
@@ -47,7 +51,7 @@ export async function openProject(projectPath: string, opts: { demoIfNew: boolea
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
     try {
-      await service.call('demo.create', {});
+      await service.call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
     } catch (e) {
       service.close();
       throw e;
@@ -69,12 +73,18 @@ export async function serve(argv: string[]): Promise<void> {
   const annotator = values.annotator;
   // The project lives in a worker thread (service-worker.ts), so SQLite never blocks HTTP, the socket or
   // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
-  let service: CandlemarkService | WorkerService;
+  const inThread = process.env.CANDLEMARK_HOST_SERVICE === 'in-thread';
+  const start = (file: string, demo: boolean): Promise<OpenProject> =>
+    inThread ? openProject(file, { demoIfNew: demo, annotator }) : WorkerService.open({ projectPath: file, demoIfNew: demo, annotator, onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`) });
+  let service: ProjectSlot;
   try {
-    service =
-      process.env.CANDLEMARK_HOST_SERVICE === 'in-thread'
-        ? await openProject(projectPath, { demoIfNew, annotator })
-        : await WorkerService.open({ projectPath, demoIfNew, annotator, onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`) });
+    // The project menu switches projects under the same port and token (project-slot.ts); a project
+    // opened from the menu is never filled with demo data (its Home offers the demo).
+    service = new ProjectSlot(await start(projectPath, demoIfNew), projectPath, async (file, { create }) => {
+      if (!create && !fs.existsSync(file)) throw new CandlemarkError('not-found', `${file} does not exist (moved or deleted?)`);
+      if (create) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      return start(file, false);
+    });
   } catch (e) {
     // Nothing to serve: say why in one line and exit with the code of its class (no stack trace).
     const err = toWireError(e);
@@ -90,7 +100,9 @@ export async function serve(argv: string[]): Promise<void> {
   const last = remember ? readLastHost(projectPath) : null;
   const reuse = last !== null && (await portIsFree(last.port));
   if (last && !reuse) console.log(`port ${last.port}, used last time for this project, is taken: starting on a new port (open the new URL below; a tab still open on the old one cannot reconnect)`);
-  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token, limits };
+  rememberRecent(projectPath);
+  const hostCommands = projectMenuCommands(service);
+  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token, limits, hostCommands };
   let host;
   try {
     host = await startHttpHost(options);
@@ -123,4 +135,33 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/** Adds a project to the recent list (server/projects.ts); a list that can't be written is only said. */
+function rememberRecent(projectPath: string): void {
+  try {
+    addRecent(projectPath);
+  } catch (e) {
+    console.log(`(could not update the recent-projects list: ${(e as Error).message})`);
+  }
+}
+
+/**
+ * The project menu's host commands (POST /api/host). A page names a project in the projects folder
+ * or one of the recent list, never another path: the rules are in server/projects.ts.
+ */
+export function projectMenuCommands(slot: ProjectSlot): (command: string, args: unknown) => Promise<unknown> {
+  return async (command, args) => {
+    if (command === 'host.projects') return listProjects(slot.projectPath);
+    if (command === 'host.openProject' || command === 'host.createProject') {
+      const create = command === 'host.createProject';
+      const req = resolveProjectRequest(args, { create });
+      if (create) fs.mkdirSync(projectsDir(), { recursive: true, mode: 0o700 });
+      await slot.switchTo(req.path, { create: req.create });
+      rememberRecent(req.path);
+      console.log(`now serving ${req.path}`);
+      return listProjects(slot.projectPath);
+    }
+    throw new CandlemarkError('unknown-command', `${command.slice(0, 80)}: host commands are host.projects, host.openProject, host.createProject`);
+  };
 }

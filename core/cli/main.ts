@@ -44,6 +44,7 @@ commands:
   conflicts [--status open|resolved|ignored] [--json]
                                     contradictions between overlapping windows
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
+        [--unlabelled SHARE]        leave the latest SHARE (0-1) of the training windows to label (default 0)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
@@ -117,7 +118,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   },
   labels: { set: { type: 'string' } },
   conflicts: { status: { type: 'string' } },
-  demo: { from: { type: 'string' }, seed: { type: 'string' }, bars: { type: 'string' } },
+  demo: { from: { type: 'string' }, seed: { type: 'string' }, bars: { type: 'string' }, unlabelled: { type: 'string' } },
   train: {
     model: { type: 'string' },
     epochs: { type: 'string' },
@@ -312,7 +313,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       return { findings };
     }
     case 'demo': {
-      const result = await service.call('demo.create', { fromCsv: str(flags, 'from'), seed: num(flags, 'seed'), bars: num(flags, 'bars') });
+      const result = await service.call('demo.create', { fromCsv: str(flags, 'from'), seed: num(flags, 'seed'), bars: num(flags, 'bars'), unlabelled: num(flags, 'unlabelled') });
       p.demo(result);
       return result;
     }

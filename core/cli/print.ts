@@ -53,7 +53,7 @@ export function printers(print: (s: string) => void, json: boolean) {
       say(table([['id', 'kind', 'windows', 'bars', 'severity', 'status', 'what'], ...sorted.map((f) => [String(f.id), f.kind, `${f.windowA}/${f.windowB}`, `${f.startIndex}-${f.endIndex}`, f3(f.severity), f.status, f.message])]));
     },
     demo(r: CommandResult<'demo.create'>) {
-      say(`demo project: series "${r.seriesId}" (${r.bars} bars), ${r.windows} windows, ${r.spans} spans, ${r.plantedContradictions} planted contradictions, ${r.openConflicts} open conflicts`);
+      say(`demo project: series "${r.seriesId}" (${r.bars} bars), ${r.windows} windows${r.unlabelledWindows ? ` (${r.unlabelledWindows} left to label)` : ''}, ${r.spans} spans, ${r.plantedContradictions} planted contradictions, ${r.openConflicts} open conflicts`);
     },
     trained(r: CommandResult<'train.run'>, seconds: number) {
       say(`run ${r.runId} ${r.status} in ${formatDuration(seconds)} on ${r.backend} (${r.device})`);

@@ -44,6 +44,15 @@ const annotator = z
 /** Bars an edge of a predicted span may be off and still agree with the label. */
 const reviewTolerance = z.number().int().min(0).max(1000).default(DEFAULT_BOUNDARY_TOLERANCE);
 
+/**
+ * demo.create's `unlabelled`: the share of the training windows, the latest in time, left without
+ * labels (not reviewed) so a new user has something to label (issue #14). 0 (every window labelled)
+ * for scripts, the CLI and the tests that train on the demo; the app asks for DEMO_APP_UNLABELLED.
+ */
+const DEMO_UNLABELLED = z.number().min(0).max(1).default(0);
+/** The app's demo (Home's button, the first start's demo file): the last third of the training windows to label. */
+export const DEMO_APP_UNLABELLED = 1 / 3;
+
 export const trainArgs = z
   .object({
     model: z.enum(['soft', 'crf']).default('soft'),
@@ -153,7 +162,7 @@ export const commandSchemas = {
     .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']) })
     .strict(),
   'demo.create': z
-    .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6) })
+    .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6), unlabelled: DEMO_UNLABELLED })
     .strict(),
   'train.run': trainArgs,
   /** The same training without waiting: returns once the run row exists; progress comes as events. */
@@ -207,6 +216,11 @@ export const commandSchemas = {
   'runs.rename': z.object({ runId: id, name: z.string().max(200) }).strict(),
   /** A run's predictions on a window set (default: the set it trained on) as a labelled-windows file. */
   'runs.exportPredictions': z.object({ runId: id, setId: id.optional(), format: z.enum(['json', 'csv']).default('json') }).strict(),
+  // --- issue 14 (h14b): rename a series ------------------------------------------------------------
+  /** Gives a series a new id (refused when taken); its window sets follow. */
+  'series.rename': z.object({ seriesId, to: seriesId }).strict(),
+  /** Accepts every predicted span scoring ≥ minScore on the set's unlabelled windows, in one undo step; `dryRun` only counts. */
+  'review.acceptAbove': z.object({ runId: id, setId: id.optional(), minScore: z.number().min(0).max(1), dryRun: z.boolean().default(false), annotator: annotator.optional() }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

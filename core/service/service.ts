@@ -26,6 +26,8 @@ import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, ex
 import { overlappingLabels } from './handlers/overlapping.ts';
 import { exportPredictions } from './handlers/predictions-export.ts';
 import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
+import { renameSeriesCommand } from './handlers/manage.ts';
+import { reviewAcceptAbove } from './handlers/review.ts';
 
 type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
@@ -87,6 +89,9 @@ const handlers = {
   'windows.renameSet': renameSetCommand,
   'runs.rename': renameRunCommand,
   'runs.exportPredictions': exportPredictions,
+  // issue 14 (h14b)
+  'series.rename': renameSeriesCommand,
+  'review.acceptAbove': reviewAcceptAbove,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

@@ -155,3 +155,31 @@ function setName(store: ProjectStore, table: 'set_names' | 'run_names', key: 'se
     return name;
   });
 }
+
+// --- issue 14: renaming a series -------------------------------------------------------------------
+
+export interface SeriesRename {
+  from: string;
+  to: string;
+  /** Window sets cut from it (they follow the new id). */
+  setIds: number[];
+}
+
+/**
+ * Gives a series a new id, refusing one that is taken. Its window sets follow through the schema's
+ * ON UPDATE CASCADE (window_sets.series_id); findings keep a copy of the id and are updated in the
+ * same transaction. Window ext ids ("<series>:<start>", as exported in labels files) and the data
+ * snapshot recorded with past runs keep the id they were made with.
+ */
+export function renameSeries(store: ProjectStore, from: string, to: string): SeriesRename {
+  if (store.readonly) throw new StoreError('state', 'Cannot rename: the project is open read-only');
+  return store.transaction(() => {
+    if (!store.getSeries(from)) throw new StoreError('not-found', `No series "${from}"`);
+    const setIds = (store.db.prepare('SELECT id FROM window_sets WHERE series_id = ? ORDER BY id').all(from) as Array<{ id: number }>).map((r) => r.id);
+    if (to === from) return { from, to, setIds };
+    if (store.getSeries(to)) throw new StoreError('exists', `A series "${to}" already exists in this project: choose another name`);
+    store.db.prepare('UPDATE series SET id = ?, updated_at = ? WHERE id = ?').run(to, Date.now(), from);
+    store.db.prepare('UPDATE findings SET series_id = ? WHERE series_id = ?').run(to, from);
+    return { from, to, setIds };
+  });
+}

@@ -65,7 +65,7 @@ test.describe('Electron app', () => {
       executablePath: electron.bin!,
       args: [REPO_ROOT, ...(process.env.CANDLEMARK_ELECTRON_NO_SANDBOX === '1' ? ['--no-sandbox'] : [])],
       cwd: REPO_ROOT,
-      env: { ...process.env, CANDLEMARK_USER_DATA: path.join(work, 'user-data'), CANDLEMARK_PROJECT: path.join(work, 'demo.candlemark') } as Record<string, string>,
+      env: { ...process.env, CANDLEMARK_USER_DATA: path.join(work, 'user-data'), HOME: work, CANDLEMARK_PROJECT: '' } as Record<string, string>,
     });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');

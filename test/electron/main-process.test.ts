@@ -108,6 +108,15 @@ function fakeElectron(work: string, nextOpenPath: () => string | null) {
   return { electron, log, appHandlers, ipc, protocols, windows, menu: () => menu, ready: readyResolve };
 }
 
+/**
+ * Puts the environment back in place: assigning a new object to process.env would detach it from the
+ * real environment, and os.homedir() (the default demo file's folder) reads the real HOME.
+ */
+function restoreEnv(env: NodeJS.ProcessEnv): void {
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+  Object.assign(process.env, env);
+}
+
 const until = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -122,12 +131,14 @@ describe('Electron main process (fake Electron)', () => {
   let openNext: string | null = null;
   const env = { ...process.env };
   afterAll(() => {
-    process.env = env;
+    restoreEnv(env);
   });
 
   it('starts, bridges IPC, forwards events, undoes from the menu and switches projects', async () => {
     process.env.CANDLEMARK_USER_DATA = path.join(work, 'user-data');
-    process.env.CANDLEMARK_PROJECT = path.join(work, 'demo.candlemark');
+    // The built-in demo file (~/.candlemark/demo.candlemark) is the one a first start fills with demo data.
+    process.env.HOME = work;
+    delete process.env.CANDLEMARK_PROJECT;
     CandlemarkService.open(other, { create: true }).close();
     const f = fakeElectron(work, () => openNext);
     startApp(f.electron as unknown as typeof import('electron'));
@@ -154,7 +165,7 @@ describe('Electron main process (fake Electron)', () => {
     const handler = f.ipc.get('candlemark:call')!;
     const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
     const info = await handler(ev, { command: 'project.info', args: {} });
-    expect(info.result.path).toBe(path.join(work, 'demo.candlemark'));
+    expect(info.result.path).toBe(path.join(work, '.candlemark', 'demo.candlemark'));
     expect(info.result.counts.windows).toBeGreaterThan(0);
     expect((await handler({ ...ev, sender: { id: 999 } }, { command: 'project.info' })).error.code).toBe('invalid-operation');
 
@@ -186,7 +197,7 @@ describe('Electron main process (fake Electron)', () => {
     expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(other);
     expect(win.title).toBe('other.candlemark — Candlemark');
     const settings = JSON.parse(fs.readFileSync(path.join(work, 'user-data', 'settings.json'), 'utf8'));
-    expect(settings.recent).toEqual([other, path.join(work, 'demo.candlemark')]);
+    expect(settings.recent).toEqual([other, path.join(work, '.candlemark', 'demo.candlemark')]);
 
     // A file that is not a project: an error dialog, and the current project stays open.
     const bogus = path.join(work, 'bogus.candlemark');
@@ -198,6 +209,64 @@ describe('Electron main process (fake Electron)', () => {
 
     f.appHandlers.get('will-quit')!();
     expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
+  });
+
+  it("the renderer's project menu runs the File menu's actions over IPC: dialogs for New/Open, Recent only by a listed path", async () => {
+    const fresh = tempDir();
+    process.env.CANDLEMARK_USER_DATA = path.join(fresh, 'user-data');
+    process.env.HOME = fresh;
+    delete process.env.CANDLEMARK_PROJECT;
+    const demoFile = path.join(fresh, '.candlemark', 'demo.candlemark');
+    const second = path.join(fresh, 'second.candlemark');
+    CandlemarkService.open(second, { create: true }).close();
+    let next: string | null = null;
+    const f = fakeElectron(fresh, () => next);
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    const win = f.windows[0];
+    const handler = f.ipc.get('candlemark:call')!;
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    const info = async () => (await handler(ev, { command: 'project.info', args: {} })).result.path;
+
+    const listed = (await handler(ev, { command: 'host.projects', args: {} })).result;
+    expect(listed.current.path).toBe(demoFile);
+    expect(listed.recent.map((p: { path: string }) => p.path)).toEqual([demoFile]);
+    // Not from another web contents; never a path outside the recent list.
+    expect((await handler({ ...ev, sender: { id: 999 } }, { command: 'host.projects', args: {} })).error.code).toBe('invalid-operation');
+    expect((await handler(ev, { command: 'host.openProject', args: { path: '/etc/passwd' } })).error.code).toBe('forbidden');
+    expect((await handler(ev, { command: 'host.openProject', args: { path: second } })).error.code).toBe('forbidden');
+    expect(await info()).toBe(demoFile);
+
+    // Open… shows the dialog (the fake answers `second`); the window reloads on the new project.
+    next = second;
+    expect((await handler(ev, { command: 'host.openProject', args: {} })).result.dialogs).toBe(true);
+    await until(() => win.reloads === 1);
+    expect(await info()).toBe(second);
+    // The demo file is in Recent now: opened by its path.
+    await handler(ev, { command: 'host.openProject', args: { path: demoFile } });
+    await until(() => win.reloads === 2);
+    expect(await info()).toBe(demoFile);
+    f.appHandlers.get('will-quit')!();
+  });
+
+  it('a first start on a new project named by CANDLEMARK_PROJECT opens it empty (the demo is a choice on Home)', async () => {
+    const fresh = tempDir();
+    process.env.CANDLEMARK_USER_DATA = path.join(fresh, 'user-data');
+    process.env.HOME = fresh;
+    process.env.CANDLEMARK_PROJECT = path.join(fresh, 'new.candlemark');
+    const f = fakeElectron(fresh, () => null);
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    const win = f.windows[0];
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    const info = (await f.ipc.get('candlemark:call')!(ev, { command: 'project.info', args: {} })).result;
+    expect(info.path).toBe(path.join(fresh, 'new.candlemark'));
+    expect(info.series).toEqual([]);
+    expect(info.counts.windows).toBe(0);
+    expect(fs.existsSync(path.join(fresh, '.candlemark', 'demo.candlemark'))).toBe(false);
+    f.appHandlers.get('will-quit')!();
   });
 });
 
@@ -226,14 +295,16 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
   const env = { ...process.env };
   afterEach(() => {
     vi.restoreAllMocks();
-    process.env = { ...env };
+    restoreEnv(env);
   });
 
   it('serves the project from a Node child process: IPC, events, menu, switching, quit', async () => {
     const other = path.join(work, 'other.candlemark');
     CandlemarkService.open(other, { create: true }).close();
     process.env.CANDLEMARK_USER_DATA = path.join(work, 'user-data');
-    process.env.CANDLEMARK_PROJECT = path.join(work, 'demo.candlemark');
+    // The built-in demo file (~/.candlemark/demo.candlemark) is the one a first start fills with demo data.
+    process.env.HOME = work;
+    delete process.env.CANDLEMARK_PROJECT;
     process.env.CANDLEMARK_NODE = process.execPath; // as bin/start.js sets it
     const logged: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
@@ -255,7 +326,7 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
       const line = logged.find((l) => l.includes(`[stdio-host] project ${file} (pid `));
       return line ? Number(/\(pid (\d+)\)/.exec(line)![1]) : null;
     };
-    const demoPid = childPid(path.join(work, 'demo.candlemark'));
+    const demoPid = childPid(path.join(work, '.candlemark', 'demo.candlemark'));
     expect(demoPid).not.toBeNull();
     expect(demoPid).not.toBe(process.pid);
 
@@ -263,7 +334,7 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     const handler = f.ipc.get('candlemark:call')!;
     const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
     const info = await handler(ev, { command: 'project.info', args: {} });
-    expect(info.result.path).toBe(path.join(work, 'demo.candlemark'));
+    expect(info.result.path).toBe(path.join(work, '.candlemark', 'demo.candlemark'));
     expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data through the child
     const [w] = (await handler(ev, { command: 'windows.list', args: {} })).result;
     const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
@@ -307,7 +378,7 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
     await until(() => gone(otherPid));
     inProcess.mockRestore();
-    const demo = CandlemarkService.open(path.join(work, 'demo.candlemark'));
+    const demo = CandlemarkService.open(path.join(work, '.candlemark', 'demo.candlemark'));
     expect(demo.store.listLabels().some((l) => l.id === added.result.id)).toBe(true);
     demo.close();
   });
@@ -315,7 +386,8 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
   it('shows an error and detaches when the child dies on its own', async () => {
     const work2 = tempDir();
     process.env.CANDLEMARK_USER_DATA = path.join(work2, 'user-data');
-    process.env.CANDLEMARK_PROJECT = path.join(work2, 'demo.candlemark');
+    process.env.HOME = work2;
+    delete process.env.CANDLEMARK_PROJECT;
     process.env.CANDLEMARK_NODE = process.execPath;
     const logged: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));

@@ -36,7 +36,9 @@ describe('npm start', () => {
       });
       const info = ((await res.json()) as { result: any }).result; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(info.path).toBe(path.join(home, '.candlemark', 'demo.candlemark'));
-      expect(info.counts.labelledWindows).toBe(info.counts.windows);
+      // The demo leaves the latest third of its training windows to label (issue #14).
+      expect(info.counts.labelledWindows).toBeGreaterThan(0);
+      expect(info.counts.labelledWindows).toBeLessThan(info.counts.windows);
       expect(info.counts.findings.open).toBeGreaterThan(0);
       expect((await fetch(`${origin}/`)).status).toBe(200);
     } finally {

@@ -1,7 +1,10 @@
 /**
  * A ready-to-use project: a series (generated with known planted spans, or a real CSV with spans
- * found by a documented rule), windows of 128 bars with stride 64, every window labelled from that
- * truth, and a few deliberate contradictions between overlapping windows to find and resolve.
+ * found by a documented rule), windows of 128 bars with stride 64, labelled from that truth, and a
+ * few deliberate contradictions between overlapping windows to find and resolve. With `unlabelled`
+ * (the app's demo: DEMO_APP_UNLABELLED in schemas.ts) the latest share of the training windows is left unlabelled,
+ * so a new user has windows to label; windows of a planted contradiction are always labelled (the
+ * contradiction needs both).
  */
 import path from 'node:path';
 import { generateSeries } from '../../demo/generate.ts';
@@ -18,6 +21,17 @@ import type { BarColumns, IndexSpan } from '../../domain/types.ts';
 
 const LENGTH = 128;
 const STRIDE = 64;
+
+/**
+ * Indices of the windows left unlabelled: the latest `share` of the training windows (by start),
+ * skipping those of planted contradictions.
+ */
+export function demoUnlabelledWindows(roles: readonly string[], share: number, planted: ReadonlyArray<{ windowIndexA: number; windowIndexB: number }>): Set<number> {
+  const train = roles.flatMap((r, i) => (r === 'train' ? [i] : []));
+  const keep = new Set(planted.flatMap((c) => [c.windowIndexA, c.windowIndexB]));
+  const n = Math.floor(train.length * share);
+  return new Set(train.slice(train.length - n).filter((i) => !keep.has(i)));
+}
 
 export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.create'>) {
   let bars: BarColumns;
@@ -41,6 +55,7 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
   const cuts = cutWindows(bars.time.length, LENGTH, STRIDE);
   const roles = assignSplit(cuts, { kind: 'chronological', valFraction: 0.2, seed: args.seed, gap: LENGTH });
   const annotation = annotateWithContradictions(cuts, truth, args.seed, args.contradictions);
+  const leftOut = demoUnlabelledWindows(roles, args.unlabelled, annotation.contradictions);
   const times = bars.time;
 
   let setId = 0;
@@ -56,6 +71,7 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
     const windows = ctx.store.listWindows({ setId: set.id });
     ctx.store.editGroup('create demo labels', () => {
       annotation.windows.forEach((annotated, i) => {
+        if (leftOut.has(i)) return;
         for (const span of annotated.spans) {
           ctx.store.addLabel(windows[i].id, {
             startTime: times[span.start],
@@ -83,6 +99,7 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
     setId,
     bars: bars.time.length,
     windows: cuts.length,
+    unlabelledWindows: leftOut.size,
     spans,
     plantedContradictions: annotation.contradictions.length,
     truthSpans: truth.length,

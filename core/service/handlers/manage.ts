@@ -3,6 +3,7 @@
  * `dryRun` for what it would take along (the app names it in its confirmation), and refuses a run
  * that is still training. Events tell the open views to re-read.
  */
+import { renameSeries } from '../../store/manage.ts';
 import { deleteFinishedRun, deleteSeriesWithSets, deleteWindowSet, listNames, renameRun, renameWindowSet, runDeletionImpact, seriesDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -52,4 +53,17 @@ export function renameSetCommand(ctx: ServiceContext, a: CommandArgs<'windows.re
 
 export function renameRunCommand(ctx: ServiceContext, a: CommandArgs<'runs.rename'>) {
   return { runId: a.runId, name: typed(() => renameRun(ctx.store, a.runId, a.name)) };
+}
+
+// --- issue 14 (h14b): rename a series --------------------------------------------------------------
+
+/** Renames a series; a taken id is a 'conflict' (the store's 'exists', mapped by service.call). */
+export function renameSeriesCommand(ctx: ServiceContext, a: CommandArgs<'series.rename'>) {
+  const r = renameSeries(ctx.store, a.seriesId, a.to);
+  if (r.from === r.to) return r;
+  ctx.forgetSeries(r.from);
+  ctx.events.emit('series.changed', { seriesId: r.from });
+  ctx.events.emit('series.changed', { seriesId: r.to });
+  for (const setId of r.setIds) ctx.events.emit('windows.changed', { setId });
+  return r;
 }

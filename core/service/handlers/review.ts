@@ -321,3 +321,68 @@ export function reviewConfirm(
   if (wasModelNegative) ctx.events.emit('labels.changed', { windowIds: [w.id] });
   return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), confirmedNoSpan: wasModelNegative, unconfirmed };
 }
+
+// --- issue 14 (h14b): bulk accept ------------------------------------------------------------------
+
+export interface BulkAcceptResult {
+  runId: number;
+  setId: number;
+  minScore: number;
+  /** Windows whose spans were (or, with dryRun, would be) accepted. */
+  windowIds: number[];
+  spans: number;
+  accepted: boolean;
+  /** Open conflicts the accepted spans made with overlapping labelled windows (0 for a dry run). */
+  newConflicts: number;
+}
+
+/**
+ * Accepts, on the unlabelled windows of a set (no span, not marked reviewed), every predicted span
+ * whose score is at least `minScore`, as 'accepted' labels (unconfirmed: kept out of validation
+ * scoring until confirmed, like review.accept) — all of it ONE undo step. Windows the analyst has
+ * labelled are never touched; windows with no span above the score are left for the analyst.
+ * `dryRun` only counts.
+ */
+export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'review.acceptAbove'>): Promise<BulkAcceptResult> {
+  const run = reviewableRun(ctx, args.runId);
+  const setId = args.setId ?? run.setId;
+  if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
+  const windows = ctx.store.listWindows({ setId });
+  let byWindow = predictionDigests(ctx, run);
+  if (windows.some((w) => !byWindow.has(w.id))) {
+    await ensurePredictions(ctx, run.runId, windows, new Set(byWindow.keys()));
+    byWindow = predictionDigests(ctx, run);
+  }
+  const labelled = new Set(ctx.store.listLabels({ setId }).map((l) => l.windowId));
+  const chosen = windows
+    .filter((w) => !w.reviewed && !labelled.has(w.id))
+    .map((w) => ({ w, spans: (byWindow.get(w.id)?.predicted ?? []).filter((s) => s.score >= args.minScore) }))
+    .filter((c) => c.spans.length > 0);
+  const spans = chosen.reduce((n, c) => n + c.spans.length, 0);
+  const result = { runId: run.runId, setId, minScore: args.minScore, windowIds: chosen.map((c) => c.w.id), spans, accepted: false, newConflicts: 0 };
+  if (args.dryRun || chosen.length === 0) return result;
+  const who = args.annotator ?? ctx.author;
+  const openBefore = ctx.store.countFindings('open');
+  inLabelChange(ctx, () => {
+    ctx.store.editGroup(`Accept run ${run.runId}'s spans scoring ≥ ${args.minScore} on ${chosen.length} window${chosen.length === 1 ? '' : 's'}`, () => {
+      for (const { w, spans: accepted } of chosen) {
+        for (const s of accepted) {
+          ctx.store.addLabel(w.id, {
+            startTime: s.startTime,
+            endTime: s.endTime,
+            type: s.type,
+            confidence: 1,
+            note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)}, bulk ≥ ${args.minScore})`,
+            author: who,
+            origin: 'accepted',
+            originRun: run.runId,
+          });
+        }
+      }
+    }, who);
+    for (const { w } of chosen) ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
+    return { result: null, windowIds: result.windowIds };
+  });
+  ctx.events.emit('review.changed', { runId: run.runId, windowIds: result.windowIds });
+  return { ...result, accepted: true, newConflicts: Math.max(0, ctx.store.countFindings('open') - openBefore) };
+}

@@ -43,6 +43,8 @@ interface Transport {
   connected(): boolean;
   /** Called when the event channel comes back after a drop: events in between were missed. */
   onReconnect(listener: () => void): () => void;
+  /** A host-level command (the browser host's project menu: POST /api/host); none in Electron. */
+  hostCall(command: string, args: unknown): Promise<Envelope>;
 }
 
 function electronTransport(bridge: Bridge): Transport {
@@ -55,6 +57,8 @@ function electronTransport(bridge: Bridge): Transport {
     onConnectionChange: () => () => undefined,
     // IPC has no connection to lose: the window and its host live and die together.
     onReconnect: () => () => undefined,
+    // The main process answers host.* with the File menu's own actions (electron/project-ipc.ts).
+    hostCall: (command, args) => bridge.call(command, args),
   };
 }
 
@@ -168,6 +172,24 @@ function browserTransport(token: string | null): Transport {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
+    async hostCall(command, args) {
+      if (!token) return { error: { code: 'invalid-operation', message: 'no access token: open the URL the host printed (it ends in #token=…)', issues: [] } };
+      let res: Response;
+      try {
+        res = await fetch('api/host', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ command, args }),
+        });
+      } catch (e) {
+        return { error: { code: 'internal', message: `cannot reach the Candlemark host: ${(e as Error).message}`, issues: [] } };
+      }
+      try {
+        return (await res.json()) as Envelope;
+      } catch {
+        return { error: { code: 'internal', message: `host answered ${res.status} without JSON`, issues: [] } };
+      }
+    },
   };
 }
 
@@ -198,4 +220,11 @@ export function onReconnect(listener: () => void): () => void {
 /** Subscribes to every service event; returns the unsubscribe function. */
 export function onEvent(listener: AnyListener): () => void {
   return transport.onEvent(listener);
+}
+
+/** The browser host's project menu commands (server/main.ts projectMenuCommands); throws ApiError. */
+export async function hostCall<T>(command: 'host.projects' | 'host.openProject' | 'host.createProject', args: unknown): Promise<T> {
+  const env = await transport.hostCall(command, args);
+  if ('error' in env && env.error) throw new ApiError(env.error);
+  return (env as { result: unknown }).result as T;
 }

@@ -188,3 +188,11 @@ export interface KnownResults {
   'runs.rename': { runId: number; name: string | null };
   'runs.exportPredictions': { fileName: string; text: string; windows: number; spans: number };
 }
+
+// --- Issue 14 (h14b): rename a series (core/store/manage.ts renameSeries) -------------------------
+export interface KnownResults {
+  'series.rename': { from: string; to: string; setIds: number[] };
+}
+export interface KnownResults {
+  'review.acceptAbove': { runId: number; setId: number; minScore: number; windowIds: number[]; spans: number; accepted: boolean; newConflicts: number };
+}

@@ -12,6 +12,7 @@ import { AnnotatorBox } from './AnnotatorBox.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { ProjectMenu } from './ProjectMenu.tsx';
 import { Home } from './Home.tsx';
 import { Toasts } from './Toasts.tsx';
 import { TrainingView, fmtDuration } from './Training.tsx';
@@ -53,6 +54,7 @@ export function App() {
           </span>
           Candlemark
         </button>
+        {info && <ProjectMenu projectPath={info.path} />}
         {info && (
           <span className="muted small topbar-counts" data-testid="topbar-counts">
             {info.counts.labelledWindows}/{info.counts.windows} labelled · {info.counts.findings.open} open conflict{info.counts.findings.open === 1 ? '' : 's'}

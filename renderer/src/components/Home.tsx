@@ -3,6 +3,9 @@ import { useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ProjectInfo, WindowSetInfo } from '../api/types.ts';
+import { DEMO_APP_UNLABELLED } from '../../../core/service/schemas.ts';
+import { RenameSeries } from './RenameSeries.tsx';
+import { SpansList } from './SpansList.tsx';
 import type { useProgress } from '../state/progress.ts';
 import { firstUnlabelledRoute, worstConflictRoute } from '../state/home-links.ts';
 import { formatRoute, type Route } from '../state/route.ts';
@@ -33,13 +36,15 @@ const fmtDate = (ms: number | null) => (ms == null ? '—' : new Date(ms).toISOS
 
 export function Home({ info, progress, refresh, openSet, openTraining }: Props) {
   const [demoError, setDemoError] = useState<ApiError | null>(null);
+  /** The set whose spans are listed (SpansList), or null. */
+  const [spansOf, setSpansOf] = useState<number | null>(null);
   const c = info.counts;
   const empty = info.series.length === 0;
 
   const createDemo = async () => {
     progress.begin('demo', 'creating demo project data');
     try {
-      await call('demo.create', {});
+      await call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
       setDemoError(null);
       await refresh();
     } catch (e) {
@@ -61,6 +66,15 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
 
   return (
     <main className="home" data-testid="home">
+      {spansOf != null && (
+        <SpansList
+          setId={spansOf}
+          title={`set ${spansOf}${names.sets[spansOf] ? ` “${names.sets[spansOf]}”` : ''}`}
+          total={info.windowSets.find((w) => w.id === spansOf)?.windowCount ?? 0}
+          onClose={() => setSpansOf(null)}
+          onOpenWindow={(windowId) => (window.location.hash = formatRoute({ view: 'label', setId: spansOf, windowId }))}
+        />
+      )}
       <section className="card summary" data-testid="summary">
         <div className="summary-head">
           <div>
@@ -88,9 +102,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
         <NextStepLine step={nextStep(info)} onLabel={toUnlabelled} onConflicts={toConflicts} onTrain={openTraining} />
         {empty && (
           <div className="empty" data-testid="empty">
-            <p>This project is empty. Import a CSV below, or start with generated data to try things out.</p>
+            <p>This project is empty. Import a CSV below, or load the demo data to try things out: a generated series cut into windows, most of them labelled, with a few contradictions to resolve and the latest third of the training windows left for you to label.</p>
             <button className="btn primary" onClick={() => void createDemo()} disabled={!!demoTask} data-testid="create-demo">
-              Create demo project data
+              Load the demo data
             </button>
             {demoTask && <ProgressBar task={demoTask} />}
             <ErrorBox error={demoError} onDismiss={() => setDemoError(null)} />
@@ -119,7 +133,7 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                 {info.series.map((s) => (
                   <tr key={s.id} data-testid={`series-${s.id}`}>
                     <td>
-                      <strong>{s.id}</strong>
+                      <strong>{s.id}</strong> <RenameSeries seriesId={s.id} onRenamed={() => void refresh()} />
                       {s.source && <div className="muted small">{s.source}</div>}
                     </td>
                     <td className="num">{s.barCount.toLocaleString()}</td>
@@ -175,6 +189,9 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
                       <div className="row-actions">
                         <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
                           Label →
+                        </button>
+                        <button className="btn small" onClick={() => setSpansOf(s.id)} data-testid={`spans-set-${s.id}`} title="Every span of this set, with its note">
+                          Spans
                         </button>
                         <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
                       </div>

@@ -11,6 +11,7 @@ import { PRESET_EPOCHS, lastLabelledSet, loadSettings, saveSettings, type LiveRu
 import { useReconnect, useServiceEvents } from '../state/events.ts';
 import { windowSetName } from '../../../core/ml/training/preflight.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { NUMERIC_TRAIN_FIELDS, validateTrainField, type NumericTrainField } from '../state/train-limits.ts';
 import { ComparisonView } from './results/ComparisonView.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
 import { liveEpochDomain } from './results/plot-geometry.ts';
@@ -144,8 +145,31 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
       saveSettings(next);
       return next;
     });
-  const setPreset = (p: Preset) => update(p === 'custom' ? { preset: p } : { preset: p, epochs: PRESET_EPOCHS[p] });
-  const num = (v: string, fallback: number) => (v.trim() === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+  // What is typed in each number field, kept as text until the schema accepts it (train-limits.ts):
+  // an invalid value shows its own message beside the field and keeps Retrain off.
+  const [drafts, setDrafts] = useState<Partial<Record<NumericTrainField, string>>>({});
+  const shown = (f: NumericTrainField) => drafts[f] ?? String(s[f]);
+  const fieldErrors = Object.fromEntries(NUMERIC_TRAIN_FIELDS.map((f) => [f, validateTrainField(f, shown(f))])) as Record<NumericTrainField, string | null>;
+  const invalid = NUMERIC_TRAIN_FIELDS.filter((f) => fieldErrors[f] !== null);
+  const setPreset = (p: Preset) => {
+    if (p !== 'custom') setDrafts(({ epochs: _dropped, ...rest }) => rest);
+    update(p === 'custom' ? { preset: p } : { preset: p, epochs: PRESET_EPOCHS[p] });
+  };
+  const edit = (f: NumericTrainField, raw: string) => {
+    setDrafts((d) => ({ ...d, [f]: raw }));
+    if (validateTrainField(f, raw) === null) update(f === 'epochs' ? { epochs: Number(raw), preset: 'custom' } : { [f]: Number(raw) });
+  };
+  const numberField = (f: NumericTrainField, label: string, testId: string, extra: { step?: number } = {}) => (
+    <label className={fieldErrors[f] ? 'field-invalid' : undefined}>
+      {label}
+      <input type="number" value={shown(f)} step={extra.step} onChange={(e) => edit(f, e.target.value)} aria-invalid={fieldErrors[f] !== null} aria-describedby={fieldErrors[f] ? `${testId}-error` : undefined} data-testid={testId} />
+      {fieldErrors[f] && (
+        <span className="field-error small" id={`${testId}-error`} role="alert" data-testid={`${testId}-error`}>
+          {fieldErrors[f]}
+        </span>
+      )}
+    </label>
+  );
   const runs = s.model === 'both' ? 2 : 1;
 
   return (
@@ -181,21 +205,12 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           </select>
         </label>
       </div>
-      <details className="advanced" open={advanced} onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)} data-testid="train-advanced">
+      <details className="advanced" open={advanced || invalid.length > 0} onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)} data-testid="train-advanced">
         <summary>Advanced</summary>
         <div className="form-grid">
-          <label>
-            Epochs
-            <input type="number" min={1} max={1000} value={s.epochs} onChange={(e) => update({ epochs: Math.round(num(e.target.value, s.epochs)), preset: 'custom' })} data-testid="train-epochs" />
-          </label>
-          <label>
-            Batch size
-            <input type="number" min={1} max={1024} value={s.batchSize} onChange={(e) => update({ batchSize: Math.round(num(e.target.value, s.batchSize)) })} data-testid="train-batch" />
-          </label>
-          <label>
-            Learning rate
-            <input type="number" min={0.00001} max={1} step={0.0005} value={s.learningRate} onChange={(e) => update({ learningRate: num(e.target.value, s.learningRate) })} data-testid="train-lr" />
-          </label>
+          {numberField('epochs', 'Epochs', 'train-epochs')}
+          {numberField('batchSize', 'Batch size', 'train-batch')}
+          {numberField('learningRate', 'Learning rate', 'train-lr', { step: 0.0005 })}
           <label>
             Encoder
             <select value={s.encoder} onChange={(e) => update({ encoder: e.target.value as TrainSettings['encoder'] })} data-testid="train-encoder">
@@ -203,14 +218,8 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
               <option value="conv-attn">conv + attention</option>
             </select>
           </label>
-          <label>
-            Ensemble
-            <input type="number" min={1} max={16} value={s.ensemble} onChange={(e) => update({ ensemble: Math.round(num(e.target.value, s.ensemble)) })} data-testid="train-ensemble" />
-          </label>
-          <label>
-            Seed
-            <input type="number" min={0} value={s.seed} onChange={(e) => update({ seed: Math.round(num(e.target.value, s.seed)) })} data-testid="train-seed" />
-          </label>
+          {numberField('ensemble', 'Ensemble', 'train-ensemble')}
+          {numberField('seed', 'Seed', 'train-seed')}
           <label title="Open contradiction findings between overlapping windows: train on both sides, mask the disputed bars, or down-weight them by severity">
             Contradictions
             <select value={s.contradictions} onChange={(e) => update({ contradictions: e.target.value as TrainSettings['contradictions'] })} data-testid="train-contradictions">
@@ -232,14 +241,19 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           Retrain is off: {blocked} (<button className="link" onClick={onHome}>project home</button>)
         </p>
       )}
+      {invalid.length > 0 && (
+        <p className="warnings" data-testid="train-invalid">
+          Retrain is off until the marked setting{invalid.length === 1 ? ' is' : 's are'} fixed.
+        </p>
+      )}
       <ErrorBox error={checkError} testId="train-check-error" />
       <div className="row">
         <button
           className="btn primary"
-          disabled={training.busy || setId == null || !check?.ok}
+          disabled={training.busy || setId == null || !check?.ok || invalid.length > 0}
           onClick={() => setId != null && void training.start(s, setId)}
           data-testid="retrain"
-          title={blocked ?? 'Start training with these settings (they are remembered for next time)'}
+          title={blocked ?? (invalid.length ? 'Fix the settings marked in red first' : 'Start training with these settings (they are remembered for next time)')}
         >
           ▶ Retrain
         </button>

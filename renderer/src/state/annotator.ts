@@ -20,6 +20,7 @@ const ANNOTATED = new Set([
   'review.accept',
   'review.reject',
   'review.confirm',
+  'review.acceptAbove',
 ]);
 
 export function storedAnnotator(): string | null {

@@ -12,6 +12,7 @@ import type { Workbench } from '../../state/workbench.ts';
 import { ErrorBox } from '../ErrorBox.tsx';
 import { ProgressBar } from '../ProgressBar.tsx';
 import { ReviewPicker } from './ReviewPicker.tsx';
+import { BulkAccept } from './BulkAccept.tsx';
 import './review.css';
 
 interface Props {
@@ -55,6 +56,7 @@ export function ReviewPanel({ review, wb, colorOf, onPick }: Props) {
       {summary && (
         <>
           <StatusChips review={review} />
+          {review.runId != null && <BulkAccept runId={review.runId} setId={summary.setId} seq={review.seq} />}
           <CurrentWindow review={review} wb={wb} colorOf={colorOf} />
           <WindowList
             title={<>Windows {review.filter ? <span className="muted">· {review.filter}</span> : null}</>}
