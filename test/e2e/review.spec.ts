@@ -233,6 +233,14 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await page.getByTestId('review-chip-unlabelled').click();
   await page.locator(`[data-testid="review-row"][data-window-id="${one.windowId}"]`).click();
   await expect(chart).toHaveAttribute('data-review-ready', `${runId}:${one.windowId}`);
+  // Every "✓ this" lies inside the review panel (they were cut off at its right edge), and the
+  // "unsure" figure says what it is.
+  const panelBox = (await page.getByTestId('review-panel').boundingBox())!;
+  for (const b of await page.getByTestId('accept-span').all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(panelBox.x + panelBox.width);
+  }
+  await expect(page.getByTestId('review-unsure')).toHaveAttribute('title', /most doubtful candidate span/);
   await page.getByTestId('accept-span').first().click();
   // As with A: a span that contradicts an overlapping labelled window is asked about first (issue 14).
   await expect(page.getByTestId('span-item').first().or(warned)).toBeVisible();

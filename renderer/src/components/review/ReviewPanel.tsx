@@ -166,8 +166,12 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
         )}
         <span className="spacer" />
         {(detail ?? row) && (
-          <span className="muted small" title="How unsure the model is here: 0 = certain, 1 = a coin toss on every bar">
-            unsure <Uncertainty value={(detail ?? row)!.uncertainty} />
+          <span
+            className="muted small unsure"
+            data-testid="review-unsure"
+            title="How unsure the model is about this window: how close its most doubtful candidate span comes to the threshold (1 = a candidate right at the threshold, 0 = every candidate far from it, or none near). The least-sure queue (Q) ranks training windows by it."
+          >
+            unsure <span aria-hidden>ⓘ</span> <Uncertainty value={(detail ?? row)!.uncertainty} />
           </span>
         )}
       </div>
