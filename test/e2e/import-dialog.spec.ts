@@ -9,6 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_DIST } from './playwright.config.ts';
 import { REPO_ROOT, shot } from './helpers.ts';
@@ -110,11 +112,15 @@ test('day-first dotted dates are detected and shown', async ({ page }) => {
 
 test('cancelling a large import halfway writes nothing', async ({ page }) => {
   await openApp(page);
+  // 2,000,000 rows (~55 MB, written to a file: Playwright passes buffers only up to 50 MB), so
+  // reading takes long enough (seconds) for a click to land in it on a quiet machine too.
   const lines = ['time,open,high,low,close,volume'];
   const t0 = 1577836800;
-  for (let i = 0; i < 1_000_000; i++) lines.push(`${t0 + i * 60},1.5,2,1,1.75,${i % 97}`);
+  for (let i = 0; i < 2_000_000; i++) lines.push(`${t0 + i * 60},1.5,2,1,1.75,${i % 97}`);
+  const huge = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-e2e-huge-')), 'huge.csv');
+  fs.writeFileSync(huge, lines.join('\n') + '\n');
   const before = await api<SeriesRow[]>(page, 'series.list');
-  await page.getByTestId('csv-input').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.getByTestId('csv-input').setInputFiles(huge);
   await expect(page.getByTestId('dialog-import')).toBeEnabled();
   await page.getByTestId('dialog-import').click();
   // Cancel at once, while the 1,000,000 rows are being read (about a second of parsing even on a

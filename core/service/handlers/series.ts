@@ -121,6 +121,9 @@ async function storeSeries(ctx: ServiceContext, file: string, source: string | n
   const ctl = controllerFor(ctx, args.importId);
   try {
     const { bars, warnings, detected } = await parseSeriesCsv(ctx, file, text, settings, ctl.signal);
+    // One more turn of the event loop: a cancel that came in while the last rows were checked is
+    // seen here, not after the (uninterruptible) store.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (ctl.signal?.aborted) throw new CandlemarkError('cancelled', `${file}: import cancelled; nothing was imported`);
     const series = ctx.store.insertSeries(seriesId, source, bars, {
       replace: args.replace,
