@@ -171,7 +171,7 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
             data-testid="review-unsure"
             title="How unsure the model is about this window: how close its most doubtful candidate span comes to the threshold (1 = a candidate right at the threshold, 0 = every candidate far from it, or none near). The least-sure queue (Q) ranks training windows by it."
           >
-            unsure <span aria-hidden>ⓘ</span> <Uncertainty value={(detail ?? row)!.uncertainty} />
+            unsure <span aria-hidden className="info-mark">?</span> <Uncertainty value={(detail ?? row)!.uncertainty} />
           </span>
         )}
       </div>
