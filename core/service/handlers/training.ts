@@ -148,7 +148,9 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   entry.runId = runId;
   const done = entry.worker.result.then(
     (result): TrainRunResult => {
-      ctx.events.emit('training.finished', { runId, status: result.status });
+      // A run stopped by closing is announced by closeAllRuns, once its row says how it ended (the
+      // thread may have reported an end that it never got to store).
+      if (!entry.terminated) ctx.events.emit('training.finished', { runId, status: result.status });
       return { runId, status: result.status, backend: info.backend, device: info.device, report: result.report, error: result.error };
     },
     (e: unknown): TrainRunResult => {
@@ -156,9 +158,10 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       // not record the end itself: the run is marked failed here, with the reason. When closing stopped
       // it, closeAllRuns marks it interrupted instead.
       const message = e instanceof Error ? e.message : String(e);
-      const status = entry.terminated ? 'interrupted' : 'failed';
-      if (!entry.terminated) markFailed(ctx, runId, `the training thread died: ${message}`);
-      ctx.events.emit('training.finished', { runId, status });
+      if (!entry.terminated) {
+        markFailed(ctx, runId, `the training thread died: ${message}`);
+        ctx.events.emit('training.finished', { runId, status: 'failed' });
+      }
       return { runId, status: 'failed', backend: info.backend, device: info.device, report: null, error: message };
     },
   );
@@ -166,6 +169,16 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   // unhandled rejection (it would end the host).
   void done.finally(() => entry.forget()).catch((e: unknown) => console.error(`run ${runId}: ${e instanceof Error ? e.message : String(e)}`));
   return { runId, backend: info.backend, device: info.device, done };
+}
+
+/** How a run's row says it ended ('cancelled', 'interrupted', ...), or null while running or when the store is gone. */
+function storedEndStatus(ctx: ServiceContext, runId: number): 'completed' | 'cancelled' | 'failed' | 'interrupted' | null {
+  try {
+    const status = ctx.store.getRun(runId)?.status;
+    return status === 'completed' || status === 'cancelled' || status === 'failed' || status === 'interrupted' ? status : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Records a run whose thread died as failed, unless it already ended (or the store is gone). */
@@ -236,6 +249,9 @@ export async function closeAllRuns(ctx: ServiceContext, waitMs: number): Promise
     if (entry.runId > 0 && ctx.store.getRun(entry.runId)?.status === 'running') {
       ctx.store.finishRun(entry.runId, 'interrupted', undefined, `training did not stop within ${waitMs} ms of closing the project`);
     }
+    // The one announcement of a run stopped here: what its row says (the thread's own report, if any, is not).
+    const ended = entry.runId > 0 ? storedEndStatus(ctx, entry.runId) : null;
+    if (ended) ctx.events.emit('training.finished', { runId: entry.runId, status: ended });
   }
   // Terminated workers settle their entries too (their result rejects on exit).
   await Promise.all(entries.map((e) => e.ended));

@@ -141,21 +141,7 @@ function browserTransport(token: string | null): Transport {
           ws.send(JSON.stringify({ id, command, args }));
         });
       }
-      let res: Response;
-      try {
-        res = await fetch('api/call', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ command, args }),
-        });
-      } catch (e) {
-        return { error: { code: 'internal', message: `cannot reach the Candlemark host: ${(e as Error).message}`, issues: [] } };
-      }
-      try {
-        return (await res.json()) as Envelope;
-      } catch {
-        return { error: { code: 'internal', message: `host answered ${res.status} without JSON`, issues: [] } };
-      }
+      return await post('api/call', token, command, args);
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -174,23 +160,28 @@ function browserTransport(token: string | null): Transport {
     },
     async hostCall(command, args) {
       if (!token) return { error: { code: 'invalid-operation', message: 'no access token: open the URL the host printed (it ends in #token=…)', issues: [] } };
-      let res: Response;
-      try {
-        res = await fetch('api/host', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ command, args }),
-        });
-      } catch (e) {
-        return { error: { code: 'internal', message: `cannot reach the Candlemark host: ${(e as Error).message}`, issues: [] } };
-      }
-      try {
-        return (await res.json()) as Envelope;
-      } catch {
-        return { error: { code: 'internal', message: `host answered ${res.status} without JSON`, issues: [] } };
-      }
+      return await post('api/host', token, command, args);
     },
   };
+}
+
+/** One `{command, args}` POST to the browser host; network and non-JSON answers become error envelopes. */
+async function post(url: 'api/call' | 'api/host', token: string, command: string, args: unknown): Promise<Envelope> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ command, args }),
+    });
+  } catch (e) {
+    return { error: { code: 'internal', message: `cannot reach the Candlemark host: ${(e as Error).message}`, issues: [] } };
+  }
+  try {
+    return (await res.json()) as Envelope;
+  } catch {
+    return { error: { code: 'internal', message: `host answered ${res.status} without JSON`, issues: [] } };
+  }
 }
 
 const transport: Transport = window.candlemark ? electronTransport(window.candlemark) : browserTransport(takeToken());
