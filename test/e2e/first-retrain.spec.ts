@@ -10,57 +10,17 @@
  * It needs an empty project and a host it may kill, so it starts its own (test/e2e/start-host.ts,
  * on a free port, serving the renderer the webServer built), as interrupted.spec.ts does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
-import { E2E_DIST } from './playwright.config.ts';
-import { REPO_ROOT, SHARED_DATA, apiAt, barX, chartReady, drag, shot } from './helpers.ts';
+import { killGroup, startOwnHost, type OwnHost } from './own-host.ts';
+import { SHARED_DATA, apiAt, barX, chartReady, drag, shot } from './helpers.ts';
 
 const TOKEN = 'e2e-first-retrain-token-0123456789';
 const CSV = path.join(SHARED_DATA, 'spy_1d.csv');
 
-interface OwnHost {
-  child: ChildProcess;
-  origin: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startHost(project: string, port = 0): Promise<OwnHost> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/e2e/start-host.ts', '--port', String(port), '--token', TOKEN, '--project', project, '--static', E2E_DIST],
-    { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the host printed no URL within 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`the host exited (${code ?? signal}) before printing its URL:\n${out}`));
-    });
-  });
-  return { child, origin, exited };
-}
-
-function killGroup(host: OwnHost, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-host.child.pid!, signal);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-  }
-}
+const startHost = (project: string, port = 0): Promise<OwnHost> => startOwnHost(project, TOKEN, port);
 
 /** Steps with `]` until the label view shows window `n` (1-based), then waits for its chart. */
 async function goToWindow(page: Page, n: number, total: number): Promise<void> {

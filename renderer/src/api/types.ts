@@ -112,18 +112,9 @@ export interface KnownResults {
   'train.check': TrainingCheck;
 }
 
-export interface TrainingCheck {
-  setId: number;
-  name: string;
-  trainWindows: number;
-  validationWindows: number;
-  labelledTrain: number;
-  labelledValidation: number;
-  minTrain: number;
-  minValidation: number;
-  ok: boolean;
-  reason: string | null;
-}
+/** Defined once, in core (preflight.ts is pure); the renderer takes it as a type. */
+export type { TrainingCheck } from '../../../core/ml/training/preflight.ts';
+import type { TrainingCheck } from '../../../core/ml/training/preflight.ts';
 
 export type Result<K extends CommandName> = K extends keyof KnownResults ? KnownResults[K] : unknown;
 
