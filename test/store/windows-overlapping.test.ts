@@ -85,8 +85,8 @@ describe('listWindowsOverlapping', () => {
     try {
       fill(s, 6);
       s.listWindowsOverlapping('A', 900, 1000);
-      // The statement the method really ran, from the store's prepared-statement cache.
-      const cache = (s as unknown as { statements: Map<string, unknown> }).statements;
+      // The statement the method really ran, from the prepared-statement cache of the store's connection.
+      const cache = (s as unknown as { conn: { statements: Map<string, unknown> } }).conn.statements;
       const sql = [...cache.keys()].find((k) => k.includes('max(m.length)'));
       expect(sql).toBeDefined();
       const plan = (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('A', 1000, 900, 900) as Array<{ detail: string }>).map((r) => r.detail);
