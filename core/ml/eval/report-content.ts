@@ -3,7 +3,7 @@
  * Markdown and HTML renderers (report-export.ts) both write.
  */
 import type { Comparison } from './compare.ts';
-import type { RunReport } from './report.ts';
+import type { RunReport } from './report-types.ts';
 import { TASKS } from './types.ts';
 import { critLabel, date, duration, f2, f3, fin, flatten, int, pct, prf, value, yesNo, type ReportMeta, type Table } from './report-format.ts';
 

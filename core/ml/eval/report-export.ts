@@ -6,7 +6,7 @@
  * report-format.ts) and rendered to either format here. Pure TS.
  */
 import type { Comparison } from './compare.ts';
-import type { RunReport } from './report.ts';
+import type { RunReport } from './report-types.ts';
 import { escapeXml as esc, lineChart, type LineSeries } from './svg-plot.ts';
 import { comparisonTables, curveTable, kpis, runTables } from './report-content.ts';
 import { RUN_COLORS, date, type ReportMeta, type Table } from './report-format.ts';

@@ -2,7 +2,7 @@
  * Shared by the report renderers: the run's stored row (ReportMeta), the format-neutral Table the
  * content is built as, colours, and how numbers, dates and settings are written.
  */
-import type { RunReport } from './report.ts';
+import type { RunReport } from './report-types.ts';
 import type { TaskName } from './types.ts';
 
 /** What the report doesn't carry itself: the stored run's row. */

@@ -1,5 +1,5 @@
 /** The plots of a run report, as inline SVG (svg-plot.ts): no scripts, no fonts, no URLs. */
-import type { RunReport } from './report.ts';
+import type { RunReport } from './report-types.ts';
 import { histogram, lineChart } from './svg-plot.ts';
 import { TASKS } from './types.ts';
 import { COLORS, TASK_COLORS, f2, f3, int } from './report-format.ts';
