@@ -11,6 +11,7 @@ import { getLabel } from './labels.ts';
 import { historyLabel, type HistoryEntryRow } from './rows.ts';
 import type { HistoryState, HistoryStep } from './types.ts';
 
+/** Deleting a series or window set cascades to its labels' history entries: groups left with none go too. */
 export function dropEmptyHistoryGroups(c: StoreConnection): void {
   c.run('DELETE FROM history_groups WHERE NOT EXISTS (SELECT 1 FROM label_history h WHERE h.group_id = history_groups.id)');
 }
@@ -39,8 +40,8 @@ export function record(c: StoreConnection, labelId: number, windowId: number, be
 }
 
 /**
- * Group several label edits into one undo step of `annotator` (ProjectStore's default: its annotator), in one
- * transaction. Nested calls join the outer group (the outer description and annotator win).
+ * Group several label edits into one undo step of `annotator`, in one transaction. Nested calls
+ * join the outer group (the outer description and annotator win).
  */
 export function editGroup<T>(c: StoreConnection, description: string, fn: () => T, annotator: string): T {
   if (c.group) return fn();

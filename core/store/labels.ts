@@ -81,9 +81,9 @@ export function addLabel(c: StoreConnection, windowId: number, fields: NewLabelF
 }
 
 /**
- * Edits a label as `annotator` (ProjectStore's default: its annotator; it becomes the label's author). Changing the
- * span, type or confidence of a model-written span ('accepted' or 'confirmed') makes it
- * 'accepted-edited': the analyst has now put their own judgement into it.
+ * Edits a label as `annotator` (it becomes the label's author). Changing the span, type or
+ * confidence of a model-written span ('accepted' or 'confirmed') makes it 'accepted-edited': the
+ * analyst has now put their own judgement into it.
  */
 export function updateLabel(c: StoreConnection, id: number, patch: Partial<LabelFields>, annotator: string): Label {
   return editGroup(c, 'Edit label', () => {

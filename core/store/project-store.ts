@@ -6,9 +6,11 @@
  * migrates it, connection.ts holds it with its statement cache and transaction rule) and delegates
  * each method to the module of its tables: series.ts, windows.ts, label-types.ts, labels.ts,
  * history.ts (undo/redo), findings.ts, runs.ts (runs, epochs, models, predictions), review.ts,
- * summary.ts; manage.ts (deleting with impact, names) works through the store's public surface. Durability: WAL + synchronous=FULL, every public write runs in one transaction, so a
- * crash at any moment loses at most the change in flight and never leaves a half-imported series or
- * a label change without its history entry.
+ * summary.ts; manage.ts (deleting with impact, names) works through the store's public surface.
+ *
+ * Durability: WAL + synchronous=FULL, every public write runs in one transaction, so a crash at any
+ * moment loses at most the change in flight and never leaves a half-imported series or a label
+ * change without its history entry.
  *
  * Undo/redo (label edits only):
  * - History is a linear list of groups (`history_groups`), each holding the label changes
@@ -383,7 +385,10 @@ export class ProjectStore {
   }
 
   /** Store (or overwrite) per-window predictions of a run, in one transaction. */
-  savePredictions(runId: number, rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>): void {
+  savePredictions(
+    runId: number,
+    rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>,
+  ): void {
     this.predictionWrites++;
     runs.savePredictions(this.conn, runId, rows);
   }
