@@ -200,7 +200,7 @@ describe('seniority and label sources', () => {
     expect(run.dataSnapshot).toMatchObject({ seniority: ['bob'] });
     // Consensus of the shared windows drops alice's tied 'up' span: one span per window, plus bob's lone window.
     expect((run.dataSnapshot as { labels: number }).labels).toBe(train.length - 1 + 1 + s.store.listWindows().filter((w) => w.role === 'val').length);
-    expect(run.report!.data.notes?.join(' ') ?? JSON.stringify(run.report)).toContain('the annotators\u2019 consensus');
+    expect(run.report!.dataset!.notes.join(' ')).toContain('labels: the annotators\u2019 consensus (training, validation and test alike)');
   }, 120_000);
 
   it('the CLI takes --labels and --annotator-weights, and annotators --seniority', async () => {
