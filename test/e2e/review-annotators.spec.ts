@@ -3,6 +3,8 @@
  * contexts label the same window, each edit carries its author, and one annotator's Ctrl+Z never
  * removes the other's span. Then a prediction is accepted (the spans show as the model's, not yet
  * confirmed), confirmed from the span panel, and the confirmation is undone per annotator.
+ * Point 4: their disagreement is a finding in the conflicts panel (A and B are the annotators), and
+ * the span panel's filter shows one annotator's spans or everyone's side by side in lanes.
  * Own demo series (seed 61), so it works after the other specs.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -58,6 +60,32 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(bob.getByTestId('span-provenance')).toContainText('drawn by ann');
   await shot(bob, '60-two-annotators');
 
+  // Their disagreement on the window is a finding in the conflicts panel, A and B being the annotators.
+  const finding = bob.locator('[data-testid="finding"]').filter({ hasText: 'annotators' });
+  await expect(finding).toHaveCount(1);
+  await expect(finding.getByTestId('finding-a')).toHaveText('A: ann');
+  await expect(finding.getByTestId('finding-b')).toHaveText('B: bob');
+  // Opening it shows the two annotators' spans in two lanes of the conflict view.
+  await finding.getByTestId('finding-open').click();
+  await expect(bob.getByTestId('focus-description')).toContainText('two annotators labelled');
+  await expect(finding.getByTestId('keep-a')).toHaveAttribute('title', /Keep ann's spans in this window: bob's spans here are removed/);
+  await shot(bob, '60c-annotators-finding');
+  await bob.keyboard.press('Escape');
+  await chartReady(bob, w.id);
+  // The filter: only Bob's spans, then everyone side by side in lanes (one lane each, read-only).
+  const filter = bob.getByTestId('annotator-filter');
+  await filter.selectOption('one:bob');
+  await expect(bob.getByTestId('span-item')).toHaveCount(1);
+  await expect(bob.getByTestId('span-item').first()).toHaveAttribute('data-author', 'bob');
+  await filter.selectOption('lanes');
+  const chart = bob.getByTestId('chart');
+  await expect(chart).toHaveAttribute('data-annotator-lanes', '2');
+  await expect(chart).toHaveAttribute('data-lane-bands', '2');
+  await shot(bob, '60d-annotator-lanes');
+  await filter.selectOption('all');
+  await expect(chart).toHaveAttribute('data-annotator-lanes', '0');
+  await expect(bob.getByTestId('span-item')).toHaveCount(2);
+
   // The agreement view on Home: one pair, one window in disagreement; its link opens the window.
   await ann.getByTestId('nav-home').click();
   const pair = ann.locator('[data-testid="agreement-pair"][data-pair="ann|bob"]');
@@ -76,6 +104,8 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(ann.getByTestId('span-item')).toHaveCount(1);
   const left = await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id });
   expect(left.map((l) => l.author)).toEqual(['ann']);
+  // With one annotator left on the window, the disagreement is gone from the conflicts panel.
+  await expect(bob.locator('[data-testid="finding"]').filter({ hasText: 'annotators' })).toHaveCount(0);
   // Bob has nothing more to undo: Ann's span survives a second Ctrl+Z from Bob.
   await bob.keyboard.press('Control+z');
   await bob.waitForTimeout(300);
