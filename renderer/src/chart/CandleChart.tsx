@@ -236,7 +236,7 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     const host = hostRef.current!;
     const p = PALETTES[theme];
     const list = s && lanes ? lanes.map((l) => ({ title: l.title, bands: l.bands.map((b) => ({ ...b, start: b.start - s.chunk.from, end: b.end - s.chunk.from })) })) : [];
-    lanesRef.current?.set(list.length ? { lanes: list, textColor: p.text, lineColor: p.border } : EMPTY_LANES);
+    lanesRef.current?.set(list.length ? { lanes: list, textColor: p.text, lineColor: p.border, background: p.background } : EMPTY_LANES);
     host.dataset.annotatorLanes = String(list.length);
     host.dataset.laneBands = String(list.reduce((n, l) => n + l.bands.length, 0));
   }, [lanes, chunk, theme]);

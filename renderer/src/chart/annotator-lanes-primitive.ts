@@ -29,9 +29,11 @@ export interface AnnotatorLanes {
   lanes: AnnotatorLane[];
   textColor: string;
   lineColor: string;
+  /** The chart's background: behind a lane's title, so candles never hide who the lane is. */
+  background: string;
 }
 
-export const EMPTY_LANES: AnnotatorLanes = { lanes: [], textColor: '#888', lineColor: '#888' };
+export const EMPTY_LANES: AnnotatorLanes = { lanes: [], textColor: '#888', lineColor: '#888', background: '#fff' };
 
 /** The lane (0 = top) a media y falls in, for a pane of height h. */
 export function laneAt(y: number, h: number, lanes: number): number {
@@ -47,7 +49,7 @@ class LanesRenderer implements IPrimitivePaneRenderer {
 
   draw(target: Target): void {
     const chart = this.owner.chart;
-    const { lanes, textColor, lineColor } = this.owner.state;
+    const { lanes, textColor, lineColor, background } = this.owner.state;
     if (!chart || lanes.length === 0) return;
     const ts = chart.timeScale();
     target.useBitmapCoordinateSpace(({ context: ctx, bitmapSize, horizontalPixelRatio: hr, verticalPixelRatio: vr }) => {
@@ -69,14 +71,19 @@ class LanesRenderer implements IPrimitivePaneRenderer {
             ctx.strokeRect(x0 + 0.5, y0 + 2.5, x1 - x0 - 1, y1 - y0 - 5);
           }
           if (i > 0) {
-            ctx.fillStyle = withAlpha(lineColor, 0.6);
-            ctx.fillRect(0, y0, bitmapSize.width, Math.max(1, Math.round(vr)));
+            ctx.fillStyle = lineColor;
+            ctx.fillRect(0, y0, bitmapSize.width, Math.max(1, Math.round(2 * vr)));
           }
           return;
         }
-        ctx.fillStyle = textColor;
-        ctx.font = `${Math.round(12 * vr)}px sans-serif`;
+        ctx.font = `bold ${Math.round(12 * vr)}px sans-serif`;
         ctx.textBaseline = 'top';
+        const w = ctx.measureText(lane.title).width;
+        ctx.fillStyle = background;
+        ctx.globalAlpha = 0.85;
+        ctx.fillRect(2 * hr, y0 + 2 * vr, w + 8 * hr, 17 * vr);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = textColor;
         ctx.fillText(lane.title, 6 * hr, y0 + 4 * vr);
         ctx.font = `${Math.round(11 * vr)}px sans-serif`;
         for (const b of lane.bands) {

@@ -42,7 +42,7 @@ export function SpanPanel({ wb, labelTypes, colorOf, annotatorFilter = ALL, onAn
       <h3>
         Spans in this window <span className="muted">({labels.length}{labels.length !== all.length ? ` of ${all.length}` : ''})</span>
       </h3>
-      {onAnnotatorFilter && (
+      {onAnnotatorFilter && !view?.focus && (
         <label className="small muted annotator-filter" title="Whose spans the chart and this list show. Lanes: every annotator side by side on the chart (read-only)">
           Show{' '}
           <select value={filterValue(annotatorFilter)} onChange={(e) => onAnnotatorFilter(parseFilterValue(e.target.value))} data-testid="annotator-filter">
