@@ -109,10 +109,7 @@ export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: numb
  */
 export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
   if (scope === 'all') {
-    const findings: Finding[] = [];
-    for (const series of ctx.store.listSeries()) findings.push(...detectConflicts(conflictWindowsForSeries(ctx, series.id)));
-    findings.push(...annotatorFindingsOf(ctx, 'all'));
-    ctx.store.replaceFindings('all', findings);
+    ctx.store.replaceFindings('all', computeAllFindings(ctx));
   } else {
     if (scope.windowIds.length === 0) return;
     const bySeries = new Map<string, WindowInfo[]>();
@@ -131,6 +128,14 @@ export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[
     }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
   }
+}
+
+/** Every finding of the project as a full recompute gives it: contradictions between windows, and disagreements between annotators. */
+export function computeAllFindings(ctx: ServiceContext): Array<Finding & { key?: string }> {
+  const findings: Array<Finding & { key?: string }> = [];
+  for (const series of ctx.store.listSeries()) findings.push(...detectConflicts(conflictWindowsForSeries(ctx, series.id)));
+  findings.push(...annotatorFindingsOf(ctx, 'all'));
+  return findings;
 }
 
 /**
