@@ -43,7 +43,8 @@ commands:
                                     annotator, origin (drawn|imported|accepted|accepted-edited|
                                     confirmed), run, labelled_at
   conflicts [--status open|resolved|ignored] [--json]
-                                    contradictions between overlapping windows
+                                    contradictions between overlapping windows, and
+                                    annotators who labelled one window differently (kind annotators)
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
         [--unlabelled SHARE]        leave the latest SHARE (0-1) of the training windows to label (default 0)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]

@@ -92,6 +92,13 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(pair).toHaveAttribute('data-span-f1', '0.000');
   const disagreement = ann.locator(`[data-testid="agreement-disagreement"][data-window-id="${w.id}"]`);
   await expect(disagreement).toContainText('ann, bob differ on');
+  // The seniority order (consensus ties) is set from the card: bob moved above ann, stored in the project.
+  // (The demo's own spans are annotator 'demo''s: three annotators, by name until an order is set.)
+  await expect(ann.getByTestId('seniority-item')).toHaveCount(3);
+  await expect(ann.getByTestId('seniority-item').first()).toHaveAttribute('data-annotator', 'ann');
+  await ann.getByTestId('seniority-up-bob').click();
+  await expect(ann.getByTestId('seniority-item').first()).toHaveAttribute('data-annotator', 'bob');
+  expect((await api<{ seniority: string[] }>(ann, 'annotators.list', {})).seniority).toEqual(['bob', 'ann', 'demo']);
   await shot(ann, '60b-agreement');
   await disagreement.getByRole('link').click();
   await chartReady(ann, w.id);

@@ -143,7 +143,13 @@ export function computeAllFindings(ctx: ServiceContext): Array<Finding & { key?:
  * window). A label's annotator is its author ('(unknown)' for labels from before provenance).
  */
 function annotatorFindingsOf(ctx: ServiceContext, windows: ReadonlyArray<WindowInfo> | 'all'): AnnotatorFinding[] {
-  const labels = windows === 'all' ? ctx.store.listLabels() : windows.flatMap((w) => ctx.store.listLabels({ windowId: w.id }));
+  let labels: Label[];
+  if (windows === 'all') labels = ctx.store.listLabels();
+  else if (windows.length > PER_WINDOW_LABEL_READS) {
+    // Many windows (undoing a labels import): one read per series, as conflictWindowsAround does.
+    const ids = new Set(windows.map((w) => w.id));
+    labels = [...new Set(windows.map((w) => w.seriesId))].flatMap((seriesId) => ctx.store.listLabels({ seriesId }).filter((l) => ids.has(l.windowId)));
+  } else labels = windows.flatMap((w) => ctx.store.listLabels({ windowId: w.id }));
   const byWindow = new Map<number, Label[]>();
   for (const l of labels) {
     const list = byWindow.get(l.windowId);
