@@ -158,6 +158,29 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await ann.keyboard.press('Control+z');
   await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'accepted');
 
+  // 6. The Retrain panel's label source: consensus (ties by the seniority set above); the run records it.
+  await ann.goto('/#/training');
+  await expect(ann.getByTestId('training')).toBeVisible();
+  await ann.getByTestId('train-model').selectOption('soft');
+  await ann.getByTestId('train-preset').selectOption('quick');
+  await ann.getByTestId('train-advanced').locator('summary').click();
+  await ann.getByTestId('train-label-source').selectOption('consensus');
+  await expect(ann.getByTestId('train-seniority')).toContainText('seniority bob > ann > demo');
+  await shot(ann, '63-label-source');
+  const known = new Set((await api<Array<{ id: number }>>(ann, 'runs.list', { includeIncomplete: true })).map((r) => r.id));
+  await ann.getByTestId('retrain').click();
+  let newRun = 0;
+  await expect
+    .poll(async () => {
+      const fresh = (await api<Array<{ id: number; status: string }>>(ann, 'runs.list', { includeIncomplete: true })).find((r) => !known.has(r.id));
+      newRun = fresh?.id ?? 0;
+      return fresh?.status;
+    }, { timeout: 90_000 })
+    .toBe('completed');
+  const recorded = await api<{ config: { labelSource: unknown }; dataSnapshot: { seniority?: string[] } }>(ann, 'runs.get', { runId: newRun });
+  expect(recorded.config.labelSource).toBe('consensus');
+  expect(recorded.dataSnapshot.seniority).toEqual(['bob', 'ann', 'demo']);
+
   await ann.context().close();
   await bob.context().close();
 });
