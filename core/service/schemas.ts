@@ -167,7 +167,7 @@ export const commandSchemas = {
   'conflicts.check': z.object({}).strict(),
   'conflicts.list': z.object({ status: z.enum(['open', 'resolved', 'ignored']).optional(), windowId: id.optional() }).strict(),
   'conflicts.resolve': z
-    .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']) })
+    .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']), annotator: annotator.optional() })
     .strict(),
   'demo.create': z
     .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6), unlabelled: DEMO_UNLABELLED })

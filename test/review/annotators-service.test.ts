@@ -98,14 +98,16 @@ describe('annotator disagreements as findings', () => {
     expect(f.annotators).toEqual(['alice', 'bob']);
     s.close();
     open.pop();
-    const s2 = CandlemarkService.open(file, { author: 'carol' });
+    const s2 = CandlemarkService.open(file, { author: 'host-user' });
     open.push(s2);
     expect((await s2.call('conflicts.list', {})).map((x) => x.id)).toContain(f.id);
-    const r = await s2.call('conflicts.resolve', { findingId: f.id, action: 'copy-b-to-a' });
+    // carol resolves from her page (the page names its annotator, as for every edit).
+    const r = await s2.call('conflicts.resolve', { findingId: f.id, action: 'copy-b-to-a', annotator: 'carol' });
     expect(r).toMatchObject({ status: 'resolved', changedWindows: [w.id] });
     expect(s2.store.listLabels({ windowId: w.id }).map((l) => [l.author, l.type])).toEqual([['bob', 'down']]);
     expect((await s2.call('conflicts.list', {})).filter((x) => x.kind === 'annotators')).toEqual([]);
-    // The resolution is carol's step: her undo brings alice's span and the finding back.
+    // The resolution is carol's step, not the host's: her undo brings alice's span and the finding back.
+    expect((await s2.call('labels.undo', { annotator: 'host-user' })).step).toBeNull();
     await s2.call('labels.undo', { annotator: 'carol' });
     expect(s2.store.listLabels({ windowId: w.id }).map((l) => l.author).sort()).toEqual(['alice', 'bob']);
     expect((await s2.call('conflicts.list', {})).filter((x) => x.kind === 'annotators')).toHaveLength(1);

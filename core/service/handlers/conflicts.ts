@@ -219,7 +219,9 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
     ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
     return { findingId: finding.id, status, changedWindows: [] as number[] };
   }
-  if (finding.kind === 'annotators') return keepAnnotator(ctx, finding, args.action === 'copy-a-to-b' ? 0 : 1);
+  // Whose edit (and undo step) the resolution is: the caller's annotator (the page sends its own), else the host's.
+  const who = args.annotator ?? ctx.author;
+  if (finding.kind === 'annotators') return keepAnnotator(ctx, finding, args.action === 'copy-a-to-b' ? 0 : 1, who);
   const [fromId, toId] = args.action === 'copy-a-to-b' ? [finding.windowA, finding.windowB] : [finding.windowB, finding.windowA];
   // Just the two windows: the rest of the series plays no part in copying between them.
   const pair = [fromId, toId].map((id) => ctx.store.getWindow(id)).filter((w): w is WindowInfo => w !== null);
@@ -230,7 +232,7 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
   inLabelChange(
     ctx,
     () => {
-      copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`);
+      copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`, who);
       return { result: null, windowIds: [fromId, toId] };
     },
     { labelsEvent: false },
@@ -240,7 +242,7 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
 }
 
 /** Applies the detector's copy plan as label edits, in one undo step. */
-function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow, description: string): void {
+function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow, description: string, who: string): void {
   const index = ctx.timeIndex(to.seriesId);
   const plan = planCopySpans(from, to);
   ctx.store.editGroup(description, () => {
@@ -263,12 +265,12 @@ function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow
         endTime,
         type: span.type,
         confidence: span.confidence,
-        author: ctx.author,
+        author: who,
         note: '',
         ...(source ? { origin: 'accepted' as const, originRun: source.originRun } : {}),
       });
     }
-  });
+  }, who);
 }
 
 /**
@@ -276,7 +278,7 @@ function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow
  * undo step, the caller's), so the kept annotator's spans are the window's. The removed spans come
  * back with undo; nothing is rewritten in the kept annotator's name.
  */
-function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1) {
+function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1, who: string) {
   const parsed = parseAnnotatorFindingKey(finding.key);
   if (!parsed) throw new CandlemarkError('invalid-operation', `finding ${finding.id} does not name its annotators`);
   const kept = parsed.annotators[keep];
@@ -285,8 +287,8 @@ function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1)
     ctx,
     () => {
       ctx.store.editGroup(`resolve finding ${finding.id}: keep ${kept}'s spans in window ${finding.windowA}`, () => {
-        for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id);
-      });
+        for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id, who);
+      }, who);
       return { result: null, windowIds: [finding.windowA] };
     },
     {},
