@@ -260,7 +260,7 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   // Issue #12, point 4: one annotator's source leaves out the windows only others labelled.
   const othersOnly = chosen.filter((w) => !windowInSource(byWindow.get(w.id) ?? [], opts.labelSource)).length;
   if (othersOnly > 0) chosen = chosen.filter((w) => windowInSource(byWindow.get(w.id) ?? [], opts.labelSource));
-  if (opts.labelSource !== undefined && opts.labelSource !== 'all') notes.push(`labels: ${describeLabelSource(opts.labelSource)} (training, validation and test alike)${othersOnly ? `; ${othersOnly} window(s) labelled only by others were left out` : ''}`);
+  if (opts.labelSource !== undefined && opts.labelSource !== 'all') notes.push(`labels: ${describeLabelSource(opts.labelSource)} (training, validation and test alike)${othersOnly ? `; ${othersOnly} window(s) labelled only by others were left out` : ''}${opts.annotatorWeights && Object.keys(opts.annotatorWeights).length ? '; annotator weights ignored (they apply to all annotators\' labels)' : ''}`);
   else if (opts.annotatorWeights && Object.keys(opts.annotatorWeights).length) notes.push(`labels: all annotators, weighted ${Object.entries(opts.annotatorWeights).map(([a, v]) => `${a} ×${v}`).join(', ')}`);
   if (skipped.otherLength > 0) notes.push(`${skipped.otherLength} window(s) of another length than ${T} bars were left out (one model needs one window length)`);
   if (skipped.excluded > 0) notes.push(`${skipped.excluded} window(s) have role 'excluded' (split gap) and were left out`);
