@@ -17,6 +17,7 @@ import { renderComparisonHtml } from '../ml/eval/report-export.ts';
 import { REVIEW_STATUSES } from '../review/types.ts';
 import { leastSureQueue } from '../review/queue.ts';
 import type { Detected, ImportSettings } from '../import/index.ts';
+import { parseAnnotatorWeights, parseLabelsFlag, parseSeniority } from './annotator-flags.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
 
@@ -42,7 +43,8 @@ commands:
                                     annotator, origin (drawn|imported|accepted|accepted-edited|
                                     confirmed), run, labelled_at
   conflicts [--status open|resolved|ignored] [--json]
-                                    contradictions between overlapping windows
+                                    contradictions between overlapping windows, and
+                                    annotators who labelled one window differently (kind annotators)
   demo [--from CSV] [--seed 7]      a ready project: windows and labels (with a few contradictions)
         [--unlabelled SHARE]        leave the latest SHARE (0-1) of the training windows to label (default 0)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
@@ -50,10 +52,13 @@ commands:
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
         [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
-        [--unconfirmed use|exclude]
+        [--unconfirmed use|exclude] [--labels all|consensus|annotator:NAME]
+        [--annotator-weights NAME=W,...]
                                     train a detector on the labelled windows (--unconfirmed exclude:
                                     leave out training windows with unconfirmed model-written spans;
-                                    validation/test windows with them are never scored)
+                                    validation/test windows with them are never scored; --labels:
+                                    whose spans train and score, consensus ties by seniority;
+                                    --annotator-weights: with all, each annotator's span weight 0-1)
   runs [--all] [--json]             training runs (--all: also cancelled/interrupted/failed)
   evaluate --run ID [--json]        a run's evaluation report
   report --run ID --out FILE.html|FILE.md [--json]
@@ -69,6 +74,9 @@ commands:
   agreement [--set ID] [--json]     agreement between annotators on the windows two or more labelled:
                                     per pair span F1 (IoU >= 0.5) and bar-level Cohen's kappa,
                                     Krippendorff's alpha over all, the windows they disagree on
+  annotators [--seniority A,B,...] [--json]
+                                    who labelled (spans, windows) and the seniority order that breaks
+                                    consensus ties; --seniority sets it (most senior first)
   review --confirm WINDOW [--json]  confirm the model-written labels of a window (accepted from a
                                     run): only then do they count in validation scoring
 
@@ -139,6 +147,9 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     'no-span-weight': { type: 'string' },
     contradictions: { type: 'string' },
     'lr-schedule': { type: 'string' },
+    // issue #12, point 4: whose labels
+    labels: { type: 'string' },
+    'annotator-weights': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -146,10 +157,20 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
   compare: { out: { type: 'string' } },
   predict: { run: { type: 'string' }, all: { type: 'boolean' } },
   agreement: { set: { type: 'string' } },
+  annotators: { seniority: { type: 'string' } },
   review: { run: { type: 'string' }, set: { type: 'string' }, status: { type: 'string' }, queue: { type: 'string' }, confirm: { type: 'string' } },
 };
 
 class UsageError extends Error {}
+
+/** A flag parser's complaint (core/cli/annotator-flags.ts) is a usage error: exit 2, no stack. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 /** Numbers from flags: a clear message instead of NaN reaching a schema. */
 function num(flags: Flags, name: string): number | undefined {
@@ -369,6 +390,9 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           noSpanWeight: num(flags, 'no-span-weight'),
           contradictions: str(flags, 'contradictions') as CommandInput<'train.run'>['contradictions'],
           lrSchedule: str(flags, 'lr-schedule') as CommandInput<'train.run'>['lrSchedule'],
+          // issue #12, point 4
+          labelSource: usage(() => parseLabelsFlag(str(flags, 'labels'))),
+          annotatorWeights: usage(() => parseAnnotatorWeights(str(flags, 'annotator-weights'))),
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);
@@ -424,6 +448,16 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       if (runId === undefined) throw new UsageError('--run ID is required');
       const result = await service.call('runs.predict', { runId, onlyUnlabelled: flags.all !== true });
       p.predictions(result);
+      return result;
+    }
+    case 'annotators': {
+      const order = usage(() => parseSeniority(str(flags, 'seniority')));
+      const result = order !== undefined ? await service.call('annotators.setSeniority', { order }) : await service.call('annotators.list', {});
+      if (!io.json) {
+        for (const a of result.annotators) io.print(`${a.annotator}: ${a.spans} span(s) in ${a.windows} window(s)`);
+        if (result.annotators.length === 0) io.print('no annotator has a span yet');
+        io.print(`seniority (most senior first): ${result.seniority.length ? result.seniority.join(', ') : '(not set: ties go by name)'}`);
+      }
       return result;
     }
     case 'agreement': {

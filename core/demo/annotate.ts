@@ -20,7 +20,8 @@
 import type { FindingKind, IndexSpan } from '../domain/types.ts';
 import { createRng, type Rng } from './random.ts';
 
-export type ContradictionKind = FindingKind;
+/** The kinds the demo plants between overlapping windows (not 'annotators': the demo has one annotator). */
+export type ContradictionKind = Exclude<FindingKind, 'annotators'>;
 
 export interface AnnotateNoise {
   /** Max bars an edge moves from the truth (0 = exact). Default 0. */

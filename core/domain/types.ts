@@ -125,7 +125,8 @@ export interface IndexSpan {
   confidence: number;
 }
 
-export type FindingKind = 'span-vs-none' | 'type' | 'boundary';
+/** 'annotators' (issue #12): two annotators labelled the same window differently (windowA = windowB = that window). */
+export type FindingKind = 'span-vs-none' | 'type' | 'boundary' | 'annotators';
 export type FindingStatus = 'open' | 'resolved' | 'ignored';
 
 /** One disagreement between two overlapping windows on the bars they share. */

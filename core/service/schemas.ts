@@ -53,6 +53,9 @@ const DEMO_UNLABELLED = z.number().min(0).max(1).default(0);
 /** The app's demo (Home's button, the first start's demo file): the last third of the training windows to label. */
 export const DEMO_APP_UNLABELLED = 1 / 3;
 
+/** Issue #12, point 4: which annotators' labels a run uses (core/ml/training/label-source.ts). */
+const labelSource = z.union([z.enum(['all', 'consensus']), z.object({ annotator }).strict()]);
+
 export const trainArgs = z
   .object({
     model: z.enum(['soft', 'crf']).default('soft'),
@@ -75,6 +78,11 @@ export const trainArgs = z
     testFraction: z.number().min(0).max(0.5).optional(),
     contradictions: z.enum(['train-both', 'mask', 'down-weight']).optional(),
     lrSchedule: z.enum(['constant', 'cosine']).optional(),
+    // --- issue #12, point 4 (several annotators): whose labels a run learns from and is scored on ---
+    /** 'all' (default): every annotator's spans; 'consensus': the majority per bar (ties: confidence, then the project's seniority); {annotator}: one annotator's. */
+    labelSource: labelSource.optional(),
+    /** With 'all': a weight in [0, 1] per annotator, multiplying their spans' confidence (absent = 1). */
+    annotatorWeights: z.record(annotator, z.number().min(0).max(1)).optional(),
   })
   .strict();
 
@@ -159,7 +167,7 @@ export const commandSchemas = {
   'conflicts.check': z.object({}).strict(),
   'conflicts.list': z.object({ status: z.enum(['open', 'resolved', 'ignored']).optional(), windowId: id.optional() }).strict(),
   'conflicts.resolve': z
-    .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']) })
+    .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']), annotator: annotator.optional() })
     .strict(),
   'demo.create': z
     .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6), unlabelled: DEMO_UNLABELLED })
@@ -221,6 +229,11 @@ export const commandSchemas = {
   'series.rename': z.object({ seriesId, to: seriesId }).strict(),
   /** Accepts every predicted span scoring ≥ minScore on the set's unlabelled windows, in one undo step; `dryRun` only counts. */
   'review.acceptAbove': z.object({ runId: id, setId: id.optional(), minScore: z.number().min(0).max(1), dryRun: z.boolean().default(false), annotator: annotator.optional() }).strict(),
+  // --- issue #12, point 4: several annotators on one project ----------------------------------------
+  /** The project's annotators (with their span counts) and its seniority order. */
+  'annotators.list': z.object({}).strict(),
+  /** Sets the seniority order (most senior first) that breaks consensus ties after confidence. */
+  'annotators.setSeniority': z.object({ order: z.array(annotator).max(1000) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

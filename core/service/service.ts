@@ -17,10 +17,10 @@ import { importSeries, importSeriesText, readBars } from './handlers/series.ts';
 import { cancelImport, exportSeriesText, previewSeries, resampleSeries } from './handlers/series.ts';
 import { createWindows } from './handlers/windows.ts';
 import { addLabel, deleteLabel, redo, setLabelTypes, setWindowReviewed, undo, updateLabel } from './handlers/labels.ts';
-import { recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
+import { listConflicts, recomputeConflicts, resolveConflict } from './handlers/conflicts.ts';
 import { exportLabels, exportLabelsText, importLabels, importLabelsText } from './handlers/interchange.ts';
 import { createDemo } from './handlers/demo.ts';
-import { agreement } from './handlers/agreement.ts';
+import { agreement, annotatorsList, annotatorsSetSeniority } from './handlers/agreement.ts';
 import { reviewAccept, reviewConfirm, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
 import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainCheck, trainRun, trainStart } from './handlers/training.ts';
 import { overlappingLabels } from './handlers/overlapping.ts';
@@ -57,7 +57,7 @@ const handlers = {
     recomputeConflicts(ctx, 'all');
     return ctx.store.listFindings();
   },
-  'conflicts.list': (ctx, a) => ctx.store.listFindings(a),
+  'conflicts.list': listConflicts,
   'conflicts.resolve': resolveConflict,
   'demo.create': createDemo,
   'train.run': trainRun,
@@ -92,6 +92,9 @@ const handlers = {
   // issue 14 (h14b)
   'series.rename': renameSeriesCommand,
   'review.acceptAbove': reviewAcceptAbove,
+  // issue #12, point 4: several annotators
+  'annotators.list': annotatorsList,
+  'annotators.setSeniority': annotatorsSetSeniority,
 } satisfies Handlers;
 
 export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;

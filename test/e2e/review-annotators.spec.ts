@@ -3,6 +3,8 @@
  * contexts label the same window, each edit carries its author, and one annotator's Ctrl+Z never
  * removes the other's span. Then a prediction is accepted (the spans show as the model's, not yet
  * confirmed), confirmed from the span panel, and the confirmation is undone per annotator.
+ * Point 4: their disagreement is a finding in the conflicts panel (A and B are the annotators), and
+ * the span panel's filter shows one annotator's spans or everyone's side by side in lanes.
  * Own demo series (seed 61), so it works after the other specs.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -58,12 +60,45 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(bob.getByTestId('span-provenance')).toContainText('drawn by ann');
   await shot(bob, '60-two-annotators');
 
+  // Their disagreement on the window is a finding in the conflicts panel, A and B being the annotators.
+  const finding = bob.locator('[data-testid="finding"]').filter({ hasText: 'annotators' });
+  await expect(finding).toHaveCount(1);
+  await expect(finding.getByTestId('finding-a')).toHaveText('A: ann');
+  await expect(finding.getByTestId('finding-b')).toHaveText('B: bob');
+  // Opening it shows the two annotators' spans in two lanes of the conflict view.
+  await finding.getByTestId('finding-open').click();
+  await expect(bob.getByTestId('focus-description')).toContainText('two annotators labelled');
+  await expect(finding.getByTestId('keep-a')).toHaveAttribute('title', /Keep ann's spans in this window: bob's spans here are removed/);
+  await shot(bob, '60c-annotators-finding');
+  await bob.keyboard.press('Escape');
+  await chartReady(bob, w.id);
+  // The filter: only Bob's spans, then everyone side by side in lanes (one lane each, read-only).
+  const filter = bob.getByTestId('annotator-filter');
+  await filter.selectOption('one:bob');
+  await expect(bob.getByTestId('span-item')).toHaveCount(1);
+  await expect(bob.getByTestId('span-item').first()).toHaveAttribute('data-author', 'bob');
+  await filter.selectOption('lanes');
+  const chart = bob.getByTestId('chart');
+  await expect(chart).toHaveAttribute('data-annotator-lanes', '2');
+  await expect(chart).toHaveAttribute('data-lane-bands', '2');
+  await shot(bob, '60d-annotator-lanes');
+  await filter.selectOption('all');
+  await expect(chart).toHaveAttribute('data-annotator-lanes', '0');
+  await expect(bob.getByTestId('span-item')).toHaveCount(2);
+
   // The agreement view on Home: one pair, one window in disagreement; its link opens the window.
   await ann.getByTestId('nav-home').click();
   const pair = ann.locator('[data-testid="agreement-pair"][data-pair="ann|bob"]');
   await expect(pair).toHaveAttribute('data-span-f1', '0.000');
   const disagreement = ann.locator(`[data-testid="agreement-disagreement"][data-window-id="${w.id}"]`);
   await expect(disagreement).toContainText('ann, bob differ on');
+  // The seniority order (consensus ties) is set from the card: bob moved above ann, stored in the project.
+  // (The demo's own spans are annotator 'demo''s: three annotators, by name until an order is set.)
+  await expect(ann.getByTestId('seniority-item')).toHaveCount(3);
+  await expect(ann.getByTestId('seniority-item').first()).toHaveAttribute('data-annotator', 'ann');
+  await ann.getByTestId('seniority-up-bob').click();
+  await expect(ann.getByTestId('seniority-item').first()).toHaveAttribute('data-annotator', 'bob');
+  expect((await api<{ seniority: string[] }>(ann, 'annotators.list', {})).seniority).toEqual(['bob', 'ann', 'demo']);
   await shot(ann, '60b-agreement');
   await disagreement.getByRole('link').click();
   await chartReady(ann, w.id);
@@ -76,6 +111,8 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await expect(ann.getByTestId('span-item')).toHaveCount(1);
   const left = await api<LabelRow[]>(ann, 'labels.list', { windowId: w.id });
   expect(left.map((l) => l.author)).toEqual(['ann']);
+  // With one annotator left on the window, the disagreement is gone from the conflicts panel.
+  await expect(bob.locator('[data-testid="finding"]').filter({ hasText: 'annotators' })).toHaveCount(0);
   // Bob has nothing more to undo: Ann's span survives a second Ctrl+Z from Bob.
   await bob.keyboard.press('Control+z');
   await bob.waitForTimeout(300);
@@ -120,6 +157,29 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await ann.keyboard.press('Escape');
   await ann.keyboard.press('Control+z');
   await expect(ann.getByTestId('span-item').first()).toHaveAttribute('data-origin', 'accepted');
+
+  // 6. The Retrain panel's label source: consensus (ties by the seniority set above); the run records it.
+  await ann.goto('/#/training');
+  await expect(ann.getByTestId('training')).toBeVisible();
+  await ann.getByTestId('train-model').selectOption('soft');
+  await ann.getByTestId('train-preset').selectOption('quick');
+  await ann.getByTestId('train-advanced').locator('summary').click();
+  await ann.getByTestId('train-label-source').selectOption('consensus');
+  await expect(ann.getByTestId('train-seniority')).toContainText('seniority bob > ann > demo');
+  await shot(ann, '63-label-source');
+  const known = new Set((await api<Array<{ id: number }>>(ann, 'runs.list', { includeIncomplete: true })).map((r) => r.id));
+  await ann.getByTestId('retrain').click();
+  let newRun = 0;
+  await expect
+    .poll(async () => {
+      const fresh = (await api<Array<{ id: number; status: string }>>(ann, 'runs.list', { includeIncomplete: true })).find((r) => !known.has(r.id));
+      newRun = fresh?.id ?? 0;
+      return fresh?.status;
+    }, { timeout: 90_000 })
+    .toBe('completed');
+  const recorded = await api<{ config: { labelSource: unknown }; dataSnapshot: { seniority?: string[] } }>(ann, 'runs.get', { runId: newRun });
+  expect(recorded.config.labelSource).toBe('consensus');
+  expect(recorded.dataSnapshot.seniority).toEqual(['bob', 'ann', 'demo']);
 
   await ann.context().close();
   await bob.context().close();

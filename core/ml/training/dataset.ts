@@ -11,6 +11,7 @@ import { computeTargets, type SpanEdges, type WindowTargets } from '../../labels
 import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../features/index.ts';
 import type { EvalTruth } from '../eval/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
+import { describeLabelSource, labelsForWindow, windowInSource, type LabelSourceOptions } from './label-source.ts';
 
 export interface DatasetOptions {
   setId: number;
@@ -49,6 +50,10 @@ export interface DatasetOptions {
    * training windows are changed; validation/test scoring always uses the labels as they are.
    */
   contradictions?: ContradictionMode;
+  /** Issue #12, point 4: whose labels (all, consensus, one annotator) and per-annotator weights (label-source.ts). */
+  labelSource?: LabelSourceOptions['labelSource'];
+  annotatorWeights?: LabelSourceOptions['annotatorWeights'];
+  seniority?: LabelSourceOptions['seniority'];
 }
 
 export type ContradictionMode = 'train-both' | 'mask' | 'down-weight';
@@ -249,9 +254,14 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   }
   // 'labelled' = the analyst has looked at it: it has spans, or was reviewed and has none (a real
   // negative example). An untouched window is unlabelled, not "no span", and must not teach "no span".
-  const chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
+  let chosen = (opts.windows ?? 'labelled') === 'all' ? windows : windows.filter((w) => byWindow.has(w.id) || w.reviewed);
   skipped.unlabelled = windows.length - chosen.length;
   const notes: string[] = [];
+  // Issue #12, point 4: one annotator's source leaves out the windows only others labelled.
+  const othersOnly = chosen.filter((w) => !windowInSource(byWindow.get(w.id) ?? [], opts.labelSource)).length;
+  if (othersOnly > 0) chosen = chosen.filter((w) => windowInSource(byWindow.get(w.id) ?? [], opts.labelSource));
+  if (opts.labelSource !== undefined && opts.labelSource !== 'all') notes.push(`labels: ${describeLabelSource(opts.labelSource)} (training, validation and test alike)${othersOnly ? `; ${othersOnly} window(s) labelled only by others were left out` : ''}${opts.annotatorWeights && Object.keys(opts.annotatorWeights).length ? '; annotator weights ignored (they apply to all annotators\' labels)' : ''}`);
+  else if (opts.annotatorWeights && Object.keys(opts.annotatorWeights).length) notes.push(`labels: all annotators, weighted ${Object.entries(opts.annotatorWeights).map(([a, v]) => `${a} ×${v}`).join(', ')}`);
   if (skipped.otherLength > 0) notes.push(`${skipped.otherLength} window(s) of another length than ${T} bars were left out (one model needs one window length)`);
   if (skipped.excluded > 0) notes.push(`${skipped.excluded} window(s) have role 'excluded' (split gap) and were left out`);
   if (skipped.unlabelled > 0) notes.push(`${skipped.unlabelled} unlabelled window(s) were left out`);
@@ -289,7 +299,9 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
     chosen
       .filter((w) => roleOf(w) === role && (role === 'train' ? trainOk(w) : scoreOk(w)))
       .map((w) => {
-        const { spans, edges } = labelsToSpansWithEdges(byWindow.get(w.id) ?? [], w, cache.get(w.seriesId)!.bars.time);
+        const times = cache.get(w.seriesId)!.bars.time;
+        const sourced = labelsForWindow(byWindow.get(w.id) ?? [], w, times, opts) ?? [];
+        const { spans, edges } = labelsToSpansWithEdges(sourced, w, times);
         return { window: w, spans, targets: computeTargets(T, spans, typeNames, { ramp: opts.ramp, edges, noSpanWeight: opts.noSpanWeight }) };
       });
   skipped.purged = chosen.filter((w) => roleOf(w) === 'purged').length;
@@ -346,7 +358,7 @@ function applyContradictions(store: ProjectStore, train: WindowRecord[], mode: C
   const touched = new Set<number>();
   for (const f of findings) {
     const factor = mode === 'mask' ? 0 : Math.max(0, Math.min(1, 1 - f.severity));
-    for (const id of [f.windowA, f.windowB]) {
+    for (const id of new Set([f.windowA, f.windowB])) {
       const r = byId.get(id);
       if (!r || r.window.seriesId !== f.seriesId) continue;
       const from = Math.max(0, f.startIndex - r.window.startIndex);

@@ -18,6 +18,8 @@ import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } f
 import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
+import type { LabelSource } from './label-source.ts';
+import { getSeniority } from '../../store/annotators.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -55,6 +57,9 @@ export interface RunTrainingOptions {
   contradictions?: ContradictionMode;
   /** Learning-rate schedule: 'constant' (default) or 'cosine' (train.ts). */
   lrSchedule?: LrSchedule;
+  // --- issue #12, point 4: whose labels (label-source.ts); the seniority is read from the project ---
+  labelSource?: LabelSource;
+  annotatorWeights?: Record<string, number>;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -137,6 +142,8 @@ function resolved(o: RunTrainingOptions) {
     testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
     contradictions: o.contradictions ?? ('train-both' as ContradictionMode),
     lrSchedule: o.lrSchedule ?? TRAINING_DEFAULTS.lrSchedule,
+    labelSource: o.labelSource ?? ('all' as LabelSource),
+    annotatorWeights: o.annotatorWeights ?? null,
   };
 }
 
@@ -174,6 +181,7 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved(opts);
+  const seniority = getSeniority(store);
   const data: Dataset = buildDataset(store, {
     setId: cfg.setId,
     features: cfg.features ?? undefined,
@@ -183,6 +191,9 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     testFraction: cfg.testFraction,
     contradictions: cfg.contradictions,
     unconfirmedInTraining: cfg.unconfirmedInTraining,
+    labelSource: cfg.labelSource,
+    annotatorWeights: cfg.annotatorWeights ?? undefined,
+    seniority,
   });
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
@@ -215,6 +226,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       features: data.features,
       // Issue #12: windows holding model-written spans nobody confirmed (0 unless predictions were accepted).
       unconfirmed: data.unconfirmed,
+      // Issue #12, point 4: the seniority order consensus ties were broken by (only with labelSource 'consensus').
+      ...(cfg.labelSource === 'consensus' ? { seniority } : {}),
     },
     backend: sel.backend,
     device: sel.device,

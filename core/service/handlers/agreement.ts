@@ -9,6 +9,7 @@ import { computeAgreement } from '../../review/agreement.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
+import { getSeniority, listAnnotators, setSeniority } from '../../store/annotators.ts';
 
 export interface AgreementReport extends Omit<AgreementResult, 'disagreements'> {
   /** Windows labelled by two or more annotators that are not in full agreement (with their set, to open them). */
@@ -41,7 +42,28 @@ export function agreement(ctx: ServiceContext, args: CommandArgs<'agreement.comp
     spansByAnnotator[who] = (spansByAnnotator[who] ?? 0) + 1;
   }
   const all = [...annotated.values()].sort((a, b) => a.windowId - b.windowId);
-  const result = computeAgreement(all, args.minIou);
+  const result = computeAgreement(all, args.minIou, getSeniority(ctx.store));
   const disagreements = result.disagreements.map((d) => ({ ...d, setId: windows.get(d.windowId)!.setId }));
   return { ...result, disagreements, setId: args.setId ?? null, sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length, spansByAnnotator, minIou: args.minIou };
+}
+
+export interface AnnotatorsInfo {
+  /** Annotators with spans in the project, by name. */
+  annotators: Array<{ annotator: string; spans: number; windows: number }>;
+  /** Most senior first; breaks consensus ties that confidence leaves open. Empty: by name. */
+  seniority: string[];
+}
+
+/** `annotators.list`: who labelled in this project, and the seniority order. */
+export function annotatorsList(ctx: ServiceContext): AnnotatorsInfo {
+  return { annotators: listAnnotators(ctx.store), seniority: getSeniority(ctx.store) };
+}
+
+/** `annotators.setSeniority`: replaces the order (a name may be one who has not labelled yet). */
+export function annotatorsSetSeniority(ctx: ServiceContext, args: CommandArgs<'annotators.setSeniority'>): AnnotatorsInfo {
+  const order = args.order.map((a) => a.trim());
+  const twice = order.find((a, i) => order.indexOf(a) !== i);
+  if (twice !== undefined) throw new CandlemarkError('invalid-arguments', `annotator "${twice}" is listed twice in the seniority order`, [{ field: 'order', message: `"${twice}" twice` }]);
+  setSeniority(ctx.store, order);
+  return annotatorsList(ctx);
 }

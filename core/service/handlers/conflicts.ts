@@ -4,11 +4,13 @@
  */
 import { detectConflicts, detectConflictsFor, type ConflictWindow } from '../../conflicts/detect.ts';
 import { planCopySpans } from '../../conflicts/resolve.ts';
+import { detectAnnotatorFindings, parseAnnotatorFindingKey, type AnnotatorFinding } from '../../conflicts/annotators.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import type { Finding, FindingStatus, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
 import type { TimeIndex } from '../time-index.ts';
+import type { StoredFinding } from '../../store/index.ts';
 
 /**
  * Windows of one series as the detector sees them. Only windows the analyst has labelled take
@@ -107,9 +109,7 @@ export function recomputeConflicts(ctx: ServiceContext, scope: { windowIds: numb
  */
 export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[] } | 'all'): void {
   if (scope === 'all') {
-    const findings: Finding[] = [];
-    for (const series of ctx.store.listSeries()) findings.push(...detectConflicts(conflictWindowsForSeries(ctx, series.id)));
-    ctx.store.replaceFindings('all', findings);
+    ctx.store.replaceFindings('all', computeAllFindings(ctx));
   } else {
     if (scope.windowIds.length === 0) return;
     const bySeries = new Map<string, WindowInfo[]>();
@@ -124,9 +124,63 @@ export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[
     const findings: Finding[] = [];
     for (const [seriesId, edited] of bySeries) {
       findings.push(...detectConflictsFor(edited.map((w) => w.id), conflictWindowsAround(ctx, seriesId, edited)));
+      findings.push(...annotatorFindingsOf(ctx, edited));
     }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
   }
+}
+
+/** Every finding of the project as a full recompute gives it: contradictions between windows, and disagreements between annotators. */
+export function computeAllFindings(ctx: ServiceContext): Array<Finding & { key?: string }> {
+  const findings: Array<Finding & { key?: string }> = [];
+  for (const series of ctx.store.listSeries()) findings.push(...detectConflicts(conflictWindowsForSeries(ctx, series.id)));
+  findings.push(...annotatorFindingsOf(ctx, 'all'));
+  return findings;
+}
+
+/**
+ * Issue #12, point 4: the disagreements between annotators inside each of the given windows (or every
+ * window). A label's annotator is its author ('(unknown)' for labels from before provenance).
+ */
+function annotatorFindingsOf(ctx: ServiceContext, windows: ReadonlyArray<WindowInfo> | 'all'): AnnotatorFinding[] {
+  let labels: Label[];
+  if (windows === 'all') labels = ctx.store.listLabels();
+  else if (windows.length > PER_WINDOW_LABEL_READS) {
+    // Many windows (undoing a labels import): one read per series, as conflictWindowsAround does.
+    const ids = new Set(windows.map((w) => w.id));
+    labels = [...new Set(windows.map((w) => w.seriesId))].flatMap((seriesId) => ctx.store.listLabels({ seriesId }).filter((l) => ids.has(l.windowId)));
+  } else labels = windows.flatMap((w) => ctx.store.listLabels({ windowId: w.id }));
+  const byWindow = new Map<number, Label[]>();
+  for (const l of labels) {
+    const list = byWindow.get(l.windowId);
+    if (list) list.push(l);
+    else byWindow.set(l.windowId, [l]);
+  }
+  const out: AnnotatorFinding[] = [];
+  for (const [windowId, list] of byWindow) {
+    if (new Set(list.map((l) => l.author)).size < 2) continue;
+    const w = windows === 'all' ? ctx.store.getWindow(windowId) : windows.find((x) => x.id === windowId);
+    if (!w) continue;
+    const index = ctx.timeIndex(w.seriesId);
+    const byAnnotator = new Map<string, IndexSpan[]>();
+    for (const l of list) {
+      const who = l.author || '(unknown)';
+      const span = labelToIndexSpan(w.seriesId, l, index.indexOf(l.startTime), index.indexOf(l.endTime));
+      const spans = byAnnotator.get(who);
+      if (spans) spans.push(span);
+      else byAnnotator.set(who, [span]);
+    }
+    out.push(...detectAnnotatorFindings({ id: w.id, seriesId: w.seriesId, startIndex: w.startIndex, length: w.length, byAnnotator }));
+  }
+  return out;
+}
+
+/** `conflicts.list`: the stored findings; an annotators finding also names its two annotators (A and B). */
+export function listConflicts(ctx: ServiceContext, args: CommandArgs<'conflicts.list'>): Array<StoredFinding & { annotators?: [string, string] }> {
+  return ctx.store.listFindings(args).map((f) => {
+    const parsed = f.kind === 'annotators' ? parseAnnotatorFindingKey(f.key) : null;
+    return parsed ? { ...f, annotators: parsed.annotators } : f;
+  });
 }
 
 function emitFindingsChanged(ctx: ServiceContext): void {
@@ -165,6 +219,9 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
     ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
     return { findingId: finding.id, status, changedWindows: [] as number[] };
   }
+  // Whose edit (and undo step) the resolution is: the caller's annotator (the page sends its own), else the host's.
+  const who = args.annotator ?? ctx.author;
+  if (finding.kind === 'annotators') return keepAnnotator(ctx, finding, args.action === 'copy-a-to-b' ? 0 : 1, who);
   const [fromId, toId] = args.action === 'copy-a-to-b' ? [finding.windowA, finding.windowB] : [finding.windowB, finding.windowA];
   // Just the two windows: the rest of the series plays no part in copying between them.
   const pair = [fromId, toId].map((id) => ctx.store.getWindow(id)).filter((w): w is WindowInfo => w !== null);
@@ -175,7 +232,7 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
   inLabelChange(
     ctx,
     () => {
-      copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`);
+      copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`, who);
       return { result: null, windowIds: [fromId, toId] };
     },
     { labelsEvent: false },
@@ -185,7 +242,7 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
 }
 
 /** Applies the detector's copy plan as label edits, in one undo step. */
-function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow, description: string): void {
+function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow, description: string, who: string): void {
   const index = ctx.timeIndex(to.seriesId);
   const plan = planCopySpans(from, to);
   ctx.store.editGroup(description, () => {
@@ -208,12 +265,35 @@ function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow
         endTime,
         type: span.type,
         confidence: span.confidence,
-        author: ctx.author,
+        author: who,
         note: '',
         ...(source ? { origin: 'accepted' as const, originRun: source.originRun } : {}),
       });
     }
-  });
+  }, who);
+}
+
+/**
+ * Keep A (or B) on an annotators finding: the other annotator's spans in the window are removed (one
+ * undo step, the caller's), so the kept annotator's spans are the window's. The removed spans come
+ * back with undo; nothing is rewritten in the kept annotator's name.
+ */
+function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1, who: string) {
+  const parsed = parseAnnotatorFindingKey(finding.key);
+  if (!parsed) throw new CandlemarkError('invalid-operation', `finding ${finding.id} does not name its annotators`);
+  const kept = parsed.annotators[keep];
+  const dropped = parsed.annotators[1 - keep];
+  inLabelChange(
+    ctx,
+    () => {
+      ctx.store.editGroup(`resolve finding ${finding.id}: keep ${kept}'s spans in window ${finding.windowA}`, () => {
+        for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id, who);
+      }, who);
+      return { result: null, windowIds: [finding.windowA] };
+    },
+    {},
+  );
+  return { findingId: finding.id, status: 'resolved' as const, changedWindows: [finding.windowA] };
 }
 
 export function windowIsLabelled(window: WindowInfo, labelCount: number): boolean {

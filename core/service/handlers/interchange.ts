@@ -98,7 +98,10 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
         if (createdSetId != null) createdSets.push(createdSetId);
         placed.forEach((p, i) => {
           const target = storeWindows[i];
-          for (const old of ctx.store.listLabels({ windowId: target.id })) ctx.store.deleteLabel(old.id);
+          // Issue #12: the file speaks for the annotators it names (a span's own, else the importer), so
+          // only their spans in the window are replaced; another annotator's spans there stay.
+          const replaced = importedAuthors(p.doc.spans, annotator);
+          for (const old of ctx.store.listLabels({ windowId: target.id })) if (replaced.has(old.author)) ctx.store.deleteLabel(old.id);
           for (const span of p.doc.spans) {
             ctx.store.addLabel(target.id, {
               startTime: span.start,
@@ -128,6 +131,16 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
     spans: doc.windows.reduce((n, w) => n + w.spans.length, 0),
     openConflicts: ctx.store.countFindings('open'),
   };
+}
+
+/**
+ * Whose spans a file's window replaces: every annotator its spans name (a span without one is the
+ * importer's), or, for a window the file marks as having no span, the importer.
+ */
+export function importedAuthors(spans: ReadonlyArray<{ annotator?: string }>, importer: string): Set<string> {
+  const out = new Set(spans.map((s) => s.annotator ?? importer));
+  if (out.size === 0) out.add(importer);
+  return out;
 }
 
 /**

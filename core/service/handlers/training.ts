@@ -114,6 +114,9 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       testFraction: args.testFraction,
       contradictions: args.contradictions,
       lrSchedule: args.lrSchedule,
+      // issue #12, point 4
+      labelSource: args.labelSource,
+      annotatorWeights: args.annotatorWeights,
     },
     {
       onRunCreated: (id, i) => {

@@ -187,3 +187,18 @@ export interface KnownResults {
 export interface KnownResults {
   'review.acceptAbove': { runId: number; setId: number; minScore: number; windowIds: number[]; spans: number; accepted: boolean; newConflicts: number };
 }
+
+// --- Issue #12, point 4: several annotators (core/service/handlers/agreement.ts, conflicts.ts) -----
+/** conflicts.list adds these to a finding of kind 'annotators': its two annotators (A, B). */
+export interface AnnotatorFindingFields {
+  annotators?: [string, string];
+}
+export interface AnnotatorsInfo {
+  annotators: Array<{ annotator: string; spans: number; windows: number }>;
+  /** Most senior first; breaks consensus ties that confidence leaves open. */
+  seniority: string[];
+}
+export interface KnownResults {
+  'annotators.list': AnnotatorsInfo;
+  'annotators.setSeniority': AnnotatorsInfo;
+}

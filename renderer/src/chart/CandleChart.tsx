@@ -14,6 +14,7 @@ import { EMPTY_PREDICTIONS, PredictionsPrimitive, type PredictedBand } from './p
 import { ProbabilityPane, probabilityColors, type ProbabilityScene } from './probability-pane.ts';
 import { barEdges, EMPTY_OVERLAY, SpansPrimitive, type Band, type Overlay } from './spans-primitive.ts';
 import { contextBandAt, ContextSpansPrimitive, EMPTY_CONTEXT, type ContextBand } from './context-spans-primitive.ts';
+import { AnnotatorLanesPrimitive, EMPTY_LANES, type LaneBand } from './annotator-lanes-primitive.ts';
 import { formatBarTime, formatTick, isIntraday } from './time-format.ts';
 
 /** A band in series indices; `id` set = an editable label of the current window. */
@@ -35,6 +36,8 @@ export interface ChartScene {
   bands: SpanBand[];
   /** Spans other (overlapping) windows marked on these bars, series indices: drawn faintly, named on hover. */
   context?: ContextBand[];
+  /** Issue #12: each annotator's spans of the window in a lane of its own (series indices); absent = no lanes. */
+  lanes?: Array<{ title: string; bands: Array<Omit<LaneBand, 'start' | 'end'> & { start: number; end: number }> }>;
   /** Instrumentation for tests and the bench: written to data-window-ready after the first paint. */
   readyKey: string;
 }
@@ -93,6 +96,7 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const primitiveRef = useRef<SpansPrimitive | null>(null);
   const contextRef = useRef<ContextSpansPrimitive | null>(null);
+  const lanesRef = useRef<AnnotatorLanesPrimitive | null>(null);
   /** What the chart was last framed to (logical range), re-applied on resize until the analyst zooms. */
   const framedRef = useRef<{ from: number; to: number } | null>(null);
   const userZoomedRef = useRef(false);
@@ -133,6 +137,9 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     contextRef.current = context;
     const primitive = new SpansPrimitive();
     candles.attachPrimitive(primitive);
+    const lanes = new AnnotatorLanesPrimitive();
+    candles.attachPrimitive(lanes);
+    lanesRef.current = lanes;
     const predictions = new PredictionsPrimitive();
     candles.attachPrimitive(predictions);
     chartRef.current = chart;
@@ -221,6 +228,18 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     contextRef.current?.set({ bands: list });
     host.dataset.contextBands = String(list.length);
   }, [context, chunk]);
+
+  // Issue #12: annotators' lanes, in logical indices of the loaded bars.
+  const lanes = scene?.lanes;
+  useEffect(() => {
+    const s = sceneRef.current;
+    const host = hostRef.current!;
+    const p = PALETTES[theme];
+    const list = s && lanes ? lanes.map((l) => ({ title: l.title, bands: l.bands.map((b) => ({ ...b, start: b.start - s.chunk.from, end: b.end - s.chunk.from })) })) : [];
+    lanesRef.current?.set(list.length ? { lanes: list, textColor: p.text, lineColor: p.border, background: p.background } : EMPTY_LANES);
+    host.dataset.annotatorLanes = String(list.length);
+    host.dataset.laneBands = String(list.reduce((n, l) => n + l.bands.length, 0));
+  }, [lanes, chunk, theme]);
 
   // Log price axis and moving averages (computed on the loaded bars).
   const maKey = prefs.ma.join(',');

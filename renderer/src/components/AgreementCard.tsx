@@ -8,6 +8,7 @@ import { call, onEvent } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { KnownResults } from '../api/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { SeniorityEditor } from './SeniorityEditor.tsx';
 
 type Agreement = KnownResults['agreement.compute'];
 const fmt = (x: number | null) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(3));
@@ -70,8 +71,9 @@ export function AgreementCard() {
                   ))}
                 </tbody>
               </table>
+              <SeniorityEditor version={result.annotators.length} onChanged={() => void load()} />
               <p className="small muted" data-testid="agreement-consensus">
-                vs consensus (majority per bar):{' '}
+                vs consensus (majority per bar; ties: more confident, then senior):{' '}
                 {result.vsConsensus
                   .filter((c) => c.windows > 0)
                   .map((c) => `${c.annotator} F1 ${fmt(c.spanF1)} κ ${fmt(c.kappa)}`)

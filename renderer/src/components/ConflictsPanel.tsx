@@ -3,10 +3,12 @@
  * Selecting one shows both windows' spans on their shared bars (two lanes on the chart); each can
  * be settled in one click: keep A, keep B, or ignore (undoable from its toast, and listed under
  * "Ignored" to reopen later). Windows are named one way everywhere (state/window-name.ts).
+ * Issue #12: a finding of kind 'annotators' is two annotators disagreeing inside one window: A and B
+ * are the annotators, the chart shows their spans in two lanes, and Keep A removes B's spans there.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api/client.ts';
-import type { StoredFinding } from '../api/types.ts';
+import type { AnnotatorFindingFields, StoredFinding } from '../api/types.ts';
 import { formatRoute } from '../state/route.ts';
 import type { Workbench } from '../state/workbench.ts';
 
@@ -39,28 +41,38 @@ export function ConflictsPanel({ wb }: { wb: Workbench }) {
       </div>
       {sorted.length === 0 ? (
         <p className="muted small" data-testid="no-conflicts">
-          No open contradictions between overlapping windows{allSets ? '' : ' of this set'}.
+          No open contradictions between overlapping windows or annotators{allSets ? '' : ' of this set'}.
         </p>
       ) : (
         <ul className="finding-list">
-          {sorted.map((f) => (
+          {sorted.map((f) => {
+            const pair = annotatorsOf(f);
+            return (
             <li key={f.id} className={f.id === focusId ? 'selected' : ''} data-testid="finding" data-finding-id={f.id}>
               <button className="finding-main" onClick={() => actions.focusFinding(f.id === focusId ? null : f.id)} data-testid="finding-open" title={f.message}>
                 <span className="sev" style={{ opacity: 0.35 + 0.65 * f.severity }} title={`severity ${f.severity.toFixed(2)}`}>
                   {f.kind}
                 </span>
-                <span className="finding-msg">
-                  <span data-testid="finding-a">A: {nameOf(f.windowA)}</span>
-                  <br />
-                  <span data-testid="finding-b">B: {nameOf(f.windowB)}</span>
-                </span>
+                {pair ? (
+                  <span className="finding-msg">
+                    <span data-testid="finding-a">A: {pair[0]}</span> · <span data-testid="finding-b">B: {pair[1]}</span>
+                    <br />
+                    <span className="muted small">in {nameOf(f.windowA)}</span>
+                  </span>
+                ) : (
+                  <span className="finding-msg">
+                    <span data-testid="finding-a">A: {nameOf(f.windowA)}</span>
+                    <br />
+                    <span data-testid="finding-b">B: {nameOf(f.windowB)}</span>
+                  </span>
+                )}
               </button>
               {f.id === focusId && (
                 <div className="finding-actions">
-                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-a-to-b')} data-testid="keep-a" title="Copy window A's spans onto B's shared bars">
+                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-a-to-b')} data-testid="keep-a" title={pair ? `Keep ${pair[0]}'s spans in this window: ${pair[1]}'s spans here are removed (undo brings them back)` : "Copy window A's spans onto B's shared bars"}>
                     Keep A
                   </button>
-                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-b-to-a')} data-testid="keep-b" title="Copy window B's spans onto A's shared bars">
+                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-b-to-a')} data-testid="keep-b" title={pair ? `Keep ${pair[1]}'s spans in this window: ${pair[0]}'s spans here are removed (undo brings them back)` : "Copy window B's spans onto A's shared bars"}>
                     Keep B
                   </button>
                   <button className="btn small ghost" disabled={busy} onClick={() => void actions.resolve(f.id, 'ignore')} data-testid="ignore" title="Leave both as they are; undo from the message that follows, or reopen from Ignored">
@@ -68,20 +80,29 @@ export function ConflictsPanel({ wb }: { wb: Workbench }) {
                   </button>
                   <span className="spacer" />
                   <button className="btn small ghost" onClick={() => edit(f.windowA)} data-testid="edit-a" title={`Edit ${nameOf(f.windowA)}`}>
-                    Edit A
+                    {pair ? 'Open window' : 'Edit A'}
                   </button>
-                  <button className="btn small ghost" onClick={() => edit(f.windowB)} data-testid="edit-b" title={`Edit ${nameOf(f.windowB)}`}>
-                    Edit B
-                  </button>
+                  {!pair && (
+                    <button className="btn small ghost" onClick={() => edit(f.windowB)} data-testid="edit-b" title={`Edit ${nameOf(f.windowB)}`}>
+                      Edit B
+                    </button>
+                  )}
                 </div>
               )}
             </li>
-          ))}
+            );
+          })}
         </ul>
       )}
       <IgnoredList wb={wb} />
     </section>
   );
+}
+
+/** The two annotators of an 'annotators' finding (conflicts.list names them), else null. */
+function annotatorsOf(f: StoredFinding): [string, string] | null {
+  const pair = (f as StoredFinding & AnnotatorFindingFields).annotators;
+  return f.kind === 'annotators' && pair ? pair : null;
 }
 
 /** Ignored findings (of the same scope), read when opened, each with Reopen. */

@@ -3,10 +3,23 @@ import { call } from '../api/client.ts';
 import type { Label, LabelType } from '../api/types.ts';
 import { formatBarTime } from '../chart/time-format.ts';
 import type { Workbench } from '../state/workbench.ts';
+import { ALL, annotatorChoices, filterLabels, filterValue, parseFilterValue, type AnnotatorFilter } from '../state/annotator-filter.ts';
 
-export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTypes: LabelType[]; colorOf(type: string): string }) {
+interface Props {
+  wb: Workbench;
+  labelTypes: LabelType[];
+  colorOf(type: string): string;
+  /** Issue #12, point 4: whose spans are shown (everyone, one annotator, or all in lanes on the chart). */
+  annotatorFilter?: AnnotatorFilter;
+  onAnnotatorFilter?(f: AnnotatorFilter): void;
+  me?: string | null;
+}
+
+export function SpanPanel({ wb, labelTypes, colorOf, annotatorFilter = ALL, onAnnotatorFilter, me = null }: Props) {
   const { view, actions, selected } = wb;
-  const labels = view && !view.focus ? [...view.labels].sort((a, b) => a.startTime - b.startTime) : [];
+  const all = view && !view.focus ? [...view.labels].sort((a, b) => a.startTime - b.startTime) : [];
+  const labels = filterLabels(all, annotatorFilter);
+  const choices = annotatorChoices(all, me, annotatorFilter);
   const intraday = view ? view.chunk.time.length > 1 && view.chunk.time[1] - view.chunk.time[0] < 86_400_000 * 0.9 : false;
   return (
     <section className="panel" data-testid="span-panel">
@@ -27,8 +40,22 @@ export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTyp
       </div>
 
       <h3>
-        Spans in this window <span className="muted">({labels.length})</span>
+        Spans in this window <span className="muted">({labels.length}{labels.length !== all.length ? ` of ${all.length}` : ''})</span>
       </h3>
+      {onAnnotatorFilter && !view?.focus && (
+        <label className="small muted annotator-filter" title="Whose spans the chart and this list show. Lanes: every annotator side by side on the chart (read-only)">
+          Show{' '}
+          <select value={filterValue(annotatorFilter)} onChange={(e) => onAnnotatorFilter(parseFilterValue(e.target.value))} data-testid="annotator-filter">
+            <option value="all">everyone, together</option>
+            {choices.map((a) => (
+              <option key={a} value={filterValue({ kind: 'one', name: a })}>
+                {a === me ? `only me (${a})` : `only ${a}`}
+              </option>
+            ))}
+            <option value="lanes">all, in lanes</option>
+          </select>
+        </label>
+      )}
       {view?.focus ? (
         <p className="muted small">Read-only conflict view. Use “Edit A/B” to open a window.</p>
       ) : labels.length === 0 ? (
@@ -57,6 +84,7 @@ export function SpanPanel({ wb, labelTypes, colorOf }: { wb: Workbench; labelTyp
                 <span className="span-type">{l.type}</span>
                 <span className="muted small">
                   {formatBarTime(l.startTime, intraday)} → {formatBarTime(l.endTime, intraday)} · {e - s + 1} bars
+                  {choices.length > 1 ? ` · ${l.author || '(unknown)'}` : ''}
                 </span>
                 {l.confidence < 1 && <span className="chip">{l.confidence.toFixed(2)}</span>}
                 {l.origin === 'accepted' && (

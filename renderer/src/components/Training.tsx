@@ -19,6 +19,7 @@ import { loadComparison, type ComparisonData } from './results/load-comparison.t
 import { StatusChip, isIncomplete } from './results/StatusChip.tsx';
 import { RunReportCard } from './RunReport.tsx';
 import { DeleteRunButton } from './DeleteRunButton.tsx';
+import { LabelSourceField } from './LabelSourceField.tsx';
 import { NameEditor } from './NameEditor.tsx';
 import { renameRun, useNames } from '../state/names.ts';
 import { LinePlot, PLOT_COLORS } from './SvgPlot.tsx';
@@ -228,6 +229,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
               <option value="down-weight">down-weight by severity</option>
             </select>
           </label>
+          <LabelSourceField s={s} update={update} version={training.version} />
         </div>
       </details>
       {check && (

@@ -23,6 +23,9 @@ import { ReviewEntry } from './review/ReviewPicker.tsx';
 import { SpanPanel } from './SpanPanel.tsx';
 import { WindowBar } from './WindowBar.tsx';
 import { ContradictionWarning } from './ContradictionWarning.tsx';
+import { ALL, authorOf, filterLabels, laneGroups, type AnnotatorFilter } from '../state/annotator-filter.ts';
+import { storedAnnotator } from '../state/annotator.ts';
+import type { StoredFinding } from '../api/types.ts';
 
 interface Props {
   info: ProjectInfo;
@@ -45,6 +48,10 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     return (type: string) => m.get(type) ?? '#8a94a6';
   }, [info.labelTypes]);
 
+  // Issue #12, point 4: whose spans the chart and the span panel show (kept while windows change).
+  const [annotatorFilter, setAnnotatorFilter] = useState<AnnotatorFilter>(ALL);
+  const me = storedAnnotator();
+
   const scene = useMemo((): ChartScene | null => {
     if (!view) return null;
     const { chunk } = view;
@@ -58,7 +65,14 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       selected: editable && l.id === selectedId,
     });
     if (view.focus) {
-      const { windowA: a, windowB: b, labelsA, labelsB, finding } = view.focus;
+      const { windowA: a, windowB: b, finding } = view.focus;
+      let { labelsA, labelsB } = view.focus;
+      // Two annotators on one window: lane A is the first annotator's spans, lane B the second's.
+      const pair = finding.kind === 'annotators' ? (finding as StoredFinding & { annotators?: [string, string] }).annotators : undefined;
+      if (pair) {
+        labelsA = labelsA.filter((l) => authorOf(l) === pair[0]);
+        labelsB = labelsB.filter((l) => authorOf(l) === pair[1]);
+      }
       const start = Math.min(a.startIndex, b.startIndex);
       const end = Math.max(a.startIndex + a.length, b.startIndex + b.length) - 1;
       const shared = { start: Math.max(a.startIndex, b.startIndex), end: Math.min(a.startIndex + a.length, b.startIndex + b.length) - 1 };
@@ -68,7 +82,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
         editRange: null,
         window: shared,
         highlight: { start: finding.startIndex, end: finding.endIndex },
-        laneText: [`A · ${nameOf(a.id)}`, `B · ${nameOf(b.id)}`],
+        laneText: pair ? [`A · ${pair[0]}`, `B · ${pair[1]}`] : [`A · ${nameOf(a.id)}`, `B · ${nameOf(b.id)}`],
         bands: [...labelsA.map((l) => toBand(l, 1, false)), ...labelsB.map((l) => toBand(l, 2, false))],
         readyKey: `finding-${finding.id}`,
       };
@@ -87,18 +101,28 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       if (!rows.has(l.windowId)) rows.set(l.windowId, rows.size);
       return [{ start, end, color: colorOf(l.type), row: rows.get(l.windowId)!, title: `${l.type}${l.confidence < 1 ? ` ${l.confidence.toFixed(2)}` : ''} · marked in ${nameOf(l.windowId)}` }];
     });
+    if (annotatorFilter.kind === 'lanes') {
+      // Every annotator side by side, read-only (pick one annotator, or everyone, to edit).
+      const lanes = laneGroups(view.labels, me).map((g) => ({
+        title: `${g.name}${g.name === me ? ' (you)' : ''} · ${g.labels.length} span${g.labels.length === 1 ? '' : 's'}`,
+        bands: g.labels.map((l) => ({ start: indexOfTime(chunk, l.startTime), end: indexOfTime(chunk, l.endTime), color: colorOf(l.type), text: l.confidence < 1 ? `${l.type} ${l.confidence.toFixed(2)}` : l.type })),
+      }));
+      return { chunk, focus: range, editRange: null, window: range, highlight: null, laneText: null, bands: [], context, lanes, readyKey: String(w.id) };
+    }
+    // One annotator's spans: editable when they are mine, shown read-only when someone else's.
+    const mine = annotatorFilter.kind !== 'one' || annotatorFilter.name === me;
     return {
       chunk,
       focus: range,
-      editRange: range,
+      editRange: mine ? range : null,
       window: range,
       highlight: null,
       laneText: null,
-      bands: view.labels.map((l) => toBand(l, 0, true)),
+      bands: filterLabels(view.labels, annotatorFilter).map((l) => toBand(l, 0, mine)),
       context,
       readyKey: String(w.id),
     };
-  }, [view, selectedId, colorOf, nameOf]);
+  }, [view, selectedId, colorOf, nameOf, annotatorFilter, me]);
 
   // Review mode: the run's predicted spans and probabilities for the window on screen (its detail
   // only; never the whole set's). Present while review mode is on, so the pane doesn't come and go.
@@ -226,7 +250,12 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           {view?.focus && (
             <div className="focus-banner" data-testid="focus-banner">
               <span title={view.focus.finding.message} data-testid="focus-description">
-                Conflict view: <strong>{describeFinding(view.focus.finding, nameOf, (i) => timeAtIndex(view.chunk, i))}</strong>
+                Conflict view:{' '}
+                <strong>
+                  {view.focus.finding.kind === 'annotators'
+                    ? `two annotators labelled ${nameOf(view.focus.finding.windowA)} differently: ${view.focus.finding.message}`
+                    : describeFinding(view.focus.finding, nameOf, (i) => timeAtIndex(view.chunk, i))}
+                </strong>
               </span>
               <button className="btn small" onClick={() => actions.focusFinding(null)}>
                 Back to window (Esc)
@@ -310,7 +339,7 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
         </div>
         <aside className={'side' + (sideOpen ? '' : ' collapsed')} id="workbench-side" data-testid="workbench-side">
           {inReview ? <ReviewPanel review={guardedReview} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
-          <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} />
+          <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} annotatorFilter={annotatorFilter} onAnnotatorFilter={setAnnotatorFilter} me={me} />
           <ConflictsPanel wb={wb} />
         </aside>
       </div>

@@ -21,6 +21,8 @@ const ANNOTATED = new Set([
   'review.reject',
   'review.confirm',
   'review.acceptAbove',
+  // issue #12, point 4: Keep A / Keep B edit labels, so the step is this annotator's to undo
+  'conflicts.resolve',
 ]);
 
 export function storedAnnotator(): string | null {

@@ -25,9 +25,12 @@ export interface TrainSettings {
   seed: number;
   /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
   contradictions: 'train-both' | 'mask' | 'down-weight';
+  /** Issue #12, point 4: whose labels: 'all', 'consensus' or 'annotator:NAME'; with 'all', a weight per annotator (absent = 1). */
+  labelSource: string;
+  annotatorWeights: Record<string, number>;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both' };
+export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both', labelSource: 'all', annotatorWeights: {} };
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -53,6 +56,8 @@ function sanitize(s: TrainSettings): TrainSettings {
     ensemble: int(s.ensemble, 1, 16, 1),
     seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
     contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
+    labelSource: typeof s.labelSource === 'string' && (s.labelSource === 'consensus' || /^annotator:.+/.test(s.labelSource)) ? s.labelSource : 'all',
+    annotatorWeights: Object.fromEntries(Object.entries(s.annotatorWeights ?? {}).filter(([, v]) => typeof v === 'number' && v >= 0 && v <= 1)),
   };
 }
 
@@ -89,7 +94,15 @@ export function rememberLabelledSet(setId: number): void {
 type RunSettings = TrainSettings & { setId: number };
 
 function trainArgs(s: RunSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
-  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions };
+  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...labelSourceArgs(s) };
+}
+
+/** Issue #12, point 4: the settings' label source as train.start's arguments (weights only with 'all', and only when some differ from 1). */
+export function labelSourceArgs(s: Pick<TrainSettings, 'labelSource' | 'annotatorWeights'>): Pick<CommandInput<'train.start'>, 'labelSource' | 'annotatorWeights'> {
+  if (s.labelSource === 'consensus') return { labelSource: 'consensus' };
+  if (s.labelSource.startsWith('annotator:')) return { labelSource: { annotator: s.labelSource.slice('annotator:'.length) } };
+  const weights = Object.fromEntries(Object.entries(s.annotatorWeights).filter(([, v]) => v !== 1));
+  return Object.keys(weights).length ? { labelSource: 'all', annotatorWeights: weights } : {};
 }
 
 export interface LiveRun {

@@ -34,6 +34,7 @@ const KIND_TEXT: Record<string, string> = {
   'span-vs-none': 'one marks a span where the other marks none',
   type: 'they mark different span types',
   boundary: 'a span edge differs',
+  annotators: 'two annotators labelled the window differently',
 };
 
 /**
