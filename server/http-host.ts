@@ -33,7 +33,7 @@ import type { EventName } from '../core/service/events.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { httpStatusOf } from '../core/service/error-status.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
-import { runEncodedCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
+import { runEncodedCall, type CallOutcome, type DecodeOptions } from '../hosting/call-message.ts';
 
 /**
  * What the host needs of a service: CandlemarkService in this thread, or WorkerService

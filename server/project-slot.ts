@@ -14,7 +14,7 @@ import type { CallOptions } from '../core/service/capability.ts';
 import { CandlemarkError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
 import type { ClosedRun } from '../core/service/handlers/training.ts';
-import type { CallOutcome, DecodeOptions } from './call-message.ts';
+import type { CallOutcome, DecodeOptions } from '../hosting/call-message.ts';
 import type { HostService } from './http-host.ts';
 
 /** What a slot needs of a project: a HostService that can be closed (WorkerService or CandlemarkService). */

@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CandlemarkService } from '../core/service/service.ts';
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
-import { installLastResortHandlers } from '../core/service/last-resort.ts';
+import { installLastResortHandlers } from '../hosting/last-resort.ts';
 import type { Caller } from '../core/service/capability.ts';
 
 /** Default longest request line: a 256 MiB text import, JSON-escaped, plus slack (as the HTTP host's body limit). */

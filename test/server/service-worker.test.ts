@@ -11,7 +11,7 @@ import { CandlemarkError } from '../../core/service/errors.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
 import WebSocket from 'ws';
 import { EVENTS_PROTOCOL } from '../../server/http-host.ts';
-import { WorkerService } from '../../server/service-worker.ts';
+import { WorkerService } from '../../hosting/project-service.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any

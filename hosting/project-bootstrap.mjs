@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./service-worker-entry.ts');
+await import('./project-entry.ts');

@@ -18,10 +18,10 @@ import { CandlemarkError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
 import type { ClosedRun } from '../core/service/handlers/training.ts';
 import { errorFromWire } from '../core/service/wire-error.ts';
-import { BULK_COMMANDS, READ_COMMANDS, type FromWorker, type ServiceWorkerInput, type ToWorker } from './service-worker-protocol.ts';
+import { BULK_COMMANDS, READ_COMMANDS, type FromWorker, type ServiceWorkerInput, type ToWorker } from './project-protocol.ts';
 import { decodeCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
 
-const WORKER_URL = new URL('./service-worker-bootstrap.mjs', import.meta.url);
+const WORKER_URL = new URL('./project-bootstrap.mjs', import.meta.url);
 
 type AnyListener = (name: EventName, payload: unknown) => void;
 

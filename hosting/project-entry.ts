@@ -8,9 +8,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CandlemarkService } from '../core/service/service.ts';
 import { toWireError } from '../core/service/errors.ts';
-import { openProject } from './main.ts';
+import { openProject } from './open-project.ts';
 import { runEncodedCall } from './call-message.ts';
-import type { FromWorker, ServiceWorkerInput, ToWorker } from './service-worker-protocol.ts';
+import type { FromWorker, ServiceWorkerInput, ToWorker } from './project-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('service-worker-entry.ts runs only as a worker thread');
