@@ -15,12 +15,12 @@ export function defaultProjectPath(): string {
   return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
 }
 
-/** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
-export async function openProject(projectPath: string, opts: { demoIfNew: boolean; annotator?: string }): Promise<CandlemarkService> {
+/** Opens a project, creating it (unless `create: false`; and, for the default project, its demo data) when it's new. */
+export async function openProject(projectPath: string, opts: { demoIfNew: boolean; annotator?: string; create?: boolean }): Promise<CandlemarkService> {
   const isNew = !fs.existsSync(projectPath);
   // Only the default demo project's folder is made here; a missing folder for a named project is an error.
   if (opts.demoIfNew) fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
-  const service = CandlemarkService.open(projectPath, { create: true, author: opts.annotator });
+  const service = CandlemarkService.open(projectPath, { create: opts.create ?? true, author: opts.annotator });
   if (isNew && opts.demoIfNew) {
     console.log(`creating a demo project at ${projectPath} …`);
     try {
