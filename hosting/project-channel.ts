@@ -61,9 +61,9 @@ export const workerThreadChannel: ChannelFactory = (input) => {
   };
 };
 
-/** Forwards a child's output to `log`, one line at a time, with a prefix. */
+/** Forwards a child's output to `log`, one line at a time, marked `[project]` unless it says who it is. */
 function forwardLines(stream: NodeJS.ReadableStream | null | undefined, log: (line: string) => void): void {
-  if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', log);
+  if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => log(l.startsWith('[') ? l : `[project] ${l}`));
 }
 
 export interface NodeChildOptions {
@@ -95,8 +95,8 @@ export function nodeChildChannel(opts: NodeChildOptions = {}): ChannelFactory {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    forwardLines(child.stdout, (l) => log(`[project] ${l}`));
-    forwardLines(child.stderr, (l) => log(`[project] ${l}`));
+    forwardLines(child.stdout, log);
+    forwardLines(child.stderr, log);
     let ended: string | null = null;
     const exitFns: ((how: string) => void)[] = [];
     const end = (how: string) => {
@@ -143,8 +143,8 @@ export function utilityProcessChannel(utility: Pick<ElectronModule['utilityProce
   return (input) => {
     const log = opts.log ?? ((m: string) => console.error(m));
     const child = utility.fork(PROJECT_BOOTSTRAP, [JSON.stringify(input)], { serviceName: 'Candlemark project', stdio: 'pipe', cwd: REPO_ROOT });
-    forwardLines(child.stdout, (l) => log(`[project] ${l}`));
-    forwardLines(child.stderr, (l) => log(`[project] ${l}`));
+    forwardLines(child.stdout, log);
+    forwardLines(child.stderr, log);
     let ended: string | null = null;
     const exitFns: ((how: string) => void)[] = [];
     child.on('exit', (code: number) => {
