@@ -16,6 +16,7 @@ import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
+import { memberThreads, trainEnsembleParallel } from './parallel-ensemble.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 
@@ -55,6 +56,13 @@ export interface RunTrainingOptions {
   contradictions?: ContradictionMode;
   /** Learning-rate schedule: 'constant' (default) or 'cosine' (train.ts). */
   lrSchedule?: LrSchedule;
+  // --- issue #11 point 8: ensemble members in parallel threads ---------------------------------
+  /**
+   * At most this many ensemble members train at once, each in its own worker thread (wasm and cpu
+   * backends only: tfjs-node uses its own threads). Default: CANDLEMARK_MEMBER_THREADS, else
+   * os.availableParallelism() − 1; 1 trains them one after another (parallel-ensemble.ts).
+   */
+  memberThreads?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -223,7 +231,10 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 
   let models: SpanModel[] = [];
   try {
-    const ens = await trainEnsemble({
+    // Members side by side in worker threads when there are cores to spare (single-threaded backends only).
+    const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
+    const train = threads > 1 ? (o: Parameters<typeof trainEnsemble>[0]) => trainEnsembleParallel({ ...o, threads, backend: sel.backend }) : trainEnsemble;
+    const ens = await train({
       spec,
       data: { trainX: data.trainX, trainTargets: data.train.map((r) => r.targets), valX: data.valX, valTargets: data.val.map((r) => r.targets) },
       epochs: cfg.epochs,
