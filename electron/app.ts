@@ -100,9 +100,9 @@ export function startApp(electron: ElectronModule): void {
     },
     detached: buildMenu,
     event: (name: EventName, payload: unknown) => {
+      // The project's process was restarted after dying: the page re-reads everything (a reload, done here).
+      if (name === (PROJECT_RESTARTED_EVENT as EventName)) return window.current()?.webContents.reload();
       window.current()?.webContents.send(EVENT_CHANNEL, name, payload);
-      // The project's process was restarted after dying: the page re-reads everything.
-      if (name === (PROJECT_RESTARTED_EVENT as EventName)) window.current()?.webContents.reload();
     },
     reload: () => window.reload(),
     focus: () => window.focus(),
