@@ -203,7 +203,10 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     seed: cfg.seed,
   };
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
-  const config = { ...cfg, features: data.features };
+  // Members side by side in worker threads when there are cores to spare (single-threaded backends
+  // only); recorded with the run because it explains its timings (the figures don't depend on it).
+  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
+  const config = { ...cfg, features: data.features, memberThreads: threads };
   const runId = store.createRun({
     model: cfg.head,
     config,
@@ -231,8 +234,6 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 
   let models: SpanModel[] = [];
   try {
-    // Members side by side in worker threads when there are cores to spare (single-threaded backends only).
-    const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
     const train = threads > 1 ? (o: Parameters<typeof trainEnsemble>[0]) => trainEnsembleParallel({ ...o, threads, backend: sel.backend }) : trainEnsemble;
     const ens = await train({
       spec,

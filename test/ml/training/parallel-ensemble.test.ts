@@ -10,6 +10,7 @@ import { ProjectStore } from '../../../core/store/index.ts';
 import { runTraining } from '../../../core/ml/training/run.ts';
 import { memberThreads } from '../../../core/ml/training/parallel-ensemble.ts';
 import type { RunReport } from '../../../core/ml/eval/report.ts';
+import { CandlemarkService } from '../../../core/service/service.ts';
 import { makeDemoProject, TINY } from './helpers.ts';
 
 let store: ProjectStore | null = null;
@@ -44,6 +45,7 @@ describe('ensemble members in parallel threads', () => {
     const seq = await runTraining(store, { ...opts, memberThreads: 1 });
     const par = await runTraining(store, { ...opts, memberThreads: 3, onEpoch: (e) => epochMembers.push(e.member) });
     expect([seq.status, par.status]).toEqual(['completed', 'completed']);
+    expect([(store.getRun(seq.runId)!.config as { memberThreads: number }).memberThreads, (store.getRun(par.runId)!.config as { memberThreads: number }).memberThreads]).toEqual([1, 3]);
     // Every member's epochs came back from its thread (in whatever order the threads finished them).
     expect([...epochMembers].sort()).toEqual([0, 0, 1, 1, 2, 2]);
     expect(store.listEpochs(par.runId)).toHaveLength(6);
@@ -66,5 +68,32 @@ describe('ensemble members in parallel threads', () => {
     expect(r.status).toBe('cancelled');
     expect(store.getRun(r.runId)!.status).toBe('cancelled');
     expect(store.loadModels(r.runId)).toEqual([]);
+  }, 180_000);
+
+  it('through the service (train.run in its training thread, members in threads nested under it) with CANDLEMARK_MEMBER_THREADS', async () => {
+    const p = makeDemoProject(9);
+    const before = process.env.CANDLEMARK_MEMBER_THREADS;
+    process.env.CANDLEMARK_MEMBER_THREADS = '2';
+    const service = CandlemarkService.open(p.file);
+    try {
+      const members = new Set<number>();
+      service.events.onAny((name, payload) => {
+        if (name === 'training.epoch') members.add((payload as { member: number }).member);
+      });
+      const run = (await service.call('train.run', { model: 'soft', setId: p.setId, epochs: 1, hidden: 8, batchSize: 16, ensemble: 2, backend: 'wasm' })) as { runId: number };
+      let row = service.store.getRun(run.runId)!;
+      for (let i = 0; i < 600 && row.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        row = service.store.getRun(run.runId)!;
+      }
+      expect(row.status).toBe('completed');
+      expect((row.config as { memberThreads: number }).memberThreads).toBe(2);
+      expect(service.store.loadModels(run.runId)).toHaveLength(2);
+      expect([...members].sort()).toEqual([0, 1]);
+    } finally {
+      await service.closeGracefully();
+      if (before === undefined) delete process.env.CANDLEMARK_MEMBER_THREADS;
+      else process.env.CANDLEMARK_MEMBER_THREADS = before;
+    }
   }, 180_000);
 });
