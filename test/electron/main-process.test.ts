@@ -439,9 +439,10 @@ describe('Electron main process: the project in its own process (fake Electron, 
     process.kill(pid, 'SIGKILL');
     const answered = await inFlight;
     expect(answered.error).toMatchObject({ code: 'internal', message: expect.stringContaining('the project node child stopped unexpectedly (signal SIGKILL)') });
-    await until(() => childPid(logged, file, 1) !== null);
+    // The new child logs "serving" before the host hears it is ready and logs the restart.
+    await until(() => logged.some((l) => l.includes('the project was restarted (node child')));
+    expect(childPid(logged, file, 1)).not.toBeNull();
     expect(childPid(logged, file, 1)).not.toBe(pid);
-    expect(logged.some((l) => l.includes('the project was restarted (node child'))).toBe(true);
     await until(() => win.reloads === 1);
     expect((await handler(ev, { command: 'project.info' })).result.path).toBe(file);
     expect(f.log.filter((l) => l.startsWith('ERROR'))).toEqual([]);
