@@ -2,7 +2,7 @@
  * A call as a page sends it (`{ command, args }` as a POST body, `{ id, command, args }` on the
  * socket, `{ command, args }` as an Electron IPC value: parseCallPayload), decoded and run where the
  * service lives. Node-only (Buffer), shared by the hosts. The browser host hands the raw bytes to its
- * project thread (service-worker.ts), which decodes them there: parsing a 60 MB `series.importText`
+ * project thread (project-service.ts), which decodes them there: parsing a 60 MB `series.importText`
  * body on the HTTP thread stalled static files for ~1 s. Results come back as JSON text, sent on as
  * they are, so a large result (bars.read) isn't parsed and re-serialised on the HTTP thread either.
  */

@@ -37,7 +37,7 @@ import { runEncodedCall, type CallOutcome, type DecodeOptions } from '../hosting
 
 /**
  * What the host needs of a service: CandlemarkService in this thread, or WorkerService
- * (service-worker.ts), which runs it in a worker thread so SQLite never blocks HTTP.
+ * (hosting/project-service.ts), which runs it in a worker thread so SQLite never blocks HTTP.
  */
 export interface HostService {
   call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;

@@ -47,7 +47,7 @@ export async function serve(argv: string[]): Promise<void> {
   // starts empty (its Home offers the demo as an explicit choice).
   const demoIfNew = !values.project && !process.env.CANDLEMARK_PROJECT;
   const annotator = values.annotator;
-  // The project lives in a worker thread (service-worker.ts), so SQLite never blocks HTTP, the socket or
+  // The project lives in a worker thread (hosting/project-service.ts), so SQLite never blocks HTTP, the socket or
   // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
   const inThread = process.env.CANDLEMARK_HOST_SERVICE === 'in-thread';
   const start = (file: string, demo: boolean): Promise<OpenProject> =>
