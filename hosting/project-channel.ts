@@ -16,12 +16,20 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-type ElectronModule = typeof import('electron');
 import type { FromWorker, ServiceWorkerInput, ToWorker } from './project-protocol.ts';
+
+type ElectronModule = typeof import('electron');
 
 /** The plain-JS entry every carrier starts: it registers tsx, then loads project-entry.ts. */
 export const PROJECT_BOOTSTRAP = fileURLToPath(new URL('./project-bootstrap.mjs', import.meta.url));
 const REPO_ROOT = path.resolve(path.dirname(PROJECT_BOOTSTRAP), '..');
+
+/**
+ * How a child process learns which project to open (ServiceWorkerInput as JSON): an environment
+ * variable, which Node's fork and Electron's utilityProcess.fork both pass as given (a thread gets
+ * workerData instead).
+ */
+export const PROJECT_INPUT_ENV = 'CANDLEMARK_PROJECT_INPUT';
 
 export interface ProjectChannel {
   /** Which carrier, for log lines: 'thread', 'node child', 'utility process'. */
@@ -87,9 +95,9 @@ export function nodeChildChannel(opts: NodeChildOptions = {}): ChannelFactory {
   return (input) => {
     const node = opts.node ?? nodeExecutable(opts.env);
     const log = opts.log ?? ((m: string) => console.error(m));
-    const child = fork(PROJECT_BOOTSTRAP, [JSON.stringify(input)], {
+    const child = fork(PROJECT_BOOTSTRAP, [], {
       cwd: REPO_ROOT,
-      env: opts.env ?? process.env,
+      env: { ...(opts.env ?? process.env), [PROJECT_INPUT_ENV]: JSON.stringify(input) },
       execPath: node,
       execArgv: [],
       serialization: 'advanced',
@@ -142,7 +150,8 @@ export function nodeChildChannel(opts: NodeChildOptions = {}): ChannelFactory {
 export function utilityProcessChannel(utility: Pick<ElectronModule['utilityProcess'], 'fork'>, opts: { log?: (line: string) => void } = {}): ChannelFactory {
   return (input) => {
     const log = opts.log ?? ((m: string) => console.error(m));
-    const child = utility.fork(PROJECT_BOOTSTRAP, [JSON.stringify(input)], { serviceName: 'Candlemark project', stdio: 'pipe', cwd: REPO_ROOT });
+    const env = { ...process.env, [PROJECT_INPUT_ENV]: JSON.stringify(input) } as Record<string, string>;
+    const child = utility.fork(PROJECT_BOOTSTRAP, [], { serviceName: 'Candlemark project', stdio: 'pipe', cwd: REPO_ROOT, env });
     forwardLines(child.stdout, log);
     forwardLines(child.stderr, log);
     let ended: string | null = null;

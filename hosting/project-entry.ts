@@ -13,6 +13,7 @@ import { toWireError } from '../core/service/errors.ts';
 import { openProject } from './open-project.ts';
 import { runEncodedCall } from './call-message.ts';
 import type { FromWorker, ServiceWorkerInput, ToWorker } from './project-protocol.ts';
+import { PROJECT_INPUT_ENV } from './project-channel.ts';
 
 interface Link {
   input: ServiceWorkerInput;
@@ -33,7 +34,8 @@ function link(): Link {
     const port = parentPort;
     return { input: workerData as ServiceWorkerInput, post: (m) => port.postMessage(m), onMessage: (fn) => void port.on('message', fn), exit: (code) => process.exit(code) };
   }
-  const input = JSON.parse(process.argv[2] ?? 'null') as ServiceWorkerInput;
+  const input = JSON.parse(process.env[PROJECT_INPUT_ENV] ?? 'null') as ServiceWorkerInput;
+  if (!input || typeof input.projectPath !== 'string') throw new Error(`project-entry.ts: ${PROJECT_INPUT_ENV} must name the project`);
   const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
     // Electron offers no "sent" callback: give the message loop a moment before exiting.

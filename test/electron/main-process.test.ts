@@ -121,9 +121,9 @@ function fakeElectron(work: string, nextOpenPath: () => string | null, opts: { p
  */
 function fakeUtilityFork(log: string[]) {
   const shim = path.join(REPO_ROOT, 'test/electron/utility-process-shim.mjs');
-  return (modulePath: string, args: string[], options: { serviceName?: string }) => {
+  return (modulePath: string, args: string[], options: { serviceName?: string; env?: Record<string, string> }) => {
     log.push(`utilityProcess.fork ${path.relative(REPO_ROOT, modulePath)} (${options.serviceName})`);
-    const child = fork(shim, args, { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, UTILITY_MODULE: modulePath } });
+    const child = fork(shim, args, { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...(options.env ?? process.env), UTILITY_MODULE: modulePath } });
     const up = Object.assign(new EventEmitter(), {
       pid: child.pid,
       stdout: child.stdout,
