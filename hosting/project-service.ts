@@ -102,9 +102,19 @@ export class WorkerService {
 
   private async startReader(): Promise<ProjectThread | null> {
     try {
-      // A reader that dies is simply not used any more (reads then wait for the writer).
-      const r = await ProjectThread.open({ projectPath: this.opts.projectPath, demoIfNew: false, readonly: true, create: false }, this.opts.channel ?? workerThreadChannel, () => {
-        if (this.reader === r) this.reader = null;
+      // A reader that dies is dropped at once (reads wait for the writer meanwhile) and started again,
+      // within the same restart budget as the writer.
+      const r = await ProjectThread.open({ projectPath: this.opts.projectPath, demoIfNew: false, readonly: true, create: false }, this.opts.channel ?? workerThreadChannel, (error) => {
+        if (this.reader !== r) return;
+        this.reader = null;
+        const now = Date.now();
+        this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
+        if (this.closed || this.opts.respawn === false || this.restartTimes.length > MAX_RESTARTS) return this.log(`[candlemark] the reader: ${error.message}; reads wait for the writer from now on`);
+        this.log(`[candlemark] the reader: ${error.message}; restarting it`);
+        void this.startReader().then((next) => {
+          if (next && this.closed) void next.closeGracefully();
+          else if (next) this.reader = next;
+        });
       });
       return r;
     } catch (err) {

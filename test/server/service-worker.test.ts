@@ -123,6 +123,14 @@ describe('WorkerService', () => {
       await s.call('labels.add', { windowId: w.id, startTime: bars.time[2], endTime: bars.time[9], type: 'up' });
       for (let i = 0; i < 50 && !events.some(([n]) => n === 'labels.changed'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(events.map(([n]) => n)).toContain('labels.changed');
+      // The reader thread, killed too, is replaced (reads go to the writer meanwhile).
+      const reader = s.reader!;
+      await reader.channel.kill();
+      expect(s.reader).toBeNull();
+      expect(((await s.call('project.info', {})) as Any).path).toBe(path.resolve(file));
+      for (let i = 0; i < 200 && !s.reader; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(s.reader).not.toBeNull();
+      expect(s.reader).not.toBe(reader);
       expect(exits).toEqual([]);
     } finally {
       await s.closeGracefully();
