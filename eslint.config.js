@@ -2,6 +2,32 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+/** Core modules a host (and the renderer) may import at runtime besides core/service/*.ts and core/shared/. */
+const PURE_CORE_MODULES = ['review/queue', 'review/types', 'ml/training/preflight', 'ml/eval/report-export', 'ml/eval/svg-plot'];
+const HOSTS = ['server', 'electron', 'cli'];
+
+function hostImportRules() {
+  const core = {
+    regex: `^(\\.\\./)+core/(?!(service|shared)/[^/]+\\.ts$|(${PURE_CORE_MODULES.join('|')})\\.ts$)`,
+    allowTypeImports: true,
+    message: 'hosts import core only through core/service/*.ts (the service contract), core/shared/ (pure helpers) or the pure modules listed in eslint.config.js; types are fine',
+  };
+  const other = (folders) => ({
+    regex: `^(\\.\\./)+(${folders.join('|')})/`,
+    message: 'a host never imports another host: put what both need in hosting/',
+  });
+  return [
+    ...HOSTS.map((host) => ({
+      files: [`${host}/**/*.ts`],
+      rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [core, other(HOSTS.filter((h) => h !== host))] }] },
+    })),
+    {
+      files: ['hosting/**/*.ts'],
+      rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [core, { ...other(HOSTS), message: 'hosting/ is shared by the hosts and imports none of them' }] }] },
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['.scratch/**', 'node_modules/**', 'renderer/dist/**', 'test-results/**', 'dist/**', 'out/**', 'renderer/dist/**', 'test-results/**', 'bench/*.py'] },
   js.configs.recommended,
@@ -43,28 +69,16 @@ export default tseslint.config(
   {
     files: ['core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['electron', '**/electron/**', '**/server/**', '**/renderer/**'] }],
+      'no-restricted-imports': ['error', { patterns: ['electron', '**/electron/**', '**/server/**', '**/renderer/**', '**/hosting/**', '**/cli/**'] }],
     },
   },
-  {
-    // Hosts use the service's public surface (core/service/*.ts, not its handlers) and core's pure
-    // shared helpers; types may come from anywhere in core.
-    files: ['electron/**/*.ts', 'server/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+core/(?!(service|shared)/[^/]+\\.ts$)',
-              allowTypeImports: true,
-              message: 'hosts import core only through core/service/*.ts (the service contract) or core/shared/ (pure helpers); types are fine',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Hosts (issue #10 point 7): server/ (browser host), electron/ (desktop), cli/ (command line) and
+  // hosting/ (what they share: opening a project, the project process and its message protocol, the
+  // static folder, last-resort handlers). Each host imports core only through the service's public
+  // surface (core/service/*.ts, not its handlers), core/shared/ (pure helpers) and the named pure
+  // modules the renderer also uses; types may come from anywhere in core. No host imports another
+  // host: what two hosts need is in hosting/, which imports no host.
+  ...hostImportRules(),
   {
     // The renderer runs in a browser: core only as types, plus a named list of pure modules (no Node,
     // no store) whose logic the app must share with the CLI rather than copy.

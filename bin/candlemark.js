@@ -4,8 +4,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../core/cli/main.ts');
-const { installLastResortHandlers } = await import('../core/service/last-resort.ts');
+const { main } = await import('../cli/main.ts');
+const { installLastResortHandlers } = await import('../hosting/last-resort.ts');
 // Whatever escapes a command is reported and makes the exit code non-zero, after the command ends.
 installLastResortHandlers('candlemark', { onProblem: () => (process.exitCode = 1) });
 const code = await main(process.argv.slice(2));

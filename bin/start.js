@@ -2,9 +2,8 @@
 // `npm start`: builds the renderer when its build is missing or older than its sources, then opens
 // the desktop app when the Electron binary is installed; where it isn't (as on machines that
 // cannot download it), says so plainly and starts the browser host instead, printing its URL.
-// better-sqlite3 built for Node rather than Electron is no reason to skip the window: the app then
-// runs the project store in a Node child process (CANDLEMARK_NODE, set here to this Node; see
-// electron/service-proxy.ts) and logs how to rebuild the module for Electron.
+// In development the app runs each project in a Node child process (CANDLEMARK_NODE, set here to
+// this Node, the one better-sqlite3 was built for; see electron/project-process.ts).
 //
 // Environment: CANDLEMARK_BROWSER=1 forces the browser host; CANDLEMARK_SKIP_RENDERER_BUILD=1 skips
 // the renderer build check. Arguments are passed on (`npm start -- file.candlemark`; the browser

@@ -13,6 +13,7 @@
  */
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
 import type { CallOptions } from '../core/service/capability.ts';
+import { parseCallPayload as parsePayload } from '../hosting/call-message.ts';
 
 export const CALL_CHANNEL = 'candlemark:call';
 export const EVENT_CHANNEL = 'candlemark:event';
@@ -20,7 +21,6 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'candlemark';
 /** Where the renderer lives: a custom, privileged scheme served from renderer/dist. */
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-const MAX_COMMAND_LENGTH = 100;
 
 export type IpcResponse = { result: unknown } | { error: WireError };
 
@@ -88,20 +88,8 @@ export function senderProblem(event: unknown, trusted: TrustedSender | null): st
   return null;
 }
 
-/** `{ command, args }` with nothing else; returns the checked pair or a problem. */
-export function parsePayload(payload: unknown): { command: string; args: unknown } | string {
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return 'payload must be an object { command, args }';
-  if (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null) return 'payload must be a plain object';
-  const keys = Reflect.ownKeys(payload);
-  for (const k of keys) {
-    if (k !== 'command' && k !== 'args') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
-  }
-  const command = (payload as { command?: unknown }).command;
-  if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) return 'command must be a non-empty string';
-  const args = (payload as { args?: unknown }).args;
-  return { command, args: args === undefined ? {} : args };
-}
-
+/** `{ command, args }` with nothing else (hosting/call-message.ts, shared by the hosts). */
+export { parseCallPayload as parsePayload } from '../hosting/call-message.ts';
 export async function handleIpcCall(service: CallableService | null, event: unknown, payload: unknown, trusted: TrustedSender | null): Promise<IpcResponse> {
   try {
     const problem = senderProblem(event, trusted);

@@ -33,11 +33,11 @@ import type { EventName } from '../core/service/events.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { httpStatusOf } from '../core/service/error-status.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
-import { runEncodedCall, type CallOutcome, type DecodeOptions } from './call-message.ts';
+import { runEncodedCall, type CallOutcome, type DecodeOptions } from '../hosting/call-message.ts';
 
 /**
  * What the host needs of a service: CandlemarkService in this thread, or WorkerService
- * (service-worker.ts), which runs it in a worker thread so SQLite never blocks HTTP.
+ * (hosting/project-service.ts), which runs it in a worker thread so SQLite never blocks HTTP.
  */
 export interface HostService {
   call(name: string, args?: unknown, opts?: CallOptions): Promise<unknown>;

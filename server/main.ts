@@ -21,44 +21,20 @@
  * Serves the React renderer from `renderer/dist` when it has been built, else the overview page
  * in `server/static/`.
  */
-import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CandlemarkService } from '../core/service/service.ts';
-import { installLastResortHandlers } from '../core/service/last-resort.ts';
+import { installLastResortHandlers } from '../hosting/last-resort.ts';
 import { toWireError } from '../core/service/errors.ts';
 import { exitCodeOf } from '../core/service/error-status.ts';
 import { checkToken, startHttpHost } from './http-host.ts';
-import { resolveStaticDir } from './static-dir.ts';
+import { resolveStaticDir } from '../hosting/static-dir.ts';
+import { defaultProjectPath, openProject } from '../hosting/open-project.ts';
 import { portIsFree, readLastHost, saveLastHost } from './last-host.ts';
-import { WorkerService } from './service-worker.ts';
+import { WorkerService } from '../hosting/project-service.ts';
 import { CandlemarkError } from '../core/service/errors.ts';
-import { DEMO_APP_UNLABELLED } from '../core/service/schemas.ts';
 import { ProjectSlot, type OpenProject } from './project-slot.ts';
 import { addRecent, listProjects, projectsDir, resolveProjectRequest } from './projects.ts';
-
-export function defaultProjectPath(): string {
-  return process.env.CANDLEMARK_PROJECT || path.join(os.homedir(), '.candlemark', 'demo.candlemark');
-}
-
-/** Opens a project, creating it (and, for the default project, its demo data) when it's new. */
-export async function openProject(projectPath: string, opts: { demoIfNew: boolean; annotator?: string }): Promise<CandlemarkService> {
-  const isNew = !fs.existsSync(projectPath);
-  // Only the default demo project's folder is made here; a missing folder for a named project is an error.
-  if (opts.demoIfNew) fs.mkdirSync(path.dirname(path.resolve(projectPath)), { recursive: true });
-  const service = CandlemarkService.open(projectPath, { create: true, author: opts.annotator });
-  if (isNew && opts.demoIfNew) {
-    console.log(`creating a demo project at ${projectPath} …`);
-    try {
-      await service.call('demo.create', { unlabelled: DEMO_APP_UNLABELLED });
-    } catch (e) {
-      service.close();
-      throw e;
-    }
-  }
-  return service;
-}
 
 export async function serve(argv: string[]): Promise<void> {
   // One failed command (or run) must never end the host and drop the open pages with it.
@@ -71,7 +47,7 @@ export async function serve(argv: string[]): Promise<void> {
   // starts empty (its Home offers the demo as an explicit choice).
   const demoIfNew = !values.project && !process.env.CANDLEMARK_PROJECT;
   const annotator = values.annotator;
-  // The project lives in a worker thread (service-worker.ts), so SQLite never blocks HTTP, the socket or
+  // The project lives in a worker thread (hosting/project-service.ts), so SQLite never blocks HTTP, the socket or
   // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
   const inThread = process.env.CANDLEMARK_HOST_SERVICE === 'in-thread';
   const start = (file: string, demo: boolean): Promise<OpenProject> =>

@@ -14,8 +14,9 @@ import type { CallOptions } from '../core/service/capability.ts';
 import { CandlemarkError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
 import type { ClosedRun } from '../core/service/handlers/training.ts';
-import type { CallOutcome, DecodeOptions } from './call-message.ts';
+import type { CallOutcome, DecodeOptions } from '../hosting/call-message.ts';
 import type { HostService } from './http-host.ts';
+import { PROJECT_RESTARTED_EVENT } from '../hosting/project-service.ts';
 
 /** What a slot needs of a project: a HostService that can be closed (WorkerService or CandlemarkService). */
 export interface OpenProject extends HostService {
@@ -63,6 +64,9 @@ export class ProjectSlot implements HostService {
       const runId = (payload as { runId?: unknown } | null)?.runId;
       if (name === 'training.started' && typeof runId === 'number') this.running.add(runId);
       if (name === 'training.finished' && typeof runId === 'number') this.running.delete(runId);
+      // The project's thread died and was restarted (hosting/project-service.ts): its runs died with
+      // it (the new thread's open marks them interrupted), so none is training any more.
+      if (String(name) === PROJECT_RESTARTED_EVENT) this.running.clear();
       for (const l of this.listeners) l(name, payload);
     });
   }

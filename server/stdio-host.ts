@@ -1,7 +1,8 @@
 /**
  * The stdio host: serves the service API over stdin/stdout as newline-delimited JSON, for a parent
- * process that cannot load better-sqlite3 itself (Electron in development, where the native module
- * is built for Node's ABI; see electron/service-proxy.ts). `node bin/stdio-host.js [--project FILE]`.
+ * process that cannot load better-sqlite3 itself or speaks only pipes (scripts, other languages).
+ * The desktop app no longer uses it: its project runs in a utilityProcess / Node child speaking
+ * the project protocol (hosting/project-protocol.ts). `node bin/stdio-host.js [--project FILE]`.
  *
  * Protocol (one JSON value per line, UTF-8, both ways):
  * - request  `{ "id": n, "command": string, "args"?: unknown, "caller"?: "page" | "local" }`: a
@@ -32,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CandlemarkService } from '../core/service/service.ts';
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
-import { installLastResortHandlers } from '../core/service/last-resort.ts';
+import { installLastResortHandlers } from '../hosting/last-resort.ts';
 import type { Caller } from '../core/service/capability.ts';
 
 /** Default longest request line: a 256 MiB text import, JSON-escaped, plus slack (as the HTTP host's body limit). */

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { startHttpHost } from '../../server/http-host.ts';
-import { installLastResortHandlers } from '../../core/service/last-resort.ts';
+import { installLastResortHandlers } from '../../hosting/last-resort.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { port: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' }, static: { type: 'string' } }, strict: true });

@@ -1,22 +1,26 @@
 /**
  * electron/app.ts run against a recording fake of the Electron module (the binary can't run here):
  * the start-up order, the IPC bridge end to end, events to the window, the protocol, the menu's
- * undo, switching projects, remembered settings; and the development fallback, where better-sqlite3
- * can't load in Electron and projects are served by a Node child process (service-proxy.ts). The
- * real binary is covered by app.spec.ts.
+ * undo, switching projects, remembered settings. The project never runs in this (main) process:
+ * in development it is a real Node child process (electron/project-process.ts), used end to end
+ * here with real SQLite files, killed and restarted; the packaged path (an Electron utilityProcess)
+ * is driven through a stand-in for `utilityProcess.fork` that starts the same entry in a Node child
+ * with an Electron-style `process.parentPort`. The real binary is covered by app.spec.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { CHILD_STORE_HINT, startApp } from '../../electron/app.ts';
+import { fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { startApp } from '../../electron/app.ts';
 import { APP_ORIGIN } from '../../electron/ipc.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
-import { tempDir } from '../helpers/paths.ts';
+import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 type Fn = (...a: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function fakeElectron(work: string, nextOpenPath: () => string | null) {
+function fakeElectron(work: string, nextOpenPath: () => string | null, opts: { packaged?: boolean } = {}) {
   const log: string[] = [];
   const appHandlers = new Map<string, Fn>();
   const ipc = new Map<string, Fn>();
@@ -64,7 +68,7 @@ function fakeElectron(work: string, nextOpenPath: () => string | null) {
   }
   const electron = {
     app: {
-      isPackaged: false,
+      isPackaged: opts.packaged ?? false,
       name: 'Candlemark',
       setPath: (k: string, v: string) => log.push(`setPath ${k} ${v}`),
       getPath: (k: string) => (k === 'userData' ? path.join(work, 'user-data') : work),
@@ -94,6 +98,7 @@ function fakeElectron(work: string, nextOpenPath: () => string | null) {
       showSaveDialog: async () => ({ canceled: true }),
     },
     shell: { openExternal: async () => undefined },
+    utilityProcess: { fork: fakeUtilityFork(log) },
     nativeTheme: { shouldUseDarkColors: false, themeSource: 'system' },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: {
@@ -106,6 +111,30 @@ function fakeElectron(work: string, nextOpenPath: () => string | null) {
     },
   };
   return { electron, log, appHandlers, ipc, protocols, windows, menu: () => menu, ready: readyResolve };
+}
+
+
+/**
+ * A stand-in for Electron's `utilityProcess.fork` (the binary can't run here): a Node child whose
+ * `process.parentPort` behaves like Electron's (messages as `{ data }`), running the module asked
+ * for. Only the carrier is faked: the entry, the protocol and the project are the real ones.
+ */
+function fakeUtilityFork(log: string[]) {
+  const shim = path.join(REPO_ROOT, 'test/electron/utility-process-shim.mjs');
+  return (modulePath: string, args: string[], options: { serviceName?: string; env?: Record<string, string> }) => {
+    log.push(`utilityProcess.fork ${path.relative(REPO_ROOT, modulePath)} (${options.serviceName})`);
+    const child = fork(shim, args, { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...(options.env ?? process.env), UTILITY_MODULE: modulePath } });
+    const up = Object.assign(new EventEmitter(), {
+      pid: child.pid,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      postMessage: (m: unknown) => child.send(m as object),
+      kill: () => child.kill('SIGKILL'),
+    });
+    child.on('message', (m) => up.emit('message', m));
+    child.on('exit', (code, signal) => up.emit('exit', code ?? (signal ? 1 : 0)));
+    return up;
+  };
 }
 
 /**
@@ -135,6 +164,7 @@ describe('Electron main process (fake Electron)', () => {
   });
 
   it('starts, bridges IPC, forwards events, undoes from the menu and switches projects', async () => {
+    process.env.CANDLEMARK_NODE = process.execPath; // as bin/start.js sets it
     process.env.CANDLEMARK_USER_DATA = path.join(work, 'user-data');
     // The built-in demo file (~/.candlemark/demo.candlemark) is the one a first start fills with demo data.
     process.env.HOME = work;
@@ -270,17 +300,6 @@ describe('Electron main process (fake Electron)', () => {
   });
 });
 
-/** What better-sqlite3 throws when its native module was built for Node and is loaded by Electron. */
-function abiError(): Error {
-  const err = new Error(
-    "The module '/repo/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\n" +
-      'was compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\n' +
-      'NODE_MODULE_VERSION 130. Please try re-compiling or re-installing\nthe module (for instance, using `npm rebuild` or `npm install`).',
-  );
-  (err as Error & { code: string }).code = 'ERR_DLOPEN_FAILED';
-  return err;
-}
-
 const gone = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -290,7 +309,16 @@ const gone = (pid: number) => {
   }
 };
 
-describe('Electron main process when better-sqlite3 is built for Node (fake Electron)', () => {
+const find = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions | undefined => {
+  for (const i of items) {
+    if (i.id === id) return i;
+    const sub = Array.isArray(i.submenu) ? find(i.submenu, id) : undefined;
+    if (sub) return sub;
+  }
+  return undefined;
+};
+
+describe('Electron main process: the project in its own process (fake Electron, real children)', () => {
   const work = tempDir();
   const env = { ...process.env };
   afterEach(() => {
@@ -298,19 +326,24 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     restoreEnv(env);
   });
 
-  it('serves the project from a Node child process: IPC, events, menu, switching, quit', async () => {
+  /** The pid the project process logged for `file` (project-entry.ts's "serving FILE (pid N)" line). */
+  const childPid = (logged: string[], file: string, nth = 0) => {
+    const lines = logged.filter((l) => l.includes(`serving ${file} (pid `));
+    return lines[nth] ? Number(/\(pid (\d+)\)/.exec(lines[nth])![1]) : null;
+  };
+
+  it('development: a Node child serves the project (no SQLite in the main process): IPC, events, menu, switching, quit', async () => {
     const other = path.join(work, 'other.candlemark');
     CandlemarkService.open(other, { create: true }).close();
     process.env.CANDLEMARK_USER_DATA = path.join(work, 'user-data');
     // The built-in demo file (~/.candlemark/demo.candlemark) is the one a first start fills with demo data.
     process.env.HOME = work;
     delete process.env.CANDLEMARK_PROJECT;
+    delete process.env.CANDLEMARK_PROJECT_PROCESS;
     process.env.CANDLEMARK_NODE = process.execPath; // as bin/start.js sets it
     const logged: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
-    const inProcess = vi.spyOn(CandlemarkService, 'open').mockImplementation(() => {
-      throw abiError();
-    });
+    const inProcess = vi.spyOn(CandlemarkService, 'open');
     let openNext: string | null = null;
     const f = fakeElectron(work, () => openNext);
     startApp(f.electron as unknown as typeof import('electron'));
@@ -318,24 +351,19 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     await until(() => f.windows.length === 1);
     const win = f.windows[0];
 
-    // The in-process open was tried once; then the child took over, with the hint in the log and no dialog.
-    expect(inProcess).toHaveBeenCalledTimes(1);
     expect(f.log.filter((l) => l.startsWith('ERROR'))).toEqual([]);
-    expect(logged.some((l) => l.includes(CHILD_STORE_HINT) && l.includes('NODE_MODULE_VERSION 115'))).toBe(true);
-    const childPid = (file: string) => {
-      const line = logged.find((l) => l.includes(`[stdio-host] project ${file} (pid `));
-      return line ? Number(/\(pid (\d+)\)/.exec(line)![1]) : null;
-    };
-    const demoPid = childPid(path.join(work, '.candlemark', 'demo.candlemark'));
+    expect(logged.some((l) => l.includes('projects run in a Node child process'))).toBe(true);
+    const demoFile = path.join(work, '.candlemark', 'demo.candlemark');
+    const demoPid = childPid(logged, demoFile);
     expect(demoPid).not.toBeNull();
     expect(demoPid).not.toBe(process.pid);
 
-    // IPC end to end: renderer → ipc.ts → proxy → child → real SQLite, and events back to the window.
+    // IPC end to end: renderer → ipc.ts → project process → real SQLite, and events back to the window.
     const handler = f.ipc.get('candlemark:call')!;
     const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
     const info = await handler(ev, { command: 'project.info', args: {} });
-    expect(info.result.path).toBe(path.join(work, '.candlemark', 'demo.candlemark'));
-    expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data through the child
+    expect(info.result.path).toBe(demoFile);
+    expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data in the child
     const [w] = (await handler(ev, { command: 'windows.list', args: {} })).result;
     const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
     const added = await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' } });
@@ -346,23 +374,18 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     const bad = await handler(ev, { command: 'labels.add', args: { windowId: w.id, type: 'up' } });
     expect(bad.error).toMatchObject({ code: 'invalid-arguments', message: 'labels.add: invalid arguments', issues: expect.arrayContaining([expect.objectContaining({ field: 'startTime' })]) });
     expect((await handler(ev, { command: 'nope', args: {} })).error).toEqual({ code: 'unknown-command', message: 'unknown command "nope"', issues: [] });
+    // A page never names a server-side path, and can't reach any control of the child.
+    expect((await handler(ev, { command: 'labels.export', args: { path: path.join(work, 'x.json') } })).error.code).toBe('forbidden');
+    expect((await handler(ev, { command: 'host.open', args: { path: other } })).error.code).toBe('unknown-command');
+    expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(demoFile);
 
-    // File ▸ Open Project… goes to a new child (no second in-process attempt); the old child exits.
-    const find = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions | undefined => {
-      for (const i of items) {
-        if (i.id === id) return i;
-        const sub = Array.isArray(i.submenu) ? find(i.submenu, id) : undefined;
-        if (sub) return sub;
-      }
-      return undefined;
-    };
+    // File ▸ Open Project… goes to a new child; the old child exits.
     openNext = other;
     (find(f.menu(), 'open-project')!.click as unknown as () => void)();
     await until(() => win.reloads === 1);
-    expect(inProcess).toHaveBeenCalledTimes(1);
     expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(other);
     await until(() => gone(demoPid!));
-    const otherPid = childPid(other)!;
+    const otherPid = childPid(logged, other)!;
     expect(gone(otherPid)).toBe(false);
 
     // A file that is not a project: the child says so, and the current project stays open.
@@ -372,39 +395,85 @@ describe('Electron main process when better-sqlite3 is built for Node (fake Elec
     (find(f.menu(), 'open-project')!.click as unknown as () => void)();
     await until(() => f.log.some((l) => l.startsWith('ERROR Could not open bogus.candlemark') && l.includes('not a Candlemark project')));
     expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(other);
+    // A file that doesn't exist is not created by Open.
+    openNext = path.join(work, 'missing.candlemark');
+    (find(f.menu(), 'open-project')!.click as unknown as () => void)();
+    await until(() => f.log.some((l) => l.startsWith('ERROR Could not open missing.candlemark')));
+    expect(fs.existsSync(path.join(work, 'missing.candlemark'))).toBe(false);
 
     // Quitting closes the child cleanly; the label made through it is on disk.
     f.appHandlers.get('will-quit')!();
     expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
     await until(() => gone(otherPid));
+    // The main process never opened a project itself.
+    expect(inProcess).not.toHaveBeenCalled();
     inProcess.mockRestore();
-    const demo = CandlemarkService.open(path.join(work, '.candlemark', 'demo.candlemark'));
+    const demo = CandlemarkService.open(demoFile);
     expect(demo.store.listLabels().some((l) => l.id === added.result.id)).toBe(true);
     demo.close();
-  });
+  }, 120_000);
 
-  it('shows an error and detaches when the child dies on its own', async () => {
+  it('a project process killed from outside: calls in flight get an error, a new one serves the same file, the window reloads', async () => {
     const work2 = tempDir();
     process.env.CANDLEMARK_USER_DATA = path.join(work2, 'user-data');
     process.env.HOME = work2;
     delete process.env.CANDLEMARK_PROJECT;
+    delete process.env.CANDLEMARK_PROJECT_PROCESS;
     process.env.CANDLEMARK_NODE = process.execPath;
     const logged: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
-    vi.spyOn(CandlemarkService, 'open').mockImplementation(() => {
-      throw abiError();
-    });
     const f = fakeElectron(work2, () => null);
     startApp(f.electron as unknown as typeof import('electron'));
     f.ready();
     await until(() => f.windows.length === 1);
-    const line = logged.find((l) => l.includes('[stdio-host] project '))!;
-    const pid = Number(/\(pid (\d+)\)/.exec(line)![1]);
-    process.kill(pid, 'SIGKILL');
-    await until(() => f.log.some((l) => l.startsWith('ERROR The project store stopped') && l.includes('SIGKILL')));
+    const file = path.join(work2, '.candlemark', 'demo.candlemark');
+    const pid = childPid(logged, file)!;
     const handler = f.ipc.get('candlemark:call')!;
-    const ev = { sender: { id: f.windows[0].webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
-    expect((await handler(ev, { command: 'project.info' })).error.code).toBe('no-project');
+    const win = f.windows[0];
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    // A slow call is in flight when the process dies: it is answered with the reason, not left hanging.
+    const rows = ['time,open,high,low,close'];
+    for (let i = 0; i < 150_000; i++) rows.push(`${1_500_000_000 + i * 60},1,2,0.5,1.5`);
+    const inFlight = handler(ev, { command: 'series.importText', args: { fileName: 'big.csv', text: rows.join('\n'), seriesId: 'big' } });
+    await new Promise((r) => setTimeout(r, 150));
+    process.kill(pid, 'SIGKILL');
+    const answered = await inFlight;
+    expect(answered.error).toMatchObject({ code: 'internal', message: expect.stringContaining('the project node child stopped unexpectedly (signal SIGKILL)') });
+    // The new child logs "serving" before the host hears it is ready and logs the restart.
+    await until(() => logged.some((l) => l.includes('the project was restarted (node child')));
+    expect(childPid(logged, file, 1)).not.toBeNull();
+    expect(childPid(logged, file, 1)).not.toBe(pid);
+    await until(() => win.reloads === 1);
+    expect((await handler(ev, { command: 'project.info' })).result.path).toBe(file);
+    expect(f.log.filter((l) => l.startsWith('ERROR'))).toEqual([]);
     f.appHandlers.get('will-quit')!();
-  });
+  }, 120_000);
+
+  it('packaged: the project runs in a utilityProcess (stand-in), same protocol and entry', async () => {
+    const work3 = tempDir();
+    process.env.CANDLEMARK_USER_DATA = path.join(work3, 'user-data');
+    process.env.HOME = work3;
+    process.env.CANDLEMARK_PROJECT = path.join(work3, 'packaged.candlemark');
+    delete process.env.CANDLEMARK_PROJECT_PROCESS;
+    const logged: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
+    const f = fakeElectron(work3, () => null, { packaged: true });
+    startApp(f.electron as unknown as typeof import('electron'));
+    f.ready();
+    await until(() => f.windows.length === 1);
+    expect(f.log).toContain('utilityProcess.fork hosting/project-bootstrap.mjs (Candlemark project)');
+    expect(logged.some((l) => l.includes('projects run in an Electron utility process'))).toBe(true);
+    const handler = f.ipc.get('candlemark:call')!;
+    const win = f.windows[0];
+    const ev = { sender: { id: win.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    expect((await handler(ev, { command: 'project.info', args: {} })).result.path).toBe(path.join(work3, 'packaged.candlemark'));
+    await handler(ev, { command: 'demo.create', args: { seed: 3, bars: 1024 } });
+    await until(() => win.sent.some((s) => s[1] === 'windows.changed'));
+    const pid = childPid(logged, path.join(work3, 'packaged.candlemark'))!;
+    f.appHandlers.get('will-quit')!();
+    await until(() => gone(pid));
+    const s = CandlemarkService.open(path.join(work3, 'packaged.candlemark'));
+    expect(s.store.listWindows().length).toBeGreaterThan(0);
+    s.close();
+  }, 120_000);
 });

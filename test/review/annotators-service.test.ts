@@ -13,7 +13,7 @@ import { CandlemarkError } from '../../core/service/errors.ts';
 import { buildDataset } from '../../core/ml/training/dataset.ts';
 import { annotatorFindingKey, parseAnnotatorFindingKey } from '../../core/conflicts/annotators.ts';
 import { Writable } from 'node:stream';
-import { main } from '../../core/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { SHARED_DATA, tempDir } from '../helpers/paths.ts';
 
 const open: CandlemarkService[] = [];

@@ -152,7 +152,7 @@ describe('annotators through the service', () => {
 });
 
 it('the CLI takes --annotator and review --confirm', async () => {
-  const { main } = await import('../../core/cli/main.ts');
+  const { main } = await import('../../cli/main.ts');
   const { s, dir, windows: [w0], times } = await spyProject();
   const project = path.join(dir, 'p.candlemark');
   s.store.addLabel(w0.id, { startTime: times[w0.startIndex + 2], endTime: times[w0.startIndex + 6], type: 'up', author: 'bob', origin: 'accepted', originRun: 2 });

@@ -1,5 +1,5 @@
 /**
- * The browser host's project thread (server/service-worker.ts): calls, typed errors, events and the
+ * The browser host's project thread (hosting/project-service.ts): calls, typed errors, events and the
  * page capability through the thread, training started from it (nested worker threads), and the
  * point of it all: the real host (bin/serve.js) answers static files and API calls on its HTTP
  * thread while the project thread is stuck behind another process's write lock.
@@ -11,7 +11,7 @@ import { CandlemarkError } from '../../core/service/errors.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
 import WebSocket from 'ws';
 import { EVENTS_PROTOCOL } from '../../server/http-host.ts';
-import { WorkerService } from '../../server/service-worker.ts';
+import { WorkerService } from '../../hosting/project-service.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -90,12 +90,59 @@ describe('WorkerService', () => {
     }
   }, 120_000);
 
-  it('answers every pending and later call with an error when the thread dies, and tells the owner', async () => {
+  it('when the project thread is killed: calls in flight fail with the reason (never hang), a new thread is started and announced, later calls work', async () => {
+    const file = path.join(dir, 'respawn.candlemark');
+    const logs: string[] = [];
     const exits: string[] = [];
-    const s = await WorkerService.open({ projectPath: path.join(dir, 'dies.candlemark'), demoIfNew: false, onExit: (e) => exits.push(e.message) });
+    const s = await WorkerService.open({ projectPath: file, demoIfNew: true, log: (m) => logs.push(m), onExit: (e) => exits.push(e.message) });
+    try {
+      const events: [string, Any][] = [];
+      s.events.onAny((name, payload) => events.push([name, payload]));
+      const before = (await s.call('project.info', {})) as Any;
+      const first = s.writer;
+      // A long import is in flight (a 200,000-row CSV sent as a page would) when the thread is killed from outside.
+      const rows = ['time,open,high,low,close'];
+      for (let i = 0; i < 200_000; i++) rows.push(`${1_500_000_000 + i * 60},1,2,0.5,1.5`);
+      const body = Buffer.from(JSON.stringify({ command: 'series.importText', args: { fileName: 'big.csv', text: rows.join('\n'), seriesId: 'big' } }));
+      const inFlight = s.callEncoded(body, { needId: false, what: 'request body' });
+      await new Promise((r) => setTimeout(r, 100));
+      await first.channel.kill();
+      await expect(inFlight).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^the project thread stopped unexpectedly \(exit code \d+\)/) });
+      // The next call waits for the new thread and is answered by it, on the same file, without the half-done import.
+      const after = (await s.call('project.info', {})) as Any;
+      expect(s.writer).not.toBe(first);
+      expect(s.restarts).toBe(1);
+      expect(after.counts.windows).toBe(before.counts.windows);
+      expect(after.series.map((x: Any) => x.id)).not.toContain('big');
+      expect(events).toContainEqual(['host.projectRestarted', { reason: expect.stringContaining('stopped unexpectedly'), restarts: 1 }]);
+      expect(logs.some((l) => l.includes('stopped unexpectedly') && l.includes('restarting it'))).toBe(true);
+      expect(logs.some((l) => l.includes('the project was restarted (thread'))).toBe(true);
+      // Events of the new thread reach the old listeners.
+      const [w] = (await s.call('windows.list', {})) as Any[];
+      const bars = (await s.call('bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length })) as Any;
+      await s.call('labels.add', { windowId: w.id, startTime: bars.time[2], endTime: bars.time[9], type: 'up' });
+      for (let i = 0; i < 50 && !events.some(([n]) => n === 'labels.changed'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events.map(([n]) => n)).toContain('labels.changed');
+      // The reader thread, killed too, is replaced (reads go to the writer meanwhile).
+      const reader = s.reader!;
+      await reader.channel.kill();
+      expect(s.reader).toBeNull();
+      expect(((await s.call('project.info', {})) as Any).path).toBe(path.resolve(file));
+      for (let i = 0; i < 200 && !s.reader; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(s.reader).not.toBeNull();
+      expect(s.reader).not.toBe(reader);
+      expect(exits).toEqual([]);
+    } finally {
+      await s.closeGracefully();
+    }
+  }, 120_000);
+
+  it('without respawn: every pending and later call fails with the reason, and the owner is told once', async () => {
+    const exits: string[] = [];
+    const s = await WorkerService.open({ projectPath: path.join(dir, 'dies.candlemark'), demoIfNew: false, respawn: false, log: () => undefined, onExit: (e) => exits.push(e.message) });
     const pending = s.call('project.info', {});
     // The thread is killed from outside (as the OS or a native crash would end it).
-    await (s.writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await s.writer.channel.kill();
     // It may have been answered just before the thread went; if not, it fails with the reason (never hangs).
     const settled = await pending.then(
       () => 'answered',
@@ -105,6 +152,7 @@ describe('WorkerService', () => {
     await expect(s.call('project.info', {})).rejects.toMatchObject({ code: 'internal' });
     await expect(s.callEncoded(Buffer.from('{"command":"project.info"}'), { needId: false, what: 'request body' })).rejects.toMatchObject({ code: 'internal' });
     expect(exits).toHaveLength(1);
+    await s.closeGracefully();
   });
 
   it('rejects open with the service\'s error when the project cannot be opened', async () => {

@@ -14,7 +14,7 @@ import { CandlemarkError, ERROR_CODES, type ErrorCode } from '../../core/service
 import { exitCodeOf, httpStatusOf } from '../../core/service/error-status.ts';
 import { SERVER_PATH_ARGS } from '../../core/service/schemas.ts';
 import { startHttpHost, type RunningHost } from '../../server/http-host.ts';
-import { errorFromWire } from '../../electron/service-proxy.ts';
+import { errorFromWire } from '../../core/service/wire-error.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
 interface Case {

@@ -116,7 +116,7 @@ describe('the browser host survives failed runs', () => {
 describe('last-resort handlers', () => {
   it('log an unhandled rejection and an uncaught exception, and the process lives on', () => {
     const script = `
-      const { installLastResortHandlers } = await import(${JSON.stringify(path.join(REPO_ROOT, 'core/service/last-resort.ts'))});
+      const { installLastResortHandlers } = await import(${JSON.stringify(path.join(REPO_ROOT, 'hosting/last-resort.ts'))});
       installLastResortHandlers('test host');
       Promise.reject(new Error('nobody handles me'));
       setTimeout(() => { throw new Error('thrown from a timer'); }, 10);

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { CandlemarkError } from '../../core/service/errors.ts';
 import { ProjectFormatError, ProjectNotFoundError, ProjectOpenError, ProjectStore } from '../../core/store/index.ts';
-import { openProject } from '../../server/main.ts';
+import { openProject } from '../../hosting/open-project.ts';
 import { tempDir } from './helpers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -16,6 +16,7 @@ import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
+import { memberThreads, trainEnsembleParallel } from './parallel-ensemble.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 import type { LabelSource } from './label-source.ts';
@@ -60,6 +61,13 @@ export interface RunTrainingOptions {
   // --- issue #12, point 4: whose labels (label-source.ts); the seniority is read from the project ---
   labelSource?: LabelSource;
   annotatorWeights?: Record<string, number>;
+  // --- issue #11 point 8: ensemble members in parallel threads ---------------------------------
+  /**
+   * At most this many ensemble members train at once, each in its own worker thread (wasm and cpu
+   * backends only: tfjs-node uses its own threads). Default: CANDLEMARK_MEMBER_THREADS, else
+   * os.availableParallelism() − 1; 1 trains them one after another (parallel-ensemble.ts).
+   */
+  memberThreads?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -206,7 +214,10 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     seed: cfg.seed,
   };
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
-  const config = { ...cfg, features: data.features };
+  // Members side by side in worker threads when there are cores to spare (single-threaded backends
+  // only); recorded with the run because it explains its timings (the figures don't depend on it).
+  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
+  const config = { ...cfg, features: data.features, memberThreads: threads };
   const runId = store.createRun({
     model: cfg.head,
     config,
@@ -236,7 +247,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 
   let models: SpanModel[] = [];
   try {
-    const ens = await trainEnsemble({
+    const train = threads > 1 ? (o: Parameters<typeof trainEnsemble>[0]) => trainEnsembleParallel({ ...o, threads, backend: sel.backend }) : trainEnsemble;
+    const ens = await train({
       spec,
       data: { trainX: data.trainX, trainTargets: data.train.map((r) => r.targets), valX: data.valX, valTargets: data.val.map((r) => r.targets) },
       epochs: cfg.epochs,

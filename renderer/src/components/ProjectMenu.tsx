@@ -49,6 +49,8 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
 
   // Another tab (or this one) switched the host's project: this page shows the old one.
   useEffect(() => onEvent((name) => void (String(name) === PROJECT_CHANGED && reloadAtHome())), []);
+  // The browser host restarted the project's thread after it died (hosting/project-service.ts): re-read everything, here.
+  useEffect(() => onEvent((name) => void (String(name) === 'host.projectRestarted' && window.location.reload())), []);
 
   useEffect(() => {
     if (!open) return;

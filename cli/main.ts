@@ -6,17 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CandlemarkService } from '../service/service.ts';
-import type { CommandInput } from '../service/schemas.ts';
-import { formatIssue } from '../service/errors.ts';
-import { toCandlemarkError } from '../service/error-map.ts';
-import { exitCodeOf } from '../service/error-status.ts';
+import { CandlemarkService } from '../core/service/service.ts';
+import type { CommandInput } from '../core/service/schemas.ts';
+import { formatIssue } from '../core/service/errors.ts';
+import { toCandlemarkError } from '../core/service/error-map.ts';
+import { exitCodeOf } from '../core/service/error-status.ts';
 import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
-import { renderComparisonHtml } from '../ml/eval/report-export.ts';
-import { REVIEW_STATUSES } from '../review/types.ts';
-import { leastSureQueue } from '../review/queue.ts';
-import type { Detected, ImportSettings } from '../import/index.ts';
+import { renderComparisonHtml } from '../core/ml/eval/report-export.ts';
+import { REVIEW_STATUSES } from '../core/review/types.ts';
+import { leastSureQueue } from '../core/review/queue.ts';
+import type { Detected, ImportSettings } from '../core/import/index.ts';
 import { parseAnnotatorWeights, parseLabelsFlag, parseSeniority } from './annotator-flags.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
@@ -163,7 +163,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
 
 class UsageError extends Error {}
 
-/** A flag parser's complaint (core/cli/annotator-flags.ts) is a usage error: exit 2, no stack. */
+/** A flag parser's complaint (cli/annotator-flags.ts) is a usage error: exit 2, no stack. */
 function usage<T>(parse: () => T): T {
   try {
     return parse();

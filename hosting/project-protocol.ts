@@ -1,7 +1,9 @@
 /**
- * Messages between a host's main thread and the worker thread that owns the project (service-worker.ts,
- * service-worker-entry.ts). Results and event payloads travel as JSON text: it is what the host sends
- * on anyway, and JSON.stringify keeps toJSON/undefined semantics that structured cloning would not.
+ * Messages between a host and the process or thread that owns the project (Node-only): the one
+ * protocol for every host, whatever carries it (project-channel.ts): a worker thread in the browser
+ * host, an Electron utilityProcess in the packaged app, a Node child process in development.
+ * Results and event payloads travel as JSON text: it is what the host sends on anyway, and
+ * JSON.stringify keeps toJSON/undefined semantics that structured cloning would not.
  */
 import type { ClosedRun } from '../core/service/handlers/training.ts';
 import type { Caller } from '../core/service/capability.ts';
@@ -16,6 +18,8 @@ export interface ServiceWorkerInput {
   readonly?: boolean;
   /** Who edits when a client names nobody (--annotator / CANDLEMARK_ANNOTATOR). */
   annotator?: string;
+  /** Create the file when it is missing (default true; the desktop app's Open passes false). */
+  create?: boolean;
 }
 
 /**
@@ -35,7 +39,7 @@ export type ToWorker =
   | { type: 'close'; waitMs: number };
 
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; pid: number }
   | { type: 'open-failed'; error: WireError }
   | { type: 'result'; id: number; json: string }
   | { type: 'error'; id: number; error: WireError }

@@ -1,8 +1,8 @@
 /** How CLI results look to a person. With --json these print nothing: the JSON line is the output. */
-import type { CommandResult } from '../service/service.ts';
+import type { CommandResult } from '../core/service/service.ts';
 import { formatDuration } from './progress.ts';
-import type { RunReport } from '../ml/eval/index.ts';
-import type { ReviewSummary, ReviewWindowRow } from '../review/types.ts';
+import type { RunReport } from '../core/ml/eval/index.ts';
+import type { ReviewSummary, ReviewWindowRow } from '../core/review/types.ts';
 
 const date = (t: number | null) => (t == null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
 const pct = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '--' : `${(x * 100).toFixed(1)}%`);

@@ -1,7 +1,8 @@
 /**
  * A call as a page sends it (`{ command, args }` as a POST body, `{ id, command, args }` on the
- * socket), decoded and run where the service lives. The browser host hands the raw bytes to its
- * project thread (service-worker.ts), which decodes them there: parsing a 60 MB `series.importText`
+ * socket, `{ command, args }` as an Electron IPC value: parseCallPayload), decoded and run where the
+ * service lives. Node-only (Buffer), shared by the hosts. The browser host hands the raw bytes to its
+ * project thread (project-service.ts), which decodes them there: parsing a 60 MB `series.importText`
  * body on the HTTP thread stalled static files for ~1 s. Results come back as JSON text, sent on as
  * they are, so a large result (bars.read) isn't parsed and re-serialised on the HTTP thread either.
  */
@@ -52,4 +53,24 @@ export async function runEncodedCall(
   } catch (err) {
     return { kind: 'error', id: d.id, error: toWireError(err) };
   }
+}
+
+/** Longest command name a host accepts (the service's names are far shorter). */
+export const MAX_COMMAND_LENGTH = 100;
+
+/**
+ * A call handed over as a value (Electron IPC: `{ command, args }` with nothing else, a plain
+ * object, no prototype tricks); returns the checked pair or what is wrong with it.
+ */
+export function parseCallPayload(payload: unknown): { command: string; args: unknown } | string {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return 'payload must be an object { command, args }';
+  if (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null) return 'payload must be a plain object';
+  const keys = Reflect.ownKeys(payload);
+  for (const k of keys) {
+    if (k !== 'command' && k !== 'args') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
+  }
+  const command = (payload as { command?: unknown }).command;
+  if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) return 'command must be a non-empty string';
+  const args = (payload as { args?: unknown }).args;
+  return { command, args: args === undefined ? {} : args };
 }

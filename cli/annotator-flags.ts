@@ -2,7 +2,7 @@
  * CLI flags of issue #12, point 4 (several annotators), parsed to the service's arguments; the
  * schema checks names and ranges afterwards. Kept out of main.ts so its changes stay small.
  */
-import type { CommandInput } from '../service/schemas.ts';
+import type { CommandInput } from '../core/service/schemas.ts';
 
 type TrainInput = CommandInput<'train.run'>;
 
