@@ -78,6 +78,14 @@ export const trainArgs = z
   })
   .strict();
 
+// ---- issue #10, point 9: train "both" is scheduled by the service, not the renderer ----------------
+/**
+ * train.start's arguments: train.run's, with `model: 'both'`: the soft-span run starts now and a CRF
+ * run with the same settings starts when it completes (event 'training.queued'); dropped when the
+ * first run does not complete (cancelled, failed, the project closed).
+ */
+export const trainStartArgs = trainArgs.extend({ model: z.enum(['soft', 'crf', 'both']).default('soft') }).strict();
+
 // ---- import settings, preview, export, resample (issue 13) ----------------------------------
 /** What detection cannot decide, as the CLI flags say it (core/import/settings.ts checks the values further). */
 export const importSettings = z
@@ -166,7 +174,7 @@ export const commandSchemas = {
     .strict(),
   'train.run': trainArgs,
   /** The same training without waiting: returns once the run row exists; progress comes as events. */
-  'train.start': trainArgs,
+  'train.start': trainStartArgs,
   'train.cancel': z.object({ runId: id }).strict(),
   /** Whether a run can start on a set, with its labelled train/validation counts and the reason when not. */
   'train.check': z.object({ setId: id.optional() }).strict(),
