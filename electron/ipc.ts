@@ -13,6 +13,7 @@
  */
 import { CandlemarkError, toWireError, type WireError } from '../core/service/errors.ts';
 import type { CallOptions } from '../core/service/capability.ts';
+import { CLIENT_ID_PATTERN } from '../core/service/api.ts';
 
 export const CALL_CHANNEL = 'candlemark:call';
 export const EVENT_CHANNEL = 'candlemark:event';
@@ -89,17 +90,20 @@ export function senderProblem(event: unknown, trusted: TrustedSender | null): st
 }
 
 /** `{ command, args }` with nothing else; returns the checked pair or a problem. */
-export function parsePayload(payload: unknown): { command: string; args: unknown } | string {
+export function parsePayload(payload: unknown): { command: string; args: unknown; clientId: string | null } | string {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return 'payload must be an object { command, args }';
   if (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null) return 'payload must be a plain object';
   const keys = Reflect.ownKeys(payload);
   for (const k of keys) {
-    if (k !== 'command' && k !== 'args') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
+    if (k !== 'command' && k !== 'args' && k !== 'clientId') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
   }
   const command = (payload as { command?: unknown }).command;
   if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) return 'command must be a non-empty string';
   const args = (payload as { args?: unknown }).args;
-  return { command, args: args === undefined ? {} : args };
+  // The window's client id (renderer/src/api/client.ts): stamped on the events the call causes so it can skip its own echoes.
+  const clientId = (payload as { clientId?: unknown }).clientId;
+  if (clientId !== undefined && (typeof clientId !== 'string' || !CLIENT_ID_PATTERN.test(clientId))) return 'clientId must be 8-64 letters, digits, "_" or "-"';
+  return { command, args: args === undefined ? {} : args, clientId: clientId ?? null };
 }
 
 export async function handleIpcCall(service: CallableService | null, event: unknown, payload: unknown, trusted: TrustedSender | null): Promise<IpcResponse> {
@@ -109,7 +113,7 @@ export async function handleIpcCall(service: CallableService | null, event: unkn
     const parsed = parsePayload(payload);
     if (typeof parsed === 'string') return { error: { code: 'invalid-arguments', message: parsed, issues: [] } };
     if (!service) return { error: new CandlemarkError('no-project', 'no project is open').toJSON() };
-    const result = await service.call(parsed.command, parsed.args, { caller: 'page' });
+    const result = await service.call(parsed.command, parsed.args, { caller: 'page', clientId: parsed.clientId });
     return { result: result ?? null };
   } catch (err) {
     return { error: toWireError(err) };

@@ -22,7 +22,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CandlemarkError } from '../core/service/errors.ts';
 import { errorFromWire } from '../core/service/wire-error.ts';
-import type { EventName } from '../core/service/events.ts';
+import { isEventName, type EventName } from '../core/service/api.ts';
 import type { Caller, CallOptions } from '../core/service/capability.ts';
 
 export const STDIO_HOST_SCRIPT = fileURLToPath(new URL('../bin/stdio-host.js', import.meta.url));
@@ -143,10 +143,10 @@ export class ServiceProxy {
    * project) are a separate message type that no name passed here can produce.
    */
   call(name: string, args: unknown = {}, opts: CallOptions = {}): Promise<unknown> {
-    return this.send({ command: name, args: args ?? {}, caller: opts.caller ?? 'local' }, name);
+    return this.send({ command: name, args: args ?? {}, caller: opts.caller ?? 'local', clientId: opts.clientId ?? null }, name);
   }
 
-  private send(message: { command: string; args: unknown; caller: Caller } | { control: 'open'; args: unknown }, what: string): Promise<unknown> {
+  private send(message: { command: string; args: unknown; caller: Caller; clientId: string | null } | { control: 'open'; args: unknown }, what: string): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     let line: string;
@@ -192,9 +192,12 @@ export class ServiceProxy {
     }
     if (msg === null || typeof msg !== 'object') return;
     if (typeof msg.event === 'string') {
+      const name = msg.event;
+      // The contract's list of events (api.ts): anything else from the child is a protocol fault, not an event.
+      if (!isEventName(name)) return this.log(`[store] unknown event ${JSON.stringify(name.slice(0, 80))}`);
       for (const fn of [...this.listeners]) {
         try {
-          fn(msg.event as EventName, msg.payload);
+          fn(name, msg.payload);
         } catch (err) {
           this.log(`[candlemark] event listener failed: ${String(err)}`);
         }

@@ -13,6 +13,8 @@ export interface DecodeOptions {
   needId: boolean;
   /** Names the message in errors: 'request body' or 'call message'. */
   what: string;
+  /** The connection's client id (HTTP header / socket subprotocol), stamped on the events the call causes. */
+  clientId?: string | null;
 }
 
 export type CallOutcome =
@@ -43,7 +45,7 @@ export async function runEncodedCall(
   const d = decodeCall(bytes, opts);
   if (!d.ok) return { kind: 'malformed', message: d.message };
   try {
-    const result = await call(d.command, d.args, { caller: 'page' });
+    const result = await call(d.command, d.args, { caller: 'page', clientId: opts.clientId ?? null });
     try {
       return { kind: 'result', id: d.id, json: JSON.stringify(result ?? null) };
     } catch (err) {

@@ -57,7 +57,7 @@ port.on('message', (m: ToWorker) => {
     void runEncodedCall((n, a, o) => service.call(n, a, o), m.bytes, m.opts).then((outcome) => post({ type: 'outcome', id: m.id, outcome }));
     return;
   }
-  void service.call(m.command, m.args, { caller: m.caller }).then(
+  void service.call(m.command, m.args, { caller: m.caller, clientId: m.clientId }).then(
     (result) => {
       let text: string;
       try {

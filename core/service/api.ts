@@ -352,3 +352,7 @@ export type ServiceEvents = { [K in EventName]: EventPayloads[K] & Origin };
 /** A client id as hosts accept it from a connection (HTTP header, socket subprotocol, IPC payload). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const CLIENT_ID_HEADER = 'x-candlemark-client';
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
