@@ -186,7 +186,7 @@ export const commandSchemas = {
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
   /** Review of a completed run's predictions (core/review/types.ts has the result types). */
   /** With `windowIds`, counts still cover the whole set but only those windows' rows come back (a cheap refresh after an edit). */
-  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional() }).strict(),
+  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional(), queueSize: z.number().int().min(0).max(1000).default(20) }).strict(),
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional(), annotator: annotator.optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false), annotator: annotator.optional() }).strict(),

@@ -15,6 +15,7 @@ import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
 import { inReportedLabelChange } from './conflicts.ts';
 import { describeChange, findingIdsOf } from './change.ts';
+import { leastSureQueue } from '../../review/queue.ts';
 import type { Change, WithChange } from '../api.ts';
 
 /** Windows predicted per model call while filling a summary (one progress step each). */
@@ -179,6 +180,8 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
     decided,
     windows: wanted ? rows.filter((r) => wanted.has(r.windowId)) : rows,
     complete: wanted === null,
+    // Issue #10, point 9: the queue comes from the service (over every row, even when only some are sent back).
+    queue: leastSureQueue(rows, args.queueSize).map((r) => r.windowId),
   };
 }
 
