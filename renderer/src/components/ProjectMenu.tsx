@@ -9,7 +9,7 @@
  * path of the app's recent list; the main process reloads the window.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { hostCall, onEvent, transportKind } from '../api/client.ts';
+import { hostCall, onHostEvent, transportKind } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
@@ -48,7 +48,7 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
   const [busy, setBusy] = useState(false);
 
   // Another tab (or this one) switched the host's project: this page shows the old one.
-  useEffect(() => onEvent((name) => void (String(name) === PROJECT_CHANGED && reloadAtHome())), []);
+  useEffect(() => onHostEvent((name) => void (name === PROJECT_CHANGED && reloadAtHome())), []);
 
   useEffect(() => {
     if (!open) return;
