@@ -47,9 +47,10 @@ describe('ServiceProxy (real Node child)', () => {
     expect(events.map(([n]) => n)).toEqual(expect.arrayContaining(['series.changed', 'windows.changed']));
     const [w] = (await proxy.call('windows.list', {})) as Any[];
     const { time } = (await proxy.call('bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length })) as Any;
-    const label = (await proxy.call('labels.add', { windowId: w.id, startTime: time[1], endTime: time[6], type: 'up' })) as Any;
+    // The renderer's client id travels with the call to the child and comes back on the events it caused.
+    const label = (await proxy.call('labels.add', { windowId: w.id, startTime: time[1], endTime: time[6], type: 'up' }, { caller: 'page', clientId: 'page-proxy0001' })) as Any;
     expect(label.windowId).toBe(w.id);
-    expect(events).toContainEqual(['labels.changed', { windowIds: expect.arrayContaining([w.id]) }]);
+    expect(events).toContainEqual(['labels.changed', { windowIds: expect.arrayContaining([w.id]), clientId: 'page-proxy0001', seq: expect.any(Number) }]);
 
     // Errors: same class, code, message and issues as the in-process service would throw.
     const bad = { windowId: w.id, startTime: 'x', type: 'up' };
