@@ -23,6 +23,8 @@ export class ServiceContext {
   readonly events: EventSink;
   /** The client whose call this context serves (null: the project's own context, the CLI). */
   readonly clientId: string | null = null;
+  /** Set (on the shared context) once the project is closing: work queued for later must not start. */
+  closing = false;
 
   constructor(
     readonly store: ProjectStore,

@@ -184,6 +184,7 @@ export class CandlemarkService {
    * cancellation themselves only if the process lives on. A host about to exit uses closeGracefully.
    */
   close(): void {
+    this.ctx.closing = true;
     cancelAllRuns(this.ctx);
     this.store.close();
   }
@@ -199,6 +200,7 @@ export class CandlemarkService {
    * again returns the same promise.
    */
   closeGracefully(opts: { waitMs?: number } = {}): Promise<ClosedRun[]> {
+    this.ctx.closing = true;
     this.closing ??= (async () => {
       try {
         return await closeAllRuns(this.ctx, opts.waitMs ?? 10_000);

@@ -211,8 +211,9 @@ export async function trainStart(ctx: ServiceContext, args: CommandArgs<'train.s
   const first = await startTraining(ctx, { ...args, model: 'soft' });
   void first.done.then(async (ended) => {
     const queued = { afterRunId: first.runId, model: 'crf' as const };
-    if (ended.status !== 'completed') {
-      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `run ${first.runId} ended ${ended.status}: the CRF run was not started` });
+    if (ended.status !== 'completed' || ctx.shared.closing) {
+      const why = ctx.shared.closing ? 'the project is closing' : `run ${first.runId} ended ${ended.status}`;
+      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `${why}: the CRF run was not started` });
       return;
     }
     try {

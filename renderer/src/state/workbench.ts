@@ -45,6 +45,12 @@ export interface PendingWarning {
 
 const SCOPE_KEY = 'candlemark.conflictScope';
 
+/** Same stored window (every field equal); undefined never is. */
+function sameWindow(a: WindowInfo | undefined, b: WindowInfo | undefined): boolean {
+  if (!a || !b) return false;
+  return (Object.keys(a) as (keyof WindowInfo)[]).every((k) => a[k] === b[k]);
+}
+
 export type ResolveAction = 'copy-a-to-b' | 'copy-b-to-a' | 'ignore' | 'mark-resolved' | 'reopen';
 
 interface Options {
@@ -144,8 +150,15 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Only when the set changes (refreshSet follows setId); window changes are the view loader's.
   }, [refreshSet, fail]);
 
+  // The view loader follows which window is current (its id fixes its bars), not the window object:
+  // an edit that flips the reviewed flag updates the view itself (applyChange) without a reload.
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  const currentId = current?.id ?? null;
+
   /** Loads bars + labels for the current window, or for both windows of the focused finding. */
   const loadView = useCallback(async () => {
+    const current = currentRef.current;
     const seq = ++loadSeq.current;
     const barCount = (id: string) => series.find((s) => s.id === id)?.barCount ?? 0;
     const focused = focusId != null ? findingsRef.current.find((f) => f.id === focusId) : undefined;
@@ -179,7 +192,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Drop a selection whose label is gone (undo, another window's edit).
     setSelectedId((sel) => (sel != null && labels.some((l) => l.id === sel) ? sel : null));
     setLabelCounts((m) => (m.get(current.id) === labels.length ? m : new Map(m).set(current.id, labels.length)));
-  }, [current, focusId, series]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- currentId stands for `current` (read through currentRef)
+  }, [currentId, focusId, series]);
 
   useEffect(() => {
     loadView().catch(fail);
@@ -207,7 +221,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         const touched = new Set(change.windowIds);
         const windowsNow = new Map(change.windows.map((w) => [w.id, w]));
         const labelsOf = (id: number) => change.labels.filter((l) => l.windowId === id);
-        setWindows((ws) => (change.windows.length ? ws.map((w) => windowsNow.get(w.id) ?? w) : ws));
+        // Only windows that really changed get a new object: the view loader follows the current one.
+        setWindows((ws) => (change.windows.some((n) => !sameWindow(n, ws.find((w) => w.id === n.id))) ? ws.map((w) => (sameWindow(windowsNow.get(w.id), w) ? w : (windowsNow.get(w.id) ?? w))) : ws));
         setLabelCounts((m) => {
           if (!touched.size) return m;
           const next = new Map(m);
