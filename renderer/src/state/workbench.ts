@@ -155,10 +155,15 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   const currentRef = useRef(current);
   currentRef.current = current;
   const currentId = current?.id ?? null;
+  // Likewise the series only by their bar counts: the project info is re-read on events, with new objects.
+  const seriesRef = useRef(series);
+  seriesRef.current = series;
+  const seriesKey = series.map((x) => `${x.id}:${x.barCount}`).join(',');
 
   /** Loads bars + labels for the current window, or for both windows of the focused finding. */
   const loadView = useCallback(async () => {
     const current = currentRef.current;
+    const series = seriesRef.current;
     const seq = ++loadSeq.current;
     const barCount = (id: string) => series.find((s) => s.id === id)?.barCount ?? 0;
     const focused = focusId != null ? findingsRef.current.find((f) => f.id === focusId) : undefined;
@@ -192,8 +197,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Drop a selection whose label is gone (undo, another window's edit).
     setSelectedId((sel) => (sel != null && labels.some((l) => l.id === sel) ? sel : null));
     setLabelCounts((m) => (m.get(current.id) === labels.length ? m : new Map(m).set(current.id, labels.length)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- currentId stands for `current` (read through currentRef)
-  }, [currentId, focusId, series]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- currentId and seriesKey stand for what is read through the refs
+  }, [currentId, focusId, seriesKey]);
 
   useEffect(() => {
     loadView().catch(fail);
