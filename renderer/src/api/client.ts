@@ -9,6 +9,7 @@ import { takeToken } from './token.ts';
 import type { CommandInput, CommandName, EventName, Result, ServiceEvents, WireError } from './types.ts';
 import { withAnnotator } from '../state/annotator.ts';
 import { isEventName } from '../../../core/service/api.ts';
+import { EventSequence } from './event-sequence.ts';
 
 type Envelope = { result: unknown } | { error: WireError };
 /** One event as (name, payload) with the payload typed by the name: `if (name === ...)` narrows it. */
@@ -227,8 +228,8 @@ export function onConnectionChange(listener: (s: ConnectionState) => void): () =
 const serviceListeners = new Set<AnyListener>();
 const hostListeners = new Set<RawListener>();
 const resyncListeners = new Set<() => void>();
-/** The last service event's sequence number (null: none yet, or reset by a reconnect or a project switch). */
-let lastSeq: number | null = null;
+/** The service events' sequence numbers seen so far (reset by a reconnect or a project switch). */
+const sequence = new EventSequence();
 let subscribed = false;
 
 const resync = () => {
@@ -245,13 +246,11 @@ function dispatch(name: string, payload: unknown): void {
   if (isEventName(name)) {
     const seq = payload !== null && typeof payload === 'object' ? (payload as { seq?: unknown }).seq : undefined;
     if (typeof seq !== 'number') return;
-    // A smaller number: another project (or a restarted host) numbers from 1 again.
-    const gap = lastSeq !== null && seq > lastSeq + 1;
-    lastSeq = seq;
+    const gap = sequence.accept(seq) === 'gap';
     for (const l of serviceListeners) l(...([name, payload] as EventArgs));
     if (gap) resync();
   } else if (name.startsWith('host.')) {
-    lastSeq = null;
+    sequence.reset();
     for (const l of hostListeners) l(name, payload);
   }
 }
@@ -261,7 +260,7 @@ function subscribe(): void {
   subscribed = true;
   transport.onEvent(dispatch);
   transport.onReconnect(() => {
-    lastSeq = null;
+    sequence.reset();
     resync();
   });
 }
