@@ -241,17 +241,24 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         );
         setView((v) => {
           if (!v) return v;
-          if (v.window && touched.has(v.window.id)) {
-            const ctxWindows = v.context?.windows ?? [];
-            const context = v.context && ctxWindows.some((w) => touched.has(w.id))
-              ? { windows: ctxWindows.map((w) => windowsNow.get(w.id) ?? w), labels: [...v.context.labels.filter((l) => !touched.has(l.windowId)), ...change.labels.filter((l) => l.windowId !== v.window!.id && ctxWindows.some((w) => w.id === l.windowId))] }
-              : v.context;
-            return { ...v, window: windowsNow.get(v.window.id) ?? v.window, labels: labelsOf(v.window.id), context };
+          let next = v;
+          if (v.window && touched.has(v.window.id)) next = { ...next, window: windowsNow.get(v.window.id) ?? v.window, labels: labelsOf(v.window.id) };
+          // The faint context (windows sharing these bars): a change to one of them redraws it too.
+          const ctx = v.context;
+          if (ctx && ctx.windows.some((w) => touched.has(w.id))) {
+            const inContext = new Set(ctx.windows.map((w) => w.id));
+            next = {
+              ...next,
+              context: {
+                windows: ctx.windows.map((w) => windowsNow.get(w.id) ?? w),
+                labels: [...ctx.labels.filter((l) => !touched.has(l.windowId)), ...change.labels.filter((l) => inContext.has(l.windowId))],
+              },
+            };
           }
           if (v.focus && (touched.has(v.focus.windowA.id) || touched.has(v.focus.windowB.id))) {
             const { windowA, windowB } = v.focus;
-            return {
-              ...v,
+            next = {
+              ...next,
               focus: {
                 ...v.focus,
                 windowA: windowsNow.get(windowA.id) ?? windowA,
@@ -261,10 +268,10 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
               },
             };
           }
-          return v;
+          return next;
         });
         // Drop a selection whose label is gone (undo, delete).
-        setSelectedId((sel) => (sel != null && change.labels.every((l) => l.id !== sel) && touched.size > 0 && view?.window && touched.has(view.window.id) ? null : sel));
+        setSelectedId((sel) => (sel != null && view?.window && touched.has(view.window.id) && !change.labels.some((l) => l.id === sel) ? null : sel));
       }
       setEditSeq((n) => n + 1);
       // The project overview walks every window and label: refresh it once a burst of edits settles.
