@@ -516,6 +516,11 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         await applyChange(r.change);
       }),
 
+    /**
+     * Applies a change that a call made elsewhere on this page returned (bulk accept, its Undo toast):
+     * this page's own events are skipped here, so whoever calls must hand the change over.
+     */
+    applyChange: (change: Change) => void applyChange(change).catch(fail),
     dismissError: () => setError(null),
     /** Reads the window's bars again (after the context-bars setting changed). */
     reload: () => void loadView().catch(fail),
