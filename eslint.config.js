@@ -89,7 +89,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+core/(?!(service/schemas|shared/issue|review/queue|ml/training/preflight|ml/eval/report-export|ml/eval/svg-plot)\\.ts$)',
+              regex: '^(\\.\\./)+core/(?!(service/api|service/schemas|shared/issue|review/queue|ml/training/preflight|ml/eval/report-export|ml/eval/svg-plot)\\.ts$)',
               allowTypeImports: true,
               message: 'the renderer imports core only as types, or one of the pure modules listed in eslint.config.js',
             },

@@ -15,7 +15,6 @@ import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
 import { renderComparisonHtml } from '../core/ml/eval/report-export.ts';
 import { REVIEW_STATUSES } from '../core/review/types.ts';
-import { leastSureQueue } from '../core/review/queue.ts';
 import type { Detected, ImportSettings } from '../core/import/index.ts';
 import { parseAnnotatorWeights, parseLabelsFlag, parseSeniority } from './annotator-flags.ts';
 
@@ -480,8 +479,10 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       if (status !== undefined && !(REVIEW_STATUSES as readonly string[]).includes(status)) {
         throw new UsageError(`--status must be one of ${REVIEW_STATUSES.join(', ')}, got "${status}"`);
       }
-      const summary = await service.call('review.summary', { runId, setId: num(flags, 'set') });
-      const queue = leastSureQueue(summary.windows, num(flags, 'queue') ?? 10);
+      // The "label next" queue is the service's (review.summary's `queue`), as the app shows it.
+      const summary = await service.call('review.summary', { runId, setId: num(flags, 'set'), queueSize: num(flags, 'queue') ?? 10 });
+      const rowById = new Map(summary.windows.map((w) => [w.windowId, w]));
+      const queue = summary.queue.flatMap((id) => rowById.get(id) ?? []);
       const listed = status ? summary.windows.filter((w) => w.status === status) : [];
       p.review(summary, listed, queue);
       return { ...summary, windows: status ? listed : undefined, queue };

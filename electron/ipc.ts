@@ -97,7 +97,7 @@ export async function handleIpcCall(service: CallableService | null, event: unkn
     const parsed = parsePayload(payload);
     if (typeof parsed === 'string') return { error: { code: 'invalid-arguments', message: parsed, issues: [] } };
     if (!service) return { error: new CandlemarkError('no-project', 'no project is open').toJSON() };
-    const result = await service.call(parsed.command, parsed.args, { caller: 'page' });
+    const result = await service.call(parsed.command, parsed.args, { caller: 'page', clientId: parsed.clientId });
     return { result: result ?? null };
   } catch (err) {
     return { error: toWireError(err) };

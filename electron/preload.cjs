@@ -11,9 +11,13 @@ const CALL_CHANNEL = 'candlemark:call';
 const EVENT_CHANNEL = 'candlemark:event';
 
 contextBridge.exposeInMainWorld('candlemark', {
-  /** Runs one service command: resolves to `{ result }` or `{ error: WireError }`, never rejects. */
-  call(command, args) {
-    return ipcRenderer.invoke(CALL_CHANNEL, { command, args }).catch((err) => ({
+  /**
+   * Runs one service command: resolves to `{ result }` or `{ error: WireError }`, never rejects.
+   * `clientId` (optional): the page's id, stamped on the events the call causes (main checks its form).
+   */
+  call(command, args, clientId) {
+    const payload = typeof clientId === 'string' ? { command, args, clientId } : { command, args };
+    return ipcRenderer.invoke(CALL_CHANNEL, payload).catch((err) => ({
       // e.g. arguments that cannot be cloned (functions, DOM nodes)
       error: { code: 'invalid-arguments', message: String((err && err.message) || err), issues: [] },
     }));

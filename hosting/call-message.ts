@@ -8,12 +8,15 @@
  */
 import type { CallOptions } from '../core/service/capability.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
+import { CLIENT_ID_PATTERN } from '../core/service/api.ts';
 
 export interface DecodeOptions {
   /** The socket's calls carry an id (a non-negative integer) to match answers; a POST's don't. */
   needId: boolean;
   /** Names the message in errors: 'request body' or 'call message'. */
   what: string;
+  /** The connection's client id (HTTP header / socket subprotocol), stamped on the events the call causes. */
+  clientId?: string | null;
 }
 
 export type CallOutcome =
@@ -44,7 +47,7 @@ export async function runEncodedCall(
   const d = decodeCall(bytes, opts);
   if (!d.ok) return { kind: 'malformed', message: d.message };
   try {
-    const result = await call(d.command, d.args, { caller: 'page' });
+    const result = await call(d.command, d.args, { caller: 'page', clientId: opts.clientId ?? null });
     try {
       return { kind: 'result', id: d.id, json: JSON.stringify(result ?? null) };
     } catch (err) {
@@ -59,18 +62,21 @@ export async function runEncodedCall(
 export const MAX_COMMAND_LENGTH = 100;
 
 /**
- * A call handed over as a value (Electron IPC: `{ command, args }` with nothing else, a plain
+ * A call handed over as a value (Electron IPC: `{ command, args, clientId? }` with nothing else, a plain
  * object, no prototype tricks); returns the checked pair or what is wrong with it.
  */
-export function parseCallPayload(payload: unknown): { command: string; args: unknown } | string {
+export function parseCallPayload(payload: unknown): { command: string; args: unknown; clientId: string | null } | string {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return 'payload must be an object { command, args }';
   if (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null) return 'payload must be a plain object';
   const keys = Reflect.ownKeys(payload);
   for (const k of keys) {
-    if (k !== 'command' && k !== 'args') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
+    if (k !== 'command' && k !== 'args' && k !== 'clientId') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
   }
   const command = (payload as { command?: unknown }).command;
   if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) return 'command must be a non-empty string';
   const args = (payload as { args?: unknown }).args;
-  return { command, args: args === undefined ? {} : args };
+  // The window's client id (renderer/src/api/client.ts): stamped on the events the call causes so it can skip its own echoes.
+  const clientId = (payload as { clientId?: unknown }).clientId;
+  if (clientId !== undefined && (typeof clientId !== 'string' || !CLIENT_ID_PATTERN.test(clientId))) return 'clientId must be 8-64 letters, digits, "_" or "-"';
+  return { command, args: args === undefined ? {} : args, clientId: clientId ?? null };
 }

@@ -120,7 +120,7 @@ if (service) {
       void runEncodedCall((n, a, o) => opened.call(n, a, o), m.bytes, m.opts).then((outcome) => host.post({ type: 'outcome', id: m.id, outcome }));
       return;
     }
-    void opened.call(m.command, m.args, { caller: m.caller }).then(
+    void opened.call(m.command, m.args, { caller: m.caller, clientId: m.clientId }).then(
       (result) => {
         let text: string;
         try {

@@ -33,7 +33,7 @@ export const READ_COMMANDS: ReadonlySet<string> = new Set(['project.info', 'seri
 export const BULK_COMMANDS: ReadonlySet<string> = new Set(['series.import', 'series.importText', 'labels.import', 'labels.importText', 'demo.create', 'windows.create', 'conflicts.check', 'train.run']);
 
 export type ToWorker =
-  | { type: 'call'; id: number; command: string; args: unknown; caller: Caller }
+  | { type: 'call'; id: number; command: string; args: unknown; caller: Caller; clientId: string | null }
   /** A page's call as raw bytes, decoded in the worker (call-message.ts). */
   | { type: 'encoded'; id: number; bytes: Uint8Array; opts: DecodeOptions }
   | { type: 'close'; waitMs: number };

@@ -315,7 +315,7 @@ export class ProjectThread {
     if (this.dead) return Promise.reject(this.dead);
     if (this.closing) return Promise.reject(new CandlemarkError('no-project', 'the project is closing'));
     const id = this.nextId++;
-    const msg: ToWorker = { type: 'call', id, command: name, args: args ?? {}, caller: opts.caller ?? 'local' };
+    const msg: ToWorker = { type: 'call', id, command: name, args: args ?? {}, caller: opts.caller ?? 'local', clientId: opts.clientId ?? null };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       try {

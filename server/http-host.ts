@@ -30,6 +30,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { CallOptions } from '../core/service/capability.ts';
 import type { EventName } from '../core/service/events.ts';
+import { CLIENT_ID_HEADER, CLIENT_ID_PATTERN } from '../core/service/api.ts';
 import { toWireError, type WireError } from '../core/service/errors.ts';
 import { httpStatusOf } from '../core/service/error-status.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
@@ -105,6 +106,8 @@ export interface RunningHost {
 export const EVENTS_PROTOCOL = 'candlemark.v1';
 export const EVENTS_PATH = '/api/events';
 const TOKEN_PROTOCOL_PREFIX = 'token.';
+/** Optional third subprotocol of the event socket: `client.<id>`, the page's client id (api.ts CLIENT_ID_PATTERN). */
+export const CLIENT_PROTOCOL_PREFIX = 'client.';
 /** A fixed token must be safe in a URL fragment and in a WebSocket subprotocol (an HTTP token). */
 const TOKEN_RE = /^[A-Za-z0-9_-]{16,256}$/;
 
@@ -211,10 +214,14 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (!offered.includes(EVENTS_PROTOCOL) || !timingSafeEqualStrings(tokenProtocol, TOKEN_PROTOCOL_PREFIX + token)) {
       return refuseUpgrade(socket, 401, 'missing or wrong token');
     }
+    // The page's client id as a third subprotocol `client.<id>` (optional): stamped on the events its calls cause.
+    const clientProtocol = offered.find((p) => p.startsWith(CLIENT_PROTOCOL_PREFIX));
+    const clientId = clientProtocol ? clientProtocol.slice(CLIENT_PROTOCOL_PREFIX.length) : null;
+    if (clientId !== null && !CLIENT_ID_PATTERN.test(clientId)) return refuseUpgrade(socket, 400, 'malformed client id');
     trust(socket as Socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
-      ws.on('message', (data, isBinary) => void handleSocketCall(opts.service, ws, data, isBinary));
+      ws.on('message', (data, isBinary) => void handleSocketCall(opts.service, ws, data, isBinary, clientId));
     });
   });
   const offEvents = opts.service.events.onAny((event, payload) => {
@@ -277,6 +284,12 @@ function callEncoded(service: HostService, bytes: Buffer, opts: DecodeOptions): 
 }
 
 async function handleCall(service: HostService, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
+  // The page's client id (optional header): stamped on the events the call causes, so that page skips its own echoes.
+  const header = req.headers[CLIENT_ID_HEADER];
+  const clientId = typeof header === 'string' ? header : null;
+  if (header !== undefined && (clientId === null || !CLIENT_ID_PATTERN.test(clientId))) {
+    return send(res, 400, { error: { code: 'invalid-arguments', message: `${CLIENT_ID_HEADER}: expected 8-64 letters, digits, "_" or "-"`, issues: [{ field: CLIENT_ID_HEADER, message: 'malformed client id' }] } });
+  }
   let body: Buffer | null;
   try {
     body = await readBody(req, maxBody);
@@ -284,7 +297,7 @@ async function handleCall(service: HostService, req: http.IncomingMessage, res: 
     return send(res, 400, { error: { code: 'invalid-arguments', message: `request body: ${(e as Error).message}`, issues: [] } });
   }
   if (body === null) return sendTooLarge(req, res, maxBody);
-  const outcome = await callEncoded(service, body, { needId: false, what: 'request body' });
+  const outcome = await callEncoded(service, body, { needId: false, what: 'request body', clientId });
   if (outcome.kind === 'malformed') return send(res, 400, { error: { code: 'invalid-arguments', message: outcome.message, issues: [] } });
   if (outcome.kind === 'result') return sendJsonText(res, 200, `{"result":${outcome.json}}`);
   const error = outcome.error;
@@ -321,7 +334,7 @@ async function handleHostCommand(run: HostOptions['hostCommands'], req: http.Inc
  * be in flight at once. A message that isn't a call gets `{ id: null, error }`: the client can't
  * match it to a request, but the error shows in its log, and the socket stays open.
  */
-async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
+async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSocket.RawData, isBinary: boolean, clientId: string | null): Promise<void> {
   const reply = (body: { id: number | null } & ({ result: unknown } | { error: WireError })) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_SOCKET_BUFFER) return void ws.terminate();
@@ -329,7 +342,7 @@ async function handleSocketCall(service: HostService, ws: WebSocket, data: WebSo
   };
   const malformed = (message: string) => reply({ id: null, error: { code: 'invalid-arguments', message, issues: [] } });
   if (isBinary) return malformed('calls are JSON text messages');
-  const outcome = await callEncoded(service, rawBytes(data), { needId: true, what: 'call message' });
+  const outcome = await callEncoded(service, rawBytes(data), { needId: true, what: 'call message', clientId });
   if (outcome.kind === 'malformed') return malformed(outcome.message);
   if (outcome.kind === 'error') return reply({ id: outcome.id, error: outcome.error });
   if (ws.readyState !== WebSocket.OPEN) return;

@@ -125,10 +125,10 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
     return open(parsed.data.path, parsed.data.create);
   };
 
-  const dispatch = async (command: string, args: unknown, caller: Caller): Promise<unknown> => {
+  const dispatch = async (command: string, args: unknown, caller: Caller, clientId: string | null): Promise<unknown> => {
     if (closing) throw new CandlemarkError('invalid-operation', 'the host is shutting down');
     if (!service) throw new CandlemarkError('no-project', 'no project is open');
-    return await service.call(command, args ?? {}, { caller });
+    return await service.call(command, args ?? {}, { caller, clientId });
   };
 
   const handleLine = (line: string) => {
@@ -140,7 +140,7 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
       return send({ id: null, error: invalid(`malformed JSON: ${(err as Error).message.slice(0, 200)}`) });
     }
     if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return send({ id: null, error: invalid('a request must be an object { id, command, args }') });
-    const { id, command, args, control: controlName, caller } = msg as { id?: unknown; command?: unknown; args?: unknown; control?: unknown; caller?: unknown };
+    const { id, command, args, control: controlName, caller, clientId } = msg as { id?: unknown; command?: unknown; args?: unknown; control?: unknown; caller?: unknown; clientId?: unknown };
     const idOk = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH);
     if (!idOk) return send({ id: null, error: invalid('a request needs an "id": an integer or a short string') });
     const reqId = id as Id;
@@ -153,7 +153,9 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
         return send({ id: reqId, error: invalid('"command" must be a non-empty string') });
       }
       if (caller !== undefined && caller !== 'page' && caller !== 'local') return send({ id: reqId, error: invalid('"caller" must be "page" or "local"') });
-      run = dispatch(command, args, caller ?? 'page');
+      // clientId: the page the call came from (Electron's renderer, via the proxy): stamped on the events it causes.
+      if (clientId !== undefined && clientId !== null && typeof clientId !== 'string') return send({ id: reqId, error: invalid('"clientId" must be a string') });
+      run = dispatch(command, args, caller ?? 'page', clientId ?? null);
     }
     const p: Promise<void> = run
       .then(

@@ -85,6 +85,8 @@ export interface ReviewSummary {
   /** Every window of the set, in order; or, when `complete` is false, only the windows asked for. */
   windows: ReviewWindowRow[];
   complete: boolean;
+  /** The "label next" queue (core/review/queue.ts leastSureQueue) over every window of the set: window ids, least sure first. */
+  queue: number[];
 }
 
 /** Result of `review.window`: everything the chart needs to show one window under review. */

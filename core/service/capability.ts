@@ -11,6 +11,11 @@ export type Caller = 'page' | 'local';
 export interface CallOptions {
   /** Default 'local' (in-process callers: the CLI, tests, a host's own startup). Hosts pass 'page' for what a page sends. */
   caller?: Caller;
+  /**
+   * The connection the call came over (HTTP header, socket subprotocol, IPC payload): stamped on the
+   * events the call causes, so that client can skip its own echoes. Absent: null (the CLI, the host).
+   */
+  clientId?: string | null;
 }
 
 /** Throws a 'forbidden' CandlemarkError when `caller` may not run `name` with `args`. */

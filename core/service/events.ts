@@ -1,31 +1,24 @@
 /**
- * Events the service pushes to its host (and on to the renderer or terminal). Hosts forward
- * them as-is; a renderer subscribes once and refreshes what each event names.
+ * The service's event emitter. Payloads are declared once, in the contract (api.ts); the emitter
+ * stamps each with its Origin: a sequence number that increases by one per event of this open
+ * project, and the id of the client whose call caused it. Hosts forward events as-is; a renderer
+ * skips its own echoes by `clientId` and reads again when `seq` jumps.
  */
-export interface ServiceEvents {
-  /** A long task moved forward. `fraction` in [0, 1]; `task` names it for the UI. */
-  progress: { task: string; fraction: number; message?: string };
-  /** Labels of these windows changed (add/update/delete/undo/redo/import/resolve). */
-  'labels.changed': { windowIds: number[] };
-  /** Findings were recomputed; `open` is the new count of open findings. */
-  'findings.changed': { open: number };
-  'series.changed': { seriesId: string };
-  'windows.changed': { setId: number };
-  /** A run's row exists and its worker is training; `backend`/`device` say what runs it. */
-  'training.started': { runId: number; backend: string; device: string };
-  /** One finished training epoch of a run (the metrics object is the training engine's EpochEvent). */
-  'training.epoch': { runId: number; member: number; epoch: number; epochs: number; metrics: unknown; etaSeconds: number | null };
-  'training.finished': { runId: number; status: string };
-  /** Review decisions on these windows' predictions changed (accept / reject). */
-  'review.changed': { runId: number; windowIds: number[] };
-}
+import { EVENT_NAMES, type EventName, type EventPayloads, type ServiceEvents } from './api.ts';
 
-export type EventName = keyof ServiceEvents;
+export { EVENT_NAMES };
+export type { EventName, EventPayloads, ServiceEvents };
 export type Listener<K extends EventName> = (payload: ServiceEvents[K]) => void;
 
+/** What a handler emits through: the payload without its Origin (the emitter adds it). */
+export interface EventSink {
+  emit<K extends EventName>(name: K, payload: EventPayloads[K]): void;
+}
+
 /** A tiny typed emitter: no Node EventEmitter, so the same code runs in a browser bundle. */
-export class TypedEmitter {
+export class TypedEmitter implements EventSink {
   private listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  private seq = 0;
 
   on<K extends EventName>(name: K, fn: Listener<K>): () => void {
     let set = this.listeners.get(name);
@@ -35,14 +28,23 @@ export class TypedEmitter {
   }
 
   /** Subscribe to every event, e.g. to forward them over IPC or a WebSocket. */
-  onAny(fn: (name: EventName, payload: unknown) => void): () => void {
-    const offs = (['progress', 'labels.changed', 'findings.changed', 'series.changed', 'windows.changed', 'training.started', 'training.epoch', 'training.finished', 'review.changed'] as EventName[]).map(
-      (name) => this.on(name, (p) => fn(name, p)),
-    );
+  onAny(fn: <K extends EventName>(name: K, payload: ServiceEvents[K]) => void): () => void {
+    const offs = EVENT_NAMES.map((name) => this.on(name, (p) => fn(name, p)));
     return () => offs.forEach((off) => off());
   }
 
-  emit<K extends EventName>(name: K, payload: ServiceEvents[K]): void {
-    for (const fn of this.listeners.get(name) ?? []) fn(payload);
+  /** Emits an event no client's call caused (clientId null). */
+  emit<K extends EventName>(name: K, payload: EventPayloads[K]): void {
+    this.emitFrom(null, name, payload);
+  }
+
+  /** A sink whose events name `clientId` as their origin: what one call's handler emits through. */
+  from(clientId: string | null): EventSink {
+    return { emit: (name, payload) => this.emitFrom(clientId, name, payload) };
+  }
+
+  private emitFrom<K extends EventName>(clientId: string | null, name: K, payload: EventPayloads[K]): void {
+    const stamped = { ...payload, seq: ++this.seq, clientId } as ServiceEvents[K];
+    for (const fn of this.listeners.get(name) ?? []) fn(stamped);
   }
 }

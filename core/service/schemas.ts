@@ -86,6 +86,14 @@ export const trainArgs = z
   })
   .strict();
 
+// ---- issue #10, point 9: train "both" is scheduled by the service, not the renderer ----------------
+/**
+ * train.start's arguments: train.run's, with `model: 'both'`: the soft-span run starts now and a CRF
+ * run with the same settings starts when it completes (event 'training.queued'); dropped when the
+ * first run does not complete (cancelled, failed, the project closed).
+ */
+export const trainStartArgs = trainArgs.extend({ model: z.enum(['soft', 'crf', 'both']).default('soft') }).strict();
+
 // ---- import settings, preview, export, resample (issue 13) ----------------------------------
 /** What detection cannot decide, as the CLI flags say it (core/import/settings.ts checks the values further). */
 export const importSettings = z
@@ -174,7 +182,7 @@ export const commandSchemas = {
     .strict(),
   'train.run': trainArgs,
   /** The same training without waiting: returns once the run row exists; progress comes as events. */
-  'train.start': trainArgs,
+  'train.start': trainStartArgs,
   'train.cancel': z.object({ runId: id }).strict(),
   /** Whether a run can start on a set, with its labelled train/validation counts and the reason when not. */
   'train.check': z.object({ setId: id.optional() }).strict(),
@@ -186,7 +194,7 @@ export const commandSchemas = {
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
   /** Review of a completed run's predictions (core/review/types.ts has the result types). */
   /** With `windowIds`, counts still cover the whole set but only those windows' rows come back (a cheap refresh after an edit). */
-  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional() }).strict(),
+  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional(), queueSize: z.number().int().min(0).max(1000).default(20) }).strict(),
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional(), annotator: annotator.optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false), annotator: annotator.optional() }).strict(),

@@ -11,7 +11,8 @@ import { CandlemarkError } from './errors.ts';
 import { toCandlemarkError } from './error-map.ts';
 import { checkCaller, type CallOptions } from './capability.ts';
 import { TypedEmitter } from './events.ts';
-import { commandSchemas, isCommandName, type CommandArgs, type CommandInput, type CommandName } from './schemas.ts';
+import { commandSchemas, isCommandName, type CommandInput, type CommandName } from './schemas.ts';
+import { CLIENT_ID_PATTERN, type CommandResult, type HandlerMap } from './api.ts';
 import { projectInfo } from './handlers/project.ts';
 import { importSeries, importSeriesText, readBars } from './handlers/series.ts';
 import { cancelImport, exportSeriesText, previewSeries, resampleSeries } from './handlers/series.ts';
@@ -28,8 +29,6 @@ import { exportPredictions } from './handlers/predictions-export.ts';
 import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
 import { renameSeriesCommand } from './handlers/manage.ts';
 import { reviewAcceptAbove } from './handlers/review.ts';
-
-type Handlers = { [K in CommandName]: (ctx: ServiceContext, args: CommandArgs<K>) => unknown };
 
 const handlers = {
   'project.info': (ctx) => projectInfo(ctx),
@@ -95,9 +94,10 @@ const handlers = {
   // issue #12, point 4: several annotators
   'annotators.list': annotatorsList,
   'annotators.setSeniority': annotatorsSetSeniority,
-} satisfies Handlers;
+} satisfies HandlerMap<ServiceContext>;
 
-export type CommandResult<K extends CommandName> = Awaited<ReturnType<(typeof handlers)[K]>>;
+/** A command's result, as the contract (api.ts) declares it; the `satisfies` above holds the handlers to it. */
+export type { CommandResult };
 
 export interface OpenOptions {
   create?: boolean;
@@ -161,6 +161,10 @@ export class CandlemarkService {
     if (this.closing) throw new CandlemarkError('no-project', 'the project is closing');
     if (!isCommandName(name)) throw new CandlemarkError('unknown-command', `unknown command "${String(name).slice(0, 80)}"`);
     checkCaller(name, args, opts.caller ?? 'local');
+    const clientId = opts.clientId ?? null;
+    if (clientId !== null && !CLIENT_ID_PATTERN.test(clientId)) {
+      throw new CandlemarkError('invalid-arguments', 'the client id must be 8-64 letters, digits, "_" or "-"', [{ field: 'clientId', message: `expected ${CLIENT_ID_PATTERN}` }]);
+    }
     const parsed = commandSchemas[name].safeParse(args ?? {});
     if (!parsed.success) {
       throw new CandlemarkError(
@@ -171,7 +175,7 @@ export class CandlemarkService {
     }
     const handler = handlers[name] as (ctx: ServiceContext, a: unknown) => unknown;
     try {
-      return await handler(this.ctx, parsed.data);
+      return await handler(this.ctx.forCall(clientId), parsed.data);
     } catch (e) {
       // The one place where store, import, SQLite and file errors become service error codes.
       throw toCandlemarkError(e, { projectPath: this.store.path });
@@ -183,6 +187,7 @@ export class CandlemarkService {
    * cancellation themselves only if the process lives on. A host about to exit uses closeGracefully.
    */
   close(): void {
+    this.ctx.closing = true;
     cancelAllRuns(this.ctx);
     this.store.close();
   }
@@ -198,6 +203,7 @@ export class CandlemarkService {
    * again returns the same promise.
    */
   closeGracefully(opts: { waitMs?: number } = {}): Promise<ClosedRun[]> {
+    this.ctx.closing = true;
     this.closing ??= (async () => {
       try {
         return await closeAllRuns(this.ctx, opts.waitMs ?? 10_000);

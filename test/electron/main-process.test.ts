@@ -203,9 +203,11 @@ describe('Electron main process (fake Electron)', () => {
     const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
     const count = async () => (await handler(ev, { command: 'labels.list', args: { windowId: w.id } })).result.length;
     const n0 = await count();
-    expect('result' in (await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' } }))).toBe(true);
+    // The window's client id rides in the IPC payload and comes back on the events the call caused (issue #10, point 9).
+    expect('result' in (await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' }, clientId: 'page-window001' }))).toBe(true);
     expect(await count()).toBe(n0 + 1);
-    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]) }]);
+    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window001', seq: expect.any(Number) }]);
+    expect((await handler(ev, { command: 'project.info', args: {}, clientId: 'bad id' })).error.code).toBe('invalid-arguments');
 
     // Edit ▸ Undo calls labels.undo.
     const find = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions | undefined => {
@@ -366,10 +368,11 @@ describe('Electron main process: the project in its own process (fake Electron, 
     expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data in the child
     const [w] = (await handler(ev, { command: 'windows.list', args: {} })).result;
     const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
-    const added = await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' } });
+    const added = await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' }, clientId: 'page-window002' });
     expect(added.result.windowId).toBe(w.id);
     await until(() => win.sent.some((s) => s[1] === 'labels.changed'));
-    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]) }]);
+    // Through the Node child too: the proxy passes the client id on, the child stamps it.
+    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window002', seq: expect.any(Number) }]);
     // Errors come back as the same WireError the in-process service gives.
     const bad = await handler(ev, { command: 'labels.add', args: { windowId: w.id, type: 'up' } });
     expect(bad.error).toMatchObject({ code: 'invalid-arguments', message: 'labels.add: invalid arguments', issues: expect.arrayContaining([expect.objectContaining({ field: 'startTime' })]) });

@@ -141,7 +141,8 @@ describe('annotators through the service', () => {
     expect(s.store.getLabel(acc1.id)!.origin).toBe('accepted');
 
     const one = await s.call('review.confirm', { windowId: w0.id, labelIds: [acc1.id], annotator: 'ann' });
-    expect(one).toEqual({ windowId: w0.id, confirmedLabelIds: [acc1.id], confirmedNoSpan: false, unconfirmed: 1 });
+    expect(one).toEqual({ windowId: w0.id, confirmedLabelIds: [acc1.id], confirmedNoSpan: false, unconfirmed: 1, change: expect.objectContaining({ windowIds: [w0.id] }) });
+    expect(one.change.labels.find((l) => l.id === acc1.id)).toMatchObject({ origin: 'confirmed' });
     expect(s.store.getLabel(acc1.id)).toMatchObject({ origin: 'confirmed', originRun: 4, author: 'ann' });
     const rest = await s.call('review.confirm', { windowId: w0.id, annotator: 'ann' });
     expect(rest).toMatchObject({ confirmedLabelIds: [acc2.id], unconfirmed: 0 });

@@ -159,7 +159,7 @@ describe('review.accept and review.reject', () => {
     expect(labels[0].note).toMatch(new RegExp(`accepted from run ${softRun}`));
     expect(changed).toEqual([[w.id]]);
     expect(findings.length).toBeGreaterThan(0);
-    expect(reviews).toEqual([{ runId: softRun, windowIds: [w.id] }]);
+    expect(reviews).toMatchObject([{ runId: softRun, windowIds: [w.id] }]);
     let row = (await s.call('review.summary', { runId: softRun })).windows.find((r) => r.windowId === w.id)!;
     expect(row).toMatchObject({ status: 'agree', decision: 'accepted', labelCount: 2 });
 

@@ -110,7 +110,8 @@ describe('browser host events over WebSocket', () => {
       body: JSON.stringify({ command: 'labels.add', args: { windowId: w.id, startTime: times[10], endTime: times[20], type: 'up' } }),
     });
     expect(res.status).toBe(200);
-    for (const m of await got) expect(m).toEqual({ event: 'labels.changed', payload: { windowIds: expect.arrayContaining([w.id]) } });
+    // The origin stamp (issue #10, point 9): no client id header here, so null; test/server/event-origin.test.ts covers the rest.
+    for (const m of await got) expect(m).toEqual({ event: 'labels.changed', payload: { windowIds: expect.arrayContaining([w.id]), clientId: null, seq: expect.any(Number) } });
     withOrigin.ws!.close();
     plain.ws!.close();
   });

@@ -92,7 +92,7 @@ describe('closeGracefully', () => {
     expect(['cancelled', 'interrupted']).toContain(closed.status);
     const row = storedRun(file, run.runId);
     expect(row.status).toBe(closed.status);
-    expect(finished).toEqual([{ runId: run.runId, status: closed.status }]);
+    expect(finished).toMatchObject([{ runId: run.runId, status: closed.status }]);
     if (closed.status === 'interrupted') expect(row.error).toMatch(/did not stop within 0 ms of closing the project/);
   });
 

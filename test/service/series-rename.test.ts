@@ -13,7 +13,8 @@ describe('series.rename', () => {
     const file = path.join(tempDir(), 'r.candlemark');
     const s = CandlemarkService.open(file, { create: true, author: 'tester' });
     const events: string[] = [];
-    s.events.onAny((name, payload) => events.push(`${name}:${JSON.stringify(payload)}`));
+    // The payload without its origin stamp (seq, clientId: test/server/event-origin.test.ts).
+    s.events.onAny((name, { seq: _seq, clientId: _client, ...payload }) => events.push(`${name}:${JSON.stringify(payload)}`));
     try {
       const demo = await s.call('demo.create', { bars: 2048 });
       await s.call('series.importText', { fileName: 'other.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n', seriesId: 'other' });

@@ -155,7 +155,7 @@ describe('a training thread that dies mid-run', () => {
       s.events.on('training.epoch', (e) => epochs.push(e.epoch));
       const run = await s.call('train.start', { ...TINY, setId });
       expect((await s.call('runs.get', { runId: run.runId })).status).toBe('running');
-      expect(await finished(s, run.runId)).toEqual({ runId: run.runId, status: 'failed' });
+      expect(await finished(s, run.runId)).toMatchObject({ runId: run.runId, status: 'failed' });
       // The thread dies right after posting epoch 2: a message still queued when a thread dies can be
       // dropped, so only the epochs before the fault are certain to arrive.
       expect(epochs[0]).toBe(1);

@@ -61,10 +61,11 @@ describe('train.start', () => {
     expect(run.runId).toBeGreaterThan(0);
     expect(run.backend).toBe('wasm');
     expect(run.device).not.toBe('');
-    expect(Object.keys(run).sort()).toEqual(['backend', 'device', 'runId']);
+    expect(Object.keys(run).sort()).toEqual(['backend', 'device', 'queued', 'runId']);
+    expect(run.queued).toBeNull();
     // Returned as soon as the row exists: the run is still training.
     expect((await s.call('runs.get', { runId: run.runId })).status).toBe('running');
-    expect(started).toEqual([{ runId: run.runId, backend: run.backend, device: run.device }]);
+    expect(started).toEqual([{ runId: run.runId, backend: run.backend, device: run.device, clientId: null, seq: expect.any(Number) }]);
 
     await waitFor(() => epochs.length >= 2);
     for (const e of epochs.slice(0, 2)) {
@@ -96,7 +97,7 @@ describe('train.start', () => {
 
     const finished = next(s, 'training.finished', (e) => e.runId === run.runId);
     expect(await s.call('train.cancel', { runId: run.runId })).toEqual({ runId: run.runId, cancelling: true });
-    expect(await finished).toEqual({ runId: run.runId, status: 'cancelled' });
+    expect(await finished).toMatchObject({ runId: run.runId, status: 'cancelled' });
     const row = await s.call('runs.get', { runId: run.runId });
     expect(row.status).toBe('cancelled');
     expect(row.epochs.length).toBeGreaterThanOrEqual(3);

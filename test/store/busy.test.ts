@@ -30,7 +30,7 @@ describe('a second process writing the same project', () => {
       // Synchronous in SQLite: this blocks until the holder commits (or the wait runs out).
       const result = await service.call('windows.setReviewed', { windowId, reviewed: false });
       const waited = Date.now() - t0;
-      expect(result).toEqual({ windowId, reviewed: false });
+      expect(result).toMatchObject({ windowId, reviewed: false, change: { windowIds: [windowId] } });
       expect(await holder.done).toContain('committed\n');
       // It really waited for the other process (not a timing goal: proof the lock was contended).
       expect(waited).toBeGreaterThan(500);
@@ -49,7 +49,7 @@ describe('a second process writing the same project', () => {
       service.store.db.pragma('busy_timeout = 0');
       const holder = await holdLock(file, 1000);
       const result = await service.call('windows.setReviewed', { windowId, reviewed: false });
-      expect(result).toEqual({ windowId, reviewed: false });
+      expect(result).toMatchObject({ windowId, reviewed: false, change: { windowIds: [windowId] } });
       expect(await holder.done).toContain('committed\n');
       expect(service.store.getWindow(windowId)?.reviewed).toBe(false);
     } finally {

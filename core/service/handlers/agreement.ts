@@ -4,6 +4,7 @@
  * "no span" mark is per window, not per annotator, so it cannot count here). Spans are compared in
  * bar indices inside the window (core/review/agreement.ts).
  */
+import type { AnnotatorsInfo } from '../api.ts';
 import type { AgreementResult, AgreementSpan, AnnotatedWindow, WindowDisagreement } from '../../review/agreement.ts';
 import { computeAgreement } from '../../review/agreement.ts';
 import type { ServiceContext } from '../context.ts';
@@ -47,12 +48,7 @@ export function agreement(ctx: ServiceContext, args: CommandArgs<'agreement.comp
   return { ...result, disagreements, setId: args.setId ?? null, sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length, spansByAnnotator, minIou: args.minIou };
 }
 
-export interface AnnotatorsInfo {
-  /** Annotators with spans in the project, by name. */
-  annotators: Array<{ annotator: string; spans: number; windows: number }>;
-  /** Most senior first; breaks consensus ties that confidence leaves open. Empty: by name. */
-  seniority: string[];
-}
+export type { AnnotatorsInfo };
 
 /** `annotators.list`: who labelled in this project, and the seniority order. */
 export function annotatorsList(ctx: ServiceContext): AnnotatorsInfo {

@@ -11,6 +11,8 @@ import type { CommandArgs } from '../schemas.ts';
 import type { Finding, FindingStatus, IndexSpan, Label, WindowInfo } from '../../domain/types.ts';
 import type { TimeIndex } from '../time-index.ts';
 import type { StoredFinding } from '../../store/index.ts';
+import type { Change, WithChange } from '../api.ts';
+import { describeChange, findingIdsOf } from './change.ts';
 
 /**
  * Windows of one series as the detector sees them. Only windows the analyst has labelled take
@@ -198,26 +200,55 @@ export function inLabelChange<T>(
   change: () => { result: T; windowIds: number[] },
   opts: { scope?: 'windows' | 'all'; labelsEvent?: boolean } = {},
 ): T {
+  return runLabelChange(ctx, change, opts, null).result;
+}
+
+/**
+ * inLabelChange for a command whose result reports its change (the contract's WithChange): the
+ * windows, labels and findings it touched and `annotator`'s undo state, read in the same transaction.
+ */
+export function inReportedLabelChange<T extends object>(
+  ctx: ServiceContext,
+  annotator: string,
+  change: () => { result: T; windowIds: number[] },
+  opts: { scope?: 'windows' | 'all'; labelsEvent?: boolean } = {},
+): WithChange<T> {
+  const done = runLabelChange(ctx, change, opts, annotator);
+  return { ...done.result, change: done.change! };
+}
+
+function runLabelChange<T>(
+  ctx: ServiceContext,
+  change: () => { result: T; windowIds: number[] },
+  opts: { scope?: 'windows' | 'all'; labelsEvent?: boolean },
+  reportFor: string | null,
+): { result: T; change: Change | null } {
   let windowIds: number[] = [];
-  const result = ctx.store.transaction(() => {
+  const out = ctx.store.transaction(() => {
     const done = change();
     windowIds = [...new Set(done.windowIds)];
+    // Findings of those windows before the refresh: the ones missing afterwards are reported removed.
+    const before = reportFor === null ? null : findingIdsOf(ctx, windowIds);
     refreshFindings(ctx, opts.scope === 'all' ? 'all' : { windowIds });
-    return done.result;
+    return { result: done.result, change: reportFor === null ? null : describeChange(ctx, windowIds, before, reportFor) };
   });
   if (opts.scope === 'all' || windowIds.length > 0) emitFindingsChanged(ctx);
   if (opts.labelsEvent !== false && windowIds.length > 0) ctx.events.emit('labels.changed', { windowIds });
-  return result;
+  return out;
 }
 
-export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflicts.resolve'>) {
+export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflicts.resolve'>): WithChange<{ findingId: number; status: FindingStatus; changedWindows: number[] }> {
   const finding = ctx.store.getFinding(args.findingId);
   if (!finding) throw new CandlemarkError('not-found', `no finding ${args.findingId}`);
   if (args.action === 'ignore' || args.action === 'mark-resolved' || args.action === 'reopen') {
     const status: FindingStatus = args.action === 'ignore' ? 'ignored' : args.action === 'reopen' ? 'open' : 'resolved';
     ctx.store.setFindingStatus(finding.id, status);
     ctx.events.emit('findings.changed', { open: ctx.store.countFindings('open') });
-    return { findingId: finding.id, status, changedWindows: [] as number[] };
+    // No label changed: the change is this one finding's new status.
+    const change = describeChange(ctx, [], new Set(), ctx.author);
+    const now = ctx.store.getFinding(finding.id);
+    change.findings.changed = now ? [now] : [];
+    return { findingId: finding.id, status, changedWindows: [] as number[], change };
   }
   // Whose edit (and undo step) the resolution is: the caller's annotator (the page sends its own), else the host's.
   const who = args.annotator ?? ctx.author;
@@ -229,16 +260,17 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
   const from = windows.find((w) => w.id === fromId);
   const to = windows.find((w) => w.id === toId);
   if (!from || !to) throw new CandlemarkError('invalid-operation', `finding ${finding.id} refers to a window that is no longer labelled`);
-  inLabelChange(
+  const { change } = inReportedLabelChange(
     ctx,
+    who,
     () => {
       copySpans(ctx, from, to, `resolve finding ${finding.id}: copy window ${fromId} onto ${toId}`, who);
-      return { result: null, windowIds: [fromId, toId] };
+      return { result: {}, windowIds: [fromId, toId] };
     },
     { labelsEvent: false },
   );
   ctx.events.emit('labels.changed', { windowIds: [toId] });
-  return { findingId: finding.id, status: 'resolved' as const, changedWindows: [toId] };
+  return { findingId: finding.id, status: 'resolved' as const, changedWindows: [toId], change };
 }
 
 /** Applies the detector's copy plan as label edits, in one undo step. */
@@ -283,17 +315,18 @@ function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1,
   if (!parsed) throw new CandlemarkError('invalid-operation', `finding ${finding.id} does not name its annotators`);
   const kept = parsed.annotators[keep];
   const dropped = parsed.annotators[1 - keep];
-  inLabelChange(
+  const { change } = inReportedLabelChange(
     ctx,
+    who,
     () => {
       ctx.store.editGroup(`resolve finding ${finding.id}: keep ${kept}'s spans in window ${finding.windowA}`, () => {
         for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id, who);
       }, who);
-      return { result: null, windowIds: [finding.windowA] };
+      return { result: {}, windowIds: [finding.windowA] };
     },
     {},
   );
-  return { findingId: finding.id, status: 'resolved' as const, changedWindows: [finding.windowA] };
+  return { findingId: finding.id, status: 'resolved' as const, changedWindows: [finding.windowA], change };
 }
 
 export function windowIsLabelled(window: WindowInfo, labelCount: number): boolean {

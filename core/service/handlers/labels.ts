@@ -5,7 +5,8 @@
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import { inLabelChange, recomputeConflicts } from './conflicts.ts';
+import { inReportedLabelChange, recomputeConflicts } from './conflicts.ts';
+import type { WithChange } from '../api.ts';
 import type { Label, LabelType } from '../../domain/types.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { HistoryStep } from '../../store/project-store.ts';
@@ -20,8 +21,8 @@ export function afterLabelChange(ctx: ServiceContext, windowIds: number[]): void
   ctx.events.emit('labels.changed', { windowIds: unique });
 }
 
-export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): Label {
-  return inLabelChange(ctx, () => {
+export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): WithChange<Label> {
+  return inReportedLabelChange(ctx, args.annotator ?? ctx.author, () => {
     const label = ctx.store.addLabel(args.windowId, {
       startTime: args.startTime,
       endTime: args.endTime,
@@ -34,15 +35,15 @@ export function addLabel(ctx: ServiceContext, args: CommandArgs<'labels.add'>): 
   });
 }
 
-export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): Label {
-  return inLabelChange(ctx, () => {
+export function updateLabel(ctx: ServiceContext, args: CommandArgs<'labels.update'>): WithChange<Label> {
+  return inReportedLabelChange(ctx, args.annotator ?? ctx.author, () => {
     const label = ctx.store.updateLabel(args.id, args.patch, args.annotator ?? ctx.author);
     return { result: label, windowIds: [label.windowId] };
   });
 }
 
-export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delete'>): { id: number } {
-  return inLabelChange(ctx, () => {
+export function deleteLabel(ctx: ServiceContext, args: CommandArgs<'labels.delete'>): WithChange<{ id: number }> {
+  return inReportedLabelChange(ctx, args.annotator ?? ctx.author, () => {
     const label = ctx.store.getLabel(args.id);
     if (!label) throw new CandlemarkError('not-found', `no label ${args.id}`);
     ctx.store.deleteLabel(args.id, args.annotator ?? ctx.author);
@@ -63,7 +64,7 @@ function historyStep(fn: () => HistoryStep | null): HistoryStep | null {
 
 export function undo(ctx: ServiceContext, args: CommandArgs<'labels.undo'>) {
   const who = args.annotator ?? ctx.author;
-  return inLabelChange(ctx, () => {
+  return inReportedLabelChange(ctx, who, () => {
     const step = historyStep(() => ctx.store.undo(who));
     return { result: { step, history: ctx.store.historyState(who) }, windowIds: step?.windowIds ?? [] };
   });
@@ -71,14 +72,14 @@ export function undo(ctx: ServiceContext, args: CommandArgs<'labels.undo'>) {
 
 export function redo(ctx: ServiceContext, args: CommandArgs<'labels.redo'>) {
   const who = args.annotator ?? ctx.author;
-  return inLabelChange(ctx, () => {
+  return inReportedLabelChange(ctx, who, () => {
     const step = historyStep(() => ctx.store.redo(who));
     return { result: { step, history: ctx.store.historyState(who) }, windowIds: step?.windowIds ?? [] };
   });
 }
 
 export function setWindowReviewed(ctx: ServiceContext, args: CommandArgs<'windows.setReviewed'>) {
-  return inLabelChange(ctx, () => {
+  return inReportedLabelChange(ctx, args.annotator ?? ctx.author, () => {
     ctx.store.setWindowReviewed(args.windowId, args.reviewed, args.annotator ?? ctx.author);
     // Marking "no span" by hand confirms a "no span" verdict accepted from a model (issue #12).
     if (args.reviewed) ctx.store.confirmReviewDecisions(args.windowId);

@@ -11,7 +11,7 @@ import { DEFAULT_BOUNDARY_TOLERANCE } from '../../review/compare-window.ts';
 import { reviewSummary } from './review.ts';
 
 export async function exportPredictions(ctx: ServiceContext, a: CommandArgs<'runs.exportPredictions'>) {
-  const summary = await reviewSummary(ctx, { runId: a.runId, setId: a.setId, tolerance: DEFAULT_BOUNDARY_TOLERANCE });
+  const summary = await reviewSummary(ctx, { runId: a.runId, setId: a.setId, tolerance: DEFAULT_BOUNDARY_TOLERANCE, queueSize: 0 });
   const windows = new Map(ctx.store.listWindows({ setId: summary.setId }).map((w) => [w.id, w]));
   const rows = summary.windows.filter((r) => windows.has(r.windowId));
   const seriesIds = [...new Set(rows.map((r) => r.seriesId))];

@@ -13,7 +13,10 @@ import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
-import { inLabelChange } from './conflicts.ts';
+import { inReportedLabelChange } from './conflicts.ts';
+import { describeChange, findingIdsOf } from './change.ts';
+import { leastSureQueue } from '../../review/queue.ts';
+import type { Change, WithChange } from '../api.ts';
 
 /** Windows predicted per model call while filling a summary (one progress step each). */
 const PREDICT_BATCH = 512;
@@ -177,6 +180,8 @@ export async function reviewSummary(ctx: ServiceContext, args: CommandArgs<'revi
     decided,
     windows: wanted ? rows.filter((r) => wanted.has(r.windowId)) : rows,
     complete: wanted === null,
+    // Issue #10, point 9: the queue comes from the service (over every row, even when only some are sent back).
+    queue: leastSureQueue(rows, args.queueSize).map((r) => r.windowId),
   };
 }
 
@@ -226,7 +231,7 @@ const overlaps = (l: Label, s: ReviewSpan) => l.startTime <= s.endTime && s.star
  * window's labels become exactly the predicted spans (no predicted span: the window is marked
  * "no span" and its labels removed). With `spanIndex`, that span replaces the labels it overlaps.
  */
-export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'review.accept'>): Promise<ReviewDecisionResult> {
+export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'review.accept'>): Promise<WithChange<ReviewDecisionResult>> {
   const run = reviewableRun(ctx, args.runId);
   const w = requireWindow(ctx, args.windowId);
   const predicted = predictedSpans(await windowPrediction(ctx, run.runId, w));
@@ -241,7 +246,7 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const added: number[] = [];
   const who = args.annotator ?? ctx.author;
   // The labels, the decision and the findings they change commit together (one transaction).
-  inLabelChange(ctx, () => {
+  const { change } = inReportedLabelChange(ctx, who, () => {
     ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
       for (const l of replaced) ctx.store.deleteLabel(l.id);
       for (const s of accepted) {
@@ -263,21 +268,24 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
       if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
     }, who);
     ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
-    return { result: null, windowIds: [w.id] };
+    return { result: {}, windowIds: [w.id] };
   });
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, requireWindow(ctx, w.id), DEFAULT_BOUNDARY_TOLERANCE);
-  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: added, removedLabelIds: replaced.map((l) => l.id), status: detail.status };
+  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: added, removedLabelIds: replaced.map((l) => l.id), status: detail.status, change };
 }
 
 /** Records that the analyst disagrees with the model on this window (labels stay as they are); `clear` removes the decision. */
-export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'review.reject'>): Promise<ReviewDecisionResult> {
+export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'review.reject'>): Promise<WithChange<ReviewDecisionResult>> {
   const run = reviewableRun(ctx, args.runId);
   const w = requireWindow(ctx, args.windowId);
-  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', args.annotator ?? ctx.author);
+  const who = args.annotator ?? ctx.author;
+  ctx.store.setReviewDecision(run.runId, w.id, args.clear ? null : 'rejected', who);
+  // Labels stay as they are: no window's labels or findings changed.
+  const change = describeChange(ctx, [], new Set(), who);
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, w, DEFAULT_BOUNDARY_TOLERANCE);
-  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: [], removedLabelIds: [], status: detail.status };
+  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: [], removedLabelIds: [], status: detail.status, change };
 }
 
 /**
@@ -288,7 +296,7 @@ export async function reviewReject(ctx: ServiceContext, args: CommandArgs<'revie
 export function reviewConfirm(
   ctx: ServiceContext,
   args: CommandArgs<'review.confirm'>,
-): { windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number } {
+): WithChange<{ windowId: number; confirmedLabelIds: number[]; confirmedNoSpan: boolean; unconfirmed: number }> {
   const w = requireWindow(ctx, args.windowId);
   const labels = ctx.store.listLabels({ windowId: w.id });
   let chosen: Label[];
@@ -309,17 +317,20 @@ export function reviewConfirm(
   // An accepted "no span here" has no label to confirm: the acceptance itself is confirmed.
   const wasModelNegative = !args.labelIds && ctx.store.listModelOnlyNegatives(w.setId).includes(w.id);
   if (!args.labelIds) ctx.store.confirmReviewDecisions(w.id);
+  let change: Change;
   if (chosen.length > 0) {
-    inLabelChange(ctx, () => {
+    ({ change } = inReportedLabelChange(ctx, who, () => {
       ctx.store.editGroup(chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`, () => {
         for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
       }, who);
-      return { result: null, windowIds: [w.id] };
-    });
+      return { result: {}, windowIds: [w.id] };
+    }));
+  } else {
+    change = describeChange(ctx, [w.id], findingIdsOf(ctx, [w.id]), who);
   }
   const unconfirmed = ctx.store.listLabels({ windowId: w.id }).filter((l) => l.origin === 'accepted').length;
   if (wasModelNegative) ctx.events.emit('labels.changed', { windowIds: [w.id] });
-  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), confirmedNoSpan: wasModelNegative, unconfirmed };
+  return { windowId: w.id, confirmedLabelIds: chosen.map((l) => l.id), confirmedNoSpan: wasModelNegative, unconfirmed, change };
 }
 
 // --- issue 14 (h14b): bulk accept ------------------------------------------------------------------
@@ -343,7 +354,7 @@ export interface BulkAcceptResult {
  * labelled are never touched; windows with no span above the score are left for the analyst.
  * `dryRun` only counts.
  */
-export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'review.acceptAbove'>): Promise<BulkAcceptResult> {
+export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'review.acceptAbove'>): Promise<WithChange<BulkAcceptResult>> {
   const run = reviewableRun(ctx, args.runId);
   const setId = args.setId ?? run.setId;
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
@@ -360,10 +371,10 @@ export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'
     .filter((c) => c.spans.length > 0);
   const spans = chosen.reduce((n, c) => n + c.spans.length, 0);
   const result = { runId: run.runId, setId, minScore: args.minScore, windowIds: chosen.map((c) => c.w.id), spans, accepted: false, newConflicts: 0 };
-  if (args.dryRun || chosen.length === 0) return result;
   const who = args.annotator ?? ctx.author;
+  if (args.dryRun || chosen.length === 0) return { ...result, change: describeChange(ctx, [], new Set(), who) };
   const openBefore = ctx.store.countFindings('open');
-  inLabelChange(ctx, () => {
+  const { change } = inReportedLabelChange(ctx, who, () => {
     ctx.store.editGroup(`Accept run ${run.runId}'s spans scoring ≥ ${args.minScore} on ${chosen.length} window${chosen.length === 1 ? '' : 's'}`, () => {
       for (const { w, spans: accepted } of chosen) {
         for (const s of accepted) {
@@ -381,8 +392,8 @@ export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'
       }
     }, who);
     for (const { w } of chosen) ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
-    return { result: null, windowIds: result.windowIds };
+    return { result: {}, windowIds: result.windowIds };
   });
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: result.windowIds });
-  return { ...result, accepted: true, newConflicts: Math.max(0, ctx.store.countFindings('open') - openBefore) };
+  return { ...result, accepted: true, newConflicts: Math.max(0, ctx.store.countFindings('open') - openBefore), change };
 }

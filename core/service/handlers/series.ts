@@ -31,8 +31,8 @@ const running = new WeakMap<ServiceContext, Map<string, AbortController>>();
 
 function controllerFor(ctx: ServiceContext, importId: string | undefined): { signal?: AbortSignal; done: () => void } {
   if (importId === undefined) return { done: () => undefined };
-  let m = running.get(ctx);
-  if (m === undefined) running.set(ctx, (m = new Map()));
+  let m = running.get(ctx.shared);
+  if (m === undefined) running.set(ctx.shared, (m = new Map()));
   if (m.has(importId)) throw new CandlemarkError('invalid-operation', `an import with id "${importId}" is already running`);
   const c = new AbortController();
   m.set(importId, c);
@@ -41,7 +41,7 @@ function controllerFor(ctx: ServiceContext, importId: string | undefined): { sig
 }
 
 export function cancelImport(ctx: ServiceContext, args: CommandArgs<'series.cancelImport'>): { cancelled: boolean } {
-  const c = running.get(ctx)?.get(args.importId);
+  const c = running.get(ctx.shared)?.get(args.importId);
   c?.abort();
   return { cancelled: c !== undefined };
 }

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { TrainingWorker } from '../../ml/training/start-worker.ts';
 import { checkTrainingSet } from '../../ml/training/preflight.ts';
 import type { RunReport } from '../../ml/eval/index.ts';
+import type { EpochEvent } from '../../ml/eval/types.ts';
+import type { TrainStarted } from '../api.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs, TrainArgs } from '../schemas.ts';
@@ -27,8 +29,8 @@ interface ActiveRun {
 }
 
 function activeRuns(ctx: ServiceContext): Set<ActiveRun> {
-  let set = active.get(ctx);
-  if (!set) active.set(ctx, (set = new Set()));
+  let set = active.get(ctx.shared);
+  if (!set) active.set(ctx.shared, (set = new Set()));
   return set;
 }
 
@@ -202,9 +204,29 @@ export function trainCheck(ctx: ServiceContext, args: CommandArgs<'train.check'>
 }
 
 /** Non-blocking: returns once the run row exists; progress arrives as events. */
-export async function trainStart(ctx: ServiceContext, args: CommandArgs<'train.start'>) {
-  const { runId, backend, device } = await startTraining(ctx, args);
-  return { runId, backend, device };
+export async function trainStart(ctx: ServiceContext, args: CommandArgs<'train.start'>): Promise<TrainStarted> {
+  if (args.model !== 'both') {
+    const { runId, backend, device } = await startTraining(ctx, { ...args, model: args.model });
+    return { runId, backend, device, queued: null };
+  }
+  // "Both": soft-span now, CRF with the same settings once it completes (issue #10, point 9: the
+  // service schedules it, so a closed window or a second client can't lose or double the second run).
+  const first = await startTraining(ctx, { ...args, model: 'soft' });
+  void first.done.then(async (ended) => {
+    const queued = { afterRunId: first.runId, model: 'crf' as const };
+    if (ended.status !== 'completed' || ctx.shared.closing) {
+      const why = ctx.shared.closing ? 'the project is closing' : `run ${first.runId} ended ${ended.status}`;
+      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `${why}: the CRF run was not started` });
+      return;
+    }
+    try {
+      const second = await startTraining(ctx, { ...args, model: 'crf' });
+      ctx.events.emit('training.queued', { ...queued, runId: second.runId, reason: null });
+    } catch (e) {
+      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `the CRF run could not start: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }).catch((e: unknown) => console.error(`train both after run ${first.runId}: ${e instanceof Error ? e.message : String(e)}`));
+  return { runId: first.runId, backend: first.backend, device: first.device, queued: 'crf' };
 }
 
 /** Blocking: `train.start` + wait for the run to end. */
@@ -302,7 +324,9 @@ export function getRun(ctx: ServiceContext, args: CommandArgs<'runs.get'>) {
   const run = ctx.store.getRun(args.runId);
   if (!run) throw new CandlemarkError('not-found', `no run ${args.runId}`);
   // The store keeps reports as opaque JSON; the only writer is finishRun with a buildReport result.
-  return { ...run, report: run.report as RunReport | null, epochs: ctx.store.listEpochs(run.id) };
+  // Epoch rows hold the training engine's EpochEvent as written by the worker (its only writer).
+  const epochs = ctx.store.listEpochs(run.id).map((e) => ({ ...e, metrics: e.metrics as EpochEvent }));
+  return { ...run, report: run.report as RunReport | null, epochs };
 }
 
 export async function compareRuns(ctx: ServiceContext, args: CommandArgs<'runs.compare'>) {

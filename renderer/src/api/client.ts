@@ -6,14 +6,34 @@
  */
 import { ApiError } from './errors.ts';
 import { takeToken } from './token.ts';
-import type { CommandInput, CommandName, EventName, Result, WireError } from './types.ts';
+import type { CommandInput, CommandName, EventName, Result, ServiceEvents, WireError } from './types.ts';
 import { withAnnotator } from '../state/annotator.ts';
+import { isEventName } from '../../../core/service/api.ts';
+import { EventSequence } from './event-sequence.ts';
 
 type Envelope = { result: unknown } | { error: WireError };
-type AnyListener = (name: EventName, payload: unknown) => void;
+/** One event as (name, payload) with the payload typed by the name: `if (name === ...)` narrows it. */
+export type EventArgs<N extends EventName = EventName> = { [K in N]: [name: K, payload: ServiceEvents[K]] }[N];
+type AnyListener = (...event: EventArgs) => void;
+/** What a transport hands on: the wire's name and payload, checked in `dispatch` below. */
+type RawListener = (name: string, payload: unknown) => void;
+
+/**
+ * This page's client id (issue #10, point 9): sent with every call (HTTP header, socket subprotocol,
+ * IPC payload); the service stamps it on the events the call causes, so the page tells its own
+ * echoes from other clients' changes without guessing by time.
+ */
+export const clientId: string = (() => {
+  const bytes = new Uint8Array(12);
+  window.crypto.getRandomValues(bytes);
+  return 'page-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+})();
+
+/** True when this page's own call caused the event. */
+export const isOwnEvent = (payload: { clientId: string | null }): boolean => payload.clientId === clientId;
 
 interface Bridge {
-  call(command: string, args: unknown): Promise<Envelope>;
+  call(command: string, args: unknown, clientId?: string): Promise<Envelope>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
 }
 
@@ -38,7 +58,7 @@ interface Transport {
   connection(): ConnectionState;
   onConnectionChange(listener: (s: ConnectionState) => void): () => void;
   call(command: string, args: unknown): Promise<Envelope>;
-  onEvent(listener: AnyListener): () => void;
+  onEvent(listener: RawListener): () => void;
   /** Whether pushed events currently arrive (the UI refreshes by itself either way). */
   connected(): boolean;
   /** Called when the event channel comes back after a drop: events in between were missed. */
@@ -50,8 +70,8 @@ interface Transport {
 function electronTransport(bridge: Bridge): Transport {
   return {
     kind: 'electron',
-    call: (command, args) => bridge.call(command, args),
-    onEvent: (listener) => bridge.onEvent((name, payload) => listener(name as EventName, payload)),
+    call: (command, args) => bridge.call(command, args, clientId),
+    onEvent: (listener) => bridge.onEvent(listener),
     connected: () => true,
     connection: () => ({ status: 'connected', failures: 0 }),
     onConnectionChange: () => () => undefined,
@@ -63,7 +83,7 @@ function electronTransport(bridge: Bridge): Transport {
 }
 
 function browserTransport(token: string | null): Transport {
-  const listeners = new Set<AnyListener>();
+  const listeners = new Set<RawListener>();
   let socket: WebSocket | null = null;
   let open = false;
   let attempt = 0;
@@ -85,7 +105,7 @@ function browserTransport(token: string | null): Transport {
     if (!token) return;
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/events`;
     try {
-      socket = new WebSocket(url, ['candlemark.v1', 'token.' + token]);
+      socket = new WebSocket(url, ['candlemark.v1', 'token.' + token, 'client.' + clientId]);
     } catch {
       return schedule();
     }
@@ -104,7 +124,7 @@ function browserTransport(token: string | null): Transport {
       } catch {
         return;
       }
-      if (typeof msg.event === 'string') for (const l of listeners) l(msg.event as EventName, msg.payload);
+      if (typeof msg.event === 'string') for (const l of listeners) l(msg.event, msg.payload);
       else if (typeof msg.id === 'number') {
         const done = pending.get(msg.id);
         pending.delete(msg.id);
@@ -171,7 +191,7 @@ async function post(url: 'api/call' | 'api/host', token: string, command: string
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'X-Candlemark-Client': clientId },
       body: JSON.stringify({ command, args }),
     });
   } catch (e) {
@@ -203,14 +223,70 @@ export function onConnectionChange(listener: (s: ConnectionState) => void): () =
   return transport.onConnectionChange(listener);
 }
 
-/** Subscribes to the event channel coming back after a drop; returns the unsubscribe function. */
+// --- events: one subscription to the transport, checked, sequenced and fanned out -------------------
+
+const serviceListeners = new Set<AnyListener>();
+const hostListeners = new Set<RawListener>();
+const resyncListeners = new Set<() => void>();
+/** The service events' sequence numbers seen so far (reset by a reconnect or a project switch). */
+const sequence = new EventSequence();
+let subscribed = false;
+
+const resync = () => {
+  for (const l of resyncListeners) l();
+};
+
+/**
+ * A service event (a name the contract knows, with its origin stamp) goes to the service listeners; a
+ * jump in `seq` means events were missed (a dropped frame, a listener added late on the host's side):
+ * the views read again once. `host.*` events (the browser host's project switch) go to hostListeners.
+ * The transport boundary is the one place the wire's JSON is taken as the contract's types.
+ */
+function dispatch(name: string, payload: unknown): void {
+  if (isEventName(name)) {
+    const seq = payload !== null && typeof payload === 'object' ? (payload as { seq?: unknown }).seq : undefined;
+    if (typeof seq !== 'number') return;
+    const gap = sequence.accept(seq) === 'gap';
+    for (const l of serviceListeners) l(...([name, payload] as EventArgs));
+    if (gap) resync();
+  } else if (name.startsWith('host.')) {
+    sequence.reset();
+    for (const l of hostListeners) l(name, payload);
+  }
+}
+
+function subscribe(): void {
+  if (subscribed) return;
+  subscribed = true;
+  transport.onEvent(dispatch);
+  transport.onReconnect(() => {
+    sequence.reset();
+    resync();
+  });
+}
+
+/**
+ * Subscribes to "events may have been missed": the channel came back after a drop, or the sequence
+ * numbers jumped. Views re-read what they show. Returns the unsubscribe function.
+ */
 export function onReconnect(listener: () => void): () => void {
-  return transport.onReconnect(listener);
+  subscribe();
+  resyncListeners.add(listener);
+  return () => void resyncListeners.delete(listener);
 }
 
 /** Subscribes to every service event; returns the unsubscribe function. */
 export function onEvent(listener: AnyListener): () => void {
-  return transport.onEvent(listener);
+  subscribe();
+  serviceListeners.add(listener);
+  return () => void serviceListeners.delete(listener);
+}
+
+/** Subscribes to the browser host's own events (`host.projectChanged`); returns the unsubscribe function. */
+export function onHostEvent(listener: (name: string, payload: unknown) => void): () => void {
+  subscribe();
+  hostListeners.add(listener);
+  return () => void hostListeners.delete(listener);
 }
 
 /** The browser host's project menu commands (server/main.ts projectMenuCommands); throws ApiError. */

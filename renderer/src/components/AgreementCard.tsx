@@ -6,11 +6,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, onEvent } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { KnownResults } from '../api/types.ts';
+import type { CommandResults } from '../api/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { SeniorityEditor } from './SeniorityEditor.tsx';
 
-type Agreement = KnownResults['agreement.compute'];
+type Agreement = CommandResults['agreement.compute'];
 const fmt = (x: number | null) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
 export function AgreementCard() {
@@ -27,7 +27,7 @@ export function AgreementCard() {
   useEffect(() => {
     void load();
     // Labels change in other clients too: keep the figures current.
-    return onEvent((name) => {
+    return onEvent((...[name]) => {
       if (name === 'labels.changed') void load();
     });
   }, [load]);

@@ -89,7 +89,7 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
     setCancelled(false);
     progress.begin('import', `importing ${fileName}`);
     try {
-      const r = (await call('series.importText', { fileName, text, replace, settings, importId: importId.current })) as { series: SeriesInfo; warnings: string[] };
+      const r = await call('series.importText', { fileName, text, replace, settings, importId: importId.current });
       onImported(r.series, r.warnings);
     } catch (e) {
       const err = toApiError(e);

@@ -9,7 +9,7 @@
  * path of the app's recent list; the main process reloads the window.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { hostCall, onEvent, transportKind } from '../api/client.ts';
+import { hostCall, onHostEvent, transportKind } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
@@ -48,9 +48,9 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
   const [busy, setBusy] = useState(false);
 
   // Another tab (or this one) switched the host's project: this page shows the old one.
-  useEffect(() => onEvent((name) => void (String(name) === PROJECT_CHANGED && reloadAtHome())), []);
+  useEffect(() => onHostEvent((name) => void (name === PROJECT_CHANGED && reloadAtHome())), []);
   // The browser host restarted the project's thread after it died (hosting/project-service.ts): re-read everything, here.
-  useEffect(() => onEvent((name) => void (String(name) === 'host.projectRestarted' && window.location.reload())), []);
+  useEffect(() => onHostEvent((name) => void (String(name) === 'host.projectRestarted' && window.location.reload())), []);
 
   useEffect(() => {
     if (!open) return;

@@ -27,7 +27,7 @@ export function useProgress(): { tasks: TaskProgress[]; begin(task: string, mess
     setTasks((ts) => ts.filter((t) => t.task !== task));
   }, []);
   useServiceEvents(['progress'], (_n, payload) => {
-    const p = payload as { task: string; fraction: number; message?: string };
+    const p = payload;
     // Only tasks this page started get a bar; others (another window's import) would only confuse.
     if (active.current.has(p.task) && p.fraction < 1) update({ task: p.task, fraction: p.fraction, message: p.message });
   });

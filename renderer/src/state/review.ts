@@ -9,8 +9,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow, RunSummary } from '../api/types.ts';
-import { isOpenDisagreement, leastSureQueue as coreLeastSureQueue } from '../../../core/review/queue.ts';
+import type { Change, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow, RunSummary } from '../api/types.ts';
+import { isOpenDisagreement } from '../../../core/review/queue.ts';
 import { useServiceEvents } from './events.ts';
 import type { Workbench } from './workbench.ts';
 
@@ -20,7 +20,7 @@ export const STATUS_ORDER: readonly ReviewStatus[] = ['missed', 'extra', 'type',
 /** A filter chip: one status, or the windows already decided. null = every window. */
 export type ReviewFilter = ReviewStatus | 'decided' | null;
 
-/** How many windows the "least sure" queue offers. */
+/** How many windows the "least sure" queue offers (the service computes it: review.summary's queue). */
 export const QUEUE_SIZE = 20;
 /** Coalesces the burst of events one edit sends into one refresh. */
 const EVENT_DEBOUNCE_MS = 250;
@@ -36,9 +36,6 @@ export const STATUS_TEXT: Record<ReviewStatus, { label: string; help: string }> 
 
 /** True for windows worth a look: a disagreement nobody decided on yet (core/review/queue.ts, shared with the CLI). */
 export { isOpenDisagreement };
-
-/** Unlabelled, undecided windows, least sure first: what to label next (the CLI's `review --queue` list). */
-export const leastSureQueue = (rows: readonly ReviewWindowRow[], size = QUEUE_SIZE): ReviewWindowRow[] => coreLeastSureQueue(rows, size);
 
 export function applyFilter(rows: readonly ReviewWindowRow[], filter: ReviewFilter): readonly ReviewWindowRow[] {
   if (filter == null) return rows;
@@ -104,7 +101,7 @@ export function useReview({ runId, setId, wb }: Options) {
       const base = summaryRef.current;
       const partial = windowIds !== undefined && base !== null && base.runId === id && base.complete;
       try {
-        const s = await call('review.summary', { runId: id, setId, ...(partial ? { windowIds: [...windowIds] } : {}) });
+        const s = await call('review.summary', { runId: id, setId, queueSize: QUEUE_SIZE, ...(partial ? { windowIds: [...windowIds] } : {}) });
         if (runRef.current === id) {
           if (partial) {
             const fresh = new Map(s.windows.map((r) => [r.windowId, r]));
@@ -178,12 +175,11 @@ export function useReview({ runId, setId, wb }: Options) {
   useServiceEvents(['labels.changed', 'review.changed', 'windows.changed', 'progress'], (name, payload) => {
     if (runRef.current == null) return;
     if (name === 'progress') {
-      const p = payload as { task: string; fraction: number; message?: string };
-      if (p.task === 'review') setProgress(p.fraction < 1 ? { fraction: p.fraction, message: p.message } : null);
+      if (payload.task === 'review') setProgress(payload.fraction < 1 ? { fraction: payload.fraction, message: payload.message } : null);
       return;
     }
-    if (name === 'review.changed' && (payload as { runId?: number }).runId !== runRef.current) return;
-    const ids = (payload as { windowIds?: number[] }).windowIds;
+    if (name === 'review.changed' && payload.runId !== runRef.current) return;
+    const ids = name === 'windows.changed' ? undefined : payload.windowIds;
     const acc = eventWindows.current;
     eventWindows.current = name === 'windows.changed' || !ids || acc === 'all' ? 'all' : new Set([...acc, ...ids]);
     if (eventTimer.current) clearTimeout(eventTimer.current);
@@ -199,7 +195,11 @@ export function useReview({ runId, setId, wb }: Options) {
   const rows = useMemo(() => summary?.windows ?? [], [summary]);
   const row = useMemo(() => rows.find((r) => r.windowId === windowId) ?? null, [rows, windowId]);
   const filtered = useMemo(() => applyFilter(rows, filter), [rows, filter]);
-  const queue = useMemo(() => leastSureQueue(rows), [rows]);
+  // The service's queue (over every window of the set), as rows of the summary on screen.
+  const queue = useMemo(() => {
+    const byId = new Map(rows.map((r) => [r.windowId, r]));
+    return (summary?.queue ?? []).map((id) => byId.get(id)).filter((r): r is ReviewWindowRow => r !== undefined);
+  }, [rows, summary]);
   /** The detail, only when it belongs to the window on screen (never a stale one mixed in). */
   const shown = detail && detail.windowId === windowId && detail.runId === runId ? detail : null;
   const run = runs?.find((r) => r.id === runId) ?? null;
@@ -224,11 +224,12 @@ export function useReview({ runId, setId, wb }: Options) {
     return undefined;
   };
 
-  const decide = async (fn: () => Promise<unknown>, labels: boolean) => {
+  /** Runs a decision through the workbench, which applies the change its result reports. */
+  const decide = async (fn: () => Promise<{ change: Change }>) => {
     if (deciding) return;
     setDeciding(true);
     try {
-      await wb.actions.apply(fn, { labels });
+      await wb.actions.apply(fn);
     } finally {
       setDeciding(false);
     }
@@ -238,22 +239,22 @@ export function useReview({ runId, setId, wb }: Options) {
     /** Accept the prediction (all its spans, or the one at `spanIndex`) as this window's labels. */
     accept: (spanIndex?: number) => {
       if (runId == null || windowId == null) return;
-      void decide(() => call('review.accept', { runId, windowId, ...(spanIndex != null ? { spanIndex } : {}) }), true);
+      void decide(() => call('review.accept', { runId, windowId, ...(spanIndex != null ? { spanIndex } : {}) }));
     },
     /** Reject the prediction; on an already rejected window, clear the decision. */
     reject: () => {
       if (runId == null || windowId == null) return;
       const clear = (shown?.decision ?? row?.decision) === 'rejected';
-      void decide(() => call('review.reject', { runId, windowId, ...(clear ? { clear: true } : {}) }), false);
+      void decide(() => call('review.reject', { runId, windowId, ...(clear ? { clear: true } : {}) }));
     },
     /** Confirm the model-written labels of this window (and an accepted "no span"): they become the analyst's (issue #12). */
     confirm: () => {
       if (windowId == null) return;
-      void decide(() => call('review.confirm', { windowId }), true);
+      void decide(() => call('review.confirm', { windowId }));
     },
     clearDecision: () => {
       if (runId == null || windowId == null) return;
-      void decide(() => call('review.reject', { runId, windowId, clear: true }), false);
+      void decide(() => call('review.reject', { runId, windowId, clear: true }));
     },
     nextDisagreement: () => {
       const r = nextWhere(isOpenDisagreement);

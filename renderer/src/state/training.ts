@@ -1,13 +1,14 @@
 /**
  * Training from the renderer: the settings (remembered in localStorage, so Retrain is one click),
- * the live run fed by `training.*` events, and the "both" chain (soft, then CRF). Lives at the app
+ * the live run fed by `training.*` events. "Both" (soft, then CRF) is scheduled by the service
+ * (train.start model 'both'; event 'training.queued'): this only shows it. Lives at the app
  * level so a run keeps streaming while the analyst labels; the training itself runs in a worker
  * on the host side.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { CommandInput, EpochEvent, RunStatus, ServiceEvents } from '../api/types.ts';
+import type { CommandInput, EpochEvent, RunStatus } from '../api/types.ts';
 import { useReconnect, useServiceEvents } from './events.ts';
 
 export type ModelChoice = 'soft' | 'crf' | 'both';
@@ -93,7 +94,7 @@ export function rememberLabelledSet(setId: number): void {
 /** Settings of one run, with the window set it trains on (always explicit from the UI). */
 type RunSettings = TrainSettings & { setId: number };
 
-function trainArgs(s: RunSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
+function trainArgs(s: RunSettings, model: ModelChoice): CommandInput<'train.start'> {
   return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...labelSourceArgs(s) };
 }
 
@@ -139,7 +140,8 @@ export interface Training {
 export function useTraining(): Training {
   const [live, setLive] = useState<LiveRun | null>(null);
   const [starting, setStarting] = useState(false);
-  const [queue, setQueue] = useState<{ settings: RunSettings; model: 'soft' | 'crf' }[]>([]);
+  /** The run the service queued behind the live one ("both"), until 'training.queued' says it started or was dropped. */
+  const [queue, setQueue] = useState<{ afterRunId: number; model: 'soft' | 'crf' } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
   const liveRef = useRef(live);
@@ -148,12 +150,17 @@ export function useTraining(): Training {
   queueRef.current = queue;
   /** The run being started: 'training.started' can arrive before train.start answers. */
   const pending = useRef<{ settings: RunSettings; model: 'soft' | 'crf' } | null>(null);
+  /** The settings of the last start: the queued run trains with the same ones. */
+  const lastSettings = useRef<RunSettings | null>(null);
 
-  const launch = useCallback(async (settings: RunSettings, model: 'soft' | 'crf') => {
+  const launch = useCallback(async (settings: RunSettings, choice: ModelChoice) => {
     setStarting(true);
+    const model = choice === 'both' ? 'soft' : choice;
     pending.current = { settings, model };
+    lastSettings.current = settings;
     try {
-      const r = await call('train.start', trainArgs(settings, model));
+      const r = await call('train.start', trainArgs(settings, choice));
+      setQueue(r.queued ? { afterRunId: r.runId, model: r.queued } : null);
       setLive((cur) =>
         cur && cur.runId === r.runId
           ? { ...cur, model, backend: r.backend, device: r.device, members: Math.max(cur.members, settings.ensemble), epochsPlanned: cur.epochsPlanned || settings.epochs }
@@ -162,7 +169,7 @@ export function useTraining(): Training {
       setError(null);
     } catch (e) {
       setError(toApiError(e));
-      setQueue([]);
+      setQueue(null);
     } finally {
       pending.current = null;
       setStarting(false);
@@ -174,19 +181,14 @@ export function useTraining(): Training {
     async (settings: TrainSettings, setId: number) => {
       saveSettings(settings);
       const s: RunSettings = { ...settings, setId };
-      if (s.model === 'both') {
-        setQueue([{ settings: s, model: 'crf' }]);
-        await launch(s, 'soft');
-      } else {
-        setQueue([]);
-        await launch(s, s.model);
-      }
+      await launch(s, s.model);
     },
     [launch],
   );
 
   const cancel = useCallback(async () => {
-    setQueue([]);
+    // Cancelling the first run of "both" drops the second in the service too (it only follows a completed run).
+    setQueue(null);
     const cur = liveRef.current;
     if (!cur || cur.status !== 'running') return;
     try {
@@ -196,11 +198,17 @@ export function useTraining(): Training {
     }
   }, []);
 
-  useServiceEvents(['training.started', 'training.epoch', 'training.finished'], (name, payload) => {
+  useServiceEvents(['training.started', 'training.epoch', 'training.finished', 'training.queued'], (name, payload) => {
+    if (name === 'training.queued') {
+      // The service started (or dropped) the run it queued behind ours: the live view follows the started one.
+      if (queueRef.current?.afterRunId === payload.afterRunId) setQueue(null);
+      return;
+    }
     if (name === 'training.started') {
-      const p = payload as ServiceEvents['training.started'];
-      // Ours (being started here) or one started elsewhere (another window, the CLI on this host).
-      const mine = pending.current;
+      const p = payload;
+      // Ours (being started here), the one the service queued behind ours, or one started elsewhere.
+      const queued = queueRef.current;
+      const mine = pending.current ?? (queued && lastSettings.current ? { settings: lastSettings.current, model: queued.model } : null);
       setLive((cur) =>
         cur && cur.runId === p.runId
           ? { ...cur, backend: p.backend, device: p.device }
@@ -220,22 +228,15 @@ export function useTraining(): Training {
       );
       setVersion((v) => v + 1);
     } else if (name === 'training.epoch') {
-      const p = payload as ServiceEvents['training.epoch'];
+      const p = payload;
       setLive((cur) => {
         if (!cur || cur.runId !== p.runId) return cur;
-        return { ...cur, epochs: [...cur.epochs, p.metrics as EpochEvent], member: p.member, members: Math.max(cur.members, p.member + 1), epoch: p.epoch, epochsPlanned: p.epochs, etaSeconds: p.etaSeconds };
+        return { ...cur, epochs: [...cur.epochs, p.metrics], member: p.member, members: Math.max(cur.members, p.member + 1), epoch: p.epoch, epochsPlanned: p.epochs, etaSeconds: p.etaSeconds };
       });
     } else {
-      const p = payload as ServiceEvents['training.finished'];
-      setLive((cur) => (cur && cur.runId === p.runId ? { ...cur, status: p.status as RunStatus, etaSeconds: 0 } : cur));
+      const p = payload;
+      setLive((cur) => (cur && cur.runId === p.runId ? { ...cur, status: p.status, etaSeconds: 0 } : cur));
       setVersion((v) => v + 1);
-      const cur = liveRef.current;
-      if (cur && cur.runId === p.runId) {
-        const [next, ...rest] = queueRef.current;
-        setQueue(rest);
-        if (next && p.status === 'completed') void launch(next.settings, next.model);
-        else setQueue([]);
-      }
     }
   });
 
@@ -246,14 +247,14 @@ export function useTraining(): Training {
     if (!cur || cur.status !== 'running') return;
     void call('runs.get', { runId: cur.runId })
       .then((d) => {
-        const epochs = d.epochs.map((e) => e.metrics as EpochEvent);
+        const epochs = d.epochs.map((e) => e.metrics);
         const last = epochs[epochs.length - 1];
         setLive((c) =>
           c && c.runId === d.id
             ? { ...c, status: d.status, epochs, member: last?.member ?? c.member, epoch: last?.epoch ?? c.epoch, etaSeconds: d.status === 'running' ? c.etaSeconds : 0 }
             : c,
         );
-        if (d.status !== 'running') setQueue([]);
+        if (d.status !== 'running' && d.status !== 'completed') setQueue(null);
         setVersion((v) => v + 1);
       })
       .catch((e: unknown) => setError(toApiError(e)));
@@ -268,7 +269,7 @@ export function useTraining(): Training {
         const running = runs.filter((r) => r.status === 'running').sort((a, b) => b.id - a.id)[0];
         if (!running || dead) return;
         const detail = await call('runs.get', { runId: running.id });
-        const epochs = detail.epochs.map((e) => e.metrics as EpochEvent);
+        const epochs = detail.epochs.map((e) => e.metrics);
         const last = epochs[epochs.length - 1];
         const cfg = detail.config as { epochs?: number; ensemble?: number };
         if (dead) return;
@@ -299,7 +300,7 @@ export function useTraining(): Training {
   return {
     live,
     busy: starting || live?.status === 'running',
-    queued: queue.length,
+    queued: queue ? 1 : 0,
     error,
     clearError: useCallback(() => setError(null), []),
     version,

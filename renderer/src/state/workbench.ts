@@ -1,15 +1,16 @@
 /**
  * Everything the labelling screen knows and does: the windows of a set, which are labelled or in
  * conflict, the current window's bars and labels, the selected span, and every edit as a service
- * call followed by a targeted refresh (the service recomputes findings inside the same call).
+ * call whose result carries the change it made (labels, findings, undo state: issue #10, point 9),
+ * applied here without reading again. Events this page's own calls caused are skipped by client id.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { call, eventsConnected } from '../api/client.ts';
+import { call, eventsConnected, isOwnEvent } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { BarsChunk, HistoryState, Label, LabelType, SeriesInfo, StoredFinding, WindowInfo } from '../api/types.ts';
+import type { BarsChunk, Change, HistoryState, Label, LabelType, SeriesInfo, StoredFinding, WindowInfo } from '../api/types.ts';
 import { contextRange, forgetSeries, indexOfTime, readRange, timeAtIndex } from './bars-cache.ts';
 import { findContradictions, type Contradiction, type ProposedSpan } from './contradiction-check.ts';
-import { useServiceEvents } from './events.ts';
+import { useReconnect, useServiceEvents } from './events.ts';
 import { toast } from './toasts.ts';
 import { useWindowDirectory } from './window-directory.ts';
 import { windowName } from './window-name.ts';
@@ -43,6 +44,12 @@ export interface PendingWarning {
 }
 
 const SCOPE_KEY = 'candlemark.conflictScope';
+
+/** Same stored window (every field equal); undefined never is. */
+function sameWindow(a: WindowInfo | undefined, b: WindowInfo | undefined): boolean {
+  if (!a || !b) return false;
+  return (Object.keys(a) as (keyof WindowInfo)[]).every((k) => a[k] === b[k]);
+}
 
 export type ResolveAction = 'copy-a-to-b' | 'copy-b-to-a' | 'ignore' | 'mark-resolved' | 'reopen';
 
@@ -78,8 +85,6 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   const busyRef = useRef(false);
   const eventTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const overviewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  /** When our own last edit finished: the events it caused need no second refresh. */
-  const lastOwnEdit = useRef(0);
 
   const byId = useMemo(() => new Map(windows.map((w) => [w.id, w])), [windows]);
   /** A finding belongs to this set when one of its windows does (windows of two sets on one series can disagree). */
@@ -145,8 +150,20 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Only when the set changes (refreshSet follows setId); window changes are the view loader's.
   }, [refreshSet, fail]);
 
+  // The view loader follows which window is current (its id fixes its bars), not the window object:
+  // an edit that flips the reviewed flag updates the view itself (applyChange) without a reload.
+  const currentRef = useRef(current);
+  currentRef.current = current;
+  const currentId = current?.id ?? null;
+  // Likewise the series only by their bar counts: the project info is re-read on events, with new objects.
+  const seriesRef = useRef(series);
+  seriesRef.current = series;
+  const seriesKey = series.map((x) => `${x.id}:${x.barCount}`).join(',');
+
   /** Loads bars + labels for the current window, or for both windows of the focused finding. */
   const loadView = useCallback(async () => {
+    const current = currentRef.current;
+    const series = seriesRef.current;
     const seq = ++loadSeq.current;
     const barCount = (id: string) => series.find((s) => s.id === id)?.barCount ?? 0;
     const focused = focusId != null ? findingsRef.current.find((f) => f.id === focusId) : undefined;
@@ -180,7 +197,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Drop a selection whose label is gone (undo, another window's edit).
     setSelectedId((sel) => (sel != null && labels.some((l) => l.id === sel) ? sel : null));
     setLabelCounts((m) => (m.get(current.id) === labels.length ? m : new Map(m).set(current.id, labels.length)));
-  }, [current, focusId, series]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- currentId and seriesKey stand for what is read through the refs
+  }, [currentId, focusId, seriesKey]);
 
   useEffect(() => {
     loadView().catch(fail);
@@ -193,18 +211,76 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   }, [currentIndex, windows, seriesInfo]);
 
 
-  /** After an edit: this window's labels, the open findings and the undo state, in one go. */
-  const afterEdit = useCallback(async () => {
-    const [open, hist] = await Promise.all([call('conflicts.list', { status: 'open' }), call('labels.history', {}), loadView()]);
-    setFindings(open);
-    setHistory(hist);
-    setEditSeq((n) => n + 1);
-    lastOwnEdit.current = performance.now();
-    // The project overview walks every window and label: refresh it once a burst of edits settles.
-    if (overviewTimer.current) clearTimeout(overviewTimer.current);
-    // With the event channel up, useProjectInfo already refreshes on the service's events.
-    if (!eventsConnected()) overviewTimer.current = setTimeout(onChanged, 800);
-  }, [loadView, onChanged]);
+  /**
+   * After an edit: applies the change the service reported (its windows, their labels, the findings
+   * involving them, the undo state) to what this screen holds, without reading again. A change too
+   * large to be sent (`complete: false`) is read again instead.
+   */
+  const applyChange = useCallback(
+    async (change: Change) => {
+      setHistory(change.history);
+      if (!change.complete) {
+        await refreshSet();
+        await loadView();
+      } else {
+        const touched = new Set(change.windowIds);
+        const windowsNow = new Map(change.windows.map((w) => [w.id, w]));
+        const labelsOf = (id: number) => change.labels.filter((l) => l.windowId === id);
+        // Only windows that really changed get a new object: the view loader follows the current one.
+        setWindows((ws) => (change.windows.some((n) => !sameWindow(n, ws.find((w) => w.id === n.id))) ? ws.map((w) => (sameWindow(windowsNow.get(w.id), w) ? w : (windowsNow.get(w.id) ?? w))) : ws));
+        setLabelCounts((m) => {
+          if (!touched.size) return m;
+          const next = new Map(m);
+          for (const id of touched) next.set(id, labelsOf(id).length);
+          return next;
+        });
+        const gone = new Set([...change.findings.removedIds, ...change.findings.changed.map((f) => f.id)]);
+        setFindings((fs) =>
+          // The store's order: most severe first, then by id.
+          [...fs.filter((f) => !gone.has(f.id)), ...change.findings.changed.filter((f) => f.status === 'open')].sort((a, b) => b.severity - a.severity || a.id - b.id),
+        );
+        setView((v) => {
+          if (!v) return v;
+          let next = v;
+          if (v.window && touched.has(v.window.id)) next = { ...next, window: windowsNow.get(v.window.id) ?? v.window, labels: labelsOf(v.window.id) };
+          // The faint context (windows sharing these bars): a change to one of them redraws it too.
+          const ctx = v.context;
+          if (ctx && ctx.windows.some((w) => touched.has(w.id))) {
+            const inContext = new Set(ctx.windows.map((w) => w.id));
+            next = {
+              ...next,
+              context: {
+                windows: ctx.windows.map((w) => windowsNow.get(w.id) ?? w),
+                labels: [...ctx.labels.filter((l) => !touched.has(l.windowId)), ...change.labels.filter((l) => inContext.has(l.windowId))],
+              },
+            };
+          }
+          if (v.focus && (touched.has(v.focus.windowA.id) || touched.has(v.focus.windowB.id))) {
+            const { windowA, windowB } = v.focus;
+            next = {
+              ...next,
+              focus: {
+                ...v.focus,
+                windowA: windowsNow.get(windowA.id) ?? windowA,
+                windowB: windowsNow.get(windowB.id) ?? windowB,
+                labelsA: touched.has(windowA.id) ? labelsOf(windowA.id) : v.focus.labelsA,
+                labelsB: touched.has(windowB.id) ? labelsOf(windowB.id) : v.focus.labelsB,
+              },
+            };
+          }
+          return next;
+        });
+        // Drop a selection whose label is gone (undo, delete).
+        setSelectedId((sel) => (sel != null && view?.window && touched.has(view.window.id) && !change.labels.some((l) => l.id === sel) ? null : sel));
+      }
+      setEditSeq((n) => n + 1);
+      // The project overview walks every window and label: refresh it once a burst of edits settles.
+      if (overviewTimer.current) clearTimeout(overviewTimer.current);
+      // With the event channel up, useProjectInfo already refreshes on the service's events.
+      if (!eventsConnected()) overviewTimer.current = setTimeout(onChanged, 800);
+    },
+    [refreshSet, loadView, onChanged, view],
+  );
 
   const run = useCallback(
     async (fn: () => Promise<unknown>) => {
@@ -224,14 +300,18 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   );
 
   useServiceEvents(['labels.changed', 'findings.changed', 'windows.changed', 'series.changed'], (name, payload) => {
-    // Another window (or the CLI) changed the project: bring this screen up to date.
-    if (name === 'series.changed') forgetSeries((payload as { seriesId: string }).seriesId);
-    // Our own edits refresh themselves; coalesce the burst of events each command sends.
+    if (name === 'series.changed') forgetSeries(payload.seriesId);
+    // Our own calls' events: their results already carried the change (applyChange).
+    if (isOwnEvent(payload)) return;
+    // Another window (or the CLI) changed the project: bring this screen up to date, once per burst.
     if (eventTimer.current) clearTimeout(eventTimer.current);
     eventTimer.current = setTimeout(() => {
-      if (!busyRef.current && performance.now() - lastOwnEdit.current > 1000) refreshSet().then(() => loadView()).catch(fail);
+      if (!busyRef.current) refreshSet().then(() => loadView()).catch(fail);
     }, 300);
   });
+
+  // Events were missed (reconnect, a gap in their sequence): read this screen again.
+  useReconnect(() => void refreshSet().then(() => loadView()).catch(fail));
 
   // --- navigation ----------------------------------------------------------------------------
 
@@ -319,15 +399,15 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       run(async () => {
         if (!current || !chunk) return;
         const label = await call('labels.add', { windowId: current.id, startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end), type, confidence: 1 });
+        await applyChange(label.change);
         setSelectedId(label.id);
-        await afterEdit();
       }),
 
     resizeSpan: (id: number, start: number, end: number) =>
       run(async () => {
         if (!chunk) return;
-        await call('labels.update', { id, patch: { startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end) } });
-        await afterEdit();
+        const r = await call('labels.update', { id, patch: { startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end) } });
+        await applyChange(r.change);
       }),
 
     /** Number key n: retype the selected span, or pick the type of the next one. */
@@ -337,8 +417,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       setActiveType(t.name);
       const label = labelAt(selectedId);
       if (label && label.type !== t.name) void run(async () => {
-        await call('labels.update', { id: label.id, patch: { type: t.name } });
-        await afterEdit();
+        const r = await call('labels.update', { id: label.id, patch: { type: t.name } });
+        await applyChange(r.change);
       });
     },
 
@@ -350,8 +430,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       // Show it at once; the service call follows.
       setView((v) => (v ? { ...v, labels: v.labels.map((l) => (l.id === label.id ? { ...l, confidence } : l)) } : v));
       void run(async () => {
-        await call('labels.update', { id: label.id, patch: { confidence } });
-        await afterEdit();
+        const r = await call('labels.update', { id: label.id, patch: { confidence } });
+        await applyChange(r.change);
       });
     },
 
@@ -359,28 +439,24 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       const label = labelAt(selectedId);
       if (!label) return;
       void run(async () => {
-        await call('labels.delete', { id: label.id });
+        const r = await call('labels.delete', { id: label.id });
         setSelectedId(null);
-        await afterEdit();
+        await applyChange(r.change);
       });
     },
 
     undo: () =>
       run(async () => {
         const r = await call('labels.undo', {});
-        setHistory(r.history);
-        await refreshSet();
-        await afterEdit();
-        announceStep('Undid', r.step as Step | null);
+        await applyChange(r.change);
+        announceStep('Undid', r.step);
       }),
 
     redo: () =>
       run(async () => {
         const r = await call('labels.redo', {});
-        setHistory(r.history);
-        await refreshSet();
-        await afterEdit();
-        announceStep('Redid', r.step as Step | null);
+        await applyChange(r.change);
+        announceStep('Redid', r.step);
       }),
 
     /** N: "looked at it, no span here" (toggles). Warns first when "no span" contradicts a neighbour. */
@@ -388,9 +464,8 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       if (!current) return Promise.resolve();
       const doIt = () =>
         void run(async () => {
-          await call('windows.setReviewed', { windowId: current.id, reviewed: !current.reviewed });
-          await refreshSet();
-          await afterEdit();
+          const r = await call('windows.setReviewed', { windowId: current.id, reviewed: !current.reviewed });
+          await applyChange(r.change);
         });
       // Marking a window without spans "reviewed" makes it say "no span" on every bar it shares.
       if (!current.reviewed && (view?.labels.length ?? 0) === 0) guard('Mark this window “no span”?', 'Mark no span anyway', [], doIt);
@@ -416,10 +491,9 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     resolve: (findingId: number, action: ResolveAction) =>
       run(async () => {
         const f = allFindings.find((x) => x.id === findingId);
-        await call('conflicts.resolve', { findingId, action });
+        const r = await call('conflicts.resolve', { findingId, action });
         if (focusId === findingId) setFocusId(null);
-        await refreshSet();
-        await afterEdit();
+        await applyChange(r.change);
         const what = f ? `${nameOf(f.windowA)} vs ${nameOf(f.windowB)}` : `conflict ${findingId}`;
         if (action === 'ignore') {
           // Ignoring changes no label, so it has no place in the label undo history: its undo is a reopen.
@@ -436,17 +510,17 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
      * its error in the error box, then the set, the view, the findings and the undo state refreshed.
      * `labels: false` for commands that leave labels alone (review.reject): only the edit counter moves.
      */
-    apply: (fn: () => Promise<unknown>, opts: { labels: boolean } = { labels: true }) =>
+    apply: (fn: () => Promise<{ change: Change }>) =>
       run(async () => {
-        await fn();
-        if (!opts.labels) {
-          setEditSeq((n) => n + 1);
-          return;
-        }
-        await refreshSet();
-        await afterEdit();
+        const r = await fn();
+        await applyChange(r.change);
       }),
 
+    /**
+     * Applies a change that a call made elsewhere on this page returned (bulk accept, its Undo toast):
+     * this page's own events are skipped here, so whoever calls must hand the change over.
+     */
+    applyChange: (change: Change) => void applyChange(change).catch(fail),
     dismissError: () => setError(null),
     /** Reads the window's bars again (after the context-bars setting changed). */
     reload: () => void loadView().catch(fail),

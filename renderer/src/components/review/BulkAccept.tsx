@@ -7,10 +7,12 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../api/client.ts';
 import { toApiError, type ApiError } from '../../api/errors.ts';
+import type { Change } from '../../api/types.ts';
 import { toast } from '../../state/toasts.ts';
 import { ErrorBox } from '../ErrorBox.tsx';
 
-export function BulkAccept({ runId, setId, seq }: { runId: number; setId: number; seq: number }) {
+/** `onChange`: the workbench's applyChange (this page skips its own events, so the change is handed over). */
+export function BulkAccept({ runId, setId, seq, onChange }: { runId: number; setId: number; seq: number; onChange: (change: Change) => void }) {
   const [minScore, setMinScore] = useState(0.8);
   const [count, setCount] = useState<{ windows: number; spans: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,10 +36,11 @@ export function BulkAccept({ runId, setId, seq }: { runId: number; setId: number
     setError(null);
     try {
       const r = await call('review.acceptAbove', { runId, setId, minScore });
+      onChange(r.change);
       const conflicts = r.newConflicts ? ` · ${r.newConflicts} new open conflict${r.newConflicts === 1 ? '' : 's'} with overlapping labelled windows` : '';
       toast(`Accepted ${r.spans} span${r.spans === 1 ? '' : 's'} scoring ≥ ${minScore} on ${r.windowIds.length} window${r.windowIds.length === 1 ? '' : 's'} (unconfirmed)${conflicts}`, {
         kind: r.newConflicts ? 'warn' : 'ok',
-        action: { label: 'Undo', run: () => void call('labels.undo', {}).catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' })) },
+        action: { label: 'Undo', run: () => void call('labels.undo', {}).then((u) => onChange(u.change)).catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' })) },
       });
     } catch (e) {
       setError(toApiError(e));

@@ -56,7 +56,7 @@ export function ReviewPanel({ review, wb, colorOf, onPick }: Props) {
       {summary && (
         <>
           <StatusChips review={review} />
-          {review.runId != null && <BulkAccept runId={review.runId} setId={summary.setId} seq={review.seq} />}
+          {review.runId != null && <BulkAccept runId={review.runId} setId={summary.setId} seq={review.seq} onChange={wb.actions.applyChange} />}
           <CurrentWindow review={review} wb={wb} colorOf={colorOf} />
           <WindowList
             title={<>Windows {review.filter ? <span className="muted">· {review.filter}</span> : null}</>}

@@ -1,0 +1,69 @@
+/**
+ * Issue #10, point 9: "train both models" is scheduled by the service, not the renderer. train.start
+ * with model 'both' starts the soft-span run, and the service starts a CRF run with the same settings
+ * when it completes ('training.queued' names it); a first run that does not complete drops the second.
+ * Real training, tiny (2 epochs, 16 hidden units, wasm) on a small demo project.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CandlemarkService } from '../../core/service/service.ts';
+import type { ServiceEvents } from '../../core/service/events.ts';
+import { makeDemoProject } from '../ml/training/helpers.ts';
+
+const open: CandlemarkService[] = [];
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+});
+
+function next<K extends keyof ServiceEvents>(s: CandlemarkService, name: K, pred: (p: ServiceEvents[K]) => boolean = () => true, timeoutMs = 120_000): Promise<ServiceEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${name} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = s.events.on(name, (p) => {
+      if (!pred(p)) return;
+      clearTimeout(timer);
+      off();
+      resolve(p);
+    });
+  });
+}
+
+describe('train.start model "both"', () => {
+  it('runs soft-span, then the queued CRF run with the same settings, announced by training.queued', async () => {
+    const { file, setId } = makeDemoProject(21);
+    const s = CandlemarkService.open(file, { author: 'tester' });
+    open.push(s);
+    const queuedEvent = next(s, 'training.queued');
+    const first = await s.call('train.start', { model: 'both', setId, hidden: 16, epochs: 2, batchSize: 8, backend: 'wasm', seed: 4 }, { clientId: 'page-trainboth1' });
+    expect(first.queued).toBe('crf');
+    expect((await s.call('runs.get', { runId: first.runId })).model).toBe('soft');
+
+    const queued = await queuedEvent;
+    expect(queued).toMatchObject({ afterRunId: first.runId, model: 'crf', reason: null, clientId: 'page-trainboth1' });
+    expect(queued.runId).toBeGreaterThan(first.runId);
+    const finished = await next(s, 'training.finished', (p) => p.runId === queued.runId);
+    expect(finished.status).toBe('completed');
+
+    const [soft, crf] = [await s.call('runs.get', { runId: first.runId }), await s.call('runs.get', { runId: queued.runId! })];
+    expect(soft.status).toBe('completed');
+    expect(crf).toMatchObject({ model: 'crf', status: 'completed' });
+    // The same settings, the head aside.
+    const { head: _a, ...softCfg } = soft.config as Record<string, unknown>;
+    const { head: _b, ...crfCfg } = crf.config as Record<string, unknown>;
+    expect(crfCfg).toEqual(softCfg);
+  }, 240_000);
+
+  it('drops the queued run when the first is cancelled', async () => {
+    const { file, setId } = makeDemoProject(22);
+    const s = CandlemarkService.open(file, { author: 'tester' });
+    open.push(s);
+    const queuedEvent = next(s, 'training.queued');
+    const first = await s.call('train.start', { model: 'both', setId, hidden: 8, epochs: 1000, batchSize: 8, backend: 'wasm' });
+    await next(s, 'training.epoch', (p) => p.runId === first.runId);
+    await s.call('train.cancel', { runId: first.runId });
+    const queued = await queuedEvent;
+    expect(queued).toMatchObject({ afterRunId: first.runId, model: 'crf', runId: null, reason: expect.stringContaining('cancelled') });
+    expect((await s.call('runs.list', { includeIncomplete: true })).map((r) => r.model)).toEqual(['soft']);
+  }, 120_000);
+});
