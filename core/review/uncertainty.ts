@@ -116,3 +116,26 @@ export function memberDisagreement(members: ReadonlyArray<ArrayLike<number>>): n
   }
   return sum / T;
 }
+
+/** What the app's queue scores a window by: the stored probabilities plus the measures kept at prediction time. */
+export interface QueueScoreInput extends SpanUncertaintyInput {
+  /** CRF: P(Viterbi path | window) (core/ml/model/crf.ts, crfPathLogProb); null/absent otherwise. */
+  pathProb?: number | null;
+  /** Ensembles of ≥ 2: the members' disagreement (memberDisagreement); null/absent otherwise. */
+  memberSpread?: number | null;
+}
+
+/**
+ * The score the "label next" queue ranks a window by (1 = least sure), one rule per kind of run:
+ *  - CRF runs: 1 − P(Viterbi path): the probability that the tagging the model shows is not the
+ *    right one, from the CRF's own distribution over whole taggings (not per bar).
+ *  - Ensembles (≥ 2 members): how much the members disagree (memberDisagreement).
+ *  - Otherwise (a single soft model, or predictions stored before these measures were kept):
+ *    spanUncertainty of the stored probabilities.
+ * Scores are compared only within one run, so the rules need not share a scale.
+ */
+export function windowQueueScore(input: QueueScoreInput): number {
+  if (input.head === 'crf' && typeof input.pathProb === 'number') return 1 - input.pathProb;
+  if (typeof input.memberSpread === 'number') return input.memberSpread;
+  return spanUncertainty(input);
+}

@@ -21,6 +21,7 @@
  *   skipped (and dropped) by undo/redo.
  */
 import fs from 'node:fs';
+import { listPredictionMeasures, savePredictionMeasures, type PredictionMeasures } from './prediction-measures.ts';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -1694,5 +1695,17 @@ export class ProjectStore {
               (SELECT count(DISTINCT window_id) FROM labels) AS labelledWindows,
               (SELECT count(*) FROM findings WHERE status = 'open') AS openFindings`,
     )!;
+  }
+
+  // ---- review queue measures (issue #12, the `queue` area: core/store/prediction-measures.ts) ---------
+
+  /** The queue's per-window measures of a run's predictions (CRF P(path), member disagreement). */
+  savePredictionMeasures(runId: number, rows: ReadonlyArray<{ windowId: number; pathProb?: number | null; memberSpread?: number | null }>): void {
+    this.requireRun(runId);
+    savePredictionMeasures(this.db, runId, rows);
+  }
+
+  listPredictionMeasures(runId: number, windowId?: number): Map<number, PredictionMeasures> {
+    return listPredictionMeasures(this.db, runId, windowId);
   }
 }

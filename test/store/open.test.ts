@@ -122,14 +122,15 @@ describe('opening and creating projects', () => {
     const file = path.join(dir, 'new.candlemark');
     ProjectStore.open(file, { create: true }).close();
     const db = new Database(file);
-    db.pragma('user_version = 7');
+    const newer = SCHEMA_VERSION + 1;
+    db.pragma(`user_version = ${newer}`);
     db.close();
     expectFormatError(
       () => ProjectStore.open(file),
       'newer-than-app',
-      new RegExp(`new\\.candlemark was written by a newer Candlemark \\(schema v7; this app reads up to v${SCHEMA_VERSION}\\)`),
+      new RegExp(`new\\.candlemark was written by a newer Candlemark \\(schema v${newer}; this app reads up to v${SCHEMA_VERSION}\\)`),
     );
-    expectFormatError(() => ProjectStore.open(file, { readonly: true }), 'newer-than-app', /schema v7/);
+    expectFormatError(() => ProjectStore.open(file, { readonly: true }), 'newer-than-app', new RegExp(`schema v${newer}`));
   });
 
   it('opens read-only: reads work, writes fail', () => {

@@ -10,6 +10,7 @@ import { sql as windowRanges } from './003-window-ranges.ts';
 import { sql as provenance } from './004-provenance.ts';
 import { sql as importSettings } from './005-import-settings.ts';
 import { sql as names } from './006-names.ts';
+import { sql as predictionMeasures } from './007-prediction-measures.ts';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'provenance', sql: provenance },
   { version: 5, name: 'import-settings', sql: importSettings },
   { version: 6, name: 'names', sql: names },
+  { version: 7, name: 'prediction-measures', sql: predictionMeasures },
 ];
 
 /** The newest schema this app reads and writes. */

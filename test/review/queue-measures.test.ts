@@ -1,0 +1,236 @@
+/**
+ * Issue #12, point 3: the queue's CRF measure (1 − P(Viterbi path)) on hand-computed potentials,
+ * ensemble disagreement as a ranking, the cold start of the app's queue, and both measures kept with
+ * a really trained run's predictions in a real project file and used by review.summary.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crfForwardBackward, crfPathLogProb, crfViterbi, type CrfArrays } from '../../core/ml/model/crf.ts';
+import { COLD_START_LABELLED, labellingQueue, leastSureQueue } from '../../core/review/queue.ts';
+import type { ReviewWindowRow } from '../../core/review/types.ts';
+import { memberDisagreement, spanUncertainty, windowQueueScore } from '../../core/review/uncertainty.ts';
+import { CandlemarkService } from '../../core/service/service.ts';
+import { ProjectStore } from '../../core/store/index.ts';
+import { makeDemoProject } from '../ml/training/helpers.ts';
+
+const LN = Math.log;
+
+describe('CRF: P(Viterbi path)', () => {
+  it('matches a hand-computed value on a two-bar window', () => {
+    // Tags O = 0, I = 1. Emissions: bar 0 scores I at ln 3, bar 1 scores nothing; I → I scores ln 2.
+    // Path scores: OO 0, OI 0, IO ln 3, II ln 3 + ln 2, so Z = 1 + 1 + 3 + 6 = 11 and the best
+    // path II has P = 6/11.
+    const emis = [0, LN(3), 0, 0];
+    const p: CrfArrays = { trans: [0, 0, 0, LN(2)], start: [0, 0], end: [0, 0] };
+    const fb = crfForwardBackward(emis, 1, 2, 2, p);
+    expect(fb.logZ[0]).toBeCloseTo(LN(11), 12);
+    const path = crfViterbi(emis, 1, 2, 2, p);
+    expect(Array.from(path)).toEqual([1, 1]);
+    expect(Math.exp(crfPathLogProb(emis, 1, 2, 2, p, path, fb.logZ)[0])).toBeCloseTo(6 / 11, 12);
+    // Any other path: IO has P = 3/11.
+    expect(Math.exp(crfPathLogProb(emis, 1, 2, 2, p, [1, 0], fb.logZ)[0])).toBeCloseTo(3 / 11, 12);
+  });
+
+  it('is a distribution over every tagging, the Viterbi path its largest mass (brute force, 5 bars, 2 windows)', () => {
+    const T = 5;
+    const K = 2;
+    const B = 2;
+    // Fixed, irregular potentials (start/end included) so no two paths tie.
+    const emis = Array.from({ length: B * T * K }, (_, i) => Math.sin(i * 1.7) * 1.3);
+    const p: CrfArrays = { trans: [0.4, -0.9, -0.3, 1.1], start: [0.2, -0.5], end: [-0.1, 0.3] };
+    const fb = crfForwardBackward(emis, B, T, K, p);
+    const viterbi = crfViterbi(emis, B, T, K, p);
+    for (let b = 0; b < B; b++) {
+      const e = emis.slice(b * T * K, (b + 1) * T * K);
+      let total = 0;
+      let best = 0;
+      for (let code = 0; code < 2 ** T; code++) {
+        const tags = Array.from({ length: T }, (_, t) => (code >> t) & 1);
+        const prob = Math.exp(crfPathLogProb(e, 1, T, K, p, tags, [fb.logZ[b]])[0]);
+        total += prob;
+        best = Math.max(best, prob);
+      }
+      expect(total).toBeCloseTo(1, 10);
+      const vp = Math.exp(crfPathLogProb(emis, B, T, K, p, viterbi, fb.logZ)[b]);
+      expect(vp).toBeCloseTo(best, 12);
+      expect(vp).toBeLessThan(1);
+    }
+  });
+});
+
+const HOUR = 3_600_000;
+/** Windows of 10 bars (hours) with stride 5: neighbours overlap by half. */
+function row(index: number, uncertainty: number, extra: Partial<ReviewWindowRow> = {}): ReviewWindowRow {
+  const startTime = index * 5 * HOUR;
+  return {
+    windowId: index + 1,
+    seriesId: 's',
+    index,
+    startTime,
+    endTime: startTime + 9 * HOUR,
+    status: 'unlabelled',
+    uncertainty,
+    predicted: [],
+    labelCount: 0,
+    decision: null,
+    role: 'train',
+    unconfirmed: 0,
+    ...extra,
+  };
+}
+
+describe('the queue score of a window', () => {
+  const probs = new Array(16).fill(0.02);
+
+  it('ranks CRF runs by 1 − P(Viterbi path), not by the marginals', () => {
+    // Same marginals (all sure: no span), different path probabilities: only the path tells them apart.
+    const sure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathProb: 0.9 });
+    const unsure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathProb: 0.2 });
+    expect(sure).toBeCloseTo(0.1, 12);
+    expect(unsure).toBeCloseTo(0.8, 12);
+    // Without a stored path probability (predictions made before it was kept): the span-level measure.
+    expect(windowQueueScore({ probs, head: 'crf', threshold: 0.5 })).toBe(spanUncertainty({ probs, head: 'crf', threshold: 0.5 }));
+  });
+
+  it('ranks ensembles by member disagreement', () => {
+    const agree = [
+      [0.9, 0.9, 0.1, 0.1],
+      [0.9, 0.9, 0.1, 0.1],
+    ];
+    const splitOnOneBar = [
+      [0.9, 0.9, 0.1, 0.1],
+      [0.9, 0.1, 0.1, 0.1],
+    ];
+    const splitEverywhere = [
+      [0.9, 0.9, 0.1, 0.1],
+      [0.1, 0.1, 0.9, 0.9],
+    ];
+    const windows = { agree, splitOnOneBar, splitEverywhere };
+    const scores = Object.fromEntries(
+      Object.entries(windows).map(([name, members]) => {
+        const mean = members[0].map((_, t) => (members[0][t] + members[1][t]) / 2);
+        return [name, windowQueueScore({ probs: mean, head: 'soft', threshold: 0.5, memberSpread: memberDisagreement(members) })];
+      }),
+    );
+    expect(scores).toEqual({ agree: 0, splitOnOneBar: expect.closeTo(0.2, 12), splitEverywhere: expect.closeTo(0.8, 12) });
+    // Through the queue (windows far apart, so diversity does not reorder): most disagreement first.
+    const rows = [row(0, scores.agree), row(10, scores.splitEverywhere), row(20, scores.splitOnOneBar)];
+    expect(leastSureQueue(rows, 3).map((r) => r.index)).toEqual([10, 20, 0]);
+  });
+});
+
+describe('labellingQueue: the app queue with a cold start', () => {
+  /** 40 windows far apart, uncertainty rising with the index; the first `labelled` are labelled. */
+  const rows = (labelled: number) => Array.from({ length: 40 }, (_, i) => row(i * 3, i / 40, i < labelled ? { status: 'agree', labelCount: 1 } : {}));
+
+  it('ranks by uncertainty once enough training windows are labelled', () => {
+    const r = rows(COLD_START_LABELLED);
+    expect(labellingQueue(r, 4).map((x) => x.index)).toEqual([39 * 3, 38 * 3, 37 * 3, 36 * 3]);
+    expect(labellingQueue(r, 4)).toEqual(leastSureQueue(r, 4));
+  });
+
+  it('before that, draws a seeded random batch of the same eligible windows (stable for a seed)', () => {
+    const r = rows(COLD_START_LABELLED - 1);
+    const a = labellingQueue(r, 8, { seed: 7 });
+    expect(a).toHaveLength(8);
+    expect(labellingQueue(r, 8, { seed: 7 })).toEqual(a);
+    // Not the uncertainty order, and a different seed gives a different batch.
+    expect(a.map((x) => x.index)).not.toEqual(leastSureQueue(r, 8).map((x) => x.index));
+    expect(labellingQueue(r, 8, { seed: 8 }).map((x) => x.index)).not.toEqual(a.map((x) => x.index));
+    // Only unlabelled training windows, returned as they came in (their real uncertainty).
+    for (const x of a) {
+      expect(x.status).toBe('unlabelled');
+      expect(x.uncertainty).toBe(x.index / 3 / 40);
+    }
+    // Validation and excluded windows never enter, cold or not.
+    const mixed = r.map((x, i) => (i % 2 ? { ...x, role: 'val' as const } : x));
+    expect(labellingQueue(mixed, 40, { seed: 7 }).every((x) => x.role === 'train')).toBe(true);
+    // The cold start threshold is configurable: 0 = uncertainty from the first model on.
+    expect(labellingQueue(r, 4, { coldStart: 0 })).toEqual(leastSureQueue(r, 4));
+  });
+
+  it('keeps the diversity rule in the cold start (overlapping windows go last)', () => {
+    // Windows 0..9 at stride 1 (each overlaps its neighbours): at most every other one is separate.
+    const dense = Array.from({ length: 10 }, (_, i) => row(i, 0.5));
+    const picked = labellingQueue(dense, 3, { seed: 3 });
+    for (let i = 0; i < picked.length; i++) for (let j = 0; j < i; j++) expect(Math.abs(picked[i].index - picked[j].index)).toBeGreaterThan(1);
+  });
+});
+
+describe('measures stored with a trained run and used by review.summary', () => {
+  let file = '';
+  let setId = 0;
+  let crfRun = 0;
+  let ensRun = 0;
+  const TINY = { hidden: 8, epochs: 2, batchSize: 8, backend: 'wasm' } as const;
+
+  beforeAll(async () => {
+    const demo = makeDemoProject(31);
+    file = demo.file;
+    setId = demo.setId;
+    const s = CandlemarkService.open(file, { author: 'trainer' });
+    try {
+      const crf = await s.call('train.run', { ...TINY, model: 'crf', setId });
+      const ens = await s.call('train.run', { ...TINY, model: 'soft', setId, ensemble: 2 });
+      expect([crf.status, ens.status]).toEqual(['completed', 'completed']);
+      crfRun = crf.runId;
+      ensRun = ens.runId;
+    } finally {
+      s.close();
+    }
+  }, 240_000);
+  afterAll(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+
+  it('keeps P(Viterbi path) for a CRF run and member disagreement for an ensemble, and ranks by them', async () => {
+    const s = CandlemarkService.open(file, { author: 'reviewer' });
+    try {
+      const crfSummary = await s.call('review.summary', { runId: crfRun });
+      const crfMeasures = s.store.listPredictionMeasures(crfRun);
+      // Every window of the set was predicted (training + the summary) and has its path probability.
+      expect(crfMeasures.size).toBe(crfSummary.windows.length);
+      for (const r of crfSummary.windows) {
+        const m = crfMeasures.get(r.windowId)!;
+        expect(m.memberSpread).toBeNull();
+        expect(m.pathProb).toBeGreaterThan(0);
+        expect(m.pathProb).toBeLessThanOrEqual(1);
+        expect(r.uncertainty).toBeCloseTo(1 - m.pathProb!, 6);
+      }
+      const ensSummary = await s.call('review.summary', { runId: ensRun });
+      const ensMeasures = s.store.listPredictionMeasures(ensRun);
+      expect(ensMeasures.size).toBe(ensSummary.windows.length);
+      for (const r of ensSummary.windows) {
+        const m = ensMeasures.get(r.windowId)!;
+        expect(m.pathProb).toBeNull();
+        expect(r.uncertainty).toBeCloseTo(m.memberSpread!, 6);
+      }
+      // Two differently seeded members of a 2-epoch model disagree somewhere.
+      expect(Math.max(...ensSummary.windows.map((r) => r.uncertainty))).toBeGreaterThan(0);
+      // The window detail reports the same score as the summary row.
+      const first = ensSummary.windows[0];
+      expect((await s.call('review.window', { runId: ensRun, windowId: first.windowId })).uncertainty).toBeCloseTo(first.uncertainty, 10);
+    } finally {
+      s.close();
+    }
+  }, 120_000);
+
+  it('rejects an out-of-range measure, stores nothing for rows without one, and drops them with the run', () => {
+    const store = ProjectStore.open(file);
+    try {
+      const w = store.listWindows({ setId })[0];
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathProb: 1.5 }])).toThrow(/window \d+: pathProb must be in \[0, 1\], got 1.5/);
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, memberSpread: Number.NaN }])).toThrow(/memberSpread/);
+      // The failed writes changed nothing.
+      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)!.pathProb).toBeGreaterThan(0);
+      store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathProb: 0.25 }]);
+      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)).toEqual({ windowId: w.id, pathProb: 0.25, memberSpread: null });
+      expect(() => store.savePredictionMeasures(9999, [{ windowId: w.id, pathProb: 0.5 }])).toThrow();
+      store.deleteRun(crfRun);
+      const left = store.db.prepare('SELECT count(*) AS n FROM prediction_measures WHERE run_id = ?').get(crfRun) as { n: number };
+      expect(left.n).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+});
+
