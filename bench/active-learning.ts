@@ -102,6 +102,44 @@ interface Setup {
   label(w: WindowInfo): void;
 }
 
+/**
+ * Representativeness of each pool window (the 'density' order): a window's descriptor is its
+ * standardised [log-return volatility, |net move| / range, mean bar range / close, share of bars
+ * moving > 1 volatility]; its density is the mean Gaussian similarity to every pool window
+ * (bandwidth = the mean squared distance). Windows like many others count more than outliers.
+ */
+function windowDensity(bars: BarColumns, pool: WindowInfo[]): Map<number, number> {
+  const desc = pool.map((w) => {
+    const a = w.startIndex;
+    const b = a + w.length - 1;
+    const rets: number[] = [];
+    for (let i = a + 1; i <= b; i++) rets.push(Math.log(bars.close[i] / bars.close[i - 1]));
+    const mean = rets.reduce((x, y) => x + y, 0) / rets.length;
+    const vol = Math.sqrt(rets.reduce((x, y) => x + (y - mean) ** 2, 0) / rets.length) || 1e-9;
+    let hi = -Infinity;
+    let lo = Infinity;
+    let range = 0;
+    for (let i = a; i <= b; i++) {
+      hi = Math.max(hi, bars.high[i]);
+      lo = Math.min(lo, bars.low[i]);
+      range += (bars.high[i] - bars.low[i]) / bars.close[i];
+    }
+    return [vol, Math.abs(bars.close[b] - bars.close[a]) / (hi - lo || 1e-9), range / w.length, rets.filter((r) => Math.abs(r - mean) > vol).length / rets.length];
+  });
+  const D = desc[0].length;
+  for (let d = 0; d < D; d++) {
+    const xs = desc.map((v) => v[d]);
+    const m = xs.reduce((x, y) => x + y, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((x, y) => x + (y - m) ** 2, 0) / xs.length) || 1;
+    for (const v of desc) v[d] = (v[d] - m) / sd;
+  }
+  const dist = (u: number[], v: number[]) => u.reduce((x, ui, d) => x + (ui - v[d]) ** 2, 0);
+  let h = 0;
+  for (const u of desc) for (const v of desc) h += dist(u, v);
+  h = h / desc.length ** 2 || 1;
+  return new Map(pool.map((w, i) => [w.id, desc.reduce((x, v) => x + Math.exp(-dist(desc[i], v) / h), 0) / desc.length]));
+}
+
 function setup(dir: string, name: string, data: { id: string; bars: BarColumns; truth: IndexSpan[] }): Setup {
   const store = ProjectStore.open(path.join(dir, `${name}.candlemark`), { create: true });
   store.annotator = 'simulated';
@@ -137,6 +175,7 @@ async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: num
  * The orders compared. 'queue' is the app's rule (core/review/queue.ts, labellingQueue: scores from
  * windowQueueScore, cold start, diversity); the others are variants measured against it.
  *  - uncertainty: spanUncertainty + leastSureQueue from the first model on (the rule before).
+ *  - density: uncertainty × representativeness (windowDensity: similar to many pool windows).
  *  - cold: random until --cold windows are labelled, then uncertainty.
  *  - candidates: only candidate spans count (no "how close the outside comes"): windows where the
  *    model predicts nothing score 0 and come last.
@@ -144,7 +183,7 @@ async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: num
  *  - disagreement: ensemble member spread (--ensemble ≥ 2).
  *  - path: 1 − P(Viterbi path) (--head crf).
  */
-const STRATEGIES = ['queue', 'uncertainty', 'cold', 'candidates', 'positives', 'disagreement', 'path', 'random', 'chronological'] as const;
+const STRATEGIES = ['queue', 'uncertainty', 'density', 'cold', 'candidates', 'positives', 'disagreement', 'path', 'random', 'chronological'] as const;
 type Strategy = (typeof STRATEGIES)[number];
 
 function rowOf(w: WindowInfo, index: number, uncertainty: number, labelled: boolean): ReviewWindowRow {
@@ -164,8 +203,10 @@ function rowOf(w: WindowInfo, index: number, uncertainty: number, labelled: bool
   };
 }
 
-function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: number): number {
+function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: number, density: number): number {
   switch (strategy) {
+    case 'density':
+      return spanUncertainty({ probs: p.spanProb, head: HEAD, threshold }) * density;
     case 'candidates':
       return candidateSpans(p.spanProb, threshold).reduce((m, c) => Math.max(m, c.uncertainty), 0);
     case 'positives':
@@ -185,6 +226,7 @@ function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: numbe
 
 async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>>, dir: string, rep: number): Promise<Array<{ labelled: number; f1: number }>> {
   const s = setup(dir, `${strategy}-${rep}`, data);
+  const density = strategy === 'density' ? windowDensity(data.bars, s.pool) : null;
   const rnd = mulberry32(1000 + rep);
   const shuffled = [...s.pool].sort(() => rnd() - 0.5);
   const labelled = new Set<number>();
@@ -208,7 +250,7 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
       const preds = await predictWindows(s.store, runId, open.map((w) => w.id), { save: false });
       const byId = new Map(preds.map((p) => [p.windowId, p]));
       // Rows for the whole pool (labelled ones too: the app's cold start counts them), in pool order.
-      const rows = s.pool.map((w, index) => rowOf(w, index, byId.has(w.id) ? scoreOf(strategy, byId.get(w.id)!, threshold) : 0, labelled.has(w.id)));
+      const rows = s.pool.map((w, index) => rowOf(w, index, byId.has(w.id) ? scoreOf(strategy, byId.get(w.id)!, threshold, density?.get(w.id) ?? 1) : 0, labelled.has(w.id)));
       const explore = Math.round(BATCH * Number(values.explore));
       const picked = strategy === 'queue' ? labellingQueue(rows, BATCH - explore, { seed: 1000 + rep }) : leastSureQueue(rows, BATCH - explore);
       const ids = new Set(picked.map((r) => r.windowId));
@@ -244,9 +286,11 @@ log(`all ${ref.pool.length} pool windows labelled: span F1 ${allF1.toFixed(3)}; 
 const chosen = values.strategies.split(',').map((x) => x.trim()) as Strategy[];
 for (const c of chosen) if (!STRATEGIES.includes(c)) throw new Error(`--strategies: unknown order '${c}' (expected some of ${STRATEGIES.join(', ')})`);
 const curves = {} as Record<Strategy, Array<{ labelled: number; f1: number }>>;
+const repCurves = {} as Record<Strategy, Array<Array<{ labelled: number; f1: number }>>>;
 for (const strategy of chosen) {
   const reps: Array<Array<{ labelled: number; f1: number }>> = [];
   for (let rep = 0; rep < REPEATS; rep++) reps.push(await curve(strategy, data, dir, rep));
+  repCurves[strategy] = reps;
   curves[strategy] = reps[0].map((p, i) => ({ labelled: p.labelled, f1: reps.reduce((s, r) => s + r[i].f1, 0) / reps.length }));
 }
 // A model that learns nothing from all the labels gives no comparison (every strategy "reaches" 95 % of 0).
@@ -257,13 +301,30 @@ const needed = Object.fromEntries(
   (Object.keys(curves) as Strategy[]).map((k) => [k, comparable ? (curves[k].find((p) => p.f1 >= target)?.labelled ?? null) : null]),
 ) as Record<Strategy, number | null>;
 fs.rmSync(dir, { recursive: true, force: true });
+/**
+ * How far apart repeats are, so a difference between orders can be told from noise: per repeat, the
+ * labels needed (same target) and the mean span F1 over the whole curve (area under the learning
+ * curve / budget, less sensitive to one lucky round than "labels needed"); mean ± sd over repeats.
+ */
+const meanSd = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean: m, sd: xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0 };
+};
+const spread = Object.fromEntries(
+  chosen.map((k) => {
+    const reps = repCurves[k];
+    const area = meanSd(reps.map((r) => r.reduce((a, p) => a + p.f1, 0) / r.length));
+    return [k, { neededPerRepeat: reps.map((r) => (comparable ? (r.find((p) => p.f1 >= target)?.labelled ?? null) : null)), meanF1: area.mean, meanF1Sd: area.sd }];
+  }),
+) as Record<Strategy, { neededPerRepeat: Array<number | null>; meanF1: number; meanF1Sd: number }>;
 
 const budget = BATCH * ROUNDS;
 log('\nlabelled windows | ' + (Object.keys(curves) as Strategy[]).join(' | '));
 for (let i = 0; i < ROUNDS; i++) log(`${curves[chosen[0]][i].labelled} | ${(Object.keys(curves) as Strategy[]).map((k) => curves[k][i].f1.toFixed(3)).join(' | ')}`);
 log(`labels needed to reach ${target.toFixed(3)} (95 % of ${allF1.toFixed(3)}), budget ${budget} of ${ref.pool.length}: ${JSON.stringify(needed)}`);
 for (const k of chosen) if (k !== 'random' && needed[k] != null && needed.random != null) log(`${k} / random = ${(needed[k]! / needed.random!).toFixed(2)} (goal ≤ 0.60)`);
+for (const k of chosen) log(`${k}: labels needed per repeat ${JSON.stringify(spread[k].neededPerRepeat)}; mean span F1 over the curve ${spread[k].meanF1.toFixed(3)} ± ${spread[k].meanF1Sd.toFixed(3)} (sd over ${REPEATS} repeats)`);
 log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 if (values.json) {
-  console.log(JSON.stringify({ ...needed, comparable, allLabelsF1: allF1, target, poolWindows: ref.pool.length, budget, source: SOURCE, curves }));
+  console.log(JSON.stringify({ ...needed, comparable, allLabelsF1: allF1, allLabelsF1PerRepeat: refF1s, target, poolWindows: ref.pool.length, budget, source: SOURCE, spread, curves }));
 }
