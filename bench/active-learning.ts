@@ -181,7 +181,7 @@ async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: num
  *    model predicts nothing score 0 and come last.
  *  - positives: expected span bars (Σ p): windows the model thinks hold the most span.
  *  - disagreement: ensemble member spread (--ensemble ≥ 2).
- *  - path: 1 − P(Viterbi path) (--head crf).
+ *  - path: 1 − P(Viterbi path)^(1/T) (--head crf), without the cold start.
  */
 const STRATEGIES = ['queue', 'uncertainty', 'density', 'cold', 'candidates', 'positives', 'disagreement', 'path', 'random', 'chronological'] as const;
 type Strategy = (typeof STRATEGIES)[number];
@@ -215,10 +215,10 @@ function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: numbe
       if (p.memberSpread === null) throw new Error('disagreement needs --ensemble 2 or more');
       return p.memberSpread;
     case 'path':
-      if (p.pathProb === null) throw new Error('path needs --head crf');
-      return 1 - p.pathProb;
+      if (p.pathLogProb === null) throw new Error('path needs --head crf');
+      return 1 - Math.exp(p.pathLogProb / p.spanProb.length);
     case 'queue':
-      return windowQueueScore({ probs: p.spanProb, head: HEAD, threshold, pathProb: p.pathProb, memberSpread: p.memberSpread });
+      return windowQueueScore({ probs: p.spanProb, head: HEAD, threshold, pathLogProb: p.pathLogProb, memberSpread: p.memberSpread });
     default:
       return spanUncertainty({ probs: p.spanProb, head: HEAD, threshold });
   }

@@ -1700,7 +1700,7 @@ export class ProjectStore {
   // ---- review queue measures (issue #12, the `queue` area: core/store/prediction-measures.ts) ---------
 
   /** The queue's per-window measures of a run's predictions (CRF P(path), member disagreement). */
-  savePredictionMeasures(runId: number, rows: ReadonlyArray<{ windowId: number; pathProb?: number | null; memberSpread?: number | null }>): void {
+  savePredictionMeasures(runId: number, rows: ReadonlyArray<{ windowId: number; pathLogProb?: number | null; memberSpread?: number | null }>): void {
     this.requireRun(runId);
     savePredictionMeasures(this.db, runId, rows);
   }

@@ -83,12 +83,21 @@ function row(index: number, uncertainty: number, extra: Partial<ReviewWindowRow>
 describe('the queue score of a window', () => {
   const probs = new Array(16).fill(0.02);
 
-  it('ranks CRF runs by 1 − P(Viterbi path), not by the marginals', () => {
+  it('ranks CRF runs by 1 − P(Viterbi path) (per bar: 1 − P^(1/T)), not by the marginals', () => {
     // Same marginals (all sure: no span), different path probabilities: only the path tells them apart.
-    const sure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathProb: 0.9 });
-    const unsure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathProb: 0.2 });
-    expect(sure).toBeCloseTo(0.1, 12);
-    expect(unsure).toBeCloseTo(0.8, 12);
+    const sure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathLogProb: Math.log(0.9) });
+    const unsure = windowQueueScore({ probs, head: 'crf', threshold: 0.5, pathLogProb: Math.log(0.2) });
+    expect(sure).toBeCloseTo(1 - 0.9 ** (1 / 16), 12);
+    expect(unsure).toBeCloseTo(1 - 0.2 ** (1 / 16), 12);
+    expect(unsure).toBeGreaterThan(sure);
+    // An early model's 128-bar paths: P = e^−50 and e^−60 both give 1 − P = 1 in doubles, but the
+    // queue still tells the less likely path apart.
+    const long = new Array(128).fill(0.3);
+    expect(1 - Math.exp(-50)).toBe(1 - Math.exp(-60));
+    const a = windowQueueScore({ probs: long, head: 'crf', threshold: 0.5, pathLogProb: -50 });
+    const b = windowQueueScore({ probs: long, head: 'crf', threshold: 0.5, pathLogProb: -60 });
+    expect(b).toBeGreaterThan(a);
+    expect(a).toBeCloseTo(1 - Math.exp(-50 / 128), 12);
     // Without a stored path probability (predictions made before it was kept): the span-level measure.
     expect(windowQueueScore({ probs, head: 'crf', threshold: 0.5 })).toBe(spanUncertainty({ probs, head: 'crf', threshold: 0.5 }));
   });
@@ -192,16 +201,16 @@ describe('measures stored with a trained run and used by review.summary', () => 
       for (const r of crfSummary.windows) {
         const m = crfMeasures.get(r.windowId)!;
         expect(m.memberSpread).toBeNull();
-        expect(m.pathProb).toBeGreaterThan(0);
-        expect(m.pathProb).toBeLessThanOrEqual(1);
-        expect(r.uncertainty).toBeCloseTo(1 - m.pathProb!, 6);
+        expect(m.pathLogProb).toBeLessThanOrEqual(0);
+        expect(Number.isFinite(m.pathLogProb)).toBe(true);
+        expect(r.uncertainty).toBeCloseTo(1 - Math.exp(m.pathLogProb! / s.store.getWindow(r.windowId)!.length), 10);
       }
       const ensSummary = await s.call('review.summary', { runId: ensRun });
       const ensMeasures = s.store.listPredictionMeasures(ensRun);
       expect(ensMeasures.size).toBe(ensSummary.windows.length);
       for (const r of ensSummary.windows) {
         const m = ensMeasures.get(r.windowId)!;
-        expect(m.pathProb).toBeNull();
+        expect(m.pathLogProb).toBeNull();
         expect(r.uncertainty).toBeCloseTo(m.memberSpread!, 6);
       }
       // Two differently seeded members of a 2-epoch model disagree somewhere.
@@ -218,13 +227,16 @@ describe('measures stored with a trained run and used by review.summary', () => 
     const store = ProjectStore.open(file);
     try {
       const w = store.listWindows({ setId })[0];
-      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathProb: 1.5 }])).toThrow(/window \d+: pathProb must be in \[0, 1\], got 1.5/);
-      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, memberSpread: Number.NaN }])).toThrow(/memberSpread/);
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: 0.5 }])).toThrow(/window \d+: pathLogProb must be a number in \[.*, 0\], got 0.5/);
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, memberSpread: Number.NaN }])).toThrow(/memberSpread must be a number in \[0, 1\], got NaN/);
       // The failed writes changed nothing.
-      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)!.pathProb).toBeGreaterThan(0);
-      store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathProb: 0.25 }]);
-      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)).toEqual({ windowId: w.id, pathProb: 0.25, memberSpread: null });
-      expect(() => store.savePredictionMeasures(9999, [{ windowId: w.id, pathProb: 0.5 }])).toThrow();
+      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)!.pathLogProb).toBeLessThan(0);
+      store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: Math.log(0.25) }]);
+      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)).toEqual({ windowId: w.id, pathLogProb: Math.log(0.25), memberSpread: null });
+      // A path probability that underflowed to 0 is kept as the lowest log a double holds (ranks last of all).
+      store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: -Infinity }]);
+      expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)!.pathLogProb).toBe(-Number.MAX_VALUE);
+      expect(() => store.savePredictionMeasures(9999, [{ windowId: w.id, pathLogProb: -1 }])).toThrow(/9999/);
       store.deleteRun(crfRun);
       const left = store.db.prepare('SELECT count(*) AS n FROM prediction_measures WHERE run_id = ?').get(crfRun) as { n: number };
       expect(left.n).toBe(0);

@@ -341,7 +341,7 @@ class SpanModelImpl implements SpanModel {
         const poolScore = new Float32Array(T);
         for (let t = 0; t < T; t++) poolScore[t] = outData[row(t) + COL_POOL];
         const barTypeLogits = barTypeData.slice(b * T * C, (b + 1) * T * C);
-        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore, ...(pathLogP ? { pathProb: Math.exp(pathLogP[b]) } : {}) });
+        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore, ...(pathLogP ? { pathLogProb: pathLogP[b] } : {}) });
       }
     }
     return preds;

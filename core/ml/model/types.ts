@@ -78,8 +78,8 @@ export interface WindowPrediction {
    */
   barTypeLogits?: Float32Array;
   poolScore?: Float32Array;
-  /** CRF only: P(Viterbi path | window) = exp(path score − log Z) (issue #12, the review queue's CRF measure). */
-  pathProb?: number;
+  /** CRF only: log P(Viterbi path | window) = path score − log Z (issue #12, the review queue's CRF measure). */
+  pathLogProb?: number;
 }
 
 export interface SavedWeights {

@@ -114,7 +114,7 @@ export interface WindowPredictionResult {
   spans: PredictedSpan[];
   typeProb: Float32Array;
   /** The queue's measures (queue-measures.ts): CRF P(Viterbi path), ensemble member spread; null when not applicable. */
-  pathProb: number | null;
+  pathLogProb: number | null;
   memberSpread: number | null;
 }
 

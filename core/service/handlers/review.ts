@@ -107,7 +107,7 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
  * (core/store/prediction-measures.ts); otherwise span-level uncertainty of the stored probabilities.
  */
 function uncertaintyOf(run: ReviewableRun, p: PredictionRow, m: PredictionMeasures | undefined): number {
-  return windowQueueScore({ probs: p.probs, head: run.head, threshold: run.threshold, pathProb: m?.pathProb, memberSpread: m?.memberSpread });
+  return windowQueueScore({ probs: p.probs, head: run.head, threshold: run.threshold, pathLogProb: m?.pathLogProb, memberSpread: m?.memberSpread });
 }
 
 /** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */
