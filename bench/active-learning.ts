@@ -6,7 +6,7 @@
  * which a strategy's F1 reaches 95 % of the F1 of training on every pool window.
  *
  *   npx tsx bench/active-learning.ts [--source generated|real] [--bars N] [--batch 8] [--rounds 6]
- *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--explore 0]
+ *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--repeat-offset 0] [--explore 0]
  *        [--test-fraction 0.2] [--strategies queue,random,chronological] [--cold 24] [--head soft|crf]
  *        [--ensemble 1] [--json]
  *
@@ -43,6 +43,8 @@ const { values } = parseArgs({
     hidden: { type: 'string', default: '8' },
     lr: { type: 'string', default: '0.005' },
     repeats: { type: 'string', default: '1' },
+    /** First repeat's number (seeds follow it), so a later invocation can add repeats to an earlier one. */
+    'repeat-offset': { type: 'string', default: '0' },
     /** Share of each queue batch drawn at random instead (exploration; 0 = the app's pure queue). */
     explore: { type: 'string', default: '0' },
     /** Which orders to run, comma-separated (see STRATEGIES below). */
@@ -64,6 +66,7 @@ const EPOCHS = Number(values.epochs);
 const HIDDEN = Number(values.hidden);
 const LR = Number(values.lr);
 const REPEATS = Number(values.repeats);
+const REP0 = Number(values['repeat-offset']);
 const HEAD = values.head as 'soft' | 'crf';
 const ENSEMBLE = Number(values.ensemble);
 const COLD = Number(values.cold);
@@ -277,7 +280,7 @@ log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth
 const ref = setup(dir, 'all', data);
 for (const w of ref.pool) ref.label(w);
 const refF1s: number[] = [];
-for (let rep = 0; rep < REPEATS; rep++) refF1s.push((await trainF1(ref, 1 + rep * ENSEMBLE)).f1);
+for (let rep = REP0; rep < REP0 + REPEATS; rep++) refF1s.push((await trainF1(ref, 1 + rep * ENSEMBLE)).f1);
 ref.store.close();
 const allF1 = refF1s.reduce((a, b) => a + b, 0) / refF1s.length;
 const target = 0.95 * allF1;
@@ -289,7 +292,7 @@ const curves = {} as Record<Strategy, Array<{ labelled: number; f1: number }>>;
 const repCurves = {} as Record<Strategy, Array<Array<{ labelled: number; f1: number }>>>;
 for (const strategy of chosen) {
   const reps: Array<Array<{ labelled: number; f1: number }>> = [];
-  for (let rep = 0; rep < REPEATS; rep++) reps.push(await curve(strategy, data, dir, rep));
+  for (let rep = REP0; rep < REP0 + REPEATS; rep++) reps.push(await curve(strategy, data, dir, rep));
   repCurves[strategy] = reps;
   curves[strategy] = reps[0].map((p, i) => ({ labelled: p.labelled, f1: reps.reduce((s, r) => s + r[i].f1, 0) / reps.length }));
 }
