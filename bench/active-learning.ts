@@ -13,9 +13,12 @@
  * Sources: a generated series (its planted spans are the truth), or a real series
  * (../shared/data/btcusd_1h.csv) labelled by the demo's rule (findExpansionSpans). The pool is cut
  * into 128-bar windows with stride 64 (overlapping: a naive queue would spend a batch on one move).
- * The queue ranks like the app: spanUncertainty of each pool window under the latest model, then
- * leastSureQueue (diversity). --json prints one line: { strategy → labels needed (null = not within
- * the budget) } plus the curves.
+ * The 'queue' order ranks like the app (windowQueueScore of each pool window under the latest model:
+ * member disagreement for ensembles, else span-level uncertainty; then leastSureQueue's diversity).
+ * Every order of one invocation uses the same test block, the same first batch (random, except
+ * chronological) and the same training seeds per repeat. --json prints one line: { order → labels
+ * needed on the repeat-averaged curve (null = not within the budget) }, plus `spread` (labels needed
+ * per repeat, mean F1 over the curve ± sd) and the curves; bench/active-learning-plot.ts draws them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,9 +30,9 @@ import { findExpansionSpans } from '../core/demo/heuristic-truth.ts';
 import { readOhlcvCsvFile } from '../core/import/index.ts';
 import { runTraining, predictWindows, type WindowPredictionResult } from '../core/ml/training/run.ts';
 import type { RunReport } from '../core/ml/eval/report.ts';
-import { labellingQueue, leastSureQueue } from '../core/review/queue.ts';
+import { leastSureQueue } from '../core/review/queue.ts';
 import type { ReviewWindowRow } from '../core/review/types.ts';
-import { candidateSpans, spanUncertainty, windowQueueScore } from '../core/review/uncertainty.ts';
+import { candidateSpans, pathUncertainty, spanUncertainty, windowQueueScore } from '../core/review/uncertainty.ts';
 import { mulberry32 } from '../core/shared/random.ts';
 import { ProjectStore } from '../core/store/index.ts';
 
@@ -175,16 +178,16 @@ async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: num
 }
 
 /**
- * The orders compared. 'queue' is the app's rule (core/review/queue.ts, labellingQueue: scores from
- * windowQueueScore, cold start, diversity); the others are variants measured against it.
+ * The orders compared. 'queue' is the app's rule (windowQueueScore, then leastSureQueue's diversity,
+ * as review.summary + the review pane do); the others are variants measured against it.
  *  - uncertainty: spanUncertainty + leastSureQueue from the first model on (the rule before).
  *  - density: uncertainty × representativeness (windowDensity: similar to many pool windows).
- *  - cold: random until --cold windows are labelled, then uncertainty.
+ *  - cold: random until --cold windows are labelled, then uncertainty (a cold start; measured, not adopted).
  *  - candidates: only candidate spans count (no "how close the outside comes"): windows where the
  *    model predicts nothing score 0 and come last.
  *  - positives: expected span bars (Σ p): windows the model thinks hold the most span.
  *  - disagreement: ensemble member spread (--ensemble ≥ 2).
- *  - path: 1 − P(Viterbi path)^(1/T) (--head crf), without the cold start.
+ *  - path: 1 − P(Viterbi path)^(1/T) (--head crf; pathUncertainty).
  */
 const STRATEGIES = ['queue', 'uncertainty', 'density', 'cold', 'candidates', 'positives', 'disagreement', 'path', 'random', 'chronological'] as const;
 type Strategy = (typeof STRATEGIES)[number];
@@ -219,9 +222,9 @@ function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: numbe
       return p.memberSpread;
     case 'path':
       if (p.pathLogProb === null) throw new Error('path needs --head crf');
-      return 1 - Math.exp(p.pathLogProb / p.spanProb.length);
+      return pathUncertainty(p.pathLogProb, p.spanProb.length);
     case 'queue':
-      return windowQueueScore({ probs: p.spanProb, head: HEAD, threshold, pathLogProb: p.pathLogProb, memberSpread: p.memberSpread });
+      return windowQueueScore({ probs: p.spanProb, head: HEAD, threshold, memberSpread: p.memberSpread });
     default:
       return spanUncertainty({ probs: p.spanProb, head: HEAD, threshold });
   }
@@ -252,11 +255,10 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
     else {
       const preds = await predictWindows(s.store, runId, open.map((w) => w.id), { save: false });
       const byId = new Map(preds.map((p) => [p.windowId, p]));
-      // Rows for the whole pool (labelled ones too: the app's cold start counts them), in pool order.
+      // Rows for the whole pool (labelled ones are marked so and never drawn), in pool order.
       const rows = s.pool.map((w, index) => rowOf(w, index, byId.has(w.id) ? scoreOf(strategy, byId.get(w.id)!, threshold, density?.get(w.id) ?? 1) : 0, labelled.has(w.id)));
       const explore = Math.round(BATCH * Number(values.explore));
-      const picked = strategy === 'queue' ? labellingQueue(rows, BATCH - explore, { seed: 1000 + rep }) : leastSureQueue(rows, BATCH - explore);
-      const ids = new Set(picked.map((r) => r.windowId));
+      const ids = new Set(leastSureQueue(rows, BATCH - explore).map((r) => r.windowId));
       for (const w of shuffled) if (ids.size < BATCH && !labelled.has(w.id) && !ids.has(w.id)) ids.add(w.id);
       next = open.filter((w) => ids.has(w.id));
     }

@@ -15,7 +15,7 @@ import { ProgressBar, formatDuration } from './progress.ts';
 import { printers } from './print.ts';
 import { renderComparisonHtml } from '../ml/eval/report-export.ts';
 import { REVIEW_STATUSES } from '../review/types.ts';
-import { labellingQueue } from '../review/queue.ts';
+import { leastSureQueue } from '../review/queue.ts';
 import type { Detected, ImportSettings } from '../import/index.ts';
 
 const USAGE = `candlemark: label expansion spans, find contradictions, train span detectors
@@ -447,7 +447,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
         throw new UsageError(`--status must be one of ${REVIEW_STATUSES.join(', ')}, got "${status}"`);
       }
       const summary = await service.call('review.summary', { runId, setId: num(flags, 'set') });
-      const queue = labellingQueue(summary.windows, num(flags, 'queue') ?? 10, { seed: runId });
+      const queue = leastSureQueue(summary.windows, num(flags, 'queue') ?? 10);
       const listed = status ? summary.windows.filter((w) => w.status === status) : [];
       p.review(summary, listed, queue);
       return { ...summary, windows: status ? listed : undefined, queue };

@@ -8,7 +8,7 @@
  */
 import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
 import { api, apiSlow, chartReady, openApp, shot } from './helpers.ts';
-import { labellingQueue } from '../../core/review/queue.ts';
+import { leastSureQueue } from '../../core/review/queue.ts';
 import type { ReviewWindowRow } from '../../core/review/types.ts';
 
 interface Span {
@@ -88,9 +88,9 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
   await shot(page, '41-review-mode');
 
   // 3. Q: the least sure of the unlabelled windows first.
-  // The queue's own rule (issue #12): training windows only, span-level uncertainty (after the cold start), overlapping windows last.
+  // The queue's own rule (issue #12): training windows only, span-level uncertainty, overlapping windows last.
   const rowById = new Map(before.windows.map((r) => [r.windowId, r]));
-  const queue = labellingQueue(before.windows as unknown as ReviewWindowRow[], 1000, { seed: runId }).map((r) => rowById.get(r.windowId)!);
+  const queue = leastSureQueue(before.windows as unknown as ReviewWindowRow[], 1000).map((r) => rowById.get(r.windowId)!);
   await expect(page.getByTestId('review-queue-item')).toHaveCount(4);
   await expect(page.getByTestId('review-queue-item').first()).toHaveAttribute('data-window-id', String(queue[0].windowId));
   await page.keyboard.press('q');

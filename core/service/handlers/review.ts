@@ -102,12 +102,12 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
 }
 
 /**
- * The queue's score of a stored prediction (core/review/uncertainty.ts, windowQueueScore): CRF runs
- * by 1 − P(Viterbi path), ensembles by member disagreement, both kept at prediction time
- * (core/store/prediction-measures.ts); otherwise span-level uncertainty of the stored probabilities.
+ * The queue's score of a stored prediction (core/review/uncertainty.ts, windowQueueScore): ensembles
+ * by member disagreement (kept at prediction time, core/store/prediction-measures.ts), single models
+ * by span-level uncertainty of the stored probabilities.
  */
 function uncertaintyOf(run: ReviewableRun, p: PredictionRow, m: PredictionMeasures | undefined): number {
-  return windowQueueScore({ probs: p.probs, head: run.head, threshold: run.threshold, pathLogProb: m?.pathLogProb, memberSpread: m?.memberSpread });
+  return windowQueueScore({ probs: p.probs, head: run.head, threshold: run.threshold, memberSpread: m?.memberSpread });
 }
 
 /** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */

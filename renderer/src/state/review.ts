@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow, RunSummary } from '../api/types.ts';
-import { isOpenDisagreement, labellingQueue } from '../../../core/review/queue.ts';
+import { isOpenDisagreement, leastSureQueue as coreLeastSureQueue } from '../../../core/review/queue.ts';
 import { useServiceEvents } from './events.ts';
 import type { Workbench } from './workbench.ts';
 
@@ -37,11 +37,8 @@ export const STATUS_TEXT: Record<ReviewStatus, { label: string; help: string }> 
 /** True for windows worth a look: a disagreement nobody decided on yet (core/review/queue.ts, shared with the CLI). */
 export { isOpenDisagreement };
 
-/**
- * Unlabelled, undecided training windows, least sure first: what to label next (the CLI's `review
- * --queue` list; core/review/queue.ts labellingQueue, seeded by the run so its cold-start order is stable).
- */
-export const leastSureQueue = (rows: readonly ReviewWindowRow[], size = QUEUE_SIZE, runId = 0): ReviewWindowRow[] => labellingQueue(rows, size, { seed: runId });
+/** Unlabelled, undecided windows, least sure first: what to label next (the CLI's `review --queue` list). */
+export const leastSureQueue = (rows: readonly ReviewWindowRow[], size = QUEUE_SIZE): ReviewWindowRow[] => coreLeastSureQueue(rows, size);
 
 export function applyFilter(rows: readonly ReviewWindowRow[], filter: ReviewFilter): readonly ReviewWindowRow[] {
   if (filter == null) return rows;
@@ -202,7 +199,7 @@ export function useReview({ runId, setId, wb }: Options) {
   const rows = useMemo(() => summary?.windows ?? [], [summary]);
   const row = useMemo(() => rows.find((r) => r.windowId === windowId) ?? null, [rows, windowId]);
   const filtered = useMemo(() => applyFilter(rows, filter), [rows, filter]);
-  const queue = useMemo(() => leastSureQueue(rows, QUEUE_SIZE, summary?.runId ?? 0), [rows, summary]);
+  const queue = useMemo(() => leastSureQueue(rows), [rows]);
   /** The detail, only when it belongs to the window on screen (never a stale one mixed in). */
   const shown = detail && detail.windowId === windowId && detail.runId === runId ? detail : null;
   const run = runs?.find((r) => r.id === runId) ?? null;
