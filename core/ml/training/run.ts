@@ -113,7 +113,7 @@ export interface WindowPredictionResult {
   viterbi: Uint8Array | null;
   spans: PredictedSpan[];
   typeProb: Float32Array;
-  /** The queue's measures (queue-measures.ts): CRF P(Viterbi path), ensemble member spread; null when not applicable. */
+  /** The queue's measures (queue-measures.ts): CRF log P(Viterbi path), ensemble member spread; null when not applicable. */
   pathLogProb: number | null;
   memberSpread: number | null;
 }
