@@ -84,7 +84,7 @@ describe('the queue score of a window', () => {
   const probs = new Array(16).fill(0.02);
 
   it('measures the CRF doubt about its path as 1 − P(Viterbi path) (per bar: 1 − P^(1/T)), not from the marginals', () => {
-    // Same marginals (all sure: no span), different path probabilities: only the path tells them apart.
+    // Two 16-bar windows whose decoded paths are 90 % and 20 % likely.
     const sure = pathUncertainty(Math.log(0.9), 16);
     const unsure = pathUncertainty(Math.log(0.2), 16);
     expect(sure).toBeCloseTo(1 - 0.9 ** (1 / 16), 12);
