@@ -3,14 +3,18 @@
  * windows, one line per order, the 95 % target dashed. Reads one or more `--json` output lines
  * (files), writes one SVG (no dependencies: a handful of polylines).
  *
- *   npx tsx bench/active-learning-plot.ts OUT.svg RESULT.json [RESULT.json …] [--title "…"]
+ *   npx tsx bench/active-learning-plot.ts OUT.svg PANEL [PANEL …] [--title "…" per panel]
  *
- * Several files: one panel each, side by side (e.g. the soft and the CRF runs).
+ * Several panels, side by side (e.g. the soft and the CRF runs). A panel is one result file, or
+ * several joined by '+' (invocations of the same protocol with --repeat-offset): their curves and
+ * all-labels F1 are averaged weighted by repeats (allLabelsF1PerRepeat's length, or FILE:N for
+ * results written before that field existed); an order missing from a file is averaged over the
+ * files that have it, up to the shortest of its curves. --orders a,b,… draws only those orders.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { title: { type: 'string', multiple: true } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { title: { type: 'string', multiple: true }, orders: { type: 'string' } } });
 const [out, ...inputs] = positionals;
 if (!out || inputs.length === 0) throw new Error('usage: active-learning-plot.ts OUT.svg RESULT.json [RESULT.json …] [--title "…" per file]');
 
@@ -58,7 +62,32 @@ function panel(r: Result, title: string, dx: number): string {
   return parts.join('\n');
 }
 
-const results = inputs.map((f) => JSON.parse(fs.readFileSync(f, 'utf8').trim().split('\n').at(-1)!) as Result);
+function load(spec: string): Result & { repeats: number } {
+  const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
+  const r = JSON.parse(fs.readFileSync(m[1], 'utf8').trim().split('\n').at(-1)!) as Result & { allLabelsF1PerRepeat?: number[] };
+  const repeats = m[2] ? Number(m[2]) : r.allLabelsF1PerRepeat?.length;
+  if (!repeats) throw new Error(`${m[1]}: how many repeats? (write it as ${m[1]}:N)`);
+  return { ...r, repeats };
+}
+
+/** Curves of several invocations averaged, weighted by their repeats. */
+function merge(parts: Array<Result & { repeats: number }>): Result {
+  const total = parts.reduce((a, p) => a + p.repeats, 0);
+  const allLabelsF1 = parts.reduce((a, p) => a + p.allLabelsF1 * p.repeats, 0) / total;
+  const only = values.orders?.split(',').map((o) => o.trim());
+  const names = [...new Set(parts.flatMap((p) => Object.keys(p.curves)))].filter((k) => !only || only.includes(k));
+  const curves = Object.fromEntries(
+    names.map((name) => {
+      const having = parts.filter((p) => p.curves[name]);
+      const n = Math.min(...having.map((p) => p.curves[name].length));
+      const w = having.reduce((a, p) => a + p.repeats, 0);
+      return [name, Array.from({ length: n }, (_, i) => ({ labelled: having[0].curves[name][i].labelled, f1: having.reduce((a, p) => a + p.curves[name][i].f1 * p.repeats, 0) / w }))];
+    }),
+  );
+  return { curves, allLabelsF1, target: 0.95 * allLabelsF1, budget: Math.max(...parts.map((p) => p.budget)) };
+}
+
+const results = inputs.map((panelSpec) => merge(panelSpec.split('+').map(load)));
 const titles = values.title ?? [];
 const svg = [
   `<svg xmlns="http://www.w3.org/2000/svg" width="${W * results.length}" height="${H}" font-family="sans-serif">`,
