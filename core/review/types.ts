@@ -54,8 +54,9 @@ export interface ReviewWindowRow {
   endTime: number;
   status: ReviewStatus;
   /**
-   * How unsure the model is about this window, in [0, 1] (1 = least sure): span-level, the most
-   * uncertain candidate span's closeness to the threshold (core/review/uncertainty.ts, spanUncertainty).
+   * How unsure the model is about this window, in [0, 1] (1 = least sure), what the queue ranks by
+   * (core/review/uncertainty.ts, windowQueueScore): for an ensemble the members' disagreement, for a
+   * single model span-level, the most uncertain candidate span's closeness to the threshold.
    */
   uncertainty: number;
   predicted: ReviewSpan[];

@@ -116,3 +116,37 @@ export function memberDisagreement(members: ReadonlyArray<ArrayLike<number>>): n
   }
   return sum / T;
 }
+
+/**
+ * The CRF's doubt about the whole tagging it shows: 1 − P(Viterbi path | window)^(1/T), from
+ * log P(path) (core/ml/model/crf.ts, crfPathLogProb; kept with the predictions). For the windows of
+ * one set (one length T) this ranks exactly as 1 − P(path) does, but does not round to 1 for every
+ * window whose P(path) is below 1e-16 (an early model's 128-bar paths), and reads as a per-bar
+ * figure in [0, 1].
+ */
+export function pathUncertainty(pathLogProb: number, T: number): number {
+  if (T <= 0) return 0;
+  return 1 - Math.exp(Math.min(0, pathLogProb) / T);
+}
+
+/** What the app's queue scores a window by: the stored probabilities plus the measures kept at prediction time. */
+export interface QueueScoreInput extends SpanUncertaintyInput {
+  /** Ensembles of ≥ 2: the members' disagreement (memberDisagreement); null/absent otherwise. */
+  memberSpread?: number | null;
+}
+
+/**
+ * The score the "label next" queue ranks a window by (1 = least sure), chosen by what the bench
+ * measured (bench/active-learning.ts, docs/BENCHMARKS.md "labelling loop"):
+ *  - Ensembles (≥ 2 members): how much the members disagree (memberDisagreement).
+ *  - Single models, soft or CRF (and predictions stored before the measures were kept):
+ *    spanUncertainty of the stored probabilities (CRF: the forward-backward marginals). The CRF's
+ *    1 − P(Viterbi path) (pathUncertainty) needed more labels than this in the bench and is not
+ *    used for ranking; it is kept with the predictions (the bench's 'path' order reads it, and a later
+ *    rule can use it without predicting again).
+ * Scores are compared only within one run, so the rules need not share a scale.
+ */
+export function windowQueueScore(input: QueueScoreInput): number {
+  if (typeof input.memberSpread === 'number') return input.memberSpread;
+  return spanUncertainty(input);
+}

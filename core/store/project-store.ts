@@ -26,6 +26,7 @@
  * - Deleting a window set deletes its labels and their history entries; a group left empty is
  *   skipped (and dropped) by undo/redo.
  */
+import { listPredictionMeasures, savePredictionMeasures, type PredictionMeasures } from './prediction-measures.ts';
 import type {
   BarColumns,
   FindingStatus,
@@ -430,5 +431,17 @@ export class ProjectStore {
 
   stats(): StoreStats {
     return summary.stats(this.conn);
+  }
+
+  // ---- review queue measures (issue #12, the `queue` area: core/store/prediction-measures.ts) ---------
+
+  /** The queue's per-window measures of a run's predictions (CRF P(path), member disagreement). */
+  savePredictionMeasures(runId: number, rows: ReadonlyArray<{ windowId: number; pathLogProb?: number | null; memberSpread?: number | null }>): void {
+    runs.requireRun(this.conn, runId);
+    savePredictionMeasures(this.db, runId, rows);
+  }
+
+  listPredictionMeasures(runId: number, windowId?: number): Map<number, PredictionMeasures> {
+    return listPredictionMeasures(this.db, runId, windowId);
   }
 }

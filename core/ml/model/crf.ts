@@ -272,3 +272,36 @@ export function crfNll(
   });
   return op(emis, trans, start, end) as tf.Tensor1D;
 }
+
+// ---------------------------------------------------------------------------------------------
+// How sure the CRF is of its own decoded path (issue #12: the review queue's CRF measure)
+
+/**
+ * log P(path | x) per sequence, [B]: the path's score (emissions + transitions + start/end) minus
+ * log Z. `path` is [B*T] tags (e.g. crfViterbi's output), `logZ` [B] from crfForwardBackward (the
+ * forward pass already computes it, so prediction gets this for one extra O(T) pass). 1 − exp of
+ * this for the Viterbi path is the probability mass of every other tagging: the CRF's uncertainty.
+ */
+export function crfPathLogProb(
+  emis: ArrayLike<number>,
+  B: number,
+  T: number,
+  K: number,
+  p: CrfArrays,
+  path: ArrayLike<number>,
+  logZ: ArrayLike<number>,
+): Float64Array {
+  const out = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    const eo = b * T * K;
+    let score = p.start[path[b * T]] + p.end[path[b * T + T - 1]];
+    for (let t = 0; t < T; t++) {
+      const y = path[b * T + t];
+      score += emis[eo + t * K + y];
+      if (t > 0) score += p.trans[path[b * T + t - 1] * K + y];
+    }
+    // A rounding error can put the best path a hair above log Z; a probability stays ≤ 1.
+    out[b] = Math.min(0, score - logZ[b]);
+  }
+  return out;
+}

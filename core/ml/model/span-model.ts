@@ -23,7 +23,7 @@
  * There is no dropout: `training` is accepted for the contract and currently changes nothing.
  */
 import { tf } from '../backend/tf.ts';
-import { CRF_NUM_TAGS, crfForwardBackward, crfNll, crfNllTf, crfViterbi } from './crf.ts';
+import { CRF_NUM_TAGS, crfForwardBackward, crfNll, crfNllTf, crfPathLogProb, crfViterbi } from './crf.ts';
 import { im2col, linear, selfAttention } from './ops.ts';
 import { countdownLoss, crfSpanLoss, pointerLoss, softSpanLoss, taskWeightsFromLogSigmas, typeLoss, uncertaintyTotal } from './losses.ts';
 import { glorotLimit, heLimit, mulberry32, uniformArray } from './init.ts';
@@ -303,6 +303,7 @@ class SpanModelImpl implements SpanModel {
       tf.dispose([outT, typeT, barTypeT]);
       let marg: Float64Array | null = null;
       let path: Int32Array | null = null;
+      let pathLogP: Float64Array | null = null;
       if (spec.head === 'crf') {
         const K = CRF_NUM_TAGS;
         const emis = new Float32Array(B * T * K);
@@ -312,8 +313,10 @@ class SpanModelImpl implements SpanModel {
           start: this.v('crf/start').dataSync(),
           end: this.v('crf/end').dataSync(),
         };
-        marg = crfForwardBackward(emis, B, T, K, p).unary;
+        const fb = crfForwardBackward(emis, B, T, K, p);
+        marg = fb.unary;
         path = crfViterbi(emis, B, T, K, p);
+        pathLogP = crfPathLogProb(emis, B, T, K, p, path, fb.logZ);
       }
       for (let b = 0; b < B; b++) {
         const spanProb = new Float32Array(T);
@@ -338,7 +341,7 @@ class SpanModelImpl implements SpanModel {
         const poolScore = new Float32Array(T);
         for (let t = 0; t < T; t++) poolScore[t] = outData[row(t) + COL_POOL];
         const barTypeLogits = barTypeData.slice(b * T * C, (b + 1) * T * C);
-        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore });
+        preds.push({ spanProb, viterbi, startProb, endProb, typeProb: typeData.slice(b * C, (b + 1) * C), countdown, barTypeLogits, poolScore, ...(pathLogP ? { pathLogProb: pathLogP[b] } : {}) });
       }
     }
     return preds;

@@ -78,6 +78,8 @@ export interface WindowPrediction {
    */
   barTypeLogits?: Float32Array;
   poolScore?: Float32Array;
+  /** CRF only: log P(Viterbi path | window) = path score − log Z (issue #12, the review queue's CRF measure). */
+  pathLogProb?: number;
 }
 
 export interface SavedWeights {

@@ -17,6 +17,7 @@ import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
 import { memberThreads, trainEnsembleParallel } from './parallel-ensemble.ts';
+import { queueMeasures } from './queue-measures.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 import type { LabelSource } from './label-source.ts';
@@ -125,6 +126,9 @@ export interface WindowPredictionResult {
   viterbi: Uint8Array | null;
   spans: PredictedSpan[];
   typeProb: Float32Array;
+  /** The queue's measures (queue-measures.ts): CRF log P(Viterbi path), ensemble member spread; null when not applicable. */
+  pathLogProb: number | null;
+  memberSpread: number | null;
 }
 
 function resolved(o: RunTrainingOptions) {
@@ -270,10 +274,14 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       return { runId, status: 'cancelled', report: null, error: null };
     }
     models = ens.members.map((m) => m.model!);
-    const trainPred = averagePredictions(models.map((m) => predictAll(m, data.trainX, data.train.length)));
-    const valPred = averagePredictions(models.map((m) => predictAll(m, data.valX, data.val.length)));
+    // Members' own predictions are kept until the queue's measures are taken from them (queue-measures.ts).
+    const trainMembers = models.map((m) => predictAll(m, data.trainX, data.train.length));
+    const valMembers = models.map((m) => predictAll(m, data.valX, data.val.length));
+    const trainPred = averagePredictions(trainMembers);
+    const valPred = averagePredictions(valMembers);
     // The test block is predicted once, after every choice (epoch, threshold) was made without it.
-    const testPred = data.test.length ? averagePredictions(models.map((m) => predictAll(m, data.testX, data.test.length))) : [];
+    const testMembers = data.test.length ? models.map((m) => predictAll(m, data.testX, data.test.length)) : [];
+    const testPred = data.test.length ? averagePredictions(testMembers) : [];
     const testUntrained = data.test.length ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length))) : [];
     const report = buildReport({
       runId,
@@ -309,10 +317,11 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     }));
     const times = seriesFeatures(store, new Set([...data.train, ...data.val, ...data.test].map((r) => r.window.seriesId)), []);
     const predRows = [
-      ...data.train.map((r, i) => ({ r, p: trainPred[i] })),
-      ...data.val.map((r, i) => ({ r, p: valPred[i] })),
-      ...data.test.map((r, i) => ({ r, p: testPred[i] })),
-    ].map(({ r, p }) => ({
+      ...data.train.map((r, i) => ({ r, p: trainPred[i], q: queueMeasures(trainMembers, i) })),
+      ...data.val.map((r, i) => ({ r, p: valPred[i], q: queueMeasures(valMembers, i) })),
+      ...data.test.map((r, i) => ({ r, p: testPred[i], q: queueMeasures(testMembers, i) })),
+    ].map(({ r, p, q }) => ({
+      ...q,
       windowId: r.window.id,
       probs: p.spanProb,
       spans: toPredictedSpans(p, spec.head, threshold, cfg.decode, data.typeNames, times.get(r.window.seriesId)!.bars.time, r.window.startIndex),
@@ -322,6 +331,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     store.transaction(() => {
       blobs.forEach((b, i) => store.saveModel(runId, i, b.weights, b.spec));
       store.savePredictions(runId, predRows);
+      store.savePredictionMeasures(runId, predRows);
       store.finishRun(runId, 'completed', report);
     });
     return { runId, status: 'completed', report, error: null };
@@ -420,15 +430,22 @@ export async function predictWindows(
     for (let i = 0; i < windows.length; i += batch) {
       const part = windows.slice(i, i + batch);
       const x = applyNormalizer(windowFeatures(cache, part, s0.features, T), s0.normalizer);
-      const pred = averagePredictions(models.map((m) => predictAll(m, x, part.length)));
+      const members = models.map((m) => predictAll(m, x, part.length));
+      const pred = averagePredictions(members);
       const rows = part.map((w, k) => ({
+        ...queueMeasures(members, k),
         windowId: w.id,
         spanProb: pred[k].spanProb,
         viterbi: pred[k].viterbi,
         typeProb: pred[k].typeProb,
         spans: toPredictedSpans(pred[k], s0.model.head, s0.threshold, s0.decode, s0.typeNames, cache.get(w.seriesId)!.bars.time, w.startIndex),
       }));
-      if (opts.save) store.savePredictions(runId, rows.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
+      if (opts.save) {
+        store.transaction(() => {
+          store.savePredictions(runId, rows.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
+          store.savePredictionMeasures(runId, rows);
+        });
+      }
       out.push(...rows);
       opts.onProgress?.(out.length, windows.length);
       // Let the host's event loop breathe between batches (label edits, UI requests).

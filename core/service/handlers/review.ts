@@ -8,7 +8,8 @@ import type { Label, WindowInfo } from '../../domain/types.ts';
 import type { RunReport } from '../../ml/eval/report.ts';
 import { compareWindow, DEFAULT_BOUNDARY_TOLERANCE, type LabelSpan } from '../../review/compare-window.ts';
 import type { ReviewDecisionResult, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../review/types.ts';
-import { spanUncertainty } from '../../review/uncertainty.ts';
+import { windowQueueScore } from '../../review/uncertainty.ts';
+import type { PredictionMeasures } from '../../store/prediction-measures.ts';
 import type { PredictionRow } from '../../store/project-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -103,9 +104,13 @@ function groupLabels(labels: Label[]): Map<number, Label[]> {
   return by;
 }
 
-/** Span-level uncertainty of a stored prediction (core/review/uncertainty.ts). */
-function uncertaintyOf(run: ReviewableRun, p: PredictionRow): number {
-  return spanUncertainty({ probs: p.probs, head: run.head, threshold: run.threshold });
+/**
+ * The queue's score of a stored prediction (core/review/uncertainty.ts, windowQueueScore): ensembles
+ * by member disagreement (kept at prediction time, core/store/prediction-measures.ts), single models
+ * by span-level uncertainty of the stored probabilities.
+ */
+function uncertaintyOf(run: ReviewableRun, p: PredictionRow, m: PredictionMeasures | undefined): number {
+  return windowQueueScore({ probs: p.probs, head: run.head, threshold: run.threshold, memberSpread: m?.memberSpread });
 }
 
 /** What a summary needs of one stored prediction: its spans and its uncertainty (not the per-bar data). */
@@ -127,7 +132,8 @@ function predictionDigests(ctx: ServiceContext, run: ReviewableRun): Map<number,
   if (!perRun) digests.set(ctx.store, (perRun = new Map()));
   const cached = perRun.get(runId);
   if (cached && cached.revision === ctx.store.predictionsRevision) return cached.byWindow;
-  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p) }]));
+  const measures = ctx.store.listPredictionMeasures(runId);
+  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p, measures.get(p.windowId)) }]));
   perRun.set(runId, { revision: ctx.store.predictionsRevision, byWindow });
   return byWindow;
 }
@@ -208,7 +214,7 @@ async function windowDetail(ctx: ServiceContext, run: ReviewableRun, w: WindowIn
     threshold: run.threshold,
     status,
     decision: shownDecision(stored, status),
-    uncertainty: uncertaintyOf(run, pred),
+    uncertainty: uncertaintyOf(run, pred, ctx.store.listPredictionMeasures(run.runId, w.id).get(w.id)),
     times: windowTimes(ctx, w),
     spanProb: Array.from(pred.probs),
     viterbi: pred.viterbi ? Array.from(pred.viterbi) : null,

@@ -11,6 +11,7 @@ import { sql as provenance } from './004-provenance.ts';
 import { sql as importSettings } from './005-import-settings.ts';
 import { sql as names } from './006-names.ts';
 import { sql as annotators } from './007-annotators.ts';
+import { sql as predictionMeasures } from './008-prediction-measures.ts';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'import-settings', sql: importSettings },
   { version: 6, name: 'names', sql: names },
   { version: 7, name: 'annotators', sql: annotators },
+  { version: 8, name: 'prediction-measures', sql: predictionMeasures },
 ];
 
 /** The newest schema this app reads and writes. */
