@@ -11,7 +11,7 @@ import { computeTargets, type SpanEdges } from '../core/labels/targets.ts';
 import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix } from '../core/ml/features/index.ts';
 import type { BarColumns, IndexSpan } from '../core/domain/types.ts';
 import type { EvalTruth } from '../core/ml/eval/types.ts';
-import { demoTrainData, type DemoData } from '../core/ml/training/demo-data.ts';
+import { demoTrainData, type DemoData } from './demo-data.ts';
 
 export const TYPES = ['up', 'down'];
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendPreference } from '../../core/ml/backend/index.ts';
 import { createSpanModel } from '../../core/ml/model/index.ts';
 import type { EncoderKind, ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
-import { demoTrainData, type DemoData } from '../../core/ml/training/demo-data.ts';
+import { demoTrainData, type DemoData } from '../demo-data.ts';
 import { predictAll, trainModel } from '../../core/ml/training/train.ts';
 import { DEFAULT_TASK_WEIGHTING } from '../../core/ml/training/task-weights.ts';
 import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';

@@ -10,7 +10,6 @@ export { checkTrainingSet, MIN_TRAIN_WINDOWS, MIN_VALIDATION_WINDOWS } from './p
 export type { TrainingCheck } from './preflight.ts';
 export { buildDataset } from './dataset.ts';
 export type { Dataset, DatasetOptions } from './dataset.ts';
-export { demoTrainData, seedDemoProject } from './demo-data.ts';
 export type { EpochEvent } from '../eval/types.ts';
 export { buildReport, compareRuns, renderComparisonMarkdown } from '../eval/index.ts';
 export type { RunReport, Comparison } from '../eval/index.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProjectStore } from '../../../core/store/index.ts';
-import { seedDemoProject } from '../../../core/ml/training/demo-data.ts';
+import { seedDemoProject } from '../../../bench/demo-data.ts';
 
 /** A fresh project file with a small generated demo set (30 windows × 64 bars: 24 train / 6 val). */
 export function makeDemoProject(seed = 5): { file: string; setId: number; windowIds: number[] } {

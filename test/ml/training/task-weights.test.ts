@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
-import { demoTrainData } from '../../../core/ml/training/demo-data.ts';
+import { demoTrainData } from '../../../bench/demo-data.ts';
 import { trainModel } from '../../../core/ml/training/train.ts';
 import { ClosedFormWeights, EMA_DECAY, LOG_SIGMA_BOUNDS, optimalLogSigma } from '../../../core/ml/training/task-weights.ts';
 import { mulberry32 } from '../../../core/ml/training/rng.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
-import { demoTrainData } from '../../../core/ml/training/demo-data.ts';
+import { demoTrainData } from '../../../bench/demo-data.ts';
 import { averagePredictions, trainEnsemble, trainModel } from '../../../core/ml/training/train.ts';
 import type { ModelSpec, WindowPrediction } from '../../../core/ml/model/types.ts';
 

@@ -3,12 +3,12 @@
  * quality bench, the yardstick and tests use. Features are computed over the whole series,
  * normalised with statistics of the training windows only.
  */
-import { makeTrainingSet, type TrainingSet } from '../../demo/index.ts';
-import { computeTargets, type WindowTargets } from '../../labels/targets.ts';
-import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../features/index.ts';
-import type { EvalTruth } from '../eval/types.ts';
-import type { TrainData } from './train.ts';
-import type { ProjectStore } from '../../store/index.ts';
+import { makeTrainingSet, type TrainingSet } from '../core/demo/index.ts';
+import { computeTargets, type WindowTargets } from '../core/labels/targets.ts';
+import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../core/ml/features/index.ts';
+import type { EvalTruth } from '../core/ml/eval/types.ts';
+import type { TrainData } from '../core/ml/training/train.ts';
+import type { ProjectStore } from '../core/store/index.ts';
 
 export const DEMO_TYPES = ['up', 'down'];
 
