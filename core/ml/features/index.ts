@@ -1,6 +1,7 @@
 export {
   FEATURE_NAMES,
   DEFAULT_FEATURES,
+  RUN_FEATURES,
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,

@@ -7,6 +7,7 @@
  * start of the series, so the first bars are defined (never NaN): with too little history they are 0.
  */
 import type { BarColumns } from '../../domain/types.ts';
+import { expansionRunState, type ExpansionRunState } from './expansion-run.ts';
 
 export const FEATURE_NAMES = [
   'logReturn',
@@ -23,11 +24,19 @@ export const FEATURE_NAMES = [
   'rangeExpansion',
   'moveExpansion',
   'closeRel',
+  'expansionFlag',
+  'runLength',
+  'runMove',
+  'runDirection',
+  'runGap',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
+/** The run-state features (expansion-run.ts), computed together. */
+export const RUN_FEATURES: readonly FeatureName[] = ['expansionFlag', 'runLength', 'runMove', 'runDirection', 'runGap'];
+
 /** The default feature set (14 features). */
-export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES;
+export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n));
 
 /** Rolling-window lengths (bars). */
 export const FEATURE_PARAMS = {
@@ -39,6 +48,10 @@ export const FEATURE_PARAMS = {
   expansionBaseline: 50,
   /** Bars of the net move in `moveExpansion`. */
   expansionMove: 5,
+  /** A bar expands at true range ≥ this × the baseline median (`expansionFlag`, the run features). */
+  expansionFactor: 1.5,
+  /** Quiet bars a run may contain between expanding bars (the run features). */
+  runMaxGap: 2,
 } as const;
 
 export function isFeatureName(s: string): s is FeatureName {
@@ -171,9 +184,29 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
     return atrCache;
   };
 
+  let baseCache: Float64Array | null = null;
+  const baseline = (): Float64Array => (baseCache ??= baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline));
+  let runCache: ExpansionRunState | null = null;
+  const runState = (): ExpansionRunState =>
+    (runCache ??= expansionRunState(bars, baseline(), {
+      baseline: FEATURE_PARAMS.expansionBaseline,
+      rangeFactor: FEATURE_PARAMS.expansionFactor,
+      maxGap: FEATURE_PARAMS.runMaxGap,
+    }));
+
   const column = (name: FeatureName): Float64Array => {
     const col = new Float64Array(N);
     switch (name) {
+      case 'expansionFlag':
+        return runState().flag;
+      case 'runLength':
+        return runState().length;
+      case 'runMove':
+        return runState().move;
+      case 'runDirection':
+        return runState().direction;
+      case 'runGap':
+        return runState().gap;
       case 'logReturn':
         col.set(ret);
         break;
@@ -237,7 +270,7 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
         // encoder's receptive field, and for a window's first bars before the window: computed on the
         // whole series, it carries that context in. rangeExpansion: log(TR / baseline median);
         // moveExpansion: the net move of the last few bars in baseline units. 0 without history.
-        const base = baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline);
+        const base = baseline();
         const k = FEATURE_PARAMS.expansionMove;
         for (let t = 0; t < N; t++) {
           if (!(base[t] > 0)) continue;
