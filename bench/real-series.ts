@@ -10,15 +10,15 @@
  *
  *   node --import tsx bench/real-series.ts [--epochs 50] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data ../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv]
- *        [--features default|base|base+run|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--json FILE]
- *   --features base = the features before the run-state ones (the old default); base+run = all.
+ *        [--features default|base|base+run|all|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--json FILE]
+ *   --features base = the features before the run-state ones (the old default); base+run = with the causal run-state features; all = also the per-window run summaries.
  */
 import { appendFileSync } from 'node:fs';
 import { selectBackend } from '../core/ml/backend/index.ts';
 import { evaluatePredictions } from '../core/ml/eval/report.ts';
 import { fitLogistic, predictLogistic, scoreBaseline } from '../core/ml/eval/baselines.ts';
 import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
-import { DEFAULT_FEATURES, FEATURE_NAMES, RUN_FEATURES } from '../core/ml/features/index.ts';
+import { DEFAULT_FEATURES, FEATURE_NAMES, RUN_FEATURES, WINDOW_RUN_FEATURES } from '../core/ml/features/index.ts';
 import { receptiveHalfWidth } from '../core/ml/model/index.ts';
 import { predictAll, trainModel } from '../core/ml/training/train.ts';
 import { DEFAULT_ANNOTATOR_NOISE } from '../core/demo/annotator-noise.ts';
@@ -35,10 +35,12 @@ const features =
   featureArg === 'default'
     ? [...DEFAULT_FEATURES]
     : featureArg === 'base'
-      ? FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n))
+      ? FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n) && !WINDOW_RUN_FEATURES.includes(n))
       : featureArg === 'base+run'
-        ? [...FEATURE_NAMES]
-        : featureArg.split(',');
+        ? FEATURE_NAMES.filter((n) => !WINDOW_RUN_FEATURES.includes(n))
+        : featureArg === 'all'
+          ? [...FEATURE_NAMES]
+          : featureArg.split(',');
 const dilations = args.dilations ? args.dilations.split(',').map(Number) : undefined;
 const decode = { ...DEFAULT_DECODE, minLength: Number(args['min-length'] ?? DEFAULT_DECODE.minLength) };
 const noisy = args.noise === 'true';

@@ -31,6 +31,8 @@ export interface ExpansionRunState {
   move: Float64Array;
   direction: Float64Array;
   gap: Float64Array;
+  /** Index of the run's first bar (-1 outside a run): identifies the run. */
+  start: Int32Array;
 }
 
 /** `base` = median true range of the bars before each bar (features/series.ts), 0 without history. */
@@ -42,6 +44,7 @@ export function expansionRunState(bars: BarColumns, base: Float64Array, p: Expan
     move: new Float64Array(N),
     direction: new Float64Array(N),
     gap: new Float64Array(N).fill(-1),
+    start: new Int32Array(N).fill(-1),
   };
   let runStart = -1;
   let lastExp = -1;
@@ -89,6 +92,42 @@ export function expansionRunState(bars: BarColumns, base: Float64Array, p: Expan
     out.move[t] = unit > 0 ? Math.max(-20, Math.min(20, mv / unit)) : 0;
     out.direction[t] = (mv > 0 ? up : mv < 0 ? down : flat) / len;
     out.gap[t] = t - lastExp;
+    out.start[t] = runStart;
+  }
+  return out;
+}
+
+/**
+ * The run each bar belongs to, as far as the WINDOW shows it: for a bar in a run, the run-state at
+ * the run's last bar inside [from, to] (its length, net move and direction share when it ends, or
+ * at the window's last bar if it goes on past it). Bars after `to` are never read, bars before
+ * `from` only through the causal state (a run that began before the window keeps its full length).
+ * This is what the rule decides a run by, made visible at every bar of the run, so the decision does
+ * not have to travel through the encoder's receptive field. out: [(to-from+1) × 3] length/move/direction.
+ */
+export function windowRunSummary(state: ExpansionRunState, from: number, to: number): Float64Array {
+  const T = to - from + 1;
+  const out = new Float64Array(T * 3);
+  let cur = -1;
+  let len = 0;
+  let mv = 0;
+  let dir = 0;
+  for (let t = to; t >= from; t--) {
+    const s = state.start[t];
+    if (s < 0) {
+      cur = -1;
+      continue;
+    }
+    if (s !== cur) {
+      cur = s;
+      len = state.length[t];
+      mv = state.move[t];
+      dir = state.direction[t];
+    }
+    const i = (t - from) * 3;
+    out[i] = len;
+    out[i + 1] = mv;
+    out[i + 2] = dir;
   }
   return out;
 }

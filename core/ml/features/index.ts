@@ -2,6 +2,7 @@ export {
   FEATURE_NAMES,
   DEFAULT_FEATURES,
   RUN_FEATURES,
+  WINDOW_RUN_FEATURES,
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,

@@ -7,7 +7,7 @@
  * start of the series, so the first bars are defined (never NaN): with too little history they are 0.
  */
 import type { BarColumns } from '../../domain/types.ts';
-import { expansionRunState, type ExpansionRunState } from './expansion-run.ts';
+import { expansionRunState, windowRunSummary, type ExpansionRunState } from './expansion-run.ts';
 
 export const FEATURE_NAMES = [
   'logReturn',
@@ -29,14 +29,22 @@ export const FEATURE_NAMES = [
   'runMove',
   'runDirection',
   'runGap',
+  'runSpanLength',
+  'runSpanMove',
+  'runSpanDirection',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** The run-state features (expansion-run.ts), computed together. */
 export const RUN_FEATURES: readonly FeatureName[] = ['expansionFlag', 'runLength', 'runMove', 'runDirection', 'runGap'];
+/**
+ * Per-window run summaries (expansion-run.ts windowRunSummary): the run's length / net move /
+ * direction share at its last bar inside the window, at every bar of the run. Filled when slicing.
+ */
+export const WINDOW_RUN_FEATURES: readonly FeatureName[] = ['runSpanLength', 'runSpanMove', 'runSpanDirection'];
 
 /** The default feature set (14 features). */
-export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n));
+export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n) && !WINDOW_RUN_FEATURES.includes(n));
 
 /** Rolling-window lengths (bars). */
 export const FEATURE_PARAMS = {
@@ -159,6 +167,15 @@ export function baselineMedianTrueRange(bars: BarColumns, n: number): Float64Arr
   return out;
 }
 
+/** The causal expansion-run state of a whole series with this module's parameters. */
+export function seriesRunState(bars: BarColumns, base = baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline)): ExpansionRunState {
+  return expansionRunState(bars, base, {
+    baseline: FEATURE_PARAMS.expansionBaseline,
+    rangeFactor: FEATURE_PARAMS.expansionFactor,
+    maxGap: FEATURE_PARAMS.runMaxGap,
+  });
+}
+
 /**
  * Compute the named features over a whole series. Returns [N × F] float32, row-major, F = names.length.
  * The `closeRel` column is left at 0 here; `sliceWindow` / `windowMatrix` fill it per window.
@@ -187,12 +204,7 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
   let baseCache: Float64Array | null = null;
   const baseline = (): Float64Array => (baseCache ??= baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline));
   let runCache: ExpansionRunState | null = null;
-  const runState = (): ExpansionRunState =>
-    (runCache ??= expansionRunState(bars, baseline(), {
-      baseline: FEATURE_PARAMS.expansionBaseline,
-      rangeFactor: FEATURE_PARAMS.expansionFactor,
-      maxGap: FEATURE_PARAMS.runMaxGap,
-    }));
+  const runState = (): ExpansionRunState => (runCache ??= seriesRunState(bars, baseline()));
 
   const column = (name: FeatureName): Float64Array => {
     const col = new Float64Array(N);
@@ -307,6 +319,9 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
         break;
       }
       case 'closeRel':
+      case 'runSpanLength':
+      case 'runSpanMove':
+      case 'runSpanDirection':
         break; // per window
     }
     return col;
@@ -331,7 +346,7 @@ export function sliceWindow(
   length: number,
 ): Float32Array {
   const out = new Float32Array(length * names.length);
-  writeWindow(series, bars, names, startIndex, length, out, 0);
+  writeWindow(series, bars, names, startIndex, length, out, 0, windowRunState(bars, names));
   return out;
 }
 
@@ -343,6 +358,7 @@ function writeWindow(
   length: number,
   out: Float32Array,
   offset: number,
+  run: ExpansionRunState | null,
 ): void {
   const F = names.length;
   const rows = series.length / F;
@@ -355,6 +371,18 @@ function writeWindow(
     const base = safeLog(bars.close[startIndex]);
     for (let t = 0; t < length; t++) out[offset + t * F + rel] = finite(safeLog(bars.close[startIndex + t]) - base);
   }
+  if (run) {
+    const sum = windowRunSummary(run, startIndex, startIndex + length - 1);
+    WINDOW_RUN_FEATURES.forEach((name, k) => {
+      const f = names.indexOf(name);
+      if (f >= 0) for (let t = 0; t < length; t++) out[offset + t * F + f] = finite(sum[t * 3 + k]);
+    });
+  }
+}
+
+/** The run state the per-window run summaries need (null when `names` has none of them). */
+function windowRunState(bars: BarColumns, names: readonly string[]): ExpansionRunState | null {
+  return WINDOW_RUN_FEATURES.some((n) => names.includes(n)) ? seriesRunState(bars) : null;
 }
 
 /** Many windows of the same length stacked: [W × length × F], row-major (the model's input layout). */
@@ -367,7 +395,8 @@ export function windowMatrix(
 ): Float32Array {
   const F = names.length;
   const out = new Float32Array(startIndices.length * length * F);
-  startIndices.forEach((s, w) => writeWindow(series, bars, names, s, length, out, w * length * F));
+  const run = windowRunState(bars, names);
+  startIndices.forEach((s, w) => writeWindow(series, bars, names, s, length, out, w * length * F, run));
   return out;
 }
 

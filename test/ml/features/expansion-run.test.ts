@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarColumns } from '../../../core/domain/types.ts';
 import { findExpansionSpans } from '../../../core/demo/heuristic-truth.ts';
-import { computeSeriesFeatures, RUN_FEATURES, windowMatrix } from '../../../core/ml/features/index.ts';
+import { computeSeriesFeatures, RUN_FEATURES, WINDOW_RUN_FEATURES, windowMatrix } from '../../../core/ml/features/index.ts';
 
 type Row = [number, number, number, number];
 const toBars = (rows: Row[]): BarColumns => ({
@@ -21,7 +21,7 @@ for (let t = 0; t < 60; t++) rows.push([100, 100.5, 99.5, 100]);
 for (let k = 0; k < 6; k++) rows.push([100 + 2 * k, 102 + 2 * k + 0.5, 100 + 2 * k - 0.5, 102 + 2 * k]);
 for (let t = 0; t < 10; t++) rows.push([112, 112.5, 111.5, 112]);
 const series = toBars(rows);
-const names = [...RUN_FEATURES];
+const names: string[] = [...RUN_FEATURES];
 const data = computeSeriesFeatures(series, names);
 const at = (t: number, name: string, d = data): number => d[t * names.length + names.indexOf(name)];
 
@@ -78,5 +78,23 @@ describe('expansion-run features (the rule’s quantities, causal)', () => {
       const d = computeSeriesFeatures(toBars(rows.slice(0, cut)), names);
       for (let i = 0; i < d.length; i++) expect(d[i]).toBe(data[i]);
     }
+  });
+
+  it('window run summaries: every bar of a run gets the run’s state at its last bar inside the window', () => {
+    const wn: string[] = [...WINDOW_RUN_FEATURES];
+    const sd = computeSeriesFeatures(series, wn);
+    const col = (w: Float32Array, name: string, T: number): number[] => Array.from({ length: T }, (_, t) => w[t * wn.length + wn.indexOf(name)]);
+    // Whole run inside: bars 60..68 (run + the gap bars) all see length 6, move 12, direction 1.
+    const full = windowMatrix(sd, series, wn, [55], 20);
+    expect(col(full, 'runSpanLength', 20)).toEqual([0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0]);
+    expect(col(full, 'runSpanMove', 20)[5]).toBeCloseTo(12, 5);
+    expect(col(full, 'runSpanDirection', 20)[5]).toBe(1);
+    // A window ending at bar 62 sees the run only up to there (length 3): nothing after it is read.
+    const cut = windowMatrix(sd, series, wn, [53], 10);
+    expect(col(cut, 'runSpanLength', 10)).toEqual([0, 0, 0, 0, 0, 0, 0, 3, 3, 3]);
+    expect(col(cut, 'runSpanMove', 10)[7]).toBeCloseTo(6, 5);
+    // A window opening at bar 63 still counts the run's bars before it.
+    const late = windowMatrix(sd, series, wn, [63], 10);
+    expect(col(late, 'runSpanLength', 10).slice(0, 3)).toEqual([6, 6, 6]);
   });
 });
