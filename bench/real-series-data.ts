@@ -37,6 +37,8 @@ export interface SplitData {
   /** Windows per block and purged, the series' bars and rule spans, spans touching the test block. */
   info: { windows: number; train: number; val: number; test: number; purged: number; bars: number; ruleSpans: number; testSpans: number; testBars: number };
   noise: NoiseCounts | null;
+  /** Window start indices per block. */
+  starts: { train: number[]; val: number[]; test: number[] };
 }
 
 export interface SplitOptions {
@@ -135,5 +137,6 @@ export function ruleLabelledSplit(bars: BarColumns, o: SplitOptions): SplitData 
       testBars: lastTest - firstTest + 1,
     },
     noise,
+    starts: { train: split.train, val: split.val, test: split.test },
   };
 }

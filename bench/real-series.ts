@@ -10,15 +10,15 @@
  *
  *   node --import tsx bench/real-series.ts [--epochs 50] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data ../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv]
- *        [--features default|base|base+run|all|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--json FILE]
- *   --features base = the features before the run-state ones (the old default); base+run = with the causal run-state features; all = also the per-window run summaries.
+ *        [--features default|base|base+run|all|expansion|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--lr 0.002] [--batch 16] [--hidden 32] [--json FILE]
+ *   --features base = the features before the run-state ones (the old default); base+run = with the causal run-state features; all = also the per-window run summaries; expansion = EXPANSION_FEATURES (what the rule weighs).
  */
 import { appendFileSync } from 'node:fs';
 import { selectBackend } from '../core/ml/backend/index.ts';
 import { evaluatePredictions } from '../core/ml/eval/report.ts';
 import { fitLogistic, predictLogistic, scoreBaseline } from '../core/ml/eval/baselines.ts';
 import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
-import { DEFAULT_FEATURES, FEATURE_NAMES, RUN_FEATURES, WINDOW_RUN_FEATURES } from '../core/ml/features/index.ts';
+import { DEFAULT_FEATURES, EXPANSION_FEATURES, FEATURE_NAMES, RUN_FEATURES, WINDOW_RUN_FEATURES } from '../core/ml/features/index.ts';
 import { receptiveHalfWidth } from '../core/ml/model/index.ts';
 import { predictAll, trainModel } from '../core/ml/training/train.ts';
 import { DEFAULT_ANNOTATOR_NOISE } from '../core/demo/annotator-noise.ts';
@@ -40,12 +40,19 @@ const features =
         ? FEATURE_NAMES.filter((n) => !WINDOW_RUN_FEATURES.includes(n))
         : featureArg === 'all'
           ? [...FEATURE_NAMES]
-          : featureArg.split(',');
+          : featureArg === 'expansion'
+            ? [...EXPANSION_FEATURES]
+            : featureArg.split(',');
 const dilations = args.dilations ? args.dilations.split(',').map(Number) : undefined;
 const decode = { ...DEFAULT_DECODE, minLength: Number(args['min-length'] ?? DEFAULT_DECODE.minLength) };
 const noisy = args.noise === 'true';
+const learningRate = Number(args.lr ?? 0.002);
+const batchSize = Number(args.batch ?? 16);
+const hidden = Number(args.hidden ?? 32);
 const m = machine();
-const label = args.label ?? `features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}${noisy ? ', noisy labels' : ''}`;
+const label =
+  args.label ??
+  `features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${noisy ? ', noisy labels' : ''}`;
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);
@@ -69,11 +76,11 @@ for (const src of sources) {
     if (seed === seeds[0]) console.error(`${name}: ${JSON.stringify(d.info)}${d.noise ? ` noise ${JSON.stringify(d.noise)}` : ''}`);
     for (const head of heads) {
       const r = await trainModel({
-        spec: { head, encoder: 'conv', featureCount: F, windowLength: T, typeCount: 2, hidden: 32, seed, ...(dilations ? { dilations } : {}) },
+        spec: { head, encoder: 'conv', featureCount: F, windowLength: T, typeCount: 2, hidden, seed, ...(dilations ? { dilations } : {}) },
         data: d,
         epochs,
-        batchSize: 16,
-        learningRate: 0.002,
+        batchSize,
+        learningRate,
         seed,
         skipUntrained: true,
       });

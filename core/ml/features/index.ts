@@ -3,6 +3,7 @@ export {
   DEFAULT_FEATURES,
   RUN_FEATURES,
   WINDOW_RUN_FEATURES,
+  EXPANSION_FEATURES,
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,
