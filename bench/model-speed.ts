@@ -9,7 +9,7 @@ import os from 'node:os';
 import { selectBackend } from '../core/ml/backend/index.ts';
 import { tf } from '../core/ml/backend/tf.ts';
 import { computeWindowFeatures, DEFAULT_FEATURES, fitNormalizer, applyNormalizer } from '../core/ml/features/index.ts';
-import { countParams, createSpanModel, disposeBatch, makeBatch, setCrfImpl } from '../core/ml/model/index.ts';
+import { countParams, createSpanModel, disposeBatch, makeBatch } from '../core/ml/model/index.ts';
 import type { Batch, BatchTargets, CrfImpl, EncoderKind, HeadKind, ModelSpec } from '../core/ml/model/index.ts';
 import type { BarColumns } from '../core/domain/types.ts';
 import { mulberry32 as rng } from '../core/shared/random.ts';
@@ -101,9 +101,8 @@ async function main(): Promise<void> {
       // cpu: only the default model (soft+conv), it is the slow fallback.
       if (be === 'cpu' && !onlyConfigs && name !== 'soft+conv') continue;
       for (const impl of head === 'crf' ? crfImpls : (['fused'] as CrfImpl[])) {
-        setCrfImpl(impl);
         const spec: ModelSpec = { head, encoder, featureCount: F, windowLength: T, typeCount: 2, hidden: HIDDEN, seed: 1 };
-        const model = createSpanModel(spec);
+        const model = createSpanModel(spec, { crfImpl: impl });
         const opt = tf.train.adam(1e-3);
         const batches: Batch[] = [];
         for (let b0 = 0; b0 < WINDOWS; b0 += BATCH) {

@@ -2,7 +2,7 @@
 """
 Yardstick: the Candlemark span model re-implemented in PyTorch, trained on the same exported data
 with the same initial weights, batch order, optimiser and loss definitions as the TypeScript
-trainer (core/ml/training/train.ts + core/ml/model/span-model.ts), for both encoders ('conv' and
+trainer (core/ml/training/train.ts + core/ml/model/ (encoder.ts, heads.ts, losses.ts)), for both encoders ('conv' and
 'conv-attn', taken from the export's spec) and both heads. Writes per-epoch losses and
 timings (JSON) and the best-epoch predictions (float32 binaries); the TS driver computes the F1
 figures with the same metric code as the app.
@@ -21,7 +21,7 @@ import torch.nn.functional as Fn
 
 TASKS = ["pointer", "type", "span", "countdown"]
 KERNEL = 5
-DILATIONS = [1, 2, 4]
+DILATIONS = [1, 2, 4]  # default; an export's spec.dilations (ModelSpec.dilations) overrides it
 COL_START, COL_POOL, COL_COUNTDOWN, COL_SPAN = 0, 2, 3, 4
 
 
@@ -65,7 +65,7 @@ class SpanNet(torch.nn.Module):
         B, T, _ = x.shape
         h3 = x
         h = None
-        for l, d in enumerate(DILATIONS):
+        for l, d in enumerate(self.spec.get("dilations") or DILATIONS):
             pad = d * (KERNEL - 1) // 2
             padded = Fn.pad(h3, (0, 0, pad, pad))
             taps = [padded[:, j * d : j * d + T, :] for j in range(KERNEL)]

@@ -1,6 +1,9 @@
 export {
   FEATURE_NAMES,
   DEFAULT_FEATURES,
+  RUN_FEATURES,
+  WINDOW_RUN_FEATURES,
+  EXPANSION_FEATURES,
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,

@@ -7,6 +7,7 @@
  * start of the series, so the first bars are defined (never NaN): with too little history they are 0.
  */
 import type { BarColumns } from '../../domain/types.ts';
+import { expansionRunState, windowRunSummary, type ExpansionRunState } from './expansion-run.ts';
 
 export const FEATURE_NAMES = [
   'logReturn',
@@ -23,11 +24,35 @@ export const FEATURE_NAMES = [
   'rangeExpansion',
   'moveExpansion',
   'closeRel',
+  'expansionFlag',
+  'runLength',
+  'runMove',
+  'runDirection',
+  'runGap',
+  'runSpanLength',
+  'runSpanMove',
+  'runSpanDirection',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
+/** The run-state features (expansion-run.ts), computed together. */
+export const RUN_FEATURES: readonly FeatureName[] = ['expansionFlag', 'runLength', 'runMove', 'runDirection', 'runGap'];
+/**
+ * Per-window run summaries (expansion-run.ts windowRunSummary): the run's length / net move /
+ * direction share at its last bar inside the window, at every bar of the run. Filled when slicing.
+ */
+export const WINDOW_RUN_FEATURES: readonly FeatureName[] = ['runSpanLength', 'runSpanMove', 'runSpanDirection'];
+
+/**
+ * The expansion preset: only what the demo's expansion rule weighs (a bar's range against the
+ * 50-bar median, the expansion flag, the run's gap, and the per-window run summaries). With it and
+ * 100 epochs at learning rate 0.005 the model reaches the issue's ≥ 0.80 on rule-labelled real
+ * series where the 14 default features do not (docs/BENCHMARKS.md "Quality on real series").
+ */
+export const EXPANSION_FEATURES: readonly FeatureName[] = ['expansionFlag', 'runSpanLength', 'runSpanMove', 'runSpanDirection', 'rangeExpansion', 'runGap'];
+
 /** The default feature set (14 features). */
-export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES;
+export const DEFAULT_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((n) => !RUN_FEATURES.includes(n) && !WINDOW_RUN_FEATURES.includes(n));
 
 /** Rolling-window lengths (bars). */
 export const FEATURE_PARAMS = {
@@ -39,6 +64,10 @@ export const FEATURE_PARAMS = {
   expansionBaseline: 50,
   /** Bars of the net move in `moveExpansion`. */
   expansionMove: 5,
+  /** A bar expands at true range ≥ this × the baseline median (`expansionFlag`, the run features). */
+  expansionFactor: 1.5,
+  /** Quiet bars a run may contain between expanding bars (the run features). */
+  runMaxGap: 2,
 } as const;
 
 export function isFeatureName(s: string): s is FeatureName {
@@ -146,6 +175,15 @@ export function baselineMedianTrueRange(bars: BarColumns, n: number): Float64Arr
   return out;
 }
 
+/** The causal expansion-run state of a whole series with this module's parameters. */
+export function seriesRunState(bars: BarColumns, base = baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline)): ExpansionRunState {
+  return expansionRunState(bars, base, {
+    baseline: FEATURE_PARAMS.expansionBaseline,
+    rangeFactor: FEATURE_PARAMS.expansionFactor,
+    maxGap: FEATURE_PARAMS.runMaxGap,
+  });
+}
+
 /**
  * Compute the named features over a whole series. Returns [N × F] float32, row-major, F = names.length.
  * The `closeRel` column is left at 0 here; `sliceWindow` / `windowMatrix` fill it per window.
@@ -171,9 +209,24 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
     return atrCache;
   };
 
+  let baseCache: Float64Array | null = null;
+  const baseline = (): Float64Array => (baseCache ??= baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline));
+  let runCache: ExpansionRunState | null = null;
+  const runState = (): ExpansionRunState => (runCache ??= seriesRunState(bars, baseline()));
+
   const column = (name: FeatureName): Float64Array => {
     const col = new Float64Array(N);
     switch (name) {
+      case 'expansionFlag':
+        return runState().flag;
+      case 'runLength':
+        return runState().length;
+      case 'runMove':
+        return runState().move;
+      case 'runDirection':
+        return runState().direction;
+      case 'runGap':
+        return runState().gap;
       case 'logReturn':
         col.set(ret);
         break;
@@ -237,7 +290,7 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
         // encoder's receptive field, and for a window's first bars before the window: computed on the
         // whole series, it carries that context in. rangeExpansion: log(TR / baseline median);
         // moveExpansion: the net move of the last few bars in baseline units. 0 without history.
-        const base = baselineMedianTrueRange(bars, FEATURE_PARAMS.expansionBaseline);
+        const base = baseline();
         const k = FEATURE_PARAMS.expansionMove;
         for (let t = 0; t < N; t++) {
           if (!(base[t] > 0)) continue;
@@ -274,6 +327,9 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
         break;
       }
       case 'closeRel':
+      case 'runSpanLength':
+      case 'runSpanMove':
+      case 'runSpanDirection':
         break; // per window
     }
     return col;
@@ -298,7 +354,7 @@ export function sliceWindow(
   length: number,
 ): Float32Array {
   const out = new Float32Array(length * names.length);
-  writeWindow(series, bars, names, startIndex, length, out, 0);
+  writeWindow(series, bars, names, startIndex, length, out, 0, windowRunState(bars, names));
   return out;
 }
 
@@ -310,6 +366,7 @@ function writeWindow(
   length: number,
   out: Float32Array,
   offset: number,
+  run: ExpansionRunState | null,
 ): void {
   const F = names.length;
   const rows = series.length / F;
@@ -322,6 +379,18 @@ function writeWindow(
     const base = safeLog(bars.close[startIndex]);
     for (let t = 0; t < length; t++) out[offset + t * F + rel] = finite(safeLog(bars.close[startIndex + t]) - base);
   }
+  if (run) {
+    const sum = windowRunSummary(run, startIndex, startIndex + length - 1);
+    WINDOW_RUN_FEATURES.forEach((name, k) => {
+      const f = names.indexOf(name);
+      if (f >= 0) for (let t = 0; t < length; t++) out[offset + t * F + f] = finite(sum[t * 3 + k]);
+    });
+  }
+}
+
+/** The run state the per-window run summaries need (null when `names` has none of them). */
+function windowRunState(bars: BarColumns, names: readonly string[]): ExpansionRunState | null {
+  return WINDOW_RUN_FEATURES.some((n) => names.includes(n)) ? seriesRunState(bars) : null;
 }
 
 /** Many windows of the same length stacked: [W × length × F], row-major (the model's input layout). */
@@ -334,7 +403,8 @@ export function windowMatrix(
 ): Float32Array {
   const F = names.length;
   const out = new Float32Array(startIndices.length * length * F);
-  startIndices.forEach((s, w) => writeWindow(series, bars, names, s, length, out, w * length * F));
+  const run = windowRunState(bars, names);
+  startIndices.forEach((s, w) => writeWindow(series, bars, names, s, length, out, w * length * F, run));
   return out;
 }
 

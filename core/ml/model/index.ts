@@ -17,12 +17,13 @@ export {
   importSpanModel,
   countParams,
   paramDefs,
-  setCrfImpl,
   DEFAULT_SPEC,
   CONV_KERNEL,
   CONV_DILATIONS,
 } from './span-model.ts';
-export type { CrfImpl } from './span-model.ts';
+export type { CrfImpl, ModelOptions } from './span-model.ts';
+export { encoderDilations, receptiveHalfWidth } from './encoder.ts';
+export { decodeOutputs } from './decoding.ts';
 export { serializeWeights, deserializeWeights } from './serialize.ts';
 export {
   CRF_TAGS,
@@ -44,6 +45,8 @@ export {
   uncertaintyTotal,
   weightedMean,
   taskWeightsFromLogSigmas,
+  taskLosses,
 } from './losses.ts';
-export { linear, im2col, selfAttention, transposeRows, setHandWrittenOps, preferHandWritten } from './ops.ts';
+export { linear, im2col, selfAttention, transposeRows, preferHandWritten } from './ops.ts';
+export type { OpsMode } from './ops.ts';
 export { attnKeyDim, spanOutputs } from './span-model.ts';

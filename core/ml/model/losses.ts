@@ -7,6 +7,8 @@
  * confidence); the soft and the CRF heads report on the same scale.
  */
 import { tf } from '../backend/tf.ts';
+import { CRF_NUM_TAGS, crfNll, crfNllTf } from './crf.ts';
+import type { Batch, Task } from './types.ts';
 
 const EPS = 1e-6;
 
@@ -85,4 +87,59 @@ export function taskWeightsFromLogSigmas(s: ArrayLike<number>): Float32Array {
   const inv = Array.from(s, (x) => Math.exp(-2 * x));
   const sum = inv.reduce((a, b) => a + b, 0);
   return Float32Array.from(inv, (x) => x / sum);
+}
+
+/** Which CRF NLL implementation the span loss uses: fused JS forward-backward (default) or tfjs ops. */
+export type CrfImpl = 'fused' | 'tf';
+
+/** What the model's forward pass hands to the losses. */
+export interface HeadTensors {
+  /** [B,T,P] per-bar head output (columns as in heads.ts). */
+  out: tf.Tensor3D;
+  /** [B,C] type logits of the attention-pooled encoding. */
+  typeLogits: tf.Tensor2D;
+  /** CRF scores (crf head only). */
+  crf: { trans: tf.Tensor2D; start: tf.Tensor1D; end: tf.Tensor1D } | null;
+}
+
+/** Column layout of `out` (heads.ts), passed in so this module does not depend on the heads. */
+export interface HeadColumns {
+  start: number;
+  pool: number;
+  countdown: number;
+  span: number;
+}
+
+/**
+ * The four unweighted task losses of one batch. Span: soft = per-bar BCE against the edge-ramped
+ * mask, crf = sequence NLL / T (tags {O, I} from the mask); countdown on the bars whose countdown
+ * is known; pointer and type per window with a span.
+ */
+export function taskLosses(batch: Batch, heads: HeadTensors, cols: HeadColumns, crfImpl: CrfImpl = 'fused'): Record<Task, tf.Scalar> {
+  const tg = batch.targets;
+  const [B, T] = heads.out.shape;
+  const w = tg.weight;
+  const byCol = tf.transpose(heads.out, [0, 2, 1]); // [B,P,T]
+  const row = (c: number): tf.Tensor2D => tf.reshape(tf.slice(byCol, [0, c, 0], [B, 1, T]), [B, T]);
+  const pointer = pointerLoss(tf.slice(byCol, [0, cols.start, 0], [B, 2, T]), tg.start, tg.end, w, tg.hasSpan);
+  const type = typeLoss(heads.typeLogits, tg.typeIndex, w, tg.hasSpan);
+  let span: tf.Scalar;
+  if (!heads.crf) {
+    span = softSpanLoss(row(cols.span), tg.softMask, tg.barWeight);
+  } else {
+    const emis = tf.slice(heads.out, [0, 0, cols.span], [B, T, CRF_NUM_TAGS]) as tf.Tensor3D;
+    const { trans, start, end } = heads.crf;
+    let nll: tf.Tensor1D;
+    if (crfImpl === 'fused') {
+      const m = tg.mask.dataSync();
+      const tags = new Int32Array(B * T);
+      for (let i = 0; i < tags.length; i++) tags[i] = m[i] > 0.5 ? 1 : 0;
+      nll = crfNll(emis, trans, start, end, tags);
+    } else {
+      nll = crfNllTf(emis, trans, start, end, tf.cast(tf.greater(tg.mask, 0.5), 'int32') as tf.Tensor2D);
+    }
+    span = crfSpanLoss(nll, tf.mean(tg.barWeight, 1) as tf.Tensor1D, T);
+  }
+  const countdown = countdownLoss(row(cols.countdown), tg.countdown, tg.countdownMask, tg.barWeight);
+  return { pointer, type, span, countdown };
 }

@@ -15,16 +15,14 @@
 import { tf } from '../backend/tf.ts';
 
 /**
- * Whether to use the hand-written-gradient formulations (wasm) or plain autodiff ops (cpu,
- * tensorflow, webgl, whose matMul kernels take transposes at full speed).
+ * Which formulation to use: 'auto' = the hand-written-gradient forms on wasm only (cpu, tensorflow
+ * and webgl take transposed matMuls at full speed, so plain autodiff there), 'always'/'never' force
+ * one (tests and benchmarks). Passed in by the caller (the model's options); no module state.
  */
-export function preferHandWritten(): boolean {
-  return handWritten === 'always' || (handWritten === 'auto' && tf.getBackend() === 'wasm');
-}
-let handWritten: 'auto' | 'always' | 'never' = 'auto';
-/** Override the choice above (tests and benchmarks); 'auto' = hand-written on wasm only. */
-export function setHandWrittenOps(mode: 'auto' | 'always' | 'never'): void {
-  handWritten = mode;
+export type OpsMode = 'auto' | 'always' | 'never';
+
+export function preferHandWritten(mode: OpsMode = 'auto'): boolean {
+  return mode === 'always' || (mode === 'auto' && tf.getBackend() === 'wasm');
 }
 
 /** A divisor d of n with 1 < d < n, near 16 (for the rank-3 transpose view), or 1 when n is prime. */
@@ -46,9 +44,9 @@ export function transposeRows(a: tf.Tensor2D): tf.Tensor2D {
  * y = a·w (+ b), a [N,I], w [I,O], b [O]. Gradients: da = dy·w^T, dw = a^T·dy, db = 1^T·dy,
  * all as untransposed 2-D matMuls (w^T is tiny; a^T uses transposeRows).
  */
-export function linear(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor2D {
+export function linear(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, mode: OpsMode = 'auto'): tf.Tensor2D {
   // Other backends (cpu, native TensorFlow) handle transposed matMuls natively: plain autodiff.
-  if (!preferHandWritten()) return b ? tf.add(tf.matMul(a, w), b) : tf.matMul(a, w);
+  if (!preferHandWritten(mode)) return b ? tf.add(tf.matMul(a, w), b) : tf.matMul(a, w);
   const N = a.shape[0];
   if (b) {
     const op = tf.customGrad((...args: unknown[]) => {
@@ -173,10 +171,10 @@ const t3 = (x: tf.Tensor3D): tf.Tensor3D => tf.transpose(x, [0, 2, 1]);
  * (tfjs-wasm slices read the whole input), so the [T,T] attention maps are kept as per-window
  * 2-D tensors from the start; only the small q/k/v/dO tensors are unstacked.
  */
-export function selfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
+export function selfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mode: OpsMode = 'auto'): tf.Tensor3D {
   const B = q.shape[0];
   const scale = 1 / Math.sqrt(q.shape[2]);
-  if (!preferHandWritten()) return tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)), v) as tf.Tensor3D;
+  if (!preferHandWritten(mode)) return tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)), v) as tf.Tensor3D;
   const op = tf.customGrad((...args: unknown[]) => {
     const [qq, kk, vv, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
     const qs = unstackRows(tf.mul(qq, scale));

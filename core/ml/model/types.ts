@@ -18,6 +18,8 @@ export interface ModelSpec {
   /** Encoder channels. */
   hidden: number;
   seed: number;
+  /** Dilations of the conv layers, one layer each (absent: [1, 2, 4], receptive field 29 bars). */
+  dilations?: number[];
 }
 
 /** What makeBatch reads from a window's targets (structurally the labels module's WindowTargets). */

@@ -223,10 +223,19 @@ export function seriesFeatures(store: ProjectStore, seriesIds: Iterable<string>,
 export function windowFeatures(cache: Map<string, SeriesCache>, windows: readonly WindowInfo[], names: readonly string[], T: number): Float32Array {
   const F = names.length;
   const out = new Float32Array(windows.length * T * F);
+  // One windowMatrix call per series: per-window features (the run summaries) need a pass over the
+  // series, done once per call.
+  const bySeries = new Map<string, number[]>();
   windows.forEach((w, i) => {
-    const c = cache.get(w.seriesId)!;
-    out.set(windowMatrix(c.features, c.bars, names, [w.startIndex], T), i * T * F);
+    const a = bySeries.get(w.seriesId);
+    if (a) a.push(i);
+    else bySeries.set(w.seriesId, [i]);
   });
+  for (const [id, idx] of bySeries) {
+    const c = cache.get(id)!;
+    const m = windowMatrix(c.features, c.bars, names, idx.map((i) => windows[i].startIndex), T);
+    idx.forEach((i, k) => out.set(m.subarray(k * T * F, (k + 1) * T * F), i * T * F));
+  }
   return out;
 }
 

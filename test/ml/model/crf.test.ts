@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
 import { tf } from '../../../core/ml/backend/tf.ts';
 import { crfForwardBackward, crfLogPartitionTf, crfNll, crfNllTf, crfViterbi } from '../../../core/ml/model/crf.ts';
-import * as ref from '../../../core/ml/model/crf-reference.ts';
+import * as ref from './crf-reference.ts';
 import { mulberry32 as rng } from '../../../core/shared/random.ts';
 
 interface Case {

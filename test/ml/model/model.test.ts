@@ -9,7 +9,6 @@ import {
   importSpanModel,
   makeBatch,
   serializeWeights,
-  setCrfImpl,
   TASKS,
 } from '../../../core/ml/model/index.ts';
 import type { BatchTargets, EncoderKind, HeadKind, ModelSpec, SpanModel } from '../../../core/ml/model/index.ts';
@@ -217,25 +216,24 @@ describe('span model: determinism, export/import, prediction', () => {
   it('the tf-op CRF and the fused CRF give the same loss and gradients inside the model', async () => {
     await selectBackend('wasm');
     const sp = spec('crf', 'conv');
-    const m = createSpanModel(sp);
+    const mTf = createSpanModel(sp, { crfImpl: 'tf' });
+    const mFused = createSpanModel(sp, { crfImpl: 'fused' });
     const batch = makeBatch(X, TG, sp);
-    const run = () => {
+    const run = (m: typeof mTf) => {
       const { value, grads } = tf.variableGrads(() => m.loss(batch, true).total, m.trainableVariables());
       const out = { value: value.dataSync()[0], grads: Object.values(grads).map((g) => Float32Array.from(g.dataSync())) };
       tf.dispose([value, ...Object.values(grads)]);
       return out;
     };
     try {
-      setCrfImpl('tf');
-      const a = run();
-      setCrfImpl('fused');
-      const b = run();
+      const a = run(mTf);
+      const b = run(mFused);
       expect(b.value).toBeCloseTo(a.value, 4);
       a.grads.forEach((g, i) => g.forEach((v, j) => expect(b.grads[i][j]).toBeCloseTo(v, 3)));
     } finally {
-      setCrfImpl('fused');
       disposeBatch(batch);
-      m.dispose();
+      mTf.dispose();
+      mFused.dispose();
     }
   });
 

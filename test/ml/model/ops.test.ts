@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
 import { tf } from '../../../core/ml/backend/tf.ts';
-import { im2col, linear, selfAttention, setHandWrittenOps, transposeRows } from '../../../core/ml/model/ops.ts';
+import { im2col, linear, selfAttention, transposeRows } from '../../../core/ml/model/ops.ts';
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
@@ -25,8 +25,7 @@ function attentionRef(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor
 }
 
 // Force the hand-written-gradient paths on every backend (by default they run on wasm only).
-beforeAll(() => setHandWrittenOps('always'));
-afterAll(() => setHandWrittenOps('auto'));
+const HW = 'always' as const;
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fast ops with hand-written gradients on ${backend}`, () => {
@@ -49,15 +48,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const w = tf.randomNormal([7, 5], 0, 1, 'float32', 2);
       const b = tf.randomNormal([5], 0, 1, 'float32', 3);
       const up = tf.randomNormal([24, 5], 0, 1, 'float32', 4);
-      const f1 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(linear(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor1D), up));
+      const f1 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(linear(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor1D, HW), up));
       const f2 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(x, y), z), up));
       const g1 = tf.grads(f1)([a, w, b]);
       const g2 = tf.grads(f2)([a, w, b]);
       g1.forEach((g, i) => expect(maxAbsDiff(g, g2[i])).toBeLessThan(1e-4));
-      const h1 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(linear(x as tf.Tensor2D, y as tf.Tensor2D, null), up)))([a, w]);
+      const h1 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(linear(x as tf.Tensor2D, y as tf.Tensor2D, null, HW), up)))([a, w]);
       const h2 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y), up)))([a, w]);
       h1.forEach((g, i) => expect(maxAbsDiff(g, h2[i])).toBeLessThan(1e-4));
-      expect(maxAbsDiff(linear(a as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), tf.add(tf.matMul(a, w), b))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(linear(a as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, HW), tf.add(tf.matMul(a, w), b))).toBeLessThan(1e-5);
     });
 
     it('im2col: value and gradient equal pad + slices + concat, for dilations 1, 2, 4', async () => {
@@ -84,10 +83,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const k = tf.randomNormal([B, T, d], 0, 1, 'float32', 2) as tf.Tensor3D;
       const v = tf.randomNormal([B, T, dv], 0, 1, 'float32', 3) as tf.Tensor3D;
       const up = tf.randomNormal([B, T, dv], 0, 1, 'float32', 4);
-      expect(maxAbsDiff(selfAttention(q, k, v), attentionRef(q, k, v))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(selfAttention(q, k, v, HW), attentionRef(q, k, v))).toBeLessThan(1e-5);
       const wrap = (f: typeof attentionRef) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
         tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D), up));
-      const g1 = tf.grads(wrap(selfAttention))([q, k, v]);
+      const g1 = tf.grads(wrap((a, b, c) => selfAttention(a, b, c, HW)))([q, k, v]);
       const g2 = tf.grads(wrap(attentionRef))([q, k, v]);
       g1.forEach((g, i) => expect(maxAbsDiff(g, g2[i])).toBeLessThan(1e-4));
     });
