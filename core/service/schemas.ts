@@ -75,6 +75,11 @@ export const trainArgs = z
     testFraction: z.number().min(0).max(0.5).optional(),
     contradictions: z.enum(['train-both', 'mask', 'down-weight']).optional(),
     lrSchedule: z.enum(['constant', 'cosine']).optional(),
+    // --- issue #11 points 2 and 6 (longrun): weight averaging / decay, walk-forward evaluation ---
+    weightAverage: z.union([z.boolean(), z.number().gt(0).lt(1)]).optional(),
+    weightDecay: z.number().min(0).max(1).optional(),
+    evaluation: z.enum(['holdout', 'walk-forward']).optional(),
+    folds: z.number().int().min(2).max(10).optional(),
   })
   .strict();
 

@@ -23,11 +23,12 @@ import type { BaselineFigures } from './baselines.ts';
 import { scoreStitched, type StitchedScore, type WindowPosition } from './stitch.ts';
 import { reliability, temperatureReport, type Reliability, type TemperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
+import type { CrossValidationReport } from './cross-validation.ts';
 import { CRITERION, TASKS, criterionOf, type EpochEvent, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
 
 /** v2: test block + headline with intervals, span-only criterion, closed-form task weights, normalised labels. */
 export const REPORT_SCHEMA = 'candlemark.run-report/2';
-export const REPORT_VERSION = 2;
+export const REPORT_VERSION = 3;
 /** Schemas this code reads (v1 reports lack the fields marked "v2"). */
 export type ReportSchema = typeof REPORT_SCHEMA | 'candlemark.run-report/1';
 
@@ -158,6 +159,8 @@ export interface RunReport {
   seriesLevel?: { validation: StitchedScore; test: StitchedScore | null } | null;
   /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
   temperature?: TemperatureReport;
+  /** v3: walk-forward cross-validation (per fold, mean and spread); absent/null for holdout runs and older reports. */
+  crossValidation?: CrossValidationReport | null;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
   dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };

@@ -18,6 +18,8 @@ import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset } f
 import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
+import { DEFAULT_FOLDS } from './walk-forward.ts';
+import { runWalkForward } from './walk-forward-run.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -55,6 +57,15 @@ export interface RunTrainingOptions {
   contradictions?: ContradictionMode;
   /** Learning-rate schedule: 'constant' (default) or 'cosine' (train.ts). */
   lrSchedule?: LrSchedule;
+  // --- issue #11 points 2 and 6 (longrun): optimisation knobs and walk-forward evaluation --------
+  /** Polyak averaging of the weights (weight-average.ts): true = decay 0.995, a number = that decay. */
+  weightAverage?: boolean | number;
+  /** Decoupled weight decay (AdamW) per unit learning rate (default 0). */
+  weightDecay?: number;
+  /** 'holdout' (default: train/val by role + the test block) or 'walk-forward' (walk-forward-run.ts). */
+  evaluation?: 'holdout' | 'walk-forward';
+  /** Walk-forward folds (default 3). */
+  folds?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -72,6 +83,8 @@ export const TRAINING_DEFAULTS = {
   backend: 'auto' as BackendPreference,
   ramp: 3,
   lrSchedule: 'constant' as LrSchedule,
+  weightAverage: false as boolean | number,
+  weightDecay: 0,
 };
 
 export interface RunResult {
@@ -114,7 +127,7 @@ export interface WindowPredictionResult {
   typeProb: Float32Array;
 }
 
-function resolved(o: RunTrainingOptions) {
+export function resolved(o: RunTrainingOptions) {
   return {
     setId: o.setId,
     head: o.head,
@@ -137,10 +150,14 @@ function resolved(o: RunTrainingOptions) {
     testFraction: o.testFraction ?? DEFAULT_TEST_FRACTION,
     contradictions: o.contradictions ?? ('train-both' as ContradictionMode),
     lrSchedule: o.lrSchedule ?? TRAINING_DEFAULTS.lrSchedule,
+    weightAverage: o.weightAverage ?? TRAINING_DEFAULTS.weightAverage,
+    weightDecay: o.weightDecay ?? TRAINING_DEFAULTS.weightDecay,
+    evaluation: o.evaluation ?? 'holdout',
+    ...(o.evaluation === 'walk-forward' ? { folds: o.folds ?? DEFAULT_FOLDS } : {}),
   };
 }
 
-function toPredictedSpans(
+export function toPredictedSpans(
   pred: WindowPrediction,
   head: HeadKind,
   threshold: number,
@@ -165,7 +182,7 @@ function toPredictedSpans(
   });
 }
 
-const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * Train a model (or ensemble) on a window set and persist everything. Never throws after the run row
@@ -173,6 +190,7 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  * data, no backend — are thrown).
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
+  if (opts.evaluation === 'walk-forward') return runWalkForward(store, opts);
   const cfg = resolved(opts);
   const data: Dataset = buildDataset(store, {
     setId: cfg.setId,
@@ -232,6 +250,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       seeds,
       taskWeighting: cfg.taskWeighting,
       lrSchedule: cfg.lrSchedule,
+      weightAverage: cfg.weightAverage,
+      weightDecay: cfg.weightDecay,
       earlyStopping: cfg.earlyStopping ?? undefined,
       signal: opts.signal,
       onEpoch: (e) => {
@@ -314,7 +334,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 }
 
 /** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
-function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
+export function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
   const T = data.windowLength;
   const F = data.features.length;
   const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
@@ -341,7 +361,7 @@ function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength:
 }
 
 /** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */
-function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
+export function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
   const m = createSpanModel(spec);
   try {
     return predictAll(m, x, count);

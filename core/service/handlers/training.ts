@@ -114,6 +114,11 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       testFraction: args.testFraction,
       contradictions: args.contradictions,
       lrSchedule: args.lrSchedule,
+      // issue #11 points 2 and 6 (longrun)
+      weightAverage: args.weightAverage,
+      weightDecay: args.weightDecay,
+      evaluation: args.evaluation ?? (args.folds ? 'walk-forward' : undefined),
+      folds: args.folds,
     },
     {
       onRunCreated: (id, i) => {
