@@ -25,9 +25,11 @@ export interface TrainSettings {
   seed: number;
   /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
   contradictions: 'train-both' | 'mask' | 'down-weight';
+  /** Issue #11 point 6: 0 = holdout (train/validation + test block), k = walk-forward over k folds. */
+  walkForwardFolds: number;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both' };
+export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both', walkForwardFolds: 0 };
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -53,6 +55,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     ensemble: int(s.ensemble, 1, 16, 1),
     seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
     contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
+    walkForwardFolds: int(s.walkForwardFolds, 2, 10, 0),
   };
 }
 
@@ -89,7 +92,7 @@ export function rememberLabelledSet(setId: number): void {
 type RunSettings = TrainSettings & { setId: number };
 
 function trainArgs(s: RunSettings, model: 'soft' | 'crf'): CommandInput<'train.start'> {
-  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions };
+  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...(s.walkForwardFolds >= 2 ? { evaluation: 'walk-forward' as const, folds: s.walkForwardFolds } : {}) };
 }
 
 export interface LiveRun {
