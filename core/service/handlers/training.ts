@@ -76,7 +76,8 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
     const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
     throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
   }
-  const totalEpochs = args.epochs * args.ensemble;
+  // Walk-forward (issue #11 point 6) trains every fold: k × the epochs of a holdout run.
+  const totalEpochs = args.epochs * args.ensemble * (args.evaluation === 'walk-forward' || args.folds ? (args.folds ?? 3) : 1);
   const started = Date.now();
   let epochsDone = 0;
   let forgotten!: () => void;
