@@ -11,6 +11,7 @@ import type { RunReport } from '../../ml/eval/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs, TrainArgs } from '../schemas.ts';
+import { DEFAULT_FOLDS } from '../../ml/training/walk-forward.ts';
 
 /** Workers of runs in progress, per open project (from the worker's start, before its run row exists). */
 const active = new WeakMap<ServiceContext, Set<ActiveRun>>();
@@ -77,7 +78,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
     throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
   }
   // Walk-forward (issue #11 point 6) trains every fold: k × the epochs of a holdout run.
-  const totalEpochs = args.epochs * args.ensemble * (args.evaluation === 'walk-forward' || args.folds ? (args.folds ?? 3) : 1);
+  const totalEpochs = args.epochs * args.ensemble * (args.evaluation === 'walk-forward' || args.folds ? (args.folds ?? DEFAULT_FOLDS) : 1);
   const started = Date.now();
   let epochsDone = 0;
   let forgotten!: () => void;
