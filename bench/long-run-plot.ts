@@ -5,6 +5,8 @@
  * epochs (the window of the issue's ≤ 0.03 goal) begin; dashed lines are even seeds.
  *
  *   node --import tsx bench/long-run-plot.ts --in a.json,b.json --svg docs/img/long-run.svg
+ *
+ * Also prints the runs as a Markdown table (docs/BENCHMARKS.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,6 +74,45 @@ export function longRunSvg(records: LongRunRecord[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#ffffff"/>${body}</svg>\n`;
 }
 
+/** Largest drop below the running best over the last `last` epochs (the issue's measure). */
+export function lastDrop(f1: readonly number[], last = 50): { best: number; bestAt: number; drop: number } {
+  let best = -1;
+  let bestAt = 0;
+  let drop = 0;
+  f1.forEach((v, i) => {
+    if (v > best) {
+      best = v;
+      bestAt = i + 1;
+    }
+    if (i >= f1.length - last) drop = Math.max(drop, best - v);
+  });
+  return { best, bestAt, drop };
+}
+
+/** Trailing mean over `k` epochs (separates a trend from epoch-to-epoch counting noise). */
+export function trailingMean(f1: readonly number[], k = 5): number[] {
+  return f1.map((_, i) => {
+    const w = f1.slice(Math.max(0, i - k + 1), i + 1);
+    return w.reduce((s, v) => s + v, 0) / w.length;
+  });
+}
+
+/** Markdown table of the recorded runs: the issue's drop, the same on a 5-epoch trailing mean, the last-50 mean. */
+export function longRunTable(records: LongRunRecord[]): string {
+  const rows = records.map((r) => {
+    const raw = lastDrop(r.f1);
+    const smooth = lastDrop(trailingMean(r.f1));
+    const tail = r.f1.slice(-50);
+    const mean50 = tail.reduce((s, v) => s + v, 0) / tail.length;
+    return `| ${r.data} | ${r.head} | ${r.setting} | ${r.seed} | ${raw.best.toFixed(3)} (${raw.bestAt}) | ${raw.drop.toFixed(3)}${raw.drop > 0.03 ? ' ✗' : ' ✓'} | ${smooth.drop.toFixed(3)} | ${mean50.toFixed(3)} | ${r.f1[r.f1.length - 1].toFixed(3)} |`;
+  });
+  return [
+    '| data (train/val windows) | head | setting | seed | best val span F1 (epoch) | drop, last 50 (goal ≤ 0.03) | drop on 5-epoch mean | mean, last 50 | final |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('long-run-plot.ts')) {
   const a = process.argv.slice(2);
   const get = (k: string): string | undefined => {
@@ -85,4 +126,5 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, longRunSvg(records));
   console.log(`wrote ${out} (${records.length} runs)`);
+  console.log(longRunTable(records));
 }
