@@ -22,7 +22,7 @@ import { trainModel, type LrSchedule } from '../core/ml/training/train.ts';
 import type { TaskWeighting } from '../core/ml/training/task-weights.ts';
 import { machine, parseArgs } from './yardstick/lib.ts';
 import { loadSeriesData } from './series-data.ts';
-import { longRunSvg, type LongRunRecord } from './long-run-plot.ts';
+import { lastDrop, longRunSvg, type LongRunRecord } from './long-run-plot.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const epochs = Number(args.epochs ?? 200);
@@ -67,16 +67,7 @@ for (const src of sources) {
         onEpochPredictions: (_e, preds) => f1.push(spanPRF(preds.map((p) => decodeForReport(p, head, 0.5)), truthSpans).f1),
       });
       r.model?.dispose();
-      let best = -1;
-      let bestAt = 0;
-      let drop = 0;
-      f1.forEach((v, i) => {
-        if (v > best) {
-          best = v;
-          bestAt = i + 1;
-        }
-        if (i >= f1.length - 50) drop = Math.max(drop, best - v);
-      });
+      const { best, bestAt, drop } = lastDrop(f1);
       records.push({ data: label, head, seed, setting, epochs, f1, best, bestAt, drop });
       if (args.out) fs.writeFileSync(args.out, JSON.stringify(records));
       const w = r.epochs[r.epochs.length - 1].taskWeights;
