@@ -6,6 +6,10 @@
  * per-window losses that overfit early on small sets; the countdown loss is the noisiest). The weighted
  * objective is NOT used to select epochs: with learned uncertainty weights each σ² drifts toward its
  * task's loss, so the weighted total can go negative and jump while the detector is fine.
+ *
+ * Optional for long runs (weight-average.ts): Polyak averaging of the weights (then every epoch's
+ * validation figures, the checkpoint and the kept model are the averaged weights) and decoupled
+ * weight decay.
  */
 import { tf } from '../backend/tf.ts';
 import { makeBatch, disposeBatch } from '../model/batch.ts';
