@@ -4,7 +4,7 @@
  * SVG (docs/img/long-run.svg, linked from docs/BENCHMARKS.md). A marker shows where the last 50
  * epochs (the window of the issue's ≤ 0.03 goal) begin; dashed lines are even seeds.
  *
- *   node --import tsx bench/long-run-plot.ts --in a.json,b.json --svg docs/img/long-run.svg
+ *   node --import tsx bench/long-run-plot.ts --in a.json,b.json --svg docs/img/long-run.svg [--json merged.json]
  *
  * Also prints the runs as a Markdown table (docs/BENCHMARKS.md).
  */
@@ -123,6 +123,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const out = get('svg') ?? 'docs/img/long-run.svg';
   if (inputs.length === 0) throw new Error('--in a.json[,b.json] is required');
   const records = inputs.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as LongRunRecord[]);
+  const key = (r: LongRunRecord) => `${r.data}|${r.head}|${r.setting}|${String(r.seed).padStart(4, '0')}`;
+  records.sort((x, y) => key(x).localeCompare(key(y)));
+  if (get('json')) fs.writeFileSync(get('json')!, JSON.stringify(records));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, longRunSvg(records));
   console.log(`wrote ${out} (${records.length} runs)`);
