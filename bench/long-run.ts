@@ -6,7 +6,13 @@
  *
  *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
+ *        [--average 0.995|false] [--weight-decay 0] [--lr 0.002] [--batch 16] [--label NAME]
+ *        [--out runs.json] [--svg docs/img/long-run.svg]
+ *
+ * --out records every run's per-epoch F1 (bench/long-run-plot.ts merges several files into one SVG);
+ * --svg plots this invocation's runs directly.
  */
+import fs from 'node:fs';
 import { selectBackend } from '../core/ml/backend/index.ts';
 import { decodeForReport } from '../core/ml/eval/report.ts';
 import { normaliseTruthSpans } from '../core/ml/eval/headline.ts';
@@ -16,6 +22,7 @@ import { trainModel, type LrSchedule } from '../core/ml/training/train.ts';
 import type { TaskWeighting } from '../core/ml/training/task-weights.ts';
 import { machine, parseArgs } from './yardstick/lib.ts';
 import { loadSeriesData } from './series-data.ts';
+import { lastDrop, longRunSvg, type LongRunRecord } from './long-run-plot.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const epochs = Number(args.epochs ?? 200);
@@ -24,8 +31,16 @@ const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
 const sources = (args.data ?? 'demo,../shared/data/btcusd_1h.csv').split(',');
 const weighting = (args.weighting ?? 'ema-val') as TaskWeighting;
 const schedule = (args.schedule ?? 'constant') as LrSchedule;
+const average = args.average === undefined || args.average === 'false' ? false : args.average === 'true' ? true : Number(args.average);
+const weightDecay = Number(args['weight-decay'] ?? 0);
+const lr = Number(args.lr ?? 0.002);
+const batchSize = Number(args.batch ?? 16);
+const setting = args.label ?? `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}`;
+const records: LongRunRecord[] = [];
 const m = machine();
-console.log(`long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr schedule ${schedule}`);
+console.log(
+  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}`,
+);
 const sel = await selectBackend('wasm');
 console.log(sel.device);
 console.log('| data | head | seed | best val span F1 (epoch) | max drop, last 50 | final span F1 | final weights p/t/s/c | s/epoch |');
@@ -41,8 +56,10 @@ for (const src of sources) {
         spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden: 32, seed },
         data: d,
         epochs,
-        batchSize: 16,
-        learningRate: 0.002,
+        batchSize,
+        learningRate: lr,
+        weightAverage: average,
+        weightDecay,
         seed,
         skipUntrained: true,
         taskWeighting: weighting,
@@ -50,16 +67,9 @@ for (const src of sources) {
         onEpochPredictions: (_e, preds) => f1.push(spanPRF(preds.map((p) => decodeForReport(p, head, 0.5)), truthSpans).f1),
       });
       r.model?.dispose();
-      let best = -1;
-      let bestAt = 0;
-      let drop = 0;
-      f1.forEach((v, i) => {
-        if (v > best) {
-          best = v;
-          bestAt = i + 1;
-        }
-        if (i >= f1.length - 50) drop = Math.max(drop, best - v);
-      });
+      const { best, bestAt, drop } = lastDrop(f1);
+      records.push({ data: label, head, seed, setting, epochs, f1, best, bestAt, drop });
+      if (args.out) fs.writeFileSync(args.out, JSON.stringify(records));
       const w = r.epochs[r.epochs.length - 1].taskWeights;
       const sec = r.epochs.reduce((s, e) => s + e.seconds, 0) / r.epochs.length;
       console.log(
@@ -67,4 +77,8 @@ for (const src of sources) {
       );
     }
   }
+}
+if (args.svg) {
+  fs.writeFileSync(args.svg, longRunSvg(records));
+  console.log(`wrote ${args.svg}`);
 }

@@ -51,6 +51,7 @@ commands:
         [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
         [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
+        [--walk-forward K] [--weight-average DECAY|off] [--weight-decay WD]
         [--unconfirmed use|exclude] [--labels all|consensus|annotator:NAME]
         [--annotator-weights NAME=W,...]
                                     train a detector on the labelled windows (--unconfirmed exclude:
@@ -149,6 +150,10 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     // issue #12, point 4: whose labels
     labels: { type: 'string' },
     'annotator-weights': { type: 'string' },
+    // issue #11 points 2 and 6 (longrun)
+    'walk-forward': { type: 'string' },
+    'weight-average': { type: 'string' },
+    'weight-decay': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -183,6 +188,16 @@ function num(flags: Flags, name: string): number | undefined {
 function str(flags: Flags, name: string): string | undefined {
   const v = flags[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** issue #11 point 2 (longrun): --weight-average on|off|DECAY (a per-step decay in (0, 1)). */
+function weightAverageFlag(raw: string | undefined): boolean | number | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'on' || raw === 'true') return true;
+  if (raw === 'off' || raw === 'false') return false;
+  const d = Number(raw);
+  if (raw.trim() === '' || !(d > 0 && d < 1)) throw new UsageError(`--weight-average: expected on, off or a decay between 0 and 1 (e.g. 0.995), got "${raw}"`);
+  return d;
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -392,6 +407,10 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           // issue #12, point 4
           labelSource: usage(() => parseLabelsFlag(str(flags, 'labels'))),
           annotatorWeights: usage(() => parseAnnotatorWeights(str(flags, 'annotator-weights'))),
+          // issue #11 points 2 and 6 (longrun): --walk-forward K = walk-forward evaluation over K folds
+          ...(str(flags, 'walk-forward') !== undefined ? { evaluation: 'walk-forward' as const, folds: num(flags, 'walk-forward') } : {}),
+          weightAverage: weightAverageFlag(str(flags, 'weight-average')),
+          weightDecay: num(flags, 'weight-decay'),
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -83,6 +83,11 @@ export const trainArgs = z
     labelSource: labelSource.optional(),
     /** With 'all': a weight in [0, 1] per annotator, multiplying their spans' confidence (absent = 1). */
     annotatorWeights: z.record(annotator, z.number().min(0).max(1)).optional(),
+    // --- issue #11 points 2 and 6 (longrun): weight averaging / decay, walk-forward evaluation ---
+    weightAverage: z.union([z.boolean(), z.number().gt(0).lt(1)]).optional(),
+    weightDecay: z.number().min(0).max(1).optional(),
+    evaluation: z.enum(['holdout', 'walk-forward']).optional(),
+    folds: z.number().int().min(2).max(10).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@
  * The run report's shape (schema candlemark.run-report/2): what `candlemark evaluate --json` prints
  * and the inputs report.ts builds it from. Types only, besides the schema constants.
  */
+import type { CrossValidationReport } from './cross-validation.ts';
 import type { Calibration, PRF } from './metrics.ts';
 import type { LossSummary, OverfitResult } from './curves.ts';
 import type { BaselineFigures } from './baselines.ts';
@@ -12,7 +13,7 @@ import type { EpochEvent, EvalTruth, PredLike, TaskName, TaskValues } from './ty
 
 /** v2: test block + headline with intervals, span-only criterion, closed-form task weights, normalised labels. */
 export const REPORT_SCHEMA = 'candlemark.run-report/2';
-export const REPORT_VERSION = 2;
+export const REPORT_VERSION = 3;
 /** Schemas this code reads (v1 reports lack the fields marked "v2"). */
 export type ReportSchema = typeof REPORT_SCHEMA | 'candlemark.run-report/1';
 
@@ -143,6 +144,8 @@ export interface RunReport {
   seriesLevel?: { validation: StitchedScore; test: StitchedScore | null } | null;
   /** v2: temperature scaling of the span probability, fitted on validation, judged on the test block. */
   temperature?: TemperatureReport;
+  /** v3: walk-forward cross-validation (per fold, mean and spread); absent/null for holdout runs and older reports. */
+  crossValidation?: CrossValidationReport | null;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
   dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };

@@ -66,6 +66,8 @@ export async function trainEnsembleParallel(opts: ParallelEnsembleOptions): Prom
           skipUntrained: opts.skipUntrained,
           taskWeighting: opts.taskWeighting,
           lrSchedule: opts.lrSchedule,
+          weightAverage: opts.weightAverage,
+          weightDecay: opts.weightDecay,
         },
       };
       const worker = new Worker(MEMBER_WORKER_URL, { workerData: input });

@@ -22,6 +22,8 @@ import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 import type { LabelSource } from './label-source.ts';
 import { getSeniority } from '../../store/annotators.ts';
+import { DEFAULT_FOLDS } from './walk-forward.ts';
+import { runWalkForward } from './walk-forward-run.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -69,6 +71,15 @@ export interface RunTrainingOptions {
    * os.availableParallelism() − 1; 1 trains them one after another (parallel-ensemble.ts).
    */
   memberThreads?: number;
+  // --- issue #11 points 2 and 6 (longrun): optimisation knobs and walk-forward evaluation --------
+  /** Polyak averaging of the weights (weight-average.ts): true = decay 0.995, a number = that decay. */
+  weightAverage?: boolean | number;
+  /** Decoupled weight decay (AdamW) per unit learning rate (default 0). */
+  weightDecay?: number;
+  /** 'holdout' (default: train/val by role + the test block) or 'walk-forward' (walk-forward-run.ts). */
+  evaluation?: 'holdout' | 'walk-forward';
+  /** Walk-forward folds (default 3). */
+  folds?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -86,6 +97,8 @@ export const TRAINING_DEFAULTS = {
   backend: 'auto' as BackendPreference,
   ramp: 3,
   lrSchedule: 'constant' as LrSchedule,
+  weightAverage: false as boolean | number,
+  weightDecay: 0,
 };
 
 export interface RunResult {
@@ -131,7 +144,7 @@ export interface WindowPredictionResult {
   memberSpread: number | null;
 }
 
-function resolved(o: RunTrainingOptions) {
+export function resolved(o: RunTrainingOptions) {
   return {
     setId: o.setId,
     head: o.head,
@@ -156,10 +169,14 @@ function resolved(o: RunTrainingOptions) {
     lrSchedule: o.lrSchedule ?? TRAINING_DEFAULTS.lrSchedule,
     labelSource: o.labelSource ?? ('all' as LabelSource),
     annotatorWeights: o.annotatorWeights ?? null,
+    weightAverage: o.weightAverage ?? TRAINING_DEFAULTS.weightAverage,
+    weightDecay: o.weightDecay ?? TRAINING_DEFAULTS.weightDecay,
+    evaluation: o.evaluation ?? 'holdout',
+    ...(o.evaluation === 'walk-forward' ? { folds: o.folds ?? DEFAULT_FOLDS } : {}),
   };
 }
 
-function toPredictedSpans(
+export function toPredictedSpans(
   pred: WindowPrediction,
   head: HeadKind,
   threshold: number,
@@ -184,7 +201,7 @@ function toPredictedSpans(
   });
 }
 
-const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * Train a model (or ensemble) on a window set and persist everything. Never throws after the run row
@@ -192,6 +209,7 @@ const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(
  * data, no backend — are thrown).
  */
 export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
+  if (opts.evaluation === 'walk-forward') return runWalkForward(store, opts);
   const cfg = resolved(opts);
   const seniority = getSeniority(store);
   const data: Dataset = buildDataset(store, {
@@ -261,6 +279,8 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
       seeds,
       taskWeighting: cfg.taskWeighting,
       lrSchedule: cfg.lrSchedule,
+      weightAverage: cfg.weightAverage,
+      weightDecay: cfg.weightDecay,
       earlyStopping: cfg.earlyStopping ?? undefined,
       signal: opts.signal,
       onEpoch: (e) => {
@@ -349,7 +369,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 }
 
 /** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
-function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
+export function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
   const T = data.windowLength;
   const F = data.features.length;
   const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
@@ -376,7 +396,7 @@ function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength:
 }
 
 /** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */
-function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
+export function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
   const m = createSpanModel(spec);
   try {
     return predictAll(m, x, count);

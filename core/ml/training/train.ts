@@ -6,6 +6,10 @@
  * per-window losses that overfit early on small sets; the countdown loss is the noisiest). The weighted
  * objective is NOT used to select epochs: with learned uncertainty weights each σ² drifts toward its
  * task's loss, so the weighted total can go negative and jump while the detector is fine.
+ *
+ * Optional for long runs (weight-average.ts): Polyak averaging of the weights (then every epoch's
+ * validation figures, the checkpoint and the kept model are the averaged weights) and decoupled
+ * weight decay.
  */
 import { tf } from '../backend/tf.ts';
 import { makeBatch, disposeBatch } from '../model/batch.ts';
@@ -16,6 +20,7 @@ import type { InitialEval } from '../eval/report.ts';
 import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/types.ts';
 import { mulberry32, shuffleInPlace } from './rng.ts';
 import { ClosedFormWeights, DEFAULT_TASK_WEIGHTING, EMA_DECAY, type TaskWeighting } from './task-weights.ts';
+import { DEFAULT_WEIGHT_AVERAGE_DECAY, WeightAverage, applyWeightDecay } from './weight-average.ts';
 
 export type { EpochEvent } from '../eval/types.ts';
 
@@ -54,6 +59,14 @@ export interface TrainOptions {
   lrSchedule?: LrSchedule;
   /** Called after each epoch with the validation predictions (benches: per-epoch span F1). */
   onEpochPredictions?: (epoch: number, valPred: WindowPrediction[]) => void;
+  /**
+   * Polyak averaging of the network weights (weight-average.ts): false/undefined = off, true = per-step
+   * decay 0.995, a number = that decay. When on, every epoch's validation figures, the best-epoch
+   * checkpoint and the kept model are the AVERAGED weights.
+   */
+  weightAverage?: boolean | number;
+  /** Decoupled (AdamW) weight decay per unit learning rate; 0/undefined = off. */
+  weightDecay?: number;
 }
 
 export interface TrainResult {
@@ -150,6 +163,8 @@ function validateOptions(o: TrainOptions): void {
   if (!(o.epochs >= 0) || !Number.isInteger(o.epochs)) throw new Error('epochs must be a non-negative integer');
   if (!(o.batchSize >= 1)) throw new Error('batchSize must be >= 1');
   if (!(o.learningRate > 0)) throw new Error('learningRate must be > 0');
+  if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new Error('weightDecay must be >= 0');
+  if (typeof o.weightAverage === 'number' && !(o.weightAverage > 0 && o.weightAverage < 1)) throw new Error('weightAverage decay must be in (0, 1)');
 }
 
 export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
@@ -177,6 +192,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     closed.update(TASKS.map((k) => v[k]));
     model.setLogSigmas(closed.logSigmas());
   };
+  const netVars = model.networkVariables();
+  const averaged =
+    opts.weightAverage === undefined || opts.weightAverage === false
+      ? null
+      : new WeightAverage(netVars, opts.weightAverage === true ? DEFAULT_WEIGHT_AVERAGE_DECAY : opts.weightAverage);
+  // Evaluation and checkpointing see the averaged weights when averaging is on.
+  const evaluated = <T>(fn: () => T): T => (averaged ? averaged.withAveraged(fn) : fn());
   const events: EpochEvent[] = [];
   let cancelled = false;
   let stoppedEarly = false;
@@ -209,7 +231,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
       // tfjs's Adam reads its learningRate field on every step (a protected field, no setter).
-      (optimizer as unknown as { learningRate: number }).learningRate = scheduledLearningRate(opts.learningRate, epoch, opts.epochs, opts.lrSchedule);
+      const lrNow = scheduledLearningRate(opts.learningRate, epoch, opts.epochs, opts.lrSchedule);
+      (optimizer as unknown as { learningRate: number }).learningRate = lrNow;
       shuffleInPlace(order, rand);
       const acc = new Float64Array(5);
       let seen = 0;
@@ -234,6 +257,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           );
           const total = cost ? cost.dataSync()[0] : NaN;
           cost?.dispose();
+          if (opts.weightDecay) applyWeightDecay(netVars, lrNow, opts.weightDecay);
+          averaged?.update();
           const per = stacked ? (stacked as tf.Tensor).dataSync() : new Float32Array(4).fill(NaN);
           if (!Number.isFinite(total)) throw new Error(`Training diverged: loss is ${total} at epoch ${epoch}`);
           acc[0] += total * idx.length;
@@ -247,19 +272,24 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
       if (cancelled) break;
       for (let k = 0; k < 5; k++) acc[k] /= Math.max(1, seen);
-      const va = evaluateLoss(model, valBatches);
-      if (weighting === 'ema-val') observe(va.task);
-      const valPred = predictAll(model, data.valX, nVal, evalSize);
+      const { va, valPred, isBest } = evaluated(() => {
+        const va = evaluateLoss(model, valBatches);
+        if (weighting === 'ema-val') observe(va.task);
+        const valPred = predictAll(model, data.valX, nVal, evalSize);
+        const isBest = criterionOf(va.task) < bestVal;
+        if (isBest) {
+          best!.forEach((t) => t.dispose());
+          best = vars.map((v) => tf.clone(v));
+        }
+        return { va, valPred, isBest };
+      });
       opts.onEpochPredictions?.(epoch, valPred);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
       const valCriterion = criterionOf(va.task);
-      const isBest = valCriterion < bestVal;
       if (isBest) {
         bestVal = valCriterion;
         bestEpoch = epoch;
-        best.forEach((t) => t.dispose());
-        best = vars.map((v) => tf.clone(v));
       }
       const ev: EpochEvent = {
         member,
@@ -301,6 +331,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     valBatches.forEach(disposeBatch);
     trainEvalBatches?.forEach(disposeBatch);
     optimizer.dispose();
+    averaged?.dispose();
   }
 }
 

@@ -13,6 +13,7 @@ import type { TrainStarted } from '../api.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs, TrainArgs } from '../schemas.ts';
+import { DEFAULT_FOLDS } from '../../ml/training/walk-forward.ts';
 
 /** Workers of runs in progress, per open project (from the worker's start, before its run row exists). */
 const active = new WeakMap<ServiceContext, Set<ActiveRun>>();
@@ -78,7 +79,8 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
     const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
     throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
   }
-  const totalEpochs = args.epochs * args.ensemble;
+  // Walk-forward (issue #11 point 6) trains every fold: k × the epochs of a holdout run.
+  const totalEpochs = args.epochs * args.ensemble * (args.evaluation === 'walk-forward' || args.folds ? (args.folds ?? DEFAULT_FOLDS) : 1);
   const started = Date.now();
   let epochsDone = 0;
   let forgotten!: () => void;
@@ -119,6 +121,11 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       // issue #12, point 4
       labelSource: args.labelSource,
       annotatorWeights: args.annotatorWeights,
+      // issue #11 points 2 and 6 (longrun)
+      weightAverage: args.weightAverage,
+      weightDecay: args.weightDecay,
+      evaluation: args.evaluation ?? (args.folds ? 'walk-forward' : undefined),
+      folds: args.folds,
     },
     {
       onRunCreated: (id, i) => {

@@ -230,6 +230,14 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
             </select>
           </label>
           <LabelSourceField s={s} update={update} version={training.version} />
+          <label title="Holdout: train/validation by window role, headline on the held-out test block. Walk-forward (small projects): k time blocks, each tested by a model trained only on the blocks before it (one window purged between parts); the report gives the mean and spread over folds. Costs k trainings.">
+            Evaluation
+            <select value={s.walkForwardFolds} onChange={(e) => update({ walkForwardFolds: Number(e.target.value) })} data-testid="train-evaluation">
+              <option value={0}>holdout + test block</option>
+              <option value={3}>walk-forward, 3 folds</option>
+              <option value={5}>walk-forward, 5 folds</option>
+            </select>
+          </label>
         </div>
       </details>
       {check && (

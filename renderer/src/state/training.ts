@@ -29,9 +29,11 @@ export interface TrainSettings {
   /** Issue #12, point 4: whose labels: 'all', 'consensus' or 'annotator:NAME'; with 'all', a weight per annotator (absent = 1). */
   labelSource: string;
   annotatorWeights: Record<string, number>;
+  /** Issue #11 point 6: 0 = holdout (train/validation + test block), k = walk-forward over k folds. */
+  walkForwardFolds: number;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both', labelSource: 'all', annotatorWeights: {} };
+export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both', labelSource: 'all', annotatorWeights: {}, walkForwardFolds: 0 };
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -59,6 +61,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
     labelSource: typeof s.labelSource === 'string' && (s.labelSource === 'consensus' || /^annotator:.+/.test(s.labelSource)) ? s.labelSource : 'all',
     annotatorWeights: Object.fromEntries(Object.entries(s.annotatorWeights ?? {}).filter(([, v]) => typeof v === 'number' && v >= 0 && v <= 1)),
+    walkForwardFolds: int(s.walkForwardFolds, 2, 10, 0),
   };
 }
 
@@ -95,7 +98,7 @@ export function rememberLabelledSet(setId: number): void {
 type RunSettings = TrainSettings & { setId: number };
 
 function trainArgs(s: RunSettings, model: ModelChoice): CommandInput<'train.start'> {
-  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...labelSourceArgs(s) };
+  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...labelSourceArgs(s), ...(s.walkForwardFolds >= 2 ? { evaluation: 'walk-forward' as const, folds: s.walkForwardFolds } : {}) };
 }
 
 /** Issue #12, point 4: the settings' label source as train.start's arguments (weights only with 'all', and only when some differ from 1). */

@@ -85,7 +85,7 @@ describe('buildReport', () => {
   it('chooses the threshold on train, reports validation, baselines and losses', () => {
     const r = buildReport(input('soft', 0.8));
     expect(r.schema).toBe('candlemark.run-report/2');
-    expect(r.version).toBe(2);
+    expect(r.version).toBe(3);
     expect(r.metrics.threshold.chosenOn).toBe('train');
     expect(r.metrics.threshold.span).toBeGreaterThan(0.1);
     expect(r.metrics.threshold.span).toBeLessThanOrEqual(0.8);

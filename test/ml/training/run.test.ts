@@ -62,7 +62,7 @@ describe('runTraining', () => {
     expect(report.metrics.headline.decoder).toBe('viterbi');
     expect(report.data).toMatchObject({ trainWindows: 24, valWindows: 2 });
     // v2: the headline is on the held-out test block, validation beside it, each with an interval
-    expect(report.version).toBe(2);
+    expect(report.version).toBe(3);
     expect(report.test?.windows).toBe(3);
     expect(report.headline?.on).toBe('test');
     expect(report.headline?.windows).toBe(3);
