@@ -10,7 +10,8 @@ function hostImportRules() {
   const core = {
     regex: `^(\\.\\./)+core/(?!(service|shared)/[^/]+\\.ts$|(${PURE_CORE_MODULES.join('|')})\\.ts$)`,
     allowTypeImports: true,
-    message: 'hosts import core only through core/service/*.ts (the service contract), core/shared/ (pure helpers) or the pure modules listed in eslint.config.js; types are fine',
+    message:
+      'hosts import core only through core/service/*.ts (the service contract), core/shared/ (pure helpers) or the pure modules listed in eslint.config.js; types are fine',
   };
   const other = (folders) => ({
     regex: `^(\\.\\./)+(${folders.join('|')})/`,
@@ -23,18 +24,44 @@ function hostImportRules() {
     })),
     {
       files: ['hosting/**/*.ts'],
-      rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [core, { ...other(HOSTS), message: 'hosting/ is shared by the hosts and imports none of them' }] }] },
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          { patterns: [core, { ...other(HOSTS), message: 'hosting/ is shared by the hosts and imports none of them' }] },
+        ],
+      },
     },
   ];
 }
 
 export default tseslint.config(
-  { ignores: ['.scratch/**', 'node_modules/**', 'renderer/dist/**', 'test-results/**', 'dist/**', 'out/**', 'renderer/dist/**', 'test-results/**', 'bench/*.py'] },
+  {
+    ignores: [
+      '.scratch/**',
+      'node_modules/**',
+      'renderer/dist/**',
+      'test-results/**',
+      'dist/**',
+      'out/**',
+      'renderer/dist/**',
+      'test-results/**',
+      'bench/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', performance: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -48,10 +75,28 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     languageOptions: {
       globals: {
-        window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', WebSocket: 'readonly',
-        localStorage: 'readonly', sessionStorage: 'readonly', navigator: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly',
-        setInterval: 'readonly', clearInterval: 'readonly', Blob: 'readonly', File: 'readonly', FileReader: 'readonly', HTMLElement: 'readonly',
-        HTMLInputElement: 'readonly', KeyboardEvent: 'readonly', MouseEvent: 'readonly', ResizeObserver: 'readonly', URLSearchParams: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        fetch: 'readonly',
+        WebSocket: 'readonly',
+        localStorage: 'readonly',
+        sessionStorage: 'readonly',
+        navigator: 'readonly',
+        requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Blob: 'readonly',
+        File: 'readonly',
+        FileReader: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        KeyboardEvent: 'readonly',
+        MouseEvent: 'readonly',
+        ResizeObserver: 'readonly',
+        URLSearchParams: 'readonly',
       },
     },
     rules: {
@@ -89,7 +134,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+core/(?!(service/api|service/schemas|shared/issue|review/queue|ml/training/preflight|ml/eval/report-export|ml/eval/svg-plot)\\.ts$)',
+              regex:
+                '^(\\.\\./)+core/(?!(service/api|service/schemas|shared/issue|review/queue|ml/training/preflight|ml/eval/report-export|ml/eval/svg-plot)\\.ts$)',
               allowTypeImports: true,
               message: 'the renderer imports core only as types, or one of the pure modules listed in eslint.config.js',
             },

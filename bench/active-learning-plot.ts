@@ -47,7 +47,10 @@ function panel(r: Result, title: string, dx: number): string {
   const y = (v: number) => M.t + (1 - v) * (H - M.t - M.b);
   const parts: string[] = [`<text x="${dx + M.l}" y="16" font-size="12" font-weight="bold">${esc(title)}</text>`];
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(`<line x1="${x(0)}" x2="${x(xMax)}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`, `<text x="${dx + M.l - 6}" y="${y(t) + 4}" font-size="10" text-anchor="end">${t}</text>`);
+    parts.push(
+      `<line x1="${x(0)}" x2="${x(xMax)}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`,
+      `<text x="${dx + M.l - 6}" y="${y(t) + 4}" font-size="10" text-anchor="end">${t}</text>`,
+    );
   }
   for (const v of [...new Set(xs)].sort((a, b) => a - b)) parts.push(`<text x="${x(v)}" y="${H - M.b + 14}" font-size="10" text-anchor="middle">${v}</text>`);
   parts.push(`<text x="${dx + (W + M.l) / 2}" y="${H - 6}" font-size="11" text-anchor="middle">labelled windows</text>`);
@@ -56,7 +59,9 @@ function panel(r: Result, title: string, dx: number): string {
   parts.push(`<text x="${x(0) + 4}" y="${y(r.target) - 4}" font-size="10" fill="#d62728">95 % of all-labels F1 ${r.allLabelsF1.toFixed(3)}</text>`);
   Object.entries(r.curves).forEach(([name, c], i) => {
     const color = COLORS[name] ?? '#000';
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${c.map((p) => `${x(p.labelled).toFixed(1)},${y(p.f1).toFixed(1)}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${c.map((p) => `${x(p.labelled).toFixed(1)},${y(p.f1).toFixed(1)}`).join(' ')}"/>`,
+    );
     parts.push(`<text x="${x(xMax) - 4}" y="${y(0) - 8 - 12 * i}" font-size="10" text-anchor="end" fill="${color}">${esc(name)}</text>`);
   });
   return parts.join('\n');
@@ -81,7 +86,13 @@ function merge(parts: Array<Result & { repeats: number }>): Result {
       const having = parts.filter((p) => p.curves[name]);
       const n = Math.min(...having.map((p) => p.curves[name].length));
       const w = having.reduce((a, p) => a + p.repeats, 0);
-      return [name, Array.from({ length: n }, (_, i) => ({ labelled: having[0].curves[name][i].labelled, f1: having.reduce((a, p) => a + p.curves[name][i].f1 * p.repeats, 0) / w }))];
+      return [
+        name,
+        Array.from({ length: n }, (_, i) => ({
+          labelled: having[0].curves[name][i].labelled,
+          f1: having.reduce((a, p) => a + p.curves[name][i].f1 * p.repeats, 0) / w,
+        })),
+      ];
     }),
   );
   return { curves, allLabelsF1, target: 0.95 * allLabelsF1, budget: Math.max(...parts.map((p) => p.budget)) };

@@ -83,7 +83,14 @@ async function source(): Promise<{ id: string; bars: BarColumns; truth: IndexSpa
     const { bars } = await readOhlcvCsvFile(fs.existsSync(file) ? file : path.resolve('../shared/data/btcusd_1h.csv'));
     const n = Math.min(bars.time.length, Number(values.bars));
     const cut = (a: Float64Array) => a.subarray(0, n);
-    const sub: BarColumns = { time: cut(bars.time), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close), volume: bars.volume ? cut(bars.volume) : null };
+    const sub: BarColumns = {
+      time: cut(bars.time),
+      open: cut(bars.open),
+      high: cut(bars.high),
+      low: cut(bars.low),
+      close: cut(bars.close),
+      volume: bars.volume ? cut(bars.volume) : null,
+    };
     return { id: 'btcusd_1h', bars: sub, truth: findExpansionSpans(sub) };
   }
   const g = generateSeries({ seed: 1201, bars: Number(values.bars) });
@@ -130,7 +137,12 @@ function windowDensity(bars: BarColumns, pool: WindowInfo[]): Map<number, number
       lo = Math.min(lo, bars.low[i]);
       range += (bars.high[i] - bars.low[i]) / bars.close[i];
     }
-    return [vol, Math.abs(bars.close[b] - bars.close[a]) / (hi - lo || 1e-9), range / w.length, rets.filter((r) => Math.abs(r - mean) > vol).length / rets.length];
+    return [
+      vol,
+      Math.abs(bars.close[b] - bars.close[a]) / (hi - lo || 1e-9),
+      range / w.length,
+      rets.filter((r) => Math.abs(r - mean) > vol).length / rets.length,
+    ];
   });
   const D = desc[0].length;
   for (let d = 0; d < D; d++) {
@@ -156,7 +168,10 @@ function setup(dir: string, name: string, data: { id: string; bars: BarColumns; 
   // Pool: overlapping windows wholly before the test block. Test block: non-overlapping windows after it.
   for (let s = 0; s + T <= testFrom; s += STRIDE) windows.push({ extId: `p${s}`, startIndex: s, length: T, role: 'train' });
   for (let s = testFrom; s + T <= n; s += T) windows.push({ extId: `t${s}`, startIndex: s, length: T, role: 'val' });
-  const set = store.createWindowSet({ seriesId: data.id, origin: 'cut', length: T, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 }, windows);
+  const set = store.createWindowSet(
+    { seriesId: data.id, origin: 'cut', length: T, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 },
+    windows,
+  );
   const all = store.listWindows({ setId: set.id });
   const label = (w: WindowInfo) => {
     store.editGroup('simulated annotator', () => {
@@ -171,7 +186,17 @@ function setup(dir: string, name: string, data: { id: string; bars: BarColumns; 
 }
 
 async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: number; threshold: number }> {
-  const r = await runTraining(s.store, { setId: s.setId, head: HEAD, hidden: HIDDEN, epochs: EPOCHS, batchSize: 8, learningRate: LR, seed, backend: 'wasm', ensemble: ENSEMBLE });
+  const r = await runTraining(s.store, {
+    setId: s.setId,
+    head: HEAD,
+    hidden: HIDDEN,
+    epochs: EPOCHS,
+    batchSize: 8,
+    learningRate: LR,
+    seed,
+    backend: 'wasm',
+    ensemble: ENSEMBLE,
+  });
   if (r.status !== 'completed' || !r.report) throw new Error(`training failed: ${r.error}`);
   const report = r.report as RunReport;
   return { f1: report.metrics.headline.spanF1, runId: r.runId, threshold: report.metrics.threshold.span };
@@ -253,10 +278,17 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
     if (strategy === 'chronological') next = open.slice(0, BATCH);
     else if (strategy === 'random' || (strategy === 'cold' && labelled.size < COLD)) next = shuffled.filter((w) => !labelled.has(w.id)).slice(0, BATCH);
     else {
-      const preds = await predictWindows(s.store, runId, open.map((w) => w.id), { save: false });
+      const preds = await predictWindows(
+        s.store,
+        runId,
+        open.map((w) => w.id),
+        { save: false },
+      );
       const byId = new Map(preds.map((p) => [p.windowId, p]));
       // Rows for the whole pool (labelled ones are marked so and never drawn), in pool order.
-      const rows = s.pool.map((w, index) => rowOf(w, index, byId.has(w.id) ? scoreOf(strategy, byId.get(w.id)!, threshold, density?.get(w.id) ?? 1) : 0, labelled.has(w.id)));
+      const rows = s.pool.map((w, index) =>
+        rowOf(w, index, byId.has(w.id) ? scoreOf(strategy, byId.get(w.id)!, threshold, density?.get(w.id) ?? 1) : 0, labelled.has(w.id)),
+      );
       const explore = Math.round(BATCH * Number(values.explore));
       const ids = new Set(leastSureQueue(rows, BATCH - explore).map((r) => r.windowId));
       for (const w of shuffled) if (ids.size < BATCH && !labelled.has(w.id) && !ids.has(w.id)) ids.add(w.id);
@@ -276,7 +308,9 @@ const data = await source();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-al-'));
 log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
 log(`orders: ${values.strategies}; cold ${COLD}; head ${HEAD}; ensemble ${ENSEMBLE}; explore ${values.explore}, test fraction ${values['test-fraction']}`);
-log(`source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`);
+log(
+  `source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`,
+);
 
 // Reference: every pool window labelled.
 const ref = setup(dir, 'all', data);
@@ -301,7 +335,10 @@ for (const strategy of chosen) {
 // A model that learns nothing from all the labels gives no comparison (every strategy "reaches" 95 % of 0).
 const MIN_REFERENCE_F1 = 0.2;
 const comparable = allF1 >= MIN_REFERENCE_F1;
-if (!comparable) log(`all-labels span F1 ${allF1.toFixed(3)} < ${MIN_REFERENCE_F1}: the model does not learn this source at this budget; no strategy comparison (labels needed: null)`);
+if (!comparable)
+  log(
+    `all-labels span F1 ${allF1.toFixed(3)} < ${MIN_REFERENCE_F1}: the model does not learn this source at this budget; no strategy comparison (labels needed: null)`,
+  );
 const needed = Object.fromEntries(
   (Object.keys(curves) as Strategy[]).map((k) => [k, comparable ? (curves[k].find((p) => p.f1 >= target)?.labelled ?? null) : null]),
 ) as Record<Strategy, number | null>;
@@ -319,17 +356,38 @@ const spread = Object.fromEntries(
   chosen.map((k) => {
     const reps = repCurves[k];
     const area = meanSd(reps.map((r) => r.reduce((a, p) => a + p.f1, 0) / r.length));
-    return [k, { neededPerRepeat: reps.map((r) => (comparable ? (r.find((p) => p.f1 >= target)?.labelled ?? null) : null)), meanF1: area.mean, meanF1Sd: area.sd }];
+    return [
+      k,
+      { neededPerRepeat: reps.map((r) => (comparable ? (r.find((p) => p.f1 >= target)?.labelled ?? null) : null)), meanF1: area.mean, meanF1Sd: area.sd },
+    ];
   }),
 ) as Record<Strategy, { neededPerRepeat: Array<number | null>; meanF1: number; meanF1Sd: number }>;
 
 const budget = BATCH * ROUNDS;
 log('\nlabelled windows | ' + (Object.keys(curves) as Strategy[]).join(' | '));
-for (let i = 0; i < ROUNDS; i++) log(`${curves[chosen[0]][i].labelled} | ${(Object.keys(curves) as Strategy[]).map((k) => curves[k][i].f1.toFixed(3)).join(' | ')}`);
+for (let i = 0; i < ROUNDS; i++)
+  log(`${curves[chosen[0]][i].labelled} | ${(Object.keys(curves) as Strategy[]).map((k) => curves[k][i].f1.toFixed(3)).join(' | ')}`);
 log(`labels needed to reach ${target.toFixed(3)} (95 % of ${allF1.toFixed(3)}), budget ${budget} of ${ref.pool.length}: ${JSON.stringify(needed)}`);
-for (const k of chosen) if (k !== 'random' && needed[k] != null && needed.random != null) log(`${k} / random = ${(needed[k]! / needed.random!).toFixed(2)} (goal ≤ 0.60)`);
-for (const k of chosen) log(`${k}: labels needed per repeat ${JSON.stringify(spread[k].neededPerRepeat)}; mean span F1 over the curve ${spread[k].meanF1.toFixed(3)} ± ${spread[k].meanF1Sd.toFixed(3)} (sd over ${REPEATS} repeats)`);
+for (const k of chosen)
+  if (k !== 'random' && needed[k] != null && needed.random != null) log(`${k} / random = ${(needed[k]! / needed.random!).toFixed(2)} (goal ≤ 0.60)`);
+for (const k of chosen)
+  log(
+    `${k}: labels needed per repeat ${JSON.stringify(spread[k].neededPerRepeat)}; mean span F1 over the curve ${spread[k].meanF1.toFixed(3)} ± ${spread[k].meanF1Sd.toFixed(3)} (sd over ${REPEATS} repeats)`,
+  );
 log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 if (values.json) {
-  console.log(JSON.stringify({ ...needed, comparable, allLabelsF1: allF1, allLabelsF1PerRepeat: refF1s, target, poolWindows: ref.pool.length, budget, source: SOURCE, spread, curves }));
+  console.log(
+    JSON.stringify({
+      ...needed,
+      comparable,
+      allLabelsF1: allF1,
+      allLabelsF1PerRepeat: refF1s,
+      target,
+      poolWindows: ref.pool.length,
+      budget,
+      source: SOURCE,
+      spread,
+      curves,
+    }),
+  );
 }

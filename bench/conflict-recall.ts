@@ -26,10 +26,16 @@ for (const c of cases) {
   const score = scoreFindings(set, findings, idOfExt);
   const byKind = (kind: string) => {
     const planted = set.planted.filter((p) => p.kind === kind);
-    const sub = scoreFindings({ ...set, planted }, findings.filter((f) => f.kind === kind), idOfExt);
+    const sub = scoreFindings(
+      { ...set, planted },
+      findings.filter((f) => f.kind === kind),
+      idOfExt,
+    );
     return `${kind}: recall ${sub.recall.toFixed(3)} (${sub.found}/${sub.planted})`;
   };
-  console.log(`${c.name}: ${set.windowCount} windows, planted ${score.planted}, findings ${score.findings}, recall ${score.recall.toFixed(3)}, precision ${score.precision.toFixed(3)}`);
+  console.log(
+    `${c.name}: ${set.windowCount} windows, planted ${score.planted}, findings ${score.findings}, recall ${score.recall.toFixed(3)}, precision ${score.precision.toFixed(3)}`,
+  );
   console.log(`  ${['span-vs-none', 'type', 'boundary'].map(byKind).join('; ')}`);
   service.close();
   fs.rmSync(dir, { recursive: true, force: true });

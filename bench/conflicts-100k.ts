@@ -27,7 +27,7 @@ function build(): { windows: ConflictWindow[]; planted: number } {
     const seriesId = `SER${s}`;
     // Truth: a move of 8-40 bars roughly every 128 bars.
     const truth: IndexSpan[] = [];
-    for (let t = randomInt(rand, 0, 60); t < barCount; ) {
+    for (let t = randomInt(rand, 0, 60); t < barCount;) {
       const len = randomInt(rand, 8, 40);
       truth.push({ start: t, end: t + len - 1, type: rand() < 0.5 ? 'up' : 'down', confidence: 1 });
       t += len + randomInt(rand, 40, 140);

@@ -27,7 +27,8 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
 const summary = (xs: number[]) => ({ n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99), max: Math.max(...xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length });
-const fmt = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, max ${s.max.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms (n=${s.n})`;
+const fmt = (s: ReturnType<typeof summary>) =>
+  `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, max ${s.max.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms (n=${s.n})`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-editbench-'));
 const service = CandlemarkService.open(path.join(dir, 'bench.candlemark'), { create: true, author: 'bench' });
@@ -51,7 +52,9 @@ async function edits(count: number): Promise<{ all: number[]; byKind: Record<str
     const l = labels[i % labels.length];
     await time('delete', () => service.call('labels.delete', { id: l.id }));
     if (all.length >= count) break;
-    const added = await time('add', () => service.call('labels.add', { windowId: l.windowId, startTime: l.startTime, endTime: l.endTime, type: l.type, confidence: l.confidence }));
+    const added = await time('add', () =>
+      service.call('labels.add', { windowId: l.windowId, startTime: l.startTime, endTime: l.endTime, type: l.type, confidence: l.confidence }),
+    );
     labels[i % labels.length] = added;
     if (all.length >= count) break;
     const other = types.find((t) => t !== added.type) ?? added.type;
@@ -62,7 +65,9 @@ async function edits(count: number): Promise<{ all: number[]; byKind: Record<str
 
 const t0 = performance.now();
 const demo = await service.call('demo.create', { bars: BARS, seed: 7 });
-console.log(`setup: demo project, ${demo.bars} bars, ${demo.windows} windows, ${demo.spans} spans, ${demo.openConflicts} open conflicts (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(
+  `setup: demo project, ${demo.bars} bars, ${demo.windows} windows, ${demo.spans} spans, ${demo.openConflicts} open conflicts (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+);
 
 // Warm up (JIT, statement caches), then the idle measurement.
 await edits(30);
@@ -92,10 +97,17 @@ const findings = await service.call('conflicts.list', {});
 service.close();
 
 const cpus = os.cpus();
-console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`date: ${new Date().toISOString()}`);
 console.log(`edits: ${EDITS} per phase, ${PAUSE_MS} ms pause between calls`);
-console.log(`run ${run.runId}: train.start returned in ${startMs.toFixed(0)} ms on ${run.backend} (${run.device}); ${epochsDuring} epochs completed during the ${busySeconds.toFixed(1)} s of edits; then ${status}`);
+console.log(
+  `run ${run.runId}: train.start returned in ${startMs.toFixed(0)} ms on ${run.backend} (${run.device}); ${epochsDuring} epochs completed during the ${busySeconds.toFixed(1)} s of edits; then ${status}`,
+);
 console.log(`findings after the edits: ${findings.length}`);
 console.log('');
 console.log(`no training    : ${fmt(summary(idle.all))}`);
@@ -109,5 +121,21 @@ const outDir = path.join(path.dirname(new URL(import.meta.url).pathname), 'resul
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(
   path.join(outDir, 'edit-while-training.json'),
-  JSON.stringify({ edits: EDITS, pauseMs: PAUSE_MS, date: new Date().toISOString(), cpu: cpus[0]?.model, cores: cpus.length, node: process.version, backend: run.backend, device: run.device, epochsDuring, idle: summary(idle.all), training: summary(busy.all) }, null, 2),
+  JSON.stringify(
+    {
+      edits: EDITS,
+      pauseMs: PAUSE_MS,
+      date: new Date().toISOString(),
+      cpu: cpus[0]?.model,
+      cores: cpus.length,
+      node: process.version,
+      backend: run.backend,
+      device: run.device,
+      epochsDuring,
+      idle: summary(idle.all),
+      training: summary(busy.all),
+    },
+    null,
+    2,
+  ),
 );

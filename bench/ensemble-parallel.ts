@@ -31,13 +31,28 @@ service.close();
 
 const store = ProjectStore.open(file);
 const setId = store.listWindowSets()[0].id;
-console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.availableParallelism()} (availableParallelism), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? '?'} × ${os.availableParallelism()} (availableParallelism), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load avg ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`${HEAD}, ${MEMBERS} members × ${EPOCHS} epochs, hidden 32, batch 16, wasm, demo set ${setId}`);
 const rows: { threads: number; wall: number; cpu: number; runId: number }[] = [];
 for (const threads of THREADS) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await runTraining(store, { setId, head: HEAD, epochs: EPOCHS, ensemble: MEMBERS, seed: 1, hidden: 32, batchSize: 16, backend: 'wasm', memberThreads: threads });
+  const r = await runTraining(store, {
+    setId,
+    head: HEAD,
+    epochs: EPOCHS,
+    ensemble: MEMBERS,
+    seed: 1,
+    hidden: 32,
+    batchSize: 16,
+    backend: 'wasm',
+    memberThreads: threads,
+  });
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(cpu0);
   if (r.status !== 'completed') throw new Error(`run ${r.runId}: ${r.status} ${r.error ?? ''}`);

@@ -24,7 +24,9 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const ROWS = 1_000_000;
 const POLL_MS = 20;
 
-const { values } = parseArgs({ options: { modes: { type: 'string', default: 'worker,in-thread' }, scenarios: { type: 'string', default: 'idle,cli-write,import-text,import-cli' } } });
+const { values } = parseArgs({
+  options: { modes: { type: 'string', default: 'worker,in-thread' }, scenarios: { type: 'string', default: 'idle,cli-write,import-text,import-cli' } },
+});
 const modes = values.modes.split(',') as ('worker' | 'in-thread')[];
 const scenarios = values.scenarios.split(',');
 
@@ -40,7 +42,9 @@ function generateCsv(path: string): void {
     const close = Math.exp(logPrice);
     const high = Math.max(open, close) * (1 + rand() * 0.002);
     const low = Math.min(open, close) * (1 - rand() * 0.002);
-    block.push(`${new Date(t).toISOString().slice(0, 19)}Z,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${Math.floor(rand() * 10_000)}\n`);
+    block.push(
+      `${new Date(t).toISOString().slice(0, 19)}Z,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${Math.floor(rand() * 10_000)}\n`,
+    );
     t += 60_000;
     if (block.length === 10_000) {
       writeSync(fd, block.join(''));
@@ -76,7 +80,11 @@ function startHost(project: string, mode: string): Promise<{ port: number; child
 }
 
 async function api(port: number, command: string, args: unknown): Promise<unknown> {
-  const r = await fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ command, args }) });
+  const r = await fetch(`http://127.0.0.1:${port}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ command, args }),
+  });
   return r.json();
 }
 
@@ -98,10 +106,7 @@ function poll(port: number) {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };
-  const done = Promise.all([
-    loop(() => api(port, 'project.info', {}), info),
-    loop(async () => (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer(), page),
-  ]);
+  const done = Promise.all([loop(() => api(port, 'project.info', {}), info), loop(async () => (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer(), page)]);
   return {
     stop: async () => {
       stopped = true;
@@ -129,7 +134,11 @@ const dir = mkdtempSync(join(tmpdir(), 'candlemark-host-latency-'));
 const csv = join(dir, 'big.csv');
 generateCsv(csv);
 const csvBytes = readFileSync(csv).length;
-console.log(`bench/host-latency: ${new Date().toISOString()}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}, CSV ${ROWS} rows ${(csvBytes / 1e6).toFixed(1)} MB`);
+console.log(
+  `bench/host-latency: ${new Date().toISOString()}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, Node ${process.version}, CSV ${ROWS} rows ${(csvBytes / 1e6).toFixed(1)} MB`,
+);
 
 try {
   for (const mode of modes) {
@@ -150,7 +159,9 @@ try {
         const w = windows[0];
         const bars = ((await api(port, 'bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length })) as { result: { time: number[] } }).result;
         const e0 = performance.now();
-        const edit = (await api(port, 'labels.add', { windowId: w.id, startTime: bars.time[1], endTime: bars.time[5], type: 'up' })) as { error?: { message: string } };
+        const edit = (await api(port, 'labels.add', { windowId: w.id, startTime: bars.time[1], endTime: bars.time[5], type: 'up' })) as {
+          error?: { message: string };
+        };
         note = `edit ${edit.error ? `failed (${edit.error.message})` : 'ok'} after ${(performance.now() - e0).toFixed(0)} ms`;
         await released.exited;
       } else if (scenario === 'import-text') {
@@ -172,7 +183,9 @@ try {
       }
       const span = performance.now() - t0;
       const { info, page, failed } = await p.stop();
-      console.log(`${mode.padEnd(9)} ${scenario.padEnd(11)} (${(span / 1000).toFixed(1)} s${note ? `; ${note}` : ''}${failed ? `; ${failed} requests failed` : ''})\n  project.info ${fmt(info)}\n  GET /        ${fmt(page)}`);
+      console.log(
+        `${mode.padEnd(9)} ${scenario.padEnd(11)} (${(span / 1000).toFixed(1)} s${note ? `; ${note}` : ''}${failed ? `; ${failed} requests failed` : ''})\n  project.info ${fmt(info)}\n  GET /        ${fmt(page)}`,
+      );
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }

@@ -22,7 +22,7 @@ const fd = fs.openSync(csv, 'w');
 fs.writeSync(fd, 'time,open,high,low,close,volume\n');
 let price = 100;
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 let block: string[] = [];
 const t0 = Date.UTC(2000, 0, 1) / 1000;
 for (let i = 0; i < rows; i++) {
@@ -40,7 +40,12 @@ for (let i = 0; i < rows; i++) {
 if (block.length > 0) fs.writeSync(fd, block.join('\n') + '\n');
 fs.closeSync(fd);
 
-console.log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`csv: ${(fs.statSync(csv).size / 1e6).toFixed(0)} MB, ${rows.toLocaleString('en')} rows`);
 const project = path.join(dir, 'p.candlemark');
 const gnuTime = fs.existsSync('/usr/bin/time');
@@ -52,5 +57,7 @@ const r = gnuTime
 const wall = (performance.now() - start) / 1000;
 if (r.status !== 0) throw new Error(r.stderr);
 console.log(r.stdout.split('\n')[0]);
-console.log(`candlemark import (whole process): ${wall.toFixed(1)} s wall; ${gnuTime ? r.stderr.trim().split('\n').pop() : 'peak RSS not measured (no /usr/bin/time)'}`);
+console.log(
+  `candlemark import (whole process): ${wall.toFixed(1)} s wall; ${gnuTime ? r.stderr.trim().split('\n').pop() : 'peak RSS not measured (no /usr/bin/time)'}`,
+);
 fs.rmSync(dir, { recursive: true, force: true });

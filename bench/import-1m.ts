@@ -64,7 +64,11 @@ try {
   console.log(`runs (s): ${seconds.map((s) => s.toFixed(2)).join(', ')}`);
   console.log(`median: ${median.toFixed(2)} s, ${Math.round(ROWS / median).toLocaleString('en-US')} rows/s`);
   // CPU time of this process (all threads, GC included): less disturbed than wall time on a shared machine.
-  console.log(`cpu (s): ${cpuSeconds.map((s) => s.toFixed(2)).join(', ')}; median ${medianOf(cpuSeconds).toFixed(2)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `cpu (s): ${cpuSeconds.map((s) => s.toFixed(2)).join(', ')}; median ${medianOf(cpuSeconds).toFixed(2)}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`machine: ${cpu[0]?.model ?? 'unknown'} x ${cpu.length}, node ${process.version}, ${process.platform}`);
   console.log(`date: ${new Date().toISOString()}`);
 } finally {

@@ -16,7 +16,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-import-'));
 const csv = path.join(dir, 'big.csv');
 const { bars } = generateSeries({ seed: 1, bars: 1_000_000 });
 await writeBarsCsv(bars, csv);
-console.log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`csv: ${(fs.statSync(csv).size / 1e6).toFixed(1)} MB, 1,000,000 rows`);
 const times: number[] = [];
 for (let i = 0; i < 3; i++) {

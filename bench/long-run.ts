@@ -47,7 +47,8 @@ console.log('| data | head | seed | best val span F1 (epoch) | max drop, last 50
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const src of sources) {
   const d = await loadSeriesData(src);
-  const label = src === 'demo' ? `demo (${d.trainTargets.length}/${d.valTargets.length})` : `${src.split('/').pop()} (${d.trainTargets.length}/${d.valTargets.length})`;
+  const label =
+    src === 'demo' ? `demo (${d.trainTargets.length}/${d.valTargets.length})` : `${src.split('/').pop()} (${d.trainTargets.length}/${d.valTargets.length})`;
   const truthSpans = d.valTruth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, DEFAULT_DECODE));
   for (const head of heads) {
     for (const seed of seeds) {
@@ -64,7 +65,13 @@ for (const src of sources) {
         skipUntrained: true,
         taskWeighting: weighting,
         lrSchedule: schedule,
-        onEpochPredictions: (_e, preds) => f1.push(spanPRF(preds.map((p) => decodeForReport(p, head, 0.5)), truthSpans).f1),
+        onEpochPredictions: (_e, preds) =>
+          f1.push(
+            spanPRF(
+              preds.map((p) => decodeForReport(p, head, 0.5)),
+              truthSpans,
+            ).f1,
+          ),
       });
       r.model?.dispose();
       const { best, bestAt, drop } = lastDrop(f1);

@@ -22,7 +22,7 @@ function makeBars(n: number): BarColumns {
   const volume = new Float64Array(n);
   let p = 100;
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const t0 = Date.UTC(2020, 0, 1);
   for (let i = 0; i < n; i++) {
     time[i] = t0 + i * 60_000;
@@ -50,7 +50,10 @@ try {
   const windows = [];
   for (let s = 0; s + WINDOW <= N; s += STRIDE) windows.push({ extId: `BENCH:${s}`, startIndex: s, length: WINDOW, role: 'train' as const });
   t = performance.now();
-  const set = store.createWindowSet({ seriesId: 'BENCH', origin: 'cut', length: WINDOW, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 }, windows);
+  const set = store.createWindowSet(
+    { seriesId: 'BENCH', origin: 'cut', length: WINDOW, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 },
+    windows,
+  );
   const windowsMs = performance.now() - t;
 
   const ws = store.listWindows({ setId: set.id });

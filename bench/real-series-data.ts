@@ -56,7 +56,12 @@ export async function loadRealSeries(path: string): Promise<BarColumns> {
 }
 
 /** Chronological blocks: [train, val, test] start indices, purged by one window length. */
-export function chronologicalSplit(starts: readonly number[], T: number, testFraction: number, valFraction: number): { train: number[]; val: number[]; test: number[]; purged: number } {
+export function chronologicalSplit(
+  starts: readonly number[],
+  T: number,
+  testFraction: number,
+  valFraction: number,
+): { train: number[]; val: number[]; test: number[]; purged: number } {
   const n = starts.length;
   const nTest = Math.round(n * testFraction);
   const test = starts.slice(n - nTest);
@@ -104,7 +109,15 @@ export function ruleLabelledSplit(bars: BarColumns, o: SplitOptions): SplitData 
         edges.push({ before: s.start < s0, after: s.end > s0 + T - 1 });
       }
       const t = computeTargets(T, spans, TYPES, { edges });
-      const truth: EvalTruth = { mask: t.mask, spans: spans.map((x) => ({ start: x.start, end: x.end })), hasSpan: t.hasSpan, start: t.start, end: t.end, typeIndex: t.typeIndex, countdown: t.countdown };
+      const truth: EvalTruth = {
+        mask: t.mask,
+        spans: spans.map((x) => ({ start: x.start, end: x.end })),
+        hasSpan: t.hasSpan,
+        start: t.start,
+        end: t.end,
+        typeIndex: t.typeIndex,
+        countdown: t.countdown,
+      };
       return { t, truth };
     });
   const tr = build(split.train);

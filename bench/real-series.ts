@@ -56,7 +56,9 @@ const label =
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);
-console.log('| series (train/val/test windows, test spans) | head | seed | test span F1 | test span F1, val threshold | test bar F1 | val span F1 | logistic test span F1 | best epoch |');
+console.log(
+  '| series (train/val/test windows, test spans) | head | seed | test span F1 | test span F1, val threshold | test bar F1 | val span F1 | logistic test span F1 | best epoch |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const src of sources) {
   const bars = await loadRealSeries(src);
@@ -64,7 +66,12 @@ for (const src of sources) {
     const d = ruleLabelledSplit(bars, { features, noise: noisy ? { ...DEFAULT_ANNOTATOR_NOISE, seed } : null });
     const T = d.windowLength;
     const F = d.features.length;
-    const lr = fitLogistic(d.trainX, d.trainTargets.map((t) => t.mask), T, F);
+    const lr = fitLogistic(
+      d.trainX,
+      d.trainTargets.map((t) => t.mask),
+      T,
+      F,
+    );
     const logistic = scoreBaseline(
       {
         train: { truth: d.trainTruth, probs: predictLogistic(lr, d.trainX, d.trainTargets.length, T, F) },

@@ -29,7 +29,9 @@ try {
   const run = await service.call('train.run', { model: 'soft', epochs: 2, hidden: 16, backend: BACKEND });
   if (run.status !== 'completed') throw new Error(`training ${run.status}: ${run.error}`);
   const fresh = await service.call('windows.create', { length: 128, stride: STRIDE });
-  console.log(`demo: ${BARS} bars, ${JSON.stringify(demo).slice(0, 120)}…; run ${run.runId} on ${run.backend} (${run.device}); new set ${fresh.id}: ${fresh.windowCount} windows (stride ${STRIDE})`);
+  console.log(
+    `demo: ${BARS} bars, ${JSON.stringify(demo).slice(0, 120)}…; run ${run.runId} on ${run.backend} (${run.device}); new set ${fresh.id}: ${fresh.windowCount} windows (stride ${STRIDE})`,
+  );
 
   let t0 = performance.now();
   const first = await service.call('review.summary', { runId: run.runId, setId: fresh.id });
@@ -51,7 +53,9 @@ try {
   await service.call('review.summary', { runId: run.runId });
   const labelledMs = ms(t0);
 
-  console.log(`first review.summary (predicts ${first.windows.length} windows): ${(firstMs / 1000).toFixed(2)} s = ${(firstMs / first.windows.length).toFixed(2)} ms/window`);
+  console.log(
+    `first review.summary (predicts ${first.windows.length} windows): ${(firstMs / 1000).toFixed(2)} s = ${(firstMs / first.windows.length).toFixed(2)} ms/window`,
+  );
   console.log(`cached review.summary, ${first.windows.length} windows: p50 ${pct(cached, 50).toFixed(1)} ms, max ${Math.max(...cached).toFixed(1)} ms (n=10)`);
   console.log(`cached review.summary, labelled set of ${labelledSet.windows.length} windows: ${labelledMs.toFixed(1)} ms`);
   console.log(`review.window: p50 ${pct(detail, 50).toFixed(2)} ms, p99 ${pct(detail, 99).toFixed(2)} ms (n=${detail.length})`);

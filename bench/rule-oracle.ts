@@ -35,5 +35,7 @@ for (const src of sources) {
     return { spanProb: p, viterbi: null, startProb: p, endProb: p, typeProb: new Float32Array(2), countdown: p };
   });
   const mt = evaluatePredictions(d.testTruth, preds, d.testTruth, preds, { head: 'soft', thresholds: [0.5] });
-  console.log(`| ${src.split('/').pop()} | ${d.info.test} (${d.info.testSpans}) | ${mt.headline.spanF1.toFixed(3)} | ${mt.headline.barF1.toFixed(3)} | ${(agree / (d.info.test * T)).toFixed(4)} |`);
+  console.log(
+    `| ${src.split('/').pop()} | ${d.info.test} (${d.info.testSpans}) | ${mt.headline.spanF1.toFixed(3)} | ${mt.headline.barF1.toFixed(3)} | ${(agree / (d.info.test * T)).toFixed(4)} |`,
+  );
 }

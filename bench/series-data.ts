@@ -52,7 +52,15 @@ export function ruleLabelledData(bars: BarColumns, opts: { windows?: number; len
     ss.map((s0) => {
       const c = cut(s0);
       const t = computeTargets(T, c.spans, TYPES, { edges: c.edges });
-      const truth: EvalTruth = { mask: t.mask, spans: c.spans.map((x) => ({ start: x.start, end: x.end })), hasSpan: t.hasSpan, start: t.start, end: t.end, typeIndex: t.typeIndex, countdown: t.countdown };
+      const truth: EvalTruth = {
+        mask: t.mask,
+        spans: c.spans.map((x) => ({ start: x.start, end: x.end })),
+        hasSpan: t.hasSpan,
+        start: t.start,
+        end: t.end,
+        typeIndex: t.typeIndex,
+        countdown: t.countdown,
+      };
       return { t, truth };
     });
   const tr = build(trainStarts);

@@ -23,7 +23,9 @@ const m = machine();
 console.log(`task-weights — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}`);
 const sel = await selectBackend(cfg.backend);
 const d = loadDemo(cfg);
-console.log(`${cfg.windows} windows (${d.trainTargets.length} train / ${d.valTargets.length} val), ${head}, ${cfg.epochs} epochs, seeds ${seeds.join(',')}; ${sel.device}`);
+console.log(
+  `${cfg.windows} windows (${d.trainTargets.length} train / ${d.valTargets.length} val), ${head}, ${cfg.epochs} epochs, seeds ${seeds.join(',')}; ${sel.device}`,
+);
 console.log('| mode | seed | best val bar F1 (epoch) | max drop, last 50 | final bar F1 | kept span F1 | final weights p/t/s/c | s/epoch |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const mode of modes as TaskWeighting[]) {
@@ -50,7 +52,13 @@ for (const mode of modes as TaskWeighting[]) {
       if (i >= f1.length - 50) drop = Math.max(drop, best - v);
     });
     const model = r.model!;
-    const metrics = evaluatePredictions(d.trainTruth, predictAll(model, d.trainX, d.trainTargets.length), d.valTruth, predictAll(model, d.valX, d.valTargets.length), { head });
+    const metrics = evaluatePredictions(
+      d.trainTruth,
+      predictAll(model, d.trainX, d.trainTargets.length),
+      d.valTruth,
+      predictAll(model, d.valX, d.valTargets.length),
+      { head },
+    );
     model.dispose();
     const w = r.epochs[r.epochs.length - 1].taskWeights;
     const sec = r.epochs.reduce((s, e) => s + e.seconds, 0) / r.epochs.length;

@@ -48,7 +48,15 @@ for (const head of ['soft', 'crf'] as const) {
     const r = await trainModel({ spec, data: d, epochs: c.epochs, batchSize: c.batchSize, learningRate: c.learningRate, seed });
     const model = r.model!;
     const report = buildReport({
-      model: { head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: d.features },
+      model: {
+        head,
+        encoder: spec.encoder,
+        hidden: spec.hidden,
+        featureCount: spec.featureCount,
+        windowLength: spec.windowLength,
+        typeCount: spec.typeCount,
+        features: d.features,
+      },
       config: { ...c },
       backend: sel.backend,
       device: sel.device,
@@ -60,7 +68,9 @@ for (const head of ['soft', 'crf'] as const) {
     });
     model.dispose();
     reports[head].push(report);
-    console.log(`  ${head} seed ${seed}: val span F1 ${report.metrics.headline.spanF1.toFixed(3)} (best epoch ${report.loss.valCriterion.bestEpoch}, ${report.timing.secondsPerEpoch.toFixed(2)} s/epoch)`);
+    console.log(
+      `  ${head} seed ${seed}: val span F1 ${report.metrics.headline.spanF1.toFixed(3)} (best epoch ${report.loss.valCriterion.bestEpoch}, ${report.timing.secondsPerEpoch.toFixed(2)} s/epoch)`,
+    );
   }
   const rs = reports[head];
   const f1 = mean(rs.map((r) => r.metrics.headline.spanF1));

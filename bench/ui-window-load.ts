@@ -111,7 +111,11 @@ try {
   })()`);
   const chart = page.getByTestId('chart');
   const box = (await chart.boundingBox())!;
-  const g = { x0: Number(await chart.getAttribute('data-x0')), spacing: Number(await chart.getAttribute('data-bar-spacing')), first: Number(await chart.getAttribute('data-first-index')) };
+  const g = {
+    x0: Number(await chart.getAttribute('data-x0')),
+    spacing: Number(await chart.getAttribute('data-bar-spacing')),
+    first: Number(await chart.getAttribute('data-first-index')),
+  };
   const xOf = (index: number) => box.x + g.x0 + (index - g.first) * g.spacing;
   const y = box.y + box.height * 0.3;
   // Polled from here (waitForFunction with text needs eval, which the page's CSP forbids); the
@@ -161,9 +165,13 @@ try {
 
   const cpus = os.cpus();
   const version = await browser.version();
-  console.log(`machine: ${cpus[0]?.model ?? 'unknown'} x${cpus.length}, ${os.platform()} ${os.arch()}, node ${process.version}, chromium ${version} (headless, no GPU)`);
+  console.log(
+    `machine: ${cpus[0]?.model ?? 'unknown'} x${cpus.length}, ${os.platform()} ${os.arch()}, node ${process.version}, chromium ${version} (headless, no GPU)`,
+  );
   console.log(`date: ${new Date().toISOString()}`);
-  console.log(`series: ${N.toLocaleString('en')} bars, ${windows.length.toLocaleString('en')} windows (128/64); each view reads the window + 32 context bars each side`);
+  console.log(
+    `series: ${N.toLocaleString('en')} bars, ${windows.length.toLocaleString('en')} windows (128/64); each view reads the window + 32 context bars each side`,
+  );
   console.log(`window load, first (cold page): ${first.toFixed(1)} ms`);
   console.log(`window load, random windows: ${fmt(loads)}`);
   console.log(`label edit round trip (add/retype/delete → labels + findings on screen): ${fmt(edits)}`);

@@ -136,19 +136,29 @@ async function main() {
   );
   const staleReviews = REVIEWED_ANNOTATIONS.filter((r) => !annotations.some((a) => a.file === r.file && a.checks.includes(r.id) && a.text.includes(r.sample)));
 
-  console.log(`electronegativity ${require('@doyensec/electronegativity/package.json').version}: electron/ (incl. preload.cjs), Electron ${version}, ` +
-    `${result.atomicChecks} atomic + ${result.globalChecks} global checks, excluded: ${EXCLUDED_CHECKS.join(', ')}`);
+  console.log(
+    `electronegativity ${require('@doyensec/electronegativity/package.json').version}: electron/ (incl. preload.cjs), Electron ${version}, ` +
+      `${result.atomicChecks} atomic + ${result.globalChecks} global checks, excluded: ${EXCLUDED_CHECKS.join(', ')}`,
+  );
   if (result.errors?.length) {
     console.log(`\nFiles it could not parse (a scan that skipped a file proves nothing):`);
     for (const e of result.errors) console.log(`  ${names.get(e.file) ?? e.file}: ${e.message ?? e.error ?? JSON.stringify(e)}`);
   }
   for (const a of annotations) {
     const reviewed = REVIEWED_ANNOTATIONS.find((r) => a.checks.includes(r.id) && r.file === a.file && a.text.includes(r.sample));
-    console.log(`\nreviewed annotation ${a.checks.join(' ')} at ${a.file}:${a.line}${reviewed ? `\n  reason: ${reviewed.reason}` : '\n  NOT LISTED in REVIEWED_ANNOTATIONS: add it with a reason, or remove the annotation'}`);
+    console.log(
+      `\nreviewed annotation ${a.checks.join(' ')} at ${a.file}:${a.line}${reviewed ? `\n  reason: ${reviewed.reason}` : '\n  NOT LISTED in REVIEWED_ANNOTATIONS: add it with a reason, or remove the annotation'}`,
+    );
   }
   if (findings.length === 0) console.log('\nno findings');
   else {
-    const rows = findings.map((f) => [f.severity, f.confidence, f.id, `${f.file}:${f.location}`, f.severity === 'HIGH' || f.severity === 'MEDIUM' ? 'FAIL' : 'ok (low/info)']);
+    const rows = findings.map((f) => [
+      f.severity,
+      f.confidence,
+      f.id,
+      `${f.file}:${f.location}`,
+      f.severity === 'HIGH' || f.severity === 'MEDIUM' ? 'FAIL' : 'ok (low/info)',
+    ]);
     const head = ['severity', 'confidence', 'check', 'where', 'status'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const fmt = (r) => r.map((v, c) => v.padEnd(widths[c])).join('  ');
@@ -159,7 +169,8 @@ async function main() {
       console.log(`${f.id} (${f.severity}) ${f.file}:${f.location}\n  ${f.description}${f.sample ? `\n  > ${f.sample.slice(0, 220)}` : ''}`);
     }
   }
-  if (staleReviews.length) console.log(`\nREVIEWED_ANNOTATIONS entries with no matching annotation (remove them): ${staleReviews.map((r) => `${r.id} ${r.file}`).join(', ')}`);
+  if (staleReviews.length)
+    console.log(`\nREVIEWED_ANNOTATIONS entries with no matching annotation (remove them): ${staleReviews.map((r) => `${r.id} ${r.file}`).join(', ')}`);
   const ok = failing.length === 0 && !result.errors?.length && staleReviews.length === 0 && unreviewedAnnotations.length === 0;
   console.log(
     ok

@@ -43,9 +43,15 @@ function ensureRenderer() {
   if (built && built >= sources) return;
   console.log(built ? 'The renderer changed since its last build: building it …' : 'Building the renderer (first start) …');
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const res = spawnSync(npx, ['vite', 'build', '--config', path.relative(ROOT, VITE_CONFIG)], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  const res = spawnSync(npx, ['vite', 'build', '--config', path.relative(ROOT, VITE_CONFIG)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (res.status !== 0) {
-    console.log(`The renderer build failed (${res.error ? res.error.message : `exit code ${res.status}`}): the app shows the overview page from server/static instead.`);
+    console.log(
+      `The renderer build failed (${res.error ? res.error.message : `exit code ${res.status}`}): the app shows the overview page from server/static instead.`,
+    );
     process.env.CANDLEMARK_UI = 'static';
   }
 }

@@ -19,11 +19,15 @@ export function parseLabelsFlag(raw: string | undefined): TrainInput['labelSourc
 export function parseAnnotatorWeights(raw: string | undefined): Record<string, number> | undefined {
   if (raw === undefined) return undefined;
   const out: Record<string, number> = {};
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.lastIndexOf('=');
     const name = part.slice(0, eq).trim();
     const value = Number(part.slice(eq + 1));
-    if (eq <= 0 || !name || part.slice(eq + 1).trim() === '' || !Number.isFinite(value)) throw new Error(`--annotator-weights: expected NAME=WEIGHT[,NAME=WEIGHT…], got "${part}"`);
+    if (eq <= 0 || !name || part.slice(eq + 1).trim() === '' || !Number.isFinite(value))
+      throw new Error(`--annotator-weights: expected NAME=WEIGHT[,NAME=WEIGHT…], got "${part}"`);
     out[name] = value;
   }
   return out;
@@ -32,5 +36,8 @@ export function parseAnnotatorWeights(raw: string | undefined): Record<string, n
 /** `--seniority alice,bob` → ['alice', 'bob'] (most senior first). */
 export function parseSeniority(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  return raw.split(',').map((p) => p.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

@@ -314,7 +314,8 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       return seriesCommand(service, pos, flags, io);
     case 'windows': {
       const split = str(flags, 'split');
-      if (split !== undefined && split !== 'chronological' && split !== 'random') throw new UsageError(`--split: expected chronological or random, got "${split}"`);
+      if (split !== undefined && split !== 'chronological' && split !== 'random')
+        throw new UsageError(`--split: expected chronological or random, got "${split}"`);
       const set = await service.call('windows.create', {
         seriesId: str(flags, 'series'),
         length: num(flags, 'length'),
@@ -348,7 +349,12 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       return { findings };
     }
     case 'demo': {
-      const result = await service.call('demo.create', { fromCsv: str(flags, 'from'), seed: num(flags, 'seed'), bars: num(flags, 'bars'), unlabelled: num(flags, 'unlabelled') });
+      const result = await service.call('demo.create', {
+        fromCsv: str(flags, 'from'),
+        seed: num(flags, 'seed'),
+        bars: num(flags, 'bars'),
+        unlabelled: num(flags, 'unlabelled'),
+      });
       p.demo(result);
       return result;
     }
@@ -358,7 +364,9 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       // set that can't train before any thread starts; the service checks again when the run starts.
       const check = await service.call('train.check', { setId: num(flags, 'set') });
       if (!io.json) {
-        io.print(`window set ${check.setId} '${check.name}': ${check.labelledTrain} labelled training, ${check.labelledValidation} labelled validation windows`);
+        io.print(
+          `window set ${check.setId} '${check.name}': ${check.labelledTrain} labelled training, ${check.labelledValidation} labelled validation windows`,
+        );
       }
       const started = Date.now();
       let runId = 0;
@@ -378,7 +386,9 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
         const m = e.metrics as { trainLoss?: number; valLoss?: number; valBarF1?: number };
         const fraction = e.epoch / e.epochs;
         if (!io.json && !process.stderr.isTTY) {
-          io.print(`run ${e.runId} member ${e.member + 1}: epoch ${e.epoch}/${e.epochs}  train ${fmt(m.trainLoss)}  val ${fmt(m.valLoss)}  ETA ${formatDuration(e.etaSeconds)}`);
+          io.print(
+            `run ${e.runId} member ${e.member + 1}: epoch ${e.epoch}/${e.epochs}  train ${fmt(m.trainLoss)}  val ${fmt(m.valLoss)}  ETA ${formatDuration(e.etaSeconds)}`,
+          );
         }
         io.bar.update('train', fraction, `epoch ${e.epoch}/${e.epochs} val ${fmt(m.valLoss)} ETA ${formatDuration(e.etaSeconds)}`);
       });
@@ -396,7 +406,10 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           patience: num(flags, 'patience'),
           hidden: num(flags, 'hidden'),
           // Names are checked by the command's schema, which lists the valid ones in its error.
-          features: str(flags, 'features')?.split(',').map((f) => f.trim()).filter(Boolean) as CommandInput<'train.run'>['features'],
+          features: str(flags, 'features')
+            ?.split(',')
+            .map((f) => f.trim())
+            .filter(Boolean) as CommandInput<'train.run'>['features'],
           unconfirmed: str(flags, 'unconfirmed') as 'use' | 'exclude' | undefined,
           // issue #11 run settings (checked by the command's schema)
           taskWeighting: str(flags, 'task-weighting') as CommandInput<'train.run'>['taskWeighting'],
@@ -454,7 +467,11 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       const result = await service.call('runs.compare', { runIds });
       const outFile = str(flags, 'out');
       if (outFile) {
-        const text = /\.json$/i.test(outFile) ? JSON.stringify(result.json, null, 2) : /\.html?$/i.test(outFile) ? renderComparisonHtml(result.json) : result.markdown;
+        const text = /\.json$/i.test(outFile)
+          ? JSON.stringify(result.json, null, 2)
+          : /\.html?$/i.test(outFile)
+            ? renderComparisonHtml(result.json)
+            : result.markdown;
         fs.writeFileSync(outFile, text);
         if (!io.json) io.print(`wrote ${path.resolve(outFile)}`);
       }
@@ -488,7 +505,9 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       if (confirm !== undefined) {
         const result = await service.call('review.confirm', { windowId: confirm });
         if (!io.json) {
-          io.print(`window ${result.windowId}: confirmed ${result.confirmedLabelIds.length} model-written span(s)${result.confirmedNoSpan ? ' and its accepted "no span"' : ''}; ${result.unconfirmed} left unconfirmed`);
+          io.print(
+            `window ${result.windowId}: confirmed ${result.confirmedLabelIds.length} model-written span(s)${result.confirmedNoSpan ? ' and its accepted "no span"' : ''}; ${result.unconfirmed} left unconfirmed`,
+          );
         }
         return result;
       }
@@ -540,7 +559,9 @@ function importSettingsFromFlags(flags: Flags): ImportSettings | undefined {
 
 function printDetected(print: (s: string) => void, d: Detected, settings: ImportSettings | null): void {
   const delim = d.delimiter === '\t' ? 'tab' : `"${d.delimiter}"`;
-  print(`detected: separator ${delim}, decimal "${d.decimal}", ${d.header ? 'header' : 'no header'}, time ${d.timeFormat}${d.dateOrder ? ` (${d.dateOrder})` : ''} in ${d.timeZone}, rows ${d.rowOrder}, volume ${d.volume}`);
+  print(
+    `detected: separator ${delim}, decimal "${d.decimal}", ${d.header ? 'header' : 'no header'}, time ${d.timeFormat}${d.dateOrder ? ` (${d.dateOrder})` : ''} in ${d.timeZone}, rows ${d.rowOrder}, volume ${d.volume}`,
+  );
   print(`  columns: ${d.columns.map((c) => `${c.name}=${c.role}`).join(', ')}`);
   for (const n of d.notes) print(`  ${n}`);
   if (settings !== null) print(`  settings used: ${JSON.stringify(settings)}`);
@@ -562,7 +583,10 @@ async function seriesCommand(service: CandlemarkService, pos: string[], flags: F
     const as = str(flags, 'as');
     if (!to || !as) throw new UsageError('--to SIZE and --as ID are required');
     const r = await service.call('series.resample', { seriesId: id, to: to as '1h', as, sessionTz: str(flags, 'session-tz'), replace: flags.replace === true });
-    if (!io.json) io.print(`resampled "${id}" to ${to} (${r.sessionTz === 'UTC' ? 'UTC buckets' : `session days in ${r.sessionTz}`}): series "${r.series.id}" with ${r.series.barCount} bars`);
+    if (!io.json)
+      io.print(
+        `resampled "${id}" to ${to} (${r.sessionTz === 'UTC' ? 'UTC buckets' : `session days in ${r.sessionTz}`}): series "${r.series.id}" with ${r.series.barCount} bars`,
+      );
     return r;
   }
   throw new UsageError('expected: candlemark series export ID FILE.csv | series resample SRC --to SIZE --as ID');

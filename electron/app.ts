@@ -68,7 +68,11 @@ export function startApp(electron: ElectronModule): void {
     }
   };
   // The pieces refer to each other only through closures, called after all of them exist.
-  const showError = errorReporter(dialog, () => window.current(), () => ready);
+  const showError = errorReporter(
+    dialog,
+    () => window.current(),
+    () => ready,
+  );
   const buildMenu = () => {
     const template = buildMenuTemplate(actions, { isMac: process.platform === 'darwin', dev, recent: settings.recent, appName: app.name });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -121,7 +125,18 @@ export function startApp(electron: ElectronModule): void {
       const trusted = win ? { webContentsId: win.webContents.id } : null;
       // The renderer's project menu: the File menu's own actions (project-ipc.ts).
       if (isProjectMenuCall(payload)) {
-        return handleProjectMenuCall({ currentPath: () => switcher.projectPath, recent: () => settings.recent, newProject: actions.newProject, openProject: actions.openProject, openRecent: actions.openRecent }, event, payload, trusted);
+        return handleProjectMenuCall(
+          {
+            currentPath: () => switcher.projectPath,
+            recent: () => settings.recent,
+            newProject: actions.newProject,
+            openProject: actions.openProject,
+            openRecent: actions.openRecent,
+          },
+          event,
+          payload,
+          trusted,
+        );
       }
       return handleIpcCall(switcher.service, event, payload, trusted);
     });

@@ -35,7 +35,11 @@ export function log(message: string): void {
 }
 
 /** `showError(title, err)`: a modal dialog on the window when there is one; before 'ready' the error box. */
-export function errorReporter(dialog: ElectronModule['dialog'], window: () => BrowserWindow | null, ready: () => boolean): (title: string, err: unknown) => void {
+export function errorReporter(
+  dialog: ElectronModule['dialog'],
+  window: () => BrowserWindow | null,
+  ready: () => boolean,
+): (title: string, err: unknown) => void {
   return (title, err) => {
     const detail = describeError(err);
     log(`${title}: ${detail}`);

@@ -60,7 +60,10 @@ export class MainWindow {
 
   create(): BrowserWindow {
     const { BrowserWindow: BrowserWindowCtor, nativeTheme, screen } = this.d.electron;
-    const bounds = visibleBounds(this.d.settings.bounds, screen.getAllDisplays().map((x) => x.workArea));
+    const bounds = visibleBounds(
+      this.d.settings.bounds,
+      screen.getAllDisplays().map((x) => x.workArea),
+    );
     const win = createMainWindow(BrowserWindowCtor, { preload: PRELOAD_PATH, bounds, dev: this.d.dev, dark: nativeTheme.shouldUseDarkColors });
     this.win = win;
     this.setTitle(this.d.projectPath());

@@ -34,7 +34,11 @@ export interface MenuOptions {
 export function buildMenuTemplate(actions: MenuActions, opts: MenuOptions): MenuItemConstructorOptions[] {
   const recent: MenuItemConstructorOptions[] = opts.recent.length
     ? [
-        ...opts.recent.map((p, i): MenuItemConstructorOptions => ({ id: `recent-${i}`, label: `${path.basename(p)} — ${path.dirname(p)}`, click: () => actions.openRecent(p) })),
+        ...opts.recent.map((p, i): MenuItemConstructorOptions => ({
+          id: `recent-${i}`,
+          label: `${path.basename(p)} — ${path.dirname(p)}`,
+          click: () => actions.openRecent(p),
+        })),
         { type: 'separator' },
         { id: 'clear-recent', label: 'Clear Recent', click: () => actions.clearRecent() },
       ]
@@ -82,7 +86,15 @@ export function buildMenuTemplate(actions: MenuActions, opts: MenuOptions): Menu
   if (opts.isMac) {
     template.unshift({
       label: opts.appName,
-      submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { id: 'quit', role: 'quit' }],
+      submenu: [
+        { role: 'about' },
+        { type: 'separator' },
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        { type: 'separator' },
+        { id: 'quit', role: 'quit' },
+      ],
     });
     template.push({ role: 'windowMenu' });
   }

@@ -20,7 +20,10 @@ export interface ProjectMenuHooks {
 }
 
 export const isProjectMenuCall = (payload: unknown): boolean =>
-  !!payload && typeof payload === 'object' && typeof (payload as { command?: unknown }).command === 'string' && (payload as { command: string }).command.startsWith('host.');
+  !!payload &&
+  typeof payload === 'object' &&
+  typeof (payload as { command?: unknown }).command === 'string' &&
+  (payload as { command: string }).command.startsWith('host.');
 
 const entry = (p: string) => ({ name: path.basename(p, '.candlemark'), path: p, exists: fs.existsSync(p) });
 
@@ -53,7 +56,10 @@ export function handleProjectMenuCall(hooks: ProjectMenuHooks, event: unknown, p
         hooks.openRecent(args.path);
         return { result: list() };
       default:
-        throw new CandlemarkError('unknown-command', `${parsed.command.slice(0, 80)}: project menu commands are host.projects, host.openProject, host.createProject`);
+        throw new CandlemarkError(
+          'unknown-command',
+          `${parsed.command.slice(0, 80)}: project menu commands are host.projects, host.openProject, host.createProject`,
+        );
     }
   } catch (e) {
     return { error: toWireError(e) };

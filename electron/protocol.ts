@@ -11,7 +11,6 @@ import path from 'node:path';
 import { APP_HOST, APP_SCHEME } from './ipc.ts';
 import { MIME_TYPES as MIME } from '../core/shared/mime.ts';
 
-
 /** The scheme's privileges (protocol.registerSchemesAsPrivileged, before app ready). */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
@@ -30,7 +29,8 @@ export function appHeaders(contentType: string): Record<string, string> {
   };
   // The renderer talks to the app over IPC only: no network sources, no inline or eval'd script.
   // Written as one literal so electronegativity's CSP check evaluates the real policy.
-  headers['Content-Security-Policy'] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  headers['Content-Security-Policy'] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   return headers;
 }
 

@@ -33,7 +33,10 @@ export function sanitizeSettings(raw: unknown): AppSettings {
   if (!raw || typeof raw !== 'object') return s;
   const r = raw as Record<string, unknown>;
   if (Array.isArray(r.recent)) {
-    s.recent = [...new Set(r.recent.filter((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096 && path.isAbsolute(p)))].slice(0, MAX_RECENT);
+    s.recent = [...new Set(r.recent.filter((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096 && path.isAbsolute(p)))].slice(
+      0,
+      MAX_RECENT,
+    );
   }
   const b = r.bounds as Record<string, unknown> | null | undefined;
   if (b && typeof b === 'object' && finite(b.width) && finite(b.height) && b.width > 0 && b.height > 0) {

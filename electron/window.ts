@@ -42,7 +42,7 @@ export function createMainWindow<W>(BrowserWindow: WindowConstructor<W>, opts: W
     backgroundColor: opts.dark ? '#131722' : '#ffffff',
     webPreferences: {
       // Reviewed (bin/check-electronegativity.js REVIEWED_ANNOTATIONS): the sandboxed contextBridge preload is the host contract.
-      preload: opts.preload, /* eng-disable PRELOAD_JS_CHECK */
+      preload: opts.preload /* eng-disable PRELOAD_JS_CHECK */,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -20,9 +20,7 @@ export interface DecodeOptions {
 }
 
 export type CallOutcome =
-  | { kind: 'malformed'; message: string }
-  | { kind: 'result'; id: number | null; json: string }
-  | { kind: 'error'; id: number | null; error: WireError };
+  { kind: 'malformed'; message: string } | { kind: 'result'; id: number | null; json: string } | { kind: 'error'; id: number | null; error: WireError };
 
 export type Decoded = { ok: true; id: number | null; command: string; args: unknown } | { ok: false; message: string };
 
@@ -34,7 +32,8 @@ export function decodeCall(bytes: Uint8Array, opts: DecodeOptions): Decoded {
     return { ok: false, message: `${opts.what}: ${(e as Error).message}` };
   }
   const { id, command, args } = (msg !== null && typeof msg === 'object' ? msg : {}) as { id?: unknown; command?: unknown; args?: unknown };
-  if (opts.needId && (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)) return { ok: false, message: 'a call needs "id": a non-negative integer' };
+  if (opts.needId && (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0))
+    return { ok: false, message: 'a call needs "id": a non-negative integer' };
   return { ok: true, id: opts.needId ? (id as number) : null, command: String(command), args: args ?? {} };
 }
 
@@ -70,7 +69,8 @@ export function parseCallPayload(payload: unknown): { command: string; args: unk
   if (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null) return 'payload must be a plain object';
   const keys = Reflect.ownKeys(payload);
   for (const k of keys) {
-    if (k !== 'command' && k !== 'args' && k !== 'clientId') return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
+    if (k !== 'command' && k !== 'args' && k !== 'clientId')
+      return `unexpected payload field ${typeof k === 'string' ? JSON.stringify(k.slice(0, 40)) : 'symbol'}`;
   }
   const command = (payload as { command?: unknown }).command;
   if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) return 'command must be a non-empty string';

@@ -32,14 +32,24 @@ interface ElectronParentPort {
 function link(): Link {
   if (parentPort) {
     const port = parentPort;
-    return { input: workerData as ServiceWorkerInput, post: (m) => port.postMessage(m), onMessage: (fn) => void port.on('message', fn), exit: (code) => process.exit(code) };
+    return {
+      input: workerData as ServiceWorkerInput,
+      post: (m) => port.postMessage(m),
+      onMessage: (fn) => void port.on('message', fn),
+      exit: (code) => process.exit(code),
+    };
   }
   const input = JSON.parse(process.env[PROJECT_INPUT_ENV] ?? 'null') as ServiceWorkerInput;
   if (!input || typeof input.projectPath !== 'string') throw new Error(`project-entry.ts: ${PROJECT_INPUT_ENV} must name the project`);
   const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
     // Electron offers no "sent" callback: give the message loop a moment before exiting.
-    return { input, post: (m) => electronPort.postMessage(m), onMessage: (fn) => electronPort.on('message', (e) => fn(e.data as ToWorker)), exit: (code) => void setTimeout(() => process.exit(code), 200) };
+    return {
+      input,
+      post: (m) => electronPort.postMessage(m),
+      onMessage: (fn) => electronPort.on('message', (e) => fn(e.data as ToWorker)),
+      exit: (code) => void setTimeout(() => process.exit(code), 200),
+    };
   }
   if (process.send) {
     const send = process.send.bind(process);
@@ -113,7 +123,12 @@ if (service) {
   host.onMessage((m) => {
     if (m.type === 'close') return void shutdown(0, m.waitMs);
     if (closing) {
-      if (m.type === 'encoded') return host.post({ type: 'outcome', id: m.id, outcome: { kind: 'error', id: null, error: { code: 'no-project', message: 'the project is closing', issues: [] } } });
+      if (m.type === 'encoded')
+        return host.post({
+          type: 'outcome',
+          id: m.id,
+          outcome: { kind: 'error', id: null, error: { code: 'no-project', message: 'the project is closing', issues: [] } },
+        });
       return host.post({ type: 'error', id: m.id, error: { code: 'no-project', message: 'the project is closing', issues: [] } });
     }
     if (m.type === 'encoded') {

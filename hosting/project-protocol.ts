@@ -27,10 +27,30 @@ export interface ServiceWorkerInput {
  * these are answered by a reader thread on a second, read-only connection (WAL: readers never wait
  * for the writer) instead of queueing behind it.
  */
-export const READ_COMMANDS: ReadonlySet<string> = new Set(['project.info', 'series.list', 'bars.read', 'windows.list', 'labels.list', 'labels.history', 'labelTypes.list', 'conflicts.list', 'runs.list', 'runs.get']);
+export const READ_COMMANDS: ReadonlySet<string> = new Set([
+  'project.info',
+  'series.list',
+  'bars.read',
+  'windows.list',
+  'labels.list',
+  'labels.history',
+  'labelTypes.list',
+  'conflicts.list',
+  'runs.list',
+  'runs.get',
+]);
 
 /** Long calls a read need not wait for: a page doesn't expect to see their effect before they answer. */
-export const BULK_COMMANDS: ReadonlySet<string> = new Set(['series.import', 'series.importText', 'labels.import', 'labels.importText', 'demo.create', 'windows.create', 'conflicts.check', 'train.run']);
+export const BULK_COMMANDS: ReadonlySet<string> = new Set([
+  'series.import',
+  'series.importText',
+  'labels.import',
+  'labels.importText',
+  'demo.create',
+  'windows.create',
+  'conflicts.check',
+  'train.run',
+]);
 
 export type ToWorker =
   | { type: 'call'; id: number; command: string; args: unknown; caller: Caller; clientId: string | null }

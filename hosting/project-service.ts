@@ -104,18 +104,23 @@ export class WorkerService {
     try {
       // A reader that dies is dropped at once (reads wait for the writer meanwhile) and started again,
       // within the same restart budget as the writer.
-      const r = await ProjectThread.open({ projectPath: this.opts.projectPath, demoIfNew: false, readonly: true, create: false }, this.opts.channel ?? workerThreadChannel, (error) => {
-        if (this.reader !== r) return;
-        this.reader = null;
-        const now = Date.now();
-        this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
-        if (this.closed || this.opts.respawn === false || this.restartTimes.length > MAX_RESTARTS) return this.log(`[candlemark] the reader: ${error.message}; reads wait for the writer from now on`);
-        this.log(`[candlemark] the reader: ${error.message}; restarting it`);
-        void this.startReader().then((next) => {
-          if (next && this.closed) void next.closeGracefully();
-          else if (next) this.reader = next;
-        });
-      });
+      const r = await ProjectThread.open(
+        { projectPath: this.opts.projectPath, demoIfNew: false, readonly: true, create: false },
+        this.opts.channel ?? workerThreadChannel,
+        (error) => {
+          if (this.reader !== r) return;
+          this.reader = null;
+          const now = Date.now();
+          this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
+          if (this.closed || this.opts.respawn === false || this.restartTimes.length > MAX_RESTARTS)
+            return this.log(`[candlemark] the reader: ${error.message}; reads wait for the writer from now on`);
+          this.log(`[candlemark] the reader: ${error.message}; restarting it`);
+          void this.startReader().then((next) => {
+            if (next && this.closed) void next.closeGracefully();
+            else if (next) this.reader = next;
+          });
+        },
+      );
       return r;
     } catch (err) {
       this.log(`[candlemark] no reader thread (reads wait for the writer): ${String(err)}`);
@@ -139,7 +144,10 @@ export class WorkerService {
     const now = Date.now();
     this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.opts.respawn === false || this.restartTimes.length > MAX_RESTARTS) {
-      this.gone = new CandlemarkError('internal', `${error.message}; ${this.opts.respawn === false ? 'it is not restarted' : `it died ${this.restartTimes.length} times within a minute and is not restarted again`}: reopen the project`);
+      this.gone = new CandlemarkError(
+        'internal',
+        `${error.message}; ${this.opts.respawn === false ? 'it is not restarted' : `it died ${this.restartTimes.length} times within a minute and is not restarted again`}: reopen the project`,
+      );
       this.log(`[candlemark] ${this.gone.message}`);
       this.opts.onExit?.(this.gone);
       return;
@@ -216,7 +224,11 @@ export class ProjectThread {
    * Starts it and opens the project there; rejects (and ends it) if that fails. `onDied` is called
    * once if it ends, after it was ready, without closeGracefully/terminate having been asked for.
    */
-  static async open(input: ServiceWorkerInput, channel: ChannelFactory = workerThreadChannel, onDied?: (error: CandlemarkError) => void): Promise<ProjectThread> {
+  static async open(
+    input: ServiceWorkerInput,
+    channel: ChannelFactory = workerThreadChannel,
+    onDied?: (error: CandlemarkError) => void,
+  ): Promise<ProjectThread> {
     const s = new ProjectThread(input, channel, onDied);
     await s.ready;
     return s;
@@ -242,7 +254,13 @@ export class ProjectThread {
   pid: number | undefined;
 
   private constructor(input: ServiceWorkerInput, factory: ChannelFactory, onDied?: (error: CandlemarkError) => void) {
-    this.channel = factory({ projectPath: input.projectPath, demoIfNew: input.demoIfNew, readonly: input.readonly, annotator: input.annotator, create: input.create });
+    this.channel = factory({
+      projectPath: input.projectPath,
+      demoIfNew: input.demoIfNew,
+      readonly: input.readonly,
+      annotator: input.annotator,
+      create: input.create,
+    });
     let readyOk!: () => void;
     let readyFail!: (e: unknown) => void;
     this.ready = new Promise<void>((res, rej) => ((readyOk = res), (readyFail = rej)));
@@ -297,7 +315,10 @@ export class ProjectThread {
     });
     this.channel.onExit((how) => {
       const expected = this.closing !== null;
-      const error = new CandlemarkError(expected ? 'no-project' : 'internal', expected ? 'the project was closed' : `the project ${this.kind} stopped unexpectedly (${how})`);
+      const error = new CandlemarkError(
+        expected ? 'no-project' : 'internal',
+        expected ? 'the project was closed' : `the project ${this.kind} stopped unexpectedly (${how})`,
+      );
       this.fail(error);
       readyFail(this.dead ?? error);
       this.resolveClosed?.([]);

@@ -171,29 +171,34 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
     if (unauth.delete(socket)) socket.setTimeout(0);
   };
 
-  const server = http.createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) }, (req, res) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!hostOk(req)) return send(res, 421, { error: { code: 'invalid-operation', message: 'wrong Host header', issues: [] } });
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    } catch {
-      return send(res, 400, { error: { code: 'invalid-arguments', message: 'bad request URL', issues: [] } });
-    }
-    if (url.pathname.startsWith('/api/')) {
-      if (!originOk(req)) return send(res, 403, { error: { code: 'invalid-operation', message: 'cross-origin request refused', issues: [] } });
-      if (!bearerOk(req)) return send(res, 401, { error: { code: 'invalid-operation', message: 'missing or wrong token', issues: [] } });
-      trust(req.socket);
-      if (req.method === 'POST' && url.pathname === '/api/host') return void handleHostCommand(opts.hostCommands, req, res);
-      if (req.method !== 'POST' || url.pathname !== '/api/call') return send(res, 404, { error: { code: 'unknown-command', message: 'POST /api/call', issues: [] } });
-      return void handleCall(opts.service, req, res, limits.maxBodyBytes);
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { code: 'invalid-operation', message: 'method not allowed', issues: [] } });
-    serveStatic(opts.staticDir, url.pathname, req.method === 'HEAD', hostCsp(port), res);
-  });
+  const server = http.createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) },
+    (req, res) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+      if (!hostOk(req)) return send(res, 421, { error: { code: 'invalid-operation', message: 'wrong Host header', issues: [] } });
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        return send(res, 400, { error: { code: 'invalid-arguments', message: 'bad request URL', issues: [] } });
+      }
+      if (url.pathname.startsWith('/api/')) {
+        if (!originOk(req)) return send(res, 403, { error: { code: 'invalid-operation', message: 'cross-origin request refused', issues: [] } });
+        if (!bearerOk(req)) return send(res, 401, { error: { code: 'invalid-operation', message: 'missing or wrong token', issues: [] } });
+        trust(req.socket);
+        if (req.method === 'POST' && url.pathname === '/api/host') return void handleHostCommand(opts.hostCommands, req, res);
+        if (req.method !== 'POST' || url.pathname !== '/api/call')
+          return send(res, 404, { error: { code: 'unknown-command', message: 'POST /api/call', issues: [] } });
+        return void handleCall(opts.service, req, res, limits.maxBodyBytes);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(res, 405, { error: { code: 'invalid-operation', message: 'method not allowed', issues: [] } });
+      serveStatic(opts.staticDir, url.pathname, req.method === 'HEAD', hostCsp(port), res);
+    },
+  );
 
   // Events over WebSocket, upgraded on the same server (no second port).
   const wss = new WebSocketServer({
@@ -272,7 +277,9 @@ export async function startHttpHost(opts: HostOptions): Promise<RunningHost> {
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const reason = http.STATUS_CODES[status] ?? 'Error';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
   socket.destroy();
 }
 
@@ -288,7 +295,13 @@ async function handleCall(service: HostService, req: http.IncomingMessage, res: 
   const header = req.headers[CLIENT_ID_HEADER];
   const clientId = typeof header === 'string' ? header : null;
   if (header !== undefined && (clientId === null || !CLIENT_ID_PATTERN.test(clientId))) {
-    return send(res, 400, { error: { code: 'invalid-arguments', message: `${CLIENT_ID_HEADER}: expected 8-64 letters, digits, "_" or "-"`, issues: [{ field: CLIENT_ID_HEADER, message: 'malformed client id' }] } });
+    return send(res, 400, {
+      error: {
+        code: 'invalid-arguments',
+        message: `${CLIENT_ID_HEADER}: expected 8-64 letters, digits, "_" or "-"`,
+        issues: [{ field: CLIENT_ID_HEADER, message: 'malformed client id' }],
+      },
+    });
   }
   let body: Buffer | null;
   try {
@@ -319,7 +332,8 @@ async function handleHostCommand(run: HostOptions['hostCommands'], req: http.Inc
   } catch {
     return send(res, 400, { error: { code: 'invalid-arguments', message: 'request body: expected JSON {command, args}', issues: [] } });
   }
-  if (!msg || typeof msg !== 'object' || typeof msg.command !== 'string') return send(res, 400, { error: { code: 'invalid-arguments', message: 'request body: expected JSON {command, args}', issues: [] } });
+  if (!msg || typeof msg !== 'object' || typeof msg.command !== 'string')
+    return send(res, 400, { error: { code: 'invalid-arguments', message: 'request body: expected JSON {command, args}', issues: [] } });
   if (!run) return send(res, 404, { error: { code: 'unknown-command', message: `${msg.command.slice(0, 80)}: this host has no host commands`, issues: [] } });
   try {
     send(res, 200, { result: (await run(msg.command, msg.args ?? {})) ?? null });
@@ -385,7 +399,9 @@ const DRAIN_MS = 5_000;
  */
 function sendTooLarge(req: http.IncomingMessage, res: http.ServerResponse, max: number): void {
   res.shouldKeepAlive = false;
-  send(res, 413, { error: { code: 'invalid-arguments', message: `request body larger than ${max} bytes (the host's limit; CANDLEMARK_MAX_BODY_BYTES raises it)`, issues: [] } });
+  send(res, 413, {
+    error: { code: 'invalid-arguments', message: `request body larger than ${max} bytes (the host's limit; CANDLEMARK_MAX_BODY_BYTES raises it)`, issues: [] },
+  });
   const timer = setTimeout(() => req.socket.destroy(), DRAIN_MS);
   timer.unref();
   req.on('end', () => clearTimeout(timer));

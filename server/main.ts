@@ -51,7 +51,14 @@ export async function serve(argv: string[]): Promise<void> {
   // static files; CANDLEMARK_HOST_SERVICE=in-thread runs it on this thread instead (the bench's baseline).
   const inThread = process.env.CANDLEMARK_HOST_SERVICE === 'in-thread';
   const start = (file: string, demo: boolean): Promise<OpenProject> =>
-    inThread ? openProject(file, { demoIfNew: demo, annotator }) : WorkerService.open({ projectPath: file, demoIfNew: demo, annotator, onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`) });
+    inThread
+      ? openProject(file, { demoIfNew: demo, annotator })
+      : WorkerService.open({
+          projectPath: file,
+          demoIfNew: demo,
+          annotator,
+          onExit: (e) => console.error(`[candlemark] ${e.message}; API calls will fail until the host is restarted`),
+        });
   let service: ProjectSlot;
   try {
     // The project menu switches projects under the same port and token (project-slot.ts); a project
@@ -75,10 +82,20 @@ export async function serve(argv: string[]): Promise<void> {
   const remember = !values.port && !envToken;
   const last = remember ? readLastHost(projectPath) : null;
   const reuse = last !== null && (await portIsFree(last.port));
-  if (last && !reuse) console.log(`port ${last.port}, used last time for this project, is taken: starting on a new port (open the new URL below; a tab still open on the old one cannot reconnect)`);
+  if (last && !reuse)
+    console.log(
+      `port ${last.port}, used last time for this project, is taken: starting on a new port (open the new URL below; a tab still open on the old one cannot reconnect)`,
+    );
   rememberRecent(projectPath);
   const hostCommands = projectMenuCommands(service);
-  const options = { service, staticDir: ui.dir, port: reuse ? last.port : values.port ? Number(values.port) : 0, token: reuse ? last.token : token, limits, hostCommands };
+  const options = {
+    service,
+    staticDir: ui.dir,
+    port: reuse ? last.port : values.port ? Number(values.port) : 0,
+    token: reuse ? last.token : token,
+    limits,
+    hostCommands,
+  };
   let host;
   try {
     host = await startHttpHost(options);

@@ -88,7 +88,10 @@ export class ProjectSlot implements HostService {
     if (target === this.projectPath) return;
     if (this.switching) throw new CandlemarkError('invalid-operation', 'another project is being opened: wait for it');
     if (this.running.size > 0) {
-      throw new CandlemarkError('invalid-operation', `run ${[...this.running].join(', ')} is training in this project: cancel it or wait for it to finish before opening another project`);
+      throw new CandlemarkError(
+        'invalid-operation',
+        `run ${[...this.running].join(', ')} is training in this project: cancel it or wait for it to finish before opening another project`,
+      );
     }
     this.switching = true;
     try {

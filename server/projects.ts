@@ -63,12 +63,15 @@ export function addRecent(projectPath: string, file = recentFile()): string[] {
 
 /** A project name checked against NAME_RE, with the extension added when missing. */
 export function projectFileName(name: unknown): string {
-  if (typeof name !== 'string') throw new CandlemarkError('invalid-arguments', 'name: expected a project name', [{ field: 'name', message: 'expected a string' }]);
+  if (typeof name !== 'string')
+    throw new CandlemarkError('invalid-arguments', 'name: expected a project name', [{ field: 'name', message: 'expected a string' }]);
   const base = name.trim().endsWith(PROJECT_EXT) ? name.trim().slice(0, -PROJECT_EXT.length) : name.trim();
   if (!NAME_RE.test(base) || base.includes('..')) {
-    throw new CandlemarkError('invalid-arguments', `name: "${name.slice(0, 80)}" is not a project name (1–64 letters, digits, spaces, "_", "." or "-", starting with a letter or digit; no folders)`, [
-      { field: 'name', message: 'letters, digits, spaces, "_", "." or "-"' },
-    ]);
+    throw new CandlemarkError(
+      'invalid-arguments',
+      `name: "${name.slice(0, 80)}" is not a project name (1–64 letters, digits, spaces, "_", "." or "-", starting with a letter or digit; no folders)`,
+      [{ field: 'name', message: 'letters, digits, spaces, "_", "." or "-"' }],
+    );
   }
   return base + PROJECT_EXT;
 }
@@ -87,14 +90,22 @@ export function resolveProjectRequest(args: unknown, opts: { create: boolean; ba
   const base = opts.base ?? dataDir();
   if (opts.create || a.name !== undefined) {
     const file = path.join(projectsDir(base), projectFileName(a.name));
-    if (opts.create && fs.existsSync(file)) throw new CandlemarkError('conflict', `a project named "${path.basename(file, PROJECT_EXT)}" already exists in ${projectsDir(base)}: open it instead`);
-    if (!opts.create && !fs.existsSync(file)) throw new CandlemarkError('not-found', `no project named "${path.basename(file, PROJECT_EXT)}" in ${projectsDir(base)}`);
+    if (opts.create && fs.existsSync(file))
+      throw new CandlemarkError('conflict', `a project named "${path.basename(file, PROJECT_EXT)}" already exists in ${projectsDir(base)}: open it instead`);
+    if (!opts.create && !fs.existsSync(file))
+      throw new CandlemarkError('not-found', `no project named "${path.basename(file, PROJECT_EXT)}" in ${projectsDir(base)}`);
     return { path: file, create: opts.create };
   }
-  if (typeof a.path !== 'string') throw new CandlemarkError('invalid-arguments', 'expected { name } (a project in the projects folder) or { path } (one of the recent projects)', [{ field: 'path', message: 'expected a string' }]);
+  if (typeof a.path !== 'string')
+    throw new CandlemarkError('invalid-arguments', 'expected { name } (a project in the projects folder) or { path } (one of the recent projects)', [
+      { field: 'path', message: 'expected a string' },
+    ]);
   const wanted = path.resolve(a.path);
   if (!readRecent(recentFile(base)).includes(wanted)) {
-    throw new CandlemarkError('forbidden', `${a.path.slice(0, 200)} is not one of the recent projects: a page opens only projects in ${projectsDir(base)} or the recent list (start the host with --project to add another)`);
+    throw new CandlemarkError(
+      'forbidden',
+      `${a.path.slice(0, 200)} is not one of the recent projects: a page opens only projects in ${projectsDir(base)} or the recent list (start the host with --project to add another)`,
+    );
   }
   return { path: wanted, create: false };
 }
@@ -123,5 +134,10 @@ export function listProjects(current: string, base = dataDir()): { current: Proj
   } catch {
     names = [];
   }
-  return { current: entry(path.resolve(current)), recent: readRecent(recentFile(base)).map(entry), folder, inFolder: names.map((n) => entry(path.join(folder, n))) };
+  return {
+    current: entry(path.resolve(current)),
+    recent: readRecent(recentFile(base)).map(entry),
+    folder,
+    inFolder: names.map((n) => entry(path.join(folder, n))),
+  };
 }

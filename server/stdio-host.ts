@@ -139,14 +139,23 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
     } catch (err) {
       return send({ id: null, error: invalid(`malformed JSON: ${(err as Error).message.slice(0, 200)}`) });
     }
-    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return send({ id: null, error: invalid('a request must be an object { id, command, args }') });
-    const { id, command, args, control: controlName, caller, clientId } = msg as { id?: unknown; command?: unknown; args?: unknown; control?: unknown; caller?: unknown; clientId?: unknown };
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg))
+      return send({ id: null, error: invalid('a request must be an object { id, command, args }') });
+    const {
+      id,
+      command,
+      args,
+      control: controlName,
+      caller,
+      clientId,
+    } = msg as { id?: unknown; command?: unknown; args?: unknown; control?: unknown; caller?: unknown; clientId?: unknown };
     const idOk = (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH);
     if (!idOk) return send({ id: null, error: invalid('a request needs an "id": an integer or a short string') });
     const reqId = id as Id;
     let run: Promise<unknown>;
     if (controlName !== undefined) {
-      if (typeof controlName !== 'string' || command !== undefined) return send({ id: reqId, error: invalid('a control message is { id, control: string, args }') });
+      if (typeof controlName !== 'string' || command !== undefined)
+        return send({ id: reqId, error: invalid('a control message is { id, control: string, args }') });
       run = control(controlName, args);
     } else {
       if (typeof command !== 'string' || command.length === 0 || command.length > MAX_COMMAND_LENGTH) {
@@ -154,7 +163,8 @@ export function startStdioHost(opts: StdioHostOptions): StdioHost {
       }
       if (caller !== undefined && caller !== 'page' && caller !== 'local') return send({ id: reqId, error: invalid('"caller" must be "page" or "local"') });
       // clientId: the page the call came from (Electron's renderer, via the proxy): stamped on the events it causes.
-      if (clientId !== undefined && clientId !== null && typeof clientId !== 'string') return send({ id: reqId, error: invalid('"clientId" must be a string') });
+      if (clientId !== undefined && clientId !== null && typeof clientId !== 'string')
+        return send({ id: reqId, error: invalid('"clientId" must be a string') });
       run = dispatch(command, args, caller ?? 'page', clientId ?? null);
     }
     const p: Promise<void> = run

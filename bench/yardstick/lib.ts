@@ -62,7 +62,15 @@ export function encoderSuffix(encoder: EncoderKind): string {
 }
 
 export function specFor(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig): ModelSpec {
-  return { head, encoder: cfg.encoder, featureCount: d.features.length, windowLength: d.windowLength, typeCount: d.typeNames.length, hidden: cfg.hidden, seed: cfg.seed };
+  return {
+    head,
+    encoder: cfg.encoder,
+    featureCount: d.features.length,
+    windowLength: d.windowLength,
+    typeCount: d.typeNames.length,
+    hidden: cfg.hidden,
+    seed: cfg.seed,
+  };
 }
 
 /** The TS trainer's shuffles, epoch by epoch (same PRNG and sequence as trainModel). */
@@ -102,18 +110,58 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
       targets.forEach((t, i) => out.set(f(t), i * T));
       return out;
     };
-    add(`${prefix}_mask`, cat((t) => t.mask), [n, T]);
-    add(`${prefix}_softMask`, cat((t) => t.softMask), [n, T]);
-    add(`${prefix}_countdown`, cat((t) => t.countdown), [n, T]);
+    add(
+      `${prefix}_mask`,
+      cat((t) => t.mask),
+      [n, T],
+    );
+    add(
+      `${prefix}_softMask`,
+      cat((t) => t.softMask),
+      [n, T],
+    );
+    add(
+      `${prefix}_countdown`,
+      cat((t) => t.countdown),
+      [n, T],
+    );
     // same sanitising as makeBatch
     const has = targets.map((t) => t.hasSpan && t.start >= 0 && t.end >= t.start && t.end < T);
-    add(`${prefix}_start`, Int32Array.from(targets, (t, i) => (has[i] && t.startKnown !== false ? t.start : -1)), [n]);
-    add(`${prefix}_end`, Int32Array.from(targets, (t, i) => (has[i] && t.endKnown !== false ? t.end : -1)), [n]);
-    add(`${prefix}_barWeight`, cat((t) => t.barWeight ?? new Float32Array(T).fill(Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)), [n, T]);
-    add(`${prefix}_countdownMask`, cat((t) => t.countdownMask ?? Float32Array.from(t.mask, (v) => (v > 0.5 ? 1 : 0))), [n, T]);
-    add(`${prefix}_typeIndex`, Int32Array.from(targets, (t, i) => (has[i] && t.typeIndex >= 0 && t.typeIndex < d.typeNames.length ? t.typeIndex : -1)), [n]);
-    add(`${prefix}_hasSpan`, Float32Array.from(has, (h) => (h ? 1 : 0)), [n]);
-    add(`${prefix}_weight`, Float32Array.from(targets, (t) => (Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)), [n]);
+    add(
+      `${prefix}_start`,
+      Int32Array.from(targets, (t, i) => (has[i] && t.startKnown !== false ? t.start : -1)),
+      [n],
+    );
+    add(
+      `${prefix}_end`,
+      Int32Array.from(targets, (t, i) => (has[i] && t.endKnown !== false ? t.end : -1)),
+      [n],
+    );
+    add(
+      `${prefix}_barWeight`,
+      cat((t) => t.barWeight ?? new Float32Array(T).fill(Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)),
+      [n, T],
+    );
+    add(
+      `${prefix}_countdownMask`,
+      cat((t) => t.countdownMask ?? Float32Array.from(t.mask, (v) => (v > 0.5 ? 1 : 0))),
+      [n, T],
+    );
+    add(
+      `${prefix}_typeIndex`,
+      Int32Array.from(targets, (t, i) => (has[i] && t.typeIndex >= 0 && t.typeIndex < d.typeNames.length ? t.typeIndex : -1)),
+      [n],
+    );
+    add(
+      `${prefix}_hasSpan`,
+      Float32Array.from(has, (h) => (h ? 1 : 0)),
+      [n],
+    );
+    add(
+      `${prefix}_weight`,
+      Float32Array.from(targets, (t) => (Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1)),
+      [n],
+    );
   }
   add('orders', shuffleOrders(d.trainTargets.length, cfg.epochs, cfg.seed), [cfg.epochs, d.trainTargets.length]);
   const init: Record<string, { name: string; shape: number[] }[]> = {};
@@ -148,7 +196,10 @@ export interface SideResult {
   /** Epoch 0 (the shared initial weights): both sides must agree here to float precision. */
   initial: Pick<InitialEval, 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask'>;
   /** Per-task losses are unweighted; trainTask is the mean over the epoch's training batches. */
-  epochs: Pick<EpochEvent, 'epoch' | 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'>[];
+  epochs: Pick<
+    EpochEvent,
+    'epoch' | 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'
+  >[];
   metrics: ModelMetrics;
   /** The figure compared: span F1 on validation (threshold chosen on train for soft, Viterbi for CRF). */
   spanF1: number;
@@ -174,7 +225,9 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     skipUntrained: true,
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
-        log(`  tfjs ${head} epoch ${e.epoch}/${e.epochs} ${e.seconds.toFixed(2)}s valCriterion ${e.valCriterion.toFixed(4)} valBarF1@0.5 ${e.valBarF1.toFixed(3)}`);
+        log(
+          `  tfjs ${head} epoch ${e.epoch}/${e.epochs} ${e.seconds.toFixed(2)}s valCriterion ${e.valCriterion.toFixed(4)} valBarF1@0.5 ${e.valBarF1.toFixed(3)}`,
+        );
     },
   });
   const model = r.model!;
@@ -191,7 +244,18 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     totalSeconds: r.seconds,
     bestEpoch: r.bestEpoch,
     initial: { trainLoss: r.initial.trainLoss, valLoss: r.initial.valLoss, trainTask: r.initial.trainTask, valTask: r.initial.valTask },
-    epochs: r.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, trainTask: e.trainTask, valTask: e.valTask, valUnweighted: e.valUnweighted, valCriterion: e.valCriterion, valBarF1: e.valBarF1, seconds: e.seconds, taskWeights: e.taskWeights })),
+    epochs: r.epochs.map((e) => ({
+      epoch: e.epoch,
+      trainLoss: e.trainLoss,
+      valLoss: e.valLoss,
+      trainTask: e.trainTask,
+      valTask: e.valTask,
+      valUnweighted: e.valUnweighted,
+      valCriterion: e.valCriterion,
+      valBarF1: e.valBarF1,
+      seconds: e.seconds,
+      taskWeights: e.taskWeights,
+    })),
     metrics,
     spanF1: metrics.headline.spanF1,
     device: `tfjs ${sel.backend}: ${sel.device}`,
@@ -237,7 +301,9 @@ export function runPytorch(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig, 
   };
   const trainPred = readPreds(outDir, res.files, 'train');
   const valPred = readPreds(outDir, res.files, 'val').map((p) => (head === 'soft' ? { ...p, viterbi: null } : p));
-  const metrics = evaluatePredictions(d.trainTruth, head === 'soft' ? trainPred.map((p) => ({ ...p, viterbi: null })) : trainPred, d.valTruth, valPred, { head });
+  const metrics = evaluatePredictions(d.trainTruth, head === 'soft' ? trainPred.map((p) => ({ ...p, viterbi: null })) : trainPred, d.valTruth, valPred, {
+    head,
+  });
   const s = summariseSeconds(res.epochs.map((e) => e.seconds));
   return {
     side: 'pytorch',
@@ -308,7 +374,10 @@ export function loadDemo(cfg: BenchConfig): DemoData {
 }
 
 export function baselines(d: DemoData): { allSpanBarF1: number; allSpanSpanF1: number; prevalence: number } {
-  const b = prevalenceBaseline(d.valTruth.map((t) => t.mask), d.valTruth.map((t) => t.spans));
+  const b = prevalenceBaseline(
+    d.valTruth.map((t) => t.mask),
+    d.valTruth.map((t) => t.spans),
+  );
   return { allSpanBarF1: b.barF1, allSpanSpanF1: b.spanF1, prevalence: b.prevalence };
 }
 

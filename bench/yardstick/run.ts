@@ -57,7 +57,9 @@ const base = {
 const log = (s: string) => console.log(s);
 const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
-log(`config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}`);
+log(
+  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}`,
+);
 
 interface Agg {
   secondsPerEpoch: number;
@@ -75,7 +77,13 @@ const agg = (rs: SideResult[], seeds: number[]): Agg => {
     secondsPerEpoch: rs.reduce((a, r) => a + r.secondsPerEpoch, 0) / rs.length,
     spanF1: mean,
     spanF1Sd: Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, f.length - 1)),
-    perSeed: rs.map((r, i) => ({ seed: seeds[i], spanF1: r.spanF1, secondsPerEpoch: r.secondsPerEpoch, bestEpoch: r.bestEpoch, threshold: r.metrics.threshold.span })),
+    perSeed: rs.map((r, i) => ({
+      seed: seeds[i],
+      spanF1: r.spanF1,
+      secondsPerEpoch: r.secondsPerEpoch,
+      bestEpoch: r.bestEpoch,
+      threshold: r.metrics.threshold.span,
+    })),
     device: rs[0].device,
   };
 };
@@ -144,6 +152,9 @@ for (const encoder of encoders) {
   };
   const stamp = `w${windowsList.join('_')}-e${base.epochs}${encoderSuffix(encoder)}`;
   fs.writeFileSync(path.join(outRoot, `summary-${stamp}.json`), JSON.stringify(summary, null, 2));
-  fs.writeFileSync(path.join(outRoot, `summary-${stamp}.md`), `# Yardstick ${m.date}\n\n${m.cpu} × ${m.cores}, Node ${m.node}, torch ${m.torch}\n\n${tableOf(rs)}\n`);
+  fs.writeFileSync(
+    path.join(outRoot, `summary-${stamp}.md`),
+    `# Yardstick ${m.date}\n\n${m.cpu} × ${m.cores}, Node ${m.node}, torch ${m.torch}\n\n${tableOf(rs)}\n`,
+  );
   log(`wrote ${path.join(outRoot, `summary-${stamp}.json`)}`);
 }

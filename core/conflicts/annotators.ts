@@ -40,7 +40,8 @@ export function parseAnnotatorFindingKey(key: string): { windowId: number; annot
   if (!key.startsWith(KEY_PREFIX)) return null;
   try {
     const v = JSON.parse(key.slice(KEY_PREFIX.length)) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string') return { windowId: v[0], annotators: [v[1], v[2]] };
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string')
+      return { windowId: v[0], annotators: [v[1], v[2]] };
   } catch {
     // not one of ours
   }
@@ -75,7 +76,7 @@ export function detectAnnotatorFindings(w: AnnotatorWindow, tolerance = DEFAULT_
       let first = -1;
       let last = -1;
       let bars = 0;
-      for (let t = 0; t < w.length; ) {
+      for (let t = 0; t < w.length;) {
         if (!differs[t]) {
           t++;
           continue;

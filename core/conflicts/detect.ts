@@ -70,11 +70,7 @@ export function detectConflicts(windows: ReadonlyArray<ConflictWindow>, opts: Co
  * Same pair comparison as detectConflicts, so the result equals the subset of detectConflicts(allWindows)
  * touching those windows.
  */
-export function detectConflictsFor(
-  windowIds: Iterable<number>,
-  allWindows: ReadonlyArray<ConflictWindow>,
-  opts: ConflictOptions = {},
-): Finding[] {
+export function detectConflictsFor(windowIds: Iterable<number>, allWindows: ReadonlyArray<ConflictWindow>, opts: ConflictOptions = {}): Finding[] {
   const ids = new Set(windowIds);
   if (ids.size === 0) return [];
   const series = new Set<string>();
@@ -144,11 +140,7 @@ function sweep(windows: ReadonlyArray<ConflictWindow>, tolerance: number, only: 
 export function compareFindings(x: Finding, y: Finding): number {
   if (x.seriesId !== y.seriesId) return x.seriesId < y.seriesId ? -1 : 1;
   return (
-    x.startIndex - y.startIndex ||
-    x.endIndex - y.endIndex ||
-    x.windowA - y.windowA ||
-    x.windowB - y.windowB ||
-    (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0)
+    x.startIndex - y.startIndex || x.endIndex - y.endIndex || x.windowA - y.windowA || x.windowB - y.windowB || (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0)
   );
 }
 
@@ -279,13 +271,7 @@ function comparePairInto(w1: ConflictWindow, w2: ConflictWindow, tol: number, ou
     if (hasA && hasB) {
       if (firstCommon(r.ta, r.tb) !== null) continue; // agree
       const conf = (maxConf(ca, r.s, r.e, null) + maxConf(cb, r.s, r.e, null)) / 2;
-      push(
-        'type',
-        r.s,
-        r.e,
-        (conf * len) / shared,
-        `window ${A.id} marks ${bars(r.s, r.e)} as ${r.ta.join('/')}, window ${B.id} as ${r.tb.join('/')}`,
-      );
+      push('type', r.s, r.e, (conf * len) / shared, `window ${A.id} marks ${bars(r.s, r.e)} as ${r.ta.join('/')}, window ${B.id} as ${r.tb.join('/')}`);
       continue;
     }
     // One-sided run: P labels it, Q does not.

@@ -296,20 +296,12 @@ export function labelWindows(
  * inward), keeping it inside the window, at least minLen long and 2+ bars from other spans.
  * Returns the bars that now differ, or null when no move fits.
  */
-function moveEdge(
-  rng: Rng,
-  list: Copy[],
-  ci: number,
-  theirs: IndexSpan,
-  win: { startIndex: number; length: number },
-  minLen: number,
-): [number, number] | null {
+function moveEdge(rng: Rng, list: Copy[], ci: number, theirs: IndexSpan, win: { startIndex: number; length: number }, minLen: number): [number, number] | null {
   const mine = list[ci].span;
   const ws = win.startIndex;
   const we = win.startIndex + win.length - 1;
   const others = list.filter((_, i) => i !== ci).map((c) => c.span);
-  const fits = (s: number, e: number): boolean =>
-    s >= ws && e <= we && e - s + 1 >= minLen && others.every((o) => o.end < s - 2 || o.start > e + 2);
+  const fits = (s: number, e: number): boolean => s >= ws && e <= we && e - s + 1 >= minLen && others.every((o) => o.end < s - 2 || o.start > e + 2);
   const options: Array<{ edge: 'start' | 'end'; value: number }> = [];
   const delta = rng.int(4, 6);
   for (const sign of [-1, 1]) {

@@ -213,13 +213,7 @@ export function generateSeries(opts: GenerateOptions): GeneratedSeries {
 
     const relRange = Math.log(hi / lo);
     const quietRange = 1.8 * s0 * Math.sqrt(h);
-    const v =
-      baseVolume *
-      Math.pow(h, 0.4) *
-      season *
-      Math.pow(relRange / quietRange + 0.05, 0.6) *
-      volFactor *
-      Math.exp(0.3 * rng.normal());
+    const v = baseVolume * Math.pow(h, 0.4) * season * Math.pow(relRange / quietRange + 0.05, 0.6) * volFactor * Math.exp(0.3 * rng.normal());
     volume[i] = Math.max(1, Math.round(v));
   }
 

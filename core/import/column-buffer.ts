@@ -80,7 +80,12 @@ export class ColumnBuffer {
       const j = keep.length > 0 ? keep[keep.length - 1] : -1;
       if (j >= 0 && time[j] === time[i]) {
         const v = this.volume;
-        const same = this.open[i] === this.open[j] && this.high[i] === this.high[j] && this.low[i] === this.low[j] && this.close[i] === this.close[j] && (v === null || v[i] === v[j]);
+        const same =
+          this.open[i] === this.open[j] &&
+          this.high[i] === this.high[j] &&
+          this.low[i] === this.low[j] &&
+          this.close[i] === this.close[j] &&
+          (v === null || v[i] === v[j]);
         if (same) dropped.push(line[i]);
         else conflict(line[i], line[j]);
         continue;

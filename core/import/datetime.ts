@@ -24,8 +24,30 @@ export interface WallTime {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
 };
 
 // Date layouts, tried in this order. Year-first layouts are always y-m-d.
@@ -36,7 +58,8 @@ const MONTH_FIRST_RE = /^([A-Za-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\
 const DAY_MONTH_RE = /^(\d{1,2})[ -]([A-Za-z]{3,9})\.?,?[ -](\d{4})/;
 // The clock after the date: `T` or spaces (or ", "), then H[:mm[:ss[.fff]]] with an optional 12-hour
 // marker (`9 PM`, `09-AM`, `9:00 p.m.`), then an optional zone.
-const CLOCK_RE = /^(?:[Tt]|\s+|,\s*)(\d{1,2})(?:[:-](\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:-\s*)?([AaPp])?\.?([Mm])?\.?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+const CLOCK_RE =
+  /^(?:[Tt]|\s+|,\s*)(\d{1,2})(?:[:-](\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:-\s*)?([AaPp])?\.?([Mm])?\.?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 const ZONE_ONLY_RE = /^\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** The date fields of a cell: [first, second] numbers when the order is undecided, and the rest. */

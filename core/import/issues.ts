@@ -59,7 +59,8 @@ export class IssueList {
   add(line: number | null, field: string | null, message: string): void {
     this.total++;
     // Messages quote cells of the file: capped and without control characters (message-text.ts).
-    if (this.items.length < this.cap) this.items.push({ file: this.file, line, field: field === null ? null : clipMessage(field, 100), message: clipMessage(message) });
+    if (this.items.length < this.cap)
+      this.items.push({ file: this.file, line, field: field === null ? null : clipMessage(field, 100), message: clipMessage(message) });
   }
 }
 

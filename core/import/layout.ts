@@ -37,7 +37,10 @@ const QUOTE_CCY = ['usd', 'usdt', 'usdc', 'busd', 'eur', 'gbp', 'jpy', 'chf', 'a
 function chooseVolume(header: readonly string[], cols: number[], symbol: string): { index: number; note: string } {
   const sym = symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
   const kinds = cols.map((i) => {
-    const q = normaliseHeader(header[i]).replace(/^(volume|vol)\s*/, '').replace(/\s*volume$/, '').trim();
+    const q = normaliseHeader(header[i])
+      .replace(/^(volume|vol)\s*/, '')
+      .replace(/\s*volume$/, '')
+      .trim();
     if (q === '') return 'plain';
     if (q === 'from' || q === 'base' || q === 'base asset') return 'base';
     if (q === 'to' || q === 'quote' || q === 'quote asset') return 'quote';
@@ -93,7 +96,10 @@ export function layoutFromHeader(header: readonly string[], sample: readonly str
   }
   if (m.volumeColumns.length > 1) {
     const symCol = m.ignored.find((g) => g.why === 'a symbol column');
-    const symbol = (symCol !== undefined && sample !== null ? sample[symCol.index] : undefined) ?? /([A-Za-z]{3,5}[-_/]?(?:USDT|USDC|USD|EUR|GBP|JPY|BTC|ETH))/i.exec(fileName)?.[1] ?? '';
+    const symbol =
+      (symCol !== undefined && sample !== null ? sample[symCol.index] : undefined) ??
+      /([A-Za-z]{3,5}[-_/]?(?:USDT|USDC|USD|EUR|GBP|JPY|BTC|ETH))/i.exec(fileName)?.[1] ??
+      '';
     const v = chooseVolume(header, m.volumeColumns, symbol);
     index.volume = v.index;
     name.volume = header[v.index].trim();
@@ -104,7 +110,12 @@ export function layoutFromHeader(header: readonly string[], sample: readonly str
   if (clock !== -1) roleOf.set(clock, { role: 'clock' });
   if (check !== -1) roleOf.set(check, { role: 'time-check' });
   if (clock !== -1) roleOf.set(index.time, { role: 'date' });
-  const columns: DetectedColumn[] = header.map((h, i) => ({ index: i, name: h.trim() === '' ? `column ${i + 1}` : h.trim(), role: 'ignored', ...roleOf.get(i) }));
+  const columns: DetectedColumn[] = header.map((h, i) => ({
+    index: i,
+    name: h.trim() === '' ? `column ${i + 1}` : h.trim(),
+    role: 'ignored',
+    ...roleOf.get(i),
+  }));
   return { index, name, clock, check, columns, notes, errors: m.errors, warnings: m.warnings };
 }
 
@@ -144,9 +155,14 @@ export function layoutFromRoles(roles: readonly string[], header: readonly strin
     }
     columns.push({ index: i, name: shown, role: r === 'clock' ? 'clock' : r });
   }
-  if (clock !== -1 && date === -1) errors.push({ field: null, message: '--columns has a time-of-day column but no date column; expected date,time,... or a single time column' });
+  if (clock !== -1 && date === -1)
+    errors.push({ field: null, message: '--columns has a time-of-day column but no date column; expected date,time,... or a single time column' });
   for (const c of REQUIRED) {
-    if (index[c] === -1) errors.push({ field: c, message: `--columns has no ${c === 'time' ? 'time (or date)' : c} column; expected roles such as time,open,high,low,close,volume` });
+    if (index[c] === -1)
+      errors.push({
+        field: c,
+        message: `--columns has no ${c === 'time' ? 'time (or date)' : c} column; expected roles such as time,open,high,low,close,volume`,
+      });
   }
   if (rs.length > width) errors.push({ field: null, message: `--columns names ${rs.length} columns but the file has ${width}` });
   return { index, name, clock, check: -1, columns, notes: [`columns as given (--columns): ${roles.join(',')}`], errors, warnings: [] };

@@ -107,7 +107,16 @@ export class OhlcvBuilder {
   private makeLayout(first: string[], line: number): boolean {
     const roles = this.settings.columns;
     if (this.headerRow === null && roles === undefined) {
-      this.header.add(line, null, `no header: line ${line} is data (${first.slice(0, 6).map((c) => JSON.stringify(c.trim())).join(', ')}${first.length > 6 ? ', …' : ''}); expected a header line such as "time,open,high,low,close,volume", or the columns in file order with --columns (here perhaps --columns ${suggestColumns(first)})`);
+      this.header.add(
+        line,
+        null,
+        `no header: line ${line} is data (${first
+          .slice(0, 6)
+          .map((c) => JSON.stringify(c.trim()))
+          .join(
+            ', ',
+          )}${first.length > 6 ? ', …' : ''}); expected a header line such as "time,open,high,low,close,volume", or the columns in file order with --columns (here perhaps --columns ${suggestColumns(first)})`,
+      );
       return false;
     }
     const layout = roles !== undefined ? layoutFromRoles(roles, this.headerRow, this.width) : layoutFromHeader(this.headerRow ?? [], first, this.file);
@@ -124,7 +133,10 @@ export class OhlcvBuilder {
   /** Where the header would be, for "header only" and mapping errors in files that end early. */
   mapHeaderOnly(): void {
     if (this.headerRow !== null && this.layout === null) {
-      const layout = this.settings.columns !== undefined ? layoutFromRoles(this.settings.columns, this.headerRow, this.width) : layoutFromHeader(this.headerRow, null, this.file);
+      const layout =
+        this.settings.columns !== undefined
+          ? layoutFromRoles(this.settings.columns, this.headerRow, this.width)
+          : layoutFromHeader(this.headerRow, null, this.file);
       this.layout = layout;
       for (const e of layout.errors) this.header.add(this.headerLine, e.field, e.message);
     }
@@ -169,7 +181,11 @@ export class OhlcvBuilder {
         if (cell.trim() === '' || isNoneMark(cell)) {
           // An empty cell is an error, not 0 (a made-up volume would skew volume features), unless every cell is empty.
           this.volumeBlank++;
-          this.emptyVolume.add(line, m.name.volume, `missing volume: expected a number >= 0, found ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell.trim())} (a volume column empty on every row is read as "no volume")`);
+          this.emptyVolume.add(
+            line,
+            m.name.volume,
+            `missing volume: expected a number >= 0, found ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell.trim())} (a volume column empty on every row is read as "no volume")`,
+          );
         } else {
           this.rows.add(line, m.name.volume, describeBadNumber(cell, 'volume'));
         }
@@ -237,10 +253,14 @@ export class OhlcvBuilder {
     if (this.check !== null) {
       const other = record[m.check];
       const r2 = this.check.read(other);
-      const checkName = (m.columns[m.check]?.name ?? `column ${m.check + 1}`);
+      const checkName = m.columns[m.check]?.name ?? `column ${m.check + 1}`;
       if (!r2.ok) this.rows.add(line, checkName, r2.message);
       else if (r2.ms !== r.ms) {
-        this.rows.add(line, checkName, `the two time columns disagree: ${JSON.stringify(other.trim())} is ${new Date(r2.ms).toISOString()} but ${m.name.time} ${JSON.stringify(cell.trim())} is ${new Date(r.ms).toISOString()}; expected the same time in both`);
+        this.rows.add(
+          line,
+          checkName,
+          `the two time columns disagree: ${JSON.stringify(other.trim())} is ${new Date(r2.ms).toISOString()} but ${m.name.time} ${JSON.stringify(cell.trim())} is ${new Date(r.ms).toISOString()}; expected the same time in both`,
+        );
       }
     }
     return r.ms;
@@ -254,10 +274,18 @@ export class OhlcvBuilder {
       this.timePairs++;
       if (t === this.lastTime) {
         const vals = [o, h, l, c, v].map((x) => (x === x ? x : '?')).join(', ');
-        this.rows.add(line, field, `duplicate timestamp: ${JSON.stringify(cell.trim())} is the same time as line ${this.lastTimeLine} (${JSON.stringify(this.lastTimeText.trim())}) with different values (${vals}); expected strictly increasing times (an exact repeat of a row would be dropped)`);
+        this.rows.add(
+          line,
+          field,
+          `duplicate timestamp: ${JSON.stringify(cell.trim())} is the same time as line ${this.lastTimeLine} (${JSON.stringify(this.lastTimeText.trim())}) with different values (${vals}); expected strictly increasing times (an exact repeat of a row would be dropped)`,
+        );
       } else if (t < this.lastTime) {
         this.decreasingPairs++;
-        this.order.add(line, field, `decreasing timestamp: ${JSON.stringify(cell.trim())} is earlier than line ${this.lastTimeLine} (${JSON.stringify(this.lastTimeText.trim())}); expected strictly increasing times (or a file that is newest-first throughout)`);
+        this.order.add(
+          line,
+          field,
+          `decreasing timestamp: ${JSON.stringify(cell.trim())} is earlier than line ${this.lastTimeLine} (${JSON.stringify(this.lastTimeText.trim())}); expected strictly increasing times (or a file that is newest-first throughout)`,
+        );
       }
     }
     this.lastTime = t;
@@ -279,7 +307,10 @@ export class OhlcvBuilder {
   detected(rowOrder: Detected['rowOrder'], volume: string, extraNotes: string[]): Detected {
     const s = this.sniffed;
     const notes = [...(this.layout?.notes ?? []), ...extraNotes];
-    if (s.skippedLines.length > 0) notes.unshift(`skipped ${s.skippedLines.length} line(s) before the ${s.header ? 'header' : 'data'}: ${s.skippedLines.map((x) => JSON.stringify(x.text.slice(0, 80))).join(', ')}`);
+    if (s.skippedLines.length > 0)
+      notes.unshift(
+        `skipped ${s.skippedLines.length} line(s) before the ${s.header ? 'header' : 'data'}: ${s.skippedLines.map((x) => JSON.stringify(x.text.slice(0, 80))).join(', ')}`,
+      );
     if (!s.header) notes.unshift('no header: the first line is data');
     if (this.truncated) notes.push(`preview: only the first ${this.dataRows} rows were read`);
     return {
@@ -302,12 +333,25 @@ export class OhlcvBuilder {
   finish(): ParsedOhlcv {
     const fail = (items: ImportIssue[], total: number) => new OhlcvImportError(this.file, items, total, this.detected('oldest-first', '', []));
     if (this.pendingHeader) {
-      throw fail([{ file: this.file, line: null, field: null, message: 'empty file: expected a header line such as "time,open,high,low,close,volume" followed by data rows' }], 1);
+      throw fail(
+        [
+          {
+            file: this.file,
+            line: null,
+            field: null,
+            message: 'empty file: expected a header line such as "time,open,high,low,close,volume" followed by data rows',
+          },
+        ],
+        1,
+      );
     }
     this.mapHeaderOnly();
     if (this.header.total > 0) throw fail(this.header.items, this.header.total);
     if (this.dataRows === 0 && this.rows.total === 0) {
-      throw fail([{ file: this.file, line: this.headerLine, field: null, message: 'header only: expected at least one data row after the header, found none' }], 1);
+      throw fail(
+        [{ file: this.file, line: this.headerLine, field: null, message: 'header only: expected at least one data row after the header, found none' }],
+        1,
+      );
     }
     const m = this.layout as Layout;
     const cols = this.cols as ColumnBuffer;
@@ -322,20 +366,29 @@ export class OhlcvBuilder {
     let sortDropped: number[] = [];
     if (newestFirst && mergeAll(lists).total === 0) {
       const conflicts = new IssueList(this.file);
-      const s = cols.sorted(noVolume, (line, other) => conflicts.add(line, m.name.time, `duplicate timestamp: the same time as line ${other} with different values; expected one row per time (an exact repeat of a row would be dropped)`));
+      const s = cols.sorted(noVolume, (line, other) =>
+        conflicts.add(
+          line,
+          m.name.time,
+          `duplicate timestamp: the same time as line ${other} with different values; expected one row per time (an exact repeat of a row would be dropped)`,
+        ),
+      );
       bars = s.bars;
       sortDropped = s.dropped;
       lists.push(conflicts);
     }
     const merged = mergeAll(lists);
     if (merged.total > 0) throw fail(merged.items, merged.total);
-    for (const line of sortDropped.slice(0, 20)) this.warnings.push({ file: this.file, line, field: null, message: 'exact duplicate of another row with the same time; dropped' });
+    for (const line of sortDropped.slice(0, 20))
+      this.warnings.push({ file: this.file, line, field: null, message: 'exact duplicate of another row with the same time; dropped' });
     this.duplicates += sortDropped.length;
 
     const notes: string[] = [];
     if (newestFirst) {
       const outOfPlace = this.timePairs - this.decreasingPairs;
-      notes.push(`rows were newest-first; sorted oldest-first${outOfPlace > 0 ? ` (${outOfPlace} step(s) went forward in time instead: rows out of place in the file, now in time order)` : ''}`);
+      notes.push(
+        `rows were newest-first; sorted oldest-first${outOfPlace > 0 ? ` (${outOfPlace} step(s) went forward in time instead: rows out of place in the file, now in time order)` : ''}`,
+      );
     }
     if (this.duplicates > 0) notes.push(`${this.duplicates} exact duplicate row(s) dropped`);
     let volume = m.name.volume === null ? 'none (no volume column)' : `"${m.name.volume}"`;

@@ -72,7 +72,11 @@ export async function openCsvFile(path: string): Promise<{ fh: FileHandle; size:
 async function parseOpenFile(fh: FileHandle, size: number, file: string, opts: FileImportOptions): Promise<ParsedOhlcv> {
   const settings = opts.settings ?? {};
   const bad = checkSettings(settings);
-  if (bad.length > 0) throw new OhlcvImportError(file, bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })));
+  if (bad.length > 0)
+    throw new OhlcvImportError(
+      file,
+      bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })),
+    );
   const headBuf = Buffer.alloc(Math.min(size, 64 * 1024));
   await fh.read(headBuf, 0, headBuf.length, 0);
   const start = stripBom(headBuf) === headBuf ? 0 : 3;

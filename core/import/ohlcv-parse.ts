@@ -30,7 +30,11 @@ interface Prepared {
 
 function prepare(input: Buffer, file: string, settings: ImportSettings): Prepared {
   const bad = checkSettings(settings);
-  if (bad.length > 0) throw new OhlcvImportError(file, bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })));
+  if (bad.length > 0)
+    throw new OhlcvImportError(
+      file,
+      bad.map((message) => ({ file, line: null, field: null, message: `bad import setting: ${message}` })),
+    );
   const buf = stripBom(input);
   const sniffed = sniff(buf, { skip: settings.skip });
   // --columns on a file whose first line holds names: the names stay (for messages), the roles come from --columns.

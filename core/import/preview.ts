@@ -40,9 +40,18 @@ export function previewCsv(text: string, fileName: string, settings: ImportSetti
   const s = sniff(head, { skip: settings.skip });
   let table: string[][] = [];
   try {
-    table = parse(firstLines(text, TABLE_LINES), { delimiter: s.delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true }) as string[][];
+    table = parse(firstLines(text, TABLE_LINES), {
+      delimiter: s.delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      bom: true,
+      skip_empty_lines: true,
+    }) as string[][];
   } catch {
-    table = firstLines(text, TABLE_LINES).split('\n').filter((l) => l.trim() !== '').map((l) => [l]);
+    table = firstLines(text, TABLE_LINES)
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => [l]);
   }
   const empty = { time: [], open: [], high: [], low: [], close: [], volume: null };
   try {
@@ -52,7 +61,14 @@ export function previewCsv(text: string, fileName: string, settings: ImportSetti
       ok: true,
       detected: p.detected,
       table,
-      bars: { time: Array.from(b.time), open: Array.from(b.open), high: Array.from(b.high), low: Array.from(b.low), close: Array.from(b.close), volume: b.volume === null ? null : Array.from(b.volume) },
+      bars: {
+        time: Array.from(b.time),
+        open: Array.from(b.open),
+        high: Array.from(b.high),
+        low: Array.from(b.low),
+        close: Array.from(b.close),
+        volume: b.volume === null ? null : Array.from(b.volume),
+      },
       issues: [],
       totalIssues: 0,
       warnings: p.warnings,

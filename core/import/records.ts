@@ -55,7 +55,10 @@ function toSyntaxError(err: unknown, recordStart: number | null = null, lineOffs
   if (err instanceof CsvError) {
     const lines = (err as unknown as { lines?: unknown }).lines;
     if (err.code === 'CSV_QUOTE_NOT_CLOSED' && recordStart !== null) {
-      throw new CsvSyntaxError(recordStart, `CSV syntax error: expected a closing quote for the quoted field in the record starting on this line, found none up to the end of the file; the rest of the file was not read`);
+      throw new CsvSyntaxError(
+        recordStart,
+        `CSV syntax error: expected a closing quote for the quoted field in the record starting on this line, found none up to the end of the file; the rest of the file was not read`,
+      );
     }
     throw new CsvSyntaxError(typeof lines === 'number' ? lines + lineOffset : null, `CSV syntax error: ${err.message}; the rest of the file was not read`);
   }
@@ -64,7 +67,7 @@ function toSyntaxError(err: unknown, recordStart: number | null = null, lineOffs
 
 /** Line-aligned [start, end) byte ranges of a quote-free buffer, each ending just after an LF (or at the end). */
 function* pieces(buf: Buffer): Generator<{ start: number; end: number }> {
-  for (let start = 0; start < buf.length; ) {
+  for (let start = 0; start < buf.length;) {
     const cut = start + CHUNK_BYTES >= buf.length ? -1 : buf.indexOf(LF, start + CHUNK_BYTES);
     const end = cut === -1 ? buf.length : cut + 1;
     yield { start, end };

@@ -37,7 +37,10 @@ export function resampleBars(bars: BarColumns, to: string, sessionTz?: string): 
   const n = bars.time.length;
   if (n === 0) throw new ResampleError('the series has no bars');
   const finest = finestStep(bars.time);
-  if (finest >= step) throw new ResampleError(`the series is already at ${to} or coarser (bars ${Math.round(finest / 60_000)} minutes apart at the closest); expected a finer series`);
+  if (finest >= step)
+    throw new ResampleError(
+      `the series is already at ${to} or coarser (bars ${Math.round(finest / 60_000)} minutes apart at the closest); expected a finer series`,
+    );
   const zone = sessionTz !== undefined && sessionTz !== 'UTC' ? new ZoneConverter(sessionTz) : null;
   const key = (t: number) => {
     if (zone === null) return Math.floor(t / step) * step;

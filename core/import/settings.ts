@@ -64,13 +64,19 @@ export function checkSettings(s: ImportSettings): string[] {
   const bad: string[] = [];
   if (s.columns !== undefined) {
     const unknown = s.columns.filter((c) => !(COLUMN_ROLES as readonly string[]).includes(c.trim().toLowerCase()) && c.trim() !== '-' && c.trim() !== '');
-    if (unknown.length > 0) bad.push(`columns: unknown role ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected names from ${COLUMN_ROLES.join(', ')} (skip, "-" or empty for a column to ignore)`);
+    if (unknown.length > 0)
+      bad.push(
+        `columns: unknown role ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected names from ${COLUMN_ROLES.join(', ')} (skip, "-" or empty for a column to ignore)`,
+      );
   }
   if (s.timeFormat !== undefined && !(EPOCH_KINDS as readonly string[]).includes(s.timeFormat) && s.timeFormat !== 'iso' && !/YYYY/.test(s.timeFormat)) {
-    bad.push(`time-format: expected epoch-s, epoch-ms, epoch-us, epoch-ns, iso or a pattern with YYYY, MM, DD (e.g. DD.MM.YYYY HH:mm:ss), got ${JSON.stringify(s.timeFormat)}`);
+    bad.push(
+      `time-format: expected epoch-s, epoch-ms, epoch-us, epoch-ns, iso or a pattern with YYYY, MM, DD (e.g. DD.MM.YYYY HH:mm:ss), got ${JSON.stringify(s.timeFormat)}`,
+    );
   }
   if (s.dateOrder !== undefined && !ORDERS.includes(s.dateOrder)) bad.push(`date-order: expected dmy, mdy or ymd, got ${JSON.stringify(s.dateOrder)}`);
-  if (s.tz !== undefined && !isKnownZone(s.tz)) bad.push(`tz: expected an IANA time zone name such as Europe/Berlin or America/New_York, got ${JSON.stringify(s.tz)}`);
+  if (s.tz !== undefined && !isKnownZone(s.tz))
+    bad.push(`tz: expected an IANA time zone name such as Europe/Berlin or America/New_York, got ${JSON.stringify(s.tz)}`);
   if (s.decimal !== undefined && s.decimal !== '.' && s.decimal !== ',') bad.push(`decimal: expected "." or ",", got ${JSON.stringify(s.decimal)}`);
   if (s.skip !== undefined && !(Number.isInteger(s.skip) && s.skip >= 0)) bad.push(`skip: expected a whole number >= 0, got ${s.skip}`);
   if (s.priceScale !== undefined && !(Number.isFinite(s.priceScale) && s.priceScale > 0)) bad.push(`price-scale: expected a number > 0, got ${s.priceScale}`);

@@ -33,7 +33,10 @@ export interface Sniffed {
 function sampleLines(buf: Buffer): string[] {
   let text = buf.subarray(0, SAMPLE_BYTES).toString('utf8');
   if (buf.length > SAMPLE_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-  return text.split('\n').slice(0, SAMPLE_LINES).map((l) => l.replace(/\r$/, ''));
+  return text
+    .split('\n')
+    .slice(0, SAMPLE_LINES)
+    .map((l) => l.replace(/\r$/, ''));
 }
 
 function split(line: string, delimiter: Delimiter): string[] {

@@ -89,7 +89,7 @@ const TOKENS: [string, string][] = [
 /** A `--time-format` pattern as a whole-cell regex (tokens above; spaces match any run of spaces; other characters literally). */
 export function patternRegex(pattern: string): RegExp {
   let re = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const t = TOKENS.find(([tok]) => pattern.startsWith(tok, i));
     if (t !== undefined) {
       re += t[1];
@@ -151,7 +151,10 @@ export class TimeReader {
       if (t === '') return { ok: false, message: 'expected a time, found an empty cell' };
       this.kind = this.forced ?? detectKind(t);
       if (this.kind === null) {
-        return { ok: false, message: `expected a time (epoch seconds/milliseconds, an ISO-8601 date/datetime such as 2020-01-31 or 2020-01-31T10:00:00Z, or a written date such as 31.01.2020 22:00, 01/31/2020, Jan 31, 2020, 20200131 09:30, 2020-01-31 09-AM), found ${JSON.stringify(t)}` };
+        return {
+          ok: false,
+          message: `expected a time (epoch seconds/milliseconds, an ISO-8601 date/datetime such as 2020-01-31 or 2020-01-31T10:00:00Z, or a written date such as 31.01.2020 22:00, 01/31/2020, Jan 31, 2020, 20200131 09:30, 2020-01-31 09-AM), found ${JSON.stringify(t)}`,
+        };
       }
       // With a zone to apply, ISO cells go through the general parser, which says whether a zone was written.
       if (this.kind === 'iso' && this.zone !== null) this.kind = 'written';
@@ -174,7 +177,10 @@ export class TimeReader {
       // Finer epoch units get their own message rather than "looks like milliseconds".
       const n = kind !== 'iso' ? parseEpochNumber(cell) : null;
       if (n !== null && epochKindOf(n) !== kind && (epochKindOf(n) === 'epoch-us' || epochKindOf(n) === 'epoch-ns')) {
-        return { ok: false, message: `expected ${EPOCH_UNIT[kind].name} like the rest of the file, found ${JSON.stringify(cell.trim())}, which looks like ${EPOCH_UNIT[epochKindOf(n)].name}` };
+        return {
+          ok: false,
+          message: `expected ${EPOCH_UNIT[kind].name} like the rest of the file, found ${JSON.stringify(cell.trim())}, which looks like ${EPOCH_UNIT[epochKindOf(n)].name}`,
+        };
       }
       return r;
     }

@@ -36,11 +36,7 @@ function nearestBars(times: Float64Array, t: number): string {
  * and span edge is the time of a bar, the window fits in the series, and every span lies inside its
  * window. Returns the problems (empty when fine) in the same style as InterchangeError's issues.
  */
-export function checkAgainstBars(
-  doc: LabelsDocument,
-  timesBySeries: Map<string, Float64Array>,
-  file = 'labels',
-): InterchangeIssue[] {
+export function checkAgainstBars(doc: LabelsDocument, timesBySeries: Map<string, Float64Array>, file = 'labels'): InterchangeIssue[] {
   const issues: InterchangeIssue[] = [];
   doc.windows.forEach((w, wi) => {
     const report: Report = (field, message) => issues.push({ file, window: w.id, windowIndex: wi, field, message });

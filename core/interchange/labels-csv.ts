@@ -5,18 +5,19 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { formatTimestamp, parseTimestamp } from './time.ts';
 import { InterchangeError, type InterchangeIssue, type LabelsDocument, type LabelsWindow } from './labels-types.ts';
-import { CSV_SPAN_FIELDS, EXPECTED, TIMESTAMP_EXPECTED, checkSpan, describeValue, isPositiveInteger, positionKey, samePositionMessage, type Report } from './span-checks.ts';
+import {
+  CSV_SPAN_FIELDS,
+  EXPECTED,
+  TIMESTAMP_EXPECTED,
+  checkSpan,
+  describeValue,
+  isPositiveInteger,
+  positionKey,
+  samePositionMessage,
+  type Report,
+} from './span-checks.ts';
 
-export const LABELS_CSV_COLUMNS = [
-  'window_id',
-  'series',
-  'window_start',
-  'window_length',
-  'span_start',
-  'span_end',
-  'type',
-  'confidence',
-] as const;
+export const LABELS_CSV_COLUMNS = ['window_id', 'series', 'window_start', 'window_length', 'span_start', 'span_end', 'type', 'confidence'] as const;
 /** Optional provenance columns (issue #12): written only when some span has provenance. */
 export const LABELS_CSV_PROVENANCE_COLUMNS = ['annotator', 'origin', 'run', 'labelled_at'] as const;
 type CsvColumn = (typeof LABELS_CSV_COLUMNS)[number] | (typeof LABELS_CSV_PROVENANCE_COLUMNS)[number];
@@ -196,7 +197,12 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
     const spanEnd = get(record, 'span_end');
     const type = get(record, 'type');
     const conf = get(record, 'confidence').trim();
-    const prov = { annotator: get(record, 'annotator'), origin: get(record, 'origin').trim(), run: get(record, 'run'), labelledAt: get(record, 'labelled_at').trim() };
+    const prov = {
+      annotator: get(record, 'annotator'),
+      origin: get(record, 'origin').trim(),
+      run: get(record, 'run'),
+      labelledAt: get(record, 'labelled_at').trim(),
+    };
     const noProvenance = prov.annotator === '' && prov.origin === '' && prov.run.trim() === '' && prov.labelledAt === '';
     if (spanStart === '' && spanEnd === '' && type === '' && conf === '' && noProvenance) continue; // a window without spans
     let confidence: unknown = null;
@@ -225,7 +231,9 @@ export function parseLabelsCsv(text: string, file: string): LabelsDocument {
 /** The CSV form: header, then per window one row per span (or one row with empty span fields). */
 export function serializeLabelsCsv(doc: LabelsDocument): string {
   // Files without provenance keep the original eight columns (and stay readable by older tools).
-  const withProvenance = doc.windows.some((w) => w.spans.some((s) => s.annotator !== undefined || s.origin !== undefined || s.run !== undefined || s.labelledAt !== undefined));
+  const withProvenance = doc.windows.some((w) =>
+    w.spans.some((s) => s.annotator !== undefined || s.origin !== undefined || s.run !== undefined || s.labelledAt !== undefined),
+  );
   const lines: string[] = [(withProvenance ? [...LABELS_CSV_COLUMNS, ...LABELS_CSV_PROVENANCE_COLUMNS] : LABELS_CSV_COLUMNS).join(',')];
   for (const w of doc.windows) {
     const head = [csvField(w.id), csvField(w.series), formatTimestamp(w.start), String(w.length)].join(',');
@@ -236,7 +244,12 @@ export function serializeLabelsCsv(doc: LabelsDocument): string {
     for (const s of w.spans) {
       const fields = [head, formatTimestamp(s.start), formatTimestamp(s.end), csvField(s.type), s.confidence === null ? '' : String(s.confidence)];
       if (withProvenance) {
-        fields.push(csvField(s.annotator ?? ''), s.origin ?? '', s.run === undefined ? '' : String(s.run), s.labelledAt === undefined ? '' : formatTimestamp(s.labelledAt));
+        fields.push(
+          csvField(s.annotator ?? ''),
+          s.origin ?? '',
+          s.run === undefined ? '' : String(s.run),
+          s.labelledAt === undefined ? '' : formatTimestamp(s.labelledAt),
+        );
       }
       lines.push(fields.join(','));
     }

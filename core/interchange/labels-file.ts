@@ -24,7 +24,9 @@ export async function readLabelsFile(path: string): Promise<LabelsDocument> {
   try {
     input = await readRegularFile(path); // regular files only, size-capped: never /dev/zero or a FIFO
   } catch (e) {
-    throw new InterchangeError(path, [{ file: path, window: null, field: '', message: `cannot read file: ${e instanceof FileReadError ? e.reason : String(e)}` }]);
+    throw new InterchangeError(path, [
+      { file: path, window: null, field: '', message: `cannot read file: ${e instanceof FileReadError ? e.reason : String(e)}` },
+    ]);
   }
   // Refused before parsing, so no message quotes the bytes of a file that isn't a labels file.
   const notLabels = ext === '.json' ? notJsonProblem(input) : (binaryContentProblem(input) ?? notDelimitedProblem(input, { headerFirst: true }));

@@ -5,7 +5,18 @@
 import { z } from 'zod';
 import { formatTimestamp, parseTimestamp } from './time.ts';
 import { InterchangeError, type InterchangeIssue, type LabelsDocument, type LabelsSpan, type LabelsWindow } from './labels-types.ts';
-import { EXPECTED, TIMESTAMP_EXPECTED, checkSpan, describeValue, isPositiveInteger, jsonSpanFields, positionKey, quoteList, samePositionMessage, type Report } from './span-checks.ts';
+import {
+  EXPECTED,
+  TIMESTAMP_EXPECTED,
+  checkSpan,
+  describeValue,
+  isPositiveInteger,
+  jsonSpanFields,
+  positionKey,
+  quoteList,
+  samePositionMessage,
+  type Report,
+} from './span-checks.ts';
 
 const TOP_EXPECTED: Record<string, string> = {
   series: 'an array of { "id", "csv" }',
@@ -51,10 +62,7 @@ function reportZod(error: z.ZodError, value: unknown, prefix: string, report: Re
       continue;
     }
     const last = issue.path.length > 0 ? issue.path[issue.path.length - 1] : undefined;
-    const expected =
-      (typeof last === 'string' ? table[last] : undefined) ??
-      (issue.path.length === 0 ? opts.expectedRoot : undefined) ??
-      zodExpected(issue);
+    const expected = (typeof last === 'string' ? table[last] : undefined) ?? (issue.path.length === 0 ? opts.expectedRoot : undefined) ?? zodExpected(issue);
     report(pathToField(issue.path, prefix), `expected ${expected}, got ${describeValue(valueAt(value, issue.path))}`);
   }
 }
@@ -80,10 +88,7 @@ const TopSchema = z
   })
   .strict();
 const SeriesSchema = z.object({ id: z.string().min(1), csv: z.string().min(1).nullable().optional() }).strict();
-const LabelTypeSchema = z.union([
-  z.string().min(1),
-  z.object({ name: z.string().min(1), color: z.string().min(1).optional() }).strict(),
-]);
+const LabelTypeSchema = z.union([z.string().min(1), z.object({ name: z.string().min(1), color: z.string().min(1).optional() }).strict()]);
 const WindowSchema = z
   .object({
     id: z.string().min(1),
@@ -234,13 +239,7 @@ export function parseLabelsJson(text: string, file: string): LabelsDocument {
             ok = false;
             return;
           }
-          const span = checkSpan(
-            sr.data,
-            start,
-            knownTypes,
-            jsonSpanFields(prefix),
-            report,
-          );
+          const span = checkSpan(sr.data, start, knownTypes, jsonSpanFields(prefix), report);
           if (span === null) ok = false;
           else spans.push(span);
         });

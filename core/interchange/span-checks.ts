@@ -158,10 +158,7 @@ export function checkSpan(
     report(names.start, `expected ${TIMESTAMP_EXPECTED}, got ${describeValue(raw.start)}`);
     ok = false;
   } else if (windowStart !== null && start < windowStart) {
-    report(
-      names.start,
-      `expected a timestamp at or after the window start ${formatTimestamp(windowStart)}, got ${describeValue(raw.start)}`,
-    );
+    report(names.start, `expected a timestamp at or after the window start ${formatTimestamp(windowStart)}, got ${describeValue(raw.start)}`);
     ok = false;
   }
   if (end === null) {

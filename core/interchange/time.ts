@@ -12,8 +12,7 @@
 /** Epoch numbers with |value| below this are seconds, else milliseconds. */
 export const EPOCH_SECONDS_LIMIT = 1e11;
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const EPOCH_RE = /^[+-]?\d+(?:\.\d+)?$/;
 
 function daysInMonth(year: number, month: number): number {

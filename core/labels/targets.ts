@@ -86,12 +86,7 @@ export function mainSpanIndex(spans: ReadonlyArray<Pick<IndexSpan, 'start' | 'en
   return best;
 }
 
-export function computeTargets(
-  length: number,
-  spans: ReadonlyArray<IndexSpan>,
-  typeNames: ReadonlyArray<string>,
-  opts: TargetOptions = {},
-): WindowTargets {
+export function computeTargets(length: number, spans: ReadonlyArray<IndexSpan>, typeNames: ReadonlyArray<string>, opts: TargetOptions = {}): WindowTargets {
   if (!Number.isInteger(length) || length < 1) throw new RangeError(`computeTargets: length must be a positive integer, got ${length}`);
   const ramp = opts.ramp ?? DEFAULT_RAMP;
   if (!Number.isInteger(ramp) || ramp < 0) throw new RangeError(`computeTargets: ramp must be a non-negative integer, got ${ramp}`);
@@ -142,7 +137,20 @@ export function computeTargets(
 
   const main = mainSpanIndex(spans);
   if (main < 0) {
-    return { hasSpan: false, start: -1, end: -1, typeIndex: -1, mask, softMask, countdown, countdownMask, startKnown: false, endKnown: false, barWeight, weight: noSpanWeight };
+    return {
+      hasSpan: false,
+      start: -1,
+      end: -1,
+      typeIndex: -1,
+      mask,
+      softMask,
+      countdown,
+      countdownMask,
+      startKnown: false,
+      endKnown: false,
+      barWeight,
+      weight: noSpanWeight,
+    };
   }
   const m = spans[main];
   return {

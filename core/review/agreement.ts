@@ -149,7 +149,13 @@ export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0
         a,
         b,
         windows: shared.length,
-        spanF1: shared.length ? spanAgreementF1(shared.map((w) => w.byAnnotator.get(a)!), shared.map((w) => w.byAnnotator.get(b)!), minIou) : NaN,
+        spanF1: shared.length
+          ? spanAgreementF1(
+              shared.map((w) => w.byAnnotator.get(a)!),
+              shared.map((w) => w.byAnnotator.get(b)!),
+              minIou,
+            )
+          : NaN,
         kappa: shared.length ? cohensKappa(barsA, barsB) : NaN,
       });
     }
@@ -174,7 +180,15 @@ export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0
   disagreements.sort((x, y) => y.bars - x.bars || x.windowId - y.windowId);
   // Consensus of each shared window (spans with the predictions' post-processing), then each annotator against it.
   const shared = windows.filter((w) => w.byAnnotator.size >= 2);
-  const consensus = new Map(shared.map((w) => [w.windowId, { bars: consensusBars(w.length, w.byAnnotator, seniority).category.map((c) => c || 'none'), spans: consensusSpans(w.length, w.byAnnotator, { seniority }) }]));
+  const consensus = new Map(
+    shared.map((w) => [
+      w.windowId,
+      {
+        bars: consensusBars(w.length, w.byAnnotator, seniority).category.map((c) => c || 'none'),
+        spans: consensusSpans(w.length, w.byAnnotator, { seniority }),
+      },
+    ]),
+  );
   const vsConsensus: ConsensusAgreement[] = annotators.map((a) => {
     const mine = shared.filter((w) => w.byAnnotator.has(a));
     const own: string[] = [];
@@ -186,7 +200,13 @@ export function computeAgreement(windows: readonly AnnotatedWindow[], minIou = 0
     return {
       annotator: a,
       windows: mine.length,
-      spanF1: mine.length ? spanAgreementF1(mine.map((w) => w.byAnnotator.get(a)!), mine.map((w) => consensus.get(w.windowId)!.spans), minIou) : NaN,
+      spanF1: mine.length
+        ? spanAgreementF1(
+            mine.map((w) => w.byAnnotator.get(a)!),
+            mine.map((w) => consensus.get(w.windowId)!.spans),
+            minIou,
+          )
+        : NaN,
       kappa: mine.length ? cohensKappa(own, cons) : NaN,
     };
   });

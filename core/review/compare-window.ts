@@ -67,11 +67,7 @@ export function compareWindow(
     const label = labels[l];
     const pred = predicted[p];
     const kind =
-      label.type !== pred.type
-        ? 'type'
-        : Math.abs(label.start - pred.start) > tolerance || Math.abs(label.end - pred.end) > tolerance
-          ? 'boundary'
-          : 'agree';
+      label.type !== pred.type ? 'type' : Math.abs(label.start - pred.start) > tolerance || Math.abs(label.end - pred.end) > tolerance ? 'boundary' : 'agree';
     matches.push({ kind, labelId: label.id, predicted: p, iou });
   }
   labels.forEach((label, l) => {

@@ -34,7 +34,11 @@ export interface ConsensusSpan {
 const NONE = '';
 
 /** The consensus category of every bar ('' = no span). */
-export function consensusBars(length: number, byAnnotator: ReadonlyMap<string, readonly ConsensusVoteSpan[]>, seniority: readonly string[] = []): { category: string[]; share: number[] } {
+export function consensusBars(
+  length: number,
+  byAnnotator: ReadonlyMap<string, readonly ConsensusVoteSpan[]>,
+  seniority: readonly string[] = [],
+): { category: string[]; share: number[] } {
   const annotators = [...byAnnotator.keys()];
   const rank = (a: string) => {
     const i = seniority.indexOf(a);

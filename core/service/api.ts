@@ -11,17 +11,7 @@
  */
 import type { CommandArgs, CommandInput, CommandName } from './schemas.ts';
 import type { ErrorCode, Issue, WireError } from './errors.ts';
-import type {
-  Finding,
-  FindingStatus,
-  Label,
-  LabelType,
-  ProjectCounts,
-  RunStatus,
-  SeriesInfo,
-  WindowInfo,
-  WindowSetInfo,
-} from '../domain/types.ts';
+import type { Finding, FindingStatus, Label, LabelType, ProjectCounts, RunStatus, SeriesInfo, WindowInfo, WindowSetInfo } from '../domain/types.ts';
 import type { EpochEvent } from '../ml/eval/types.ts';
 import type { RunReport } from '../ml/eval/report.ts';
 import type { Comparison } from '../ml/eval/compare.ts';

@@ -113,17 +113,34 @@ export const importSettings = z
   })
   .strict();
 /** An id the caller picks for an import it may cancel with series.cancelImport. */
-const importId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
+const importId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
 const importExtras = { settings: importSettings.optional(), importId: importId.optional() };
 const seriesCommands = {
   /** Detection on the first rows of some text (the import dialog's preview): nothing is written. */
-  'series.preview': z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), settings: importSettings.optional(), rows: z.number().int().min(1).max(5000).default(200) }).strict(),
+  'series.preview': z
+    .object({
+      fileName: z.string().min(1).max(255),
+      text: z.string().max(MAX_TEXT),
+      settings: importSettings.optional(),
+      rows: z.number().int().min(1).max(5000).default(200),
+    })
+    .strict(),
   'series.cancelImport': z.object({ importId }).strict(),
   /** The stored bars as a clean time,open,high,low,close[,volume] CSV (ISO UTC times). */
   'series.exportText': z.object({ seriesId }).strict(),
   /** OHLCV aggregation into a new series: UTC buckets, or days in a session time zone. */
   'series.resample': z
-    .object({ seriesId, to: z.enum(['1m', '5m', '15m', '30m', '1h', '2h', '4h', '1d']), as: seriesId, sessionTz: z.string().min(1).max(64).optional(), replace: z.boolean().default(false) })
+    .object({
+      seriesId,
+      to: z.enum(['1m', '5m', '15m', '30m', '1h', '2h', '4h', '1d']),
+      as: seriesId,
+      sessionTz: z.string().min(1).max(64).optional(),
+      replace: z.boolean().default(false),
+    })
     .strict(),
 } as const;
 
@@ -132,12 +149,16 @@ export const commandSchemas = {
   'series.import': z.object({ path: filePath, seriesId: seriesId.optional(), replace: z.boolean().default(false), ...importExtras }).strict(),
   /** The same import from file contents (a browser has contents, not paths). */
   'series.importText': z
-    .object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_TEXT), seriesId: seriesId.optional(), replace: z.boolean().default(false), ...importExtras })
+    .object({
+      fileName: z.string().min(1).max(255),
+      text: z.string().max(MAX_TEXT),
+      seriesId: seriesId.optional(),
+      replace: z.boolean().default(false),
+      ...importExtras,
+    })
     .strict(),
   'series.list': z.object({}).strict(),
-  'bars.read': z
-    .object({ seriesId, from: z.number().int().min(0), count: z.number().int().min(1).max(200_000) })
-    .strict(),
+  'bars.read': z.object({ seriesId, from: z.number().int().min(0), count: z.number().int().min(1).max(200_000) }).strict(),
   'windows.create': z
     .object({
       seriesId: seriesId.optional(),
@@ -175,7 +196,12 @@ export const commandSchemas = {
   'labels.export': z.object({ path: filePath, setId: id.optional() }).strict(),
   'labelTypes.list': z.object({}).strict(),
   'labelTypes.set': z
-    .object({ types: z.array(z.object({ name: typeName, color, sortOrder: z.number().int().optional() }).strict()).min(1).max(32) })
+    .object({
+      types: z
+        .array(z.object({ name: typeName, color, sortOrder: z.number().int().optional() }).strict())
+        .min(1)
+        .max(32),
+    })
     .strict(),
   'conflicts.check': z.object({}).strict(),
   'conflicts.list': z.object({ status: z.enum(['open', 'resolved', 'ignored']).optional(), windowId: id.optional() }).strict(),
@@ -183,7 +209,13 @@ export const commandSchemas = {
     .object({ findingId: id, action: z.enum(['copy-a-to-b', 'copy-b-to-a', 'ignore', 'mark-resolved', 'reopen']), annotator: annotator.optional() })
     .strict(),
   'demo.create': z
-    .object({ fromCsv: filePath.optional(), seed: z.number().int().min(0).default(7), bars: z.number().int().min(512).max(2_000_000).default(8192), contradictions: z.number().int().min(0).max(1000).default(6), unlabelled: DEMO_UNLABELLED })
+    .object({
+      fromCsv: filePath.optional(),
+      seed: z.number().int().min(0).default(7),
+      bars: z.number().int().min(512).max(2_000_000).default(8192),
+      contradictions: z.number().int().min(0).max(1000).default(6),
+      unlabelled: DEMO_UNLABELLED,
+    })
     .strict(),
   'train.run': trainArgs,
   /** The same training without waiting: returns once the run row exists; progress comes as events. */
@@ -199,7 +231,15 @@ export const commandSchemas = {
   'runs.predict': z.object({ runId: id, windowIds: z.array(id).max(100_000).optional(), onlyUnlabelled: z.boolean().default(true) }).strict(),
   /** Review of a completed run's predictions (core/review/types.ts has the result types). */
   /** With `windowIds`, counts still cover the whole set but only those windows' rows come back (a cheap refresh after an edit). */
-  'review.summary': z.object({ runId: id, setId: id.optional(), tolerance: reviewTolerance, windowIds: z.array(id).max(100_000).optional(), queueSize: z.number().int().min(0).max(1000).default(20) }).strict(),
+  'review.summary': z
+    .object({
+      runId: id,
+      setId: id.optional(),
+      tolerance: reviewTolerance,
+      windowIds: z.array(id).max(100_000).optional(),
+      queueSize: z.number().int().min(0).max(1000).default(20),
+    })
+    .strict(),
   'review.window': z.object({ runId: id, windowId: id, tolerance: reviewTolerance }).strict(),
   'review.accept': z.object({ runId: id, windowId: id, spanIndex: z.number().int().min(0).max(1000).optional(), annotator: annotator.optional() }).strict(),
   'review.reject': z.object({ runId: id, windowId: id, clear: z.boolean().default(false), annotator: annotator.optional() }).strict(),
@@ -241,7 +281,9 @@ export const commandSchemas = {
   /** Gives a series a new id (refused when taken); its window sets follow. */
   'series.rename': z.object({ seriesId, to: seriesId }).strict(),
   /** Accepts every predicted span scoring ≥ minScore on the set's unlabelled windows, in one undo step; `dryRun` only counts. */
-  'review.acceptAbove': z.object({ runId: id, setId: id.optional(), minScore: z.number().min(0).max(1), dryRun: z.boolean().default(false), annotator: annotator.optional() }).strict(),
+  'review.acceptAbove': z
+    .object({ runId: id, setId: id.optional(), minScore: z.number().min(0).max(1), dryRun: z.boolean().default(false), annotator: annotator.optional() })
+    .strict(),
   // --- issue #12, point 4: several annotators on one project ----------------------------------------
   /** The project's annotators (with their span counts) and its seniority order. */
   'annotators.list': z.object({}).strict(),
@@ -276,4 +318,3 @@ export const SERVER_PATH_ARGS: Partial<Record<CommandName, { args: readonly stri
   'labels.export': { args: ['path'], required: true, instead: 'labels.exportText' },
   'demo.create': { args: ['fromCsv'], required: false, instead: 'demo.create without fromCsv' },
 };
-

@@ -23,7 +23,20 @@ import { exportLabels, exportLabelsText, importLabels, importLabelsText } from '
 import { createDemo } from './handlers/demo.ts';
 import { agreement, annotatorsList, annotatorsSetSeniority } from './handlers/agreement.ts';
 import { reviewAccept, reviewConfirm, reviewReject, reviewSummary, reviewWindow } from './handlers/review.ts';
-import { cancelAllRuns, closeAllRuns, cancelRun, type ClosedRun, compareRuns, exportRunReport, getRun, listRuns, predictRun, trainCheck, trainRun, trainStart } from './handlers/training.ts';
+import {
+  cancelAllRuns,
+  closeAllRuns,
+  cancelRun,
+  type ClosedRun,
+  compareRuns,
+  exportRunReport,
+  getRun,
+  listRuns,
+  predictRun,
+  trainCheck,
+  trainRun,
+  trainStart,
+} from './handlers/training.ts';
 import { overlappingLabels } from './handlers/overlapping.ts';
 import { exportPredictions } from './handlers/predictions-export.ts';
 import { deleteRunCommand, deleteSeriesCommand, deleteSet, namesList, renameRunCommand, renameSetCommand } from './handlers/manage.ts';
@@ -121,7 +134,11 @@ export class CandlemarkService {
   readonly events = new TypedEmitter();
   private readonly ctx: ServiceContext;
 
-  private constructor(readonly store: ProjectStore, author: string, debug: ServiceDebugOptions) {
+  private constructor(
+    readonly store: ProjectStore,
+    author: string,
+    debug: ServiceDebugOptions,
+  ) {
     this.ctx = new ServiceContext(store, this.events, author, debug);
     store.annotator = author;
   }
@@ -163,7 +180,9 @@ export class CandlemarkService {
     checkCaller(name, args, opts.caller ?? 'local');
     const clientId = opts.clientId ?? null;
     if (clientId !== null && !CLIENT_ID_PATTERN.test(clientId)) {
-      throw new CandlemarkError('invalid-arguments', 'the client id must be 8-64 letters, digits, "_" or "-"', [{ field: 'clientId', message: `expected ${CLIENT_ID_PATTERN}` }]);
+      throw new CandlemarkError('invalid-arguments', 'the client id must be 8-64 letters, digits, "_" or "-"', [
+        { field: 'clientId', message: `expected ${CLIENT_ID_PATTERN}` },
+      ]);
     }
     const parsed = commandSchemas[name].safeParse(args ?? {});
     if (!parsed.success) {
@@ -222,4 +241,3 @@ function safeUserName(): string {
     return 'analyst';
   }
 }
-

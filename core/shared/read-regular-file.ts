@@ -82,7 +82,9 @@ export async function readRegularFile(file: string, maxBytes: number = maxFileBy
     const buf = Buffer.allocUnsafe(size + 1);
     let off = 0;
     for (;;) {
-      const n = await new Promise<number>((resolve, reject) => fs.read(fd, buf, off, buf.length - off, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+      const n = await new Promise<number>((resolve, reject) =>
+        fs.read(fd, buf, off, buf.length - off, null, (err, bytes) => (err ? reject(err) : resolve(bytes))),
+      );
       if (n === 0) break;
       off += n;
       if (off === buf.length) break;
@@ -147,7 +149,12 @@ export function notDelimitedProblem(buf: Buffer, opts: { headerFirst?: boolean }
 export function notJsonProblem(buf: Buffer): string | null {
   const binary = binaryContentProblem(buf);
   if (binary) return binary;
-  const first = /\S/.exec(buf.subarray(0, SNIFF_BYTES).toString('utf8').replace(/^\ufeff/, ''));
+  const first = /\S/.exec(
+    buf
+      .subarray(0, SNIFF_BYTES)
+      .toString('utf8')
+      .replace(/^\ufeff/, ''),
+  );
   if (first && first[0] !== '{' && first[0] !== '[') return "not a JSON file: expected '{' as its first character";
   return null;
 }

@@ -30,6 +30,8 @@ export function setSeniority(store: ProjectStore, order: readonly string[]): str
 /** Every annotator with a span in the project (labels.author; '' for spans from before provenance is left out), by name. */
 export function listAnnotators(store: ProjectStore): Array<{ annotator: string; spans: number; windows: number }> {
   return store.db
-    .prepare(`SELECT author AS annotator, count(*) AS spans, count(DISTINCT window_id) AS windows FROM labels WHERE author <> '' GROUP BY author ORDER BY author`)
+    .prepare(
+      `SELECT author AS annotator, count(*) AS spans, count(DISTINCT window_id) AS windows FROM labels WHERE author <> '' GROUP BY author ORDER BY author`,
+    )
     .all() as Array<{ annotator: string; spans: number; windows: number }>;
 }

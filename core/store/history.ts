@@ -17,7 +17,14 @@ export function dropEmptyHistoryGroups(c: StoreConnection): void {
 }
 
 /** Record one label change in the current edit group (creating the group row on first change). */
-export function record(c: StoreConnection, labelId: number, windowId: number, before: Label | null, after: Label | null, kind: 'label' | 'review' = 'label'): void {
+export function record(
+  c: StoreConnection,
+  labelId: number,
+  windowId: number,
+  before: Label | null,
+  after: Label | null,
+  kind: 'label' | 'review' = 'label',
+): void {
   const g = c.group;
   if (!g) throw new StoreError('state', 'Label changes must run inside an edit group');
   const now = Date.now();
@@ -98,7 +105,9 @@ export function historyMismatch(c: StoreConnection, e: HistoryEntryRow, expected
   if (expectedJson === null) return current ? `label ${e.label_id} was added again since (by ${current.author || 'someone'})` : null;
   const want = historyLabel(expectedJson);
   if (!current) return `label ${e.label_id} was deleted since`;
-  const same = (['windowId', 'startTime', 'endTime', 'type', 'confidence', 'note', 'author', 'origin', 'originRun'] as const).every((k) => current[k] === want[k]);
+  const same = (['windowId', 'startTime', 'endTime', 'type', 'confidence', 'note', 'author', 'origin', 'originRun'] as const).every(
+    (k) => current[k] === want[k],
+  );
   return same ? null : `label ${e.label_id} was changed since by ${current.author || 'someone'}`;
 }
 
@@ -113,8 +122,14 @@ export function step(c: StoreConnection, direction: 'undo' | 'redo', annotator?:
         const params = annotator === undefined ? [] : [annotator];
         const g =
           direction === 'undo'
-            ? c.get1<{ id: number; description: string; annotator: string }>(`SELECT id, description, annotator FROM history_groups WHERE undone = 0${who} ORDER BY id DESC LIMIT 1`, ...params)
-            : c.get1<{ id: number; description: string; annotator: string }>(`SELECT id, description, annotator FROM history_groups WHERE undone = 1${who} ORDER BY id ASC LIMIT 1`, ...params);
+            ? c.get1<{ id: number; description: string; annotator: string }>(
+                `SELECT id, description, annotator FROM history_groups WHERE undone = 0${who} ORDER BY id DESC LIMIT 1`,
+                ...params,
+              )
+            : c.get1<{ id: number; description: string; annotator: string }>(
+                `SELECT id, description, annotator FROM history_groups WHERE undone = 1${who} ORDER BY id ASC LIMIT 1`,
+                ...params,
+              );
         if (!g) return null;
         const entries = c.all<HistoryEntryRow>(
           direction === 'undo'
@@ -140,7 +155,8 @@ export function step(c: StoreConnection, direction: 'undo' | 'redo', annotator?:
         const windowIds = new Set<number>();
         for (const e of entries) {
           const state = direction === 'undo' ? e.before_json : e.after_json;
-          if (e.entry_kind === 'review') c.run('UPDATE windows SET reviewed = ? WHERE id = ?', (JSON.parse(state!) as { reviewed: number }).reviewed, e.window_id);
+          if (e.entry_kind === 'review')
+            c.run('UPDATE windows SET reviewed = ? WHERE id = ?', (JSON.parse(state!) as { reviewed: number }).reviewed, e.window_id);
           else applyLabelState(c, e.label_id, state);
           windowIds.add(e.window_id);
         }

@@ -44,40 +44,45 @@ export function validateLabel(c: StoreConnection, windowId: number, f: LabelFiel
 /** Adds a label; its author (default `annotator`) is also whose undo step it is, unless an outer group says otherwise. */
 export function addLabel(c: StoreConnection, windowId: number, fields: NewLabelFields, annotator: string): Label {
   const author = fields.author ?? annotator;
-  return editGroup(c, 'Add label', () => {
-    const f: LabelFields = {
-      startTime: fields.startTime,
-      endTime: fields.endTime,
-      type: fields.type,
-      confidence: fields.confidence ?? 1,
-      note: fields.note ?? '',
-      author,
-      origin: fields.origin ?? 'drawn',
-      originRun: fields.originRun ?? null,
-    };
-    validateLabel(c, windowId, f);
-    if (fields.labelledAt !== undefined) assertFiniteNumber('labelledAt', fields.labelledAt);
-    const now = fields.labelledAt ?? Date.now();
-    const id = Number(
-      c.run(
-        'INSERT INTO labels (window_id, start_time, end_time, type, confidence, note, author, origin, origin_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        windowId,
-        f.startTime,
-        f.endTime,
-        f.type,
-        f.confidence,
-        f.note,
-        f.author,
-        f.origin,
-        f.originRun,
-        now,
-        now,
-      ).lastInsertRowid,
-    );
-    const label: Label = { id, windowId, ...f, createdAt: now, updatedAt: now };
-    record(c, id, windowId, null, label);
-    return label;
-  }, author);
+  return editGroup(
+    c,
+    'Add label',
+    () => {
+      const f: LabelFields = {
+        startTime: fields.startTime,
+        endTime: fields.endTime,
+        type: fields.type,
+        confidence: fields.confidence ?? 1,
+        note: fields.note ?? '',
+        author,
+        origin: fields.origin ?? 'drawn',
+        originRun: fields.originRun ?? null,
+      };
+      validateLabel(c, windowId, f);
+      if (fields.labelledAt !== undefined) assertFiniteNumber('labelledAt', fields.labelledAt);
+      const now = fields.labelledAt ?? Date.now();
+      const id = Number(
+        c.run(
+          'INSERT INTO labels (window_id, start_time, end_time, type, confidence, note, author, origin, origin_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          windowId,
+          f.startTime,
+          f.endTime,
+          f.type,
+          f.confidence,
+          f.note,
+          f.author,
+          f.origin,
+          f.originRun,
+          now,
+          now,
+        ).lastInsertRowid,
+      );
+      const label: Label = { id, windowId, ...f, createdAt: now, updatedAt: now };
+      record(c, id, windowId, null, label);
+      return label;
+    },
+    author,
+  );
 }
 
 /**
@@ -86,51 +91,61 @@ export function addLabel(c: StoreConnection, windowId: number, fields: NewLabelF
  * analyst has now put their own judgement into it.
  */
 export function updateLabel(c: StoreConnection, id: number, patch: Partial<LabelFields>, annotator: string): Label {
-  return editGroup(c, 'Edit label', () => {
-    const before = getLabel(c, id);
-    if (!before) throw new StoreError('not-found', `No label ${id}`);
-    const f: LabelFields = {
-      startTime: patch.startTime ?? before.startTime,
-      endTime: patch.endTime ?? before.endTime,
-      type: patch.type ?? before.type,
-      confidence: patch.confidence ?? before.confidence,
-      note: patch.note ?? before.note,
-      author: patch.author ?? before.author,
-      origin: patch.origin ?? before.origin,
-      originRun: patch.originRun !== undefined ? patch.originRun : before.originRun,
-    };
-    const judged = f.startTime !== before.startTime || f.endTime !== before.endTime || f.type !== before.type || f.confidence !== before.confidence;
-    if (judged && patch.origin === undefined && (before.origin === 'accepted' || before.origin === 'confirmed')) f.origin = 'accepted-edited';
-    const unchanged = (Object.keys(f) as Array<keyof LabelFields>).every((k) => f[k] === before[k]);
-    if (unchanged) return before;
-    if (patch.author === undefined && annotator !== '') f.author = annotator;
-    validateLabel(c, before.windowId, f);
-    const after: Label = { ...before, ...f, updatedAt: Math.max(Date.now(), before.updatedAt) };
-    c.run(
-      'UPDATE labels SET start_time = ?, end_time = ?, type = ?, confidence = ?, note = ?, author = ?, origin = ?, origin_run = ?, updated_at = ? WHERE id = ?',
-      after.startTime,
-      after.endTime,
-      after.type,
-      after.confidence,
-      after.note,
-      after.author,
-      after.origin,
-      after.originRun,
-      after.updatedAt,
-      id,
-    );
-    record(c, id, before.windowId, before, after);
-    return after;
-  }, annotator);
+  return editGroup(
+    c,
+    'Edit label',
+    () => {
+      const before = getLabel(c, id);
+      if (!before) throw new StoreError('not-found', `No label ${id}`);
+      const f: LabelFields = {
+        startTime: patch.startTime ?? before.startTime,
+        endTime: patch.endTime ?? before.endTime,
+        type: patch.type ?? before.type,
+        confidence: patch.confidence ?? before.confidence,
+        note: patch.note ?? before.note,
+        author: patch.author ?? before.author,
+        origin: patch.origin ?? before.origin,
+        originRun: patch.originRun !== undefined ? patch.originRun : before.originRun,
+      };
+      const judged = f.startTime !== before.startTime || f.endTime !== before.endTime || f.type !== before.type || f.confidence !== before.confidence;
+      if (judged && patch.origin === undefined && (before.origin === 'accepted' || before.origin === 'confirmed')) f.origin = 'accepted-edited';
+      const unchanged = (Object.keys(f) as Array<keyof LabelFields>).every((k) => f[k] === before[k]);
+      if (unchanged) return before;
+      if (patch.author === undefined && annotator !== '') f.author = annotator;
+      validateLabel(c, before.windowId, f);
+      const after: Label = { ...before, ...f, updatedAt: Math.max(Date.now(), before.updatedAt) };
+      c.run(
+        'UPDATE labels SET start_time = ?, end_time = ?, type = ?, confidence = ?, note = ?, author = ?, origin = ?, origin_run = ?, updated_at = ? WHERE id = ?',
+        after.startTime,
+        after.endTime,
+        after.type,
+        after.confidence,
+        after.note,
+        after.author,
+        after.origin,
+        after.originRun,
+        after.updatedAt,
+        id,
+      );
+      record(c, id, before.windowId, before, after);
+      return after;
+    },
+    annotator,
+  );
 }
 
 export function deleteLabel(c: StoreConnection, id: number, annotator: string): void {
-  editGroup(c, 'Delete label', () => {
-    const before = getLabel(c, id);
-    if (!before) throw new StoreError('not-found', `No label ${id}`);
-    c.run('DELETE FROM labels WHERE id = ?', id);
-    record(c, id, before.windowId, before, null);
-  }, annotator);
+  editGroup(
+    c,
+    'Delete label',
+    () => {
+      const before = getLabel(c, id);
+      if (!before) throw new StoreError('not-found', `No label ${id}`);
+      c.run('DELETE FROM labels WHERE id = ?', id);
+      record(c, id, before.windowId, before, null);
+    },
+    annotator,
+  );
 }
 
 export function getLabel(c: StoreConnection, id: number): Label | null {

@@ -43,7 +43,11 @@ export function setDeletionImpact(store: ProjectStore, setId: number): SetDeleti
     setId,
     seriesId: set.seriesId,
     windows: count(store, 'SELECT count(*) AS n FROM windows WHERE set_id = ?', setId),
-    labelledWindows: count(store, 'SELECT count(*) AS n FROM windows w WHERE w.set_id = ? AND (w.reviewed = 1 OR EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id))', setId),
+    labelledWindows: count(
+      store,
+      'SELECT count(*) AS n FROM windows w WHERE w.set_id = ? AND (w.reviewed = 1 OR EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id))',
+      setId,
+    ),
     spans: count(store, 'SELECT count(*) AS n FROM labels l JOIN windows w ON w.id = l.window_id WHERE w.set_id = ?', setId),
     openFindings: count(
       store,

@@ -16,12 +16,17 @@ export interface PredictionMeasures {
 
 const checked = (v: number | null | undefined, what: string, windowId: number, lo: number, hi: number): number | null => {
   if (v === null || v === undefined) return null;
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new RangeError(`prediction measures of window ${windowId}: ${what} must be a number in [${lo}, ${hi}], got ${v}`);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new RangeError(`prediction measures of window ${windowId}: ${what} must be a number in [${lo}, ${hi}], got ${v}`);
   return v;
 };
 
 /** Store (or overwrite) measures; rows with neither measure are not stored (nothing to rank by). */
-export function savePredictionMeasures(db: Database.Database, runId: number, rows: ReadonlyArray<{ windowId: number; pathLogProb?: number | null; memberSpread?: number | null }>): void {
+export function savePredictionMeasures(
+  db: Database.Database,
+  runId: number,
+  rows: ReadonlyArray<{ windowId: number; pathLogProb?: number | null; memberSpread?: number | null }>,
+): void {
   const put = db.prepare(
     `INSERT INTO prediction_measures (run_id, window_id, path_log_prob, member_spread) VALUES (?, ?, ?, ?)
      ON CONFLICT(run_id, window_id) DO UPDATE SET path_log_prob = excluded.path_log_prob, member_spread = excluded.member_spread`,

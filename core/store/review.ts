@@ -40,18 +40,22 @@ export function confirmReviewDecisions(c: StoreConnection, windowId: number, at 
  * accepted and unconfirmed prediction. With setId, only that set's windows.
  */
 export function listModelOnlyNegatives(c: StoreConnection, setId?: number): number[] {
-  return c.all<{ id: number }>(
-    `SELECT w.id FROM windows w WHERE w.reviewed = 1${setId === undefined ? '' : ' AND w.set_id = ?'}
+  return c
+    .all<{ id: number }>(
+      `SELECT w.id FROM windows w WHERE w.reviewed = 1${setId === undefined ? '' : ' AND w.set_id = ?'}
        AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.window_id = w.id)
        AND EXISTS (SELECT 1 FROM review_decisions d WHERE d.window_id = w.id AND d.decision = 'accepted' AND d.confirmed_at IS NULL)
      ORDER BY w.id`,
-    ...(setId === undefined ? [] : [setId]),
-  ).map((r) => r.id);
+      ...(setId === undefined ? [] : [setId]),
+    )
+    .map((r) => r.id);
 }
 
 export function listReviewDecisions(c: StoreConnection, runId: number): ReviewDecisionRow[] {
-  return c.all<{ window_id: number; decision: ReviewDecisionRow['decision']; author: string; decided_at: number }>(
-    'SELECT window_id, decision, author, decided_at FROM review_decisions WHERE run_id = ? ORDER BY window_id',
-    runId,
-  ).map((r) => ({ windowId: r.window_id, decision: r.decision, author: r.author, decidedAt: r.decided_at }));
+  return c
+    .all<{ window_id: number; decision: ReviewDecisionRow['decision']; author: string; decided_at: number }>(
+      'SELECT window_id, decision, author, decided_at FROM review_decisions WHERE run_id = ? ORDER BY window_id',
+      runId,
+    )
+    .map((r) => ({ windowId: r.window_id, decision: r.decision, author: r.author, decidedAt: r.decided_at }));
 }

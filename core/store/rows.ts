@@ -153,7 +153,8 @@ export const toFinding = (r: FindingRow): StoredFinding => ({
   message: r.message,
   status: r.status,
 });
-export const asSettings = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+export const asSettings = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 export const toRun = (r: RunDbRow): RunRow => ({
   id: r.id,
   model: r.model,
@@ -172,7 +173,8 @@ export const SERIES_COLUMNS = 'sid, id, source, bar_count, first_time, last_time
 export const WINDOW_SELECT = `SELECT w.id, w.set_id, s.series_id, w.ext_id, w.start_index, w.length, w.start_time, w.end_time, w.role, w.reviewed
   FROM windows w JOIN window_sets s ON s.id = w.set_id`;
 export const WINDOW_SET_SELECT = `SELECT s.*, (SELECT count(*) FROM windows w WHERE w.set_id = s.id) AS window_count FROM window_sets s`;
-export const LABEL_COLUMNS = 'l.id, l.window_id, l.start_time, l.end_time, l.type, l.confidence, l.note, l.author, l.origin, l.origin_run, l.created_at, l.updated_at';
+export const LABEL_COLUMNS =
+  'l.id, l.window_id, l.start_time, l.end_time, l.type, l.confidence, l.note, l.author, l.origin, l.origin_run, l.created_at, l.updated_at';
 
 /** Buffer view of a typed array's bytes, for BLOB columns. */
 export const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

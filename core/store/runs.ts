@@ -26,7 +26,10 @@ function isPidAlive(pid: number): boolean {
 }
 
 /** Start a run (status 'running', owned by this process). */
-export function createRun(c: StoreConnection, p: { model: string; config: Record<string, unknown>; dataSnapshot: unknown; backend: string; device: string }): number {
+export function createRun(
+  c: StoreConnection,
+  p: { model: string; config: Record<string, unknown>; dataSnapshot: unknown; backend: string; device: string },
+): number {
   return Number(
     c.run(
       "INSERT INTO runs (model, config_json, status, backend, device, data_snapshot_json, started_at, owner_pid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)",
@@ -111,12 +114,14 @@ export function deleteRun(c: StoreConnection, id: number): void {
 }
 
 export function listEpochs(c: StoreConnection, runId: number): EpochRow[] {
-  return c.all<{ run_id: number; epoch: number; metrics_json: string; seconds: number }>('SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch', runId).map((r) => ({
-    runId: r.run_id,
-    epoch: r.epoch,
-    metrics: JSON.parse(r.metrics_json),
-    seconds: r.seconds,
-  }));
+  return c
+    .all<{ run_id: number; epoch: number; metrics_json: string; seconds: number }>('SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch', runId)
+    .map((r) => ({
+      runId: r.run_id,
+      epoch: r.epoch,
+      metrics: JSON.parse(r.metrics_json),
+      seconds: r.seconds,
+    }));
 }
 
 /** Store (or overwrite) one ensemble member's weights and spec (features, normalisation, threshold, topology). */
@@ -133,16 +138,22 @@ export function saveModel(c: StoreConnection, runId: number, member: number, wei
 
 /** Members of a run, by member index. */
 export function loadModels(c: StoreConnection, runId: number): ModelRow[] {
-  return c.all<{ run_id: number; member: number; weights: Buffer; spec_json: string }>('SELECT * FROM models WHERE run_id = ? ORDER BY member', runId).map((r) => ({
-    runId: r.run_id,
-    member: r.member,
-    weights: new Uint8Array(copyBlob(r.weights)),
-    spec: JSON.parse(r.spec_json),
-  }));
+  return c
+    .all<{ run_id: number; member: number; weights: Buffer; spec_json: string }>('SELECT * FROM models WHERE run_id = ? ORDER BY member', runId)
+    .map((r) => ({
+      runId: r.run_id,
+      member: r.member,
+      weights: new Uint8Array(copyBlob(r.weights)),
+      spec: JSON.parse(r.spec_json),
+    }));
 }
 
 /** Store (or overwrite) per-window predictions of a run, in one transaction. */
-export function savePredictions(c: StoreConnection, runId: number, rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>): void {
+export function savePredictions(
+  c: StoreConnection,
+  runId: number,
+  rows: Array<{ windowId: number; probs: Float32Array; spans: unknown; viterbi?: Uint8Array | null; typeProbs?: Float32Array | null }>,
+): void {
   c.transaction(() => {
     requireRun(c, runId);
     for (const r of rows) {

@@ -7,7 +7,18 @@ import type { BarColumns, SeriesInfo } from '../domain/types.ts';
 import type { StoreConnection } from './connection.ts';
 import { StoreError } from './errors.ts';
 import { dropEmptyHistoryGroups } from './history.ts';
-import { LABEL_COLUMNS, SERIES_COLUMNS, WINDOW_SELECT, bytesOf, copyBlob, indexOfTime, toSeries, type LabelRow, type SeriesRow, type WindowRow } from './rows.ts';
+import {
+  LABEL_COLUMNS,
+  SERIES_COLUMNS,
+  WINDOW_SELECT,
+  bytesOf,
+  copyBlob,
+  indexOfTime,
+  toSeries,
+  type LabelRow,
+  type SeriesRow,
+  type WindowRow,
+} from './rows.ts';
 import type { InsertSeriesOptions } from './types.ts';
 
 /** Bars per INSERT statement: 32 × 8 parameters; measured ~12 % less CPU than 8 per statement on 1M bars (docs/BENCHMARKS.md). */
@@ -197,7 +208,8 @@ export function readBars(c: StoreConnection, seriesId: string, fromIndex: number
     volume: s.has_volume ? new Float64Array(m) : null,
   };
   if (m === 0) return out;
-  const rows = c.stmt('SELECT idx, time, open, high, low, close, volume FROM bars WHERE sid = ? AND idx >= ? AND idx < ? ORDER BY idx')
+  const rows = c
+    .stmt('SELECT idx, time, open, high, low, close, volume FROM bars WHERE sid = ? AND idx >= ? AND idx < ? ORDER BY idx')
     .raw(true)
     .iterate(s.sid, from, to) as IterableIterator<[number, number, number, number, number, number, number | null]>;
   for (const r of rows) {

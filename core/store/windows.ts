@@ -40,7 +40,8 @@ export function createWindowSet(c: StoreConnection, p: NewWindowSet, windows: Ne
           `Window ${w.extId} (bars ${w.startIndex}..${w.startIndex + w.length - 1}) does not fit series "${p.seriesId}" (${s.bar_count} bars)`,
         );
       }
-      if (w.role !== 'train' && w.role !== 'val' && w.role !== 'excluded') throw new StoreError('invalid', `Window ${w.extId}: unknown role "${String(w.role)}"`);
+      if (w.role !== 'train' && w.role !== 'val' && w.role !== 'excluded')
+        throw new StoreError('invalid', `Window ${w.extId}: unknown role "${String(w.role)}"`);
       if (seen.has(w.extId)) throw new StoreError('exists', `Window id ${w.extId} appears twice in the set`);
       seen.add(w.extId);
       const t0 = timeAt.get(s.sid, w.startIndex) as number;
@@ -63,7 +64,9 @@ export function getWindowSet(c: StoreConnection, id: number): WindowSetInfo | nu
 /** Windows ordered by set, then start index. */
 export function listWindows(c: StoreConnection, filter: { setId?: number; seriesId?: string } = {}): WindowInfo[] {
   if (filter.setId !== undefined && filter.seriesId !== undefined) {
-    return c.all<WindowRow>(`${WINDOW_SELECT} WHERE w.set_id = ? AND s.series_id = ? ORDER BY w.set_id, w.start_index, w.id`, filter.setId, filter.seriesId).map(toWindow);
+    return c
+      .all<WindowRow>(`${WINDOW_SELECT} WHERE w.set_id = ? AND s.series_id = ? ORDER BY w.set_id, w.start_index, w.id`, filter.setId, filter.seriesId)
+      .map(toWindow);
   }
   if (filter.setId !== undefined) return c.all<WindowRow>(`${WINDOW_SELECT} WHERE w.set_id = ? ORDER BY w.start_index, w.id`, filter.setId).map(toWindow);
   if (filter.seriesId !== undefined) {
@@ -83,17 +86,19 @@ export function listWindowsOverlapping(c: StoreConnection, seriesId: string, fro
   if (toIndex < fromIndex) return [];
   // `w.start_index >= from - L + 1` is implied by the overlap test; it is spelt out because it is
   // what lets SQLite seek instead of scanning the set (L = the set's longest window).
-  return c.all<WindowRow>(
-    `${WINDOW_SELECT}
+  return c
+    .all<WindowRow>(
+      `${WINDOW_SELECT}
      WHERE s.series_id = ? AND w.start_index <= ?
        AND w.start_index >= ? - (SELECT max(m.length) FROM windows m WHERE m.set_id = s.id) + 1
        AND w.start_index + w.length - 1 >= ?
      ORDER BY w.set_id, w.start_index, w.id`,
-    seriesId,
-    toIndex,
-    fromIndex,
-    fromIndex,
-  ).map(toWindow);
+      seriesId,
+      toIndex,
+      fromIndex,
+      fromIndex,
+    )
+    .map(toWindow);
 }
 
 export function getWindow(c: StoreConnection, id: number): WindowInfo | null {
@@ -125,14 +130,19 @@ export function setWindowRoles(c: StoreConnection, roles: Array<{ windowId: numb
  * history like a label edit, so undoing a labels import also un-reviews its windows.
  */
 export function setWindowReviewed(c: StoreConnection, windowId: number, reviewed: boolean, annotator: string): void {
-  editGroup(c, reviewed ? 'Mark window reviewed' : 'Mark window not reviewed', () => {
-    const row = c.get1<{ reviewed: number }>('SELECT reviewed FROM windows WHERE id = ?', windowId);
-    if (!row) throw new StoreError('not-found', `No window ${windowId}`);
-    const next = reviewed ? 1 : 0;
-    if (row.reviewed === next) return;
-    c.run('UPDATE windows SET reviewed = ? WHERE id = ?', next, windowId);
-    record(c, 0, windowId, { reviewed: row.reviewed } as unknown as Label, { reviewed: next } as unknown as Label, 'review');
-  }, annotator);
+  editGroup(
+    c,
+    reviewed ? 'Mark window reviewed' : 'Mark window not reviewed',
+    () => {
+      const row = c.get1<{ reviewed: number }>('SELECT reviewed FROM windows WHERE id = ?', windowId);
+      if (!row) throw new StoreError('not-found', `No window ${windowId}`);
+      const next = reviewed ? 1 : 0;
+      if (row.reviewed === next) return;
+      c.run('UPDATE windows SET reviewed = ? WHERE id = ?', next, windowId);
+      record(c, 0, windowId, { reviewed: row.reviewed } as unknown as Label, { reviewed: next } as unknown as Label, 'review');
+    },
+    annotator,
+  );
 }
 
 /** Delete a window set with its windows, their labels (and label history), findings and predictions. */

@@ -80,7 +80,10 @@ export function assignSplit(windows: ReadonlyArray<SplitWindow>, opts: SplitOpti
     return roles;
   }
 
-  const order = shuffleInPlace(windows.map((_, i) => i), mulberry32(seed));
+  const order = shuffleInPlace(
+    windows.map((_, i) => i),
+    mulberry32(seed),
+  );
   for (let k = 0; k < nVal; k++) roles[order[k]] = 'val';
   if (opts.gap !== undefined) excludeNearVal(windows, roles, opts.gap);
   return roles;

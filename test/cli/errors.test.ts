@@ -64,7 +64,9 @@ describe('CLI errors: a message, no stack trace, an exit code per class', () => 
     const missing = path.join(dir, 'nope', 'p.candlemark');
     const m = cli(['info', '--project', missing]);
     expect(m.code).toBe(3);
-    expect(m.stderr).toBe(`candlemark info: error: ${missing}: the folder ${path.join(dir, 'nope')} does not exist (create it first; Candlemark creates project files, not folders)\n`);
+    expect(m.stderr).toBe(
+      `candlemark info: error: ${missing}: the folder ${path.join(dir, 'nope')} does not exist (create it first; Candlemark creates project files, not folders)\n`,
+    );
     expect(fs.existsSync(path.join(dir, 'nope'))).toBe(false);
   });
 
@@ -106,7 +108,9 @@ describe('CLI errors: a message, no stack trace, an exit code per class', () => 
     const r = await cliAsync(['windows', '--length', '64', '--project', project], { CANDLEMARK_BUSY_TIMEOUT_MS: '200' });
     await holder.done;
     expect(r.code).toBe(7);
-    expect(r.stderr).toBe(`candlemark windows: error: ${project} is being written by another process (Candlemark waited for its write lock and gave up): try again when it is done\n`);
+    expect(r.stderr).toBe(
+      `candlemark windows: error: ${project} is being written by another process (Candlemark waited for its write lock and gave up): try again when it is done\n`,
+    );
     // Without the lock, the same command goes through.
     expect(cli(['windows', '--length', '64', '--project', project]).code).toBe(0);
   }, 60_000);

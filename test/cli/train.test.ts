@@ -64,7 +64,20 @@ describe('candlemark train / evaluate / compare / predict / review', () => {
     expect(labelledReview.counts.unlabelled).toBe(0);
     // A fresh set of windows is all unlabelled: the queue lists the 5 the model is least sure about.
     const fresh = cli('windows', '--length', '128', '--stride', '32', '--json', '--project', project).json();
-    const r = cli('review', '--run', String(crfRun.runId), '--set', String(fresh.id), '--queue', '5', '--status', 'unlabelled', '--json', '--project', project).json();
+    const r = cli(
+      'review',
+      '--run',
+      String(crfRun.runId),
+      '--set',
+      String(fresh.id),
+      '--queue',
+      '5',
+      '--status',
+      'unlabelled',
+      '--json',
+      '--project',
+      project,
+    ).json();
     expect(r.counts.unlabelled).toBe(fresh.windowCount);
     expect(r.windows).toHaveLength(fresh.windowCount);
     const u = r.queue.map((w: { uncertainty: number }) => w.uncertainty);

@@ -20,7 +20,22 @@ beforeAll(() => {
 
 describe('candlemark train --walk-forward K', () => {
   it('cross-validates over K folds and reports every fold, the mean and the spread', () => {
-    const r = cli(['train', '--walk-forward', '2', '--epochs', '1', '--hidden', '8', '--weight-average', '0.99', '--weight-decay', '0.01', '--json', '--project', project]);
+    const r = cli([
+      'train',
+      '--walk-forward',
+      '2',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+      '--weight-average',
+      '0.99',
+      '--weight-decay',
+      '0.01',
+      '--json',
+      '--project',
+      project,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);

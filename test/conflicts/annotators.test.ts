@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { detectAnnotatorFindings, parseAnnotatorFindingKey, type AnnotatorWindow } from '../../core/conflicts/annotators.ts';
 
 const span = (start: number, end: number, type = 'up', confidence = 1) => ({ start, end, type, confidence });
-const win = (byAnnotator: Record<string, ReturnType<typeof span>[]>): AnnotatorWindow => ({ id: 4, seriesId: 's', startIndex: 100, length: 20, byAnnotator: new Map(Object.entries(byAnnotator)) });
+const win = (byAnnotator: Record<string, ReturnType<typeof span>[]>): AnnotatorWindow => ({
+  id: 4,
+  seriesId: 's',
+  startIndex: 100,
+  length: 20,
+  byAnnotator: new Map(Object.entries(byAnnotator)),
+});
 
 describe('detectAnnotatorFindings', () => {
   it('agreeing annotators, and edges within 2 bars of a shared span, give nothing', () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareFindings,
-  compareWindowPair,
-  detectConflicts,
-  detectConflictsFor,
-  findingKey,
-  type ConflictWindow,
-} from '../../core/conflicts/detect.ts';
+import { compareFindings, compareWindowPair, detectConflicts, detectConflictsFor, findingKey, type ConflictWindow } from '../../core/conflicts/detect.ts';
 import type { Finding, IndexSpan } from '../../core/domain/types.ts';
 import { randomWindows } from './gen.ts';
 
@@ -83,9 +76,7 @@ describe('compareWindowPair: hand-made cases', () => {
     const fs = pair([sp(80, 100)], [sp(83, 100)]);
     expect(brief(fs)).toEqual([['boundary', 80, 82]]);
     expect(fs[0].severity).toBeCloseTo(1 / 4);
-    expect(fs[0].message).toBe(
-      'windows 1 and 2 disagree where the up span starts: window 1 at bar 80, window 2 at bar 83 (3 bars apart, tolerance 2)',
-    );
+    expect(fs[0].message).toBe('windows 1 and 2 disagree where the up span starts: window 1 at bar 80, window 2 at bar 83 (3 bars apart, tolerance 2)');
     expect(brief(pair([sp(80, 100)], [sp(80, 98)]))).toEqual([]);
     expect(brief(pair([sp(80, 100)], [sp(80, 105)]))).toEqual([['boundary', 101, 105]]);
     // both edges at once

@@ -25,7 +25,7 @@ export function randomWindows(seed: number, opts: GenOptions = {}): ConflictWind
     const seriesId = `S${s}`;
     let start = randomInt(rand, 0, 20);
     const truth: IndexSpan[] = [];
-    for (let t = 0; t < perSeries * 60; ) {
+    for (let t = 0; t < perSeries * 60;) {
       const st = t + randomInt(rand, 0, 30);
       const en = st + randomInt(rand, 0, 25);
       truth.push({ start: st, end: en, type: TYPES[randomInt(rand, 0, 1)], confidence: 1 });

@@ -94,7 +94,7 @@ async function makeProject(seed: number): Promise<{ service: CandlemarkService; 
     const bars = store.getSeries(seriesId)!.barCount;
     const times = store.readTimes(seriesId);
     const truth: IndexSpan[] = [];
-    for (let t = randomInt(rand, 0, 20); t < bars - 30; ) {
+    for (let t = randomInt(rand, 0, 20); t < bars - 30;) {
       const start = t;
       const end = start + randomInt(rand, 3, 25);
       truth.push({ start, end, type: TYPES[randomInt(rand, 0, 1)], confidence: 1 });
@@ -200,7 +200,10 @@ describe('incremental conflict recompute equals a full recompute', () => {
           const before = store.listFindings();
           ignoredOrResolved = Math.max(ignoredOrResolved, before.filter((f) => f.status !== 'open').length);
           const after = await service.call('conflicts.check', {});
-          expect(after.map((f) => ({ ...f })), `conflicts.check after edit ${i}`).toEqual(before.map((f) => ({ ...f })));
+          expect(
+            after.map((f) => ({ ...f })),
+            `conflicts.check after edit ${i}`,
+          ).toEqual(before.map((f) => ({ ...f })));
         }
       }
       // Statuses set by resolve/ignore took part in the comparison above.
@@ -214,7 +217,9 @@ describe('incremental conflict recompute equals a full recompute', () => {
       /** How many windows share bars with one of `ids` (what conflictWindowsAround reads). */
       const around = (ids: number[]) => {
         const edited = all.filter((w) => ids.includes(w.id));
-        return all.filter((o) => edited.some((w) => o.seriesId === w.seriesId && o.startIndex <= w.startIndex + w.length - 1 && w.startIndex <= o.startIndex + o.length - 1)).length;
+        return all.filter((o) =>
+          edited.some((w) => o.seriesId === w.seriesId && o.startIndex <= w.startIndex + w.length - 1 && w.startIndex <= o.startIndex + o.length - 1),
+        ).length;
       };
       for (;;) {
         const { step } = await service.call('labels.undo', {});

@@ -116,9 +116,7 @@ describe('labelWindows', () => {
     // Away from planted contradictions, windows disagree by at most 2 bars in a row.
     for (let i = 0; i + 1 < r.windows.length; i++) {
       const planted = r.contradictions.filter((c) => c.windowIndexA === i && c.windowIndexB === i + 1);
-      const rest = disagreements(r.windows[i], r.windows[i + 1]).filter(
-        (x) => !planted.some((c) => x >= c.startIndex - 2 && x <= c.endIndex + 2),
-      );
+      const rest = disagreements(r.windows[i], r.windows[i + 1]).filter((x) => !planted.some((c) => x >= c.startIndex - 2 && x <= c.endIndex + 2));
       const runs: number[][] = [];
       for (const x of rest) {
         if (runs.length > 0 && runs[runs.length - 1].at(-1) === x - 1) runs[runs.length - 1].push(x);

@@ -43,7 +43,9 @@ test('accept every span above a score on the unlabelled windows, then undo it in
   const dry = await call<{ windowIds: number[]; spans: number }>('review.acceptAbove', { runId: run.runId, setId, minScore, dryRun: true });
   expect(dry.windowIds.length).toBeGreaterThan(0);
   const button = page.getByTestId('bulk-accept-button');
-  await expect(button).toHaveText(`Accept on ${dry.windowIds.length} unlabelled window${dry.windowIds.length === 1 ? '' : 's'} (${dry.spans} span${dry.spans === 1 ? '' : 's'})`);
+  await expect(button).toHaveText(
+    `Accept on ${dry.windowIds.length} unlabelled window${dry.windowIds.length === 1 ? '' : 's'} (${dry.spans} span${dry.spans === 1 ? '' : 's'})`,
+  );
   const before = await call<{ id: number }[]>('labels.list', { setId });
 
   await button.click();

@@ -54,7 +54,7 @@ test('a new user: Retrain on a set without enough labels is off and says why, th
   try {
     const first = await startHost(project);
     hosts.push(first);
-    const call = <T,>(command: string, args: unknown = {}) => apiAt<T>(request, first.origin, TOKEN, command, args);
+    const call = <T>(command: string, args: unknown = {}) => apiAt<T>(request, first.origin, TOKEN, command, args);
 
     // 1. An empty project; import the real CSV; windows 128/64, chronological split (54 windows; 64/64 later makes 55).
     await page.goto(`${first.origin}/#token=${TOKEN}`);
@@ -94,7 +94,9 @@ test('a new user: Retrain on a set without enough labels is off and says why, th
     const blocked = page.getByTestId('train-blocked');
     await expect(blocked).toContainText("window set 'spy_1d 128/64' has 1 labelled window (1 in training, 0 in validation)");
     await expect(blocked).toContainText('training needs at least 4 labelled windows in training and 2 in validation');
-    await expect(blocked).toContainText('label 3 more in the training part (windows 2–40) and 2 more in the validation part (windows 44–54), or choose another set');
+    await expect(blocked).toContainText(
+      'label 3 more in the training part (windows 2–40) and 2 more in the validation part (windows 44–54), or choose another set',
+    );
     await expect(page.getByTestId('retrain')).toBeDisabled();
     await shot(page, '61-first-retrain-blocked');
     // The other set, picked by hand: its own counts and reason.
@@ -104,7 +106,9 @@ test('a new user: Retrain on a set without enough labels is off and says why, th
     await page.getByTestId('train-set').selectOption(String(setId));
     await expect(page.getByTestId('train-count-train')).toHaveText('1');
     // The service refuses the same start with the same words, and the host lives on.
-    await expect(call('train.start', { setId, epochs: 2, backend: 'wasm' })).rejects.toThrow("train.start: training could not start: window set 'spy_1d 128/64' has 1 labelled window");
+    await expect(call('train.start', { setId, epochs: 2, backend: 'wasm' })).rejects.toThrow(
+      "train.start: training could not start: window set 'spy_1d 128/64' has 1 labelled window",
+    );
     expect((await call<{ counts: { windows: number } }>('project.info')).counts.windows).toBe(54 + 55);
     expect(first.child.exitCode).toBeNull();
     await expect(page.getByTestId('connection-banner')).toHaveCount(0);

@@ -23,7 +23,14 @@ export async function api<T = unknown>(page: Page, command: string, args: unknow
 }
 
 /** Calls the service of another host than the shared one (a spec's own host process), at `origin` with its token. */
-export async function apiAt<T = unknown>(request: APIRequestContext, origin: string, token: string, command: string, args: unknown = {}, timeout = 30_000): Promise<T> {
+export async function apiAt<T = unknown>(
+  request: APIRequestContext,
+  origin: string,
+  token: string,
+  command: string,
+  args: unknown = {},
+  timeout = 30_000,
+): Promise<T> {
   const res = await request.post(`${origin}/api/call`, { headers: { Authorization: `Bearer ${token}` }, data: { command, args }, timeout });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${command}: ${body.error.message}`);

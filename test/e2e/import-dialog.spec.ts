@@ -66,7 +66,9 @@ async function api<T = unknown>(page: Page, command: string, args: unknown = {})
 
 /** A DataTransfer holding one text file, made in the page (the spec itself has no DOM types). */
 function dataTransfer(page: Page, name: string, text: string) {
-  return page.evaluateHandle(`(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'text/csv' })); return dt; })()`);
+  return page.evaluateHandle(
+    `(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'text/csv' })); return dt; })()`,
+  );
 }
 
 interface SeriesRow {
@@ -99,7 +101,8 @@ test('headerless file: the dialog asks for the mapping, previews, imports', asyn
 
 test('day-first dotted dates are detected and shown', async ({ page }) => {
   await openApp(page);
-  const text = 'Time,Open,High,Low,Close,Volume\n02.01.2017 00:00:00.000,1.05,1.06,1.04,1.055,10\n03.01.2017 00:00:00.000,1.055,1.06,1.05,1.052,12\n13.01.2017 00:00:00.000,1.052,1.07,1.05,1.065,9\n';
+  const text =
+    'Time,Open,High,Low,Close,Volume\n02.01.2017 00:00:00.000,1.05,1.06,1.04,1.055,10\n03.01.2017 00:00:00.000,1.055,1.06,1.05,1.052,12\n13.01.2017 00:00:00.000,1.052,1.07,1.05,1.065,9\n';
   const dropped = await dataTransfer(page, 'dukascopy-min.csv', text);
   await page.getByTestId('import-card').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('detected-time')).toContainText('DD.MM.YYYY HH:mm:ss.SSS (day first)');
@@ -137,14 +140,19 @@ test('cancelling a large import halfway writes nothing', async ({ page }) => {
 
 test('a series is exported as a clean CSV and resampled from the import card', async ({ page }) => {
   await openApp(page);
-  const text = 'time,open,high,low,close,volume\n' + Array.from({ length: 120 }, (_, i) => `${1577836800 + i * 60},${10 + i},${12 + i},${9 + i},${11 + i},${i}`).join('\n');
+  const text =
+    'time,open,high,low,close,volume\n' +
+    Array.from({ length: 120 }, (_, i) => `${1577836800 + i * 60},${10 + i},${12 + i},${9 + i},${11 + i},${i}`).join('\n');
   await api(page, 'series.importText', { fileName: 'minutes.csv', text });
   await page.reload();
   await page.getByTestId('series-tools').locator('summary').click();
   await page.getByTestId('tools-series').selectOption('minutes');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-series').click()]);
   expect(download.suggestedFilename()).toBe('minutes.csv');
-  const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const csv = fs
+    .readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv[0]).toBe('time,open,high,low,close,volume');
   expect(csv[1]).toBe('2020-01-01T00:00:00Z,10,12,9,11,0');
   expect(csv).toHaveLength(121);

@@ -42,7 +42,7 @@ test('a run interrupted by killing the host is shown as interrupted after restar
     // 1. A demo project on a host of our own.
     const first = await startHost(project);
     hosts.push(first);
-    const call = <T,>(host: OwnHost, command: string, args: unknown = {}) => apiAt<T>(request, host.origin, TOKEN, command, args, 60_000);
+    const call = <T>(host: OwnHost, command: string, args: unknown = {}) => apiAt<T>(request, host.origin, TOKEN, command, args, 60_000);
     await call(first, 'demo.create', { bars: 2048, seed: 43 });
     await openTraining(page, first.origin);
 
@@ -63,7 +63,9 @@ test('a run interrupted by killing the host is shown as interrupted after restar
     const killed = Number(await page.getByTestId('live-run').getAttribute('data-run-id'));
     expect(killed).toBeGreaterThan(done);
     await expect(page.getByTestId('live-status')).toHaveText('running');
-    await expect.poll(async () => (await call<{ epochs: unknown[] }>(first, 'runs.get', { runId: killed })).epochs.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => (await call<{ epochs: unknown[] }>(first, 'runs.get', { runId: killed })).epochs.length, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId('live-epoch')).toHaveText(/^[1-9]\d*\/1000$/);
     await shot(page, '51-interrupted-before-kill');
     const epochsBeforeKill = (await call<{ epochs: unknown[] }>(first, 'runs.get', { runId: killed })).epochs.length;

@@ -23,7 +23,11 @@ test('label, resize, retype, undo/redo, resolve a conflict, reload', async ({ pa
   await shot(page, '01-empty-project');
 
   // 2. A broken CSV lists its problems and imports nothing.
-  await page.getByTestId('csv-input').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1,0.5,2,x\n') });
+  await page.getByTestId('csv-input').setInputFiles({
+    name: 'broken.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1,0.5,2,x\n'),
+  });
   await expect(page.getByTestId('import-error')).toBeVisible();
   await expect(page.getByTestId('import-error-issues')).toContainText('broken.csv:3');
   await shot(page, '02-import-errors');
@@ -57,7 +61,10 @@ test('label, resize, retype, undo/redo, resolve a conflict, reload', async ({ pa
   await drag(page, await barX(page, w0.startIndex + 20), await barX(page, w0.startIndex + 40));
   const span = page.getByTestId('span-item');
   await expect(span).toHaveCount(1);
-  expect(posted.filter((body) => body.includes('labels.add')), 'labels.add went over the socket, not HTTP').toEqual([]);
+  expect(
+    posted.filter((body) => body.includes('labels.add')),
+    'labels.add went over the socket, not HTTP',
+  ).toEqual([]);
   await expect(span).toHaveAttribute('data-start', String(w0.startIndex + 20));
   await expect(span).toHaveAttribute('data-end', String(w0.startIndex + 40));
   await expect(span).toHaveAttribute('data-type', 'up');

@@ -11,7 +11,11 @@ test('keys: navigate, no-span, next unlabelled, confidence, delete, help, theme'
   const csp: string[] = [];
   page.on('console', (m) => /Content Security Policy/i.test(m.text()) && csp.push(m.text()));
   await openApp(page);
-  await api(page, 'series.importText', { fileName: 'eurusd_1h.csv', text: fs.readFileSync(path.join(SHARED_DATA, 'eurusd_1h.csv'), 'utf8'), seriesId: 'keys-eurusd' });
+  await api(page, 'series.importText', {
+    fileName: 'eurusd_1h.csv',
+    text: fs.readFileSync(path.join(SHARED_DATA, 'eurusd_1h.csv'), 'utf8'),
+    seriesId: 'keys-eurusd',
+  });
   const set = await api<{ id: number }>(page, 'windows.create', { seriesId: 'keys-eurusd', length: 96, stride: 48 });
   const windows = await api<Array<{ id: number; startIndex: number }>>(page, 'windows.list', { setId: set.id });
   await page.reload();

@@ -7,7 +7,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { api, barX, chartReady, drag, openApp } from './helpers.ts';
 
-interface Win { id: number; startIndex: number; length: number; reviewed: boolean }
+interface Win {
+  id: number;
+  startIndex: number;
+  length: number;
+  reviewed: boolean;
+}
 
 /** Every call a page sends (socket frames and POST bodies), from now on. */
 function recordCalls(page: Page): string[] {
@@ -44,12 +49,18 @@ test('the editing page applies its change without re-reading and skips its own e
   await expect(page.getByTestId('span-item')).toHaveCount(1);
   // B was told by the event (not A's client id) and read the window again.
   await expect(pageB.getByTestId('span-item')).toHaveCount(1);
-  expect(sentB.slice(markB).some((m) => READS.test(m)), 'page B re-read after the event').toBe(true);
+  expect(
+    sentB.slice(markB).some((m) => READS.test(m)),
+    'page B re-read after the event',
+  ).toBe(true);
 
   // Past the event debounce (300 ms) with margin: A sent its edit and no read of labels, findings or undo state.
   await page.waitForTimeout(1500);
   const afterEdit = sentA.slice(markA);
   expect(afterEdit.some((m) => m.includes('"command":"labels.add"'))).toBe(true);
-  expect(afterEdit.filter((m) => READS.test(m)), 'page A read nothing again after its own edit').toEqual([]);
+  expect(
+    afterEdit.filter((m) => READS.test(m)),
+    'page A read nothing again after its own edit',
+  ).toEqual([]);
   await context.close();
 });

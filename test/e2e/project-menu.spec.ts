@@ -78,16 +78,26 @@ test('create a second project, import a CSV into it, switch back to the first an
   await shot(page, 'project-menu-back-to-first');
 
   // A page can't name another file: the host refuses it, and the first project stays open.
-  const res = await request.post(`${origin}/api/host`, { headers: { Authorization: `Bearer ${TOKEN}` }, data: { command: 'host.openProject', args: { path: '/etc/passwd' } } });
+  const res = await request.post(`${origin}/api/host`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    data: { command: 'host.openProject', args: { path: '/etc/passwd' } },
+  });
   expect(res.status()).toBe(403);
   expect((await apiAt<{ path: string }>(request, origin, TOKEN, 'project.info')).path).toBe(first);
 });
 
 test('rename a series from Home; a taken id is refused beside the field', async ({ page, request }) => {
   // The second project (made by the test above) holds spy_1d; another series takes the id "taken".
-  const res = await request.post(`${origin}/api/host`, { headers: { Authorization: `Bearer ${TOKEN}` }, data: { command: 'host.openProject', args: { name: 'second' } } });
+  const res = await request.post(`${origin}/api/host`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    data: { command: 'host.openProject', args: { name: 'second' } },
+  });
   expect(res.status()).toBe(200);
-  await apiAt(request, origin, TOKEN, 'series.importText', { fileName: 'taken.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n', seriesId: 'taken' });
+  await apiAt(request, origin, TOKEN, 'series.importText', {
+    fileName: 'taken.csv',
+    text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n',
+    seriesId: 'taken',
+  });
   await apiAt(request, origin, TOKEN, 'windows.create', { seriesId: 'spy_1d', length: 128, stride: 64 });
   await openApp(page);
   await expect(page.getByTestId('series-spy_1d')).toBeVisible();

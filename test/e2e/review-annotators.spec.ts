@@ -171,11 +171,14 @@ test('two annotators on one window, undo per annotator, accept then confirm a pr
   await ann.getByTestId('retrain').click();
   let newRun = 0;
   await expect
-    .poll(async () => {
-      const fresh = (await api<Array<{ id: number; status: string }>>(ann, 'runs.list', { includeIncomplete: true })).find((r) => !known.has(r.id));
-      newRun = fresh?.id ?? 0;
-      return fresh?.status;
-    }, { timeout: 90_000 })
+    .poll(
+      async () => {
+        const fresh = (await api<Array<{ id: number; status: string }>>(ann, 'runs.list', { includeIncomplete: true })).find((r) => !known.has(r.id));
+        newRun = fresh?.id ?? 0;
+        return fresh?.status;
+      },
+      { timeout: 90_000 },
+    )
     .toBe('completed');
   const recorded = await api<{ config: { labelSource: unknown }; dataSnapshot: { seniority?: string[] } }>(ann, 'runs.get', { runId: newRun });
   expect(recorded.config.labelSource).toBe('consensus');

@@ -38,7 +38,9 @@ interface Info {
 const DISAGREEMENTS = ['missed', 'extra', 'type', 'boundary'];
 const chip = (page: Page, key: string) => page.getByTestId(`review-chip-${key}`);
 const labelsOf = async (page: Page, windowId: number) =>
-  (await api<Array<{ type: string; startTime: number; endTime: number }>>(page, 'labels.list', { windowId })).map((l) => `${l.type} ${l.startTime}-${l.endTime}`).sort();
+  (await api<Array<{ type: string; startTime: number; endTime: number }>>(page, 'labels.list', { windowId }))
+    .map((l) => `${l.type} ${l.startTime}-${l.endTime}`)
+    .sort();
 
 test('review: predictions over labels, least-sure queue, accept, undo/redo, reject, reload', async ({ page }) => {
   test.setTimeout(180_000);
@@ -220,7 +222,9 @@ test('review: predictions over labels, least-sure queue, accept, undo/redo, reje
 
   // A label added elsewhere (here: straight through the API, as another client would) updates that
   // window's row and the counts through the event, without touching the window on screen.
-  const now = await api<{ counts: Record<string, number>; windows: Array<{ windowId: number; status: string; startTime: number }> }>(page, 'review.summary', { runId });
+  const now = await api<{ counts: Record<string, number>; windows: Array<{ windowId: number; status: string; startTime: number }> }>(page, 'review.summary', {
+    runId,
+  });
   const other = now.windows.find((w) => w.status === 'unlabelled' && w.windowId !== target.windowId)!;
   await api(page, 'labels.add', { windowId: other.windowId, startTime: other.startTime, endTime: other.startTime, type: 'up' });
   await expect(chip(page, 'unlabelled')).toHaveAttribute('data-count', String(now.counts.unlabelled - 1));

@@ -13,12 +13,20 @@ import { startHttpHost } from '../../server/http-host.ts';
 import { installLastResortHandlers } from '../../hosting/last-resort.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { port: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' }, static: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, token: { type: 'string' }, project: { type: 'string' }, static: { type: 'string' } },
+  strict: true,
+});
 installLastResortHandlers('e2e host');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candlemark-e2e-'));
 const projectPath = values.project ?? path.join(dir, 'e2e.candlemark');
 const service = CandlemarkService.open(projectPath, { create: true, author: 'e2e' });
-const host = await startHttpHost({ service, staticDir: path.resolve(root, values.static ?? 'renderer/dist'), port: Number(values.port ?? 0), token: values.token });
+const host = await startHttpHost({
+  service,
+  staticDir: path.resolve(root, values.static ?? 'renderer/dist'),
+  port: Number(values.port ?? 0),
+  token: values.token,
+});
 console.log(`project ${projectPath}`);
 console.log(`open ${host.url}`);
 

@@ -6,7 +6,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { api, openApp } from './helpers.ts';
 
-interface Run { id: number; model: string; status: string }
+interface Run {
+  id: number;
+  model: string;
+  status: string;
+}
 
 const liveRunId = async (page: Page) => Number(await page.getByTestId('live-run').getAttribute('data-run-id'));
 

@@ -52,7 +52,13 @@ test('each bad number gets its own message, Retrain stays off until fixed', asyn
   await noRawSchemaText(page);
   await expect(retrain).toBeDisabled();
 
-  for (const [id, value] of [['train-batch', '16'], ['train-lr', '0.003'], ['train-epochs', '3'], ['train-ensemble', '1']] as const) await page.getByTestId(id).fill(value);
+  for (const [id, value] of [
+    ['train-batch', '16'],
+    ['train-lr', '0.003'],
+    ['train-epochs', '3'],
+    ['train-ensemble', '1'],
+  ] as const)
+    await page.getByTestId(id).fill(value);
   await expect(page.locator('.field-error')).toHaveCount(0);
   await expect(page.getByTestId('train-invalid')).toHaveCount(0);
   await expect(retrain).toBeEnabled();

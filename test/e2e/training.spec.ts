@@ -99,15 +99,20 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId('live-loss').locator('svg circle[fill="#2563eb"]')).toHaveCount(5);
   // Per-task curves (train and validation for each of the four tasks) and the task weights over epochs.
   for (const t of ['pointer', 'type', 'span', 'countdown']) {
-    for (const part of ['train', 'val']) await expect(page.getByTestId('live-task-loss').locator(`path[data-series="${part}-${t}"]`)).toHaveAttribute('data-points', '5');
+    for (const part of ['train', 'val'])
+      await expect(page.getByTestId('live-task-loss').locator(`path[data-series="${part}-${t}"]`)).toHaveAttribute('data-points', '5');
     await expect(page.getByTestId('live-task-weights').locator(`path[data-series="${t}"]`)).toHaveAttribute('data-points', '5');
   }
   await expect(page.getByTestId(`run-status-${run1}`)).toHaveText('completed');
   // The runs list says what each run was trained with and on.
   await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('5 ep');
-  const listed = (await api<Array<{ id: number; data: { setId: number; trainWindows: number; valWindows: number; labels: number } }>>(page, 'runs.list')).find((r) => r.id === run1)!;
+  const listed = (await api<Array<{ id: number; data: { setId: number; trainWindows: number; valWindows: number; labels: number } }>>(page, 'runs.list')).find(
+    (r) => r.id === run1,
+  )!;
   expect(listed.data.trainWindows).toBeGreaterThan(0);
-  await expect(page.getByTestId(`run-data-${run1}`)).toHaveText(`set ${listed.data.setId} · ${listed.data.trainWindows}/${listed.data.valWindows} win · ${listed.data.labels} spans`);
+  await expect(page.getByTestId(`run-data-${run1}`)).toHaveText(
+    `set ${listed.data.setId} · ${listed.data.trainWindows}/${listed.data.valWindows} win · ${listed.data.labels} spans`,
+  );
   await shot(page, '31-training-completed');
 
   // 3. A long second run, cancelled while it trains: greyed, not selectable for comparison.
@@ -263,15 +268,19 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
     else await expect(cells.nth(row.winner)).toHaveClass(/winner/);
   }
   // F1 figures keep three decimals, an F1 of exactly 0 included, each with its 95 % interval.
-  for (const text of await matrix.locator('tr[data-criterion="span F1"] td.num').allTextContents()) expect(text).toMatch(/^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
+  for (const text of await matrix.locator('tr[data-criterion="span F1"] td.num').allTextContents())
+    expect(text).toMatch(/^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
   // Settings that differ: the head (once, though the config and the model both store it) and the learning rate; nothing all three runs share.
   const diff = page.getByTestId('config-diff');
   await expect(diff.locator('tr[data-key="config.head"]')).toContainText('crf');
   await expect(diff.locator('tr[data-key="model.head"]')).toHaveCount(0);
   await expect(diff.locator('tr[data-key="config.learningRate"]')).toContainText('0.001');
-  for (const shared of ['config.epochs', 'config.batchSize', 'config.seed', 'model.encoder']) await expect(diff.locator(`tr[data-key="${shared}"]`)).toHaveCount(0);
+  for (const shared of ['config.epochs', 'config.batchSize', 'config.seed', 'model.encoder'])
+    await expect(diff.locator(`tr[data-key="${shared}"]`)).toHaveCount(0);
   type Cell = { textContent: string | null };
-  const rows = await diff.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => (Array.from(tr.querySelectorAll('td')) as Cell[]).slice(1).map((td) => td.textContent)));
+  const rows = await diff
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => (Array.from(tr.querySelectorAll('td')) as Cell[]).slice(1).map((td) => td.textContent)));
   expect(rows.length).toBeGreaterThan(0);
   for (const cells of rows) expect(new Set(cells).size, `a config-diff row shows differing values: ${cells.join(' | ')}`).toBeGreaterThan(1);
   await comparison.scrollIntoViewIfNeeded();
@@ -299,7 +308,12 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId('train-preset')).toHaveValue('quick');
   await expect(page.getByTestId('train-summary')).toContainText('lr 0.001');
   const runs = await api<Array<{ id: number; status: string }>>(page, 'runs.list', { includeIncomplete: true });
-  expect(runs.filter((r) => [run1, run2, run3, run4].includes(r.id)).map((r) => r.status).sort()).toEqual(['cancelled', 'completed', 'completed', 'completed']);
+  expect(
+    runs
+      .filter((r) => [run1, run2, run3, run4].includes(r.id))
+      .map((r) => r.status)
+      .sort(),
+  ).toEqual(['cancelled', 'completed', 'completed', 'completed']);
   await shot(page, '36-after-reload');
 
   expect(consoleProblems).toEqual([]);

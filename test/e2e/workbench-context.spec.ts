@@ -12,8 +12,22 @@
 import { expect, test } from '@playwright/test';
 import { api, barX, chartReady, openApp, shot } from './helpers.ts';
 
-interface Win { id: number; setId: number; startIndex: number; length: number; startTime: number; endTime: number; reviewed: boolean }
-interface Finding { id: number; windowA: number; windowB: number; status: string; severity: number }
+interface Win {
+  id: number;
+  setId: number;
+  startIndex: number;
+  length: number;
+  startTime: number;
+  endTime: number;
+  reviewed: boolean;
+}
+interface Finding {
+  id: number;
+  windowA: number;
+  windowB: number;
+  status: string;
+  severity: number;
+}
 
 test('overlapping spans visible with their window, warning before N, conflicts scoped to the set, ignore → undo → reopen', async ({ page }) => {
   await openApp(page);
@@ -53,7 +67,9 @@ test('overlapping spans visible with their window, warning before N, conflicts s
   // 2. Conflicts follow the set: none of set B's own, set A's counted as elsewhere; "all sets" lists them.
   await expect(page.getByTestId('conflicts-panel')).toHaveAttribute('data-scope', 'set');
   await expect(page.getByTestId('conflict-count')).toHaveText('0');
-  await expect(page.getByTestId('conflicts-elsewhere')).toContainText(`+${(await api<Finding[]>(page, 'conflicts.list', { status: 'open' })).length} in other sets`);
+  await expect(page.getByTestId('conflicts-elsewhere')).toContainText(
+    `+${(await api<Finding[]>(page, 'conflicts.list', { status: 'open' })).length} in other sets`,
+  );
   await page.keyboard.press('c');
   await expect(page.getByTestId('focus-banner')).toHaveCount(0);
   await expect(page.getByTestId('toast').filter({ hasText: 'No open conflicts in this set' })).toContainText('in other sets');
@@ -98,7 +114,9 @@ test('overlapping spans visible with their window, warning before N, conflicts s
   await page.keyboard.press('c');
   await expect(page.getByTestId('focus-banner')).toBeVisible();
   // The conflict is described in the same words as the windows (set, number, series, time).
-  await expect(page.getByTestId('focus-description')).toContainText(/A \(set \d+ · window \d+\/\d+ · demo-53 · .+\) and B \(set \d+ · window \d+\/\d+ · .+\) disagree on \d{4}-/);
+  await expect(page.getByTestId('focus-description')).toContainText(
+    /A \(set \d+ · window \d+\/\d+ · demo-53 · .+\) and B \(set \d+ · window \d+\/\d+ · .+\) disagree on \d{4}-/,
+  );
   const focused = page.locator('[data-testid="finding"].selected');
   const findingId = Number(await focused.getAttribute('data-finding-id'));
   expect(inSet(idsA)((await api<Finding[]>(page, 'conflicts.list', {})).find((f) => f.id === findingId)!)).toBe(true);

@@ -11,14 +11,26 @@
 import { expect, test, type Page } from '@playwright/test';
 import { api, apiSlow, chartReady, openApp, shot } from './helpers.ts';
 
-interface Run { id: number; status: string }
+interface Run {
+  id: number;
+  status: string;
+}
 
 // The functions handed to page.evaluate run in the page; the repository's Node type check has no
 // DOM library, so the little of it they use is declared here.
-interface El { getBoundingClientRect(): { left: number; right: number; width: number; height: number }; textContent: string | null; dataset: Record<string, string | undefined>; parentElement: El | null }
+interface El {
+  getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+  textContent: string | null;
+  dataset: Record<string, string | undefined>;
+  parentElement: El | null;
+}
 declare const document: { querySelectorAll(s: string): ArrayLike<El>; activeElement: El | null; documentElement: { scrollWidth: number } };
 declare function getComputedStyle(el: El): { visibility: string; outlineStyle: string };
-interface Win { id: number; startTime: number; endTime: number }
+interface Win {
+  id: number;
+  startTime: number;
+  endTime: number;
+}
 
 /** Every visible control lies inside the viewport horizontally, and the page doesn't scroll sideways. */
 async function expectNothingClipped(page: Page, where: string) {
@@ -29,7 +41,8 @@ async function expectNothingClipped(page: Page, where: string) {
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
       if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
-      if (r.left < -0.5 || r.right > w + 0.5) bad.push(`${el.dataset.testid ?? el.textContent?.trim().slice(0, 30)} [${Math.round(r.left)}..${Math.round(r.right)}]`);
+      if (r.left < -0.5 || r.right > w + 0.5)
+        bad.push(`${el.dataset.testid ?? el.textContent?.trim().slice(0, 30)} [${Math.round(r.left)}..${Math.round(r.right)}]`);
     }
     return { bad, scrollWidth: document.documentElement.scrollWidth };
   }, width);
@@ -175,7 +188,12 @@ test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds,
   await page.getByTestId('jump-input').fill(day);
   await page.getByTestId('jump-input').press('Enter');
   const title = page.getByTestId('window-title');
-  const landed = Number(await expect.poll(async () => title.getAttribute('data-window-id')).not.toBe(String(windows[0].id)).then(() => title.getAttribute('data-window-id')));
+  const landed = Number(
+    await expect
+      .poll(async () => title.getAttribute('data-window-id'))
+      .not.toBe(String(windows[0].id))
+      .then(() => title.getAttribute('data-window-id')),
+  );
   const w = windows.find((x) => x.id === landed)!;
   const t = Date.parse(day.replace(' ', 'T') + 'Z');
   expect(w.startTime <= t && t <= w.endTime, `window ${landed} contains ${day}`).toBe(true);

@@ -36,7 +36,14 @@ interface Bridge {
   call(command: string, args: unknown): Promise<Wire>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
 }
-type PageGlobals = { candlemark: Bridge; __events?: [string, unknown][]; require?: unknown; process?: unknown; location: { href: string }; open(url: string): unknown };
+type PageGlobals = {
+  candlemark: Bridge;
+  __events?: [string, unknown][];
+  require?: unknown;
+  process?: unknown;
+  location: { href: string };
+  open(url: string): unknown;
+};
 
 async function call<T>(page: Page, command: string, args: unknown = {}): Promise<T> {
   const res = await page.evaluate(([c, a]) => (globalThis as unknown as PageGlobals).candlemark.call(c as string, a), [command, args] as const);
@@ -84,7 +91,12 @@ test.describe('Electron app', () => {
 
     const seen = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
-      return { require: typeof w.require, process: typeof w.process, bridge: Object.keys(w.candlemark).sort(), types: Object.values(w.candlemark).map((v) => typeof v) };
+      return {
+        require: typeof w.require,
+        process: typeof w.process,
+        bridge: Object.keys(w.candlemark).sort(),
+        types: Object.values(w.candlemark).map((v) => typeof v),
+      };
     });
     expect(seen).toEqual({ require: 'undefined', process: 'undefined', bridge: ['call', 'onEvent'], types: ['function', 'function'] });
 
@@ -97,15 +109,22 @@ test.describe('Electron app', () => {
       }
     });
     expect(evalResult).toBe('EvalError');
-    const fetchResult = await page.evaluate(() => fetch('https://example.com/').then(() => 'fetched', () => 'blocked'));
+    const fetchResult = await page.evaluate(() =>
+      fetch('https://example.com/').then(
+        () => 'fetched',
+        () => 'blocked',
+      ),
+    );
     expect(fetchResult).toBe('blocked');
   });
 
   test('navigation away and new windows are blocked', async () => {
     const before = page.url();
-    await page.evaluate(() => {
-      (globalThis as unknown as PageGlobals).location.href = 'https://example.com/';
-    }).catch(() => undefined);
+    await page
+      .evaluate(() => {
+        (globalThis as unknown as PageGlobals).location.href = 'https://example.com/';
+      })
+      .catch(() => undefined);
     await page.waitForTimeout(1000);
     expect(page.url()).toBe(before);
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).open('http://example.com/') === null)).toBe(true);

@@ -113,7 +113,6 @@ function fakeElectron(work: string, nextOpenPath: () => string | null, opts: { p
   return { electron, log, appHandlers, ipc, protocols, windows, menu: () => menu, ready: readyResolve };
 }
 
-
 /**
  * A stand-in for Electron's `utilityProcess.fork` (the binary can't run here): a Node child whose
  * `process.parentPort` behaves like Electron's (messages as `{ data }`), running the module asked
@@ -123,7 +122,11 @@ function fakeUtilityFork(log: string[]) {
   const shim = path.join(REPO_ROOT, 'test/electron/utility-process-shim.mjs');
   return (modulePath: string, args: string[], options: { serviceName?: string; env?: Record<string, string> }) => {
     log.push(`utilityProcess.fork ${path.relative(REPO_ROOT, modulePath)} (${options.serviceName})`);
-    const child = fork(shim, args, { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...(options.env ?? process.env), UTILITY_MODULE: modulePath } });
+    const child = fork(shim, args, {
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...(options.env ?? process.env), UTILITY_MODULE: modulePath },
+    });
     const up = Object.assign(new EventEmitter(), {
       pid: child.pid,
       stdout: child.stdout,
@@ -174,7 +177,12 @@ describe('Electron main process (fake Electron)', () => {
     startApp(f.electron as unknown as typeof import('electron'));
 
     // Before ready: sandbox, privileged scheme, single-instance lock; nothing else yet.
-    expect(f.log.slice(0, 4)).toEqual([`setPath userData ${path.join(work, 'user-data')}`, 'enableSandbox', expect.stringMatching(/^registerSchemes .*"scheme":"app".*"standard":true/), 'lock']);
+    expect(f.log.slice(0, 4)).toEqual([
+      `setPath userData ${path.join(work, 'user-data')}`,
+      'enableSandbox',
+      expect.stringMatching(/^registerSchemes .*"scheme":"app".*"standard":true/),
+      'lock',
+    ]);
     expect(f.windows).toHaveLength(0);
     for (const e of ['web-contents-created', 'second-instance', 'window-all-closed']) expect(f.appHandlers.has(e), e).toBe(true);
 
@@ -204,9 +212,16 @@ describe('Electron main process (fake Electron)', () => {
     const count = async () => (await handler(ev, { command: 'labels.list', args: { windowId: w.id } })).result.length;
     const n0 = await count();
     // The window's client id rides in the IPC payload and comes back on the events the call caused (issue #10, point 9).
-    expect('result' in (await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' }, clientId: 'page-window001' }))).toBe(true);
+    expect(
+      'result' in
+        (await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' }, clientId: 'page-window001' })),
+    ).toBe(true);
     expect(await count()).toBe(n0 + 1);
-    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window001', seq: expect.any(Number) }]);
+    expect(win.sent).toContainEqual([
+      'candlemark:event',
+      'labels.changed',
+      { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window001', seq: expect.any(Number) },
+    ]);
     expect((await handler(ev, { command: 'project.info', args: {}, clientId: 'bad id' })).error.code).toBe('invalid-arguments');
 
     // Edit ▸ Undo calls labels.undo.
@@ -368,14 +383,26 @@ describe('Electron main process: the project in its own process (fake Electron, 
     expect(info.result.counts.windows).toBeGreaterThan(0); // the default project got its demo data in the child
     const [w] = (await handler(ev, { command: 'windows.list', args: {} })).result;
     const { time } = (await handler(ev, { command: 'bars.read', args: { seriesId: w.seriesId, from: w.startIndex, count: w.length } })).result;
-    const added = await handler(ev, { command: 'labels.add', args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' }, clientId: 'page-window002' });
+    const added = await handler(ev, {
+      command: 'labels.add',
+      args: { windowId: w.id, startTime: time[2], endTime: time[8], type: 'up' },
+      clientId: 'page-window002',
+    });
     expect(added.result.windowId).toBe(w.id);
     await until(() => win.sent.some((s) => s[1] === 'labels.changed'));
     // Through the Node child too: the proxy passes the client id on, the child stamps it.
-    expect(win.sent).toContainEqual(['candlemark:event', 'labels.changed', { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window002', seq: expect.any(Number) }]);
+    expect(win.sent).toContainEqual([
+      'candlemark:event',
+      'labels.changed',
+      { windowIds: expect.arrayContaining([w.id]), clientId: 'page-window002', seq: expect.any(Number) },
+    ]);
     // Errors come back as the same WireError the in-process service gives.
     const bad = await handler(ev, { command: 'labels.add', args: { windowId: w.id, type: 'up' } });
-    expect(bad.error).toMatchObject({ code: 'invalid-arguments', message: 'labels.add: invalid arguments', issues: expect.arrayContaining([expect.objectContaining({ field: 'startTime' })]) });
+    expect(bad.error).toMatchObject({
+      code: 'invalid-arguments',
+      message: 'labels.add: invalid arguments',
+      issues: expect.arrayContaining([expect.objectContaining({ field: 'startTime' })]),
+    });
     expect((await handler(ev, { command: 'nope', args: {} })).error).toEqual({ code: 'unknown-command', message: 'unknown command "nope"', issues: [] });
     // A page never names a server-side path, and can't reach any control of the child.
     expect((await handler(ev, { command: 'labels.export', args: { path: path.join(work, 'x.json') } })).error.code).toBe('forbidden');
@@ -441,7 +468,10 @@ describe('Electron main process: the project in its own process (fake Electron, 
     await new Promise((r) => setTimeout(r, 150));
     process.kill(pid, 'SIGKILL');
     const answered = await inFlight;
-    expect(answered.error).toMatchObject({ code: 'internal', message: expect.stringContaining('the project node child stopped unexpectedly (signal SIGKILL)') });
+    expect(answered.error).toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('the project node child stopped unexpectedly (signal SIGKILL)'),
+    });
     // The new child logs "serving" before the host hears it is ready and logs the restart.
     await until(() => logged.some((l) => l.includes('the project was restarted (node child')));
     expect(childPid(logged, file, 1)).not.toBeNull();

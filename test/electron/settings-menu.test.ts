@@ -23,7 +23,15 @@ describe('settings', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, SETTINGS_FILE), '{not json');
     expect(loadSettings(dir).recent).toEqual([]);
-    fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify({ recent: ['relative.candlemark', 5, '/ok.candlemark', '/ok.candlemark'], bounds: { width: 'x' }, theme: 'neon', __proto__: { polluted: 1 } }));
+    fs.writeFileSync(
+      path.join(dir, SETTINGS_FILE),
+      JSON.stringify({
+        recent: ['relative.candlemark', 5, '/ok.candlemark', '/ok.candlemark'],
+        bounds: { width: 'x' },
+        theme: 'neon',
+        __proto__: { polluted: 1 },
+      }),
+    );
     expect(loadSettings(dir)).toEqual({ recent: ['/ok.candlemark'], bounds: null, theme: 'system' });
   });
 
@@ -56,15 +64,31 @@ describe('native menu', () => {
     expect(t.map((m) => m.label)).toEqual(['File', 'Edit', 'View']);
     const items = flatten(t);
     const byId = (id: string) => items.find((i) => i.id === id)!;
-    for (const id of ['new-project', 'open-project', 'open-recent', 'import-csv', 'import-labels', 'export-labels', 'quit', 'undo', 'redo', 'toggle-theme']) expect(byId(id), id).toBeTruthy();
+    for (const id of ['new-project', 'open-project', 'open-recent', 'import-csv', 'import-labels', 'export-labels', 'quit', 'undo', 'redo', 'toggle-theme'])
+      expect(byId(id), id).toBeTruthy();
     expect(byId('new-project').label).toBe('New Project…');
     calls.length = 0;
-    for (const id of ['new-project', 'open-project', 'import-csv', 'import-labels', 'export-labels', 'undo', 'redo', 'toggle-theme', 'recent-0']) click(byId(id));
-    expect(calls).toEqual(['newProject', 'openProject', 'importCsv', 'importLabels', 'exportLabels', 'undo', 'redo', 'toggleTheme', 'openRecent:/d/a.candlemark']);
+    for (const id of ['new-project', 'open-project', 'import-csv', 'import-labels', 'export-labels', 'undo', 'redo', 'toggle-theme', 'recent-0'])
+      click(byId(id));
+    expect(calls).toEqual([
+      'newProject',
+      'openProject',
+      'importCsv',
+      'importLabels',
+      'exportLabels',
+      'undo',
+      'redo',
+      'toggleTheme',
+      'openRecent:/d/a.candlemark',
+    ]);
     // Undo/Redo show their shortcut but leave the key to text fields and the renderer.
     expect(byId('undo')).toMatchObject({ accelerator: 'CmdOrCtrl+Z', registerAccelerator: false });
     expect(byId('redo').registerAccelerator).toBe(false);
-    for (const role of ['cut', 'copy', 'paste', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']) expect(items.some((i) => i.role === role), role).toBe(true);
+    for (const role of ['cut', 'copy', 'paste', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen'])
+      expect(
+        items.some((i) => i.role === role),
+        role,
+      ).toBe(true);
     // Reload and devtools only while developing.
     expect(items.some((i) => i.role === 'reload' || i.role === 'toggleDevTools')).toBe(false);
     const devItems = flatten(buildMenuTemplate(actions, { isMac: false, dev: true, recent: [], appName: 'Candlemark' }));
@@ -82,7 +106,12 @@ describe('native menu', () => {
 
 describe('error dialogs', () => {
   it('show the message and each located issue, and explain a native-module mismatch', () => {
-    const text = describeError(new CandlemarkError('import-failed', 'prices.csv has 2 problems', [{ file: 'prices.csv', line: 3, message: 'high < low' }, { file: 'prices.csv', line: 9, field: 'close', message: 'not a number' }]));
+    const text = describeError(
+      new CandlemarkError('import-failed', 'prices.csv has 2 problems', [
+        { file: 'prices.csv', line: 3, message: 'high < low' },
+        { file: 'prices.csv', line: 9, field: 'close', message: 'not a number' },
+      ]),
+    );
     expect(text).toBe('prices.csv has 2 problems\n• prices.csv:3: high < low\n• prices.csv:9: close: not a number');
     expect(describeError(new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115'))).toMatch(/install-app-deps/);
   });

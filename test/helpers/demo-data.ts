@@ -31,8 +31,20 @@ export function demoTrainData(opts: { seed: number; windows?: number; length?: n
   const series = computeSeriesFeatures(set.bars, names);
   const train = set.windows.filter((w) => w.role === 'train');
   const val = set.windows.filter((w) => w.role === 'val');
-  const rawTrain = windowMatrix(series, set.bars, names, train.map((w) => w.startIndex), length);
-  const rawVal = windowMatrix(series, set.bars, names, val.map((w) => w.startIndex), length);
+  const rawTrain = windowMatrix(
+    series,
+    set.bars,
+    names,
+    train.map((w) => w.startIndex),
+    length,
+  );
+  const rawVal = windowMatrix(
+    series,
+    set.bars,
+    names,
+    val.map((w) => w.startIndex),
+    length,
+  );
   const normalizer = fitNormalizer(rawTrain, names.length);
   const targets = (ws: typeof train): WindowTargets[] => ws.map((w) => computeTargets(length, w.spans, DEMO_TYPES, { ramp: opts.ramp ?? 3 }));
   const trainTargets = targets(train);

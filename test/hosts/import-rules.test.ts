@@ -17,28 +17,44 @@ async function problems(file: string, source: string): Promise<string[]> {
 
 describe('host import rules', () => {
   it('refuses a host importing another host, and hosting/ importing any host', async () => {
-    expect(await problems('electron/x.ts', "import { serve } from '../server/main.ts';\nvoid serve;\n")).toEqual([expect.stringContaining('never imports another host')]);
-    expect(await problems('server/x.ts', "import { main } from '../cli/main.ts';\nvoid main;\n")).toEqual([expect.stringContaining('never imports another host')]);
-    expect(await problems('cli/x.ts', "import { startApp } from '../electron/app.ts';\nvoid startApp;\n")).toEqual([expect.stringContaining('never imports another host')]);
-    expect(await problems('hosting/x.ts', "import { serve } from '../server/main.ts';\nvoid serve;\n")).toEqual([expect.stringContaining('imports none of them')]);
+    expect(await problems('electron/x.ts', "import { serve } from '../server/main.ts';\nvoid serve;\n")).toEqual([
+      expect.stringContaining('never imports another host'),
+    ]);
+    expect(await problems('server/x.ts', "import { main } from '../cli/main.ts';\nvoid main;\n")).toEqual([
+      expect.stringContaining('never imports another host'),
+    ]);
+    expect(await problems('cli/x.ts', "import { startApp } from '../electron/app.ts';\nvoid startApp;\n")).toEqual([
+      expect.stringContaining('never imports another host'),
+    ]);
+    expect(await problems('hosting/x.ts', "import { serve } from '../server/main.ts';\nvoid serve;\n")).toEqual([
+      expect.stringContaining('imports none of them'),
+    ]);
   });
 
   it('lets hosts use hosting/, the service surface and types; refuses core internals at runtime', async () => {
     expect(await problems('electron/x.ts', "import { defaultProjectPath } from '../hosting/open-project.ts';\nvoid defaultProjectPath;\n")).toEqual([]);
     expect(await problems('cli/x.ts', "import { CandlemarkService } from '../core/service/service.ts';\nvoid CandlemarkService;\n")).toEqual([]);
     expect(await problems('server/x.ts', "import type { ProjectStore } from '../core/store/index.ts';\nexport type X = ProjectStore;\n")).toEqual([]);
-    expect(await problems('server/x.ts', "import { ProjectStore } from '../core/store/index.ts';\nvoid ProjectStore;\n")).toEqual([expect.stringContaining('hosts import core only through')]);
-    expect(await problems('hosting/x.ts', "import { trainModel } from '../core/ml/training/train.ts';\nvoid trainModel;\n")).toEqual([expect.stringContaining('hosts import core only through')]);
+    expect(await problems('server/x.ts', "import { ProjectStore } from '../core/store/index.ts';\nvoid ProjectStore;\n")).toEqual([
+      expect.stringContaining('hosts import core only through'),
+    ]);
+    expect(await problems('hosting/x.ts', "import { trainModel } from '../core/ml/training/train.ts';\nvoid trainModel;\n")).toEqual([
+      expect.stringContaining('hosts import core only through'),
+    ]);
   });
 
   it('core imports no host and no hosting/ module', async () => {
-    const [r] = await eslint.lintText("import { openProject } from '../../hosting/open-project.ts';\nvoid openProject;\n", { filePath: path.join(REPO_ROOT, 'core/service/x.ts') });
+    const [r] = await eslint.lintText("import { openProject } from '../../hosting/open-project.ts';\nvoid openProject;\n", {
+      filePath: path.join(REPO_ROOT, 'core/service/x.ts'),
+    });
     expect(r.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
   });
 
   it('the hosts in the tree follow the rules', async () => {
     const results = await eslint.lintFiles(['cli', 'hosting', 'server', 'electron'].map((d) => path.join(REPO_ROOT, d, '**/*.ts')));
-    const found = results.flatMap((r) => r.messages.filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => `${path.relative(REPO_ROOT, r.filePath)}:${m.line} ${m.message}`));
+    const found = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId?.endsWith('no-restricted-imports')).map((m) => `${path.relative(REPO_ROOT, r.filePath)}:${m.line} ${m.message}`),
+    );
     expect(found).toEqual([]);
   }, 120_000);
 });

@@ -60,7 +60,10 @@ describe('the project in a Node child process', () => {
     expect(viaChild).toBeInstanceOf(CandlemarkError);
     expect((viaChild as CandlemarkError).toJSON()).toEqual((direct as CandlemarkError).toJSON());
     // A page's call as bytes (over Node's IPC as a Uint8Array), with the page's capability.
-    const out = await s.callEncoded(Buffer.from(JSON.stringify({ command: 'labels.export', args: { path: path.join(dir, 'x.json') } })), { needId: false, what: 'request body' });
+    const out = await s.callEncoded(Buffer.from(JSON.stringify({ command: 'labels.export', args: { path: path.join(dir, 'x.json') } })), {
+      needId: false,
+      what: 'request body',
+    });
     expect(out).toMatchObject({ kind: 'error', error: { code: 'forbidden' } });
     const ok = await s.callEncoded(Buffer.from('{"command":"labels.list","args":{}}'), { needId: false, what: 'request body' });
     expect(ok.kind === 'result' && JSON.parse(ok.json).some((l: Any) => l.id === label.id)).toBe(true);
@@ -77,7 +80,10 @@ describe('the project in a Node child process', () => {
   it("answers the store's open error: a file that isn't a project, a missing file not created when create is false", async () => {
     const bogus = path.join(dir, 'bogus.candlemark');
     fs.writeFileSync(bogus, 'not a database');
-    await expect(WorkerService.open({ projectPath: bogus, demoIfNew: false, channel, reader: false })).rejects.toMatchObject({ code: 'project-format', message: expect.stringContaining('not a Candlemark project') });
+    await expect(WorkerService.open({ projectPath: bogus, demoIfNew: false, channel, reader: false })).rejects.toMatchObject({
+      code: 'project-format',
+      message: expect.stringContaining('not a Candlemark project'),
+    });
     expect(fs.readFileSync(bogus, 'utf8')).toBe('not a database');
     const missing = path.join(dir, 'missing.candlemark');
     const err = await WorkerService.open({ projectPath: missing, demoIfNew: false, create: false, channel, reader: false }).catch((e: unknown) => e);
@@ -87,7 +93,12 @@ describe('the project in a Node child process', () => {
   }, 60_000);
 
   it('says plainly when Node cannot be started', async () => {
-    const err = await WorkerService.open({ projectPath: path.join(dir, 'n.candlemark'), demoIfNew: false, reader: false, channel: nodeChildChannel({ node: path.join(dir, 'no-such-node'), log: () => undefined }) }).catch((e: unknown) => e);
+    const err = await WorkerService.open({
+      projectPath: path.join(dir, 'n.candlemark'),
+      demoIfNew: false,
+      reader: false,
+      channel: nodeChildChannel({ node: path.join(dir, 'no-such-node'), log: () => undefined }),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CandlemarkError);
     expect((err as CandlemarkError).message).toMatch(/could not be started with .*no-such-node.*CANDLEMARK_NODE/);
   });

@@ -129,7 +129,11 @@ describe('numbers', () => {
 
 describe('layout', () => {
   it('joins a date and a clock column and picks the base-asset volume', () => {
-    const l = layoutFromHeader(['Date', 'Time', 'Open', 'High', 'Low', 'Close', 'Volume From', 'Volume To'], ['2020.01.02', '09:30', '1', '2', '0.5', '1', '3', '4'], 'x.csv');
+    const l = layoutFromHeader(
+      ['Date', 'Time', 'Open', 'High', 'Low', 'Close', 'Volume From', 'Volume To'],
+      ['2020.01.02', '09:30', '1', '2', '0.5', '1', '3', '4'],
+      'x.csv',
+    );
     expect(l.index.time).toBe(0);
     expect(l.clock).toBe(1);
     expect(l.index.volume).toBe(6);
@@ -137,7 +141,11 @@ describe('layout', () => {
 
   it('checks --columns roles', () => {
     expect(layoutFromRoles(['time', 'open', 'high', 'low', 'close'], null, 5).errors).toEqual([]);
-    expect(layoutFromRoles(['time', 'open', 'open', 'low', 'close'], null, 5).errors.map((e) => e.message).join()).toContain('names open twice');
+    expect(
+      layoutFromRoles(['time', 'open', 'open', 'low', 'close'], null, 5)
+        .errors.map((e) => e.message)
+        .join(),
+    ).toContain('names open twice');
     expect(layoutFromRoles(['time', 'open', 'high', 'low'], null, 5).errors.map((e) => e.field)).toEqual(['close']);
     expect(suggestColumns(['2020.01.02', '09:30', '1', '2', '0.5', '1', '3', 'x'])).toBe('date,time,open,high,low,close,volume,skip');
     expect(checkSettings({ columns: ['when'] })[0]).toContain('unknown role "when"');

@@ -89,7 +89,9 @@ async function issuesOf(file: string): Promise<OhlcvImportError> {
 const key = (i: ImportIssue | Expected) => (Array.isArray(i) ? `${i[0]}|${i[1]}` : `${i.line}|${i.field}`);
 
 describe('malformed corpus', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
 
   it('has at least 25 files, each with an expectation', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);

@@ -17,4 +17,3 @@ export function unzipFirst(file: string): { name: string; data: Buffer } {
   const raw = zip.subarray(start, start + compSize);
   return { name, data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw) };
 }
-

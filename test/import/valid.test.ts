@@ -10,7 +10,14 @@ import type { ParsedOhlcv } from '../../core/import/index.ts';
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/valid');
 const load = (name: string) => readOhlcvCsvFile(path.join(dir, name));
 const rows = (p: ParsedOhlcv) =>
-  Array.from(p.bars.time, (t, i) => [new Date(t).toISOString(), p.bars.open[i], p.bars.high[i], p.bars.low[i], p.bars.close[i], p.bars.volume === null ? null : p.bars.volume[i]]);
+  Array.from(p.bars.time, (t, i) => [
+    new Date(t).toISOString(),
+    p.bars.open[i],
+    p.bars.high[i],
+    p.bars.low[i],
+    p.bars.close[i],
+    p.bars.volume === null ? null : p.bars.volume[i],
+  ]);
 
 const D2 = '2020-01-02T00:00:00.000Z';
 const D3 = '2020-01-03T00:00:00.000Z';
@@ -108,7 +115,9 @@ describe('valid corpus', () => {
     const p = await load('adj-close-yahoo.csv');
     expect(p.columns.close).toBe('Close');
     expect(Array.from(p.bars.close)).toEqual([75.09, 74.36]);
-    expect(p.warnings).toEqual([{ file: path.join(dir, 'adj-close-yahoo.csv'), line: 1, field: 'Adj Close', message: expect.stringContaining('adjusted close') }]);
+    expect(p.warnings).toEqual([
+      { file: path.join(dir, 'adj-close-yahoo.csv'), line: 1, field: 'Adj Close', message: expect.stringContaining('adjusted close') },
+    ]);
   });
 
   it('adj_close before close is ignored too', async () => {

@@ -85,7 +85,9 @@ const CASES: Case[] = [
   },
   {
     name: 'dotted day-first dates decided by the whole column (first rows ambiguous)',
-    text: 'Date,Open,High,Low,Close\n' + ['02.01.2020', '03.01.2020', '06.01.2020', '13.01.2020'].map((d, i) => `${d},${10 + i},${11 + i},${9 + i},${10.5 + i}`).join('\n'),
+    text:
+      'Date,Open,High,Low,Close\n' +
+      ['02.01.2020', '03.01.2020', '06.01.2020', '13.01.2020'].map((d, i) => `${d},${10 + i},${11 + i},${9 + i},${10.5 + i}`).join('\n'),
     bars: 4,
     first: ['2020-01-02T00:00:00Z', 10.5],
     last: ['2020-01-13T00:00:00Z', 13.5],
@@ -165,7 +167,17 @@ const CASES: Case[] = [
     last: ['2019-10-17T10:00:00Z', 8050],
     detected: (d) => {
       expect(d.volume).toBe('"Volume BTC"');
-      expect((d.columns as { role: string }[]).map((c) => c.role)).toEqual(['time', 'time-check', 'ignored', 'open', 'high', 'low', 'close', 'volume', 'ignored']);
+      expect((d.columns as { role: string }[]).map((c) => c.role)).toEqual([
+        'time',
+        'time-check',
+        'ignored',
+        'open',
+        'high',
+        'low',
+        'close',
+        'volume',
+        'ignored',
+      ]);
     },
   },
   {
@@ -270,7 +282,13 @@ describe('vendor corpus: imports and reads back with series export', () => {
     expect(again.settings).toEqual({ columns: ['time', 'open', 'high', 'low', 'close', 'volume'], priceScale: 0.0001 });
     expect(again.series.barCount).toBe(5849);
     // The app sends an empty settings object when the user changed nothing: the stored ones still apply.
-    const viaApp = await service.call('series.importText', { fileName: 'spy.csv', text: fs.readFileSync(lean, 'utf8'), seriesId: 'case-2', replace: true, settings: {} });
+    const viaApp = await service.call('series.importText', {
+      fileName: 'spy.csv',
+      text: fs.readFileSync(lean, 'utf8'),
+      seriesId: 'case-2',
+      replace: true,
+      settings: {},
+    });
     expect(viaApp.settings?.priceScale).toBe(0.0001);
   });
 });

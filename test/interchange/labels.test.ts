@@ -51,7 +51,9 @@ function sampleDoc(): LabelsDocument {
 function randomDoc(seed: number): LabelsDocument {
   const rng = createRng(seed);
   const names = ['up', 'down', 'x,y', 'say "hi"', ' spaced ', 'new\nline'];
-  const labelTypes = names.slice(0, rng.int(1, names.length)).map((name) => (rng.chance(0.5) ? { name } : { name, color: `#${rng.int(0, 0xffffff).toString(16)}` }));
+  const labelTypes = names
+    .slice(0, rng.int(1, names.length))
+    .map((name) => (rng.chance(0.5) ? { name } : { name, color: `#${rng.int(0, 0xffffff).toString(16)}` }));
   const series = Array.from({ length: rng.int(1, 3) }, (_, i) => ({ id: `s${i}${rng.chance(0.3) ? ',x' : ''}`, csv: rng.chance(0.5) ? `s${i}.csv` : null }));
   const windows: LabelsDocument['windows'] = [];
   const n = rng.int(0, 12);
@@ -176,28 +178,44 @@ describe('JSON form', () => {
 
 describe('JSON errors', () => {
   it('rejects a wrong version', () => {
-    const issues = issuesOf(() => parseLabelsJson(jsonWith((r) => (r.version = 2)), 'labels.json'));
+    const issues = issuesOf(() =>
+      parseLabelsJson(
+        jsonWith((r) => (r.version = 2)),
+        'labels.json',
+      ),
+    );
     expect(issues).toHaveLength(1);
     expect(formatIssue(issues[0])).toBe('labels.json: version: expected 1, got 2');
   });
 
   it('rejects duplicate window ids, naming both windows', () => {
-    const issues = issuesOf(() => parseLabelsJson(jsonWith((r) => (r.windows[1].id = 'w-0')), 'labels.json'));
+    const issues = issuesOf(() =>
+      parseLabelsJson(
+        jsonWith((r) => (r.windows[1].id = 'w-0')),
+        'labels.json',
+      ),
+    );
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ file: 'labels.json', window: 'w-0', windowIndex: 1, field: 'id' });
     expect(formatIssue(issues[0])).toBe('labels.json: windows[1] (id "w-0"): id: expected a unique window id, got "w-0" (also windows[0])');
   });
 
   it('rejects an unknown series', () => {
-    const issues = issuesOf(() => parseLabelsJson(jsonWith((r) => (r.windows[1].series = 'GBPUSD')), 'labels.json'));
-    expect(formatIssue(issues[0])).toBe(
-      'labels.json: windows[1] (id "w-1"): series: expected one of the series ids ("EURUSD", "BTC"), got "GBPUSD"',
+    const issues = issuesOf(() =>
+      parseLabelsJson(
+        jsonWith((r) => (r.windows[1].series = 'GBPUSD')),
+        'labels.json',
+      ),
     );
+    expect(formatIssue(issues[0])).toBe('labels.json: windows[1] (id "w-1"): series: expected one of the series ids ("EURUSD", "BTC"), got "GBPUSD"');
   });
 
   it('rejects an unknown span type', () => {
     const issues = issuesOf(() =>
-      parseLabelsJson(jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[1].type = 'sideways')), 'labels.json'),
+      parseLabelsJson(
+        jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[1].type = 'sideways')),
+        'labels.json',
+      ),
     );
     expect(issues[0]).toMatchObject({ window: 'w-0', windowIndex: 0, field: 'spans[1].type' });
     expect(issues[0].message).toBe('expected one of the labelTypes ("up", "down"), got "sideways"');
@@ -205,7 +223,10 @@ describe('JSON errors', () => {
 
   it('rejects a span ending before it starts', () => {
     const issues = issuesOf(() =>
-      parseLabelsJson(jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[0].end = '2020-01-01T09:00:00Z')), 'labels.json'),
+      parseLabelsJson(
+        jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[0].end = '2020-01-01T09:00:00Z')),
+        'labels.json',
+      ),
     );
     expect(formatIssue(issues[0])).toBe(
       'labels.json: windows[0] (id "w-0"): spans[0].end: expected a timestamp at or after start 2020-01-01T10:00:00Z, got "2020-01-01T09:00:00Z"',
@@ -214,7 +235,10 @@ describe('JSON errors', () => {
 
   it('rejects a span starting before its window', () => {
     const issues = issuesOf(() =>
-      parseLabelsJson(jsonWith((r) => ((r.windows[2].spans as Array<Record<string, unknown>>)[0].start = '2020-01-01')), 'labels.json'),
+      parseLabelsJson(
+        jsonWith((r) => ((r.windows[2].spans as Array<Record<string, unknown>>)[0].start = '2020-01-01')),
+        'labels.json',
+      ),
     );
     expect(issues[0]).toMatchObject({ window: 'w,"odd"', windowIndex: 2, field: 'spans[0].start' });
     expect(issues[0].message).toContain('at or after the window start 2020-01-01T00:00:01.500Z');
@@ -222,17 +246,30 @@ describe('JSON errors', () => {
 
   it('rejects a confidence outside [0, 1]', () => {
     const issues = issuesOf(() =>
-      parseLabelsJson(jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[0].confidence = 1.5)), 'labels.json'),
+      parseLabelsJson(
+        jsonWith((r) => ((r.windows[0].spans as Array<Record<string, unknown>>)[0].confidence = 1.5)),
+        'labels.json',
+      ),
     );
     expect(formatIssue(issues[0])).toBe('labels.json: windows[0] (id "w-0"): spans[0].confidence: expected a number in [0, 1] or null, got 1.5');
   });
 
   it('rejects a length that is not a positive integer', () => {
     for (const bad of [0, -3, 2.5]) {
-      const issues = issuesOf(() => parseLabelsJson(jsonWith((r) => (r.windows[1].length = bad)), 'labels.json'));
+      const issues = issuesOf(() =>
+        parseLabelsJson(
+          jsonWith((r) => (r.windows[1].length = bad)),
+          'labels.json',
+        ),
+      );
       expect(formatIssue(issues[0])).toBe(`labels.json: windows[1] (id "w-1"): length: expected a positive integer (number of bars), got ${bad}`);
     }
-    const issues = issuesOf(() => parseLabelsJson(jsonWith((r) => (r.windows[1].length = '128')), 'labels.json'));
+    const issues = issuesOf(() =>
+      parseLabelsJson(
+        jsonWith((r) => (r.windows[1].length = '128')),
+        'labels.json',
+      ),
+    );
     expect(issues[0]).toMatchObject({ field: 'length', message: 'expected a positive integer (number of bars), got "128"' });
   });
 
@@ -513,7 +550,11 @@ describe('two windows at one position', () => {
       );
       expect(err?.code).toBe('import-failed');
       expect(err?.issues.map(formatIssue)).toEqual([
-        expect.stringMatching(new RegExp(`^dup\\.json: windows\\[${doc.windows.length - 1}\\] \\(id "copy-of-first"\\): start: expected one window per position, .* as windows\\[0\\] \\(id "${doc.windows[0].id}"\\)`)),
+        expect.stringMatching(
+          new RegExp(
+            `^dup\\.json: windows\\[${doc.windows.length - 1}\\] \\(id "copy-of-first"\\): start: expected one window per position, .* as windows\\[0\\] \\(id "${doc.windows[0].id}"\\)`,
+          ),
+        ),
       ]);
       expect(projectFingerprint(file)).toBe(before);
     } finally {

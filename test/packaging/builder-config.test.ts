@@ -17,7 +17,10 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => object };
 
 async function loadConfig() {
-  const loaded = await getConfig({ packageKey: 'build', configFilename: 'electron-builder', projectDir: REPO_ROOT, packageMetadata: null }, path.join(REPO_ROOT, 'electron-builder.yml'));
+  const loaded = await getConfig(
+    { packageKey: 'build', configFilename: 'electron-builder', projectDir: REPO_ROOT, packageMetadata: null },
+    path.join(REPO_ROOT, 'electron-builder.yml'),
+  );
   if (!loaded) throw new Error('electron-builder.yml not found');
   return loaded.result;
 }
@@ -42,7 +45,9 @@ describe('electron-builder.yml', () => {
 
   it('unpacks native modules from asar and ships the built renderer', async () => {
     const c = await loadConfig();
-    expect(c.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**']));
+    expect(c.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**']),
+    );
     expect(c.files).toEqual(expect.arrayContaining(['renderer/dist/**', 'electron/**', 'core/**', 'package.json']));
   });
 });

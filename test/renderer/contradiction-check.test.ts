@@ -17,7 +17,20 @@ const win = (id: number, start: number, length: number, reviewed = false): Windo
   role: 'train',
   reviewed,
 });
-const label = (windowId: number, a: number, b: number, type: string): Label => ({ id: windowId * 100 + a, windowId, startTime: times[a], endTime: times[b], type, confidence: 1, note: '', author: 't', createdAt: 0, updatedAt: 0, origin: 'drawn', originRun: null });
+const label = (windowId: number, a: number, b: number, type: string): Label => ({
+  id: windowId * 100 + a,
+  windowId,
+  startTime: times[a],
+  endTime: times[b],
+  type,
+  confidence: 1,
+  note: '',
+  author: 't',
+  createdAt: 0,
+  updatedAt: 0,
+  origin: 'drawn',
+  originRun: null,
+});
 
 describe('findContradictions', () => {
   const me = win(1, 10, 20); // bars 10..29

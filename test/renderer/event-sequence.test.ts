@@ -4,7 +4,7 @@ import { EventSequence } from '../../renderer/src/api/event-sequence.ts';
 import { TypedEmitter } from '../../core/service/events.ts';
 
 describe('EventSequence', () => {
-  it('accepts the emitter\'s own numbering as contiguous, and flags a skipped event as a gap', () => {
+  it("accepts the emitter's own numbering as contiguous, and flags a skipped event as a gap", () => {
     const emitter = new TypedEmitter();
     const seqs: number[] = [];
     emitter.onAny((_name, payload) => seqs.push(payload.seq));

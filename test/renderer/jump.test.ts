@@ -6,7 +6,18 @@ import type { WindowInfo } from '../../renderer/src/api/types.ts';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2020, 0, 1);
 // Windows of 10 daily bars every 5 bars: 0-9, 5-14, 10-19, 15-24.
-const windows: WindowInfo[] = [0, 5, 10, 15].map((s, i) => ({ id: 100 + i, setId: 1, seriesId: 's', extId: `s:${s}`, startIndex: s, length: 10, startTime: T0 + s * DAY, endTime: T0 + (s + 9) * DAY, role: 'train', reviewed: false }));
+const windows: WindowInfo[] = [0, 5, 10, 15].map((s, i) => ({
+  id: 100 + i,
+  setId: 1,
+  seriesId: 's',
+  extId: `s:${s}`,
+  startIndex: s,
+  length: 10,
+  startTime: T0 + s * DAY,
+  endTime: T0 + (s + 9) * DAY,
+  role: 'train',
+  reviewed: false,
+}));
 const id = (q: string) => {
   const r = findJumpTarget(windows, q);
   return 'window' in r ? r.window.id : r.error;

@@ -17,7 +17,10 @@ it('walks import → windows → label → conflicts → train → review', () =
   expect(nextStep({ series: [], windowSets: [], counts: counts({}) }).kind).toBe('import');
   expect(nextStep({ series: s, windowSets: [], counts: counts({}) }).kind).toBe('windows');
   expect(nextStep({ series: s, windowSets: s, counts: counts({}) }).kind).toBe('label');
-  expect(nextStep({ series: s, windowSets: s, counts: counts({ labelledWindows: 4, unlabelledWindows: 6, open: 2 }) })).toMatchObject({ kind: 'conflicts', text: expect.stringContaining('2 open conflicts') });
+  expect(nextStep({ series: s, windowSets: s, counts: counts({ labelledWindows: 4, unlabelledWindows: 6, open: 2 }) })).toMatchObject({
+    kind: 'conflicts',
+    text: expect.stringContaining('2 open conflicts'),
+  });
   expect(nextStep({ series: s, windowSets: s, counts: counts({ labelledWindows: 4, unlabelledWindows: 6 }) }).kind).toBe('train');
   expect(nextStep({ series: s, windowSets: s, counts: counts({ labelledWindows: 4, unlabelledWindows: 6, runs: 1 }) }).kind).toBe('review');
 });

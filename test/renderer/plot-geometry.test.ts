@@ -1,6 +1,16 @@
 /** The training view's plot geometry and table formats (pure; the React plots only lay these out). */
 import { describe, expect, it } from 'vitest';
-import { countRange, liveEpochDomain, pathData, plotBox, seriesPoints, xRange, xScale, yRange, yScale } from '../../renderer/src/components/results/plot-geometry.ts';
+import {
+  countRange,
+  liveEpochDomain,
+  pathData,
+  plotBox,
+  seriesPoints,
+  xRange,
+  xScale,
+  yRange,
+  yScale,
+} from '../../renderer/src/components/results/plot-geometry.ts';
 import { fmtDuration, fmtMatrixRow, fmtSetting } from '../../renderer/src/components/results/format.ts';
 
 describe('plot geometry', () => {
@@ -51,11 +61,25 @@ describe('plot geometry', () => {
   });
 
   it('leaves a gap for missing values instead of drawing through them', () => {
-    const pts = seriesPoints([1, 2, 3, 4], [1, null, 3, Number.NaN], (v) => v * 10, (v) => v, false);
+    const pts = seriesPoints(
+      [1, 2, 3, 4],
+      [1, null, 3, Number.NaN],
+      (v) => v * 10,
+      (v) => v,
+      false,
+    );
     expect(pts.map((p) => p?.index ?? null)).toEqual([0, null, 2, null]);
     expect(pathData(pts)).toBe('M10 1M30 3');
     // Non-positive values can't sit on a log axis: also gaps.
-    expect(seriesPoints([1, 2], [0, 2], (v) => v, (v) => v, true)[0]).toBeNull();
+    expect(
+      seriesPoints(
+        [1, 2],
+        [0, 2],
+        (v) => v,
+        (v) => v,
+        true,
+      )[0],
+    ).toBeNull();
   });
 });
 

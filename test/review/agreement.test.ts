@@ -23,10 +23,28 @@ describe("Cohen's kappa", () => {
 describe("Krippendorff's alpha (nominal)", () => {
   it('matches hand computations', () => {
     // (a,a), (a,b), (b,b), (c,c): n_a = 3, n_b = 3, n_c = 2, n = 8, Dₒ = 2, Σ n_c n_k = 42 → α = 1 − 7·2/42 = 2/3.
-    expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'b'], ['b', 'b'], ['c', 'c'], ['a', null]])).toBeCloseTo(2 / 3, 12);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['a', 'b'],
+        ['b', 'b'],
+        ['c', 'c'],
+        ['a', null],
+      ]),
+    ).toBeCloseTo(2 / 3, 12);
     // Three coders: (a,a,b), (b,b,b): n_a = 2, n_b = 4, n = 6, Dₒ = 2, Σ = 16 → α = 1 − 5·2/16 = 0.375.
-    expect(krippendorffAlphaNominal([['a', 'a', 'b'], ['b', 'b', 'b']])).toBeCloseTo(0.375, 12);
-    expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'a']])).toBe(1);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a', 'b'],
+        ['b', 'b', 'b'],
+      ]),
+    ).toBeCloseTo(0.375, 12);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+    ).toBe(1);
     expect(krippendorffAlphaNominal([['a', null]])).toBeNaN();
   });
 
@@ -47,8 +65,20 @@ describe('span F1 between annotators', () => {
   it('matches spans one-to-one at IoU ≥ 0.5, micro-averaged over windows', () => {
     // Window 1: (0–9) vs (1–10) IoU 9/11 → match; A's 20–29 and B's 50–55 unmatched. Window 2: IoU 5/15 < 0.5.
     // tp 1, fp 2, fn 2 → P = R = 1/3 → F1 = 1/3.
-    const a = [[{ start: 0, end: 9, type: 'up' }, { start: 20, end: 29, type: 'up' }], [{ start: 5, end: 14, type: 'up' }]];
-    const b = [[{ start: 1, end: 10, type: 'up' }, { start: 50, end: 55, type: 'down' }], [{ start: 10, end: 19, type: 'up' }]];
+    const a = [
+      [
+        { start: 0, end: 9, type: 'up' },
+        { start: 20, end: 29, type: 'up' },
+      ],
+      [{ start: 5, end: 14, type: 'up' }],
+    ];
+    const b = [
+      [
+        { start: 1, end: 10, type: 'up' },
+        { start: 50, end: 55, type: 'down' },
+      ],
+      [{ start: 10, end: 19, type: 'up' }],
+    ];
     expect(spanAgreementF1(a, b)).toBeCloseTo(1 / 3, 12);
     expect(spanAgreementF1(b, a)).toBeCloseTo(1 / 3, 12);
     expect(spanAgreementF1(a, a)).toBe(1);
@@ -57,7 +87,11 @@ describe('span F1 between annotators', () => {
 
 describe('computeAgreement', () => {
   it('pairs, alpha over all annotators and the windows in disagreement', () => {
-    const w = (windowId: number, entries: Array<[string, Array<{ start: number; end: number; type: string }>]>) => ({ windowId, length: 10, byAnnotator: new Map(entries) });
+    const w = (windowId: number, entries: Array<[string, Array<{ start: number; end: number; type: string }>]>) => ({
+      windowId,
+      length: 10,
+      byAnnotator: new Map(entries),
+    });
     const result = computeAgreement([
       w(1, [
         ['ann', [{ start: 2, end: 5, type: 'up' }]],
@@ -129,7 +163,20 @@ describe('agreement through the service and the CLI', () => {
     const iso = (i: number) => new Date(times![i]).toISOString();
     fs.writeFileSync(
       file,
-      JSON.stringify({ version: 1, series: [{ id: 'spy', csv: null }], labelTypes: ['up', 'down'], windows: [{ id: 'x', series: 'spy', start: iso(w2!.startIndex), length: 10, spans: [{ start: iso(w2!.startIndex), end: iso(w2!.startIndex + 4), type: 'down' }] }] }),
+      JSON.stringify({
+        version: 1,
+        series: [{ id: 'spy', csv: null }],
+        labelTypes: ['up', 'down'],
+        windows: [
+          {
+            id: 'x',
+            series: 'spy',
+            start: iso(w2!.startIndex),
+            length: 10,
+            spans: [{ start: iso(w2!.startIndex), end: iso(w2!.startIndex + 4), type: 'down' }],
+          },
+        ],
+      }),
     );
     const out: string[] = [];
     const sink = { write: (c: string) => (out.push(c), true) } as unknown as NodeJS.WritableStream;
@@ -137,7 +184,12 @@ describe('agreement through the service and the CLI', () => {
     // Importing cy's file keeps ann's and bob's spans in window 2 (it speaks for cy only).
     const s2 = CandlemarkService.open(project, { author: 'host' });
     try {
-      expect(s2.store.listLabels({ windowId: w2!.id }).map((l) => l.author).sort()).toEqual(['ann', 'bob', 'cy']);
+      expect(
+        s2.store
+          .listLabels({ windowId: w2!.id })
+          .map((l) => l.author)
+          .sort(),
+      ).toEqual(['ann', 'bob', 'cy']);
     } finally {
       s2.close();
     }

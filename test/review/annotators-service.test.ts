@@ -28,7 +28,13 @@ afterEach(() => {
 });
 
 /** A project with the real SPY daily series cut into 64-bar windows (stride 64: windows share no bar). */
-async function spyProject(): Promise<{ s: CandlemarkService; file: string; dir: string; windows: Array<{ id: number; startIndex: number; role: string }>; t: (w: { startIndex: number }, i: number) => number }> {
+async function spyProject(): Promise<{
+  s: CandlemarkService;
+  file: string;
+  dir: string;
+  windows: Array<{ id: number; startIndex: number; role: string }>;
+  t: (w: { startIndex: number }, i: number) => number;
+}> {
   const dir = tempDir();
   const file = path.join(dir, 'p.candlemark');
   const s = CandlemarkService.open(file, { create: true, author: 'host-user' });
@@ -50,7 +56,11 @@ async function error(p: Promise<unknown>): Promise<CandlemarkError> {
 
 describe('annotator disagreements as findings', () => {
   it('appear when two annotators label a window differently, follow edits, and go when they agree', async () => {
-    const { s, windows: [w], t } = await spyProject();
+    const {
+      s,
+      windows: [w],
+      t,
+    } = await spyProject();
     await s.call('labels.add', { windowId: w.id, startTime: t(w, 10), endTime: t(w, 20), type: 'up', annotator: 'alice' });
     expect((await s.call('conflicts.list', {})).filter((f) => f.kind === 'annotators')).toEqual([]);
     // bob marks the same move as 'down', and one more span alice has not.
@@ -91,7 +101,12 @@ describe('annotator disagreements as findings', () => {
   });
 
   it('"keep A" removes B\'s spans in the window (one undo step brings them back); findings survive a reopen of the file', async () => {
-    const { s, file, windows: [, w], t } = await spyProject();
+    const {
+      s,
+      file,
+      windows: [, w],
+      t,
+    } = await spyProject();
     await s.call('labels.add', { windowId: w.id, startTime: t(w, 5), endTime: t(w, 30), type: 'up', annotator: 'alice' });
     await s.call('labels.add', { windowId: w.id, startTime: t(w, 50), endTime: t(w, 60), type: 'down', annotator: 'bob' });
     const [f] = (await s.call('conflicts.list', {})).filter((x) => x.kind === 'annotators');
@@ -109,7 +124,12 @@ describe('annotator disagreements as findings', () => {
     // The resolution is carol's step, not the host's: her undo brings alice's span and the finding back.
     expect((await s2.call('labels.undo', { annotator: 'host-user' })).step).toBeNull();
     await s2.call('labels.undo', { annotator: 'carol' });
-    expect(s2.store.listLabels({ windowId: w.id }).map((l) => l.author).sort()).toEqual(['alice', 'bob']);
+    expect(
+      s2.store
+        .listLabels({ windowId: w.id })
+        .map((l) => l.author)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
     expect((await s2.call('conflicts.list', {})).filter((x) => x.kind === 'annotators')).toHaveLength(1);
   });
 
@@ -137,7 +157,8 @@ describe('seniority and label sources', () => {
     await s.call('labels.add', { windowId: train[0].id, startTime: t(train[0], 50), endTime: t(train[0], 55), type: 'up', annotator: 'bob' });
     return { ...p, train, val };
   }
-  const spansOf = (ds: ReturnType<typeof buildDataset>, id: number) => [...ds.train, ...ds.val, ...ds.test].find((r) => r.window.id === id)?.spans.map((x) => [x.start, x.end, x.type, x.confidence]);
+  const spansOf = (ds: ReturnType<typeof buildDataset>, id: number) =>
+    [...ds.train, ...ds.val, ...ds.test].find((r) => r.window.id === id)?.spans.map((x) => [x.start, x.end, x.type, x.confidence]);
   const opts = { testFraction: 0 } as const;
 
   it('the seniority order is a project setting: it breaks a consensus tie, and annotators.list names it', async () => {
@@ -148,10 +169,16 @@ describe('seniority and label sources', () => {
     const labelled = train.length + val.length;
     // No order set: ties go by name, alice first → her 'up' span wins the tie.
     let ds = buildDataset(s.store, { setId, ...opts, labelSource: 'consensus', seniority: (await s.call('annotators.list', {})).seniority });
-    expect(spansOf(ds, w.id)).toEqual([[10, 19, 'up', 1], [30, 39, 'down', 1]]);
+    expect(spansOf(ds, w.id)).toEqual([
+      [10, 19, 'up', 1],
+      [30, 39, 'down', 1],
+    ]);
     const set = await s.call('annotators.setSeniority', { order: ['bob', 'alice'] });
     expect(set.seniority).toEqual(['bob', 'alice']);
-    expect(set.annotators.map((a) => [a.annotator, a.windows])).toEqual([['alice', labelled - 1], ['bob', labelled]]);
+    expect(set.annotators.map((a) => [a.annotator, a.windows])).toEqual([
+      ['alice', labelled - 1],
+      ['bob', labelled],
+    ]);
     ds = buildDataset(s.store, { setId, ...opts, labelSource: 'consensus', seniority: set.seniority });
     // bob is senior: "no span" wins bars 10-19.
     expect(spansOf(ds, w.id)).toEqual([[30, 39, 'down', 1]]);
@@ -170,9 +197,17 @@ describe('seniority and label sources', () => {
     const setId = s.store.listWindowSets()[0].id;
     const w = train[1];
     const all = buildDataset(s.store, { setId, ...opts });
-    expect(spansOf(all, w.id)).toEqual([[10, 19, 'up', 1], [30, 39, 'down', 1], [30, 39, 'down', 1]]);
+    expect(spansOf(all, w.id)).toEqual([
+      [10, 19, 'up', 1],
+      [30, 39, 'down', 1],
+      [30, 39, 'down', 1],
+    ]);
     const weighted = buildDataset(s.store, { setId, ...opts, annotatorWeights: { bob: 0.25 } });
-    expect(spansOf(weighted, w.id)).toEqual([[10, 19, 'up', 1], [30, 39, 'down', 1], [30, 39, 'down', 0.25]]);
+    expect(spansOf(weighted, w.id)).toEqual([
+      [10, 19, 'up', 1],
+      [30, 39, 'down', 1],
+      [30, 39, 'down', 0.25],
+    ]);
     expect(weighted.notes.join(' ')).toContain('bob ×0.25');
     const bob = buildDataset(s.store, { setId, ...opts, labelSource: { annotator: 'bob' } });
     expect(spansOf(bob, w.id)).toEqual([[30, 39, 'down', 1]]);
@@ -195,7 +230,16 @@ describe('seniority and label sources', () => {
     const { s, train } = await twoAnnotators();
     const setId = s.store.listWindowSets()[0].id;
     await s.call('annotators.setSeniority', { order: ['bob'] });
-    const r = await s.call('train.run', { setId, model: 'soft', hidden: 4, epochs: 1, batchSize: 16, backend: 'wasm', labelSource: 'consensus', testFraction: 0 });
+    const r = await s.call('train.run', {
+      setId,
+      model: 'soft',
+      hidden: 4,
+      epochs: 1,
+      batchSize: 16,
+      backend: 'wasm',
+      labelSource: 'consensus',
+      testFraction: 0,
+    });
     expect(r.status).toBe('completed');
     const run = await s.call('runs.get', { runId: r.runId });
     expect(run.config).toMatchObject({ labelSource: 'consensus', annotatorWeights: null });
@@ -222,7 +266,12 @@ describe('seniority and label sources', () => {
 
 describe('labels import and other annotators', () => {
   it('keeps the spans of annotators the file does not name; --annotator names a file without one', async () => {
-    const { s, dir, windows: [w0, w1], t } = await spyProject();
+    const {
+      s,
+      dir,
+      windows: [w0, w1],
+      t,
+    } = await spyProject();
     await s.call('labels.add', { windowId: w0.id, startTime: t(w0, 5), endTime: t(w0, 12), type: 'up', annotator: 'alice' });
     await s.call('labels.add', { windowId: w1.id, startTime: t(w1, 5), endTime: t(w1, 12), type: 'up', annotator: 'alice' });
     // bob's file (no annotator fields) for both windows: w0 with a span, w1 "no span".
@@ -241,12 +290,22 @@ describe('labels import and other annotators', () => {
       }),
     );
     await s.call('labels.import', { path: file, annotator: 'bob' });
-    const by = (id: number) => s.store.listLabels({ windowId: id }).map((l) => [l.author, l.type, l.origin]).sort();
-    expect(by(w0.id)).toEqual([['alice', 'up', 'drawn'], ['bob', 'down', 'imported']]);
+    const by = (id: number) =>
+      s.store
+        .listLabels({ windowId: id })
+        .map((l) => [l.author, l.type, l.origin])
+        .sort();
+    expect(by(w0.id)).toEqual([
+      ['alice', 'up', 'drawn'],
+      ['bob', 'down', 'imported'],
+    ]);
     expect(by(w1.id)).toEqual([['alice', 'up', 'drawn']]);
     // Re-importing bob's file replaces bob's spans only (no duplicates), and the disagreement is a finding.
     await s.call('labels.import', { path: file, annotator: 'bob' });
-    expect(by(w0.id)).toEqual([['alice', 'up', 'drawn'], ['bob', 'down', 'imported']]);
+    expect(by(w0.id)).toEqual([
+      ['alice', 'up', 'drawn'],
+      ['bob', 'down', 'imported'],
+    ]);
     expect((await s.call('conflicts.list', {})).filter((f) => f.kind === 'annotators').map((f) => f.windowA)).toEqual([w0.id]);
     // Through the CLI: --annotator NAME for a file without one.
     s.close();
@@ -256,12 +315,22 @@ describe('labels import and other annotators', () => {
     expect(code).toBe(0);
     const s2 = CandlemarkService.open(path.join(dir, 'p.candlemark'));
     open.push(s2);
-    expect(s2.store.listLabels({ windowId: w0.id }).map((l) => l.author).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(
+      s2.store
+        .listLabels({ windowId: w0.id })
+        .map((l) => l.author)
+        .sort(),
+    ).toEqual(['alice', 'bob', 'carol']);
     // A file that names its annotators replaces theirs: alice's export of w0 re-imported by carol keeps bob's and carol's.
     const exported = await s2.call('labels.exportText', { format: 'json' });
     const doc = JSON.parse(exported.text) as { windows: Array<{ spans: Array<{ annotator?: string }> }> };
     for (const win of doc.windows) win.spans = win.spans.filter((x) => x.annotator === 'alice');
     await s2.call('labels.importText', { fileName: 'alice.json', text: JSON.stringify(doc), annotator: 'carol' });
-    expect(s2.store.listLabels({ windowId: w0.id }).map((l) => l.author).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(
+      s2.store
+        .listLabels({ windowId: w0.id })
+        .map((l) => l.author)
+        .sort(),
+    ).toEqual(['alice', 'bob', 'carol']);
   });
 });

@@ -50,7 +50,16 @@ describe('review.acceptAbove', () => {
 
     const dry = await s.call('review.acceptAbove', { runId, minScore: 0.75, dryRun: true });
     // A dry run changes nothing: its change (issue #10, point 9) names no window.
-    expect(dry).toEqual({ runId, setId, minScore: 0.75, windowIds: [open[0].id, open[1].id], spans: 2, accepted: false, newConflicts: 0, change: expect.objectContaining({ windowIds: [], labels: [] }) });
+    expect(dry).toEqual({
+      runId,
+      setId,
+      minScore: 0.75,
+      windowIds: [open[0].id, open[1].id],
+      spans: 2,
+      accepted: false,
+      newConflicts: 0,
+      change: expect.objectContaining({ windowIds: [], labels: [] }),
+    });
     expect(s.store.listLabels({ setId })).toEqual(labelsBefore);
 
     const done = await s.call('review.acceptAbove', { runId, minScore: 0.75 });
@@ -67,7 +76,12 @@ describe('review.acceptAbove', () => {
 
     // One undo takes all of it back; one redo puts it back.
     await s.call('labels.undo', {});
-    expect(s.store.listLabels({ setId }).map((l) => l.id).sort()).toEqual(labelsBefore.map((l) => l.id).sort());
+    expect(
+      s.store
+        .listLabels({ setId })
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(labelsBefore.map((l) => l.id).sort());
     await s.call('labels.redo', {});
     expect(s.store.listLabels({ setId }).length).toBe(labelsBefore.length + 2);
 

@@ -43,7 +43,14 @@ describe('consensus', () => {
 
   it('applies the prediction post-processing: merge small gaps, drop short runs', () => {
     const votes = m([
-      ['ann', [{ start: 0, end: 4, type: 'up' }, { start: 6, end: 9, type: 'up' }, { start: 15, end: 16, type: 'down' }]],
+      [
+        'ann',
+        [
+          { start: 0, end: 4, type: 'up' },
+          { start: 6, end: 9, type: 'up' },
+          { start: 15, end: 16, type: 'down' },
+        ],
+      ],
     ]);
     expect(consensusSpans(20, votes, { minLength: 3, mergeGap: 2 })).toEqual([{ start: 0, end: 9, type: 'up', support: 0.9 }]);
   });

@@ -17,7 +17,9 @@ afterEach(() => {
 });
 
 /** A project with the real SPY daily series cut into 64-bar windows. */
-async function spyProject(author = 'host-user'): Promise<{ s: CandlemarkService; dir: string; windows: Array<{ id: number; startIndex: number }>; times: Float64Array }> {
+async function spyProject(
+  author = 'host-user',
+): Promise<{ s: CandlemarkService; dir: string; windows: Array<{ id: number; startIndex: number }>; times: Float64Array }> {
   const dir = tempDir();
   const s = CandlemarkService.open(path.join(dir, 'p.candlemark'), { create: true, author });
   open.push(s);
@@ -35,11 +37,23 @@ async function error(p: Promise<unknown>): Promise<CandlemarkError> {
   return e as CandlemarkError;
 }
 
-const provenanceOf = (l: Label) => ({ startTime: l.startTime, endTime: l.endTime, type: l.type, author: l.author, origin: l.origin, originRun: l.originRun, labelledAt: l.updatedAt });
+const provenanceOf = (l: Label) => ({
+  startTime: l.startTime,
+  endTime: l.endTime,
+  type: l.type,
+  author: l.author,
+  origin: l.origin,
+  originRun: l.originRun,
+  labelledAt: l.updatedAt,
+});
 
 describe('provenance in labels files', () => {
   it('round-trips who, how and when through JSON and CSV, and old files import as "imported"', async () => {
-    const { s, windows: [w0, w1], times } = await spyProject();
+    const {
+      s,
+      windows: [w0, w1],
+      times,
+    } = await spyProject();
     const t = (w: { startIndex: number }, i: number) => times[w.startIndex + i];
     await s.call('labels.add', { windowId: w0.id, startTime: t(w0, 5), endTime: t(w0, 12), type: 'up', annotator: 'ann' });
     // A span accepted from run 7 and not yet confirmed, and one accepted then edited (written as the review handler would).
@@ -86,13 +100,25 @@ describe('provenance in labels files', () => {
   });
 
   it('names each bad provenance field and imports nothing', async () => {
-    const { s, windows: [w0], times } = await spyProject();
+    const {
+      s,
+      windows: [w0],
+      times,
+    } = await spyProject();
     const start = times[w0.startIndex];
     const bad = {
       version: 1,
       series: [{ id: 'spy', csv: null }],
       labelTypes: ['up'],
-      windows: [{ id: 'x', series: 'spy', start, length: 64, spans: [{ start: times[w0.startIndex + 1], end: times[w0.startIndex + 2], type: 'up', origin: 'guessed', run: -2, annotator: '' }] }],
+      windows: [
+        {
+          id: 'x',
+          series: 'spy',
+          start,
+          length: 64,
+          spans: [{ start: times[w0.startIndex + 1], end: times[w0.startIndex + 2], type: 'up', origin: 'guessed', run: -2, annotator: '' }],
+        },
+      ],
     };
     const e = await error(s.call('labels.importText', { fileName: 'bad.json', text: JSON.stringify(bad) }));
     expect(e.code).toBe('import-failed');
@@ -100,7 +126,14 @@ describe('provenance in labels files', () => {
       'spans[0].origin: expected one of drawn, imported, accepted, accepted-edited, confirmed, got "guessed"',
       'spans[0].run: expected a run id (positive integer), got -2',
     ]);
-    const csv = 'window_id,series,window_start,window_length,span_start,span_end,type,origin\nx,spy,' + new Date(start).toISOString() + ',64,' + new Date(times[w0.startIndex + 1]).toISOString() + ',' + new Date(times[w0.startIndex + 2]).toISOString() + ',up,model\n';
+    const csv =
+      'window_id,series,window_start,window_length,span_start,span_end,type,origin\nx,spy,' +
+      new Date(start).toISOString() +
+      ',64,' +
+      new Date(times[w0.startIndex + 1]).toISOString() +
+      ',' +
+      new Date(times[w0.startIndex + 2]).toISOString() +
+      ',up,model\n';
     const e2 = await error(s.call('labels.importText', { fileName: 'bad.csv', text: csv }));
     expect(e2.issues).toMatchObject([{ line: 2, field: 'origin', window: 'x' }]);
     expect(s.store.listLabels()).toEqual([]);
@@ -109,9 +142,25 @@ describe('provenance in labels files', () => {
 
 describe('annotators through the service', () => {
   it('undo and redo are per annotator; the host annotator is the default', async () => {
-    const { s, windows: [w0, w1], times } = await spyProject('host-user');
-    const a = await s.call('labels.add', { windowId: w0.id, startTime: times[w0.startIndex + 1], endTime: times[w0.startIndex + 4], type: 'up', annotator: 'ann' });
-    const b = await s.call('labels.add', { windowId: w1.id, startTime: times[w1.startIndex + 1], endTime: times[w1.startIndex + 4], type: 'up', annotator: 'bob' });
+    const {
+      s,
+      windows: [w0, w1],
+      times,
+    } = await spyProject('host-user');
+    const a = await s.call('labels.add', {
+      windowId: w0.id,
+      startTime: times[w0.startIndex + 1],
+      endTime: times[w0.startIndex + 4],
+      type: 'up',
+      annotator: 'ann',
+    });
+    const b = await s.call('labels.add', {
+      windowId: w1.id,
+      startTime: times[w1.startIndex + 1],
+      endTime: times[w1.startIndex + 4],
+      type: 'up',
+      annotator: 'bob',
+    });
     const h = await s.call('labels.add', { windowId: w1.id, startTime: times[w1.startIndex + 10], endTime: times[w1.startIndex + 14], type: 'down' });
     expect([a.author, b.author, h.author]).toEqual(['ann', 'bob', 'host-user']);
 
@@ -124,12 +173,21 @@ describe('annotators through the service', () => {
     expect(s.store.listLabels().map((l) => l.id)).toEqual([b.id]);
     expect((await s.call('labels.history', { annotator: 'bob' })).canUndo).toBe(true);
     await s.call('labels.redo', { annotator: 'ann' });
-    expect(s.store.listLabels().map((l) => l.author).sort()).toEqual(['ann', 'bob']);
+    expect(
+      s.store
+        .listLabels()
+        .map((l) => l.author)
+        .sort(),
+    ).toEqual(['ann', 'bob']);
     await error(s.call('labels.undo', { annotator: '   ' }));
   });
 
-  it('review.confirm makes accepted spans the analyst\'s, one undo step, and refuses other labels by id', async () => {
-    const { s, windows: [w0], times } = await spyProject();
+  it("review.confirm makes accepted spans the analyst's, one undo step, and refuses other labels by id", async () => {
+    const {
+      s,
+      windows: [w0],
+      times,
+    } = await spyProject();
     const t = (i: number) => times[w0.startIndex + i];
     const acc1 = s.store.addLabel(w0.id, { startTime: t(2), endTime: t(8), type: 'up', author: 'bob', origin: 'accepted', originRun: 4 });
     const acc2 = s.store.addLabel(w0.id, { startTime: t(20), endTime: t(28), type: 'down', author: 'bob', origin: 'accepted', originRun: 4 });
@@ -137,11 +195,19 @@ describe('annotators through the service', () => {
 
     const refused = await error(s.call('review.confirm', { windowId: w0.id, labelIds: [acc1.id, drawn.id], annotator: 'ann' }));
     expect(refused.code).toBe('invalid-arguments');
-    expect(refused.issues).toMatchObject([{ field: 'labelIds.1', message: `label ${drawn.id} is "drawn", not an accepted model span waiting for confirmation` }]);
+    expect(refused.issues).toMatchObject([
+      { field: 'labelIds.1', message: `label ${drawn.id} is "drawn", not an accepted model span waiting for confirmation` },
+    ]);
     expect(s.store.getLabel(acc1.id)!.origin).toBe('accepted');
 
     const one = await s.call('review.confirm', { windowId: w0.id, labelIds: [acc1.id], annotator: 'ann' });
-    expect(one).toEqual({ windowId: w0.id, confirmedLabelIds: [acc1.id], confirmedNoSpan: false, unconfirmed: 1, change: expect.objectContaining({ windowIds: [w0.id] }) });
+    expect(one).toEqual({
+      windowId: w0.id,
+      confirmedLabelIds: [acc1.id],
+      confirmedNoSpan: false,
+      unconfirmed: 1,
+      change: expect.objectContaining({ windowIds: [w0.id] }),
+    });
     expect(one.change.labels.find((l) => l.id === acc1.id)).toMatchObject({ origin: 'confirmed' });
     expect(s.store.getLabel(acc1.id)).toMatchObject({ origin: 'confirmed', originRun: 4, author: 'ann' });
     const rest = await s.call('review.confirm', { windowId: w0.id, annotator: 'ann' });
@@ -154,9 +220,21 @@ describe('annotators through the service', () => {
 
 it('the CLI takes --annotator and review --confirm', async () => {
   const { main } = await import('../../cli/main.ts');
-  const { s, dir, windows: [w0], times } = await spyProject();
+  const {
+    s,
+    dir,
+    windows: [w0],
+    times,
+  } = await spyProject();
   const project = path.join(dir, 'p.candlemark');
-  s.store.addLabel(w0.id, { startTime: times[w0.startIndex + 2], endTime: times[w0.startIndex + 6], type: 'up', author: 'bob', origin: 'accepted', originRun: 2 });
+  s.store.addLabel(w0.id, {
+    startTime: times[w0.startIndex + 2],
+    endTime: times[w0.startIndex + 6],
+    type: 'up',
+    author: 'bob',
+    origin: 'accepted',
+    originRun: 2,
+  });
   s.close();
   open.length = 0;
   const chunks: string[] = [];
@@ -171,8 +249,18 @@ it('the CLI takes --annotator and review --confirm', async () => {
 });
 
 it("an undo blocked by another annotator's later change is a clear caller error, and changes nothing", async () => {
-  const { s, windows: [w0], times } = await spyProject();
-  const a = await s.call('labels.add', { windowId: w0.id, startTime: times[w0.startIndex + 1], endTime: times[w0.startIndex + 4], type: 'up', annotator: 'ann' });
+  const {
+    s,
+    windows: [w0],
+    times,
+  } = await spyProject();
+  const a = await s.call('labels.add', {
+    windowId: w0.id,
+    startTime: times[w0.startIndex + 1],
+    endTime: times[w0.startIndex + 4],
+    type: 'up',
+    annotator: 'ann',
+  });
   await s.call('labels.update', { id: a.id, patch: { type: 'down' }, annotator: 'bob' });
   const e = await error(s.call('labels.undo', { annotator: 'ann' }));
   expect(e.code).toBe('invalid-operation');
@@ -189,10 +277,19 @@ it('resolving a conflict by copying a model-written span keeps it unconfirmed', 
   const [a, b] = s.store.listWindows();
   const times = s.store.readTimes('spy');
   // Window a: a span accepted from run 5 in the bars it shares with b; window b: reviewed "no span".
-  s.store.addLabel(a.id, { startTime: times[b.startIndex + 5], endTime: times[b.startIndex + 15], type: 'up', author: 'ann', origin: 'accepted', originRun: 5 });
+  s.store.addLabel(a.id, {
+    startTime: times[b.startIndex + 5],
+    endTime: times[b.startIndex + 15],
+    type: 'up',
+    author: 'ann',
+    origin: 'accepted',
+    originRun: 5,
+  });
   await s.call('windows.setReviewed', { windowId: b.id, reviewed: true });
   await s.call('conflicts.check', {});
-  const finding = (await s.call('conflicts.list', { status: 'open' })).find((f) => [f.windowA, f.windowB].includes(b.id) && [f.windowA, f.windowB].includes(a.id));
+  const finding = (await s.call('conflicts.list', { status: 'open' })).find(
+    (f) => [f.windowA, f.windowB].includes(b.id) && [f.windowA, f.windowB].includes(a.id),
+  );
   expect(finding, 'a span-vs-none finding between a and b').toBeTruthy();
   const action = finding!.windowA === a.id ? 'copy-a-to-b' : 'copy-b-to-a';
   await s.call('conflicts.resolve', { findingId: finding!.id, action });

@@ -165,7 +165,10 @@ describe('measures stored with a trained run and used by review.summary', () => 
         expect(m.pathLogProb).toBeLessThanOrEqual(0);
         expect(Number.isFinite(m.pathLogProb)).toBe(true);
         // A single CRF is ranked by span-level uncertainty of its marginals (the bench's choice).
-        expect(r.uncertainty).toBeCloseTo(spanUncertainty({ probs: s.store.listPredictions(crfRun, r.windowId)[0].probs, head: 'crf', threshold: crfSummary.threshold }), 10);
+        expect(r.uncertainty).toBeCloseTo(
+          spanUncertainty({ probs: s.store.listPredictions(crfRun, r.windowId)[0].probs, head: 'crf', threshold: crfSummary.threshold }),
+          10,
+        );
       }
       const ensSummary = await s.call('review.summary', { runId: ensRun });
       const ensMeasures = s.store.listPredictionMeasures(ensRun);
@@ -189,8 +192,12 @@ describe('measures stored with a trained run and used by review.summary', () => 
     const store = ProjectStore.open(file);
     try {
       const w = store.listWindows({ setId })[0];
-      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: 0.5 }])).toThrow(/window \d+: pathLogProb must be a number in \[.*, 0\], got 0.5/);
-      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, memberSpread: Number.NaN }])).toThrow(/memberSpread must be a number in \[0, 1\], got NaN/);
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: 0.5 }])).toThrow(
+        /window \d+: pathLogProb must be a number in \[.*, 0\], got 0.5/,
+      );
+      expect(() => store.savePredictionMeasures(crfRun, [{ windowId: w.id, memberSpread: Number.NaN }])).toThrow(
+        /memberSpread must be a number in \[0, 1\], got NaN/,
+      );
       // The failed writes changed nothing.
       expect(store.listPredictionMeasures(crfRun, w.id).get(w.id)!.pathLogProb).toBeLessThan(0);
       store.savePredictionMeasures(crfRun, [{ windowId: w.id, pathLogProb: Math.log(0.25) }]);
@@ -207,4 +214,3 @@ describe('measures stored with a trained run and used by review.summary', () => 
     }
   });
 });
-

@@ -227,7 +227,10 @@ describe('review.accept and review.reject', () => {
     const s = service(file);
     const failed = s.store.createRun({ model: 'soft', config: { setId }, dataSnapshot: {}, backend: 'wasm', device: 'cpu' });
     s.store.finishRun(failed, 'failed', undefined, 'planted failure');
-    await expect(s.call('review.summary', { runId: failed })).rejects.toMatchObject({ code: 'invalid-operation', message: expect.stringMatching(/failed: only completed runs/) });
+    await expect(s.call('review.summary', { runId: failed })).rejects.toMatchObject({
+      code: 'invalid-operation',
+      message: expect.stringMatching(/failed: only completed runs/),
+    });
     await expect(s.call('review.window', { runId: 9999, windowId: 1 })).rejects.toMatchObject({ code: 'not-found' });
     await expect(s.call('review.window', { runId: softRun, windowId: 999_999 })).rejects.toMatchObject({ code: 'not-found' });
     await expect(s.call('review.accept', { runId: softRun, windowId: 1, spanIndex: -1 } as never)).rejects.toMatchObject({ code: 'invalid-arguments' });

@@ -77,8 +77,19 @@ describe('span-level uncertainty', () => {
   });
 
   it('measures ensemble disagreement as the mean spread of the members', () => {
-    expect(memberDisagreement([[0.1, 0.9], [0.1, 0.9]])).toBe(0);
-    expect(memberDisagreement([[0, 1], [1, 0], [0.5, 0.5]])).toBe(1);
+    expect(
+      memberDisagreement([
+        [0.1, 0.9],
+        [0.1, 0.9],
+      ]),
+    ).toBe(0);
+    expect(
+      memberDisagreement([
+        [0, 1],
+        [1, 0],
+        [0.5, 0.5],
+      ]),
+    ).toBe(1);
     expect(memberDisagreement([[0.2, 0.2]])).toBe(0);
   });
 });

@@ -49,7 +49,7 @@ async function train(s: CandlemarkService): Promise<{ runId: number; report: Run
   return { runId: r.runId, report: run.report!, snapshot: run.dataSnapshot as Snapshot };
 }
 
-it('accepting predictions on validation windows leaves the next run\'s validation figures unchanged until confirmed', async () => {
+it("accepting predictions on validation windows leaves the next run's validation figures unchanged until confirmed", async () => {
   const s = CandlemarkService.open(file, { author: 'analyst' });
   try {
     const before = await train(s);

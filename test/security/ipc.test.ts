@@ -63,7 +63,16 @@ describe('IPC handler', () => {
       ['subframe of the app', event({ parent: frame(`${APP_ORIGIN}/index.html`) }), trusted],
       ['frame gone (null)', event({ frame: null }), trusted],
       ['frame undefined', event({ frame: undefined }), trusted],
-      ['frame getter throws', { sender: { id: WC_ID }, get senderFrame() { throw new Error('destroyed'); } }, trusted],
+      [
+        'frame getter throws',
+        {
+          sender: { id: WC_ID },
+          get senderFrame() {
+            throw new Error('destroyed');
+          },
+        },
+        trusted,
+      ],
       ['frame url not a string', event({ frame: { url: 42, parent: null } }), trusted],
       ['no sender', { senderFrame: frame(`${APP_ORIGIN}/`) }, trusted],
       ['event is null', null, trusted],
@@ -77,15 +86,38 @@ describe('IPC handler', () => {
 
   it('rejects malformed payloads with a typed error', async () => {
     const bad: unknown[] = [
-      undefined, null, 0, 1, NaN, Infinity, true, 'project.info', [], ['project.info', {}], () => 1, Symbol('x'),
-      {}, { args: {} }, { command: '' }, { command: 5 }, { command: null }, { command: ['project.info'] }, { command: { toString: () => 'project.info' } },
-      { command: 'x'.repeat(101) }, { command: 'project.info', args: {}, extra: 1 }, { command: 'project.info', [Symbol('s')]: 1 },
+      undefined,
+      null,
+      0,
+      1,
+      NaN,
+      Infinity,
+      true,
+      'project.info',
+      [],
+      ['project.info', {}],
+      () => 1,
+      Symbol('x'),
+      {},
+      { args: {} },
+      { command: '' },
+      { command: 5 },
+      { command: null },
+      { command: ['project.info'] },
+      { command: { toString: () => 'project.info' } },
+      { command: 'x'.repeat(101) },
+      { command: 'project.info', args: {}, extra: 1 },
+      { command: 'project.info', [Symbol('s')]: 1 },
       Object.assign(Object.create({ command: 'project.info' }), {}), // inherited command
-      new (class P { command = 'project.info'; })(), new Date(), new Map([['command', 'project.info']]),
+      new (class P {
+        command = 'project.info';
+      })(),
+      new Date(),
+      new Map([['command', 'project.info']]),
     ];
     for (const p of bad) {
       const r = await handleIpcCall(service, event(), p, trusted);
-      expect(isError(r, 'invalid-arguments'), String(typeof p === 'symbol' ? 'symbol' : JSON.stringify(p) ?? typeof p)).toBe(true);
+      expect(isError(r, 'invalid-arguments'), String(typeof p === 'symbol' ? 'symbol' : (JSON.stringify(p) ?? typeof p))).toBe(true);
     }
     expect(isError(await handleIpcCall(service, event(), { command: 'nope.nothing' }, trusted), 'unknown-command')).toBe(true);
     expect(isError(await handleIpcCall(service, event(), { command: '__proto__' }, trusted), 'unknown-command')).toBe(true);
@@ -97,36 +129,103 @@ describe('IPC handler', () => {
 
   it('survives hundreds of random and malicious payloads: never throws, nothing polluted, service still works', async () => {
     const rand = rng(20251124);
-    const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
-    const commands = ['project.info', 'labels.add', 'labels.update', 'labels.delete', 'bars.read', 'windows.list', 'labels.list', 'labelTypes.set', 'conflicts.resolve', 'series.import', 'labels.export', 'runs.get', 'train.cancel', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'labels.undo;rm -rf /', '../../etc/passwd', '\u0000', 'x'.repeat(100), '🙂', ''];
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    const commands = [
+      'project.info',
+      'labels.add',
+      'labels.update',
+      'labels.delete',
+      'bars.read',
+      'windows.list',
+      'labels.list',
+      'labelTypes.set',
+      'conflicts.resolve',
+      'series.import',
+      'labels.export',
+      'runs.get',
+      'train.cancel',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'labels.undo;rm -rf /',
+      '../../etc/passwd',
+      '\u0000',
+      'x'.repeat(100),
+      '🙂',
+      '',
+    ];
     const nasty = (): unknown => {
       switch (Math.floor(rand() * 16)) {
-        case 0: return NaN;
-        case 1: return pick([Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_SAFE_INTEGER - 1, 1e308, 2 ** 53 + 1]);
-        case 2: return 'A'.repeat(Math.floor(rand() * 3_000_000));
-        case 3: return pick(['', '\u0000', '../../../../etc/passwd', '/dev/zero', 'C:\\Windows\\win.ini', '<img src=x onerror=alert(1)>', "'; DROP TABLE labels; --", '%s%n', '\ud800']);
-        case 4: return JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
-        case 5: { let o: unknown = 1; for (let i = 0; i < 5000; i++) o = { a: o }; return o; }
-        case 6: { let a: unknown = []; for (let i = 0; i < 5000; i++) a = [a]; return a; }
-        case 7: return Array.from({ length: Math.floor(rand() * 200_000) }, (_, i) => i);
-        case 8: return { windowId: pick([1, -1, 0, 1.5, NaN, '1', null]), startTime: nasty(), endTime: nasty(), type: pick(['up', 'down', '', 'x'.repeat(40), null]) };
-        case 9: return { id: pick([1, 2, 10 ** 12, -5]), patch: pick([{}, { startTime: NaN }, { note: 'n'.repeat(5000) }, { type: 'up', confidence: 2 }, null]) };
-        case 10: return { types: pick([[], [{ name: 'up', color: 'red' }], Array(100).fill({ name: 'x', color: '#000000' })]) };
-        case 11: return { path: pick(['/etc/passwd', '', 'relative.csv', '\u0000', 'x'.repeat(5000)]) };
-        case 12: return new Date(NaN);
-        case 13: return pick([null, undefined, true, 0, [], {}]);
-        case 14: return Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
-        default: return { seriesId: pick(['demo', '..', '', 'a'.repeat(65)]), from: nasty(), count: nasty() };
+        case 0:
+          return NaN;
+        case 1:
+          return pick([Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_SAFE_INTEGER - 1, 1e308, 2 ** 53 + 1]);
+        case 2:
+          return 'A'.repeat(Math.floor(rand() * 3_000_000));
+        case 3:
+          return pick([
+            '',
+            '\u0000',
+            '../../../../etc/passwd',
+            '/dev/zero',
+            'C:\\Windows\\win.ini',
+            '<img src=x onerror=alert(1)>',
+            "'; DROP TABLE labels; --",
+            '%s%n',
+            '\ud800',
+          ]);
+        case 4:
+          return JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+        case 5: {
+          let o: unknown = 1;
+          for (let i = 0; i < 5000; i++) o = { a: o };
+          return o;
+        }
+        case 6: {
+          let a: unknown = [];
+          for (let i = 0; i < 5000; i++) a = [a];
+          return a;
+        }
+        case 7:
+          return Array.from({ length: Math.floor(rand() * 200_000) }, (_, i) => i);
+        case 8:
+          return {
+            windowId: pick([1, -1, 0, 1.5, NaN, '1', null]),
+            startTime: nasty(),
+            endTime: nasty(),
+            type: pick(['up', 'down', '', 'x'.repeat(40), null]),
+          };
+        case 9:
+          return { id: pick([1, 2, 10 ** 12, -5]), patch: pick([{}, { startTime: NaN }, { note: 'n'.repeat(5000) }, { type: 'up', confidence: 2 }, null]) };
+        case 10:
+          return { types: pick([[], [{ name: 'up', color: 'red' }], Array(100).fill({ name: 'x', color: '#000000' })]) };
+        case 11:
+          return { path: pick(['/etc/passwd', '', 'relative.csv', '\u0000', 'x'.repeat(5000)]) };
+        case 12:
+          return new Date(NaN);
+        case 13:
+          return pick([null, undefined, true, 0, [], {}]);
+        case 14:
+          return Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
+        default:
+          return { seriesId: pick(['demo', '..', '', 'a'.repeat(65)]), from: nasty(), count: nasty() };
       }
     };
     const payload = (): unknown => {
       switch (Math.floor(rand() * 6)) {
-        case 0: return nasty();
-        case 1: return { command: pick(commands) };
-        case 2: return { command: pick(commands), args: nasty() };
-        case 3: return { command: nasty(), args: nasty() };
-        case 4: return JSON.parse(`{"command":${JSON.stringify(pick(commands))},"args":{"__proto__":{"isAdmin":true}}}`);
-        default: return { command: pick(commands), args: nasty(), [pick(['__proto__', 'constructor', 'extra'])]: nasty() };
+        case 0:
+          return nasty();
+        case 1:
+          return { command: pick(commands) };
+        case 2:
+          return { command: pick(commands), args: nasty() };
+        case 3:
+          return { command: nasty(), args: nasty() };
+        case 4:
+          return JSON.parse(`{"command":${JSON.stringify(pick(commands))},"args":{"__proto__":{"isAdmin":true}}}`);
+        default:
+          return { command: pick(commands), args: nasty(), [pick(['__proto__', 'constructor', 'extra'])]: nasty() };
       }
     };
     const before = JSON.stringify(await service.call('labels.list', {}));
@@ -158,7 +257,12 @@ describe('IPC handler', () => {
     expect(JSON.stringify(await service.call('labels.list', {}))).toBe(before);
     const [w] = await service.call('windows.list', {});
     const { time } = await service.call('bars.read', { seriesId: w.seriesId, from: w.startIndex, count: w.length });
-    const added = await handleIpcCall(service, event(), { command: 'labels.add', args: { windowId: w.id, startTime: time[3], endTime: time[9], type: 'up' } }, trusted);
+    const added = await handleIpcCall(
+      service,
+      event(),
+      { command: 'labels.add', args: { windowId: w.id, startTime: time[3], endTime: time[9], type: 'up' } },
+      trusted,
+    );
     expect('result' in added).toBe(true);
   }, 120_000);
 

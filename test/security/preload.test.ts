@@ -73,7 +73,9 @@ describe('preload bridge', () => {
     p.setInvoke(async () => {
       throw new Error('An object could not be cloned.');
     });
-    expect(await api.call('labels.add', { f: () => 1 })).toEqual({ error: { code: 'invalid-arguments', message: 'An object could not be cloned.', issues: [] } });
+    expect(await api.call('labels.add', { f: () => 1 })).toEqual({
+      error: { code: 'invalid-arguments', message: 'An object could not be cloned.', issues: [] },
+    });
   });
 
   it('onEvent() forwards only candlemark:event (name, payload), hides the IPC event, and unsubscribes', () => {

@@ -35,10 +35,29 @@ describe('window options', () => {
   });
 
   it('has no option that weakens it, whatever the inputs', () => {
-    for (const input of [{ preload: 'p', dev: true, dark: true, bounds: { x: 1, y: 2, width: 10, height: 10, maximized: true } }, { preload: 'p', bounds: null }]) {
+    for (const input of [
+      { preload: 'p', dev: true, dark: true, bounds: { x: 1, y: 2, width: 10, height: 10, maximized: true } },
+      { preload: 'p', bounds: null },
+    ]) {
       const w = windowOptions(input).webPreferences!;
       expect(w).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
-      const allowed = ['preload', 'contextIsolation', 'sandbox', 'nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'webSecurity', 'allowRunningInsecureContent', 'experimentalFeatures', 'webviewTag', 'navigateOnDragDrop', 'safeDialogs', 'spellcheck', 'disableBlinkFeatures', 'devTools'];
+      const allowed = [
+        'preload',
+        'contextIsolation',
+        'sandbox',
+        'nodeIntegration',
+        'nodeIntegrationInWorker',
+        'nodeIntegrationInSubFrames',
+        'webSecurity',
+        'allowRunningInsecureContent',
+        'experimentalFeatures',
+        'webviewTag',
+        'navigateOnDragDrop',
+        'safeDialogs',
+        'spellcheck',
+        'disableBlinkFeatures',
+        'devTools',
+      ];
       expect(Object.keys(w).filter((k) => !allowed.includes(k))).toEqual([]);
     }
   });
@@ -77,7 +96,8 @@ describe('app:// protocol', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toBe(APP_CSP);
-    for (const d of ["default-src 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "connect-src 'self'"]) expect(csp).toContain(d);
+    for (const d of ["default-src 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "connect-src 'self'"])
+      expect(csp).toContain(d);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
     expect(await (await serveAppRequest(root, 'app://candlemark/assets/a.js')).text()).toBe('console.log(1)');
     expect((await serveAppRequest(root, 'app://candlemark/')).status).toBe(200);
@@ -115,7 +135,8 @@ describe('app:// protocol', () => {
 describe('navigation, new windows, webviews, permissions', () => {
   it('allows in-app navigation only, and opens only the TradingView credit externally', () => {
     expect(isAllowedNavigation('app://candlemark/index.html')).toBe(true);
-    for (const u of ['https://example.com', 'http://127.0.0.1:1234/', 'file:///etc/passwd', 'app://other/', 'javascript:alert(1)', 'about:blank']) expect(isAllowedNavigation(u), u).toBe(false);
+    for (const u of ['https://example.com', 'http://127.0.0.1:1234/', 'file:///etc/passwd', 'app://other/', 'javascript:alert(1)', 'about:blank'])
+      expect(isAllowedNavigation(u), u).toBe(false);
     expect(isTradingViewCredit('https://www.tradingview.com/')).toBe(true);
     expect(isTradingViewCredit('https://www.tradingview.com/?utm_medium=lwc-link')).toBe(true);
     for (const u of [

@@ -110,7 +110,10 @@ describe('event origin over the stdio host (what Electron speaks to its project 
     seed.close();
     const host = startStdioHost({ input, write: (line) => lines.push(...line.split('\n').filter(Boolean)), log: () => undefined });
     host.open(file, false);
-    input.write(JSON.stringify({ id: 1, command: 'labels.add', clientId: 'ipc-window-1', args: { windowId: w.id, startTime: time[5], endTime: time[9], type: 'up' } }) + '\n');
+    input.write(
+      JSON.stringify({ id: 1, command: 'labels.add', clientId: 'ipc-window-1', args: { windowId: w.id, startTime: time[5], endTime: time[9], type: 'up' } }) +
+        '\n',
+    );
     const parsed = () => lines.map((l) => JSON.parse(l) as Msg);
     const event = await until(() => parsed().find((m) => m.event === 'labels.changed'));
     expect(event.payload).toMatchObject({ clientId: 'ipc-window-1', seq: expect.any(Number) });

@@ -12,7 +12,10 @@ import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 const TOKEN = 'test-token-0123456789abcdef';
 
 /** Tries an upgrade; resolves with the accepted protocol, or the HTTP status of the refusal. */
-function connect(port: number, opts: { protocols?: string[]; origin?: string; host?: string; path?: string } = {}): Promise<{ ws?: WebSocket; protocol?: string; status?: number }> {
+function connect(
+  port: number,
+  opts: { protocols?: string[]; origin?: string; host?: string; path?: string } = {},
+): Promise<{ ws?: WebSocket; protocol?: string; status?: number }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (opts.host) headers.Host = opts.host;
@@ -111,7 +114,8 @@ describe('browser host events over WebSocket', () => {
     });
     expect(res.status).toBe(200);
     // The origin stamp (issue #10, point 9): no client id header here, so null; test/server/event-origin.test.ts covers the rest.
-    for (const m of await got) expect(m).toEqual({ event: 'labels.changed', payload: { windowIds: expect.arrayContaining([w.id]), clientId: null, seq: expect.any(Number) } });
+    for (const m of await got)
+      expect(m).toEqual({ event: 'labels.changed', payload: { windowIds: expect.arrayContaining([w.id]), clientId: null, seq: expect.any(Number) } });
     withOrigin.ws!.close();
     plain.ws!.close();
   });
@@ -157,7 +161,13 @@ describe('browser host events over WebSocket', () => {
     expect(await send({ id: 3, command: 'labels.add', args: { windowId: 'x' } }, 3)).toMatchObject({ id: 3, error: { code: 'invalid-arguments' } });
     expect(await send({ id: 4, command: 'no.such.command' }, 4)).toMatchObject({ id: 4, error: { code: 'unknown-command' } });
     // Messages that are not calls get an error without an id, and the socket stays usable.
-    for (const bad of ['not json', JSON.stringify({ command: 'project.info' }), JSON.stringify({ id: -1, command: 'project.info' }), JSON.stringify({ id: 1.5, command: 'project.info' }), 'null']) {
+    for (const bad of [
+      'not json',
+      JSON.stringify({ command: 'project.info' }),
+      JSON.stringify({ id: -1, command: 'project.info' }),
+      JSON.stringify({ id: 1.5, command: 'project.info' }),
+      'null',
+    ]) {
       expect(await send(bad, null)).toMatchObject({ id: null, error: { code: 'invalid-arguments' } });
     }
     const binary = reply(null);

@@ -5,7 +5,10 @@ import { CandlemarkService } from '../../core/service/service.ts';
 import { startHttpHost, type RunningHost } from '../../server/http-host.ts';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
 
-function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -56,7 +59,15 @@ describe('browser host', () => {
   });
 
   it('returns typed errors for malformed requests and never crashes', async () => {
-    const bodies = ['{', 'null', '[]', '"x"', JSON.stringify({ command: 'labels.add', args: { windowId: 'x' } }), JSON.stringify({ command: '__proto__' }), JSON.stringify({ command: 'bars.read', args: { seriesId: '../../etc', from: -1, count: 1e9 } })];
+    const bodies = [
+      '{',
+      'null',
+      '[]',
+      '"x"',
+      JSON.stringify({ command: 'labels.add', args: { windowId: 'x' } }),
+      JSON.stringify({ command: '__proto__' }),
+      JSON.stringify({ command: 'bars.read', args: { seriesId: '../../etc', from: -1, count: 1e9 } }),
+    ];
     for (const body of bodies) {
       const res = await request(host.port, { method: 'POST', path: '/api/call', headers: { ...auth(), 'Content-Type': 'application/json' }, body });
       expect(res.status).toBe(400);

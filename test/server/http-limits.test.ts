@@ -18,11 +18,20 @@ const dir = tempDir();
 
 function post(port: number, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/call', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/call',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -96,11 +105,20 @@ describe('browser host limits', () => {
     expect(JSON.parse(declared.body).error.message).toMatch(/larger than 1048576 bytes/);
     // Chunked: no Content-Length, the limit is found while reading.
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/call', headers: { Authorization: `Bearer ${TOKEN}`, 'Transfer-Encoding': 'chunked' } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          method: 'POST',
+          path: '/api/call',
+          headers: { Authorization: `Bearer ${TOKEN}`, 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 3; i++) req.write(big);
       req.end();
@@ -128,10 +146,13 @@ describe('browser host limits', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const once = () =>
       new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/call', agent, headers: { Authorization: `Bearer ${TOKEN}` } }, (r) => {
-          r.resume();
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, reused: req.reusedSocket }));
-        });
+        const req = http.request(
+          { host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/call', agent, headers: { Authorization: `Bearer ${TOKEN}` } },
+          (r) => {
+            r.resume();
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, reused: req.reusedSocket }));
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify({ command: 'project.info' }));
       });

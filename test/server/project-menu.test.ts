@@ -75,7 +75,11 @@ describe('browser host project menu', () => {
   });
 
   it('creates a second project by name, same token, an event on the socket, and opens the first again from Recent', async () => {
-    const imported = await post('call', 'series.importText', { fileName: 'f.csv', text: 'time,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1.5,2.5,1,2,11\n', seriesId: 'first_s' });
+    const imported = await post('call', 'series.importText', {
+      fileName: 'f.csv',
+      text: 'time,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1.5,2.5,1,2,11\n',
+      seriesId: 'first_s',
+    });
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
     expect((await info()).series.map((s: Any) => s.id)).toEqual(['first_s']);
 
@@ -173,7 +177,10 @@ describe('ProjectSlot', () => {
     const started = new Promise<void>((r) => slot.events.onAny((name) => name === 'training.started' && r()));
     const run = (await slot.call('train.start', { hidden: 8, epochs: 1000, batchSize: 8, backend: 'wasm' })) as Any;
     await started;
-    await expect(slot.switchTo(path.join(dir, 'other.candlemark'), { create: true })).rejects.toMatchObject({ code: 'invalid-operation', message: expect.stringContaining(`run ${run.runId} is training`) });
+    await expect(slot.switchTo(path.join(dir, 'other.candlemark'), { create: true })).rejects.toMatchObject({
+      code: 'invalid-operation',
+      message: expect.stringContaining(`run ${run.runId} is training`),
+    });
     expect(slot.projectPath).toBe(path.resolve(file));
     const finished = new Promise<void>((r) => slot.events.onAny((name) => name === 'training.finished' && r()));
     await slot.call('train.cancel', { runId: run.runId });

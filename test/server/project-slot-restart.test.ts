@@ -29,7 +29,10 @@ describe('ProjectSlot and a restarted project thread', () => {
     const seen: string[] = [];
     slot.events.onAny((name) => seen.push(name));
     first.emit('training.started', { runId: 4 });
-    await expect(slot.switchTo('/tmp/b.candlemark', { create: false })).rejects.toMatchObject({ code: 'invalid-operation', message: expect.stringContaining('run 4 is training') });
+    await expect(slot.switchTo('/tmp/b.candlemark', { create: false })).rejects.toMatchObject({
+      code: 'invalid-operation',
+      message: expect.stringContaining('run 4 is training'),
+    });
     first.emit(PROJECT_RESTARTED_EVENT, { reason: 'the project thread stopped unexpectedly (exit code 1)', restarts: 1 });
     expect(seen).toContain(PROJECT_RESTARTED_EVENT); // pages are told too
     await slot.switchTo('/tmp/b.candlemark', { create: false });

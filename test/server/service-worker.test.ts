@@ -107,7 +107,10 @@ describe('WorkerService', () => {
       const inFlight = s.callEncoded(body, { needId: false, what: 'request body' });
       await new Promise((r) => setTimeout(r, 100));
       await first.channel.kill();
-      await expect(inFlight).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^the project thread stopped unexpectedly \(exit code \d+\)/) });
+      await expect(inFlight).rejects.toMatchObject({
+        code: 'internal',
+        message: expect.stringMatching(/^the project thread stopped unexpectedly \(exit code \d+\)/),
+      });
       // The next call waits for the new thread and is answered by it, on the same file, without the half-done import.
       const after = (await s.call('project.info', {})) as Any;
       expect(s.writer).not.toBe(first);
@@ -139,7 +142,13 @@ describe('WorkerService', () => {
 
   it('without respawn: every pending and later call fails with the reason, and the owner is told once', async () => {
     const exits: string[] = [];
-    const s = await WorkerService.open({ projectPath: path.join(dir, 'dies.candlemark'), demoIfNew: false, respawn: false, log: () => undefined, onExit: (e) => exits.push(e.message) });
+    const s = await WorkerService.open({
+      projectPath: path.join(dir, 'dies.candlemark'),
+      demoIfNew: false,
+      respawn: false,
+      log: () => undefined,
+      onExit: (e) => exits.push(e.message),
+    });
     const pending = s.call('project.info', {});
     // The thread is killed from outside (as the OS or a native crash would end it).
     await s.writer.channel.kill();
@@ -155,7 +164,7 @@ describe('WorkerService', () => {
     await s.closeGracefully();
   });
 
-  it('rejects open with the service\'s error when the project cannot be opened', async () => {
+  it("rejects open with the service's error when the project cannot be opened", async () => {
     const err = await WorkerService.open({ projectPath: path.join(REPO_ROOT, 'package.json'), demoIfNew: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CandlemarkError);
     expect((err as CandlemarkError).message).toMatch(/not a Candlemark project|project/i);
@@ -200,12 +209,16 @@ function holdWriteLock(file: string, ms: number): Promise<{ child: ChildProcess;
 }
 
 async function api(port: number, command: string, args: unknown): Promise<Any> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/call`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ command, args }) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ command, args }),
+  });
   return res.json();
 }
 
 describe('bin/serve.js with the project in a worker thread', () => {
-  it('answers static files and token checks while an edit waits on another process\'s write lock', async () => {
+  it("answers static files and token checks while an edit waits on another process's write lock", async () => {
     const project = path.join(dir, 'busy.candlemark');
     const { port } = await startServe(project);
     // (No --project default demo here: make windows to edit.)

@@ -168,7 +168,7 @@ describe('stdio host (bin/stdio-host.js)', () => {
     expect((await host.exited).code).toBe(0);
   });
 
-  it('treats requests as a page\'s by default (no server-side paths); the parent marks its own calls local', async () => {
+  it("treats requests as a page's by default (no server-side paths); the parent marks its own calls local", async () => {
     const host = new Host(['--project', path.join(dir, 'caller.candlemark')]);
     const csv = path.join(SHARED_DATA, 'spy_1d.csv');
     for (const [command, args] of [

@@ -110,7 +110,7 @@ describe('closeGracefully', () => {
     try {
       await waitFor(() => /open http:\/\/127\.0\.0\.1:\d+\//.test(out), 'the host to print its URL');
       const origin = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)![1];
-      const call = async <T,>(command: string, args: unknown): Promise<T> => {
+      const call = async <T>(command: string, args: unknown): Promise<T> => {
         const res = await fetch(`${origin}/api/call`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },

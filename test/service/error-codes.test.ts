@@ -56,16 +56,39 @@ const cases: Case[] = [
     code: 'invalid-arguments',
     what: 'an unknown label type (the store refuses the value)',
     command: 'labels.add',
-    args: () => ({ windowId: aWindowId(), startTime: service.store.listWindows()[0].startTime, endTime: service.store.listWindows()[0].startTime, type: 'sideways' }),
+    args: () => ({
+      windowId: aWindowId(),
+      startTime: service.store.listWindows()[0].startTime,
+      endTime: service.store.listWindows()[0].startTime,
+      type: 'sideways',
+    }),
     message: /Unknown label type "sideways"/,
   },
   { code: 'unknown-command', what: 'a command that does not exist', command: 'labels.frobnicate', args: {} },
-  { code: 'not-found', what: 'labels.update of a missing label', command: 'labels.update', args: { id: 999_999, patch: { confidence: 0.5 } }, message: /No label 999999/ },
+  {
+    code: 'not-found',
+    what: 'labels.update of a missing label',
+    command: 'labels.update',
+    args: { id: 999_999, patch: { confidence: 0.5 } },
+    message: /No label 999999/,
+  },
   { code: 'not-found', what: 'labels.delete of a missing label', command: 'labels.delete', args: { id: 999_999 } },
   { code: 'not-found', what: 'a missing run', command: 'runs.get', args: { runId: 999_999 } },
   // The importers (CSV and labels) report a missing file as a file-level issue of the import.
-  { code: 'import-failed', what: 'a missing labels file', command: 'labels.import', args: { path: '/nonexistent-candlemark/l.json' }, message: /nonexistent-candlemark\/l\.json/ },
-  { code: 'import-failed', what: 'a missing CSV file', command: 'series.import', args: { path: '/nonexistent-candlemark/x.csv' }, message: /nonexistent-candlemark\/x\.csv/ },
+  {
+    code: 'import-failed',
+    what: 'a missing labels file',
+    command: 'labels.import',
+    args: { path: '/nonexistent-candlemark/l.json' },
+    message: /nonexistent-candlemark\/l\.json/,
+  },
+  {
+    code: 'import-failed',
+    what: 'a missing CSV file',
+    command: 'series.import',
+    args: { path: '/nonexistent-candlemark/x.csv' },
+    message: /nonexistent-candlemark\/x\.csv/,
+  },
   { code: 'invalid-arguments', what: 'exporting labels to a folder', command: 'labels.export', args: { path: '/tmp' } },
   { code: 'not-found', what: 'a window that does not exist', command: 'windows.setReviewed', args: { windowId: 999_999, reviewed: true } },
   {
@@ -76,7 +99,12 @@ const cases: Case[] = [
     message: /Label type "(up|down)" is used by \d+ label/,
   },
   { code: 'invalid-operation', what: 'a second demo in the same project', command: 'demo.create', args: { seed: 2, bars: 1024 } },
-  { code: 'import-failed', what: 'a CSV with bad rows', command: 'series.importText', args: { fileName: 'bad.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,x\n' } },
+  {
+    code: 'import-failed',
+    what: 'a CSV with bad rows',
+    command: 'series.importText',
+    args: { fileName: 'bad.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,x\n' },
+  },
   { code: 'import-failed', what: 'a labels file with bad JSON', command: 'labels.importText', args: { fileName: 'l.json', text: '{"version": 2}' } },
   {
     code: 'busy',
@@ -124,7 +152,13 @@ async function callService(c: Case): Promise<CandlemarkError> {
 function post(body: unknown): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` } },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method: 'POST',
+        path: '/api/call',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -38,7 +38,7 @@ afterAll(() => {
 });
 
 type Rand = () => number;
-const pick = <T,>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 /** A zod 4 schema's inner type, through optional/default/nullable wrappers. */
 interface ZodLike {
@@ -61,7 +61,14 @@ function badValue(rand: Rand, field: string, schema: ZodLike, depth = 0): unknow
       return pick(rand, [1, 2, 3, 999_999, 2 ** 31, 0, -5]);
     case 'string':
       if (/path|csv|from/i.test(field)) {
-        return pick(rand, ['/nonexistent-candlemark/x.csv', path.join(dir, 'notes.txt'), path.join(dir, 'empty.csv'), path.join(dir, 'folder.csv'), path.join(dir, 'missing', 'out.json'), dir]);
+        return pick(rand, [
+          '/nonexistent-candlemark/x.csv',
+          path.join(dir, 'notes.txt'),
+          path.join(dir, 'empty.csv'),
+          path.join(dir, 'folder.csv'),
+          path.join(dir, 'missing', 'out.json'),
+          dir,
+        ]);
       }
       return pick(rand, ['nope', 'up', 'demo-3', '', 'a.json', 'x.csv', '../../etc', 'ünïcode']);
     case 'boolean':

@@ -58,7 +58,10 @@ describe('runs.delete', () => {
   it('refuses a running run, deletes a finished one, and says not-found after', async () => {
     const set = await s.call('windows.create', { length: 64, stride: 32 });
     const running = s.store.createRun({ model: 'soft', config: { setId: set.id }, backend: 'cpu', device: 'test', dataSnapshot: { setId: set.id } });
-    await expect(s.call('runs.delete', { runId: running })).rejects.toMatchObject({ code: 'invalid-operation', message: `Run ${running} is training: cancel it before deleting it` });
+    await expect(s.call('runs.delete', { runId: running })).rejects.toMatchObject({
+      code: 'invalid-operation',
+      message: `Run ${running} is training: cancel it before deleting it`,
+    });
     s.store.finishRun(running, 'cancelled');
     const dry = await s.call('runs.delete', { runId: running, dryRun: true });
     expect(dry.impact).toMatchObject({ runId: running, status: 'cancelled' });
@@ -96,7 +99,10 @@ describe('names', () => {
     expect(await s.call('windows.renameSet', { setId: set.id, name: '  spy   daily 64 ' })).toEqual({ setId: set.id, name: 'spy daily 64' });
     expect(await s.call('runs.rename', { runId: run, name: 'baseline' })).toEqual({ runId: run, name: 'baseline' });
     expect(await s.call('names.list', {})).toMatchObject({ sets: { [set.id]: 'spy daily 64' }, runs: { [run]: 'baseline' } });
-    await expect(s.call('windows.renameSet', { setId: set.id, name: 'x'.repeat(81) })).rejects.toMatchObject({ code: 'invalid-arguments', message: 'A name is at most 80 characters (got 81)' });
+    await expect(s.call('windows.renameSet', { setId: set.id, name: 'x'.repeat(81) })).rejects.toMatchObject({
+      code: 'invalid-arguments',
+      message: 'A name is at most 80 characters (got 81)',
+    });
     await expect(s.call('runs.rename', { runId: 99_999, name: 'x' })).rejects.toMatchObject({ code: 'not-found' });
     expect(await s.call('runs.rename', { runId: run, name: '' })).toEqual({ runId: run, name: null });
     expect((await s.call('names.list', {})).runs[run]).toBeUndefined();

@@ -25,7 +25,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it('JSON and CSV carry every window of the set with review\'s predicted spans', async () => {
+it("JSON and CSV carry every window of the set with review's predicted spans", async () => {
   const summary = await s.call('review.summary', { runId, setId });
   const json = await s.call('runs.exportPredictions', { runId });
   expect(json.fileName).toBe(`candlemark-run-${runId}-predictions.json`);

@@ -22,7 +22,11 @@ function bruteForce(s: CandlemarkService) {
     unlabelledWindows: windows.length - labelled.size,
     windowsInConflict: new Set(open.flatMap((f) => [f.windowA, f.windowB])).size,
     labels: labels.length,
-    findings: { open: open.length, resolved: findings.filter((f) => f.status === 'resolved').length, ignored: findings.filter((f) => f.status === 'ignored').length },
+    findings: {
+      open: open.length,
+      resolved: findings.filter((f) => f.status === 'resolved').length,
+      ignored: findings.filter((f) => f.status === 'ignored').length,
+    },
     runs: s.store.listRuns().length,
   };
 }

@@ -17,13 +17,20 @@ describe('series.rename', () => {
     s.events.onAny((name, { seq: _seq, clientId: _client, ...payload }) => events.push(`${name}:${JSON.stringify(payload)}`));
     try {
       const demo = await s.call('demo.create', { bars: 2048 });
-      await s.call('series.importText', { fileName: 'other.csv', text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n', seriesId: 'other' });
+      await s.call('series.importText', {
+        fileName: 'other.csv',
+        text: 'time,open,high,low,close\n2020-01-01,1,2,0.5,1.5\n2020-01-02,1.5,2.5,1,2\n',
+        seriesId: 'other',
+      });
       const before = await s.call('project.info', {});
       const labelsBefore = (await s.call('labels.list', {})).length;
       const findingsBefore = await s.call('conflicts.list', { status: 'open' });
       expect(findingsBefore.length).toBeGreaterThan(0);
 
-      await expect(s.call('series.rename', { seriesId: demo.seriesId, to: 'other' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('"other" already exists') });
+      await expect(s.call('series.rename', { seriesId: demo.seriesId, to: 'other' })).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('"other" already exists'),
+      });
       await expect(s.call('series.rename', { seriesId: demo.seriesId, to: '../x' })).rejects.toMatchObject({ code: 'invalid-arguments' });
       await expect(s.call('series.rename', { seriesId: 'nope', to: 'x' })).rejects.toMatchObject({ code: 'not-found' });
       expect((await s.call('project.info', {})).series.map((x) => x.id)).toEqual(before.series.map((x) => x.id));

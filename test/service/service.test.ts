@@ -127,7 +127,10 @@ describe('interchange through the service', () => {
     await s.call('labels.export', { path: jsonA });
     // The demo series has no CSV source: write one so a fresh project can import the JSON.
     const bars = await s.call('bars.read', { seriesId: demo.seriesId, from: 0, count: 200_000 });
-    const csv = ['time,open,high,low,close,volume', ...bars.time.map((t, i) => `${new Date(t).toISOString()},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume![i]}`)].join('\n');
+    const csv = [
+      'time,open,high,low,close,volume',
+      ...bars.time.map((t, i) => `${new Date(t).toISOString()},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume![i]}`),
+    ].join('\n');
     fs.writeFileSync(path.join(dir, 'demo.csv'), csv);
     const doc = JSON.parse(fs.readFileSync(jsonA, 'utf8'));
     doc.series[0].csv = 'demo.csv';
@@ -200,13 +203,18 @@ describe('file contents instead of paths (browser renderer)', () => {
     const text = fs.readFileSync(path.join(SHARED_DATA, 'spy_1d.csv'), 'utf8');
     const { series } = await s.call('series.importText', { fileName: 'spy_1d.csv', text });
     expect(series.barCount).toBe(3566);
-    const bad = await expectError(s.call('series.importText', { fileName: 'x.csv', text: 'time,open,high,low,close\n2020-01-01,1,0.5,1,1\n' }), 'import-failed');
+    const bad = await expectError(
+      s.call('series.importText', { fileName: 'x.csv', text: 'time,open,high,low,close\n2020-01-01,1,0.5,1,1\n' }),
+      'import-failed',
+    );
     expect(bad.issues[0]).toMatchObject({ file: 'x.csv', line: 2, field: 'high' });
     const labels = {
       version: 1,
       series: [{ id: 'spy_1d', csv: 'ignored.csv' }],
       labelTypes: ['up', 'down'],
-      windows: [{ id: 'a', series: 'spy_1d', start: '2007-02-01', length: 128, spans: [{ start: '2007-02-05', end: '2007-02-20', type: 'up', confidence: 0.5 }] }],
+      windows: [
+        { id: 'a', series: 'spy_1d', start: '2007-02-01', length: 128, spans: [{ start: '2007-02-05', end: '2007-02-20', type: 'up', confidence: 0.5 }] },
+      ],
     };
     const imported = await s.call('labels.importText', { fileName: 'l.json', text: JSON.stringify(labels) });
     expect(imported).toMatchObject({ windows: 1, spans: 1, seriesImported: [] });

@@ -14,7 +14,12 @@ afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-function next<K extends keyof ServiceEvents>(s: CandlemarkService, name: K, pred: (p: ServiceEvents[K]) => boolean = () => true, timeoutMs = 120_000): Promise<ServiceEvents[K]> {
+function next<K extends keyof ServiceEvents>(
+  s: CandlemarkService,
+  name: K,
+  pred: (p: ServiceEvents[K]) => boolean = () => true,
+  timeoutMs = 120_000,
+): Promise<ServiceEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -35,7 +40,11 @@ describe('train.start model "both"', () => {
     const s = CandlemarkService.open(file, { author: 'tester' });
     open.push(s);
     const queuedEvent = next(s, 'training.queued');
-    const first = await s.call('train.start', { model: 'both', setId, hidden: 16, epochs: 2, batchSize: 8, backend: 'wasm', seed: 4 }, { clientId: 'page-trainboth1' });
+    const first = await s.call(
+      'train.start',
+      { model: 'both', setId, hidden: 16, epochs: 2, batchSize: 8, backend: 'wasm', seed: 4 },
+      { clientId: 'page-trainboth1' },
+    );
     expect(first.queued).toBe('crf');
     expect((await s.call('runs.get', { runId: first.runId })).model).toBe('soft');
 

@@ -62,7 +62,15 @@ describe('training that cannot start', () => {
     const { s, setId, windowIds } = await newUserProject();
     expect(windowIds.length).toBe(54);
     const check = await s.call('train.check', { setId });
-    expect(check).toMatchObject({ setId, name: 'spy_1d 128/64', labelledTrain: 1, labelledValidation: 0, minTrain: MIN_TRAIN_WINDOWS, minValidation: MIN_VALIDATION_WINDOWS, ok: false });
+    expect(check).toMatchObject({
+      setId,
+      name: 'spy_1d 128/64',
+      labelledTrain: 1,
+      labelledValidation: 0,
+      minTrain: MIN_TRAIN_WINDOWS,
+      minValidation: MIN_VALIDATION_WINDOWS,
+      ok: false,
+    });
     // Chronological 20 %: windows 1–40 train, the last 11 (44–54) validate; 41–43 overlap the boundary and are excluded.
     expect([check.trainWindows, check.validationWindows]).toEqual([40, 11]);
     expect(check.reason).toContain("window set 'spy_1d 128/64' has 1 labelled window (1 in training, 0 in validation)");
@@ -75,7 +83,9 @@ describe('training that cannot start', () => {
     s.events.on('training.started', (e) => started.push(e));
     const err = await s.call('train.start', { ...TINY, setId }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid-operation', message: `training could not start: ${check.reason}` });
-    expect((err as { issues: unknown[] }).issues).toEqual([{ field: 'setId', message: `set ${setId}: 1 of 40 training windows labelled (needs 4), 0 of 11 validation windows (needs 2)` }]);
+    expect((err as { issues: unknown[] }).issues).toEqual([
+      { field: 'setId', message: `set ${setId}: 1 of 40 training windows labelled (needs 4), 0 of 11 validation windows (needs 2)` },
+    ]);
     expect(started).toEqual([]);
     expect(await s.call('runs.list', { includeIncomplete: true })).toEqual([]);
     // The service still answers.
@@ -85,7 +95,12 @@ describe('training that cannot start', () => {
     for (const id of [...windowIds.slice(1, MIN_TRAIN_WINDOWS), ...windowIds.slice(43, 43 + MIN_VALIDATION_WINDOWS)]) {
       await s.call('windows.setReviewed', { windowId: id, reviewed: true });
     }
-    expect(await s.call('train.check', { setId })).toMatchObject({ labelledTrain: MIN_TRAIN_WINDOWS, labelledValidation: MIN_VALIDATION_WINDOWS, ok: true, reason: null });
+    expect(await s.call('train.check', { setId })).toMatchObject({
+      labelledTrain: MIN_TRAIN_WINDOWS,
+      labelledValidation: MIN_VALIDATION_WINDOWS,
+      ok: true,
+      reason: null,
+    });
   });
 
   it('train.check names an unknown set', async () => {
@@ -117,18 +132,21 @@ describe('training that cannot start', () => {
     }
   })();
   if (gpuInstalled) console.log('skipped "a run whose backend is missing": @tensorflow/tfjs-node-gpu is installed here, so that backend may well work');
-  it.skipIf(gpuInstalled)('a run whose backend is missing fails before its row exists: a clear error, no unhandled rejection, the service answers', async () => {
-    const { file, setId } = makeDemoProject(20);
-    const s = CandlemarkService.open(file, { author: 'tester' });
-    open.push(s);
-    const err = await s.call('train.start', { ...TINY, backend: 'tensorflow-gpu', setId }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'invalid-operation' });
-    expect((err as Error).message).toMatch(/^training could not start: .*tfjs-node-gpu/);
-    await new Promise((r) => setTimeout(r, 200)); // the thread has ended; result's rejection has had its turn
-    expect(unhandled).toEqual([]);
-    expect(await s.call('runs.list', { includeIncomplete: true })).toEqual([]);
-    expect((await s.call('project.info', {})).counts.windows).toBe(30);
-  });
+  it.skipIf(gpuInstalled)(
+    'a run whose backend is missing fails before its row exists: a clear error, no unhandled rejection, the service answers',
+    async () => {
+      const { file, setId } = makeDemoProject(20);
+      const s = CandlemarkService.open(file, { author: 'tester' });
+      open.push(s);
+      const err = await s.call('train.start', { ...TINY, backend: 'tensorflow-gpu', setId }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'invalid-operation' });
+      expect((err as Error).message).toMatch(/^training could not start: .*tfjs-node-gpu/);
+      await new Promise((r) => setTimeout(r, 200)); // the thread has ended; result's rejection has had its turn
+      expect(unhandled).toEqual([]);
+      expect(await s.call('runs.list', { includeIncomplete: true })).toEqual([]);
+      expect((await s.call('project.info', {})).counts.windows).toBe(30);
+    },
+  );
 
   it('a worker terminated from outside rejects result with the exit, and nothing is unhandled', async () => {
     const { file, setId } = makeDemoProject(21);

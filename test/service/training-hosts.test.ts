@@ -49,7 +49,7 @@ async function startServe(project: string, env: Record<string, string>): Promise
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
   });
-  const call = async <T,>(command: string, args: unknown = {}) => {
+  const call = async <T>(command: string, args: unknown = {}) => {
     const res = await fetch(`${origin}/api/call`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },

@@ -25,7 +25,12 @@ function service(file: string): CandlemarkService {
 }
 
 /** Resolves with the first event of that name matching `pred`. */
-function next<K extends keyof ServiceEvents>(s: CandlemarkService, name: K, pred: (p: ServiceEvents[K]) => boolean = () => true, timeoutMs = 60_000): Promise<ServiceEvents[K]> {
+function next<K extends keyof ServiceEvents>(
+  s: CandlemarkService,
+  name: K,
+  pred: (p: ServiceEvents[K]) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<ServiceEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

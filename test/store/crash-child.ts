@@ -51,9 +51,10 @@ if (mode === 'import') {
     const labels = store.listLabels();
     const r = rnd();
     if (r < 0.6) one(labels);
-    else if (r < 0.75) store.editGroup(`group ${step}`, () => {
-      for (let i = 0; i < 5; i++) one(labels);
-    });
+    else if (r < 0.75)
+      store.editGroup(`group ${step}`, () => {
+        for (let i = 0; i < 5; i++) one(labels);
+      });
     else if (r < 0.9) store.undo();
     else store.redo();
   }

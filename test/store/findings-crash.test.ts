@@ -47,7 +47,13 @@ function storedAndFresh(file: string): { stored: string[]; fresh: string[] } {
     const ctx = new ServiceContext(service.store, service.events, 'test');
     // Contradictions and (issue #12) disagreements between annotators: the demo's spans are 'demo''s, the edits another annotator's.
     const fresh = computeAllFindings(ctx);
-    return { stored: service.store.listFindings().map((f) => f.key).sort(), fresh: fresh.map((f) => f.key ?? findingKey(f)).sort() };
+    return {
+      stored: service.store
+        .listFindings()
+        .map((f) => f.key)
+        .sort(),
+      fresh: fresh.map((f) => f.key ?? findingKey(f)).sort(),
+    };
   } finally {
     service.close();
   }

@@ -66,9 +66,7 @@ const rowToLabel = (r: LabelRow): Label => ({
 
 /** Label as JSON with a fixed key order, for comparisons. */
 const canon = (l: Label | null): string =>
-  l === null
-    ? 'null'
-    : JSON.stringify([l.id, l.windowId, l.startTime, l.endTime, l.type, l.confidence, l.note, l.author, l.createdAt, l.updatedAt]);
+  l === null ? 'null' : JSON.stringify([l.id, l.windowId, l.startTime, l.endTime, l.type, l.confidence, l.note, l.author, l.createdAt, l.updatedAt]);
 
 /**
  * Check a project file from the outside (plain better-sqlite3): integrity, foreign keys, every series
@@ -127,7 +125,9 @@ export function checkProject(file: string): string[] {
 
     const replayed = new Map<number, Label | null>();
     const entries = db
-      .prepare('SELECT h.label_id, h.before_json, h.after_json FROM label_history h JOIN history_groups g ON g.id = h.group_id WHERE g.undone = 0 AND h.entry_kind = \'label\' ORDER BY h.seq')
+      .prepare(
+        "SELECT h.label_id, h.before_json, h.after_json FROM label_history h JOIN history_groups g ON g.id = h.group_id WHERE g.undone = 0 AND h.entry_kind = 'label' ORDER BY h.seq",
+      )
       .all() as Array<{ label_id: number; before_json: string | null; after_json: string | null }>;
     for (const e of entries) {
       const prev = replayed.get(e.label_id) ?? null;

@@ -30,18 +30,26 @@ it('upgrades a v1 project with predictions to v2 without losing them', () => {
   // Fill it with v1 data through raw SQL, as the v1 app would have.
   const raw = new Database(file);
   const bars = makeBars(8);
-  raw.prepare("INSERT INTO runs (model, config_json, status, backend, device, data_snapshot_json, started_at, owner_pid) VALUES ('soft', '{}', 'completed', 'wasm', 'cpu', '{}', 1, 1)").run();
+  raw
+    .prepare(
+      "INSERT INTO runs (model, config_json, status, backend, device, data_snapshot_json, started_at, owner_pid) VALUES ('soft', '{}', 'completed', 'wasm', 'cpu', '{}', 1, 1)",
+    )
+    .run();
   raw.close();
   let s = ProjectStore.open(file);
   expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   s.insertSeries('s', 'test', bars);
-  const set = s.createWindowSet({ seriesId: 's', origin: 'cut', length: 8, stride: 8, split: 'chronological', valFraction: 0, seed: 1 }, [{ extId: 's:0', startIndex: 0, length: 8, role: 'train' }]);
+  const set = s.createWindowSet({ seriesId: 's', origin: 'cut', length: 8, stride: 8, split: 'chronological', valFraction: 0, seed: 1 }, [
+    { extId: 's:0', startIndex: 0, length: 8, role: 'train' },
+  ]);
   const [w] = s.listWindows({ setId: set.id });
   s.close();
 
   // A v1-shaped prediction row (no viterbi / type_probs columns written).
   const raw2 = new Database(file);
-  raw2.prepare('INSERT INTO predictions (run_id, window_id, probs, spans_json) VALUES (1, ?, ?, ?)').run(w.id, Buffer.from(new Float32Array(8).fill(0.25).buffer), '[]');
+  raw2
+    .prepare('INSERT INTO predictions (run_id, window_id, probs, spans_json) VALUES (1, ?, ?, ?)')
+    .run(w.id, Buffer.from(new Float32Array(8).fill(0.25).buffer), '[]');
   raw2.close();
 
   s = ProjectStore.open(file);

@@ -20,23 +20,56 @@ it('upgrades a v6 project: findings kept with their status, the new kind admitte
   db.pragma(`application_id = ${APPLICATION_ID}`);
   db.pragma('user_version = 6');
   const now = Date.now();
-  db.prepare("INSERT INTO series (sid, id, source, bar_count, first_time, last_time, has_volume, created_at, updated_at, times) VALUES (1, 'A', NULL, 0, NULL, NULL, 0, ?, ?, ?)").run(now, now, Buffer.alloc(0));
-  db.prepare("INSERT INTO window_sets (id, series_id, origin, length, stride, split, val_fraction, seed, created_at) VALUES (1, 'A', 'cut', 10, 10, 'chronological', 0, 1, ?)").run(now);
-  db.prepare("INSERT INTO windows (id, set_id, ext_id, start_index, length, start_time, end_time, role) VALUES (1, 1, 'A:0', 0, 10, 0, 9, 'train'), (2, 1, 'A:5', 5, 10, 5, 14, 'train')").run();
-  db.prepare("INSERT INTO findings (id, key, kind, window_a, window_b, series_id, start_index, end_index, severity, message, status, created_at, updated_at) VALUES (7, 'type|1|2|5|9', 'type', 1, 2, 'A', 5, 9, 0.5, 'old one', 'ignored', ?, ?)").run(now, now);
-  expect(() => db.prepare("INSERT INTO findings (key, kind, window_a, window_b, series_id, start_index, end_index, severity, message, created_at, updated_at) VALUES ('x', 'annotators', 1, 1, 'A', 0, 1, 0.1, 'm', 0, 0)").run()).toThrow(/CHECK constraint/);
+  db.prepare(
+    "INSERT INTO series (sid, id, source, bar_count, first_time, last_time, has_volume, created_at, updated_at, times) VALUES (1, 'A', NULL, 0, NULL, NULL, 0, ?, ?, ?)",
+  ).run(now, now, Buffer.alloc(0));
+  db.prepare(
+    "INSERT INTO window_sets (id, series_id, origin, length, stride, split, val_fraction, seed, created_at) VALUES (1, 'A', 'cut', 10, 10, 'chronological', 0, 1, ?)",
+  ).run(now);
+  db.prepare(
+    "INSERT INTO windows (id, set_id, ext_id, start_index, length, start_time, end_time, role) VALUES (1, 1, 'A:0', 0, 10, 0, 9, 'train'), (2, 1, 'A:5', 5, 10, 5, 14, 'train')",
+  ).run();
+  db.prepare(
+    "INSERT INTO findings (id, key, kind, window_a, window_b, series_id, start_index, end_index, severity, message, status, created_at, updated_at) VALUES (7, 'type|1|2|5|9', 'type', 1, 2, 'A', 5, 9, 0.5, 'old one', 'ignored', ?, ?)",
+  ).run(now, now);
+  expect(() =>
+    db
+      .prepare(
+        "INSERT INTO findings (key, kind, window_a, window_b, series_id, start_index, end_index, severity, message, created_at, updated_at) VALUES ('x', 'annotators', 1, 1, 'A', 0, 1, 0.1, 'm', 0, 0)",
+      )
+      .run(),
+  ).toThrow(/CHECK constraint/);
   db.close();
 
   store = ProjectStore.open(file);
   expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   expect(store.getFinding(7)).toMatchObject({ kind: 'type', windowA: 1, windowB: 2, status: 'ignored', message: 'old one', key: 'type|1|2|5|9' });
-  const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  const indexes = (
+    store.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as Array<{ name: string }>
+  ).map((r) => r.name);
   expect(indexes).toEqual(['findings_status', 'findings_window_a', 'findings_window_b']);
   store.replaceFindings({ windowIds: [1] }, [
     { kind: 'type', windowA: 1, windowB: 2, seriesId: 'A', startIndex: 5, endIndex: 9, severity: 0.5, message: 'old one' },
-    { kind: 'annotators', windowA: 1, windowB: 1, seriesId: 'A', startIndex: 0, endIndex: 3, severity: 0.2, message: 'ann and bob disagree', key: 'annotators|[1,"ann","bob",0,3]' },
+    {
+      kind: 'annotators',
+      windowA: 1,
+      windowB: 1,
+      seriesId: 'A',
+      startIndex: 0,
+      endIndex: 3,
+      severity: 0.2,
+      message: 'ann and bob disagree',
+      key: 'annotators|[1,"ann","bob",0,3]',
+    },
   ]);
-  expect(store.listFindings().map((f) => [f.kind, f.status]).sort()).toEqual([
+  expect(
+    store
+      .listFindings()
+      .map((f) => [f.kind, f.status])
+      .sort(),
+  ).toEqual([
     ['annotators', 'open'],
     ['type', 'ignored'],
   ]);

@@ -64,7 +64,9 @@ describe('clear errors when a project path is not usable', () => {
     const err = thrown(() => ProjectStore.open(file, { create: true }));
     expect(err).toBeInstanceOf(ProjectOpenError);
     expect((err as ProjectOpenError).code).toBe('missing-directory');
-    expect((err as Error).message).toBe(`${file}: the folder ${path.join(dir, 'no', 'such')} does not exist (create it first; Candlemark creates project files, not folders)`);
+    expect((err as Error).message).toBe(
+      `${file}: the folder ${path.join(dir, 'no', 'such')} does not exist (create it first; Candlemark creates project files, not folders)`,
+    );
     const svc = serviceError(file, true);
     expect(svc?.code).toBe('not-found');
     expect(fs.existsSync(path.join(dir, 'no'))).toBe(false);
@@ -144,7 +146,12 @@ function permissionRunner(): { run: (file: string, mode: 'create' | 'open', writ
   const asRoot = process.getuid?.() === 0;
   const opts = asRoot ? { uid: 65534, gid: 65534 } : {};
   const run = (file: string, mode: 'create' | 'open', write = false) => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', child, file, mode, ...(write ? ['write'] : [])], { cwd: root, encoding: 'utf8', timeout: 60_000, ...opts });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', child, file, mode, ...(write ? ['write'] : [])], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      ...opts,
+    });
     const line = res.stdout.trim().split('\n').pop() ?? '';
     if (!line.startsWith('{')) throw new Error(`open child failed (status ${res.status}): ${res.stderr.slice(0, 2000)}`);
     return JSON.parse(line) as { ok: boolean; code?: string; message?: string };
@@ -190,7 +197,9 @@ describe('read-only project files and folders', () => {
     fs.chmodSync(folder, 0o555);
     const r = run(file, 'open');
     expect(r).toMatchObject({ ok: false, code: 'read-only' });
-    expect(r.message).toBe(`${file} is in a read-only folder (${folder}): Candlemark needs to create p.candlemark-wal and -shm beside it; move the project to a writable folder`);
+    expect(r.message).toBe(
+      `${file} is in a read-only folder (${folder}): Candlemark needs to create p.candlemark-wal and -shm beside it; move the project to a writable folder`,
+    );
     const created = run(path.join(folder, 'new.candlemark'), 'create');
     expect(created).toMatchObject({ ok: false, code: 'read-only' });
     expect(created.message).toBe(`cannot create ${path.join(folder, 'new.candlemark')}: the folder ${folder} is read-only`);

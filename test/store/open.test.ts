@@ -50,7 +50,20 @@ describe('opening and creating projects', () => {
     expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
     const tables = s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
     expect(tables).toEqual(
-      expect.arrayContaining(['series', 'bars', 'window_sets', 'windows', 'label_types', 'labels', 'label_history', 'findings', 'runs', 'epochs', 'models', 'predictions']),
+      expect.arrayContaining([
+        'series',
+        'bars',
+        'window_sets',
+        'windows',
+        'label_types',
+        'labels',
+        'label_history',
+        'findings',
+        'runs',
+        'epochs',
+        'models',
+        'predictions',
+      ]),
     );
     expect(s.listLabelTypes()).toEqual(DEFAULT_LABEL_TYPES);
     s.close();
@@ -78,7 +91,11 @@ describe('opening and creating projects', () => {
   it('rejects an empty or tiny file', () => {
     const empty = path.join(dir, 'empty.candlemark');
     fs.writeFileSync(empty, '');
-    expectFormatError(() => ProjectStore.open(empty), 'not-a-project', /is not a Candlemark project \(the file is empty; open it with create to make it a new project\)/);
+    expectFormatError(
+      () => ProjectStore.open(empty),
+      'not-a-project',
+      /is not a Candlemark project \(the file is empty; open it with create to make it a new project\)/,
+    );
     const tiny = path.join(dir, 'tiny.candlemark');
     fs.writeFileSync(tiny, 'SQLite');
     expectFormatError(() => ProjectStore.open(tiny), 'not-a-project', /not an SQLite database/);
@@ -96,10 +113,14 @@ describe('opening and creating projects', () => {
   it("rejects another app's SQLite database without modifying it", () => {
     const file = path.join(dir, 'other.sqlite');
     const other = new Database(file);
-    other.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO things (name) VALUES (\'x\')');
+    other.exec("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO things (name) VALUES ('x')");
     other.close();
     const before = fs.readFileSync(file);
-    expectFormatError(() => ProjectStore.open(file), 'not-a-project', /other\.sqlite is not a Candlemark project \(an SQLite database of another application \(1 tables\)\)/);
+    expectFormatError(
+      () => ProjectStore.open(file),
+      'not-a-project',
+      /other\.sqlite is not a Candlemark project \(an SQLite database of another application \(1 tables\)\)/,
+    );
     expectFormatError(() => ProjectStore.open(file, { create: true }), 'not-a-project', /another application/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
 

@@ -85,8 +85,12 @@ describe('label provenance', () => {
 
   it('refuses an unknown origin or a bad run id', () => {
     const [w] = setup();
-    expect(storeError(() => store.addLabel(w.id, { startTime: T(1), endTime: T(2), type: 'up', origin: 'guessed' as never })).message).toMatch(/origin must be one of drawn, imported/);
-    expect(storeError(() => store.addLabel(w.id, { startTime: T(1), endTime: T(2), type: 'up', origin: 'accepted', originRun: 0 })).message).toMatch(/originRun/);
+    expect(storeError(() => store.addLabel(w.id, { startTime: T(1), endTime: T(2), type: 'up', origin: 'guessed' as never })).message).toMatch(
+      /origin must be one of drawn, imported/,
+    );
+    expect(storeError(() => store.addLabel(w.id, { startTime: T(1), endTime: T(2), type: 'up', origin: 'accepted', originRun: 0 })).message).toMatch(
+      /originRun/,
+    );
     // The CHECK constraint backs the store's own check.
     expect(() => store.db.prepare("UPDATE labels SET origin = 'guessed'").run()).not.toThrow(); // no labels yet: nothing to violate
     store.addLabel(w.id, { startTime: T(1), endTime: T(2), type: 'up' });
@@ -156,23 +160,27 @@ it('upgrades a v3 project: its labels become drawn, its history stays undoable',
   const s3 = new Database(v3);
   const now = Date.now();
   const timesBlob = Buffer.from(new Float64Array(bars.time).buffer);
-  s3.prepare('INSERT INTO series (sid, id, source, bar_count, first_time, last_time, has_volume, created_at, updated_at, times) VALUES (1, ?, NULL, ?, ?, ?, 0, ?, ?, ?)').run(
-    'A',
-    bars.time.length,
-    T(0),
-    T(bars.time.length - 1),
-    now,
-    now,
-    timesBlob,
-  );
+  s3.prepare(
+    'INSERT INTO series (sid, id, source, bar_count, first_time, last_time, has_volume, created_at, updated_at, times) VALUES (1, ?, NULL, ?, ?, ?, 0, ?, ?, ?)',
+  ).run('A', bars.time.length, T(0), T(bars.time.length - 1), now, now, timesBlob);
   const insBar = s3.prepare('INSERT INTO bars (sid, idx, time, open, high, low, close) VALUES (1, ?, ?, ?, ?, ?, ?)');
   for (let i = 0; i < bars.time.length; i++) insBar.run(i, T(i), bars.open[i], bars.high[i], bars.low[i], bars.close[i]);
-  s3.prepare("INSERT INTO window_sets (id, series_id, origin, length, stride, split, val_fraction, seed, created_at) VALUES (1, 'A', 'cut', 100, 100, 'chronological', 0, 1, ?)").run(now);
-  s3.prepare("INSERT INTO windows (id, set_id, ext_id, start_index, length, start_time, end_time, role) VALUES (1, 1, 'A:0', 0, 100, ?, ?, 'train')").run(T(0), T(99));
-  s3.prepare("INSERT INTO labels (id, window_id, start_time, end_time, type, confidence, note, author, created_at, updated_at) VALUES (1, 1, ?, ?, 'up', 1, '', 'old', ?, ?)").run(T(5), T(9), now, now);
+  s3.prepare(
+    "INSERT INTO window_sets (id, series_id, origin, length, stride, split, val_fraction, seed, created_at) VALUES (1, 'A', 'cut', 100, 100, 'chronological', 0, 1, ?)",
+  ).run(now);
+  s3.prepare("INSERT INTO windows (id, set_id, ext_id, start_index, length, start_time, end_time, role) VALUES (1, 1, 'A:0', 0, 100, ?, ?, 'train')").run(
+    T(0),
+    T(99),
+  );
+  s3.prepare(
+    "INSERT INTO labels (id, window_id, start_time, end_time, type, confidence, note, author, created_at, updated_at) VALUES (1, 1, ?, ?, 'up', 1, '', 'old', ?, ?)",
+  ).run(T(5), T(9), now, now);
   s3.prepare("INSERT INTO history_groups (id, description, created_at) VALUES (1, 'Add label', ?)").run(now);
   const v3Label = { id: 1, windowId: 1, startTime: T(5), endTime: T(9), type: 'up', confidence: 1, note: '', author: 'old', createdAt: now, updatedAt: now };
-  s3.prepare("INSERT INTO label_history (group_id, entry_kind, label_id, window_id, before_json, after_json, at) VALUES (1, 'label', 1, 1, NULL, ?, ?)").run(JSON.stringify(v3Label), now);
+  s3.prepare("INSERT INTO label_history (group_id, entry_kind, label_id, window_id, before_json, after_json, at) VALUES (1, 'label', 1, 1, NULL, ?, ?)").run(
+    JSON.stringify(v3Label),
+    now,
+  );
   s3.close();
 
   store = ProjectStore.open(v3);
@@ -188,12 +196,16 @@ it('upgrades a v3 project: its labels become drawn, its history stays undoable',
 
 it('a group that edits one label several times undoes and redoes as one step', () => {
   const [w] = setup();
-  const l = store.editGroup('Burst', () => {
-    const a = store.addLabel(w.id, { startTime: T(10), endTime: T(20), type: 'up', author: 'ann' });
-    store.updateLabel(a.id, { type: 'down' }, 'ann');
-    store.updateLabel(a.id, { endTime: T(25) }, 'ann');
-    return a;
-  }, 'ann');
+  const l = store.editGroup(
+    'Burst',
+    () => {
+      const a = store.addLabel(w.id, { startTime: T(10), endTime: T(20), type: 'up', author: 'ann' });
+      store.updateLabel(a.id, { type: 'down' }, 'ann');
+      store.updateLabel(a.id, { endTime: T(25) }, 'ann');
+      return a;
+    },
+    'ann',
+  );
   expect(store.undo('ann')).toEqual({ description: 'Burst', windowIds: [w.id] });
   expect(store.getLabel(l.id)).toBeNull();
   expect(store.redo('ann')).toEqual({ description: 'Burst', windowIds: [w.id] });

@@ -131,7 +131,16 @@ describe('window sets', () => {
     expect(ws[2]).toMatchObject({ extId: 'A:100', startIndex: 100, length: 100, startTime: T(100), endTime: T(199), role: 'train', seriesId: 'A' });
     const sets = store.listWindowSets();
     expect(sets).toHaveLength(1);
-    expect(sets[0]).toMatchObject({ seriesId: 'A', origin: 'cut', length: 100, stride: 50, split: 'chronological', valFraction: 0.2, seed: 7, windowCount: 19 });
+    expect(sets[0]).toMatchObject({
+      seriesId: 'A',
+      origin: 'cut',
+      length: 100,
+      stride: 50,
+      split: 'chronological',
+      valFraction: 0.2,
+      seed: 7,
+      windowCount: 19,
+    });
     expect(store.findWindowByExtId('A:100')!.id).toBe(ws[2].id);
     expect(store.findWindowByExtId('A:100', sets[0].id)!.id).toBe(ws[2].id);
     expect(store.findWindowByExtId('A:101')).toBeNull();
@@ -175,7 +184,14 @@ describe('label types', () => {
       { name: 'flat', color: '#888', sortOrder: 1 },
     ]);
     expect(store.listLabelTypes().map((t) => t.name)).toEqual(['down', 'flat']);
-    expectStoreError(() => store.setLabelTypes([{ name: 'a', color: '#f00', sortOrder: 0 }, { name: 'a', color: '#f00', sortOrder: 1 }]), 'invalid');
+    expectStoreError(
+      () =>
+        store.setLabelTypes([
+          { name: 'a', color: '#f00', sortOrder: 0 },
+          { name: 'a', color: '#f00', sortOrder: 1 },
+        ]),
+      'invalid',
+    );
   });
 });
 
@@ -373,7 +389,16 @@ describe('training tables', () => {
   it('stores runs, epochs, models and predictions', () => {
     const ws = setup();
     const id = store.createRun({ model: 'soft-span', config: { epochs: 3 }, dataSnapshot: { labels: 5 }, backend: 'cpu', device: 'test' });
-    expect(store.getRun(id)).toMatchObject({ id, model: 'soft-span', config: { epochs: 3 }, status: 'running', dataSnapshot: { labels: 5 }, finishedAt: null, report: null, error: null });
+    expect(store.getRun(id)).toMatchObject({
+      id,
+      model: 'soft-span',
+      config: { epochs: 3 },
+      status: 'running',
+      dataSnapshot: { labels: 5 },
+      finishedAt: null,
+      report: null,
+      error: null,
+    });
     store.appendEpoch(id, 0, { loss: 1 }, 0.5);
     store.appendEpoch(id, 1, { loss: 0.5 }, 0.4);
     expect(store.listEpochs(id)).toEqual([

@@ -40,7 +40,9 @@ function fill(s: ProjectStore, seed: number): void {
     return { extId: `o${i}`, startIndex: randomInt(rand, 0, 3000 - length), length, role: 'val' as const };
   });
   s.createWindowSet({ ...base, seriesId: 'A', origin: 'imported', length: 128, stride: null }, odd);
-  s.createWindowSet({ ...base, seriesId: 'A', origin: 'imported', length: 3000, stride: null }, [{ extId: 'whole', startIndex: 0, length: 3000, role: 'train' }]);
+  s.createWindowSet({ ...base, seriesId: 'A', origin: 'imported', length: 3000, stride: null }, [
+    { extId: 'whole', startIndex: 0, length: 3000, role: 'train' },
+  ]);
   s.createWindowSet({ ...base, seriesId: 'B', length: 20, stride: 7 }, cut(500, 20, 7, 'b'));
 }
 

@@ -23,7 +23,8 @@ function tsFiles(dir: string): string[] {
 }
 
 /** import/export … from 'better-sqlite3', or import('better-sqlite3'), not counting `import type`. */
-const LOADS_SQLITE = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]better-sqlite3['"]|import\(\s*['"]better-sqlite3['"]\s*\)|require\(\s*['"]better-sqlite3['"]\s*\)/;
+const LOADS_SQLITE =
+  /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]better-sqlite3['"]|import\(\s*['"]better-sqlite3['"]\s*\)|require\(\s*['"]better-sqlite3['"]\s*\)/;
 
 describe('SQL lives in core/store', () => {
   it('no module outside core/store loads better-sqlite3 (but the error map)', () => {

@@ -20,7 +20,10 @@ describe('mulberry32', () => {
       expect(v).toBeGreaterThanOrEqual(-3);
       expect(v).toBeLessThanOrEqual(5);
     }
-    const arr = shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), r);
+    const arr = shuffleInPlace(
+      Array.from({ length: 50 }, (_, i) => i),
+      r,
+    );
     expect([...arr].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(() => randomInt(r, 5, 4)).toThrow(RangeError);
     expect(() => mulberry32(Number.NaN)).toThrow(RangeError);

@@ -49,7 +49,10 @@ function gpuName(): string | null {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    const first = out.split('\n').map((s) => s.trim()).filter(Boolean)[0];
+    const first = out
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)[0];
     return first ?? null;
   } catch {
     return null;
@@ -129,7 +132,5 @@ export async function selectBackend(pref: BackendPreference = 'auto'): Promise<B
     }
   }
   const detail = tried.map((t) => `${t.name}: ${t.reason ?? 'failed'}`).join('; ');
-  throw new Error(
-    pref === 'auto' ? `No tfjs backend could be initialised (${detail})` : `Backend "${pref}" is unavailable (${detail})`,
-  );
+  throw new Error(pref === 'auto' ? `No tfjs backend could be initialised (${detail})` : `Backend "${pref}" is unavailable (${detail})`);
 }

@@ -20,7 +20,13 @@ export interface LogisticModel {
 }
 
 /** Fit p(in span | x_t) = σ(w·x_t + b) on every bar of the given windows. x: [n × T × F]. */
-export function fitLogistic(x: Float32Array, masks: readonly ArrayLike<number>[], T: number, F: number, opts: { iters?: number; lr?: number; l2?: number } = {}): LogisticModel {
+export function fitLogistic(
+  x: Float32Array,
+  masks: readonly ArrayLike<number>[],
+  T: number,
+  F: number,
+  opts: { iters?: number; lr?: number; l2?: number } = {},
+): LogisticModel {
   const iters = opts.iters ?? 300;
   const lr = opts.lr ?? 0.5;
   const l2 = opts.l2 ?? 1e-3;
@@ -72,7 +78,11 @@ const asPred = (p: ArrayLike<number>): PredLike => ({ spanProb: p, startProb: []
 
 /** Score per-bar probabilities (or 0/1 flags) of a baseline like the model's soft head. */
 export function scoreBaseline(
-  sets: { train?: { truth: EvalTruth[]; probs: ArrayLike<number>[] }; val: { truth: EvalTruth[]; probs: ArrayLike<number>[] }; test?: { truth: EvalTruth[]; probs: ArrayLike<number>[] } | null },
+  sets: {
+    train?: { truth: EvalTruth[]; probs: ArrayLike<number>[] };
+    val: { truth: EvalTruth[]; probs: ArrayLike<number>[] };
+    test?: { truth: EvalTruth[]; probs: ArrayLike<number>[] } | null;
+  },
   decode: { minLength: number; mergeGap: number },
   iou = 0.5,
 ): BaselineFigures {

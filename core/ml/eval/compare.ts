@@ -92,14 +92,7 @@ export function taskBalance(weights: Record<string, number>): number {
 
 const fmt = (v: number | string): string => (typeof v === 'number' ? (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(3)) : String(v)) : v);
 
-function decide(
-  criterion: string,
-  measure: string,
-  names: string[],
-  values: number[],
-  better: 'higher' | 'lower',
-  tolerance: number,
-): MatrixRow {
+function decide(criterion: string, measure: string, names: string[], values: number[], better: 'higher' | 'lower', tolerance: number): MatrixRow {
   const finite = values.map((v) => Number.isFinite(v));
   let winner: number | null = null;
   if (finite.filter(Boolean).length >= 2) {
@@ -132,7 +125,11 @@ function decideF1(criterion: string, measure: string, names: string[], values: n
   const list = names.map((n, i) => `${n} ${fmt(values[i])}${cis[i] ? ` [${fmt(cis[i]!.low)}, ${fmt(cis[i]!.high)}]` : ''}`).join(' vs ');
   if (cis.some((c) => !c)) {
     const row = decide(criterion, measure, names, values, 'higher', NO_INTERVAL_TOLERANCE);
-    return { ...row, intervals: cis, verdict: row.winner === null ? `no clear difference (no intervals; within ${NO_INTERVAL_TOLERANCE}): ${list}` : `${row.verdict} (no intervals)` };
+    return {
+      ...row,
+      intervals: cis,
+      verdict: row.winner === null ? `no clear difference (no intervals; within ${NO_INTERVAL_TOLERANCE}): ${list}` : `${row.verdict} (no intervals)`,
+    };
   }
   let bi = 0;
   values.forEach((v, i) => {
@@ -187,7 +184,7 @@ export function compareRuns(reports: RunReport[], names?: string[]): Comparison 
       'normalised entropy of the final task weights (1 = equal weights)',
       runNames,
       reports.map((r) => taskBalance(r.uncertainty.final.taskWeights)),
-      'the weights follow each task\'s loss scale; more balance is not a better model',
+      "the weights follow each task's loss scale; more balance is not a better model",
     ),
     infoRow(
       'span task weight',

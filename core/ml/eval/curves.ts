@@ -54,11 +54,7 @@ function trailingMean(v: number[], w: number): number[] {
  * epochs. `train[i]`/`val[i]` belong to epoch `firstEpoch + i`. Epoch e "diverges" when
  * val(e) > val(e-1) and train(e) < train(e-1) on the (optionally smoothed) curves.
  */
-export function detectOverfitting(
-  train: number[],
-  val: number[],
-  opts: { minEpochs?: number; smoothing?: number; firstEpoch?: number } = {},
-): OverfitResult {
+export function detectOverfitting(train: number[], val: number[], opts: { minEpochs?: number; smoothing?: number; firstEpoch?: number } = {}): OverfitResult {
   const minEpochs = opts.minEpochs ?? 3;
   const smoothing = opts.smoothing ?? 1;
   const first = opts.firstEpoch ?? 1;

@@ -194,7 +194,11 @@ export function prevalence(truthMasks: ArrayLike<number>[]): number {
  * The all-span baseline: predict every bar as in-span. Precision = p, recall = 1, so bar F1 = 2p/(1+p).
  * Its span F1 is one whole-window span per window matched against the labels.
  */
-export function prevalenceBaseline(truthMasks: ArrayLike<number>[], truthSpans: readonly SimpleSpan[][], minIou = 0.5): {
+export function prevalenceBaseline(
+  truthMasks: ArrayLike<number>[],
+  truthSpans: readonly SimpleSpan[][],
+  minIou = 0.5,
+): {
   prevalence: number;
   barF1: number;
   spanF1: number;
@@ -309,12 +313,7 @@ export function typeAccuracy(typeProbs: ArrayLike<number>[], truth: { hasSpan: b
  * Mean absolute countdown error over labelled (in-span) bars, in bars. `scale` converts the
  * model's countdown units into bars (1 when both are already in bars).
  */
-export function countdownMAE(
-  pred: ArrayLike<number>[],
-  truth: ArrayLike<number>[],
-  masks: ArrayLike<number>[],
-  scale = 1,
-): { mae: number; bars: number } {
+export function countdownMAE(pred: ArrayLike<number>[], truth: ArrayLike<number>[], masks: ArrayLike<number>[], scale = 1): { mae: number; bars: number } {
   let s = 0;
   let n = 0;
   for (let w = 0; w < masks.length; w++) {

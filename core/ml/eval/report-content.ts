@@ -16,12 +16,21 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
     head: ['', ''],
     rows: [
       ['run', `${meta.runId}${meta.status ? ` (${meta.status})` : ''}`],
-      ['model', `${r.model.head} head, ${r.model.encoder} encoder, hidden ${r.model.hidden}, ${r.model.featureCount} features, windows of ${r.model.windowLength} bars, ${r.model.typeCount} span type(s)`],
+      [
+        'model',
+        `${r.model.head} head, ${r.model.encoder} encoder, hidden ${r.model.hidden}, ${r.model.featureCount} features, windows of ${r.model.windowLength} bars, ${r.model.typeCount} span type(s)`,
+      ],
       ['ensemble', `${r.model.ensemble} (seeds ${r.model.seeds.join(', ')})`],
       ['backend', `${r.backend} — ${r.device}`],
       ['started / finished', `${date(meta.startedAt)} / ${date(meta.finishedAt)}`],
-      ['training time', `${duration(r.timing.totalSeconds)}, ${r.timing.epochsRun} epochs, ${f3(r.timing.secondsPerEpoch)} s/epoch${r.timing.stoppedEarly ? ', stopped early' : ''}`],
-      ['data', `${int(r.data.trainWindows)} training / ${int(r.data.valWindows)} validation windows; in-span bars ${pct(r.data.trainPrevalence)} (train), ${pct(r.data.valPrevalence)} (validation)`],
+      [
+        'training time',
+        `${duration(r.timing.totalSeconds)}, ${r.timing.epochsRun} epochs, ${f3(r.timing.secondsPerEpoch)} s/epoch${r.timing.stoppedEarly ? ', stopped early' : ''}`,
+      ],
+      [
+        'data',
+        `${int(r.data.trainWindows)} training / ${int(r.data.valWindows)} validation windows; in-span bars ${pct(r.data.trainPrevalence)} (train), ${pct(r.data.valPrevalence)} (validation)`,
+      ],
       ['span types', r.data.typeNames.join(', ') || '—'],
       ['decoding', `min length ${r.decode.minLength} bars, merge gap ${r.decode.mergeGap}, span match IoU ≥ ${r.decode.iou}`],
       ...(r.model.features?.length ? [['features', r.model.features.join(', ')]] : []),
@@ -41,8 +50,30 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
         ...(h.test ? [row('test block (headline)', h.test)] : []),
         row('validation', h.validation),
         // Series-level: overlapping windows stitched, each bar and span counted once (no interval).
-        ...(r.seriesLevel?.test ? [['test block, series-level (each bar once)', int(r.seriesLevel.test.bars), f3(r.seriesLevel.test.span.f1), '—', f3(r.seriesLevel.test.bar.f1), '—']] : []),
-        ...(r.seriesLevel ? [['validation, series-level (each bar once)', int(r.seriesLevel.validation.bars), f3(r.seriesLevel.validation.span.f1), '—', f3(r.seriesLevel.validation.bar.f1), '—']] : []),
+        ...(r.seriesLevel?.test
+          ? [
+              [
+                'test block, series-level (each bar once)',
+                int(r.seriesLevel.test.bars),
+                f3(r.seriesLevel.test.span.f1),
+                '—',
+                f3(r.seriesLevel.test.bar.f1),
+                '—',
+              ],
+            ]
+          : []),
+        ...(r.seriesLevel
+          ? [
+              [
+                'validation, series-level (each bar once)',
+                int(r.seriesLevel.validation.bars),
+                f3(r.seriesLevel.validation.span.f1),
+                '—',
+                f3(r.seriesLevel.validation.bar.f1),
+                '—',
+              ],
+            ]
+          : []),
       ],
     });
   }
@@ -73,12 +104,19 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ['untrained', f3(u.headline.spanF1), f3(u.headline.barF1), f3(u.calibration.separation)],
       [`all-span (p = ${f3(r.baselines.allSpan.prevalence)})`, f3(r.baselines.allSpan.spanF1), f3(r.baselines.allSpan.barF1), '—'],
       ...(r.baselines.rule ? [['rule heuristic (expansion rule)', f3(r.baselines.rule.validation.spanF1), f3(r.baselines.rule.validation.barF1), '—']] : []),
-      ...(r.baselines.logistic ? [['per-bar logistic regression', f3(r.baselines.logistic.validation.spanF1), f3(r.baselines.logistic.validation.barF1), '—']] : []),
+      ...(r.baselines.logistic
+        ? [['per-bar logistic regression', f3(r.baselines.logistic.validation.spanF1), f3(r.baselines.logistic.validation.barF1), '—']]
+        : []),
     ],
   });
   if (r.headline?.test && (r.baselines.rule?.test || r.baselines.logistic?.test)) {
     const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
-    const b = (name: string, f: { spanF1: number; spanCI: { low: number; high: number } | null; barF1: number } | null | undefined) => [name, f3(f?.spanF1), ci(f?.spanCI ?? null), f3(f?.barF1)];
+    const b = (name: string, f: { spanF1: number; spanCI: { low: number; high: number } | null; barF1: number } | null | undefined) => [
+      name,
+      f3(f?.spanF1),
+      ci(f?.spanCI ?? null),
+      f3(f?.barF1),
+    ];
     tables.push({
       title: 'Baselines (held-out test block)',
       note: 'Scored exactly like the model: same decoding, same label normalisation, thresholds chosen on the training windows.',
@@ -100,7 +138,9 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
     tables.push({
       title: 'Calibration: reliability (validation)',
       note: `ECE ${f3(rel.ece)}, Brier ${f3(rel.brier)} over ${int(rel.bars)} bars (span probability vs 0/1 labels).${
-        tp ? ` Temperature scaling: τ = ${f3(tp.tau)} fitted on validation, judged on ${tp.judgedOn}${tp.inSample ? ' (in sample: no test block)' : ''}: ECE ${f3(tp.before.ece)} → ${f3(tp.after.ece)}, Brier ${f3(tp.before.brier)} → ${f3(tp.after.brier)}.` : ''
+        tp
+          ? ` Temperature scaling: τ = ${f3(tp.tau)} fitted on validation, judged on ${tp.judgedOn}${tp.inSample ? ' (in sample: no test block)' : ''}: ECE ${f3(tp.before.ece)} → ${f3(tp.after.ece)}, Brier ${f3(tp.before.brier)} → ${f3(tp.after.brier)}.`
+          : ''
       } A soft head is trained toward an edge-ramped target, so its edge bars are not calibrated to 0/1 by design.`,
       head: ['bin', 'bars', 'mean predicted', 'observed in span'],
       numeric: [1, 2, 3],
@@ -126,11 +166,41 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
     head: ['loss', 'start', 'best', 'best epoch', 'final', 'reduction'],
     numeric: [1, 2, 3, 4, 5],
     rows: [
-      [`validation criterion (${critLabel(r)})`, f3(L.valCriterion.start), f3(L.valCriterion.best), String(L.valCriterion.bestEpoch), f3(L.valCriterion.final), pct(L.valCriterion.normalisedReduction)],
-      ['validation, all four tasks (unweighted)', f3(L.valUnweighted.start), f3(L.valUnweighted.best), String(L.valUnweighted.bestEpoch), f3(L.valUnweighted.final), pct(L.valUnweighted.normalisedReduction)],
+      [
+        `validation criterion (${critLabel(r)})`,
+        f3(L.valCriterion.start),
+        f3(L.valCriterion.best),
+        String(L.valCriterion.bestEpoch),
+        f3(L.valCriterion.final),
+        pct(L.valCriterion.normalisedReduction),
+      ],
+      [
+        'validation, all four tasks (unweighted)',
+        f3(L.valUnweighted.start),
+        f3(L.valUnweighted.best),
+        String(L.valUnweighted.bestEpoch),
+        f3(L.valUnweighted.final),
+        pct(L.valUnweighted.normalisedReduction),
+      ],
       ['validation, weighted objective', f3(L.valWeighted.start), f3(L.valWeighted.atBest), '(at best)', f3(L.valWeighted.final), '—'],
-      ['training, all four tasks (unweighted)', f3(L.train.startUnweighted), '—', '—', f3(L.train.finalUnweighted), pct(fin(L.train.startUnweighted) && L.train.startUnweighted !== 0 ? (L.train.startUnweighted - L.train.finalUnweighted) / L.train.startUnweighted : NaN)],
-      [`span loss vs prevalence entropy H(p) = ${f3(L.spanVsEntropy.prevalenceEntropy)}`, '—', f3(L.spanVsEntropy.spanLossAtBest), '—', '—', `ratio ${f3(L.spanVsEntropy.ratio)}`],
+      [
+        'training, all four tasks (unweighted)',
+        f3(L.train.startUnweighted),
+        '—',
+        '—',
+        f3(L.train.finalUnweighted),
+        pct(
+          fin(L.train.startUnweighted) && L.train.startUnweighted !== 0 ? (L.train.startUnweighted - L.train.finalUnweighted) / L.train.startUnweighted : NaN,
+        ),
+      ],
+      [
+        `span loss vs prevalence entropy H(p) = ${f3(L.spanVsEntropy.prevalenceEntropy)}`,
+        '—',
+        f3(L.spanVsEntropy.spanLossAtBest),
+        '—',
+        '—',
+        `ratio ${f3(L.spanVsEntropy.ratio)}`,
+      ],
     ],
   });
   const W = r.uncertainty;
@@ -139,9 +209,25 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
     note: 'Task weights are σ⁻² / Σσ⁻² of the learned uncertainty weighting.',
     head: ['task', 'start', 'at best', 'final', 'normalised reduction', 'weight at best', 'weight final', 'σ final'],
     numeric: [1, 2, 3, 4, 5, 6, 7],
-    rows: TASKS.map((k) => [k, f3(L.perTask[k].start), f3(L.perTask[k].atBest), f3(L.perTask[k].final), pct(L.perTask[k].normalisedReduction), f3(W.atBest.taskWeights[k]), f3(W.final.taskWeights[k]), f3(W.final.sigmas[k])]),
+    rows: TASKS.map((k) => [
+      k,
+      f3(L.perTask[k].start),
+      f3(L.perTask[k].atBest),
+      f3(L.perTask[k].final),
+      pct(L.perTask[k].normalisedReduction),
+      f3(W.atBest.taskWeights[k]),
+      f3(W.final.taskWeights[k]),
+      f3(W.final.sigmas[k]),
+    ]),
   });
-  const of = (name: string, o: RunReport['overfitting']) => [name, o.detected ? 'yes' : 'no', o.beganAtEpoch === null ? '—' : String(o.beganAtEpoch), String(o.longestStreak), String(o.minEpochs), String(o.smoothing)];
+  const of = (name: string, o: RunReport['overfitting']) => [
+    name,
+    o.detected ? 'yes' : 'no',
+    o.beganAtEpoch === null ? '—' : String(o.beganAtEpoch),
+    String(o.longestStreak),
+    String(o.minEpochs),
+    String(o.smoothing),
+  ];
   tables.push({
     title: 'Overfitting',
     note: 'Validation loss rising while training loss falls, on trailing means, for at least N consecutive epochs.',
@@ -187,7 +273,14 @@ export function curveTable(r: RunReport, rows = 11): Table {
     note: n > rows ? `${rows} of ${n} epochs; every epoch is in the JSON report.` : undefined,
     head: ['epoch', 'train loss (unweighted)', 'validation loss (unweighted)', 'validation criterion', 'validation bar F1 @0.5', 'span task weight'],
     numeric: [0, 1, 2, 3, 4, 5],
-    rows: idx.map((i) => [String(c.epoch[i]), f3(c.trainUnweighted[i]), f3(c.valUnweighted[i]), f3(c.valCriterion[i]), f3(c.valBarF1[i]), f3(c.taskWeights.span[i])]),
+    rows: idx.map((i) => [
+      String(c.epoch[i]),
+      f3(c.trainUnweighted[i]),
+      f3(c.valUnweighted[i]),
+      f3(c.valCriterion[i]),
+      f3(c.valBarF1[i]),
+      f3(c.taskWeights.span[i]),
+    ]),
   };
 }
 
@@ -198,8 +291,17 @@ export function kpis(r: RunReport): { label: string; value: string; sub: string;
   return [
     { label: 'Span F1', value: f3(m.headline.spanF1), sub: `validation, ${m.headline.decoder}` },
     { label: 'Bar F1', value: f3(m.headline.barF1), sub: `all-span baseline ${f3(r.baselines.allSpan.barF1)}` },
-    { label: 'vs untrained', value: `${lift >= 0 ? '+' : ''}${f3(lift)}`, sub: `untrained span F1 ${f3(u.spanF1)}`, tone: lift > 0.005 ? 'good' : lift < -0.005 ? 'bad' : undefined },
-    { label: 'Best epoch', value: `${r.loss.valCriterion.bestEpoch} / ${r.timing.epochsRun}`, sub: `criterion −${pct(r.loss.valCriterion.normalisedReduction)}` },
+    {
+      label: 'vs untrained',
+      value: `${lift >= 0 ? '+' : ''}${f3(lift)}`,
+      sub: `untrained span F1 ${f3(u.spanF1)}`,
+      tone: lift > 0.005 ? 'good' : lift < -0.005 ? 'bad' : undefined,
+    },
+    {
+      label: 'Best epoch',
+      value: `${r.loss.valCriterion.bestEpoch} / ${r.timing.epochsRun}`,
+      sub: `criterion −${pct(r.loss.valCriterion.normalisedReduction)}`,
+    },
     { label: 'Separation', value: f3(m.calibration.separation), sub: 'mean p in − out of span' },
     { label: 'Training', value: duration(r.timing.totalSeconds), sub: `${f3(r.timing.secondsPerEpoch)} s/epoch` },
   ];
@@ -212,7 +314,12 @@ export function comparisonTables(c: Comparison): Table[] {
     note: 'The winner of each row is highlighted; differences within the row’s tolerance are ties.',
     head: ['criterion', ...names, 'better', 'measure'],
     numeric: names.map((_, i) => i + 1),
-    rows: c.matrix.map((row) => [row.criterion, ...row.values.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : f3(v)) : v)), row.better, row.measure]),
+    rows: c.matrix.map((row) => [
+      row.criterion,
+      ...row.values.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : f3(v)) : v)),
+      row.better,
+      row.measure,
+    ]),
     strong: c.matrix.flatMap((row, r) => (row.winner === null ? [] : [[r, row.winner + 1] as [number, number]])),
   };
   const verdicts: Table = { title: 'Verdicts', head: ['criterion', 'verdict'], rows: c.matrix.map((row) => [row.criterion, row.verdict]) };

@@ -137,7 +137,9 @@ export function renderReportHtml(report: RunReport, meta: ReportMeta): string {
   const body: string[] = [];
   body.push('<section class="kpis">');
   for (const k of kpis(report)) {
-    body.push(`<div class="kpi${k.tone ? ` ${k.tone}` : ''}"><div class="l">${esc(k.label)}</div><div class="v">${esc(k.value)}</div><div class="s">${esc(k.sub)}</div></div>`);
+    body.push(
+      `<div class="kpi${k.tone ? ` ${k.tone}` : ''}"><div class="l">${esc(k.label)}</div><div class="v">${esc(k.value)}</div><div class="s">${esc(k.sub)}</div></div>`,
+    );
   }
   body.push('</section>');
   body.push('<h2>Plots</h2><section class="plots">');
@@ -162,19 +164,34 @@ export function renderReportHtml(report: RunReport, meta: ReportMeta): string {
 
 export function renderComparisonHtml(c: Comparison, opts: { generatedAt?: number } = {}): string {
   const generatedAt = opts.generatedAt ?? Date.now();
-  const series = (pick: (number | null)[][]): LineSeries[] => c.runs.map((r, i) => ({ name: r.name, color: RUN_COLORS[i % RUN_COLORS.length], values: pick[i] }));
+  const series = (pick: (number | null)[][]): LineSeries[] =>
+    c.runs.map((r, i) => ({ name: r.name, color: RUN_COLORS[i % RUN_COLORS.length], values: pick[i] }));
   const plots = [
     {
       title: 'Relative validation criterion',
       caption: 'Validation best-epoch criterion divided by its value at initialisation: scale-free, comparable between soft and CRF heads.',
-      svg: lineChart({ title: 'Relative validation criterion', x: c.curves.epoch, series: series(c.curves.valCriterionRelative), xLabel: 'epoch',
-      integerX: true, yLabel: 'loss / loss at epoch 0', yScale: 'auto' }),
+      svg: lineChart({
+        title: 'Relative validation criterion',
+        x: c.curves.epoch,
+        series: series(c.curves.valCriterionRelative),
+        xLabel: 'epoch',
+        integerX: true,
+        yLabel: 'loss / loss at epoch 0',
+        yScale: 'auto',
+      }),
     },
     {
       title: 'Validation bar F1 at 0.5',
       caption: 'Bar F1 of the span probability at 0.5 after each epoch.',
-      svg: lineChart({ title: 'Validation bar F1', x: c.curves.epoch, series: series(c.curves.valBarF1), xLabel: 'epoch',
-      integerX: true, yLabel: 'F1', yDomain: [0, 1] }),
+      svg: lineChart({
+        title: 'Validation bar F1',
+        x: c.curves.epoch,
+        series: series(c.curves.valBarF1),
+        xLabel: 'epoch',
+        integerX: true,
+        yLabel: 'F1',
+        yDomain: [0, 1],
+      }),
     },
     {
       title: 'Loss, all four tasks (unweighted)',
@@ -184,7 +201,7 @@ export function renderComparisonHtml(c: Comparison, opts: { generatedAt?: number
         x: c.curves.epoch,
         series: [...series(c.curves.valUnweighted), ...series(c.curves.trainUnweighted).map((s) => ({ ...s, name: `${s.name}, train`, dashed: true }))],
         xLabel: 'epoch',
-      integerX: true,
+        integerX: true,
         yLabel: 'loss',
         yScale: 'auto',
       }),
@@ -192,8 +209,15 @@ export function renderComparisonHtml(c: Comparison, opts: { generatedAt?: number
     {
       title: 'Span task weight',
       caption: 'Share of the objective spent on the span task, σ_span⁻² / Σσ⁻².',
-      svg: lineChart({ title: 'Span task weight', x: c.curves.epoch, series: series(c.curves.spanTaskWeight), xLabel: 'epoch',
-      integerX: true, yLabel: 'weight', yDomain: [0, 1] }),
+      svg: lineChart({
+        title: 'Span task weight',
+        x: c.curves.epoch,
+        series: series(c.curves.spanTaskWeight),
+        xLabel: 'epoch',
+        integerX: true,
+        yLabel: 'weight',
+        yDomain: [0, 1],
+      }),
     },
   ];
   const [runs, matrix, verdicts, diff] = comparisonTables(c);

@@ -40,7 +40,13 @@ export const pct = (x: unknown) => (fin(x) ? `${(x * 100).toFixed(1)} %` : '—'
 export const int = (x: unknown) => (fin(x) ? Math.round(x).toLocaleString('en') : '—');
 export const critLabel = (r: RunReport) => (r.loss.criterion === 'span+countdown' ? 'span + countdown' : 'span');
 export const yesNo = (b: unknown) => (b ? 'yes' : 'no');
-export const date = (t: number | null | undefined) => (fin(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ') : '—');
+export const date = (t: number | null | undefined) =>
+  fin(t)
+    ? new Date(t)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace('T', ' ')
+    : '—';
 export function duration(s: unknown): string {
   if (!fin(s)) return '—';
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -48,8 +54,12 @@ export function duration(s: unknown): string {
   if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
-export const prf = (p: { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number }) =>
-  [f3(p.f1), f3(p.precision), f3(p.recall), `${int(p.tp)} / ${int(p.fp)} / ${int(p.fn)}`];
+export const prf = (p: { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number }) => [
+  f3(p.f1),
+  f3(p.precision),
+  f3(p.recall),
+  `${int(p.tp)} / ${int(p.fp)} / ${int(p.fn)}`,
+];
 
 export function flatten(obj: unknown, prefix = '', out: [string, unknown][] = []): [string, unknown][] {
   if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
@@ -57,4 +67,5 @@ export function flatten(obj: unknown, prefix = '', out: [string, unknown][] = []
   } else out.push([prefix, obj]);
   return out;
 }
-export const value = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : f3(v)) : v === undefined || v === null ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
+export const value = (v: unknown) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : f3(v)) : v === undefined || v === null ? '—' : Array.isArray(v) ? v.join(', ') : String(v);

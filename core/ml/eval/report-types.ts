@@ -58,7 +58,11 @@ export interface ReportInput {
   /** The held-out test block (v2); absent or empty = no test block (the headline is then on validation). */
   test?: SetPredictions;
   /** What the dataset left out and why (v2). */
-  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
+  dataset?: {
+    skipped: Record<string, number>;
+    notes: string[];
+    contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number };
+  };
   /** Where each validation/test window sits in its series (v2: series-level stitched scoring). */
   positions?: { val: WindowPosition[]; test?: WindowPosition[] };
   /** Baselines scored outside (they need bars/features): rule heuristic, per-bar logistic regression (v2). */
@@ -147,7 +151,11 @@ export interface RunReport {
   /** v3: walk-forward cross-validation (per fold, mean and spread); absent/null for holdout runs and older reports. */
   crossValidation?: CrossValidationReport | null;
   /** v2: windows left out and why (other length, excluded, unlabelled, purged, unscored) and remarks. */
-  dataset?: { skipped: Record<string, number>; notes: string[]; contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number } };
+  dataset?: {
+    skipped: Record<string, number>;
+    notes: string[];
+    contradictions?: { mode: string; openFindings: number; windowsAffected: number; barsAffected: number };
+  };
   model: ReportInput['model'] & { ensemble: number; seeds: number[] };
   config: Record<string, unknown>;
   backend: string;

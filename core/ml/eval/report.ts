@@ -22,12 +22,21 @@ import { scoreStitched } from './stitch.ts';
 import { reliability, temperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
 import { CRITERION, TASKS, criterionOf, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
-import { REPORT_SCHEMA, REPORT_VERSION, type Curves, type MemberResult, type ModelMetrics, type ReportHeadline, type ReportInput, type RunReport, type SweepPoint } from './report-types.ts';
+import {
+  REPORT_SCHEMA,
+  REPORT_VERSION,
+  type Curves,
+  type MemberResult,
+  type ModelMetrics,
+  type ReportHeadline,
+  type ReportInput,
+  type RunReport,
+  type SweepPoint,
+} from './report-types.ts';
 
 export * from './report-types.ts';
 
-const toPoints = (s: ReturnType<typeof sweepThresholds>): SweepPoint[] =>
-  s.points.map((p) => ({ threshold: p.threshold, barF1: p.bar.f1, spanF1: p.span.f1 }));
+const toPoints = (s: ReturnType<typeof sweepThresholds>): SweepPoint[] => s.points.map((p) => ({ threshold: p.threshold, barF1: p.bar.f1, spanF1: p.span.f1 }));
 
 /** Evaluate one set of predictions: thresholds chosen on train, figures reported on validation. */
 export function evaluatePredictions(
@@ -61,8 +70,22 @@ export function evaluatePredictions(
 
   let viterbi: ModelMetrics['viterbi'] = null;
   if (opts.head === 'crf' && valPred.every((p) => p.viterbi) && trainPred.every((p) => p.viterbi)) {
-    const vv = scoreViterbi(valPred.map((p) => p.viterbi as ArrayLike<number>), vMasks, vSpans, decode.minLength, decode.mergeGap, iouMin);
-    const tv = scoreViterbi(trainPred.map((p) => p.viterbi as ArrayLike<number>), tMasks, tSpans, decode.minLength, decode.mergeGap, iouMin);
+    const vv = scoreViterbi(
+      valPred.map((p) => p.viterbi as ArrayLike<number>),
+      vMasks,
+      vSpans,
+      decode.minLength,
+      decode.mergeGap,
+      iouMin,
+    );
+    const tv = scoreViterbi(
+      trainPred.map((p) => p.viterbi as ArrayLike<number>),
+      tMasks,
+      tSpans,
+      decode.minLength,
+      decode.mergeGap,
+      iouMin,
+    );
     viterbi = { val: vv, train: { barF1: tv.bar.f1, spanF1: tv.span.f1 } };
   }
   const headline = viterbi
@@ -83,9 +106,21 @@ export function evaluatePredictions(
     headline,
     calibration: calibration(vProbs, vMasks, 20),
     reliability: reliability(vProbs, vMasks),
-    pointer: pointerHitRate(valPred.map((p) => p.startProb), valPred.map((p) => p.endProb), valTruth, opts.pointerK ?? 3),
-    type: typeAccuracy(valPred.map((p) => p.typeProb), valTruth),
-    countdown: countdownMAE(valPred.map((p) => p.countdown), valTruth.map((t) => t.countdown), vMasks),
+    pointer: pointerHitRate(
+      valPred.map((p) => p.startProb),
+      valPred.map((p) => p.endProb),
+      valTruth,
+      opts.pointerK ?? 3,
+    ),
+    type: typeAccuracy(
+      valPred.map((p) => p.typeProb),
+      valTruth,
+    ),
+    countdown: countdownMAE(
+      valPred.map((p) => p.countdown),
+      valTruth.map((t) => t.countdown),
+      vMasks,
+    ),
     sweep: { train: toPoints(trainSweep), val: toPoints(valSweep) },
   };
 }
@@ -194,7 +229,18 @@ export function buildReport(input: ReportInput): RunReport {
     const tt = input.test;
     const tm = evaluatePredictions(input.train.truth, input.train.pred, tt.truth, tt.pred, evalOpts);
     const tu = tt.untrained.length === tt.truth.length ? evaluatePredictions(input.train.truth, input.train.untrained, tt.truth, tt.untrained, evalOpts) : null;
-    test = { windows: tt.truth.length, metrics: tm, baselines: { untrained: tu, allSpan: prevalenceBaseline(tt.truth.map((t) => t.mask), normSpans(tt.truth), iouMin) } };
+    test = {
+      windows: tt.truth.length,
+      metrics: tm,
+      baselines: {
+        untrained: tu,
+        allSpan: prevalenceBaseline(
+          tt.truth.map((t) => t.mask),
+          normSpans(tt.truth),
+          iouMin,
+        ),
+      },
+    };
     // Same thresholds as validation: both chosen on the training predictions.
     testFig = headlineFigures(headlineCounts(tt.truth, tt.pred, countOpts));
   }
@@ -236,7 +282,10 @@ export function buildReport(input: ReportInput): RunReport {
     seriesLevel: input.positions
       ? {
           validation: scoreStitched(input.val.truth, input.val.pred, input.positions.val, countOpts),
-          test: input.test && input.test.truth.length > 0 && input.positions.test ? scoreStitched(input.test.truth, input.test.pred, input.positions.test, countOpts) : null,
+          test:
+            input.test && input.test.truth.length > 0 && input.positions.test
+              ? scoreStitched(input.test.truth, input.test.pred, input.positions.test, countOpts)
+              : null,
         }
       : null,
     temperature: temperatureReport(

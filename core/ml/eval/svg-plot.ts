@@ -104,7 +104,10 @@ export interface ValueRange {
  * 'auto' switches to log when every value is positive and they span more than 4×, which keeps a
  * loss that falls by orders of magnitude readable.
  */
-export function valueRange(values: readonly (number | null)[], opts: { domain?: readonly [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): ValueRange {
+export function valueRange(
+  values: readonly (number | null)[],
+  opts: { domain?: readonly [number, number]; scale?: 'linear' | 'log' | 'auto' } = {},
+): ValueRange {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   let min = opts.domain?.[0] ?? (finite.length ? Math.min(...finite) : 0);
   let max = opts.domain?.[1] ?? (finite.length ? Math.max(...finite) : 1);
@@ -170,7 +173,11 @@ function svgOpen(f: Frame, title: string): string {
 }
 
 /** Legend items laid out left to right, wrapping; returns the markup and the number of rows. */
-function legend(items: { name: string; color: string; dashed?: boolean; box?: boolean }[], f: { left: number; width: number }, y0: number): { svg: string; rows: number } {
+function legend(
+  items: { name: string; color: string; dashed?: boolean; box?: boolean }[],
+  f: { left: number; width: number },
+  y0: number,
+): { svg: string; rows: number } {
   let x = f.left;
   let row = 0;
   const parts: string[] = [];
@@ -193,7 +200,11 @@ function legend(items: { name: string; color: string; dashed?: boolean; box?: bo
 }
 
 function legendRowCount(items: { name: string }[], width: number): number {
-  return legend(items.map((i) => ({ ...i, color: '#000' })), { left: 54, width }, 0).rows;
+  return legend(
+    items.map((i) => ({ ...i, color: '#000' })),
+    { left: 54, width },
+    0,
+  ).rows;
 }
 
 function axes(f: Frame, yTicks: { v: number; y: number }[], xTicks: { v: number; x: number }[], xLabel?: string, yLabel?: string): string {
@@ -236,7 +247,12 @@ export function lineChart(o: LineChartOptions): string {
   const height = o.height ?? 280;
   const items = o.series.map((s) => ({ name: s.name, color: s.color, dashed: s.dashed }));
   const f = frame(width, height, legendRowCount(items, width));
-  const { min: yMin, max: yMax, log, ticks: yTickValues } = valueRange(
+  const {
+    min: yMin,
+    max: yMax,
+    log,
+    ticks: yTickValues,
+  } = valueRange(
     o.series.flatMap((s) => s.values),
     { domain: o.yDomain, scale: o.yScale },
   );
@@ -278,7 +294,10 @@ export function lineChart(o: LineChartOptions): string {
       pen = true;
       if (showDots) dots.push(`<circle cx="${x}" cy="${y}" r="2.6" fill="${s.color}"/>`);
     });
-    if (d) parts.push(`<path d="${d}" stroke="${s.color}" stroke-width="2" fill="none" stroke-linejoin="round" stroke-linecap="round"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    if (d)
+      parts.push(
+        `<path d="${d}" stroke="${s.color}" stroke-width="2" fill="none" stroke-linejoin="round" stroke-linecap="round"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
     parts.push(dots.join(''));
   }
   parts.push(legend(items, f, 14).svg);

@@ -346,13 +346,7 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
  * Features of one window [length × F] (a copy of the series rows), with the per-window closeRel
  * (log close relative to the window's first bar) filled in when `names` includes it.
  */
-export function sliceWindow(
-  series: Float32Array,
-  bars: BarColumns,
-  names: readonly string[],
-  startIndex: number,
-  length: number,
-): Float32Array {
+export function sliceWindow(series: Float32Array, bars: BarColumns, names: readonly string[], startIndex: number, length: number): Float32Array {
   const out = new Float32Array(length * names.length);
   writeWindow(series, bars, names, startIndex, length, out, 0, windowRunState(bars, names));
   return out;
@@ -394,13 +388,7 @@ function windowRunState(bars: BarColumns, names: readonly string[]): ExpansionRu
 }
 
 /** Many windows of the same length stacked: [W × length × F], row-major (the model's input layout). */
-export function windowMatrix(
-  series: Float32Array,
-  bars: BarColumns,
-  names: readonly string[],
-  startIndices: readonly number[],
-  length: number,
-): Float32Array {
+export function windowMatrix(series: Float32Array, bars: BarColumns, names: readonly string[], startIndices: readonly number[], length: number): Float32Array {
   const F = names.length;
   const out = new Float32Array(startIndices.length * length * F);
   const run = windowRunState(bars, names);
@@ -409,11 +397,6 @@ export function windowMatrix(
 }
 
 /** Convenience: compute the series features and stack the given windows in one call. */
-export function computeWindowFeatures(
-  bars: BarColumns,
-  names: readonly string[],
-  startIndices: readonly number[],
-  length: number,
-): Float32Array {
+export function computeWindowFeatures(bars: BarColumns, names: readonly string[], startIndices: readonly number[], length: number): Float32Array {
   return windowMatrix(computeSeriesFeatures(bars, names), bars, names, startIndices, length);
 }

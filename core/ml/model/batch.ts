@@ -31,7 +31,8 @@ export function makeBatch(x: Float32Array, targets: BatchTargets[], spec: ModelS
     typeIndex[b] = has && t.typeIndex >= 0 && t.typeIndex < spec.typeCount ? t.typeIndex : -1;
     hasSpan[b] = has ? 1 : 0;
     weight[b] = Number.isFinite(t.weight) ? Math.max(0, t.weight) : 1;
-    if (t.countdownMask && t.countdownMask.length !== T) throw new Error(`makeBatch: targets ${b} countdownMask has length ${t.countdownMask.length}, expected ${T}`);
+    if (t.countdownMask && t.countdownMask.length !== T)
+      throw new Error(`makeBatch: targets ${b} countdownMask has length ${t.countdownMask.length}, expected ${T}`);
     if (t.barWeight && t.barWeight.length !== T) throw new Error(`makeBatch: targets ${b} barWeight has length ${t.barWeight.length}, expected ${T}`);
     for (let i = 0; i < T; i++) {
       cdMask[b * T + i] = t.countdownMask ? t.countdownMask[i] : t.mask[i] > 0.5 ? 1 : 0;

@@ -53,13 +53,7 @@ export function crfLogPartitionTf(emis: tf.Tensor3D, trans: tf.Tensor2D, start: 
 }
 
 /** Score of the given tag paths, [B]. tags: int32 [B,T]. */
-export function crfPathScoreTf(
-  emis: tf.Tensor3D,
-  trans: tf.Tensor2D,
-  start: tf.Tensor1D,
-  end: tf.Tensor1D,
-  tags: tf.Tensor2D,
-): tf.Tensor1D {
+export function crfPathScoreTf(emis: tf.Tensor3D, trans: tf.Tensor2D, start: tf.Tensor1D, end: tf.Tensor1D, tags: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => {
     const [B, T, K] = emis.shape;
     const oh = tf.oneHot(tf.cast(tags, 'int32'), K).toFloat() as tf.Tensor3D; // [B,T,K]
@@ -77,13 +71,7 @@ export function crfPathScoreTf(
 }
 
 /** NLL per sequence via tfjs ops (autodiff), [B]. */
-export function crfNllTf(
-  emis: tf.Tensor3D,
-  trans: tf.Tensor2D,
-  start: tf.Tensor1D,
-  end: tf.Tensor1D,
-  tags: tf.Tensor2D,
-): tf.Tensor1D {
+export function crfNllTf(emis: tf.Tensor3D, trans: tf.Tensor2D, start: tf.Tensor1D, end: tf.Tensor1D, tags: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.sub(crfLogPartitionTf(emis, trans, start, end), crfPathScoreTf(emis, trans, start, end, tags)) as tf.Tensor1D);
 }
 
@@ -203,13 +191,7 @@ export function crfViterbi(emis: ArrayLike<number>, B: number, T: number, K: num
  * NLL per sequence, [B], for integer tags [B*T] (values in 0..K-1).
  * Forward and gradient computed in plain JS; differentiable w.r.t. emis, trans, start and end.
  */
-export function crfNll(
-  emis: tf.Tensor3D,
-  trans: tf.Tensor2D,
-  start: tf.Tensor1D,
-  end: tf.Tensor1D,
-  tags: ArrayLike<number>,
-): tf.Tensor1D {
+export function crfNll(emis: tf.Tensor3D, trans: tf.Tensor2D, start: tf.Tensor1D, end: tf.Tensor1D, tags: ArrayLike<number>): tf.Tensor1D {
   const [B, T, K] = emis.shape;
   if (tags.length !== B * T) throw new Error(`crfNll: ${tags.length} tags for ${B}×${T} positions`);
   const op = tf.customGrad((...args: unknown[]) => {

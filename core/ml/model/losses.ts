@@ -27,13 +27,7 @@ export function countMean(v: tf.Tensor, w: tf.Tensor, count: tf.Scalar | number)
  * start/end int32 [B] (-1 = none or unknown: that edge contributes nothing). Windows without a span
  * (hasSpan 0) contribute nothing; the mean is over the windows with a span.
  */
-export function pointerLoss(
-  logits: tf.Tensor3D,
-  start: tf.Tensor1D,
-  end: tf.Tensor1D,
-  weight: tf.Tensor1D,
-  hasSpan: tf.Tensor1D,
-): tf.Scalar {
+export function pointerLoss(logits: tf.Tensor3D, start: tf.Tensor1D, end: tf.Tensor1D, weight: tf.Tensor1D, hasSpan: tf.Tensor1D): tf.Scalar {
   const T = logits.shape[2];
   const target = tf.oneHot(tf.stack([start, end], 1) as tf.Tensor2D, T); // a -1 index one-hots to zeros
   const ce = tf.mul(tf.sum(tf.mul(target, tf.logSoftmax(logits)), [1, 2]), -0.5) as tf.Tensor1D;

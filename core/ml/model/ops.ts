@@ -57,11 +57,7 @@ export function linear(a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, mo
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
           const g = dy as tf.Tensor2D;
-          return [
-            tf.matMul(g, tf.transpose(ws)),
-            tf.matMul(transposeRows(xs), g),
-            tf.reshape(tf.matMul(tf.ones([1, N]), g), [ws.shape[1]]),
-          ];
+          return [tf.matMul(g, tf.transpose(ws)), tf.matMul(transposeRows(xs), g), tf.reshape(tf.matMul(tf.ones([1, N]), g), [ws.shape[1]])];
         },
       };
     });

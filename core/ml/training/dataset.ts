@@ -159,7 +159,12 @@ export function labelsToSpansWithEdges(labels: readonly Label[], win: WindowInfo
  * round(n · fraction) windows by startIndex are 'test'; a non-test window whose last bar comes
  * within one window length of the block's first bar is purged. Returns role per window id.
  */
-export function assignTestBlock(windows: readonly WindowInfo[], fraction: number, T: number, unscorable: readonly WindowInfo[] = []): Map<number, 'test' | 'purged'> {
+export function assignTestBlock(
+  windows: readonly WindowInfo[],
+  fraction: number,
+  T: number,
+  unscorable: readonly WindowInfo[] = [],
+): Map<number, 'test' | 'purged'> {
   const out = new Map<number, 'test' | 'purged'>();
   if (!(fraction > 0)) return out;
   const firstTestOf = new Map<string, number>();
@@ -233,7 +238,13 @@ export function windowFeatures(cache: Map<string, SeriesCache>, windows: readonl
   });
   for (const [id, idx] of bySeries) {
     const c = cache.get(id)!;
-    const m = windowMatrix(c.features, c.bars, names, idx.map((i) => windows[i].startIndex), T);
+    const m = windowMatrix(
+      c.features,
+      c.bars,
+      names,
+      idx.map((i) => windows[i].startIndex),
+      T,
+    );
     idx.forEach((i, k) => out.set(m.subarray(k * T * F, (k + 1) * T * F), i * T * F));
   }
   return out;
@@ -269,9 +280,18 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   // Issue #12, point 4: one annotator's source leaves out the windows only others labelled.
   const othersOnly = chosen.filter((w) => !windowInSource(byWindow.get(w.id) ?? [], opts.labelSource)).length;
   if (othersOnly > 0) chosen = chosen.filter((w) => windowInSource(byWindow.get(w.id) ?? [], opts.labelSource));
-  if (opts.labelSource !== undefined && opts.labelSource !== 'all') notes.push(`labels: ${describeLabelSource(opts.labelSource)} (training, validation and test alike)${othersOnly ? `; ${othersOnly} window(s) labelled only by others were left out` : ''}${opts.annotatorWeights && Object.keys(opts.annotatorWeights).length ? '; annotator weights ignored (they apply to all annotators\' labels)' : ''}`);
-  else if (opts.annotatorWeights && Object.keys(opts.annotatorWeights).length) notes.push(`labels: all annotators, weighted ${Object.entries(opts.annotatorWeights).map(([a, v]) => `${a} ×${v}`).join(', ')}`);
-  if (skipped.otherLength > 0) notes.push(`${skipped.otherLength} window(s) of another length than ${T} bars were left out (one model needs one window length)`);
+  if (opts.labelSource !== undefined && opts.labelSource !== 'all')
+    notes.push(
+      `labels: ${describeLabelSource(opts.labelSource)} (training, validation and test alike)${othersOnly ? `; ${othersOnly} window(s) labelled only by others were left out` : ''}${opts.annotatorWeights && Object.keys(opts.annotatorWeights).length ? "; annotator weights ignored (they apply to all annotators' labels)" : ''}`,
+    );
+  else if (opts.annotatorWeights && Object.keys(opts.annotatorWeights).length)
+    notes.push(
+      `labels: all annotators, weighted ${Object.entries(opts.annotatorWeights)
+        .map(([a, v]) => `${a} ×${v}`)
+        .join(', ')}`,
+    );
+  if (skipped.otherLength > 0)
+    notes.push(`${skipped.otherLength} window(s) of another length than ${T} bars were left out (one model needs one window length)`);
   if (skipped.excluded > 0) notes.push(`${skipped.excluded} window(s) have role 'excluded' (split gap) and were left out`);
   if (skipped.unlabelled > 0) notes.push(`${skipped.unlabelled} unlabelled window(s) were left out`);
 
@@ -284,7 +304,12 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   const scoreOk = (w: WindowInfo): boolean => !isUnconfirmed(w) && (!opts.scoreFilter || (byWindow.get(w.id) ?? []).every(opts.scoreFilter));
 
   const testFraction = opts.testFraction ?? DEFAULT_TEST_FRACTION;
-  let block = assignTestBlock(chosen.filter(scoreOk), testFraction, T, chosen.filter((w) => !scoreOk(w)));
+  let block = assignTestBlock(
+    chosen.filter(scoreOk),
+    testFraction,
+    T,
+    chosen.filter((w) => !scoreOk(w)),
+  );
   const roleOf = (w: WindowInfo): 'train' | 'val' | 'test' | 'purged' => block.get(w.id) ?? (w.role === 'val' ? 'val' : 'train');
   if (block.size > 0 && !chosen.some((w) => roleOf(w) === 'val' && scoreOk(w))) {
     notes.push(`no test block: holding out the last ${Math.round(testFraction * 100)} % would leave no validation window (label more windows)`);
@@ -319,7 +344,9 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   const val = records('val');
   const test = records('test');
   if (test.length > 0) {
-    notes.push(`test block: the last ${test.length} labelled window(s) of each series' timeline (${Math.round(testFraction * 100)} %), ${skipped.purged} purged before it; no choice sees it`);
+    notes.push(
+      `test block: the last ${test.length} labelled window(s) of each series' timeline (${Math.round(testFraction * 100)} %), ${skipped.purged} purged before it; no choice sees it`,
+    );
   }
   if (skipped.unscored > 0) notes.push(`${skipped.unscored} validation/test window(s) hold labels that may not be scored and were left out of scoring`);
   const totalWindows = all.length;
@@ -335,9 +362,24 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
         : `${contradictions.openFindings} open contradiction finding(s): ${contradictions.mode === 'mask' ? 'masked' : 'down-weighted by severity'} ${contradictions.barsAffected} bar(s) in ${contradictions.windowsAffected} training window(s)`,
     );
   }
-  const rawTrain = windowFeatures(cache, train.map((r) => r.window), names, T);
-  const rawVal = windowFeatures(cache, val.map((r) => r.window), names, T);
-  const rawTest = windowFeatures(cache, test.map((r) => r.window), names, T);
+  const rawTrain = windowFeatures(
+    cache,
+    train.map((r) => r.window),
+    names,
+    T,
+  );
+  const rawVal = windowFeatures(
+    cache,
+    val.map((r) => r.window),
+    names,
+    T,
+  );
+  const rawTest = windowFeatures(
+    cache,
+    test.map((r) => r.window),
+    names,
+    T,
+  );
   const normalizer = fitNormalizer(rawTrain, names.length);
   return {
     setId: opts.setId,

@@ -22,7 +22,13 @@ try {
   if (sel.backend !== input.backend) {
     throw new Error(`backend ${input.backend} is not available in this thread (got ${sel.backend})`);
   }
-  const r = await trainModel({ ...input.options, seed: input.seed, member: input.member, signal: ac.signal, onEpoch: (event) => post({ type: 'epoch', event }) });
+  const r = await trainModel({
+    ...input.options,
+    seed: input.seed,
+    member: input.member,
+    signal: ac.signal,
+    onEpoch: (event) => post({ type: 'epoch', event }),
+  });
   const weights = r.model ? r.model.exportWeights() : null;
   r.model?.dispose();
   post({ type: 'done', result: { ...r, model: undefined, weights } as never });

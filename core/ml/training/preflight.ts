@@ -41,7 +41,7 @@ export function windowSetName(set: WindowSetInfo): string {
 /** 1-based positions as compact ranges: [44..54] -> "44–54", [3,7,8,9] -> "3, 7–9" (at most `max` pieces). */
 export function positionRanges(positions: number[], max = 6): string {
   const parts: string[] = [];
-  for (let i = 0; i < positions.length; ) {
+  for (let i = 0; i < positions.length;) {
     let j = i;
     while (j + 1 < positions.length && positions[j + 1] === positions[j] + 1) j++;
     parts.push(i === j ? String(positions[i]) : `${positions[i]}–${positions[j]}`);

@@ -302,10 +302,20 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     // The test block is predicted once, after every choice (epoch, threshold) was made without it.
     const testMembers = data.test.length ? models.map((m) => predictAll(m, data.testX, data.test.length)) : [];
     const testPred = data.test.length ? averagePredictions(testMembers) : [];
-    const testUntrained = data.test.length ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length))) : [];
+    const testUntrained = data.test.length
+      ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length)))
+      : [];
     const report = buildReport({
       runId,
-      model: { head: spec.head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: data.features },
+      model: {
+        head: spec.head,
+        encoder: spec.encoder,
+        hidden: spec.hidden,
+        featureCount: spec.featureCount,
+        windowLength: spec.windowLength,
+        typeCount: spec.typeCount,
+        features: data.features,
+      },
       config,
       backend: sel.backend,
       device: sel.device,
@@ -369,11 +379,20 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 }
 
 /** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
-export function extraBaselines(store: ProjectStore, data: Dataset, decode: { minLength: number; mergeGap: number }): { rule: BaselineFigures; logistic: BaselineFigures } {
+export function extraBaselines(
+  store: ProjectStore,
+  data: Dataset,
+  decode: { minLength: number; mergeGap: number },
+): { rule: BaselineFigures; logistic: BaselineFigures } {
   const T = data.windowLength;
   const F = data.features.length;
   const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
-  const lr = fitLogistic(data.trainX, data.train.map((r) => r.targets.mask), T, F);
+  const lr = fitLogistic(
+    data.trainX,
+    data.train.map((r) => r.targets.mask),
+    T,
+    F,
+  );
   const logistic = scoreBaseline(
     {
       train: { truth: truth.train, probs: predictLogistic(lr, data.trainX, data.train.length, T, F) },
@@ -462,7 +481,10 @@ export async function predictWindows(
       }));
       if (opts.save) {
         store.transaction(() => {
-          store.savePredictions(runId, rows.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })));
+          store.savePredictions(
+            runId,
+            rows.map((o) => ({ windowId: o.windowId, probs: o.spanProb, spans: o.spans, viterbi: o.viterbi, typeProbs: o.typeProb })),
+          );
           store.savePredictionMeasures(runId, rows);
         });
       }

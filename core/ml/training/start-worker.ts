@@ -30,7 +30,12 @@ export interface TrainingWorker {
 
 const WORKER_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
 
-export function startTrainingWorker(projectPath: string, options: WorkerTrainingOptions, handlers: TrainingWorkerHandlers = {}, debug: { fault?: TrainingFault } = {}): TrainingWorker {
+export function startTrainingWorker(
+  projectPath: string,
+  options: WorkerTrainingOptions,
+  handlers: TrainingWorkerHandlers = {},
+  debug: { fault?: TrainingFault } = {},
+): TrainingWorker {
   const input: WorkerInput = { projectPath, options, ...(debug.fault ? { fault: debug.fault } : {}) };
   // worker-bootstrap.mjs registers tsx inside the thread, then loads worker.ts.
   const worker = new Worker(WORKER_URL, { workerData: input });

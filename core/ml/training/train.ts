@@ -140,14 +140,23 @@ function buildBatches(x: Float32Array, targets: BatchTargets[], spec: ModelSpec,
   const out: Batch[] = [];
   for (let i = 0; i < targets.length; i += size) {
     const idx = Array.from({ length: Math.min(size, targets.length - i) }, (_, k) => i + k);
-    out.push(makeBatch(sliceRows(x, idx, row), idx.map((k) => targets[k]), spec));
+    out.push(
+      makeBatch(
+        sliceRows(x, idx, row),
+        idx.map((k) => targets[k]),
+        spec,
+      ),
+    );
   }
   return out;
 }
 
 function barF1At(preds: WindowPrediction[], targets: BatchTargets[], threshold = 0.5): number {
   const masks = preds.map((p) => Uint8Array.from(p.spanProb, (v) => (v >= threshold ? 1 : 0)));
-  return barPRF(masks, targets.map((t) => t.mask)).f1;
+  return barPRF(
+    masks,
+    targets.map((t) => t.mask),
+  ).f1;
 }
 
 function sigmasOf(model: SpanModel): TaskValues {
@@ -243,7 +252,11 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           break;
         }
         const idx = order.slice(i, i + opts.batchSize);
-        const batch = makeBatch(sliceRows(data.trainX, idx, row), idx.map((k) => data.trainTargets[k]), spec);
+        const batch = makeBatch(
+          sliceRows(data.trainX, idx, row),
+          idx.map((k) => data.trainTargets[k]),
+          spec,
+        );
         let stacked: tf.Tensor | null = null;
         try {
           const cost = optimizer.minimize(

@@ -18,7 +18,16 @@ import { crossValidationSummary, type FoldFigure } from '../eval/cross-validatio
 import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset, type WindowRecord } from './dataset.ts';
 import { averagePredictions, predictAll, trainEnsemble, type EnsembleResult } from './train.ts';
 import { walkForwardFolds, type WalkForwardFold } from './walk-forward.ts';
-import { errMsg, extraBaselines, resolved, toPredictedSpans, untrainedPredictions, type RunResult, type RunTrainingOptions, type SavedModelSpec } from './run.ts';
+import {
+  errMsg,
+  extraBaselines,
+  resolved,
+  toPredictedSpans,
+  untrainedPredictions,
+  type RunResult,
+  type RunTrainingOptions,
+  type SavedModelSpec,
+} from './run.ts';
 
 type Cfg = ReturnType<typeof resolved>;
 
@@ -43,19 +52,40 @@ function foldDataset(base: Dataset, byId: Map<number, WindowRecord>, f: WalkForw
   };
 }
 
-function foldReport(runId: number, cfg: Cfg, spec: ModelSpec, data: Dataset, ens: EnsembleResult, backend: { backend: string; device: string }, store: ProjectStore, notes: string[]): RunReport {
+function foldReport(
+  runId: number,
+  cfg: Cfg,
+  spec: ModelSpec,
+  data: Dataset,
+  ens: EnsembleResult,
+  backend: { backend: string; device: string },
+  store: ProjectStore,
+  notes: string[],
+): RunReport {
   const models = ens.members.map((m) => m.model!);
   const pred = (x: Float32Array, n: number) => averagePredictions(models.map((m) => predictAll(m, x, n)));
   const seeds = ens.members.map((m) => m.seed);
   return buildReport({
     runId,
-    model: { head: spec.head, encoder: spec.encoder, hidden: spec.hidden, featureCount: spec.featureCount, windowLength: spec.windowLength, typeCount: spec.typeCount, features: data.features },
+    model: {
+      head: spec.head,
+      encoder: spec.encoder,
+      hidden: spec.hidden,
+      featureCount: spec.featureCount,
+      windowLength: spec.windowLength,
+      typeCount: spec.typeCount,
+      features: data.features,
+    },
     config: { ...cfg, features: data.features },
     backend: backend.backend,
     device: backend.device,
     typeNames: data.typeNames,
     members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
-    train: { truth: data.train.map(truthOf), pred: pred(data.trainX, data.train.length), untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
+    train: {
+      truth: data.train.map(truthOf),
+      pred: pred(data.trainX, data.train.length),
+      untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)),
+    },
     val: { truth: data.val.map(truthOf), pred: pred(data.valX, data.val.length), untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
     test: {
       truth: data.test.map(truthOf),
@@ -87,10 +117,20 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   });
   const pool = [...base.train, ...base.val];
   const T = base.windowLength;
-  const folds = walkForwardFolds(pool.map((r) => r.window), k, T);
+  const folds = walkForwardFolds(
+    pool.map((r) => r.window),
+    k,
+    T,
+  );
   const byId = new Map(pool.map((r) => [r.window.id, r]));
   const cache = seriesFeatures(store, new Set(pool.map((r) => r.window.seriesId)), base.features);
-  const raw = (rs: WindowRecord[]) => windowFeatures(cache, rs.map((r) => r.window), base.features, T);
+  const raw = (rs: WindowRecord[]) =>
+    windowFeatures(
+      cache,
+      rs.map((r) => r.window),
+      base.features,
+      T,
+    );
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
     head: cfg.head,

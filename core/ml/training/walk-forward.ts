@@ -49,7 +49,10 @@ export function walkForwardFolds(windows: readonly FoldWindow[], k: number, T: n
   for (const [seriesId, ws] of bySeries) {
     const sorted = ws.slice().sort((a, b) => a.startIndex - b.startIndex || a.id - b.id);
     const n = sorted.length;
-    if (n < k + 1) throw new Error(`series "${seriesId}" has ${n} labelled window(s); walk-forward with ${k} folds needs at least ${k + 1} (one block per fold plus one to learn from)`);
+    if (n < k + 1)
+      throw new Error(
+        `series "${seriesId}" has ${n} labelled window(s); walk-forward with ${k} folds needs at least ${k + 1} (one block per fold plus one to learn from)`,
+      );
     // Block b holds sorted[bounds[b] .. bounds[b+1]).
     const bounds = Array.from({ length: k + 2 }, (_, b) => Math.round((b * n) / (k + 1)));
     for (let i = 1; i <= k; i++) {

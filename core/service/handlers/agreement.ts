@@ -45,7 +45,14 @@ export function agreement(ctx: ServiceContext, args: CommandArgs<'agreement.comp
   const all = [...annotated.values()].sort((a, b) => a.windowId - b.windowId);
   const result = computeAgreement(all, args.minIou, getSeniority(ctx.store));
   const disagreements = result.disagreements.map((d) => ({ ...d, setId: windows.get(d.windowId)!.setId }));
-  return { ...result, disagreements, setId: args.setId ?? null, sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length, spansByAnnotator, minIou: args.minIou };
+  return {
+    ...result,
+    disagreements,
+    setId: args.setId ?? null,
+    sharedWindows: all.filter((w) => w.byAnnotator.size >= 2).length,
+    spansByAnnotator,
+    minIou: args.minIou,
+  };
 }
 
 export type { AnnotatorsInfo };
@@ -59,7 +66,10 @@ export function annotatorsList(ctx: ServiceContext): AnnotatorsInfo {
 export function annotatorsSetSeniority(ctx: ServiceContext, args: CommandArgs<'annotators.setSeniority'>): AnnotatorsInfo {
   const order = args.order.map((a) => a.trim());
   const twice = order.find((a, i) => order.indexOf(a) !== i);
-  if (twice !== undefined) throw new CandlemarkError('invalid-arguments', `annotator "${twice}" is listed twice in the seniority order`, [{ field: 'order', message: `"${twice}" twice` }]);
+  if (twice !== undefined)
+    throw new CandlemarkError('invalid-arguments', `annotator "${twice}" is listed twice in the seniority order`, [
+      { field: 'order', message: `"${twice}" twice` },
+    ]);
   setSeniority(ctx.store, order);
   return annotatorsList(ctx);
 }

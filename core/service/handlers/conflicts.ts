@@ -71,7 +71,12 @@ export function conflictWindowsAround(ctx: ServiceContext, seriesId: string, win
 }
 
 /** The labelled ones of `windows` (all of one series) with their labels as bar-index spans. */
-function toConflictWindows(ctx: ServiceContext, seriesId: string, windows: ReadonlyArray<WindowInfo>, labelsOf: (windowId: number) => Label[]): ConflictWindow[] {
+function toConflictWindows(
+  ctx: ServiceContext,
+  seriesId: string,
+  windows: ReadonlyArray<WindowInfo>,
+  labelsOf: (windowId: number) => Label[],
+): ConflictWindow[] {
   const out: ConflictWindow[] = [];
   let index: TimeIndex | null = null;
   for (const w of windows) {
@@ -125,7 +130,12 @@ export function refreshFindings(ctx: ServiceContext, scope: { windowIds: number[
     }
     const findings: Finding[] = [];
     for (const [seriesId, edited] of bySeries) {
-      findings.push(...detectConflictsFor(edited.map((w) => w.id), conflictWindowsAround(ctx, seriesId, edited)));
+      findings.push(
+        ...detectConflictsFor(
+          edited.map((w) => w.id),
+          conflictWindowsAround(ctx, seriesId, edited),
+        ),
+      );
       findings.push(...annotatorFindingsOf(ctx, edited));
     }
     ctx.store.replaceFindings({ windowIds: scope.windowIds }, findings);
@@ -237,7 +247,10 @@ function runLabelChange<T>(
   return out;
 }
 
-export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflicts.resolve'>): WithChange<{ findingId: number; status: FindingStatus; changedWindows: number[] }> {
+export function resolveConflict(
+  ctx: ServiceContext,
+  args: CommandArgs<'conflicts.resolve'>,
+): WithChange<{ findingId: number; status: FindingStatus; changedWindows: number[] }> {
   const finding = ctx.store.getFinding(args.findingId);
   if (!finding) throw new CandlemarkError('not-found', `no finding ${args.findingId}`);
   if (args.action === 'ignore' || args.action === 'mark-resolved' || args.action === 'reopen') {
@@ -277,32 +290,34 @@ export function resolveConflict(ctx: ServiceContext, args: CommandArgs<'conflict
 function copySpans(ctx: ServiceContext, from: ConflictWindow, to: ConflictWindow, description: string, who: string): void {
   const index = ctx.timeIndex(to.seriesId);
   const plan = planCopySpans(from, to);
-  ctx.store.editGroup(description, () => {
-    const labels = ctx.store.listLabels({ windowId: to.id });
-    for (const span of plan.remove) {
-      const label = labels.find(
-        (l) => l.type === span.type && l.startTime === index.timeAt(span.start) && l.endTime === index.timeAt(span.end),
-      );
-      if (label) ctx.store.deleteLabel(label.id);
-    }
-    // Issue #12: a copied span keeps a model origin ('accepted', unconfirmed) from the label it copies,
-    // so resolving a conflict never turns a model's unconfirmed answer into the analyst's.
-    const sources = ctx.store.listLabels({ windowId: from.id });
-    for (const span of plan.add) {
-      const startTime = index.timeAt(span.start);
-      const endTime = index.timeAt(span.end);
-      const source = sources.find((l) => l.type === span.type && l.startTime <= endTime && startTime <= l.endTime && l.origin === 'accepted');
-      ctx.store.addLabel(to.id, {
-        startTime,
-        endTime,
-        type: span.type,
-        confidence: span.confidence,
-        author: who,
-        note: '',
-        ...(source ? { origin: 'accepted' as const, originRun: source.originRun } : {}),
-      });
-    }
-  }, who);
+  ctx.store.editGroup(
+    description,
+    () => {
+      const labels = ctx.store.listLabels({ windowId: to.id });
+      for (const span of plan.remove) {
+        const label = labels.find((l) => l.type === span.type && l.startTime === index.timeAt(span.start) && l.endTime === index.timeAt(span.end));
+        if (label) ctx.store.deleteLabel(label.id);
+      }
+      // Issue #12: a copied span keeps a model origin ('accepted', unconfirmed) from the label it copies,
+      // so resolving a conflict never turns a model's unconfirmed answer into the analyst's.
+      const sources = ctx.store.listLabels({ windowId: from.id });
+      for (const span of plan.add) {
+        const startTime = index.timeAt(span.start);
+        const endTime = index.timeAt(span.end);
+        const source = sources.find((l) => l.type === span.type && l.startTime <= endTime && startTime <= l.endTime && l.origin === 'accepted');
+        ctx.store.addLabel(to.id, {
+          startTime,
+          endTime,
+          type: span.type,
+          confidence: span.confidence,
+          author: who,
+          note: '',
+          ...(source ? { origin: 'accepted' as const, originRun: source.originRun } : {}),
+        });
+      }
+    },
+    who,
+  );
 }
 
 /**
@@ -319,9 +334,13 @@ function keepAnnotator(ctx: ServiceContext, finding: StoredFinding, keep: 0 | 1,
     ctx,
     who,
     () => {
-      ctx.store.editGroup(`resolve finding ${finding.id}: keep ${kept}'s spans in window ${finding.windowA}`, () => {
-        for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id, who);
-      }, who);
+      ctx.store.editGroup(
+        `resolve finding ${finding.id}: keep ${kept}'s spans in window ${finding.windowA}`,
+        () => {
+          for (const l of ctx.store.listLabels({ windowId: finding.windowA })) if ((l.author || '(unknown)') === dropped) ctx.store.deleteLabel(l.id, who);
+        },
+        who,
+      );
       return { result: {}, windowIds: [finding.windowA] };
     },
     {},

@@ -26,7 +26,11 @@ const STRIDE = 64;
  * Indices of the windows left unlabelled: the latest `share` of the training windows (by start),
  * skipping those of planted contradictions.
  */
-export function demoUnlabelledWindows(roles: readonly string[], share: number, planted: ReadonlyArray<{ windowIndexA: number; windowIndexB: number }>): Set<number> {
+export function demoUnlabelledWindows(
+  roles: readonly string[],
+  share: number,
+  planted: ReadonlyArray<{ windowIndexA: number; windowIndexB: number }>,
+): Set<number> {
   const train = roles.flatMap((r, i) => (r === 'train' ? [i] : []));
   const keep = new Set(planted.flatMap((c) => [c.windowIndexA, c.windowIndexB]));
   const n = Math.floor(train.length * share);
@@ -61,36 +65,40 @@ export async function createDemo(ctx: ServiceContext, args: CommandArgs<'demo.cr
   let setId = 0;
   let spans = 0;
   // Series, windows, labels and the findings between them: one transaction.
-  inLabelChange(ctx, () => {
-    ctx.store.insertSeries(seriesId, source, bars, { onProgress: (f) => ctx.progress('demo', f * 0.6, 'storing bars') });
-    const set = ctx.store.createWindowSet(
-      { seriesId, origin: 'cut', length: LENGTH, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: args.seed },
-      cuts.map((c, i) => ({ extId: `${seriesId}:${c.startIndex}`, startIndex: c.startIndex, length: c.length, role: roles[i] })),
-    );
-    setId = set.id;
-    const windows = ctx.store.listWindows({ setId: set.id });
-    ctx.store.editGroup('create demo labels', () => {
-      annotation.windows.forEach((annotated, i) => {
-        if (leftOut.has(i)) return;
-        for (const span of annotated.spans) {
-          ctx.store.addLabel(windows[i].id, {
-            startTime: times[span.start],
-            endTime: times[span.end],
-            type: span.type,
-            confidence: span.confidence,
-            note: '',
-            author: 'demo',
-          });
-          spans++;
-        }
-        ctx.store.setWindowReviewed(windows[i].id, true);
+  inLabelChange(
+    ctx,
+    () => {
+      ctx.store.insertSeries(seriesId, source, bars, { onProgress: (f) => ctx.progress('demo', f * 0.6, 'storing bars') });
+      const set = ctx.store.createWindowSet(
+        { seriesId, origin: 'cut', length: LENGTH, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: args.seed },
+        cuts.map((c, i) => ({ extId: `${seriesId}:${c.startIndex}`, startIndex: c.startIndex, length: c.length, role: roles[i] })),
+      );
+      setId = set.id;
+      const windows = ctx.store.listWindows({ setId: set.id });
+      ctx.store.editGroup('create demo labels', () => {
+        annotation.windows.forEach((annotated, i) => {
+          if (leftOut.has(i)) return;
+          for (const span of annotated.spans) {
+            ctx.store.addLabel(windows[i].id, {
+              startTime: times[span.start],
+              endTime: times[span.end],
+              type: span.type,
+              confidence: span.confidence,
+              note: '',
+              author: 'demo',
+            });
+            spans++;
+          }
+          ctx.store.setWindowReviewed(windows[i].id, true);
+        });
       });
-    });
-    // A fresh demo starts with an empty undo history: undoing "create demo" is not an edit.
-    ctx.store.clearHistory();
-    ctx.forgetSeries(seriesId);
-    return { result: null, windowIds: [] };
-  }, { scope: 'all', labelsEvent: false });
+      // A fresh demo starts with an empty undo history: undoing "create demo" is not an edit.
+      ctx.store.clearHistory();
+      ctx.forgetSeries(seriesId);
+      return { result: null, windowIds: [] };
+    },
+    { scope: 'all', labelsEvent: false },
+  );
   ctx.progress('demo', 1, 'done');
   ctx.events.emit('series.changed', { seriesId });
   ctx.events.emit('windows.changed', { setId });

@@ -47,7 +47,6 @@ export async function importLabelsText(ctx: ServiceContext, args: CommandArgs<'l
  * file is kept (an export → import round trip loses nothing); spans without an origin become 'imported'.
  */
 async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: string, annotator: string) {
-
   // 1. Everything that can fail is read and checked first: series CSVs, then windows and spans against bars.
   const newSeries = new Map<string, { source: string; bars: BarColumns }>();
   const timesBySeries = new Map<string, Float64Array>();
@@ -77,52 +76,60 @@ async function importDocument(ctx: ServiceContext, doc: LabelsDocument, file: st
   // 2. One transaction (with the findings it changes), one undo step.
   const touched: number[] = [];
   const createdSets: number[] = [];
-  inLabelChange(ctx, () => {
-    for (const [id, s] of newSeries) {
-      ctx.store.insertSeries(id, s.source, s.bars);
-      ctx.forgetSeries(id);
-    }
-    const existing = ctx.store.listLabelTypes();
-    const names = new Set(existing.map((t) => t.name));
-    const added = doc.labelTypes
-      .filter((t) => !names.has(t.name))
-      .map((t, i) => ({ name: t.name, color: t.color ?? TYPE_COLOURS[(existing.length + i) % TYPE_COLOURS.length], sortOrder: existing.length + i }));
-    if (added.length) ctx.store.setLabelTypes([...existing, ...added]);
+  inLabelChange(
+    ctx,
+    () => {
+      for (const [id, s] of newSeries) {
+        ctx.store.insertSeries(id, s.source, s.bars);
+        ctx.forgetSeries(id);
+      }
+      const existing = ctx.store.listLabelTypes();
+      const names = new Set(existing.map((t) => t.name));
+      const added = doc.labelTypes
+        .filter((t) => !names.has(t.name))
+        .map((t, i) => ({ name: t.name, color: t.color ?? TYPE_COLOURS[(existing.length + i) % TYPE_COLOURS.length], sortOrder: existing.length + i }));
+      if (added.length) ctx.store.setLabelTypes([...existing, ...added]);
 
-    ctx.store.editGroup(`import labels from ${path.basename(file)}`, () => {
-      for (const seriesId of new Set(doc.windows.map((w) => w.series))) {
-        const index = ctx.timeIndex(seriesId);
-        const docWindows = doc.windows.filter((w) => w.series === seriesId);
-        const placed = docWindows.map((w) => ({ doc: w, startIndex: index.indexOf(w.start), length: w.length }));
-        const { windows: storeWindows, createdSetId } = findOrCreateWindows(ctx, seriesId, placed);
-        if (createdSetId != null) createdSets.push(createdSetId);
-        placed.forEach((p, i) => {
-          const target = storeWindows[i];
-          // Issue #12: the file speaks for the annotators it names (a span's own, else the importer), so
-          // only their spans in the window are replaced; another annotator's spans there stay.
-          const replaced = importedAuthors(p.doc.spans, annotator);
-          for (const old of ctx.store.listLabels({ windowId: target.id })) if (replaced.has(old.author)) ctx.store.deleteLabel(old.id);
-          for (const span of p.doc.spans) {
-            ctx.store.addLabel(target.id, {
-              startTime: span.start,
-              endTime: span.end,
-              type: span.type,
-              confidence: span.confidence ?? 1,
-              note: '',
-              author: span.annotator ?? annotator,
-              origin: span.origin ?? 'imported',
-              originRun: span.run ?? null,
-              labelledAt: span.labelledAt,
+      ctx.store.editGroup(
+        `import labels from ${path.basename(file)}`,
+        () => {
+          for (const seriesId of new Set(doc.windows.map((w) => w.series))) {
+            const index = ctx.timeIndex(seriesId);
+            const docWindows = doc.windows.filter((w) => w.series === seriesId);
+            const placed = docWindows.map((w) => ({ doc: w, startIndex: index.indexOf(w.start), length: w.length }));
+            const { windows: storeWindows, createdSetId } = findOrCreateWindows(ctx, seriesId, placed);
+            if (createdSetId != null) createdSets.push(createdSetId);
+            placed.forEach((p, i) => {
+              const target = storeWindows[i];
+              // Issue #12: the file speaks for the annotators it names (a span's own, else the importer), so
+              // only their spans in the window are replaced; another annotator's spans there stay.
+              const replaced = importedAuthors(p.doc.spans, annotator);
+              for (const old of ctx.store.listLabels({ windowId: target.id })) if (replaced.has(old.author)) ctx.store.deleteLabel(old.id);
+              for (const span of p.doc.spans) {
+                ctx.store.addLabel(target.id, {
+                  startTime: span.start,
+                  endTime: span.end,
+                  type: span.type,
+                  confidence: span.confidence ?? 1,
+                  note: '',
+                  author: span.annotator ?? annotator,
+                  origin: span.origin ?? 'imported',
+                  originRun: span.run ?? null,
+                  labelledAt: span.labelledAt,
+                });
+              }
+              // A window in a labels file was looked at, even when it has no span.
+              ctx.store.setWindowReviewed(target.id, true, annotator);
+              touched.push(target.id);
             });
           }
-          // A window in a labels file was looked at, even when it has no span.
-          ctx.store.setWindowReviewed(target.id, true, annotator);
-          touched.push(target.id);
-        });
-      }
-    }, annotator);
-    return { result: null, windowIds: touched };
-  }, { scope: 'all', labelsEvent: false });
+        },
+        annotator,
+      );
+      return { result: null, windowIds: touched };
+    },
+    { scope: 'all', labelsEvent: false },
+  );
   for (const id of createdSets) ctx.events.emit('windows.changed', { setId: id });
   ctx.events.emit('labels.changed', { windowIds: touched });
   return {
@@ -160,7 +167,10 @@ function findOrCreateWindows(
   const lengths = placed.map((p) => p.length);
   const commonLength = mostCommon(lengths);
   const order = placed.map((p, i) => ({ p, i })).sort((a, b) => a.p.startIndex - b.p.startIndex);
-  const roles = assignSplit(order.map((o) => o.p), { kind: 'chronological', valFraction: 0.2, seed: 1, gap: commonLength });
+  const roles = assignSplit(
+    order.map((o) => o.p),
+    { kind: 'chronological', valFraction: 0.2, seed: 1, gap: commonLength },
+  );
   const rows = order.map((o, k) => ({ extId: o.p.doc.id, startIndex: o.p.startIndex, length: o.p.length, role: roles[k] }));
   const set = ctx.store.createWindowSet(
     { seriesId, origin: 'imported', length: commonLength, stride: null, split: 'chronological', valFraction: 0.2, seed: 1 },
@@ -185,7 +195,10 @@ function mostCommon(values: number[]): number {
 export function exportLabels(ctx: ServiceContext, args: CommandArgs<'labels.export'>) {
   const out = path.resolve(args.path);
   const format = out.toLowerCase().endsWith('.csv') ? 'csv' : out.toLowerCase().endsWith('.json') ? 'json' : null;
-  if (!format) throw new CandlemarkError('invalid-arguments', `${args.path}: the file name must end in .json or .csv`, [{ field: 'path', message: 'expected .json or .csv' }]);
+  if (!format)
+    throw new CandlemarkError('invalid-arguments', `${args.path}: the file name must end in .json or .csv`, [
+      { field: 'path', message: 'expected .json or .csv' },
+    ]);
   const { doc, text } = buildExport(ctx, format, args.setId, path.dirname(out));
   writeFileAtomic(out, text);
   return { path: out, format, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
@@ -234,4 +247,3 @@ function buildExport(ctx: ServiceContext, format: 'json' | 'csv', setId: number 
   };
   return { doc, text: format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc) };
 }
-

@@ -4,7 +4,17 @@
  * that is still training. Events tell the open views to re-read.
  */
 import { renameSeries } from '../../store/manage.ts';
-import { deleteFinishedRun, deleteSeriesWithSets, deleteWindowSet, listNames, renameRun, renameWindowSet, runDeletionImpact, seriesDeletionImpact, setDeletionImpact } from '../../store/manage.ts';
+import {
+  deleteFinishedRun,
+  deleteSeriesWithSets,
+  deleteWindowSet,
+  listNames,
+  renameRun,
+  renameWindowSet,
+  runDeletionImpact,
+  seriesDeletionImpact,
+  setDeletionImpact,
+} from '../../store/manage.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
@@ -15,7 +25,8 @@ function typed<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof StoreError) throw new CandlemarkError(e.code === 'not-found' ? 'not-found' : e.code === 'invalid' ? 'invalid-arguments' : 'invalid-operation', e.message);
+    if (e instanceof StoreError)
+      throw new CandlemarkError(e.code === 'not-found' ? 'not-found' : e.code === 'invalid' ? 'invalid-arguments' : 'invalid-operation', e.message);
     throw e;
   }
 }

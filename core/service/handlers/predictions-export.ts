@@ -26,10 +26,17 @@ export async function exportPredictions(ctx: ServiceContext, a: CommandArgs<'run
         series: w.seriesId,
         start: w.startTime,
         length: w.length,
-        spans: [...r.predicted].sort((x, y) => x.startTime - y.startTime).map((p) => ({ start: p.startTime, end: p.endTime, type: p.type, confidence: Math.round(p.score * 1000) / 1000 })),
+        spans: [...r.predicted]
+          .sort((x, y) => x.startTime - y.startTime)
+          .map((p) => ({ start: p.startTime, end: p.endTime, type: p.type, confidence: Math.round(p.score * 1000) / 1000 })),
       };
     }),
   };
   const text = a.format === 'csv' ? serializeLabelsCsv(doc) : serializeLabelsJson(doc);
-  return { fileName: `candlemark-run-${a.runId}-predictions.${a.format}`, text, windows: doc.windows.length, spans: doc.windows.reduce((n, w) => n + w.spans.length, 0) };
+  return {
+    fileName: `candlemark-run-${a.runId}-predictions.${a.format}`,
+    text,
+    windows: doc.windows.length,
+    spans: doc.windows.reduce((n, w) => n + w.spans.length, 0),
+  };
 }

@@ -133,7 +133,9 @@ function predictionDigests(ctx: ServiceContext, run: ReviewableRun): Map<number,
   const cached = perRun.get(runId);
   if (cached && cached.revision === ctx.store.predictionsRevision) return cached.byWindow;
   const measures = ctx.store.listPredictionMeasures(runId);
-  const byWindow = new Map(ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p, measures.get(p.windowId)) }]));
+  const byWindow = new Map(
+    ctx.store.listPredictions(runId).map((p) => [p.windowId, { predicted: predictedSpans(p), uncertainty: uncertaintyOf(run, p, measures.get(p.windowId)) }]),
+  );
   perRun.set(runId, { revision: ctx.store.predictionsRevision, byWindow });
   return byWindow;
 }
@@ -242,9 +244,11 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const w = requireWindow(ctx, args.windowId);
   const predicted = predictedSpans(await windowPrediction(ctx, run.runId, w));
   if (args.spanIndex !== undefined && !predicted[args.spanIndex]) {
-    throw new CandlemarkError('invalid-arguments', `run ${run.runId} predicted ${predicted.length} span(s) in window ${w.id}: there is no span ${args.spanIndex}`, [
-      { field: 'spanIndex', message: `expected 0..${predicted.length - 1}` },
-    ]);
+    throw new CandlemarkError(
+      'invalid-arguments',
+      `run ${run.runId} predicted ${predicted.length} span(s) in window ${w.id}: there is no span ${args.spanIndex}`,
+      [{ field: 'spanIndex', message: `expected 0..${predicted.length - 1}` }],
+    );
   }
   const accepted = args.spanIndex === undefined ? predicted : [predicted[args.spanIndex]];
   const labels = ctx.store.listLabels({ windowId: w.id });
@@ -253,32 +257,44 @@ export async function reviewAccept(ctx: ServiceContext, args: CommandArgs<'revie
   const who = args.annotator ?? ctx.author;
   // The labels, the decision and the findings they change commit together (one transaction).
   const { change } = inReportedLabelChange(ctx, who, () => {
-    ctx.store.editGroup(`Accept run ${run.runId}'s prediction`, () => {
-      for (const l of replaced) ctx.store.deleteLabel(l.id);
-      for (const s of accepted) {
-        const label = ctx.store.addLabel(w.id, {
-          startTime: s.startTime,
-          endTime: s.endTime,
-          type: s.type,
-          // Full confidence once the analyst vouches for it; until then origin 'accepted' keeps it out of
-          // validation scoring (review.confirm, or an edit, makes it the analyst's). The model's score is kept in the note.
-          confidence: 1,
-          note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
-          author: who,
-          origin: 'accepted',
-          originRun: run.runId,
-        });
-        added.push(label.id);
-      }
-      // Accepting "no span here" is a statement about the window, like pressing N while labelling.
-      if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
-    }, who);
+    ctx.store.editGroup(
+      `Accept run ${run.runId}'s prediction`,
+      () => {
+        for (const l of replaced) ctx.store.deleteLabel(l.id);
+        for (const s of accepted) {
+          const label = ctx.store.addLabel(w.id, {
+            startTime: s.startTime,
+            endTime: s.endTime,
+            type: s.type,
+            // Full confidence once the analyst vouches for it; until then origin 'accepted' keeps it out of
+            // validation scoring (review.confirm, or an edit, makes it the analyst's). The model's score is kept in the note.
+            confidence: 1,
+            note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)})`,
+            author: who,
+            origin: 'accepted',
+            originRun: run.runId,
+          });
+          added.push(label.id);
+        }
+        // Accepting "no span here" is a statement about the window, like pressing N while labelling.
+        if (accepted.length === 0) ctx.store.setWindowReviewed(w.id, true);
+      },
+      who,
+    );
     ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
     return { result: {}, windowIds: [w.id] };
   });
   ctx.events.emit('review.changed', { runId: run.runId, windowIds: [w.id] });
   const detail = await windowDetail(ctx, run, requireWindow(ctx, w.id), DEFAULT_BOUNDARY_TOLERANCE);
-  return { runId: run.runId, windowId: w.id, decision: detail.decision, addedLabelIds: added, removedLabelIds: replaced.map((l) => l.id), status: detail.status, change };
+  return {
+    runId: run.runId,
+    windowId: w.id,
+    decision: detail.decision,
+    addedLabelIds: added,
+    removedLabelIds: replaced.map((l) => l.id),
+    status: detail.status,
+    change,
+  };
 }
 
 /** Records that the analyst disagrees with the model on this window (labels stay as they are); `clear` removes the decision. */
@@ -311,7 +327,10 @@ export function reviewConfirm(
     const issues = args.labelIds.flatMap((labelId, i) => {
       const l = byId.get(labelId);
       if (!l) return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is not a label of window ${w.id}` }];
-      if (l.origin !== 'accepted') return [{ field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is "${l.origin}", not an accepted model span waiting for confirmation` }];
+      if (l.origin !== 'accepted')
+        return [
+          { field: `labelIds.${i}`, window: String(w.id), message: `label ${labelId} is "${l.origin}", not an accepted model span waiting for confirmation` },
+        ];
       return [];
     });
     if (issues.length) throw new CandlemarkError('invalid-arguments', `review.confirm: ${issues.length} label(s) cannot be confirmed`, issues);
@@ -326,9 +345,13 @@ export function reviewConfirm(
   let change: Change;
   if (chosen.length > 0) {
     ({ change } = inReportedLabelChange(ctx, who, () => {
-      ctx.store.editGroup(chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`, () => {
-        for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
-      }, who);
+      ctx.store.editGroup(
+        chosen.length === 1 ? 'Confirm accepted span' : `Confirm ${chosen.length} accepted spans`,
+        () => {
+          for (const l of chosen) ctx.store.updateLabel(l.id, { origin: 'confirmed', author: who }, who);
+        },
+        who,
+      );
       return { result: {}, windowIds: [w.id] };
     }));
   } else {
@@ -381,22 +404,26 @@ export async function reviewAcceptAbove(ctx: ServiceContext, args: CommandArgs<'
   if (args.dryRun || chosen.length === 0) return { ...result, change: describeChange(ctx, [], new Set(), who) };
   const openBefore = ctx.store.countFindings('open');
   const { change } = inReportedLabelChange(ctx, who, () => {
-    ctx.store.editGroup(`Accept run ${run.runId}'s spans scoring ≥ ${args.minScore} on ${chosen.length} window${chosen.length === 1 ? '' : 's'}`, () => {
-      for (const { w, spans: accepted } of chosen) {
-        for (const s of accepted) {
-          ctx.store.addLabel(w.id, {
-            startTime: s.startTime,
-            endTime: s.endTime,
-            type: s.type,
-            confidence: 1,
-            note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)}, bulk ≥ ${args.minScore})`,
-            author: who,
-            origin: 'accepted',
-            originRun: run.runId,
-          });
+    ctx.store.editGroup(
+      `Accept run ${run.runId}'s spans scoring ≥ ${args.minScore} on ${chosen.length} window${chosen.length === 1 ? '' : 's'}`,
+      () => {
+        for (const { w, spans: accepted } of chosen) {
+          for (const s of accepted) {
+            ctx.store.addLabel(w.id, {
+              startTime: s.startTime,
+              endTime: s.endTime,
+              type: s.type,
+              confidence: 1,
+              note: `accepted from run ${run.runId} (model score ${s.score.toFixed(2)}, bulk ≥ ${args.minScore})`,
+              author: who,
+              origin: 'accepted',
+              originRun: run.runId,
+            });
+          }
         }
-      }
-    }, who);
+      },
+      who,
+    );
     for (const { w } of chosen) ctx.store.setReviewDecision(run.runId, w.id, 'accepted', who);
     return { result: {}, windowIds: result.windowIds };
   });

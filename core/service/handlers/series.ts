@@ -49,7 +49,12 @@ export function cancelImport(ctx: ServiceContext, args: CommandArgs<'series.canc
 function validSettings(s: ImportSettings | undefined): ImportSettings | undefined {
   if (s === undefined) return undefined;
   const bad = checkSettings(s);
-  if (bad.length > 0) throw new CandlemarkError('invalid-arguments', `invalid import settings: ${bad.join('; ')}`, bad.map((message) => ({ field: 'settings', message })));
+  if (bad.length > 0)
+    throw new CandlemarkError(
+      'invalid-arguments',
+      `invalid import settings: ${bad.join('; ')}`,
+      bad.map((message) => ({ field: 'settings', message })),
+    );
   return s;
 }
 
@@ -108,7 +113,10 @@ async function storeSeries(ctx: ServiceContext, file: string, source: string | n
   const seriesId = args.seriesId ?? seriesIdFromPath(file);
   const existing = ctx.store.getSeries(seriesId);
   if (existing && !args.replace) {
-    throw new CandlemarkError('invalid-operation', `series "${seriesId}" already exists (${existing.barCount} bars); pass replace to re-import it (labels are kept: they are stored by bar time)`);
+    throw new CandlemarkError(
+      'invalid-operation',
+      `series "${seriesId}" already exists (${existing.barCount} bars); pass replace to re-import it (labels are kept: they are stored by bar time)`,
+    );
   }
   // Re-import without settings reads the file the way it was read last time.
   let settings = validSettings(args.settings);
@@ -156,10 +164,15 @@ export function exportSeriesText(ctx: ServiceContext, args: CommandArgs<'series.
 
 export function resampleSeries(ctx: ServiceContext, args: CommandArgs<'series.resample'>): { series: SeriesInfo; from: string; to: string; sessionTz: string } {
   if (args.sessionTz !== undefined && !isKnownZone(args.sessionTz)) {
-    throw new CandlemarkError('invalid-arguments', `sessionTz: expected an IANA time zone name such as America/New_York, got ${JSON.stringify(args.sessionTz)}`, [{ field: 'sessionTz', message: 'unknown time zone' }]);
+    throw new CandlemarkError(
+      'invalid-arguments',
+      `sessionTz: expected an IANA time zone name such as America/New_York, got ${JSON.stringify(args.sessionTz)}`,
+      [{ field: 'sessionTz', message: 'unknown time zone' }],
+    );
   }
   const existing = ctx.store.getSeries(args.as);
-  if (existing && !args.replace) throw new CandlemarkError('invalid-operation', `series "${args.as}" already exists (${existing.barCount} bars); pass replace to overwrite it`);
+  if (existing && !args.replace)
+    throw new CandlemarkError('invalid-operation', `series "${args.as}" already exists (${existing.barCount} bars); pass replace to overwrite it`);
   const { bars } = allBars(ctx, args.seriesId);
   let out: BarColumns;
   try {

@@ -219,20 +219,22 @@ export async function trainStart(ctx: ServiceContext, args: CommandArgs<'train.s
   // "Both": soft-span now, CRF with the same settings once it completes (issue #10, point 9: the
   // service schedules it, so a closed window or a second client can't lose or double the second run).
   const first = await startTraining(ctx, { ...args, model: 'soft' });
-  void first.done.then(async (ended) => {
-    const queued = { afterRunId: first.runId, model: 'crf' as const };
-    if (ended.status !== 'completed' || ctx.shared.closing) {
-      const why = ctx.shared.closing ? 'the project is closing' : `run ${first.runId} ended ${ended.status}`;
-      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `${why}: the CRF run was not started` });
-      return;
-    }
-    try {
-      const second = await startTraining(ctx, { ...args, model: 'crf' });
-      ctx.events.emit('training.queued', { ...queued, runId: second.runId, reason: null });
-    } catch (e) {
-      ctx.events.emit('training.queued', { ...queued, runId: null, reason: `the CRF run could not start: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  }).catch((e: unknown) => console.error(`train both after run ${first.runId}: ${e instanceof Error ? e.message : String(e)}`));
+  void first.done
+    .then(async (ended) => {
+      const queued = { afterRunId: first.runId, model: 'crf' as const };
+      if (ended.status !== 'completed' || ctx.shared.closing) {
+        const why = ctx.shared.closing ? 'the project is closing' : `run ${first.runId} ended ${ended.status}`;
+        ctx.events.emit('training.queued', { ...queued, runId: null, reason: `${why}: the CRF run was not started` });
+        return;
+      }
+      try {
+        const second = await startTraining(ctx, { ...args, model: 'crf' });
+        ctx.events.emit('training.queued', { ...queued, runId: second.runId, reason: null });
+      } catch (e) {
+        ctx.events.emit('training.queued', { ...queued, runId: null, reason: `the CRF run could not start: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    })
+    .catch((e: unknown) => console.error(`train both after run ${first.runId}: ${e instanceof Error ? e.message : String(e)}`));
   return { runId: first.runId, backend: first.backend, device: first.device, queued: 'crf' };
 }
 

@@ -139,7 +139,14 @@ function browserTransport(token: string | null): Transport {
       open = false;
       socket = null;
       // Not retried over HTTP: the host may have run the command already (an edit would run twice).
-      for (const done of pending.values()) done({ error: { code: 'internal', message: 'the connection to the Candlemark host dropped before it answered, so the command may or may not have run: check before repeating it', issues: [] } });
+      for (const done of pending.values())
+        done({
+          error: {
+            code: 'internal',
+            message: 'the connection to the Candlemark host dropped before it answered, so the command may or may not have run: check before repeating it',
+            issues: [],
+          },
+        });
       pending.clear();
       schedule();
     };

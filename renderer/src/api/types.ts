@@ -33,7 +33,16 @@ export type { EpochEvent, TaskName, TaskValues } from '../../../core/ml/eval/typ
 export type { RunReport, SweepPoint } from '../../../core/ml/eval/report.ts';
 export type { Comparison, MatrixRow } from '../../../core/ml/eval/compare.ts';
 export type { TrainingCheck } from '../../../core/ml/training/preflight.ts';
-export type { ReviewDecision, ReviewDecisionResult, ReviewMatch, ReviewSpan, ReviewStatus, ReviewSummary, ReviewWindowDetail, ReviewWindowRow } from '../../../core/review/types.ts';
+export type {
+  ReviewDecision,
+  ReviewDecisionResult,
+  ReviewMatch,
+  ReviewSpan,
+  ReviewStatus,
+  ReviewSummary,
+  ReviewWindowDetail,
+  ReviewWindowRow,
+} from '../../../core/review/types.ts';
 export type { Detected, DetectedColumn, ImportSettings, ImportPreview } from '../../../core/import/index.ts';
 
 /** A command's result, as the contract declares it. */

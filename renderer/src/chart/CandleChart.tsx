@@ -5,7 +5,16 @@
  * All positions leaving this component are series bar indices.
  */
 import { useEffect, useRef, useState } from 'react';
-import { CandlestickSeries, createChart, HistogramSeries, LineSeries, PriceScaleMode, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  CandlestickSeries,
+  createChart,
+  HistogramSeries,
+  LineSeries,
+  PriceScaleMode,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import { atr, sma } from './indicators.ts';
 import type { ChartPrefs } from './chart-prefs.ts';
 import type { BarsChunk } from '../api/types.ts';
@@ -173,7 +182,14 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
       rightPriceScale: { borderColor: p.border },
       timeScale: { borderColor: p.border },
     });
-    candlesRef.current!.applyOptions({ upColor: p.up, downColor: p.down, borderUpColor: p.up, borderDownColor: p.down, wickUpColor: p.up, wickDownColor: p.down });
+    candlesRef.current!.applyOptions({
+      upColor: p.up,
+      downColor: p.down,
+      borderUpColor: p.up,
+      borderDownColor: p.down,
+      wickUpColor: p.up,
+      wickDownColor: p.down,
+    });
     if (sceneRef.current) setData(candlesRef.current!, volumeRef.current!, sceneRef.current, theme);
     paneRef.current?.setColors(probabilityColors(p, theme === 'dark'));
     paintOverlay(primitiveRef.current, sceneRef.current, null, theme, handlers.current.draftColor);
@@ -235,7 +251,8 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     const s = sceneRef.current;
     const host = hostRef.current!;
     const p = PALETTES[theme];
-    const list = s && lanes ? lanes.map((l) => ({ title: l.title, bands: l.bands.map((b) => ({ ...b, start: b.start - s.chunk.from, end: b.end - s.chunk.from })) })) : [];
+    const list =
+      s && lanes ? lanes.map((l) => ({ title: l.title, bands: l.bands.map((b) => ({ ...b, start: b.start - s.chunk.from, end: b.end - s.chunk.from })) })) : [];
     lanesRef.current?.set(list.length ? { lanes: list, textColor: p.text, lineColor: p.border, background: p.background } : EMPTY_LANES);
     host.dataset.annotatorLanes = String(list.length);
     host.dataset.laneBands = String(list.reduce((n, l) => n + l.bands.length, 0));
@@ -252,7 +269,20 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     const chart = chartRef.current;
     if (!chart) return;
     const periods = maKey ? maKey.split(',').map(Number) : [];
-    const lines = periods.map((p, i) => chart.addSeries(LineSeries, { color: MA_COLORS[i % MA_COLORS.length], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: `MA ${p}` }, 0));
+    const lines = periods.map((p, i) =>
+      chart.addSeries(
+        LineSeries,
+        {
+          color: MA_COLORS[i % MA_COLORS.length],
+          lineWidth: 1,
+          priceLineVisible: false,
+          lastValueVisible: false,
+          crosshairMarkerVisible: false,
+          title: `MA ${p}`,
+        },
+        0,
+      ),
+    );
     maRef.current = lines;
     const c = chunk;
     if (c) {
@@ -279,8 +309,22 @@ export function CandleChart({ scene, review = null, theme, draftColor, onCreate,
     const mid = sma(c.close, BAND_PERIOD);
     const range = atr(c.high, c.low, c.close, ATR_PERIOD);
     const lines = [1, -1].map((sign) => {
-      const line = chart.addSeries(LineSeries, { color: '#64748b', lineWidth: 1, lineStyle: 2, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: sign > 0 ? '+2 ATR' : '−2 ATR' }, 0);
-      line.setData(mid.flatMap((m, k) => (Number.isNaN(m) || Number.isNaN(range[k]) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: m + sign * 2 * range[k] }])));
+      const line = chart.addSeries(
+        LineSeries,
+        {
+          color: '#64748b',
+          lineWidth: 1,
+          lineStyle: 2,
+          priceLineVisible: false,
+          lastValueVisible: false,
+          crosshairMarkerVisible: false,
+          title: sign > 0 ? '+2 ATR' : '−2 ATR',
+        },
+        0,
+      );
+      line.setData(
+        mid.flatMap((m, k) => (Number.isNaN(m) || Number.isNaN(range[k]) ? [] : [{ time: (c.from + k) as UTCTimestamp, value: m + sign * 2 * range[k] }])),
+      );
       return line;
     });
     hostRef.current!.dataset.atrBands = '1';

@@ -48,8 +48,24 @@ export interface ProbabilityColors {
 
 export function probabilityColors(p: ChartPalette, dark: boolean): ProbabilityColors {
   return dark
-    ? { line: '#60a5fa', lineLow: 'rgba(96,165,250,0.55)', threshold: '#fb923c', viterbi: 'rgba(167,139,250,0.30)', viterbiSolid: 'rgba(167,139,250,0.75)', text: p.text, background: p.background }
-    : { line: '#2563eb', lineLow: 'rgba(37,99,235,0.5)', threshold: '#c2410c', viterbi: 'rgba(124,58,237,0.20)', viterbiSolid: 'rgba(124,58,237,0.55)', text: p.text, background: p.background };
+    ? {
+        line: '#60a5fa',
+        lineLow: 'rgba(96,165,250,0.55)',
+        threshold: '#fb923c',
+        viterbi: 'rgba(167,139,250,0.30)',
+        viterbiSolid: 'rgba(167,139,250,0.75)',
+        text: p.text,
+        background: p.background,
+      }
+    : {
+        line: '#2563eb',
+        lineLow: 'rgba(37,99,235,0.5)',
+        threshold: '#c2410c',
+        viterbi: 'rgba(124,58,237,0.20)',
+        viterbiSolid: 'rgba(124,58,237,0.55)',
+        text: p.text,
+        background: p.background,
+      };
 }
 
 /** The pane's stretch factors while it shows: candles, volume, probability. */
@@ -164,7 +180,12 @@ export class ProbabilityPane {
     this.colors = colors;
     this.savedStretch = chart.panes().map((p) => p.getStretchFactor());
     const fixed = () => ({ priceRange: { minValue: 0, maxValue: 1 } });
-    const common = { priceLineVisible: false, lastValueVisible: false, autoscaleInfoProvider: fixed, priceFormat: { type: 'price' as const, precision: 2, minMove: 0.01 } };
+    const common = {
+      priceLineVisible: false,
+      lastValueVisible: false,
+      autoscaleInfoProvider: fixed,
+      priceFormat: { type: 'price' as const, precision: 2, minMove: 0.01 },
+    };
     this.viterbi = chart.addSeries(HistogramSeries, { ...common, base: 0, color: colors.viterbi }, paneIndex);
     this.line = chart.addSeries(LineSeries, { ...common, lineWidth: 2, color: colors.line, crosshairMarkerRadius: 3 }, paneIndex);
     this.line.attachPrimitive(this.legend);
@@ -209,7 +230,14 @@ export class ProbabilityPane {
     this.line.setData(s.prob.map((p, i) => ({ time: (s.start + i) as UTCTimestamp, value: p, color: p >= cut ? c.line : c.lineLow })));
     this.viterbi.setData(s.viterbi ? s.viterbi.map((v, i) => ({ time: (s.start + i) as UTCTimestamp, value: v ? 1 : 0 })) : []);
     if (s.head === 'soft') {
-      this.threshold = this.line.createPriceLine({ price: s.threshold, color: c.threshold, lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: '' });
+      this.threshold = this.line.createPriceLine({
+        price: s.threshold,
+        color: c.threshold,
+        lineWidth: 1,
+        lineStyle: LineStyle.Dashed,
+        axisLabelVisible: true,
+        title: '',
+      });
     }
     const items: LegendItem[] =
       s.head === 'crf'

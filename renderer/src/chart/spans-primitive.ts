@@ -34,7 +34,15 @@ export interface Overlay {
   bands: Band[];
 }
 
-export const EMPTY_OVERLAY: Overlay = { window: null, windowFill: 'transparent', highlight: null, highlightColor: 'transparent', laneText: null, textColor: '#888', bands: [] };
+export const EMPTY_OVERLAY: Overlay = {
+  window: null,
+  windowFill: 'transparent',
+  highlight: null,
+  highlightColor: 'transparent',
+  laneText: null,
+  textColor: '#888',
+  bands: [],
+};
 
 /** '#26a69a' + alpha -> 'rgba(38,166,154,a)'. */
 export function withAlpha(hex: string, alpha: number): string {

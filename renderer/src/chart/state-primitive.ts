@@ -3,7 +3,15 @@
  * holds one piece of state, `set` replaces it and asks the chart to redraw, and its pane views are
  * renderers at a fixed z-order. Subclasses only say what to draw.
  */
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, PrimitivePaneViewZOrder, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type {
+  IChartApi,
+  IPrimitivePaneRenderer,
+  IPrimitivePaneView,
+  ISeriesPrimitive,
+  PrimitivePaneViewZOrder,
+  SeriesAttachedParameter,
+  Time,
+} from 'lightweight-charts';
 
 /** A pane view that always hands out the same renderer at the same z-order. */
 export class FixedPaneView implements IPrimitivePaneView {

@@ -33,15 +33,18 @@ export function AgreementCard() {
   }, [load]);
 
   return (
-    <section className="card" data-testid="agreement-card" data-annotators={result?.annotators.length ?? 0} data-disagreements={result?.disagreements.length ?? 0}>
+    <section
+      className="card"
+      data-testid="agreement-card"
+      data-annotators={result?.annotators.length ?? 0}
+      data-disagreements={result?.disagreements.length ?? 0}
+    >
       <h2>Annotators</h2>
       {error && <ErrorBox error={error} />}
       {result && result.annotators.length === 0 && <p className="muted small">No labels yet.</p>}
       {result && result.annotators.length > 0 && (
         <>
-          <p className="small">
-            {result.annotators.map((a) => `${a} (${result.spansByAnnotator[a] ?? 0})`).join(' · ')}
-          </p>
+          <p className="small">{result.annotators.map((a) => `${a} (${result.spansByAnnotator[a] ?? 0})`).join(' · ')}</p>
           {result.annotators.length < 2 ? (
             <p className="muted small">One annotator so far: agreement needs two labelling the same windows.</p>
           ) : (
@@ -85,7 +88,8 @@ export function AgreementCard() {
                   <ul className="small" data-testid="agreement-disagreements">
                     {result.disagreements.slice(0, 50).map((d) => (
                       <li key={d.windowId} data-testid="agreement-disagreement" data-window-id={d.windowId}>
-                        <a href={`#/set/${d.setId}/window/${d.windowId}`}>window {d.windowId}</a>: {d.annotators.join(', ')} differ on {d.bars} bar{d.bars === 1 ? '' : 's'}
+                        <a href={`#/set/${d.setId}/window/${d.windowId}`}>window {d.windowId}</a>: {d.annotators.join(', ')} differ on {d.bars} bar
+                        {d.bars === 1 ? '' : 's'}
                       </li>
                     ))}
                   </ul>

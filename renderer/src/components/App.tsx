@@ -63,11 +63,21 @@ export function App() {
         <div className="spacer" />
         <AnnotatorBox />
         {live?.status === 'running' && route.view !== 'training' && (
-          <button className="chip run topbar-training" onClick={() => go({ view: 'training', runId: null })} data-testid="topbar-training" title="A run is training: open the training view">
+          <button
+            className="chip run topbar-training"
+            onClick={() => go({ view: 'training', runId: null })}
+            data-testid="topbar-training"
+            title="A run is training: open the training view"
+          >
             training run {live.runId} · epoch {live.epoch}/{live.epochsPlanned || '?'} · ETA {fmtDuration(live.etaSeconds)}
           </button>
         )}
-        <button className={'btn' + (route.view === 'training' ? ' primary' : ' ghost')} onClick={() => go({ view: 'training', runId: null })} data-testid="nav-training" title="Train span detectors, see runs and reports">
+        <button
+          className={'btn' + (route.view === 'training' ? ' primary' : ' ghost')}
+          onClick={() => go({ view: 'training', runId: null })}
+          data-testid="nav-training"
+          title="Train span detectors, see runs and reports"
+        >
           ▶ Train
         </button>
         <button className="btn ghost" onClick={toggleHelp} data-testid="help-button" title="Keyboard shortcuts (?)">
@@ -84,7 +94,16 @@ export function App() {
         </main>
       )}
       {!info && !error && <main className="home muted">Loading project…</main>}
-      {info && route.view === 'home' && <Home key={generation} info={info} progress={progress} refresh={refresh} openSet={(setId) => go({ view: 'label', setId, windowId: null })} openTraining={() => go({ view: 'training', runId: null })} />}
+      {info && route.view === 'home' && (
+        <Home
+          key={generation}
+          info={info}
+          progress={progress}
+          refresh={refresh}
+          openSet={(setId) => go({ view: 'label', setId, windowId: null })}
+          openTraining={() => go({ view: 'training', runId: null })}
+        />
+      )}
       {info && route.view === 'label' && (
         <Workbench
           key={`${route.setId}:${generation}`}
@@ -98,7 +117,16 @@ export function App() {
         />
       )}
       {info && route.view === 'training' && (
-        <TrainingView key={generation} info={info} training={training} runId={route.runId} compare={route.compare ?? null} openRun={(runId) => pushRoute({ view: 'training', runId })} openCompare={(runIds) => pushRoute({ view: 'training', runId: null, compare: runIds })} onHome={goHome} />
+        <TrainingView
+          key={generation}
+          info={info}
+          training={training}
+          runId={route.runId}
+          compare={route.compare ?? null}
+          openRun={(runId) => pushRoute({ view: 'training', runId })}
+          openCompare={(runIds) => pushRoute({ view: 'training', runId: null, compare: runIds })}
+          onHome={goHome}
+        />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
       <Toasts />

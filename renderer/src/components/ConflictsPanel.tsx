@@ -26,7 +26,10 @@ export function ConflictsPanel({ wb }: { wb: Workbench }) {
   return (
     <section className="panel conflicts" data-testid="conflicts-panel" data-scope={allSets ? 'all' : 'set'}>
       <h3>
-        Conflicts <span className={'count' + (sorted.length ? ' warn' : '')} data-testid="conflict-count">{sorted.length}</span>
+        Conflicts{' '}
+        <span className={'count' + (sorted.length ? ' warn' : '')} data-testid="conflict-count">
+          {sorted.length}
+        </span>
         <span className="muted small"> next: C</span>
       </h3>
       <div className="scope-switch" role="group" aria-label="Which conflicts to list">
@@ -48,48 +51,79 @@ export function ConflictsPanel({ wb }: { wb: Workbench }) {
           {sorted.map((f) => {
             const pair = annotatorsOf(f);
             return (
-            <li key={f.id} className={f.id === focusId ? 'selected' : ''} data-testid="finding" data-finding-id={f.id}>
-              <button className="finding-main" onClick={() => actions.focusFinding(f.id === focusId ? null : f.id)} data-testid="finding-open" title={f.message}>
-                <span className="sev" style={{ opacity: 0.35 + 0.65 * f.severity }} title={`severity ${f.severity.toFixed(2)}`}>
-                  {f.kind}
-                </span>
-                {pair ? (
-                  <span className="finding-msg">
-                    <span data-testid="finding-a">A: {pair[0]}</span> · <span data-testid="finding-b">B: {pair[1]}</span>
-                    <br />
-                    <span className="muted small">in {nameOf(f.windowA)}</span>
+              <li key={f.id} className={f.id === focusId ? 'selected' : ''} data-testid="finding" data-finding-id={f.id}>
+                <button
+                  className="finding-main"
+                  onClick={() => actions.focusFinding(f.id === focusId ? null : f.id)}
+                  data-testid="finding-open"
+                  title={f.message}
+                >
+                  <span className="sev" style={{ opacity: 0.35 + 0.65 * f.severity }} title={`severity ${f.severity.toFixed(2)}`}>
+                    {f.kind}
                   </span>
-                ) : (
-                  <span className="finding-msg">
-                    <span data-testid="finding-a">A: {nameOf(f.windowA)}</span>
-                    <br />
-                    <span data-testid="finding-b">B: {nameOf(f.windowB)}</span>
-                  </span>
-                )}
-              </button>
-              {f.id === focusId && (
-                <div className="finding-actions">
-                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-a-to-b')} data-testid="keep-a" title={pair ? `Keep ${pair[0]}'s spans in this window: ${pair[1]}'s spans here are removed (undo brings them back)` : "Copy window A's spans onto B's shared bars"}>
-                    Keep A
-                  </button>
-                  <button className="btn small" disabled={busy} onClick={() => void actions.resolve(f.id, 'copy-b-to-a')} data-testid="keep-b" title={pair ? `Keep ${pair[1]}'s spans in this window: ${pair[0]}'s spans here are removed (undo brings them back)` : "Copy window B's spans onto A's shared bars"}>
-                    Keep B
-                  </button>
-                  <button className="btn small ghost" disabled={busy} onClick={() => void actions.resolve(f.id, 'ignore')} data-testid="ignore" title="Leave both as they are; undo from the message that follows, or reopen from Ignored">
-                    Ignore
-                  </button>
-                  <span className="spacer" />
-                  <button className="btn small ghost" onClick={() => edit(f.windowA)} data-testid="edit-a" title={`Edit ${nameOf(f.windowA)}`}>
-                    {pair ? 'Open window' : 'Edit A'}
-                  </button>
-                  {!pair && (
-                    <button className="btn small ghost" onClick={() => edit(f.windowB)} data-testid="edit-b" title={`Edit ${nameOf(f.windowB)}`}>
-                      Edit B
-                    </button>
+                  {pair ? (
+                    <span className="finding-msg">
+                      <span data-testid="finding-a">A: {pair[0]}</span> · <span data-testid="finding-b">B: {pair[1]}</span>
+                      <br />
+                      <span className="muted small">in {nameOf(f.windowA)}</span>
+                    </span>
+                  ) : (
+                    <span className="finding-msg">
+                      <span data-testid="finding-a">A: {nameOf(f.windowA)}</span>
+                      <br />
+                      <span data-testid="finding-b">B: {nameOf(f.windowB)}</span>
+                    </span>
                   )}
-                </div>
-              )}
-            </li>
+                </button>
+                {f.id === focusId && (
+                  <div className="finding-actions">
+                    <button
+                      className="btn small"
+                      disabled={busy}
+                      onClick={() => void actions.resolve(f.id, 'copy-a-to-b')}
+                      data-testid="keep-a"
+                      title={
+                        pair
+                          ? `Keep ${pair[0]}'s spans in this window: ${pair[1]}'s spans here are removed (undo brings them back)`
+                          : "Copy window A's spans onto B's shared bars"
+                      }
+                    >
+                      Keep A
+                    </button>
+                    <button
+                      className="btn small"
+                      disabled={busy}
+                      onClick={() => void actions.resolve(f.id, 'copy-b-to-a')}
+                      data-testid="keep-b"
+                      title={
+                        pair
+                          ? `Keep ${pair[1]}'s spans in this window: ${pair[0]}'s spans here are removed (undo brings them back)`
+                          : "Copy window B's spans onto A's shared bars"
+                      }
+                    >
+                      Keep B
+                    </button>
+                    <button
+                      className="btn small ghost"
+                      disabled={busy}
+                      onClick={() => void actions.resolve(f.id, 'ignore')}
+                      data-testid="ignore"
+                      title="Leave both as they are; undo from the message that follows, or reopen from Ignored"
+                    >
+                      Ignore
+                    </button>
+                    <span className="spacer" />
+                    <button className="btn small ghost" onClick={() => edit(f.windowA)} data-testid="edit-a" title={`Edit ${nameOf(f.windowA)}`}>
+                      {pair ? 'Open window' : 'Edit A'}
+                    </button>
+                    {!pair && (
+                      <button className="btn small ghost" onClick={() => edit(f.windowB)} data-testid="edit-b" title={`Edit ${nameOf(f.windowB)}`}>
+                        Edit B
+                      </button>
+                    )}
+                  </div>
+                )}
+              </li>
             );
           })}
         </ul>

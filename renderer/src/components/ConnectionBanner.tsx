@@ -15,12 +15,13 @@ export function ConnectionBanner() {
   const long = c.failures >= FAILURES_BEFORE_NEW_URL_HINT;
   return (
     <div className="connection-banner" role="status" aria-live="polite" data-testid="connection-banner" data-failures={c.failures}>
-      <strong>Disconnected — reconnecting…</strong> The Candlemark host at {window.location.host} is not answering: what this page shows may be out of date, and changes
-      can't be saved until it is back.
+      <strong>Disconnected — reconnecting…</strong> The Candlemark host at {window.location.host} is not answering: what this page shows may be out of date, and
+      changes can't be saved until it is back.
       {long && (
         <span data-testid="connection-new-url">
           {' '}
-          If you restarted the host and it printed a different address (another port or token), open that URL instead: this tab can only come back to {window.location.host}.
+          If you restarted the host and it printed a different address (another port or token), open that URL instead: this tab can only come back to{' '}
+          {window.location.host}.
         </span>
       )}
     </div>

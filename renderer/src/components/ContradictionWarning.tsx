@@ -25,14 +25,16 @@ export function ContradictionWarning({ warning, nameOf, onCancel }: { warning: P
       <div className="card dialog">
         <h2 id="contradiction-title">{warning.title}</h2>
         <p>
-          This would contradict {warning.contradictions.length} overlapping labelled window{warning.contradictions.length === 1 ? '' : 's'} on the bars they share (a new open conflict each):
+          This would contradict {warning.contradictions.length} overlapping labelled window{warning.contradictions.length === 1 ? '' : 's'} on the bars they
+          share (a new open conflict each):
         </p>
         <ul className="small" data-testid="contradiction-list">
           {warning.contradictions.map((c) => {
             const intraday = windowIsIntraday(c.window);
             return (
               <li key={c.window.id}>
-                <strong>{nameOf(c.window.id)}</strong> says <em>{c.theirs}</em> on {formatBarTime(c.fromTime, intraday)} → {formatBarTime(c.toTime, intraday)}; this window would say <em>{c.ours}</em>.
+                <strong>{nameOf(c.window.id)}</strong> says <em>{c.theirs}</em> on {formatBarTime(c.fromTime, intraday)} → {formatBarTime(c.toTime, intraday)};
+                this window would say <em>{c.ours}</em>.
               </li>
             );
           })}

@@ -17,7 +17,8 @@ export function DeleteRunButton({ runId, onDeleted }: { runId: number; onDeleted
     >
       {(impact) => (
         <p className="small" data-testid="delete-run-impact">
-          Its report, {impact.epochs} epochs of curves, its model, {impact.predictions.toLocaleString()} stored predictions and {impact.reviewDecisions.toLocaleString()} review decisions go with it. Labels stay. This can’t be undone.
+          Its report, {impact.epochs} epochs of curves, its model, {impact.predictions.toLocaleString()} stored predictions and{' '}
+          {impact.reviewDecisions.toLocaleString()} review decisions go with it. Labels stay. This can’t be undone.
         </p>
       )}
     </DeleteWithImpact>

@@ -18,9 +18,16 @@ export function DeleteSetButton({ setId, onDeleted }: { setId: number; onDeleted
       {(impact) => (
         <>
           <ul className="small" data-testid="delete-set-impact">
-            <li>{impact.windows.toLocaleString()} windows, {impact.labelledWindows.toLocaleString()} of them labelled, with {impact.spans.toLocaleString()} spans: deleted, and their undo history with them</li>
+            <li>
+              {impact.windows.toLocaleString()} windows, {impact.labelledWindows.toLocaleString()} of them labelled, with {impact.spans.toLocaleString()} spans:
+              deleted, and their undo history with them
+            </li>
             <li>{impact.openFindings.toLocaleString()} open conflicts involving its windows: deleted</li>
-            <li>{impact.runs.length ? `runs trained on it (${impact.runs.map((r) => `#${r}`).join(', ')}) keep their reports, but can no longer be reviewed on this set` : 'no runs were trained on it'}</li>
+            <li>
+              {impact.runs.length
+                ? `runs trained on it (${impact.runs.map((r) => `#${r}`).join(', ')}) keep their reports, but can no longer be reviewed on this set`
+                : 'no runs were trained on it'}
+            </li>
           </ul>
           <p className="small muted">The series and its bars stay. This can’t be undone.</p>
         </>

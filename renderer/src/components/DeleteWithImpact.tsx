@@ -52,7 +52,14 @@ export function DeleteWithImpact<Impact>(p: Props<Impact>) {
         Delete…
       </button>
       {impact !== null && (
-        <ConfirmDialog title={p.dialogTitle(impact)} confirmLabel={p.confirmLabel} busy={busy} onConfirm={() => void confirm()} onCancel={() => setImpact(null)} testId={p.dialogTestId}>
+        <ConfirmDialog
+          title={p.dialogTitle(impact)}
+          confirmLabel={p.confirmLabel}
+          busy={busy}
+          onConfirm={() => void confirm()}
+          onCancel={() => setImpact(null)}
+          testId={p.dialogTestId}
+        >
           {p.children(impact)}
         </ConfirmDialog>
       )}

@@ -84,25 +84,56 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
             </p>
           </div>
           <div className="home-actions">
-            <button className="btn primary" onClick={openTraining} disabled={c.labelledWindows === 0} data-testid="home-train" title={c.labelledWindows === 0 ? 'Label some windows first' : 'Train a span detector on the labelled windows'}>
+            <button
+              className="btn primary"
+              onClick={openTraining}
+              disabled={c.labelledWindows === 0}
+              data-testid="home-train"
+              title={c.labelledWindows === 0 ? 'Label some windows first' : 'Train a span detector on the labelled windows'}
+            >
               ▶ Train
             </button>
-            <span className="muted small">{c.runs} run{c.runs === 1 ? '' : 's'}</span>
+            <span className="muted small">
+              {c.runs} run{c.runs === 1 ? '' : 's'}
+            </span>
           </div>
           <div className="stats">
             <Stat label="windows" value={c.windows} testId="count-windows" />
             <Stat label="labelled" value={c.labelledWindows} testId="count-labelled" />
-            <Stat label="unlabelled" value={c.unlabelledWindows} testId="count-unlabelled" onOpen={c.unlabelledWindows > 0 ? toUnlabelled : undefined} title="Open the first unlabelled window" />
-            <Stat label="windows in conflict" value={c.windowsInConflict} testId="count-conflict" warn={c.windowsInConflict > 0} onOpen={c.windowsInConflict > 0 ? toConflicts : undefined} title="Windows that are part of at least one open conflict: open the most severe one" />
+            <Stat
+              label="unlabelled"
+              value={c.unlabelledWindows}
+              testId="count-unlabelled"
+              onOpen={c.unlabelledWindows > 0 ? toUnlabelled : undefined}
+              title="Open the first unlabelled window"
+            />
+            <Stat
+              label="windows in conflict"
+              value={c.windowsInConflict}
+              testId="count-conflict"
+              warn={c.windowsInConflict > 0}
+              onOpen={c.windowsInConflict > 0 ? toConflicts : undefined}
+              title="Windows that are part of at least one open conflict: open the most severe one"
+            />
             <Stat label="spans" value={c.labels} testId="count-labels" />
-            <Stat label={`open conflict${c.findings.open === 1 ? '' : 's'}`} value={c.findings.open} testId="count-findings" warn={c.findings.open > 0} onOpen={c.findings.open > 0 ? toConflicts : undefined} title={`Open conflicts (each between two windows; ${c.findings.ignored} ignored, ${c.findings.resolved} resolved): open the most severe one`} />
+            <Stat
+              label={`open conflict${c.findings.open === 1 ? '' : 's'}`}
+              value={c.findings.open}
+              testId="count-findings"
+              warn={c.findings.open > 0}
+              onOpen={c.findings.open > 0 ? toConflicts : undefined}
+              title={`Open conflicts (each between two windows; ${c.findings.ignored} ignored, ${c.findings.resolved} resolved): open the most severe one`}
+            />
           </div>
         </div>
         <Meter labelled={c.labelledWindows} total={c.windows} conflicts={c.windowsInConflict} />
         <NextStepLine step={nextStep(info)} onLabel={toUnlabelled} onConflicts={toConflicts} onTrain={openTraining} />
         {empty && (
           <div className="empty" data-testid="empty">
-            <p>This project is empty. Import a CSV below, or load the demo data to try things out: a generated series cut into windows, most of them labelled, with a few contradictions to resolve and the latest third of the training windows left for you to label.</p>
+            <p>
+              This project is empty. Import a CSV below, or load the demo data to try things out: a generated series cut into windows, most of them labelled,
+              with a few contradictions to resolve and the latest third of the training windows left for you to label.
+            </p>
             <button className="btn primary" onClick={() => void createDemo()} disabled={!!demoTask} data-testid="create-demo">
               Load the demo data
             </button>
@@ -119,33 +150,33 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
             <p className="muted">No series yet.</p>
           ) : (
             <div className="table-scroll">
-            <table className="table" data-testid="series-table">
-              <thead>
-                <tr>
-                  <th>Series</th>
-                  <th className="num">Bars</th>
-                  <th>First bar (UTC)</th>
-                  <th>Last bar (UTC)</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {info.series.map((s) => (
-                  <tr key={s.id} data-testid={`series-${s.id}`}>
-                    <td>
-                      <strong>{s.id}</strong> <RenameSeries seriesId={s.id} onRenamed={() => void refresh()} />
-                      {s.source && <div className="muted small">{s.source}</div>}
-                    </td>
-                    <td className="num">{s.barCount.toLocaleString()}</td>
-                    <td>{fmtDate(s.firstTime)}</td>
-                    <td>{fmtDate(s.lastTime)}</td>
-                    <td>
-                      <DeleteSeriesButton seriesId={s.id} onDeleted={() => void refresh()} />
-                    </td>
+              <table className="table" data-testid="series-table">
+                <thead>
+                  <tr>
+                    <th>Series</th>
+                    <th className="num">Bars</th>
+                    <th>First bar (UTC)</th>
+                    <th>Last bar (UTC)</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {info.series.map((s) => (
+                    <tr key={s.id} data-testid={`series-${s.id}`}>
+                      <td>
+                        <strong>{s.id}</strong> <RenameSeries seriesId={s.id} onRenamed={() => void refresh()} />
+                        {s.source && <div className="muted small">{s.source}</div>}
+                      </td>
+                      <td className="num">{s.barCount.toLocaleString()}</td>
+                      <td>{fmtDate(s.firstTime)}</td>
+                      <td>{fmtDate(s.lastTime)}</td>
+                      <td>
+                        <DeleteSeriesButton seriesId={s.id} onDeleted={() => void refresh()} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
           )}
         </section>
@@ -156,50 +187,55 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
             <p className="muted">No windows yet: cut a series into windows below.</p>
           ) : (
             <div className="table-scroll">
-            <table className="table" data-testid="sets-table">
-              <thead>
-                <tr>
-                  <th>Set</th>
-                  <th>Series</th>
-                  <th className="num">Windows</th>
-                  <th>Labelled</th>
-                  <th>Length / stride</th>
-                  <th>Split</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {info.windowSets.map((s: WindowSetInfo) => (
-                  <tr key={s.id} data-testid={`set-${s.id}`}>
-                    <td>
-                      #{s.id} <NameEditor name={names.sets[s.id]} placeholder={`name for set ${s.id}`} onSave={(n) => renameSet(s.id, n)} testId={`set-${s.id}`} /> {s.origin === 'imported' && <span className="chip">imported</span>}
-                    </td>
-                    <td>{s.seriesId}</td>
-                    <td className="num">{s.windowCount.toLocaleString()}</td>
-                    <td data-testid={`set-progress-${s.id}`}>
-                      {setProgress.get(s.id) ? <SetMeter {...setProgress.get(s.id)!} /> : '…'}
-                    </td>
-                    <td>
-                      {s.length} / {s.stride ?? '—'}
-                    </td>
-                    <td>
-                      {s.split} ({Math.round(s.valFraction * 100)}% val)
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
-                          Label →
-                        </button>
-                        <button className="btn small" onClick={() => setSpansOf(s.id)} data-testid={`spans-set-${s.id}`} title="Every span of this set, with its note">
-                          Spans
-                        </button>
-                        <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
-                      </div>
-                    </td>
+              <table className="table" data-testid="sets-table">
+                <thead>
+                  <tr>
+                    <th>Set</th>
+                    <th>Series</th>
+                    <th className="num">Windows</th>
+                    <th>Labelled</th>
+                    <th>Length / stride</th>
+                    <th>Split</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {info.windowSets.map((s: WindowSetInfo) => (
+                    <tr key={s.id} data-testid={`set-${s.id}`}>
+                      <td>
+                        #{s.id}{' '}
+                        <NameEditor name={names.sets[s.id]} placeholder={`name for set ${s.id}`} onSave={(n) => renameSet(s.id, n)} testId={`set-${s.id}`} />{' '}
+                        {s.origin === 'imported' && <span className="chip">imported</span>}
+                      </td>
+                      <td>{s.seriesId}</td>
+                      <td className="num">{s.windowCount.toLocaleString()}</td>
+                      <td data-testid={`set-progress-${s.id}`}>{setProgress.get(s.id) ? <SetMeter {...setProgress.get(s.id)!} /> : '…'}</td>
+                      <td>
+                        {s.length} / {s.stride ?? '—'}
+                      </td>
+                      <td>
+                        {s.split} ({Math.round(s.valFraction * 100)}% val)
+                      </td>
+                      <td>
+                        <div className="row-actions">
+                          <button className="btn primary small" onClick={() => openSet(s.id)} data-testid={`open-set-${s.id}`}>
+                            Label →
+                          </button>
+                          <button
+                            className="btn small"
+                            onClick={() => setSpansOf(s.id)}
+                            data-testid={`spans-set-${s.id}`}
+                            title="Every span of this set, with its note"
+                          >
+                            Spans
+                          </button>
+                          <DeleteSetButton setId={s.id} onDeleted={() => void refresh()} />
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
           )}
         </section>
@@ -237,7 +273,21 @@ export function Home({ info, progress, refresh, openSet, openTraining }: Props) 
   );
 }
 
-function Stat({ label, value, testId, warn, onOpen, title }: { label: string; value: number; testId: string; warn?: boolean; onOpen?: () => void; title?: string }) {
+function Stat({
+  label,
+  value,
+  testId,
+  warn,
+  onOpen,
+  title,
+}: {
+  label: string;
+  value: number;
+  testId: string;
+  warn?: boolean;
+  onOpen?: () => void;
+  title?: string;
+}) {
   const body = (
     <>
       <div className="stat-value" data-testid={testId}>
@@ -274,7 +324,14 @@ function SetMeter({ labelled, total }: { labelled: number; total: number }) {
 
 /** "What next": one line, with a button where the step has a place to go. */
 function NextStepLine({ step, onLabel, onConflicts, onTrain }: { step: ReturnType<typeof nextStep>; onLabel(): void; onConflicts(): void; onTrain(): void }) {
-  const go = step.kind === 'label' || step.kind === 'review' ? { label: 'Open the first unlabelled window', run: onLabel } : step.kind === 'conflicts' ? { label: 'Open the worst conflict', run: onConflicts } : step.kind === 'train' ? { label: 'Train', run: onTrain } : null;
+  const go =
+    step.kind === 'label' || step.kind === 'review'
+      ? { label: 'Open the first unlabelled window', run: onLabel }
+      : step.kind === 'conflicts'
+        ? { label: 'Open the worst conflict', run: onConflicts }
+        : step.kind === 'train'
+          ? { label: 'Train', run: onTrain }
+          : null;
   return (
     <p className="next-step small" data-testid="next-step" data-kind={step.kind}>
       <strong>Next:</strong> {step.text}{' '}

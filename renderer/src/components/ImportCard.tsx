@@ -65,7 +65,9 @@ export function ImportCard({ progress, onImported }: Props) {
       onDrop={onDrop}
     >
       <h2>Import OHLCV CSV</h2>
-      <p className="muted">Drop a CSV here, or choose one. Columns time, open, high, low, close (volume optional); nothing is written if any row has a problem.</p>
+      <p className="muted">
+        Drop a CSV here, or choose one. Columns time, open, high, low, close (volume optional); nothing is written if any row has a problem.
+      </p>
       <div className="row">
         <label className={'btn primary' + (busy ? ' disabled' : '')}>
           Choose CSV…

@@ -115,7 +115,14 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
   };
 
   const task = progress.tasks.find((t) => t.task === 'import');
-  const previewError = preview && !preview.ok ? new ApiError({ code: 'import-failed', message: `${fileName}: ${preview.totalIssues} problem(s) in the first rows; nothing will be imported until they are fixed`, issues: preview.issues }) : null;
+  const previewError =
+    preview && !preview.ok
+      ? new ApiError({
+          code: 'import-failed',
+          message: `${fileName}: ${preview.totalIssues} problem(s) in the first rows; nothing will be imported until they are fixed`,
+          issues: preview.issues,
+        })
+      : null;
 
   return (
     <div className="overlay" data-testid="import-dialog">
@@ -160,7 +167,11 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
         <div className="row settings">
           <label>
             Day/month order{' '}
-            <select data-testid="date-order" value={settings.dateOrder ?? ''} onChange={(e) => setSettings((s) => ({ ...s, dateOrder: (e.target.value || undefined) as ImportSettings['dateOrder'] }))}>
+            <select
+              data-testid="date-order"
+              value={settings.dateOrder ?? ''}
+              onChange={(e) => setSettings((s) => ({ ...s, dateOrder: (e.target.value || undefined) as ImportSettings['dateOrder'] }))}
+            >
               <option value="">detect</option>
               <option value="dmy">day first</option>
               <option value="mdy">month first</option>
@@ -169,11 +180,20 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
           </label>
           <label>
             Time format{' '}
-            <input data-testid="time-format" placeholder="detect" size={18} onBlur={(e) => setSettings((s) => ({ ...s, timeFormat: e.target.value.trim() || undefined }))} />
+            <input
+              data-testid="time-format"
+              placeholder="detect"
+              size={18}
+              onBlur={(e) => setSettings((s) => ({ ...s, timeFormat: e.target.value.trim() || undefined }))}
+            />
           </label>
           <label>
             Decimal{' '}
-            <select data-testid="decimal" value={settings.decimal ?? ''} onChange={(e) => setSettings((s) => ({ ...s, decimal: (e.target.value || undefined) as ImportSettings['decimal'] }))}>
+            <select
+              data-testid="decimal"
+              value={settings.decimal ?? ''}
+              onChange={(e) => setSettings((s) => ({ ...s, decimal: (e.target.value || undefined) as ImportSettings['decimal'] }))}
+            >
               <option value="">detect</option>
               <option value=".">.</option>
               <option value=",">,</option>
@@ -181,15 +201,31 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
           </label>
           <label>
             Skip lines{' '}
-            <input data-testid="skip" placeholder="detect" size={4} onBlur={(e) => setSettings((s) => ({ ...s, skip: e.target.value.trim() ? Number(e.target.value) : undefined }))} />
+            <input
+              data-testid="skip"
+              placeholder="detect"
+              size={4}
+              onBlur={(e) => setSettings((s) => ({ ...s, skip: e.target.value.trim() ? Number(e.target.value) : undefined }))}
+            />
           </label>
           <label>
             Time zone{' '}
-            <input data-testid="tz" placeholder="UTC" defaultValue={settings.tz ?? ''} onBlur={(e) => setSettings((s) => ({ ...s, tz: e.target.value.trim() || undefined }))} size={16} />
+            <input
+              data-testid="tz"
+              placeholder="UTC"
+              defaultValue={settings.tz ?? ''}
+              onBlur={(e) => setSettings((s) => ({ ...s, tz: e.target.value.trim() || undefined }))}
+              size={16}
+            />
           </label>
           <label>
             Price scale{' '}
-            <input data-testid="price-scale" placeholder="1" size={8} onBlur={(e) => setSettings((s) => ({ ...s, priceScale: e.target.value.trim() ? Number(e.target.value) : undefined }))} />
+            <input
+              data-testid="price-scale"
+              placeholder="1"
+              size={8}
+              onBlur={(e) => setSettings((s) => ({ ...s, priceScale: e.target.value.trim() ? Number(e.target.value) : undefined }))}
+            />
           </label>
         </div>
         {preview && preview.table.length > 0 && (
@@ -262,7 +298,16 @@ function MiniCandles({ bars }: { bars: ImportPreview['bars'] }) {
   const y = (v: number) => (hi === lo ? H / 2 : H - 4 - ((v - lo) / (hi - lo)) * (H - 8));
   const step = W / n;
   return (
-    <svg className="mini-candles" data-testid="preview-chart" data-bars={n} width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${n} parsed bars`}>
+    <svg
+      className="mini-candles"
+      data-testid="preview-chart"
+      data-bars={n}
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`${n} parsed bars`}
+    >
       {Array.from({ length: n }, (_, i) => {
         const x = i * step + step / 2;
         const up = bars.close[i] >= bars.open[i];

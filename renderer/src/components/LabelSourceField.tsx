@@ -23,8 +23,9 @@ export function LabelSourceField({ s, update, version }: { s: TrainSettings; upd
   const names = info?.annotators.map((a) => a.annotator) ?? [];
   if (names.length < 2 && s.labelSource === 'all') {
     return (
-      <p className="muted small" style={{ gridColumn: "1 / -1" }} data-testid="train-label-source-note">
-        Labels: {names.length === 1 ? `all by ${names[0]}` : 'no annotator yet'} (with two or more annotators you can train on their consensus or on one of them).
+      <p className="muted small" style={{ gridColumn: '1 / -1' }} data-testid="train-label-source-note">
+        Labels: {names.length === 1 ? `all by ${names[0]}` : 'no annotator yet'} (with two or more annotators you can train on their consensus or on one of
+        them).
       </p>
     );
   }
@@ -44,8 +45,12 @@ export function LabelSourceField({ s, update, version }: { s: TrainSettings; upd
         </select>
       </label>
       {s.labelSource === 'consensus' && (
-        <p className="muted small" style={{ gridColumn: "1 / -1" }} data-testid="train-seniority">
-          Ties: the more confident side, then {info?.seniority.length ? `seniority ${info.seniority.join(' > ')}` : 'annotator name (no seniority order set: `candlemark annotators --seniority A,B`)'}.
+        <p className="muted small" style={{ gridColumn: '1 / -1' }} data-testid="train-seniority">
+          Ties: the more confident side, then{' '}
+          {info?.seniority.length
+            ? `seniority ${info.seniority.join(' > ')}`
+            : 'annotator name (no seniority order set: `candlemark annotators --seniority A,B`)'}
+          .
         </p>
       )}
       {s.labelSource === 'all' &&

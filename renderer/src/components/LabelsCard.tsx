@@ -41,7 +41,10 @@ export function LabelsCard({ onImported }: { onImported(): void }) {
   return (
     <section className="card" data-testid="labels-card">
       <h2>Labels</h2>
-      <p className="muted">Labelled-window files (JSON or CSV, see docs/formats.md). An import replaces, in the windows it names, the spans of the annotators it names (spans naming nobody are yours; other annotators’ spans stay), in one undo step.</p>
+      <p className="muted">
+        Labelled-window files (JSON or CSV, see docs/formats.md). An import replaces, in the windows it names, the spans of the annotators it names (spans
+        naming nobody are yours; other annotators’ spans stay), in one undo step.
+      </p>
       <div className="row">
         <label className={'btn' + (busy ? ' disabled' : '')}>
           Import labels…

@@ -3,7 +3,17 @@ import { useState } from 'react';
 import { toApiError } from '../api/errors.ts';
 import { toast } from '../state/toasts.ts';
 
-export function NameEditor({ name, placeholder, onSave, testId }: { name: string | undefined; placeholder: string; onSave(name: string): Promise<void>; testId: string }) {
+export function NameEditor({
+  name,
+  placeholder,
+  onSave,
+  testId,
+}: {
+  name: string | undefined;
+  placeholder: string;
+  onSave(name: string): Promise<void>;
+  testId: string;
+}) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState('');
   const save = async () => {

@@ -37,7 +37,10 @@ function reloadAtHome(): void {
 }
 
 function baseName(p: string): string {
-  return p.split(/[\\/]/).pop()!.replace(/\.candlemark$/, '');
+  return p
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.candlemark$/, '');
 }
 
 export function ProjectMenu({ projectPath }: { projectPath: string }) {
@@ -87,7 +90,13 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
         ▤ {name} ▾
       </button>
       {open && (
-        <div className="project-popover" role="dialog" aria-label="Projects" data-testid="project-popover" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+        <div
+          className="project-popover"
+          role="dialog"
+          aria-label="Projects"
+          data-testid="project-popover"
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
           <div className="small muted" title={projectPath}>
             Open now: <strong>{name}</strong>
           </div>
@@ -105,7 +114,14 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
               <form onSubmit={create} className="project-new">
                 <label className="small">
                   New project…{' '}
-                  <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="name" maxLength={64} data-testid="project-new-name" aria-label="New project name" />
+                  <input
+                    value={draft}
+                    onChange={(e) => setDraft(e.target.value)}
+                    placeholder="name"
+                    maxLength={64}
+                    data-testid="project-new-name"
+                    aria-label="New project name"
+                  />
                 </label>
                 <button className="btn primary" type="submit" disabled={busy || !draft.trim()} data-testid="project-create">
                   Create
@@ -117,12 +133,26 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
           {list && (
             <>
               <div className="project-group-title small">Recent</div>
-              <ProjectButtons entries={others(list.recent)} disabled={busy} onOpen={(p) => void run('host.openProject', { path: p.path })} testId="project-recent" empty="no other recent project" />
+              <ProjectButtons
+                entries={others(list.recent)}
+                disabled={busy}
+                onOpen={(p) => void run('host.openProject', { path: p.path })}
+                testId="project-recent"
+                empty="no other recent project"
+              />
               {!desktop && (
                 <>
                   <div className="project-group-title small">Open… (projects folder)</div>
-                  <ProjectButtons entries={others(list.inFolder)} disabled={busy} onOpen={(p) => void run('host.openProject', { name: p.name })} testId="project-folder" empty="no other project in the folder" />
-                  <div className="small muted">Another file: start the host with <code>--project FILE</code>; it is then in Recent.</div>
+                  <ProjectButtons
+                    entries={others(list.inFolder)}
+                    disabled={busy}
+                    onOpen={(p) => void run('host.openProject', { name: p.name })}
+                    testId="project-folder"
+                    empty="no other project in the folder"
+                  />
+                  <div className="small muted">
+                    Another file: start the host with <code>--project FILE</code>; it is then in Recent.
+                  </div>
                 </>
               )}
             </>
@@ -134,13 +164,31 @@ export function ProjectMenu({ projectPath }: { projectPath: string }) {
   );
 }
 
-function ProjectButtons({ entries, disabled, onOpen, testId, empty }: { entries: ProjectEntry[]; disabled: boolean; onOpen(p: ProjectEntry): void; testId: string; empty: string }) {
+function ProjectButtons({
+  entries,
+  disabled,
+  onOpen,
+  testId,
+  empty,
+}: {
+  entries: ProjectEntry[];
+  disabled: boolean;
+  onOpen(p: ProjectEntry): void;
+  testId: string;
+  empty: string;
+}) {
   if (entries.length === 0) return <div className="small muted">{empty}</div>;
   return (
     <ul className="project-list" data-testid={testId}>
       {entries.map((p) => (
         <li key={p.path}>
-          <button className="btn ghost" disabled={disabled || !p.exists} onClick={() => onOpen(p)} title={p.exists ? p.path : `${p.path} (missing)`} data-testid={`${testId}-item`}>
+          <button
+            className="btn ghost"
+            disabled={disabled || !p.exists}
+            onClick={() => onOpen(p)}
+            title={p.exists ? p.path : `${p.path} (missing)`}
+            data-testid={`${testId}-item`}
+          >
             {p.name}
             {!p.exists && <span className="muted small"> (missing)</span>}
           </button>

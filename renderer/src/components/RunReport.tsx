@@ -61,7 +61,12 @@ export function RunReportCard({ runId, onClose }: { runId: number; onClose(): vo
         {run?.report && (
           <>
             {/* A hash link: the workbench opens the run's window set in review mode (state/route.ts). */}
-            <a className="btn small primary" href={`#/set/${Number(run.config.setId)}?review=${runId}`} data-testid="review-run" title="Predicted spans over the chart, against the labels">
+            <a
+              className="btn small primary"
+              href={`#/set/${Number(run.config.setId)}?review=${runId}`}
+              data-testid="review-run"
+              title="Predicted spans over the chart, against the labels"
+            >
               Review predictions
             </a>
             <button className="btn small" onClick={() => void exportAs('html')} data-testid="export-html">
@@ -70,7 +75,12 @@ export function RunReportCard({ runId, onClose }: { runId: number; onClose(): vo
             <button className="btn small" onClick={() => void exportAs('md')} data-testid="export-md">
               Export (Markdown)
             </button>
-            <button className="btn small" onClick={() => void exportPredictions('json')} data-testid="export-predictions-json" title="Every window of the set with the spans this run predicts (labels interchange format; score = confidence)">
+            <button
+              className="btn small"
+              onClick={() => void exportPredictions('json')}
+              data-testid="export-predictions-json"
+              title="Every window of the set with the spans this run predicts (labels interchange format; score = confidence)"
+            >
               Predictions (JSON)
             </button>
             <button className="btn small" onClick={() => void exportPredictions('csv')} data-testid="export-predictions-csv" title="The same as CSV">
@@ -118,7 +128,8 @@ function ReportBody({ report }: { report: RunReport }) {
       <div>
         <div className="muted small report-meta">
           {report.model.head} · {report.model.encoder} · hidden {report.model.hidden}
-          {report.model.ensemble > 1 ? ` · ensemble ${report.model.ensemble}` : ''} · {report.backend} ({report.device}) · {report.timing.epochsRun} epochs in {fmtDuration(report.timing.totalSeconds)}
+          {report.model.ensemble > 1 ? ` · ensemble ${report.model.ensemble}` : ''} · {report.backend} ({report.device}) · {report.timing.epochsRun} epochs in{' '}
+          {fmtDuration(report.timing.totalSeconds)}
           {report.timing.stoppedEarly ? ' · stopped early' : ''} · {report.data.trainWindows} train / {report.data.valWindows} val windows
         </div>
         <HeadlineLine report={report} />
@@ -140,7 +151,11 @@ function ReportBody({ report }: { report: RunReport }) {
                 <strong>{fmtNum(m.headline.spanF1)}</strong>
               </td>
               <td className="num">{fmtNum(m.headline.barF1)}</td>
-              <td className="small muted">{m.headline.decoder === 'viterbi' ? 'Viterbi decoding' : `thresholds chosen on train (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}</td>
+              <td className="small muted">
+                {m.headline.decoder === 'viterbi'
+                  ? 'Viterbi decoding'
+                  : `thresholds chosen on train (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}
+              </td>
             </tr>
             <tr>
               <td>untrained (same architecture)</td>
@@ -238,7 +253,16 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
           {p.threshold === chosen && <span className="chip ok">train-chosen (span)</span>}
           {p.threshold === chosenBar && <span className="chip ok">train-chosen (bar)</span>}
         </span>
-        <input type="range" min={0} max={points.length - 1} step={1} value={index} onChange={(e) => setIndex(Number(e.target.value))} aria-label="threshold" data-testid="threshold-slider" />
+        <input
+          type="range"
+          min={0}
+          max={points.length - 1}
+          step={1}
+          value={index}
+          onChange={(e) => setIndex(Number(e.target.value))}
+          aria-label="threshold"
+          data-testid="threshold-slider"
+        />
       </label>
       <div className="live-stats">
         <div>
@@ -257,7 +281,9 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
           Back to train-chosen
         </button>
       </div>
-      {report.metrics.headline.decoder === 'viterbi' && <p className="muted small">CRF: the headline uses Viterbi decoding; this sweep thresholds its span probabilities.</p>}
+      {report.metrics.headline.decoder === 'viterbi' && (
+        <p className="muted small">CRF: the headline uses Viterbi decoding; this sweep thresholds its span probabilities.</p>
+      )}
       {/* The slider is a what-if on validation: it changes nothing else. Say which threshold review draws with. */}
       <p className="muted small" data-testid="threshold-review-note">
         Review predictions draws spans at the train-chosen span threshold <strong>{chosen.toFixed(2)}</strong>

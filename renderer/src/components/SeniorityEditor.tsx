@@ -11,7 +11,10 @@ import { ErrorBox } from './ErrorBox.tsx';
 
 /** The order consensus uses: the stored seniority, then everyone else by name. */
 export function effectiveOrder(info: AnnotatorsInfo): string[] {
-  const rest = info.annotators.map((a) => a.annotator).filter((a) => !info.seniority.includes(a)).sort();
+  const rest = info.annotators
+    .map((a) => a.annotator)
+    .filter((a) => !info.seniority.includes(a))
+    .sort();
   return [...info.seniority, ...rest];
 }
 

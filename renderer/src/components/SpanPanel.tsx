@@ -40,10 +40,17 @@ export function SpanPanel({ wb, labelTypes, colorOf, annotatorFilter = ALL, onAn
       </div>
 
       <h3>
-        Spans in this window <span className="muted">({labels.length}{labels.length !== all.length ? ` of ${all.length}` : ''})</span>
+        Spans in this window{' '}
+        <span className="muted">
+          ({labels.length}
+          {labels.length !== all.length ? ` of ${all.length}` : ''})
+        </span>
       </h3>
       {onAnnotatorFilter && !view?.focus && (
-        <label className="small muted annotator-filter" title="Whose spans the chart and this list show. Lanes: every annotator side by side on the chart (read-only)">
+        <label
+          className="small muted annotator-filter"
+          title="Whose spans the chart and this list show. Lanes: every annotator side by side on the chart (read-only)"
+        >
           Show{' '}
           <select value={filterValue(annotatorFilter)} onChange={(e) => onAnnotatorFilter(parseFilterValue(e.target.value))} data-testid="annotator-filter">
             <option value="all">everyone, together</option>
@@ -88,7 +95,10 @@ export function SpanPanel({ wb, labelTypes, colorOf, annotatorFilter = ALL, onAn
                 </span>
                 {l.confidence < 1 && <span className="chip">{l.confidence.toFixed(2)}</span>}
                 {l.origin === 'accepted' && (
-                  <span className="chip unconfirmed" title="Written by a model and not confirmed yet: left out of validation scoring until you confirm or edit it">
+                  <span
+                    className="chip unconfirmed"
+                    title="Written by a model and not confirmed yet: left out of validation scoring until you confirm or edit it"
+                  >
                     model
                   </span>
                 )}

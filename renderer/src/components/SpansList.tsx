@@ -17,7 +17,19 @@ interface Row {
   index: number;
 }
 
-export function SpansList({ setId, title, total, onOpenWindow, onClose }: { setId: number; title: string; total: number; onOpenWindow(windowId: number): void; onClose(): void }) {
+export function SpansList({
+  setId,
+  title,
+  total,
+  onOpenWindow,
+  onClose,
+}: {
+  setId: number;
+  title: string;
+  total: number;
+  onOpenWindow(windowId: number): void;
+  onClose(): void;
+}) {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notesOnly, setNotesOnly] = useState(false);
@@ -99,7 +111,16 @@ export function SpansList({ setId, title, total, onOpenWindow, onClose }: { setI
                 {shown.map((r) => {
                   const intraday = windowIsIntraday(r.window);
                   return (
-                    <tr key={r.label.id} className="clickable" tabIndex={0} onClick={() => onOpenWindow(r.window.id)} onKeyDown={(e) => e.key === 'Enter' && onOpenWindow(r.window.id)} data-testid="spans-row" data-window-id={r.window.id} title="Open this window">
+                    <tr
+                      key={r.label.id}
+                      className="clickable"
+                      tabIndex={0}
+                      onClick={() => onOpenWindow(r.window.id)}
+                      onKeyDown={(e) => e.key === 'Enter' && onOpenWindow(r.window.id)}
+                      data-testid="spans-row"
+                      data-window-id={r.window.id}
+                      title="Open this window"
+                    >
                       <td>{windowShortName(r.window, { index: r.index, total })}</td>
                       <td>{r.label.type}</td>
                       <td>{formatBarTime(r.label.startTime, intraday)}</td>

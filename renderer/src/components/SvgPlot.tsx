@@ -46,7 +46,14 @@ export function LinePlot({ options: o, testId }: { options: PlotOptions; testId?
   const yLabel = o.yLabel ? o.yLabel + (y.log ? ' (log scale)' : '') : y.log ? 'log scale' : undefined;
   return (
     <PlotFigure title={o.title} testId={testId} legend={legend} box={box} footer={o.highlightLabel && <p className="plot-note">{o.highlightLabel}</p>}>
-      <Axes box={box} yTicks={y.ticks.map((v) => ({ v, y: sy(v) }))} xTicks={x.ticks.map((v) => ({ v, x: sx(v) }))} xLabel={o.xLabel} yLabel={yLabel} yFormat={o.yFormat} />
+      <Axes
+        box={box}
+        yTicks={y.ticks.map((v) => ({ v, y: sy(v) }))}
+        xTicks={x.ticks.map((v) => ({ v, x: sx(v) }))}
+        xLabel={o.xLabel}
+        yLabel={yLabel}
+        yFormat={o.yFormat}
+      />
       <MarkerLines box={box} markers={(o.markers ?? []).map((m: Marker, i) => ({ key: `m${i}`, x: sx(m.x), label: m.label, color: m.color }))} />
       {series.map(({ s, points }, k) => {
         const id = s.id ?? s.name;
@@ -116,7 +123,17 @@ export function HistogramPlot({ options: o, testId }: { options: HistogramPlotOp
       if (!Number.isFinite(v) || v <= 0) continue;
       const top = sy(v);
       bars.push(
-        <rect key={`${s.id}-${b}`} className="plot-bar" x={r2(bx0 + bw * 0.08 + k * w)} y={r2(top)} width={r2(Math.max(0.5, w - 0.6))} height={r2(box.bottom - top)} fill={s.color} data-series={s.id} data-bin={b}>
+        <rect
+          key={`${s.id}-${b}`}
+          className="plot-bar"
+          x={r2(bx0 + bw * 0.08 + k * w)}
+          y={r2(top)}
+          width={r2(Math.max(0.5, w - 0.6))}
+          height={r2(box.bottom - top)}
+          fill={s.color}
+          data-series={s.id}
+          data-bin={b}
+        >
           <title>{`${s.name} · ${formatTick(o.edges[b])}–${formatTick(o.edges[b + 1])}: ${yFormat(v)}`}</title>
         </rect>,
       );
@@ -124,7 +141,14 @@ export function HistogramPlot({ options: o, testId }: { options: HistogramPlotOp
   }
   return (
     <PlotFigure title={o.title} testId={testId} legend={o.series.map((s) => ({ key: s.id, name: s.name, color: s.color, box: true }))} box={box}>
-      <Axes box={box} yTicks={y.ticks.map((v) => ({ v, y: sy(v) }))} xTicks={x.ticks.map((v) => ({ v, x: sx(v) }))} xLabel={o.xLabel} yLabel={o.yLabel} yFormat={yFormat} />
+      <Axes
+        box={box}
+        yTicks={y.ticks.map((v) => ({ v, y: sy(v) }))}
+        xTicks={x.ticks.map((v) => ({ v, x: sx(v) }))}
+        xLabel={o.xLabel}
+        yLabel={o.yLabel}
+        yFormat={yFormat}
+      />
       <g className="plot-bars">{bars}</g>
       <MarkerLines box={box} markers={(o.markers ?? []).map((m) => ({ key: m.id, x: sx(m.x), label: m.label, color: m.color }))} />
     </PlotFigure>
@@ -132,7 +156,16 @@ export function HistogramPlot({ options: o, testId }: { options: HistogramPlotOp
 }
 
 /** Data colours, chosen to read on both the light and the dark panel. */
-export const PLOT_COLORS = { train: '#2563eb', val: '#ea580c', bar: '#0f8a6e', span: '#8b5cf6', marker: '#dc2626', slider: 'currentColor', inside: '#0d9488', outside: '#64748b' };
+export const PLOT_COLORS = {
+  train: '#2563eb',
+  val: '#ea580c',
+  bar: '#0f8a6e',
+  span: '#8b5cf6',
+  marker: '#dc2626',
+  slider: 'currentColor',
+  inside: '#0d9488',
+  outside: '#64748b',
+};
 
 /** One colour per compared run (cycled, dashed from the ninth run on). */
 export const RUN_COLORS = ['#3b82f6', '#ea580c', '#16a34a', '#a855f7', '#db2777', '#0891b2', '#ca8a04', '#94a3b8'];

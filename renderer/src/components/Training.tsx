@@ -163,7 +163,15 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
   const numberField = (f: NumericTrainField, label: string, testId: string, extra: { step?: number } = {}) => (
     <label className={fieldErrors[f] ? 'field-invalid' : undefined}>
       {label}
-      <input type="number" value={shown(f)} step={extra.step} onChange={(e) => edit(f, e.target.value)} aria-invalid={fieldErrors[f] !== null} aria-describedby={fieldErrors[f] ? `${testId}-error` : undefined} data-testid={testId} />
+      <input
+        type="number"
+        value={shown(f)}
+        step={extra.step}
+        onChange={(e) => edit(f, e.target.value)}
+        aria-invalid={fieldErrors[f] !== null}
+        aria-describedby={fieldErrors[f] ? `${testId}-error` : undefined}
+        data-testid={testId}
+      />
       {fieldErrors[f] && (
         <span className="field-error small" id={`${testId}-error`} role="alert" data-testid={`${testId}-error`}>
           {fieldErrors[f]}
@@ -206,7 +214,12 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           </select>
         </label>
       </div>
-      <details className="advanced" open={advanced || invalid.length > 0} onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)} data-testid="train-advanced">
+      <details
+        className="advanced"
+        open={advanced || invalid.length > 0}
+        onToggle={(e) => setAdvanced((e.target as HTMLDetailsElement).open)}
+        data-testid="train-advanced"
+      >
         <summary>Advanced</summary>
         <div className="form-grid">
           {numberField('epochs', 'Epochs', 'train-epochs')}
@@ -223,7 +236,11 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           {numberField('seed', 'Seed', 'train-seed')}
           <label title="Open contradiction findings between overlapping windows: train on both sides, mask the disputed bars, or down-weight them by severity">
             Contradictions
-            <select value={s.contradictions} onChange={(e) => update({ contradictions: e.target.value as TrainSettings['contradictions'] })} data-testid="train-contradictions">
+            <select
+              value={s.contradictions}
+              onChange={(e) => update({ contradictions: e.target.value as TrainSettings['contradictions'] })}
+              data-testid="train-contradictions"
+            >
               <option value="train-both">train on both sides</option>
               <option value="mask">mask disputed bars</option>
               <option value="down-weight">down-weight by severity</option>
@@ -243,12 +260,17 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
       {check && (
         <p className="muted small" data-testid="train-counts">
           Labelled in this set: <strong data-testid="train-count-train">{check.labelledTrain}</strong> of {check.trainWindows} training windows,{' '}
-          <strong data-testid="train-count-val">{check.labelledValidation}</strong> of {check.validationWindows} validation windows (a run needs {check.minTrain} and {check.minValidation}).
+          <strong data-testid="train-count-val">{check.labelledValidation}</strong> of {check.validationWindows} validation windows (a run needs{' '}
+          {check.minTrain} and {check.minValidation}).
         </p>
       )}
       {blocked && (
         <p className="warnings" data-testid="train-blocked">
-          Retrain is off: {blocked} (<button className="link" onClick={onHome}>project home</button>)
+          Retrain is off: {blocked} (
+          <button className="link" onClick={onHome}>
+            project home
+          </button>
+          )
         </p>
       )}
       {invalid.length > 0 && (
@@ -263,12 +285,15 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           disabled={training.busy || setId == null || !check?.ok || invalid.length > 0}
           onClick={() => setId != null && void training.start(s, setId)}
           data-testid="retrain"
-          title={blocked ?? (invalid.length ? 'Fix the settings marked in red first' : 'Start training with these settings (they are remembered for next time)')}
+          title={
+            blocked ?? (invalid.length ? 'Fix the settings marked in red first' : 'Start training with these settings (they are remembered for next time)')
+          }
         >
           ▶ Retrain
         </button>
         <span className="muted small" data-testid="train-summary">
-          {s.model === 'both' ? 'soft, then CRF' : s.model} · {s.epochs} epoch{s.epochs === 1 ? '' : 's'} · batch {s.batchSize} · lr {s.learningRate} · {s.encoder}
+          {s.model === 'both' ? 'soft, then CRF' : s.model} · {s.epochs} epoch{s.epochs === 1 ? '' : 's'} · batch {s.batchSize} · lr {s.learningRate} ·{' '}
+          {s.encoder}
           {s.ensemble > 1 ? ` · ensemble ${s.ensemble}` : ''} · seed {s.seed}
           {runs > 1 ? ' · 2 runs' : ''}
         </span>
@@ -292,7 +317,11 @@ function LiveCard({ training }: { training: Training }) {
           </button>
         )}
       </div>
-      {!live && <p className="muted" data-testid="live-idle">Nothing is training. Press Retrain: epochs stream in here while you keep labelling (training runs in a worker on the host).</p>}
+      {!live && (
+        <p className="muted" data-testid="live-idle">
+          Nothing is training. Press Retrain: epochs stream in here while you keep labelling (training runs in a worker on the host).
+        </p>
+      )}
       {live && <LiveBody live={live} queued={training.queued} />}
     </section>
   );
@@ -380,7 +409,13 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
           <div className="progress-fill" style={{ width: `${live.epochsPlanned ? (100 * live.epoch) / live.epochsPlanned : 0}%` }} />
         </div>
       )}
-      {mine.length > 0 ? <LinePlot options={plot} testId="live-loss" /> : <p className="muted" data-testid="live-waiting">Waiting for the first epoch…</p>}
+      {mine.length > 0 ? (
+        <LinePlot options={plot} testId="live-loss" />
+      ) : (
+        <p className="muted" data-testid="live-waiting">
+          Waiting for the first epoch…
+        </p>
+      )}
       {mine.length > 0 && (
         <div className="live-plots">
           <LinePlot options={taskPlot} testId="live-task-loss" />
@@ -423,7 +458,17 @@ function LiveBody({ live, queued }: { live: LiveRun; queued: number }) {
   );
 }
 
-function RunsCard({ training, openRun, openCompare, selectedRun }: { training: Training; openRun(id: number | null): void; openCompare(runIds: number[]): void; selectedRun: number | null }) {
+function RunsCard({
+  training,
+  openRun,
+  openCompare,
+  selectedRun,
+}: {
+  training: Training;
+  openRun(id: number | null): void;
+  openCompare(runIds: number[]): void;
+  selectedRun: number | null;
+}) {
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [picked, setPicked] = useState<number[]>([]);
@@ -482,14 +527,36 @@ function RunsCard({ training, openRun, openCompare, selectedRun }: { training: T
               .map((r) => {
                 const done = r.status === 'completed';
                 const dur = r.finishedAt != null ? (r.finishedAt - r.startedAt) / 1000 : r.status === 'running' ? (Date.now() - r.startedAt) / 1000 : null;
-                const cfg = r.config as { encoder?: string; ensemble?: number; epochs?: number; batchSize?: number; learningRate?: number; hidden?: number; seed?: number };
+                const cfg = r.config as {
+                  encoder?: string;
+                  ensemble?: number;
+                  epochs?: number;
+                  batchSize?: number;
+                  learningRate?: number;
+                  hidden?: number;
+                  seed?: number;
+                };
                 return (
-                  <tr key={r.id} className={(isIncomplete(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')} data-testid={`run-row-${r.id}`} data-status={r.status}>
+                  <tr
+                    key={r.id}
+                    className={(isIncomplete(r.status) ? 'run-incomplete' : '') + (selectedRun === r.id ? ' selected' : '')}
+                    data-testid={`run-row-${r.id}`}
+                    data-status={r.status}
+                  >
                     <td>
-                      <input type="checkbox" disabled={!done} checked={done && picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`select run ${r.id} for comparison`} data-testid={`run-pick-${r.id}`} title={done ? 'Select for comparison' : 'Only completed runs can be compared'} />
+                      <input
+                        type="checkbox"
+                        disabled={!done}
+                        checked={done && picked.includes(r.id)}
+                        onChange={() => toggle(r.id)}
+                        aria-label={`select run ${r.id} for comparison`}
+                        data-testid={`run-pick-${r.id}`}
+                        title={done ? 'Select for comparison' : 'Only completed runs can be compared'}
+                      />
                     </td>
                     <td>
-                      #{r.id} <NameEditor name={names.runs[r.id]} placeholder={`name for run ${r.id}`} onSave={(n) => renameRun(r.id, n)} testId={`run-${r.id}`} />
+                      #{r.id}{' '}
+                      <NameEditor name={names.runs[r.id]} placeholder={`name for run ${r.id}`} onSave={(n) => renameRun(r.id, n)} testId={`run-${r.id}`} />
                     </td>
                     <td>
                       <strong>{r.model}</strong>
@@ -511,7 +578,15 @@ function RunsCard({ training, openRun, openCompare, selectedRun }: { training: T
                       )}
                     </td>
                     <td title={r.device}>{r.backend || '—'}</td>
-                    <td className="small" data-testid={`run-data-${r.id}`} title={r.data ? `window set ${r.data.setId}: ${r.data.trainWindows} training and ${r.data.valWindows} validation windows, ${r.data.labels} labelled spans` : undefined}>
+                    <td
+                      className="small"
+                      data-testid={`run-data-${r.id}`}
+                      title={
+                        r.data
+                          ? `window set ${r.data.setId}: ${r.data.trainWindows} training and ${r.data.valWindows} validation windows, ${r.data.labels} labelled spans`
+                          : undefined
+                      }
+                    >
                       {r.data ? `set ${r.data.setId} · ${r.data.trainWindows}/${r.data.valWindows} win · ${r.data.labels} spans` : '—'}
                     </td>
                     {/* The list is fetched when runs start and end; a training run's epochs come from its live events. */}

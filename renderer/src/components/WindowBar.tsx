@@ -73,10 +73,22 @@ export function WindowBar({ wb, labelTypes, onHome }: { wb: Workbench; labelType
       <button className="btn small" onClick={() => void actions.toggleReviewed()} disabled={!w} title="No span in this window (N)" data-testid="no-span">
         {w?.reviewed ? 'Unmark reviewed (N)' : 'No span here (N)'}
       </button>
-      <button className="btn small" onClick={() => void actions.undo()} disabled={!history.canUndo} title={history.undoDescription ? `Undo: ${history.undoDescription} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} data-testid="undo">
+      <button
+        className="btn small"
+        onClick={() => void actions.undo()}
+        disabled={!history.canUndo}
+        title={history.undoDescription ? `Undo: ${history.undoDescription} (Ctrl+Z)` : 'Undo (Ctrl+Z)'}
+        data-testid="undo"
+      >
         ↶ Undo
       </button>
-      <button className="btn small" onClick={() => void actions.redo()} disabled={!history.canRedo} title={history.redoDescription ? `Redo: ${history.redoDescription} (Shift+Ctrl+Z)` : 'Redo (Shift+Ctrl+Z)'} data-testid="redo">
+      <button
+        className="btn small"
+        onClick={() => void actions.redo()}
+        disabled={!history.canRedo}
+        title={history.redoDescription ? `Redo: ${history.redoDescription} (Shift+Ctrl+Z)` : 'Redo (Shift+Ctrl+Z)'}
+        data-testid="redo"
+      >
         ↷ Redo
       </button>
       <span className="sr-only">{labelTypes.length} label types</span>

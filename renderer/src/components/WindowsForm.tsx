@@ -17,7 +17,15 @@ export function WindowsForm({ series, sets = [], onCreated }: { series: SeriesIn
   // Until the analyst picks one: the newest series (the one just imported), not the first.
   const newest = series.reduce<SeriesInfo | undefined>((a, s) => (!a || s.createdAt > a.createdAt ? s : a), undefined);
   const chosen = (series.some((s) => s.id === seriesId) ? seriesId : '') || newest?.id || '';
-  const duplicate = sets.find((s) => s.seriesId === chosen && s.origin === 'cut' && s.length === length && s.stride === stride && s.split === split && Math.abs(s.valFraction - valFraction) < 1e-9);
+  const duplicate = sets.find(
+    (s) =>
+      s.seriesId === chosen &&
+      s.origin === 'cut' &&
+      s.length === length &&
+      s.stride === stride &&
+      s.split === split &&
+      Math.abs(s.valFraction - valFraction) < 1e-9,
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -81,7 +89,8 @@ export function WindowsForm({ series, sets = [], onCreated }: { series: SeriesIn
       </div>
       {duplicate && confirmDuplicate === duplicate.id && (
         <p className="warnings small" data-testid="windows-duplicate">
-          Window set {duplicate.id} already cuts {chosen} into {length}-bar windows every {stride} bars ({split}). Press “Create windows” again to make a second, identical set.
+          Window set {duplicate.id} already cuts {chosen} into {length}-bar windows every {stride} bars ({split}). Press “Create windows” again to make a
+          second, identical set.
         </p>
       )}
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="windows-error" />

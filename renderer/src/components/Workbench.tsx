@@ -99,13 +99,26 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       const end = e >= 0 ? e : l.endTime > chunk.time[chunk.time.length - 1] ? chunk.from + chunk.time.length - 1 : -1;
       if (start < 0 || end < 0 || end < start) return [];
       if (!rows.has(l.windowId)) rows.set(l.windowId, rows.size);
-      return [{ start, end, color: colorOf(l.type), row: rows.get(l.windowId)!, title: `${l.type}${l.confidence < 1 ? ` ${l.confidence.toFixed(2)}` : ''} · marked in ${nameOf(l.windowId)}` }];
+      return [
+        {
+          start,
+          end,
+          color: colorOf(l.type),
+          row: rows.get(l.windowId)!,
+          title: `${l.type}${l.confidence < 1 ? ` ${l.confidence.toFixed(2)}` : ''} · marked in ${nameOf(l.windowId)}`,
+        },
+      ];
     });
     if (annotatorFilter.kind === 'lanes') {
       // Every annotator side by side, read-only (pick one annotator, or everyone, to edit).
       const lanes = laneGroups(view.labels, me).map((g) => ({
         title: `${g.name}${g.name === me ? ' (you)' : ''} · ${g.labels.length} span${g.labels.length === 1 ? '' : 's'}`,
-        bands: g.labels.map((l) => ({ start: indexOfTime(chunk, l.startTime), end: indexOfTime(chunk, l.endTime), color: colorOf(l.type), text: l.confidence < 1 ? `${l.type} ${l.confidence.toFixed(2)}` : l.type })),
+        bands: g.labels.map((l) => ({
+          start: indexOfTime(chunk, l.startTime),
+          end: indexOfTime(chunk, l.endTime),
+          color: colorOf(l.type),
+          text: l.confidence < 1 ? `${l.type} ${l.confidence.toFixed(2)}` : l.type,
+        })),
       }));
       return { chunk, focus: range, editRange: null, window: range, highlight: null, laneText: null, bands: [], context, lanes, readyKey: String(w.id) };
     }
@@ -198,7 +211,9 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
       const one = asLabel(d.predicted[spanIndex]);
       proposed = [...view.labels.filter((l) => l.endTime < one.startTime || l.startTime > one.endTime), one];
     }
-    actions.guardLabels(proposed, spanIndex != null ? 'Accept this predicted span?' : 'Accept this prediction?', 'Accept anyway', () => review.actions.accept(spanIndex));
+    actions.guardLabels(proposed, spanIndex != null ? 'Accept this predicted span?' : 'Accept this prediction?', 'Accept anyway', () =>
+      review.actions.accept(spanIndex),
+    );
   };
   // A toast when the window on screen gets a decision (accepted or rejected), naming it and the undo.
   const lastDecision = useRef<{ windowId: number; decision: string | null } | null>(null);
@@ -208,42 +223,53 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
     lastDecision.current = decisionNow;
     if (!decisionNow || !prev || prev.windowId !== decisionNow.windowId || prev.decision === decisionNow.decision || !decisionNow.decision) return;
     const name = nameOf(decisionNow.windowId);
-    toast(decisionNow.decision === 'accepted' ? `Accepted the prediction in ${name} (Ctrl+Z undoes)` : `Rejected the prediction in ${name}; its labels stay`, { kind: decisionNow.decision === 'accepted' ? 'ok' : 'info' });
+    toast(decisionNow.decision === 'accepted' ? `Accepted the prediction in ${name} (Ctrl+Z undoes)` : `Rejected the prediction in ${name}; its labels stay`, {
+      kind: decisionNow.decision === 'accepted' ? 'ok' : 'info',
+    });
   }, [decisionNow?.windowId, decisionNow?.decision]); // eslint-disable-line react-hooks/exhaustive-deps -- fires on the decision, not on every render
   // The review panel's Accept buttons go through the same check as the A key.
   const guardedReview = { ...review, actions: { ...review.actions, accept: acceptWithCheck } };
-  useKeyboard({
-    type: (e) => actions.typeKey(Number(e.key)),
-    delete: () => actions.deleteSelected(),
-    undo: () => void actions.undo(),
-    redo: () => void actions.redo(),
-    prev: actions.prev,
-    next: actions.next,
-    nextUnlabelled: actions.nextUnlabelled,
-    nextConflict: actions.nextConflict,
-    noSpan: () => void actions.toggleReviewed(),
-    confDown: () => selected && actions.setConfidence(selected.confidence - 0.1),
-    confUp: () => selected && actions.setConfidence(selected.confidence + 0.1),
-    escape: () => {
-      if (wb.warning) actions.cancelWarning();
-      else if (wb.focusId != null) actions.focusFinding(null);
-      else actions.select(null);
+  useKeyboard(
+    {
+      type: (e) => actions.typeKey(Number(e.key)),
+      delete: () => actions.deleteSelected(),
+      undo: () => void actions.undo(),
+      redo: () => void actions.redo(),
+      prev: actions.prev,
+      next: actions.next,
+      nextUnlabelled: actions.nextUnlabelled,
+      nextConflict: actions.nextConflict,
+      noSpan: () => void actions.toggleReviewed(),
+      confDown: () => selected && actions.setConfidence(selected.confidence - 0.1),
+      confUp: () => selected && actions.setConfidence(selected.confidence + 0.1),
+      escape: () => {
+        if (wb.warning) actions.cancelWarning();
+        else if (wb.focusId != null) actions.focusFinding(null);
+        else actions.select(null);
+      },
+      // Review keys exist only in review mode (elsewhere A, X, D, Q do nothing).
+      ...(inReview
+        ? {
+            reviewAccept: () => acceptWithCheck(),
+            reviewReject: () => review.actions.reject(),
+            reviewNextDisagreement: review.actions.nextDisagreement,
+            reviewNextUnsure: nextUnsure,
+          }
+        : {}),
+      // While the contradiction warning asks, only its own buttons (and Esc) act.
     },
-    // Review keys exist only in review mode (elsewhere A, X, D, Q do nothing).
-    ...(inReview
-      ? {
-          reviewAccept: () => acceptWithCheck(),
-          reviewReject: () => review.actions.reject(),
-          reviewNextDisagreement: review.actions.nextDisagreement,
-          reviewNextUnsure: nextUnsure,
-        }
-      : {}),
-    // While the contradiction warning asks, only its own buttons (and Esc) act.
-  }, !wb.warning);
+    !wb.warning,
+  );
 
   const draftColor = colorOf(wb.activeType);
   return (
-    <main className={'workbench' + (inReview ? ' reviewing' : '')} data-testid="workbench" data-edit-seq={wb.editSeq} data-busy={wb.busy ? '1' : '0'} data-review={reviewRunId ?? ''}>
+    <main
+      className={'workbench' + (inReview ? ' reviewing' : '')}
+      data-testid="workbench"
+      data-edit-seq={wb.editSeq}
+      data-busy={wb.busy ? '1' : '0'}
+      data-review={reviewRunId ?? ''}
+    >
       <WindowBar wb={wb} labelTypes={info.labelTypes} onHome={onHome} />
       <div className="workbench-body">
         <div className="chart-col">
@@ -291,7 +317,13 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
             <label className="small muted">
               <input type="checkbox" checked={prefs.log} onChange={(e) => updatePrefs({ log: e.target.checked })} data-testid="log-scale" /> log scale
             </label>
-            <select value={prefs.ma.join(',')} onChange={(e) => updatePrefs({ ma: MA_CHOICES.find((c) => c.ma.join(',') === e.target.value)?.ma ?? [] })} data-testid="ma-select" aria-label="Moving averages" title="Moving averages of the close, over the loaded bars (more context bars = an average from further left)">
+            <select
+              value={prefs.ma.join(',')}
+              onChange={(e) => updatePrefs({ ma: MA_CHOICES.find((c) => c.ma.join(',') === e.target.value)?.ma ?? [] })}
+              data-testid="ma-select"
+              aria-label="Moving averages"
+              title="Moving averages of the close, over the loaded bars (more context bars = an average from further left)"
+            >
               {MA_CHOICES.map((c) => (
                 <option key={c.label} value={c.ma.join(',')}>
                   {c.label}
@@ -302,7 +334,11 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
               <input type="checkbox" checked={prefs.atrBands} onChange={(e) => updatePrefs({ atrBands: e.target.checked })} data-testid="atr-bands" /> ATR bands
             </label>
             {reviewLayer && (
-              <span className="predicted-legend small muted" data-testid="predicted-legend" title="Dashed outlines: the run's predicted spans, in their type's colour">
+              <span
+                className="predicted-legend small muted"
+                data-testid="predicted-legend"
+                title="Dashed outlines: the run's predicted spans, in their type's colour"
+              >
                 predicted:
                 {info.labelTypes.map((t) => (
                   <span key={t.name} className="legend-item">
@@ -312,12 +348,23 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
               </span>
             )}
             <span className="spacer" />
-            <button className="btn small ghost" onClick={toggleSide} aria-expanded={sideOpen} aria-controls="workbench-side" data-testid="side-toggle" title={sideOpen ? 'Hide the side panel (spans, conflicts, review)' : 'Show the side panel (spans, conflicts, review)'}>
+            <button
+              className="btn small ghost"
+              onClick={toggleSide}
+              aria-expanded={sideOpen}
+              aria-controls="workbench-side"
+              data-testid="side-toggle"
+              title={sideOpen ? 'Hide the side panel (spans, conflicts, review)' : 'Show the side panel (spans, conflicts, review)'}
+            >
               {sideOpen ? 'Panel ▸' : '◂ Panel'}
               {!sideOpen && wb.findings.length > 0 ? ` · ${wb.findings.length} conflict${wb.findings.length === 1 ? '' : 's'}` : ''}
             </button>
             {view?.context && view.context.labels.length > 0 && (
-              <span className="muted small" data-testid="context-legend" title="Spans that overlapping windows marked on these bars: faint wash, and a strip per window at the bottom; hover to see which window">
+              <span
+                className="muted small"
+                data-testid="context-legend"
+                title="Spans that overlapping windows marked on these bars: faint wash, and a strip per window at the bottom; hover to see which window"
+              >
                 ▁ {new Set(view.context.labels.map((l) => l.windowId)).size} overlapping window(s) labelled here
               </span>
             )}
@@ -338,7 +385,11 @@ export function Workbench({ info, setId, windowId, theme, onNavigate, onHome, on
           {wb.warning && <ContradictionWarning warning={wb.warning} nameOf={wb.nameOf} onCancel={actions.cancelWarning} />}
         </div>
         <aside className={'side' + (sideOpen ? '' : ' collapsed')} id="workbench-side" data-testid="workbench-side">
-          {inReview ? <ReviewPanel review={guardedReview} wb={wb} colorOf={colorOf} onPick={setReviewRun} /> : <ReviewEntry runs={review.runs} onPick={setReviewRun} />}
+          {inReview ? (
+            <ReviewPanel review={guardedReview} wb={wb} colorOf={colorOf} onPick={setReviewRun} />
+          ) : (
+            <ReviewEntry runs={review.runs} onPick={setReviewRun} />
+          )}
           <SpanPanel wb={wb} labelTypes={info.labelTypes} colorOf={colorOf} annotatorFilter={annotatorFilter} onAnnotatorFilter={setAnnotatorFilter} me={me} />
           <ConflictsPanel wb={wb} />
         </aside>

@@ -31,7 +31,13 @@ const describe = (types: string[]) => (types.length ? types.join('/') : 'no span
  * `barTimes`: bar times covering at least the window (the loaded chunk). `neighbours` and `labels`
  * come from labels.overlapping. Unlabelled neighbours (no span, not reviewed) never contradict.
  */
-export function findContradictions(window: WindowInfo, proposed: ReadonlyArray<ProposedSpan>, barTimes: ArrayLike<number>, neighbours: ReadonlyArray<WindowInfo>, labels: ReadonlyArray<Label>): Contradiction[] {
+export function findContradictions(
+  window: WindowInfo,
+  proposed: ReadonlyArray<ProposedSpan>,
+  barTimes: ArrayLike<number>,
+  neighbours: ReadonlyArray<WindowInfo>,
+  labels: ReadonlyArray<Label>,
+): Contradiction[] {
   const byWindow = new Map<number, Label[]>();
   for (const l of labels) byWindow.set(l.windowId, [...(byWindow.get(l.windowId) ?? []), l]);
   const out: Contradiction[] = [];

@@ -35,7 +35,8 @@ export function findJumpTarget(windows: ReadonlyArray<WindowInfo>, query: string
   if (t == null) return { error: `“${q}” is neither a window number nor a date (YYYY-MM-DD or YYYY-MM-DD HH:MM, UTC).` };
   const first = windows.reduce((a, w) => Math.min(a, w.startTime), Infinity);
   const last = windows.reduce((a, w) => Math.max(a, w.endTime), -Infinity);
-  if (t < first || t > last) return { error: `${q} is outside this set (${new Date(first).toISOString().slice(0, 10)} to ${new Date(last).toISOString().slice(0, 10)}).` };
+  if (t < first || t > last)
+    return { error: `${q} is outside this set (${new Date(first).toISOString().slice(0, 10)} to ${new Date(last).toISOString().slice(0, 10)}).` };
   let best: WindowInfo | null = null;
   let bestD = Infinity;
   for (const w of windows) {

@@ -18,10 +18,13 @@ export function useProgress(): { tasks: TaskProgress[]; begin(task: string, mess
   const update = useCallback((p: TaskProgress) => {
     setTasks((ts) => [...ts.filter((t) => t.task !== p.task), p]);
   }, []);
-  const begin = useCallback((task: string, message?: string) => {
-    active.current.add(task);
-    update({ task, fraction: null, message });
-  }, [update]);
+  const begin = useCallback(
+    (task: string, message?: string) => {
+      active.current.add(task);
+      update({ task, fraction: null, message });
+    },
+    [update],
+  );
   const end = useCallback((task: string) => {
     active.current.delete(task);
     setTasks((ts) => ts.filter((t) => t.task !== task));

@@ -169,9 +169,12 @@ export function useReview({ runId, setId, wb }: Options) {
   // a new window set ('windows.changed') refreshes everything.
   const eventTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const eventWindows = useRef<Set<number> | 'all'>(new Set());
-  useEffect(() => () => {
-    if (eventTimer.current) clearTimeout(eventTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (eventTimer.current) clearTimeout(eventTimer.current);
+    },
+    [],
+  );
   useServiceEvents(['labels.changed', 'review.changed', 'windows.changed', 'progress'], (name, payload) => {
     if (runRef.current == null) return;
     if (name === 'progress') {

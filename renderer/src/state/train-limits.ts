@@ -39,7 +39,10 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 10
 export function describeLimits(l: FieldLimits): string {
   const kind = l.integer ? 'a whole number' : 'a number';
   if (l.min !== null && l.max !== null && !l.minExclusive) return `${kind} from ${fmt(l.min)} to ${fmt(l.max)}`;
-  const parts = [l.min === null ? null : l.minExclusive ? `above ${fmt(l.min)}` : `of at least ${fmt(l.min)}`, l.max === null ? null : `at most ${fmt(l.max)}`].filter(Boolean);
+  const parts = [
+    l.min === null ? null : l.minExclusive ? `above ${fmt(l.min)}` : `of at least ${fmt(l.min)}`,
+    l.max === null ? null : `at most ${fmt(l.max)}`,
+  ].filter(Boolean);
   return parts.length ? `${kind} ${parts.join(', ')}` : kind;
 }
 

@@ -33,7 +33,20 @@ export interface TrainSettings {
   walkForwardFolds: number;
 }
 
-export const DEFAULT_SETTINGS: TrainSettings = { model: 'soft', preset: 'quick', epochs: 5, batchSize: 16, learningRate: 0.003, encoder: 'conv', ensemble: 1, seed: 1, contradictions: 'train-both', labelSource: 'all', annotatorWeights: {}, walkForwardFolds: 0 };
+export const DEFAULT_SETTINGS: TrainSettings = {
+  model: 'soft',
+  preset: 'quick',
+  epochs: 5,
+  batchSize: 16,
+  learningRate: 0.003,
+  encoder: 'conv',
+  ensemble: 1,
+  seed: 1,
+  contradictions: 'train-both',
+  labelSource: 'all',
+  annotatorWeights: {},
+  walkForwardFolds: 0,
+};
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -98,11 +111,25 @@ export function rememberLabelledSet(setId: number): void {
 type RunSettings = TrainSettings & { setId: number };
 
 function trainArgs(s: RunSettings, model: ModelChoice): CommandInput<'train.start'> {
-  return { setId: s.setId, model, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, encoder: s.encoder, ensemble: s.ensemble, seed: s.seed, contradictions: s.contradictions, ...labelSourceArgs(s), ...(s.walkForwardFolds >= 2 ? { evaluation: 'walk-forward' as const, folds: s.walkForwardFolds } : {}) };
+  return {
+    setId: s.setId,
+    model,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    encoder: s.encoder,
+    ensemble: s.ensemble,
+    seed: s.seed,
+    contradictions: s.contradictions,
+    ...labelSourceArgs(s),
+    ...(s.walkForwardFolds >= 2 ? { evaluation: 'walk-forward' as const, folds: s.walkForwardFolds } : {}),
+  };
 }
 
 /** Issue #12, point 4: the settings' label source as train.start's arguments (weights only with 'all', and only when some differ from 1). */
-export function labelSourceArgs(s: Pick<TrainSettings, 'labelSource' | 'annotatorWeights'>): Pick<CommandInput<'train.start'>, 'labelSource' | 'annotatorWeights'> {
+export function labelSourceArgs(
+  s: Pick<TrainSettings, 'labelSource' | 'annotatorWeights'>,
+): Pick<CommandInput<'train.start'>, 'labelSource' | 'annotatorWeights'> {
   if (s.labelSource === 'consensus') return { labelSource: 'consensus' };
   if (s.labelSource.startsWith('annotator:')) return { labelSource: { annotator: s.labelSource.slice('annotator:'.length) } };
   const weights = Object.fromEntries(Object.entries(s.annotatorWeights).filter(([, v]) => v !== 1));
@@ -166,8 +193,27 @@ export function useTraining(): Training {
       setQueue(r.queued ? { afterRunId: r.runId, model: r.queued } : null);
       setLive((cur) =>
         cur && cur.runId === r.runId
-          ? { ...cur, model, backend: r.backend, device: r.device, members: Math.max(cur.members, settings.ensemble), epochsPlanned: cur.epochsPlanned || settings.epochs }
-          : { runId: r.runId, model, status: 'running', backend: r.backend, device: r.device, epochs: [], member: 0, members: settings.ensemble, epoch: 0, epochsPlanned: settings.epochs, etaSeconds: null },
+          ? {
+              ...cur,
+              model,
+              backend: r.backend,
+              device: r.device,
+              members: Math.max(cur.members, settings.ensemble),
+              epochsPlanned: cur.epochsPlanned || settings.epochs,
+            }
+          : {
+              runId: r.runId,
+              model,
+              status: 'running',
+              backend: r.backend,
+              device: r.device,
+              epochs: [],
+              member: 0,
+              members: settings.ensemble,
+              epoch: 0,
+              epochsPlanned: settings.epochs,
+              etaSeconds: null,
+            },
       );
       setError(null);
     } catch (e) {
@@ -234,7 +280,15 @@ export function useTraining(): Training {
       const p = payload;
       setLive((cur) => {
         if (!cur || cur.runId !== p.runId) return cur;
-        return { ...cur, epochs: [...cur.epochs, p.metrics], member: p.member, members: Math.max(cur.members, p.member + 1), epoch: p.epoch, epochsPlanned: p.epochs, etaSeconds: p.etaSeconds };
+        return {
+          ...cur,
+          epochs: [...cur.epochs, p.metrics],
+          member: p.member,
+          members: Math.max(cur.members, p.member + 1),
+          epoch: p.epoch,
+          epochsPlanned: p.epochs,
+          etaSeconds: p.etaSeconds,
+        };
       });
     } else {
       const p = payload;
@@ -254,7 +308,14 @@ export function useTraining(): Training {
         const last = epochs[epochs.length - 1];
         setLive((c) =>
           c && c.runId === d.id
-            ? { ...c, status: d.status, epochs, member: last?.member ?? c.member, epoch: last?.epoch ?? c.epoch, etaSeconds: d.status === 'running' ? c.etaSeconds : 0 }
+            ? {
+                ...c,
+                status: d.status,
+                epochs,
+                member: last?.member ?? c.member,
+                epoch: last?.epoch ?? c.epoch,
+                etaSeconds: d.status === 'running' ? c.etaSeconds : 0,
+              }
             : c,
         );
         if (d.status !== 'running' && d.status !== 'completed') setQueue(null);
@@ -263,7 +324,7 @@ export function useTraining(): Training {
       .catch((e: unknown) => setError(toApiError(e)));
   });
 
-    // After a reload: pick up a run that is still training (its epochs so far come from the store).
+  // After a reload: pick up a run that is still training (its epochs so far come from the store).
   useEffect(() => {
     let dead = false;
     void (async () => {
@@ -276,20 +337,21 @@ export function useTraining(): Training {
         const last = epochs[epochs.length - 1];
         const cfg = detail.config as { epochs?: number; ensemble?: number };
         if (dead) return;
-        setLive((cur) =>
-          cur ?? {
-            runId: detail.id,
-            model: detail.model,
-            status: 'running',
-            backend: detail.backend,
-            device: detail.device,
-            epochs,
-            member: last?.member ?? 0,
-            members: cfg.ensemble ?? 1,
-            epoch: last?.epoch ?? 0,
-            epochsPlanned: last?.epochs ?? cfg.epochs ?? 0,
-            etaSeconds: null,
-          },
+        setLive(
+          (cur) =>
+            cur ?? {
+              runId: detail.id,
+              model: detail.model,
+              status: 'running',
+              backend: detail.backend,
+              device: detail.device,
+              epochs,
+              member: last?.member ?? 0,
+              members: cfg.ensemble ?? 1,
+              epoch: last?.epoch ?? 0,
+              epochsPlanned: last?.epochs ?? cfg.epochs ?? 0,
+              etaSeconds: null,
+            },
         );
       } catch {
         // The runs list shows the error; nothing to resume here.

@@ -19,7 +19,11 @@ export function windowIsIntraday(w: Pick<WindowInfo, 'startTime' | 'endTime' | '
   return w.length > 1 && (w.endTime - w.startTime) / (w.length - 1) < DAY * 0.9;
 }
 
-export function windowName(w: Pick<WindowInfo, 'setId' | 'seriesId' | 'startTime' | 'endTime' | 'length' | 'id'>, place: WindowPlace | null, setName?: string): string {
+export function windowName(
+  w: Pick<WindowInfo, 'setId' | 'seriesId' | 'startTime' | 'endTime' | 'length' | 'id'>,
+  place: WindowPlace | null,
+  setName?: string,
+): string {
   const number = place ? `window ${place.index + 1}${place.total != null ? `/${place.total}` : ''}` : `window id ${w.id}`;
   return `set ${w.setId}${setName ? ` “${setName}”` : ''} · ${number} · ${w.seriesId} · ${formatBarTime(w.startTime, windowIsIntraday(w))}`;
 }

@@ -89,7 +89,9 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   const byId = useMemo(() => new Map(windows.map((w) => [w.id, w])), [windows]);
   /** A finding belongs to this set when one of its windows does (windows of two sets on one series can disagree). */
   const findings = useMemo(() => (allSets ? allFindings : allFindings.filter((f) => byId.has(f.windowA) || byId.has(f.windowB))), [allSets, allFindings, byId]);
-  const directory = useWindowDirectory(useMemo(() => [...new Set([...(windows[0] ? [windows[0].seriesId] : []), ...findings.map((f) => f.seriesId)])], [windows, findings]));
+  const directory = useWindowDirectory(
+    useMemo(() => [...new Set([...(windows[0] ? [windows[0].seriesId] : []), ...findings.map((f) => f.seriesId)])], [windows, findings]),
+  );
   const names = useNames();
   /** "set 2 · window 12/54 · spy_1d · 2020-03-02" for any window id (windowName, one naming everywhere). */
   const nameOf = useCallback(
@@ -180,7 +182,14 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         call('labels.list', { windowId: b.id }),
       ]);
       if (seq !== loadSeq.current) return;
-      setView({ chunk, key: `finding-${focused.id}`, window: null, labels: [], focus: { finding: focused, windowA: a, windowB: b, labelsA, labelsB }, context: null });
+      setView({
+        chunk,
+        key: `finding-${focused.id}`,
+        window: null,
+        labels: [],
+        focus: { finding: focused, windowA: a, windowB: b, labelsA, labelsB },
+        context: null,
+      });
       return;
     }
     if (!current) return;
@@ -210,7 +219,6 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     if (next && seriesInfo) void readRange(next.seriesId, seriesInfo.barCount, next.startIndex, next.startIndex + next.length - 1).catch(() => undefined);
   }, [currentIndex, windows, seriesInfo]);
 
-
   /**
    * After an edit: applies the change the service reported (its windows, their labels, the findings
    * involving them, the undo state) to what this screen holds, without reading again. A change too
@@ -227,7 +235,17 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         const windowsNow = new Map(change.windows.map((w) => [w.id, w]));
         const labelsOf = (id: number) => change.labels.filter((l) => l.windowId === id);
         // Only windows that really changed get a new object: the view loader follows the current one.
-        setWindows((ws) => (change.windows.some((n) => !sameWindow(n, ws.find((w) => w.id === n.id))) ? ws.map((w) => (sameWindow(windowsNow.get(w.id), w) ? w : (windowsNow.get(w.id) ?? w))) : ws));
+        setWindows((ws) =>
+          change.windows.some(
+            (n) =>
+              !sameWindow(
+                n,
+                ws.find((w) => w.id === n.id),
+              ),
+          )
+            ? ws.map((w) => (sameWindow(windowsNow.get(w.id), w) ? w : (windowsNow.get(w.id) ?? w)))
+            : ws,
+        );
         setLabelCounts((m) => {
           if (!touched.size) return m;
           const next = new Map(m);
@@ -237,7 +255,9 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
         const gone = new Set([...change.findings.removedIds, ...change.findings.changed.map((f) => f.id)]);
         setFindings((fs) =>
           // The store's order: most severe first, then by id.
-          [...fs.filter((f) => !gone.has(f.id)), ...change.findings.changed.filter((f) => f.status === 'open')].sort((a, b) => b.severity - a.severity || a.id - b.id),
+          [...fs.filter((f) => !gone.has(f.id)), ...change.findings.changed.filter((f) => f.status === 'open')].sort(
+            (a, b) => b.severity - a.severity || a.id - b.id,
+          ),
         );
         setView((v) => {
           if (!v) return v;
@@ -306,12 +326,20 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     // Another window (or the CLI) changed the project: bring this screen up to date, once per burst.
     if (eventTimer.current) clearTimeout(eventTimer.current);
     eventTimer.current = setTimeout(() => {
-      if (!busyRef.current) refreshSet().then(() => loadView()).catch(fail);
+      if (!busyRef.current)
+        refreshSet()
+          .then(() => loadView())
+          .catch(fail);
     }, 300);
   });
 
   // Events were missed (reconnect, a gap in their sequence): read this screen again.
-  useReconnect(() => void refreshSet().then(() => loadView()).catch(fail));
+  useReconnect(
+    () =>
+      void refreshSet()
+        .then(() => loadView())
+        .catch(fail),
+  );
 
   // --- navigation ----------------------------------------------------------------------------
 
@@ -358,7 +386,9 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
   const nextConflict = () => {
     if (!findings.length) {
       const elsewhere = allFindings.length;
-      toast(elsewhere ? `No open conflicts in this set; ${elsewhere} in other sets (tick “all sets” to go through them).` : 'No open conflicts.', { kind: 'info' });
+      toast(elsewhere ? `No open conflicts in this set; ${elsewhere} in other sets (tick “all sets” to go through them).` : 'No open conflicts.', {
+        kind: 'info',
+      });
       return;
     }
     const i = focusId != null ? findings.findIndex((f) => f.id === focusId) : -1;
@@ -398,7 +428,13 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
     addSpan: (start: number, end: number) =>
       run(async () => {
         if (!current || !chunk) return;
-        const label = await call('labels.add', { windowId: current.id, startTime: timeAtIndex(chunk, start), endTime: timeAtIndex(chunk, end), type, confidence: 1 });
+        const label = await call('labels.add', {
+          windowId: current.id,
+          startTime: timeAtIndex(chunk, start),
+          endTime: timeAtIndex(chunk, end),
+          type,
+          confidence: 1,
+        });
         await applyChange(label.change);
         setSelectedId(label.id);
       }),
@@ -416,10 +452,11 @@ export function useWorkbench({ setId, windowId, series, labelTypes, onNavigate, 
       if (!t) return;
       setActiveType(t.name);
       const label = labelAt(selectedId);
-      if (label && label.type !== t.name) void run(async () => {
-        const r = await call('labels.update', { id: label.id, patch: { type: t.name } });
-        await applyChange(r.change);
-      });
+      if (label && label.type !== t.name)
+        void run(async () => {
+          const r = await call('labels.update', { id: label.id, patch: { type: t.name } });
+          await applyChange(r.change);
+        });
     },
 
     setConfidence: (value: number) => {

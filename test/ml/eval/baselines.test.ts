@@ -25,7 +25,12 @@ describe('baselines', () => {
   it('per-bar logistic regression learns an informative feature; scored like the model with a train-chosen threshold', () => {
     const train = [window(3, 12), window(10, 20), window(15, 28)];
     const val = [window(5, 9), window(18, 25)];
-    const m = fitLogistic(stack(train), train.map((w) => w.truth.mask), T, F);
+    const m = fitLogistic(
+      stack(train),
+      train.map((w) => w.truth.mask),
+      T,
+      F,
+    );
     expect(m.w[0]).toBeGreaterThan(Math.abs(m.w[1]));
     const probs = (ws: typeof train) => predictLogistic(m, stack(ws), ws.length, T, F);
     const r = scoreBaseline(

@@ -35,7 +35,7 @@ describe('block bootstrap of micro F1', () => {
     let halves = 0;
     const rand = (() => {
       let s = 1;
-      return () => ((s = (s * 16807) % 2147483647) / 2147483647);
+      return () => (s = (s * 16807) % 2147483647) / 2147483647;
     })();
     for (let i = 0; i < 4000; i++) {
       const f = microF1(counts, blockResample(2, 1, rand));

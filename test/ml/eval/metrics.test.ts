@@ -49,7 +49,16 @@ describe('decoding', () => {
 
 describe('bar and span metrics', () => {
   it('computes micro bar precision/recall/F1', () => {
-    const r = barPRF([[1, 1, 0, 0], [0, 1]], [[1, 0, 1, 0], [0, 1]]);
+    const r = barPRF(
+      [
+        [1, 1, 0, 0],
+        [0, 1],
+      ],
+      [
+        [1, 0, 1, 0],
+        [0, 1],
+      ],
+    );
     expect(r).toMatchObject({ tp: 2, fp: 1, fn: 1 });
     expect(r.precision).toBeCloseTo(2 / 3);
     expect(r.f1).toBeCloseTo(2 / 3);
@@ -98,8 +107,14 @@ describe('bar and span metrics', () => {
   });
 
   it('sweep picks the threshold maximising F1', () => {
-    const probs = [[0.1, 0.6, 0.62, 0.65, 0.3, 0.3], [0.35, 0.35, 0.35, 0.1, 0.1, 0.1]];
-    const truthMasks = [[0, 1, 1, 1, 0, 0], [0, 0, 0, 0, 0, 0]];
+    const probs = [
+      [0.1, 0.6, 0.62, 0.65, 0.3, 0.3],
+      [0.35, 0.35, 0.35, 0.1, 0.1, 0.1],
+    ];
+    const truthMasks = [
+      [0, 1, 1, 1, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+    ];
     const truthSpans = [[{ start: 1, end: 3 }], []];
     const s = sweepThresholds(probs, truthMasks, truthSpans, { minLength: 1, mergeGap: 0 });
     expect(s.points).toHaveLength(19);
@@ -121,12 +136,21 @@ describe('bar and span metrics', () => {
 
 describe('baselines and calibration', () => {
   it('prevalence baseline: bar F1 = 2p/(1+p)', () => {
-    const masks = [[1, 1, 0, 0], [0, 0, 0, 1]];
+    const masks = [
+      [1, 1, 0, 0],
+      [0, 0, 0, 1],
+    ];
     const b = prevalenceBaseline(masks, [[{ start: 0, end: 1 }], [{ start: 3, end: 3 }]]);
     expect(b.prevalence).toBeCloseTo(3 / 8);
     expect(b.barF1).toBeCloseTo((2 * 0.375) / 1.375);
     // check against a direct computation: predict all bars
-    const direct = barPRF([[1, 1, 1, 1], [1, 1, 1, 1]], masks);
+    const direct = barPRF(
+      [
+        [1, 1, 1, 1],
+        [1, 1, 1, 1],
+      ],
+      masks,
+    );
     expect(direct.f1).toBeCloseTo(b.barF1);
     // whole-window span vs a 2-bar span in 4 bars: IoU .5 -> match; vs 1 bar: .25 -> miss
     expect(b.spanF1).toBeCloseTo(0.5);
@@ -135,7 +159,16 @@ describe('baselines and calibration', () => {
   });
 
   it('calibration: means inside/outside, separation and 20-bin histograms', () => {
-    const c = calibration([[0.9, 0.8, 0.1, 0.0], [1.0, 0.2]], [[1, 1, 0, 0], [1, 0]]);
+    const c = calibration(
+      [
+        [0.9, 0.8, 0.1, 0.0],
+        [1.0, 0.2],
+      ],
+      [
+        [1, 1, 0, 0],
+        [1, 0],
+      ],
+    );
     expect(c.meanInside).toBeCloseTo(0.9);
     expect(c.meanOutside).toBeCloseTo(0.1);
     expect(c.separation).toBeCloseTo(0.8);
@@ -149,8 +182,14 @@ describe('baselines and calibration', () => {
   });
 
   it('pointer hit rate, type accuracy and countdown MAE', () => {
-    const start = [[0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0], [0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0.8]];
-    const end = [[0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0], [0, 0.5, 0, 0, 0, 0, 0, 0, 0, 0]];
+    const start = [
+      [0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0.8],
+    ];
+    const end = [
+      [0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0],
+      [0, 0.5, 0, 0, 0, 0, 0, 0, 0, 0],
+    ];
     const truth = [
       { hasSpan: true, start: 4, end: 8, typeIndex: 1 },
       { hasSpan: true, start: 1, end: 5, typeIndex: 0 },
@@ -161,7 +200,16 @@ describe('baselines and calibration', () => {
     expect(h.start).toBe(0.5); // |1-4| = 3 hit, |9-1| = 8 miss
     expect(h.end).toBe(0.5); // |7-8| hit, |1-5| = 4 miss
     expect(h.both).toBe(0.5);
-    expect(typeAccuracy([[0.2, 0.8], [0.3, 0.7], [1, 0]], truth)).toEqual({ accuracy: 0.5, windows: 2 });
+    expect(
+      typeAccuracy(
+        [
+          [0.2, 0.8],
+          [0.3, 0.7],
+          [1, 0],
+        ],
+        truth,
+      ),
+    ).toEqual({ accuracy: 0.5, windows: 2 });
     const mae = countdownMAE([[5, 1, 0]], [[3, 2, 0]], [[1, 1, 0]]);
     expect(mae).toEqual({ mae: 1.5, bars: 2 });
   });

@@ -13,7 +13,15 @@ import { compareRuns, renderComparisonHtml, type RunReport } from '../../../core
 import { REPO_ROOT, tempDir } from '../../helpers/paths.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let service: CandlemarkService;
 let soft: { runId: number; report: RunReport };
@@ -72,7 +80,9 @@ async function openOffline(file: string, screenshot?: string): Promise<Opened> {
     return { paths: s.querySelectorAll('path').length, width: r.width, height: r.height, marks: s.querySelectorAll('path[stroke-width="2"], rect[fill-opacity]').length };
   })`)) as Opened['svgs'];
   // Every plotted line has a visible extent.
-  const lineBoxes = (await page.evaluate(`[...document.querySelectorAll('svg path[stroke-width="2"]')].map((p) => { const b = p.getBBox(); return b.width + b.height; })`)) as number[];
+  const lineBoxes = (await page.evaluate(
+    `[...document.querySelectorAll('svg path[stroke-width="2"]')].map((p) => { const b = p.getBBox(); return b.width + b.height; })`,
+  )) as number[];
   expect(lineBoxes.length).toBeGreaterThan(0);
   expect(lineBoxes.every((x) => x > 0)).toBe(true);
   if (screenshot) {
@@ -87,7 +97,18 @@ describe('report export', () => {
   it('renders Markdown with the key tables', async () => {
     const md = await service.call('runs.exportReport', { runId: soft.runId, format: 'md' });
     expect(md.fileName).toBe(`candlemark-run-${soft.runId}-report.md`);
-    for (const heading of ['## Headline (held-out test block)', '## Validation detail', '## Calibration: reliability (validation)', '## Baselines (validation)', '## Thresholds', '## Loss summary', '## Per task', '## Overfitting', '## Pointer, type, countdown', '## Curves']) {
+    for (const heading of [
+      '## Headline (held-out test block)',
+      '## Validation detail',
+      '## Calibration: reliability (validation)',
+      '## Baselines (validation)',
+      '## Thresholds',
+      '## Loss summary',
+      '## Per task',
+      '## Overfitting',
+      '## Pointer, type, countdown',
+      '## Curves',
+    ]) {
       expect(md.text).toContain(heading);
     }
     expect(md.text).toContain(soft.report.metrics.headline.spanF1.toFixed(3));

@@ -50,7 +50,15 @@ function member(seed: number, valCurve: number[], trainCurve: number[]): MemberR
   }));
   return {
     seed,
-    initial: { trainLoss: 5, valLoss: 5, trainTask: tv(2, 2, 2, 2), valTask: tv(2, 2, 2, 2), sigmas: tv(1, 1, 1, 1), taskWeights: tv(0.25, 0.25, 0.25, 0.25), valBarF1: 0.3 },
+    initial: {
+      trainLoss: 5,
+      valLoss: 5,
+      trainTask: tv(2, 2, 2, 2),
+      valTask: tv(2, 2, 2, 2),
+      sigmas: tv(1, 1, 1, 1),
+      taskWeights: tv(0.25, 0.25, 0.25, 0.25),
+      valBarF1: 0.3,
+    },
     epochs,
     bestEpoch: 2,
     stoppedEarly: false,
@@ -153,9 +161,32 @@ describe('report v2: test block headline, intervals, older reports', () => {
   it('scores labels normalised like predictions: an exact copy of [10-12], [15-20], [30-31] scores F1 = 1', () => {
     const T2 = 40;
     const mask = new Float32Array(T2);
-    for (const [a, b] of [[10, 12], [15, 20], [30, 31]]) for (let i = a; i <= b; i++) mask[i] = 1;
-    const truth: EvalTruth = { mask, spans: [{ start: 10, end: 12 }, { start: 15, end: 20 }, { start: 30, end: 31 }], hasSpan: true, start: 15, end: 20, typeIndex: 0, countdown: new Float32Array(T2) };
-    const copy: PredLike = { spanProb: Float32Array.from(mask), startProb: new Float32Array(T2), endProb: new Float32Array(T2), typeProb: [1, 0], countdown: new Float32Array(T2) };
+    for (const [a, b] of [
+      [10, 12],
+      [15, 20],
+      [30, 31],
+    ])
+      for (let i = a; i <= b; i++) mask[i] = 1;
+    const truth: EvalTruth = {
+      mask,
+      spans: [
+        { start: 10, end: 12 },
+        { start: 15, end: 20 },
+        { start: 30, end: 31 },
+      ],
+      hasSpan: true,
+      start: 15,
+      end: 20,
+      typeIndex: 0,
+      countdown: new Float32Array(T2),
+    };
+    const copy: PredLike = {
+      spanProb: Float32Array.from(mask),
+      startProb: new Float32Array(T2),
+      endProb: new Float32Array(T2),
+      typeProb: [1, 0],
+      countdown: new Float32Array(T2),
+    };
     const r = evaluatePredictions([truth], [copy], [truth], [copy], { head: 'soft' });
     expect(r.val.span.f1).toBe(1);
   });
@@ -181,7 +212,12 @@ describe('report v2: test block headline, intervals, older reports', () => {
 
 describe('compare', () => {
   it('diffs only differing keys', () => {
-    expect(diffConfigs([{ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 5, d: 3 }, e: true }])).toEqual([
+    expect(
+      diffConfigs([
+        { a: 1, b: { c: 2, d: 3 } },
+        { a: 1, b: { c: 5, d: 3 }, e: true },
+      ]),
+    ).toEqual([
       { key: 'b.c', values: [2, 5] },
       { key: 'e', values: [undefined, true] },
     ]);

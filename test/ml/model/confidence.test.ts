@@ -20,7 +20,11 @@ function lossAndGrads(head: 'soft' | 'crf', windows: IndexSpan[][], noSpanWeight
   const spec: ModelSpec = { head, encoder: 'conv', featureCount: F, windowLength: T, typeCount: 2, hidden: 8, seed: 4 };
   const model = createSpanModel(spec);
   const x = Float32Array.from({ length: windows.length * T * F }, (_, i) => Math.sin(i * 0.37));
-  const batch = makeBatch(x, windows.map((s) => computeTargets(T, s, TYPES, { noSpanWeight })), spec);
+  const batch = makeBatch(
+    x,
+    windows.map((s) => computeTargets(T, s, TYPES, { noSpanWeight })),
+    spec,
+  );
   const vars = model.networkVariables();
   const out = {} as Record<Task, { value: number; grad: Float32Array }>;
   try {

@@ -119,11 +119,18 @@ for (const backend of ['cpu', 'wasm'] as const) {
     const tens = (cs: Case[]) => {
       const { T, K } = cs[0];
       return {
-        emis: tf.tensor3d(cs.flatMap((c) => c.emis.flat()), [cs.length, T, K]),
+        emis: tf.tensor3d(
+          cs.flatMap((c) => c.emis.flat()),
+          [cs.length, T, K],
+        ),
         trans: tf.tensor2d(cs[0].p.trans.flat(), [K, K]),
         start: tf.tensor1d(cs[0].p.start),
         end: tf.tensor1d(cs[0].p.end),
-        tags: tf.tensor2d(cs.flatMap((c) => c.tags), [cs.length, T], 'int32'),
+        tags: tf.tensor2d(
+          cs.flatMap((c) => c.tags),
+          [cs.length, T],
+          'int32',
+        ),
       };
     };
     // sequences in one batch share the transition/start/end scores
@@ -164,8 +171,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
           // expected gradients: weighted sums of the reference's per-sequence gradients
           const gRef = cs.map((c) => ref.nllGradient(c.emis, c.p, c.tags));
           const gEmis = gRef.flatMap((g, i) => g.emis.flat().map((v) => v * w[i]));
-          const sumOf = (pick: (g: (typeof gRef)[number]) => number[]) =>
-            pick(gRef[0]).map((_, j) => gRef.reduce((a, g, i) => a + w[i] * pick(g)[j], 0));
+          const sumOf = (pick: (g: (typeof gRef)[number]) => number[]) => pick(gRef[0]).map((_, j) => gRef.reduce((a, g, i) => a + w[i] * pick(g)[j], 0));
           const gTrans = sumOf((g) => g.trans.flat());
           const gStart = sumOf((g) => g.start);
           const gEnd = sumOf((g) => g.end);
@@ -191,9 +197,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       await selectBackend(backend);
       const c = randomCase(77, 6, 2);
       const e = tf.tensor3d(c.emis.flat(), [1, 6, 2]);
-      const g = tf.grads((em: tf.Tensor, tr: tf.Tensor) =>
-        crfNll(em as tf.Tensor3D, tr as tf.Tensor2D, tf.tensor1d(c.p.start), tf.tensor1d(c.p.end), c.tags),
-      )([e, tf.tensor2d(c.p.trans.flat(), [2, 2])]);
+      const g = tf.grads((em: tf.Tensor, tr: tf.Tensor) => crfNll(em as tf.Tensor3D, tr as tf.Tensor2D, tf.tensor1d(c.p.start), tf.tensor1d(c.p.end), c.tags))([
+        e,
+        tf.tensor2d(c.p.trans.flat(), [2, 2]),
+      ]);
       const ge = g[0].dataSync();
       const h = 1e-5;
       for (let t = 0; t < 6; t++) {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../core/ml/backend/index.ts';
 import { tf } from '../../../core/ml/backend/tf.ts';
-import {
-  countdownLoss,
-  crfSpanLoss,
-  pointerLoss,
-  softSpanLoss,
-  taskWeightsFromLogSigmas,
-  typeLoss,
-  uncertaintyTotal,
-} from '../../../core/ml/model/losses.ts';
+import { countdownLoss, crfSpanLoss, pointerLoss, softSpanLoss, taskWeightsFromLogSigmas, typeLoss, uncertaintyTotal } from '../../../core/ml/model/losses.ts';
 
 /** Central finite differences of a float64 JS function. */
 function fdGrad(f: (x: number[]) => number, x: number[], h = 1e-6): number[] {
@@ -76,7 +68,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('pointer and type losses ignore windows without a span (no loss, no gradient)', async () => {
       await selectBackend(backend);
       const T = 6;
-      const logits = tf.tensor3d(Array.from({ length: 2 * 2 * T }, (_, i) => Math.cos(i)), [2, 2, T]);
+      const logits = tf.tensor3d(
+        Array.from({ length: 2 * 2 * T }, (_, i) => Math.cos(i)),
+        [2, 2, T],
+      );
       const start = tf.tensor1d([2, -1], 'int32');
       const end = tf.tensor1d([4, -1], 'int32');
       const w = tf.tensor1d([0.8, 1]);
@@ -89,7 +84,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(value.dataSync()[0]).toBeCloseTo((0.8 * -(lp[0][0][2] + lp[0][1][4])) / 2, 5);
       const none = pointerLoss(logits, tf.tensor1d([-1, -1], 'int32'), tf.tensor1d([-1, -1], 'int32'), w, tf.tensor1d([0, 0]));
       expect(none.dataSync()[0]).toBe(0);
-      const tl = typeLoss(tf.tensor2d([[1, 2, 3], [3, 2, 1]]), tf.tensor1d([2, -1], 'int32'), w, has);
+      const tl = typeLoss(
+        tf.tensor2d([
+          [1, 2, 3],
+          [3, 2, 1],
+        ]),
+        tf.tensor1d([2, -1], 'int32'),
+        w,
+        has,
+      );
       const lsm = tf.logSoftmax(tf.tensor1d([1, 2, 3])).dataSync();
       expect(tl.dataSync()[0]).toBeCloseTo(0.8 * -lsm[2], 5);
     });

@@ -24,7 +24,12 @@ describe('targets at window edges', () => {
         { start: 12, end: 19, type: 'down', confidence: 1 },
       ],
       TYPES,
-      { edges: [{ before: false, after: false }, { before: false, after: true }] },
+      {
+        edges: [
+          { before: false, after: false },
+          { before: false, after: true },
+        ],
+      },
     );
     expect(Array.from(t.countdownMask.subarray(2, 7))).toEqual([1, 1, 1, 1, 1]);
     expect(Array.from(t.countdownMask.subarray(12, 20)).every((v) => v === 0)).toBe(true);
@@ -49,10 +54,38 @@ describe('targets at window edges', () => {
 
   it('labels are mapped to window spans with the edges they were clipped at', () => {
     const times = Float64Array.from({ length: 50 }, (_, i) => 1000 + i * 60);
-    const win = { id: 1, setId: 1, seriesId: 's', extId: 's:10', startIndex: 10, length: 20, startTime: times[10], endTime: times[29], role: 'train', reviewed: true } as WindowInfo;
-    const label = (a: number, b: number): Label => ({ id: a, windowId: 1, startTime: times[a], endTime: times[b], type: 'up', confidence: 1, note: '', author: '', createdAt: 0, updatedAt: 0, origin: 'drawn', originRun: null });
+    const win = {
+      id: 1,
+      setId: 1,
+      seriesId: 's',
+      extId: 's:10',
+      startIndex: 10,
+      length: 20,
+      startTime: times[10],
+      endTime: times[29],
+      role: 'train',
+      reviewed: true,
+    } as WindowInfo;
+    const label = (a: number, b: number): Label => ({
+      id: a,
+      windowId: 1,
+      startTime: times[a],
+      endTime: times[b],
+      type: 'up',
+      confidence: 1,
+      note: '',
+      author: '',
+      createdAt: 0,
+      updatedAt: 0,
+      origin: 'drawn',
+      originRun: null,
+    });
     const r = labelsToSpansWithEdges([label(5, 14), label(15, 20), label(25, 40)], win, times);
-    expect(r.spans.map((s) => [s.start, s.end])).toEqual([[0, 4], [5, 10], [15, 19]]);
+    expect(r.spans.map((s) => [s.start, s.end])).toEqual([
+      [0, 4],
+      [5, 10],
+      [15, 19],
+    ]);
     expect(r.edges).toEqual([
       { before: true, after: false },
       { before: false, after: false },
@@ -91,7 +124,16 @@ describe('contradiction-aware training', () => {
       const wins = store.listWindows({ setId: p.setId }).filter((w) => w.role === 'train');
       const [a, b] = wins;
       store.replaceFindings('all', [
-        { kind: 'type', windowA: a.id, windowB: b.id, seriesId: a.seriesId, startIndex: a.startIndex + 10, endIndex: a.startIndex + 19, severity: 0.6, message: 'planted' },
+        {
+          kind: 'type',
+          windowA: a.id,
+          windowB: b.id,
+          seriesId: a.seriesId,
+          startIndex: a.startIndex + 10,
+          endIndex: a.startIndex + 19,
+          severity: 0.6,
+          message: 'planted',
+        },
       ]);
       const rec = (d: ReturnType<typeof buildDataset>) => d.train.find((r) => r.window.id === a.id)!;
       const both = buildDataset(store, { setId: p.setId, windows: 'all' });
@@ -139,13 +181,32 @@ describe('test block', () => {
     const { assignTestBlock } = await import('../../../core/ml/training/dataset.ts');
     const T = 128;
     const mk = (seriesId: string, n: number, idBase: number) =>
-      Array.from({ length: n }, (_, i) => ({ id: idBase + i, setId: 1, seriesId, extId: '', startIndex: i * 64, length: T, startTime: 0, endTime: 0, role: 'train', reviewed: true }) as WindowInfo);
+      Array.from(
+        { length: n },
+        (_, i) =>
+          ({
+            id: idBase + i,
+            setId: 1,
+            seriesId,
+            extId: '',
+            startIndex: i * 64,
+            length: T,
+            startTime: 0,
+            endTime: 0,
+            role: 'train',
+            reviewed: true,
+          }) as WindowInfo,
+      );
     // 20 windows, stride 64: test = the last 2 (starts 1152, 1216); a window whose last bar is
     // within 128 bars before bar 1152 is purged: starts 960, 1024, 1088 (last bars 1087, 1151, 1215)
     const a = mk('a', 20, 0);
     const b = mk('b', 10, 100); // another series: its own block (1 window), its own purge
     const block = assignTestBlock([...a, ...b], 0.1, T);
-    const of = (role: string) => [...block].filter(([, r]) => r === role).map(([id]) => id).sort((x, y) => x - y);
+    const of = (role: string) =>
+      [...block]
+        .filter(([, r]) => r === role)
+        .map(([id]) => id)
+        .sort((x, y) => x - y);
     expect(of('test')).toEqual([18, 19, 109]);
     expect(of('purged')).toEqual([15, 16, 17, 106, 107, 108]);
     // window 14 (bars 896..1023) keeps 128 bars between it and the block: used

@@ -45,7 +45,10 @@ describe('ensemble members in parallel threads', () => {
     const seq = await runTraining(store, { ...opts, memberThreads: 1 });
     const par = await runTraining(store, { ...opts, memberThreads: 3, onEpoch: (e) => epochMembers.push(e.member) });
     expect([seq.status, par.status]).toEqual(['completed', 'completed']);
-    expect([(store.getRun(seq.runId)!.config as { memberThreads: number }).memberThreads, (store.getRun(par.runId)!.config as { memberThreads: number }).memberThreads]).toEqual([1, 3]);
+    expect([
+      (store.getRun(seq.runId)!.config as { memberThreads: number }).memberThreads,
+      (store.getRun(par.runId)!.config as { memberThreads: number }).memberThreads,
+    ]).toEqual([1, 3]);
     // Every member's epochs came back from its thread (in whatever order the threads finished them).
     expect([...epochMembers].sort()).toEqual([0, 0, 1, 1, 2, 2]);
     expect(store.listEpochs(par.runId)).toHaveLength(6);
@@ -64,7 +67,16 @@ describe('ensemble members in parallel threads', () => {
     const p = makeDemoProject(8);
     store = ProjectStore.open(p.file);
     const ac = new AbortController();
-    const r = await runTraining(store, { setId: p.setId, head: 'crf', ...TINY, epochs: 50, ensemble: 3, memberThreads: 3, signal: ac.signal, onEpoch: () => ac.abort() });
+    const r = await runTraining(store, {
+      setId: p.setId,
+      head: 'crf',
+      ...TINY,
+      epochs: 50,
+      ensemble: 3,
+      memberThreads: 3,
+      signal: ac.signal,
+      onEpoch: () => ac.abort(),
+    });
     expect(r.status).toBe('cancelled');
     expect(store.getRun(r.runId)!.status).toBe('cancelled');
     expect(store.loadModels(r.runId)).toEqual([]);
@@ -80,7 +92,9 @@ describe('ensemble members in parallel threads', () => {
       service.events.onAny((name, payload) => {
         if (name === 'training.epoch') members.add((payload as { member: number }).member);
       });
-      const run = (await service.call('train.run', { model: 'soft', setId: p.setId, epochs: 1, hidden: 8, batchSize: 16, ensemble: 2, backend: 'wasm' })) as { runId: number };
+      const run = (await service.call('train.run', { model: 'soft', setId: p.setId, epochs: 1, hidden: 8, batchSize: 16, ensemble: 2, backend: 'wasm' })) as {
+        runId: number;
+      };
       let row = service.store.getRun(run.runId)!;
       for (let i = 0; i < 600 && row.status === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 100));

@@ -23,7 +23,10 @@ describe('buildDataset', () => {
     // default: the last 10 % (3 windows) are the test block, the window before it is purged
     const held = buildDataset(store, { setId: p.setId, windows: 'all' });
     expect([held.train.length, held.val.length, held.test.length, held.skipped.purged]).toEqual([24, 2, 3, 1]);
-    const lastStarts = all.val.map((r) => r.window.startIndex).sort((a, b) => a - b).slice(-3);
+    const lastStarts = all.val
+      .map((r) => r.window.startIndex)
+      .sort((a, b) => a - b)
+      .slice(-3);
     expect(held.test.map((r) => r.window.startIndex).sort((a, b) => a - b)).toEqual(lastStarts);
     expect(held.notes.join(' ')).toMatch(/test block: the last 3/);
     const labelled = buildDataset(store, { setId: p.setId });
@@ -83,7 +86,11 @@ describe('runTraining', () => {
     const saved = store.listPredictions(r.runId);
     expect(saved).toHaveLength(29); // every window but the purged one
 
-    const again = await predictWindows(store, r.runId, saved.map((x) => x.windowId));
+    const again = await predictWindows(
+      store,
+      r.runId,
+      saved.map((x) => x.windowId),
+    );
     for (const a of again) {
       const s = saved.find((x) => x.windowId === a.windowId)!;
       expect(Array.from(a.spanProb)).toEqual(Array.from(s.probs));

@@ -27,7 +27,17 @@ describe('the test block and unconfirmed model labels', () => {
       expect(before.test.length).toBeGreaterThan(0);
 
       // A model's spans on those windows, accepted but not confirmed.
-      for (const w of last) store.addLabel(w.id, { startTime: w.startTime, endTime: w.endTime, type: 'up', confidence: 1, note: '', author: 'model-run', origin: 'accepted', originRun: 1 });
+      for (const w of last)
+        store.addLabel(w.id, {
+          startTime: w.startTime,
+          endTime: w.endTime,
+          type: 'up',
+          confidence: 1,
+          note: '',
+          author: 'model-run',
+          origin: 'accepted',
+          originRun: 1,
+        });
       const after = buildDataset(store, { setId, testFraction: 0.1 });
       expect(ids(after.test)).toEqual(ids(before.test));
       expect(ids(after.val)).toEqual(ids(before.val));

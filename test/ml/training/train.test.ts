@@ -5,7 +5,15 @@ import { averagePredictions, trainEnsemble, trainModel } from '../../../core/ml/
 import type { ModelSpec, WindowPrediction } from '../../../core/ml/model/types.ts';
 
 const data = demoTrainData({ seed: 11, windows: 30, length: 64 });
-const spec = (head: 'soft' | 'crf'): ModelSpec => ({ head, encoder: 'conv', featureCount: data.features.length, windowLength: 64, typeCount: 2, hidden: 16, seed: 3 });
+const spec = (head: 'soft' | 'crf'): ModelSpec => ({
+  head,
+  encoder: 'conv',
+  featureCount: data.features.length,
+  windowLength: 64,
+  typeCount: 2,
+  hidden: 16,
+  seed: 3,
+});
 
 beforeAll(async () => {
   await selectBackend('wasm');

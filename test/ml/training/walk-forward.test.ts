@@ -54,7 +54,9 @@ describe('walkForwardFolds', () => {
 
   it('says what is missing when a series is too short or purging leaves a fold nothing to learn from', () => {
     expect(() => walkForwardFolds(overlapping(3), 3, T)).toThrow(/series "a" has 3 labelled window\(s\); walk-forward with 3 folds needs at least 4/);
-    expect(() => walkForwardFolds(overlapping(8), 3, T)).toThrow(/fold 1 of 3 has 0 training and 0 validation window\(s\) after purging one window length \(128 bars\)/);
+    expect(() => walkForwardFolds(overlapping(8), 3, T)).toThrow(
+      /fold 1 of 3 has 0 training and 0 validation window\(s\) after purging one window length \(128 bars\)/,
+    );
     expect(() => walkForwardFolds(overlapping(8), 1, T)).toThrow(/folds >= 2/);
   });
 });
@@ -67,7 +69,18 @@ describe('cross-validation summary', () => {
     expect(s.sd).toBeCloseTo(0.2, 12);
     expect([s.min, s.max]).toEqual([0.4, 0.8]);
     expect(spread([0.5]).sd).toBe(0);
-    const fold = (i: number, f1: number) => ({ fold: i, trainWindows: 1, valWindows: 1, testWindows: 1, purgedWindows: 0, bestEpochs: [1], threshold: 0.5, spanF1: f1, barF1: f1 / 2, valSpanF1: 0 });
+    const fold = (i: number, f1: number) => ({
+      fold: i,
+      trainWindows: 1,
+      valWindows: 1,
+      testWindows: 1,
+      purgedWindows: 0,
+      bestEpochs: [1],
+      threshold: 0.5,
+      spanF1: f1,
+      barF1: f1 / 2,
+      valSpanF1: 0,
+    });
     const cv = crossValidationSummary([fold(1, 0.4), fold(2, 0.8)], 64, 2);
     expect(cv).toMatchObject({ method: 'walk-forward', folds: 2, purgeBars: 64, savedFold: 2 });
     expect(cv.barF1.mean).toBeCloseTo(0.3, 12);
@@ -81,7 +94,7 @@ describe('walk-forward run (tiny, real training)', () => {
     store = null;
   });
 
-  it('trains every fold, keeps each fold\'s choices inside it, and reports mean and spread over folds', async () => {
+  it("trains every fold, keeps each fold's choices inside it, and reports mean and spread over folds", async () => {
     const p = makeDemoProject(5);
     store = ProjectStore.open(p.file);
     const members: number[] = [];

@@ -14,10 +14,14 @@ describe('training worker', () => {
     const p = makeDemoProject(21);
     const events: EpochEvent[] = [];
     let created = -1;
-    const w = startTrainingWorker(p.file, { setId: p.setId, head: 'soft', ...TINY, epochs: 3 }, {
-      onEpoch: (e) => events.push(e),
-      onRunCreated: (id) => (created = id),
-    });
+    const w = startTrainingWorker(
+      p.file,
+      { setId: p.setId, head: 'soft', ...TINY, epochs: 3 },
+      {
+        onEpoch: (e) => events.push(e),
+        onRunCreated: (id) => (created = id),
+      },
+    );
     // the caller's event loop stays free while the worker trains
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);

@@ -35,14 +35,15 @@ export function HeadlineLine({ report }: { report: RunReport }) {
       )}
       {(report.baselines.rule || report.baselines.logistic) && (
         <span className="muted small" style={{ display: 'block' }} data-testid="headline-baselines">
-          baselines on the same windows (span F1): rule heuristic {fmtNum((h.on === 'test' ? report.baselines.rule?.test : report.baselines.rule?.validation)?.spanF1)}, per-bar logistic
-          regression {fmtNum((h.on === 'test' ? report.baselines.logistic?.test : report.baselines.logistic?.validation)?.spanF1)}
+          baselines on the same windows (span F1): rule heuristic{' '}
+          {fmtNum((h.on === 'test' ? report.baselines.rule?.test : report.baselines.rule?.validation)?.spanF1)}, per-bar logistic regression{' '}
+          {fmtNum((h.on === 'test' ? report.baselines.logistic?.test : report.baselines.logistic?.validation)?.spanF1)}
         </span>
       )}
       {report.temperature && (
         <span className="muted small" style={{ display: 'block' }} data-testid="headline-calibration">
-          calibration on {report.temperature.judgedOn}: ECE {fmtNum(report.temperature.before.ece)}, Brier {fmtNum(report.temperature.before.brier)}; temperature τ{' '}
-          {fmtNum(report.temperature.tau, 2)} (fitted on validation) → ECE {fmtNum(report.temperature.after.ece)}
+          calibration on {report.temperature.judgedOn}: ECE {fmtNum(report.temperature.before.ece)}, Brier {fmtNum(report.temperature.before.brier)};
+          temperature τ {fmtNum(report.temperature.tau, 2)} (fitted on validation) → ECE {fmtNum(report.temperature.after.ece)}
         </span>
       )}
       {(report.dataset?.notes ?? []).map((n) => (

@@ -46,7 +46,14 @@ export function PlotFigure(props: { title: string; testId?: string; legend: Lege
   );
 }
 
-export function Axes(props: { box: Box; yTicks: { v: number; y: number }[]; xTicks: { v: number; x: number }[]; xLabel?: string; yLabel?: string; yFormat?: (v: number) => string }) {
+export function Axes(props: {
+  box: Box;
+  yTicks: { v: number; y: number }[];
+  xTicks: { v: number; x: number }[];
+  xLabel?: string;
+  yLabel?: string;
+  yFormat?: (v: number) => string;
+}) {
   const { box: f, yTicks, xTicks, xLabel, yLabel, yFormat = formatTick } = props;
   const cy = r2((f.top + f.bottom) / 2);
   return (

@@ -37,7 +37,9 @@ export function ReliabilityDiagram({ report }: { report: RunReport }) {
       </svg>
       <figcaption className="muted small">
         Validation: ECE {fmtNum(rel.ece)}, Brier {fmtNum(rel.brier)}
-        {report.temperature ? ` · temperature τ ${fmtNum(report.temperature.tau, 2)} (fitted on validation) → ECE ${fmtNum(report.temperature.after.ece)} on ${report.temperature.judgedOn}` : ''}
+        {report.temperature
+          ? ` · temperature τ ${fmtNum(report.temperature.tau, 2)} (fitted on validation) → ECE ${fmtNum(report.temperature.after.ece)} on ${report.temperature.judgedOn}`
+          : ''}
       </figcaption>
     </figure>
   );

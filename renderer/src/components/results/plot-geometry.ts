@@ -28,7 +28,8 @@ const EPS = 1e-9;
 const finiteOf = (values: readonly (number | null)[]) => values.filter((v): v is number => v !== null && Number.isFinite(v));
 
 /** The y range of line plots: the same axis as the exported reports (core's valueRange). */
-export const yRange = (values: readonly (number | null)[], opts: { domain?: [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): Range => valueRange(values, opts);
+export const yRange = (values: readonly (number | null)[], opts: { domain?: [number, number]; scale?: 'linear' | 'log' | 'auto' } = {}): Range =>
+  valueRange(values, opts);
 
 /** The y range of histograms: from 0 to the first tick above the tallest bar (never clipped). */
 export function countRange(values: readonly number[]): Range {
@@ -91,7 +92,13 @@ export interface PlotPoint {
  * The drawable points of one series: a null, NaN (or, on a log axis, non-positive) value is left
  * out and lifts the pen, so a missing epoch shows as a gap instead of a made-up line.
  */
-export function seriesPoints(xs: readonly number[], values: readonly (number | null)[], sx: (v: number) => number, sy: (v: number) => number, log: boolean): (PlotPoint | null)[] {
+export function seriesPoints(
+  xs: readonly number[],
+  values: readonly (number | null)[],
+  sx: (v: number) => number,
+  sy: (v: number) => number,
+  log: boolean,
+): (PlotPoint | null)[] {
   return values.map((v, i) => {
     if (v === null || !Number.isFinite(v) || (log && v <= 0) || i >= xs.length || !Number.isFinite(xs[i])) return null;
     return { index: i, x: r2(sx(xs[i])), y: r2(sy(v)) };

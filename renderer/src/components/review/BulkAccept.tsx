@@ -38,10 +38,19 @@ export function BulkAccept({ runId, setId, seq, onChange }: { runId: number; set
       const r = await call('review.acceptAbove', { runId, setId, minScore });
       onChange(r.change);
       const conflicts = r.newConflicts ? ` · ${r.newConflicts} new open conflict${r.newConflicts === 1 ? '' : 's'} with overlapping labelled windows` : '';
-      toast(`Accepted ${r.spans} span${r.spans === 1 ? '' : 's'} scoring ≥ ${minScore} on ${r.windowIds.length} window${r.windowIds.length === 1 ? '' : 's'} (unconfirmed)${conflicts}`, {
-        kind: r.newConflicts ? 'warn' : 'ok',
-        action: { label: 'Undo', run: () => void call('labels.undo', {}).then((u) => onChange(u.change)).catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' })) },
-      });
+      toast(
+        `Accepted ${r.spans} span${r.spans === 1 ? '' : 's'} scoring ≥ ${minScore} on ${r.windowIds.length} window${r.windowIds.length === 1 ? '' : 's'} (unconfirmed)${conflicts}`,
+        {
+          kind: r.newConflicts ? 'warn' : 'ok',
+          action: {
+            label: 'Undo',
+            run: () =>
+              void call('labels.undo', {})
+                .then((u) => onChange(u.change))
+                .catch((e: unknown) => toast(toApiError(e).message, { kind: 'warn' })),
+          },
+        },
+      );
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -53,10 +62,27 @@ export function BulkAccept({ runId, setId, seq, onChange }: { runId: number; set
     <div className="bulk-accept" data-testid="bulk-accept">
       <label className="small" title="A predicted span's score: how sure the model is of it (0–1)">
         Accept spans scoring ≥{' '}
-        <input type="number" min={0} max={1} step={0.05} value={minScore} onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && setMinScore(Math.min(1, Math.max(0, Number(e.target.value))))} data-testid="bulk-accept-score" aria-label="Minimum span score" />
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={minScore}
+          onChange={(e) => e.target.value !== '' && Number.isFinite(Number(e.target.value)) && setMinScore(Math.min(1, Math.max(0, Number(e.target.value))))}
+          data-testid="bulk-accept-score"
+          aria-label="Minimum span score"
+        />
       </label>
-      <button className="btn small" disabled={busy || !count || count.windows === 0} onClick={() => void accept()} data-testid="bulk-accept-button" title="On the unlabelled windows of this set only; one undo step">
-        {count ? `Accept on ${count.windows} unlabelled window${count.windows === 1 ? '' : 's'} (${count.spans} span${count.spans === 1 ? '' : 's'})` : 'Counting…'}
+      <button
+        className="btn small"
+        disabled={busy || !count || count.windows === 0}
+        onClick={() => void accept()}
+        data-testid="bulk-accept-button"
+        title="On the unlabelled windows of this set only; one undo step"
+      >
+        {count
+          ? `Accept on ${count.windows} unlabelled window${count.windows === 1 ? '' : 's'} (${count.spans} span${count.spans === 1 ? '' : 's'})`
+          : 'Counting…'}
       </button>
       <ErrorBox error={error} onDismiss={() => setError(null)} testId="bulk-accept-error" />
     </div>

@@ -30,7 +30,10 @@ export function ReviewPanel({ review, wb, colorOf, onPick }: Props) {
       <div className="review-head">
         <ReviewPicker runId={review.runId} runs={review.runs} onPick={onPick} />
         {summary && (
-          <span className="chip" title={summary.head === 'crf' ? 'CRF head: spans from the Viterbi path' : `Soft head: spans where P(span) ≥ ${summary.threshold.toFixed(2)}`}>
+          <span
+            className="chip"
+            title={summary.head === 'crf' ? 'CRF head: spans from the Viterbi path' : `Soft head: spans where P(span) ≥ ${summary.threshold.toFixed(2)}`}
+          >
             {summary.head === 'crf' ? 'CRF' : 'soft'}
           </span>
         )}
@@ -151,7 +154,8 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
   const decision = detail ? detail.decision : (row?.decision ?? null);
   const predicted = detail?.predicted ?? row?.predicted ?? [];
   const labels = view && !view.focus && view.window?.id === w.id ? view.labels : [];
-  const barOf = (l: Label): [number, number] => (view ? [indexOfTime(view.chunk, l.startTime) - w.startIndex, indexOfTime(view.chunk, l.endTime) - w.startIndex] : [0, 0]);
+  const barOf = (l: Label): [number, number] =>
+    view ? [indexOfTime(view.chunk, l.startTime) - w.startIndex, indexOfTime(view.chunk, l.endTime) - w.startIndex] : [0, 0];
   const tolerance = summary?.boundaryTolerance ?? 2;
   const intraday = view ? view.chunk.time.length > 1 && view.chunk.time[1] - view.chunk.time[0] < 86_400_000 * 0.9 : false;
   return (
@@ -171,7 +175,11 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
             data-testid="review-unsure"
             title="How unsure the model is about this window: how close its most doubtful candidate span comes to the threshold (1 = a candidate right at the threshold, 0 = every candidate far from it, or none near). The least-sure queue (Q) ranks training windows by it."
           >
-            unsure <span aria-hidden className="info-mark">?</span> <Uncertainty value={(detail ?? row)!.uncertainty} />
+            unsure{' '}
+            <span aria-hidden className="info-mark">
+              ?
+            </span>{' '}
+            <Uncertainty value={(detail ?? row)!.uncertainty} />
           </span>
         )}
       </div>
@@ -207,7 +215,13 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
               </span>
               <span className="spacer" />
               {predicted.length > 1 && (
-                <button className="btn small ghost accept-one" disabled={deciding} onClick={() => actions.accept(i)} data-testid="accept-span" title="Accept only this span (it replaces the labels it overlaps)">
+                <button
+                  className="btn small ghost accept-one"
+                  disabled={deciding}
+                  onClick={() => actions.accept(i)}
+                  data-testid="accept-span"
+                  title="Accept only this span (it replaces the labels it overlaps)"
+                >
                   ✓ this
                 </button>
               )}
@@ -217,10 +231,22 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
       )}
 
       <div className="review-actions">
-        <button className="btn small primary" disabled={deciding || !detail} onClick={() => actions.accept()} data-testid="review-accept" title={predicted.length ? 'The predicted spans become this window’s labels (A)' : 'The model predicts no span: mark the window “no span” (A)'}>
+        <button
+          className="btn small primary"
+          disabled={deciding || !detail}
+          onClick={() => actions.accept()}
+          data-testid="review-accept"
+          title={predicted.length ? 'The predicted spans become this window’s labels (A)' : 'The model predicts no span: mark the window “no span” (A)'}
+        >
           ✓ Accept{predicted.length === 0 ? ' “no span”' : ''} <kbd>A</kbd>
         </button>
-        <button className="btn small" disabled={deciding || !detail} onClick={actions.reject} data-testid="review-reject" title={decision === 'rejected' ? 'Clear the rejection (X)' : 'The labels stay; the prediction is marked wrong (X)'}>
+        <button
+          className="btn small"
+          disabled={deciding || !detail}
+          onClick={actions.reject}
+          data-testid="review-reject"
+          title={decision === 'rejected' ? 'Clear the rejection (X)' : 'The labels stay; the prediction is marked wrong (X)'}
+        >
           {decision === 'rejected' ? '↺ Un-reject' : '✕ Reject'} <kbd>X</kbd>
         </button>
         {((row?.unconfirmed ?? 0) > 0 || labels.some((l) => l.origin === 'accepted')) && (
@@ -235,16 +261,32 @@ function CurrentWindow({ review, wb, colorOf }: { review: Review; wb: Workbench;
           </button>
         )}
         {decision === 'accepted' && (
-          <button className="btn small ghost" disabled={deciding} onClick={actions.clearDecision} data-testid="review-clear" title="Forget the decision (labels stay; Ctrl+Z undoes the accepted labels)">
+          <button
+            className="btn small ghost"
+            disabled={deciding}
+            onClick={actions.clearDecision}
+            data-testid="review-clear"
+            title="Forget the decision (labels stay; Ctrl+Z undoes the accepted labels)"
+          >
             Clear
           </button>
         )}
       </div>
       <div className="review-nav">
-        <button className="btn small ghost" onClick={actions.nextDisagreement} data-testid="review-next-disagreement" disabled={!summary || !review.rows.some((r) => r.windowId !== w.id && r.decision == null && r.status !== 'agree' && r.status !== 'unlabelled')}>
+        <button
+          className="btn small ghost"
+          onClick={actions.nextDisagreement}
+          data-testid="review-next-disagreement"
+          disabled={!summary || !review.rows.some((r) => r.windowId !== w.id && r.decision == null && r.status !== 'agree' && r.status !== 'unlabelled')}
+        >
           Next disagreement <kbd>D</kbd>
         </button>
-        <button className="btn small ghost" onClick={actions.nextUnsure} data-testid="review-next-unsure" disabled={!review.queue.some((r) => r.windowId !== w.id)}>
+        <button
+          className="btn small ghost"
+          onClick={actions.nextUnsure}
+          data-testid="review-next-unsure"
+          disabled={!review.queue.some((r) => r.windowId !== w.id)}
+        >
           Least sure <kbd>Q</kbd>
         </button>
       </div>
@@ -277,7 +319,9 @@ function explain(
   };
   const prd = (i: number | null) => {
     const p = i != null ? predicted[i] : undefined;
-    return p ? { text: `predicted ${p.type} (${bars(p.start, p.end)}, score ${p.score.toFixed(2)})`, s: p.start, e: p.end } : { text: 'a predicted span', s: 0, e: 0 };
+    return p
+      ? { text: `predicted ${p.type} (${bars(p.start, p.end)}, score ${p.score.toFixed(2)})`, s: p.start, e: p.end }
+      : { text: 'a predicted span', s: 0, e: 0 };
   };
   const order: Record<string, number> = { missed: 0, extra: 1, type: 2, boundary: 3, agree: 4 };
   const lines = [...matches]
@@ -296,7 +340,8 @@ function explain(
         case 'boundary': {
           const ds = P.s - L.s;
           const de = P.e - L.e;
-          const edge = (d: number, name: string) => (d === 0 ? null : `${name} ${Math.abs(d)} bar${Math.abs(d) === 1 ? '' : 's'} ${d < 0 ? 'earlier' : 'later'}`);
+          const edge = (d: number, name: string) =>
+            d === 0 ? null : `${name} ${Math.abs(d)} bar${Math.abs(d) === 1 ? '' : 's'} ${d < 0 ? 'earlier' : 'later'}`;
           const off = [edge(ds, 'starts'), edge(de, 'ends')].filter(Boolean).join(', ');
           return { kind: 'boundary', text: `Boundary: ${P.text} ${off || 'is off'} than ${L.text} (tolerance ${tolerance}).` };
         }
@@ -333,7 +378,21 @@ const ROW_H = 30;
 const LIST_H = 240;
 
 /** The filtered windows; only the rows in view are rendered (a set can have 15,000 windows). */
-function WindowList({ title, rows, current, onOpen, testId, empty }: { title: ReactNode; rows: readonly ReviewWindowRow[]; current: number | null; onOpen(id: number): void; testId: string; empty: string }) {
+function WindowList({
+  title,
+  rows,
+  current,
+  onOpen,
+  testId,
+  empty,
+}: {
+  title: ReactNode;
+  rows: readonly ReviewWindowRow[];
+  current: number | null;
+  onOpen(id: number): void;
+  testId: string;
+  empty: string;
+}) {
   const [top, setTop] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   // Keep the window on screen in view as it changes (keys, the queue, the chart).
@@ -357,7 +416,14 @@ function WindowList({ title, rows, current, onOpen, testId, empty }: { title: Re
           {empty}
         </p>
       ) : (
-        <div ref={box} className="review-list" style={{ height }} onScroll={(e) => setTop(e.currentTarget.scrollTop)} data-testid={testId} data-rows={rows.length}>
+        <div
+          ref={box}
+          className="review-list"
+          style={{ height }}
+          onScroll={(e) => setTop(e.currentTarget.scrollTop)}
+          data-testid={testId}
+          data-rows={rows.length}
+        >
           <div style={{ height: rows.length * ROW_H, position: 'relative' }}>
             {rows.slice(first, last).map((r, k) => (
               <button

@@ -18,7 +18,10 @@ export function ReviewPicker({ runId, runs, onPick, label = 'Review' }: Props) {
   // A run named in the address bar that isn't (or no longer) completed still shows as picked.
   const listed = runId == null || runs == null || runs.some((r) => r.id === runId);
   return (
-    <label className={'review-picker' + (runId != null ? ' on' : '')} title={none ? 'Train a model first (▶ Train): its predictions can then be reviewed here' : 'Show a trained run’s predictions next to the labels'}>
+    <label
+      className={'review-picker' + (runId != null ? ' on' : '')}
+      title={none ? 'Train a model first (▶ Train): its predictions can then be reviewed here' : 'Show a trained run’s predictions next to the labels'}
+    >
       <span className="review-picker-label">{label}</span>
       <select
         value={runId ?? ''}
@@ -47,7 +50,9 @@ export function ReviewEntry({ runs, onPick }: { runs: RunSummary[] | null; onPic
   return (
     <section className="panel review-entry" data-testid="review-entry">
       <ReviewPicker runId={null} runs={runs} onPick={(id) => id != null && onPick(id)} label="Review predictions" />
-      {runs != null && runs.length === 0 && <p className="muted small review-entry-hint">Train a model (▶ Train) to see its predictions over the labels here.</p>}
+      {runs != null && runs.length === 0 && (
+        <p className="muted small review-entry-hint">Train a model (▶ Train) to see its predictions over the labels here.</p>
+      )}
     </section>
   );
 }
