@@ -17,6 +17,7 @@
  * it gives up, says so, and calls fail with the reason (a file that kills its reader each time must
  * not loop forever).
  */
+import { isEventName } from '../core/service/api.ts';
 import type { CallOptions } from '../core/service/capability.ts';
 import { CandlemarkError } from '../core/service/errors.ts';
 import type { EventName } from '../core/service/events.ts';
@@ -287,6 +288,11 @@ export class ProjectThread {
           }
         }
         case 'event': {
+          // The contract's list of events (core/service/api.ts): any other name from the thread/process is a protocol fault, not an event.
+          if (!isEventName(m.name)) {
+            console.error(`[candlemark] unknown event from the project ${this.kind}: ${JSON.stringify(m.name.slice(0, 80))}`);
+            return;
+          }
           let payload: unknown;
           try {
             payload = JSON.parse(m.json);

@@ -116,3 +116,9 @@ export function detectAnnotatorFindings(w: AnnotatorWindow, tolerance = DEFAULT_
   }
   return out;
 }
+
+/** A stored finding as clients see it: one of kind 'annotators' also names its two annotators (A, B), parsed from its key. */
+export function withAnnotatorFields<F extends { kind: string; key: string }>(f: F): F & { annotators?: [string, string] } {
+  const parsed = f.kind === 'annotators' ? parseAnnotatorFindingKey(f.key) : null;
+  return parsed ? { ...f, annotators: parsed.annotators } : f;
+}

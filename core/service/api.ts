@@ -56,8 +56,8 @@ export interface Change {
   /** Every label of those windows, as stored now (a window missing here has none). */
   labels: Label[];
   findings: {
-    /** Findings that involve one of those windows, as stored now (any status). */
-    changed: StoredFinding[];
+    /** Findings that involve one of those windows, as stored now (any status); an 'annotators' finding names its two annotators. */
+    changed: Array<StoredFinding & AnnotatorFindingFields>;
     /** Ids of findings that involved them before the call and are gone. */
     removedIds: number[];
     /** Open findings of the whole project after the call. */

@@ -27,7 +27,7 @@ const READS = /"command":"(labels\.list|conflicts\.list|labels\.history|windows\
 test('the editing page applies its change without re-reading and skips its own echo; another page refreshes from the event', async ({ page, browser }) => {
   const sentA = recordCalls(page);
   await openApp(page);
-  const demo = await api<{ setId: number }>(page, 'demo.create', { bars: 1024, seed: 61, contradictions: 0, unlabelled: 0.5 });
+  const demo = await api<{ setId: number }>(page, 'demo.create', { bars: 1024, seed: 67, contradictions: 0, unlabelled: 0.5 });
   const wins = await api<Win[]>(page, 'windows.list', { setId: demo.setId });
   const labelled = new Set((await api<Array<{ windowId: number }>>(page, 'labels.list', { setId: demo.setId })).map((l) => l.windowId));
   const w = wins.find((x) => !x.reviewed && !labelled.has(x.id))!;

@@ -92,8 +92,11 @@ describe('annotator disagreements as findings', () => {
     await s.call('labels.update', { id: bobType.id, patch: { type: 'up', endTime: t(w, 22) }, annotator: 'bob' });
     expect((await s.call('conflicts.list', {})).filter((x) => x.kind === 'annotators')).toEqual([]);
     // 3 bars off is.
-    await s.call('labels.update', { id: bobType.id, patch: { endTime: t(w, 23) }, annotator: 'bob' });
+    const edited = await s.call('labels.update', { id: bobType.id, patch: { endTime: t(w, 23) }, annotator: 'bob' });
     found = (await s.call('conflicts.list', {})).filter((x) => x.kind === 'annotators');
+    // The edit's own change (issue #10 point 9) carries the finding as conflicts.list does, with its two annotators.
+    expect(edited.change.findings.changed.filter((x) => x.kind === 'annotators')).toEqual(found);
+    expect(found[0].annotators).toHaveLength(2);
     expect(found.map((x) => [x.startIndex, x.endIndex])).toEqual([[w.startIndex + 21, w.startIndex + 23]]);
     // Undo (bob's) brings back the agreeing edge, and the finding goes again.
     await s.call('labels.undo', { annotator: 'bob' });

@@ -7,6 +7,7 @@
 import type { ServiceContext } from '../context.ts';
 import type { Change, StoredFinding } from '../api.ts';
 import type { Label, WindowInfo } from '../../domain/types.ts';
+import { withAnnotatorFields } from '../../conflicts/annotators.ts';
 
 /** Above this many windows a change says `complete: false` and sends no rows: the client reads again. */
 export const MAX_CHANGE_WINDOWS = 200;
@@ -38,5 +39,12 @@ export function describeChange(ctx: ServiceContext, windowIds: readonly number[]
     for (const f of ctx.store.listFindings({ windowId: id })) findings.set(f.id, f);
   }
   const removedIds = [...before].filter((id) => !findings.has(id));
-  return { windowIds: unique, complete: true, windows, labels, findings: { changed: [...findings.values()], removedIds, open }, history };
+  return {
+    windowIds: unique,
+    complete: true,
+    windows,
+    labels,
+    findings: { changed: [...findings.values()].map(withAnnotatorFields), removedIds, open },
+    history,
+  };
 }

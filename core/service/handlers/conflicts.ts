@@ -4,7 +4,7 @@
  */
 import { detectConflicts, detectConflictsFor, type ConflictWindow } from '../../conflicts/detect.ts';
 import { planCopySpans } from '../../conflicts/resolve.ts';
-import { detectAnnotatorFindings, parseAnnotatorFindingKey, type AnnotatorFinding } from '../../conflicts/annotators.ts';
+import { detectAnnotatorFindings, parseAnnotatorFindingKey, withAnnotatorFields, type AnnotatorFinding } from '../../conflicts/annotators.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -189,10 +189,7 @@ function annotatorFindingsOf(ctx: ServiceContext, windows: ReadonlyArray<WindowI
 
 /** `conflicts.list`: the stored findings; an annotators finding also names its two annotators (A and B). */
 export function listConflicts(ctx: ServiceContext, args: CommandArgs<'conflicts.list'>): Array<StoredFinding & { annotators?: [string, string] }> {
-  return ctx.store.listFindings(args).map((f) => {
-    const parsed = f.kind === 'annotators' ? parseAnnotatorFindingKey(f.key) : null;
-    return parsed ? { ...f, annotators: parsed.annotators } : f;
-  });
+  return ctx.store.listFindings(args).map(withAnnotatorFields);
 }
 
 function emitFindingsChanged(ctx: ServiceContext): void {
@@ -260,7 +257,7 @@ export function resolveConflict(
     // No label changed: the change is this one finding's new status.
     const change = describeChange(ctx, [], new Set(), ctx.author);
     const now = ctx.store.getFinding(finding.id);
-    change.findings.changed = now ? [now] : [];
+    change.findings.changed = now ? [withAnnotatorFields(now)] : [];
     return { findingId: finding.id, status, changedWindows: [] as number[], change };
   }
   // Whose edit (and undo step) the resolution is: the caller's annotator (the page sends its own), else the host's.
