@@ -36,7 +36,7 @@ const REVIEWED_ANNOTATIONS = [
   {
     id: 'PRELOAD_JS_CHECK',
     file: 'electron/window.ts',
-    sample: 'preload: opts.preload,',
+    sample: 'preload: opts.preload',
     reason:
       'PRELOAD_JS_CHECK flags every webPreferences.preload for manual review. The host contract needs one: ' +
       'electron/preload.cjs runs sandboxed with context isolation and exposes only window.candlemark = { call, onEvent } ' +
