@@ -362,7 +362,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
       const model = str(flags, 'model');
       // Say which window set trains (without --set: the newest set with labelled windows), and refuse a
       // set that can't train before any thread starts; the service checks again when the run starts.
-      const check = await service.call('train.check', { setId: num(flags, 'set') });
+      const check = await service.call('train.check', { setId: num(flags, 'set'), labelSource: usage(() => parseLabelsFlag(str(flags, 'labels'))) });
       if (!io.json) {
         io.print(
           `window set ${check.setId} '${check.name}': ${check.labelledTrain} labelled training, ${check.labelledValidation} labelled validation windows`,

@@ -221,8 +221,11 @@ export const commandSchemas = {
   /** The same training without waiting: returns once the run row exists; progress comes as events. */
   'train.start': trainStartArgs,
   'train.cancel': z.object({ runId: id }).strict(),
-  /** Whether a run can start on a set, with its labelled train/validation counts and the reason when not. */
-  'train.check': z.object({ setId: id.optional() }).strict(),
+  /**
+   * Whether a run can start on a set, with its labelled train/validation counts and the reason when not;
+   * `labelSource` as the run's (one annotator's labels count only the windows that annotator labelled).
+   */
+  'train.check': z.object({ setId: id.optional(), labelSource: labelSource.optional() }).strict(),
   'runs.list': z.object({ includeIncomplete: z.boolean().default(false) }).strict(),
   'runs.get': z.object({ runId: id }).strict(),
   'runs.compare': z.object({ runIds: z.array(id).min(2).max(16) }).strict(),

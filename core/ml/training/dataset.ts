@@ -352,8 +352,10 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   const totalWindows = all.length;
   const used = train.length + val.length + test.length;
   if (totalWindows > 0 && used < totalWindows / 2) notes.push(`only ${used} of the set's ${totalWindows} windows are used (see the counts above)`);
-  if (train.length === 0) throw new Error(`Window set ${opts.setId} has no labelled training windows`);
-  if (val.length === 0) throw new Error(`Window set ${opts.setId} has no labelled validation windows`);
+  // Whose labels are missing, when the run reads one annotator's (the service's pre-flight says the same first).
+  const by = typeof opts.labelSource === 'object' ? ` labelled by annotator ${opts.labelSource.annotator}` : '';
+  if (train.length === 0) throw new Error(`Window set ${opts.setId} has no ${by ? `training windows${by}` : 'labelled training windows'}`);
+  if (val.length === 0) throw new Error(`Window set ${opts.setId} has no ${by ? `validation windows${by}` : 'labelled validation windows'}`);
   const contradictions = applyContradictions(store, train, opts.contradictions ?? 'train-both');
   if (contradictions.openFindings > 0) {
     notes.push(

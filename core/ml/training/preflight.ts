@@ -5,10 +5,13 @@
  * `train.check`, which the Retrain form uses to show the counts and to disable Retrain.
  *
  * Counts follow buildDataset (dataset.ts): a window counts when it is labelled (has a span, or was
- * marked reviewed with no span), is not excluded, and has the set's length. No TensorFlow here.
+ * marked reviewed with no span), is not excluded, has the set's length, and belongs to the run's
+ * label source (label-source.ts `windowInSource`: with one annotator's labels, a window only others
+ * labelled is not labelled for this run). No TensorFlow here.
  */
-import type { WindowInfo, WindowSetInfo } from '../../domain/types.ts';
+import type { Label, WindowInfo, WindowSetInfo } from '../../domain/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
+import { describeLabelSource, windowInSource, type LabelSource } from './label-source.ts';
 
 /**
  * Fewest labelled windows a run accepts. Training fits the feature normaliser and picks the span
@@ -29,6 +32,8 @@ export interface TrainingCheck {
   labelledValidation: number;
   minTrain: number;
   minValidation: number;
+  /** Whose labels were counted ("all annotators", "annotator bob", "the annotators' consensus"). */
+  labelSource: string;
   ok: boolean;
   /** Why a run can't start (null when ok): counts, what is missing and where to label it. */
   reason: string | null;
@@ -52,14 +57,20 @@ export function positionRanges(positions: number[], max = 6): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** Throws (plain Error) only when the set does not exist. */
-export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCheck {
+/**
+ * Throws (plain Error) only when the set does not exist. `labelSource` is the run's (default 'all'):
+ * the counts are those of the windows the run would train and be scored on.
+ */
+export function checkTrainingSet(store: ProjectStore, setId: number, labelSource?: LabelSource): TrainingCheck {
   const set = store.getWindowSet(setId);
   if (!set) throw new Error(`no window set ${setId}`);
   const name = windowSetName(set);
   const all = store.listWindows({ setId });
-  const labelledIds = new Set(store.listLabels({ setId }).map((l) => l.windowId));
-  const isLabelled = (w: WindowInfo) => labelledIds.has(w.id) || w.reviewed;
+  const byWindow = new Map<number, Label[]>();
+  for (const l of store.listLabels({ setId })) byWindow.set(l.windowId, [...(byWindow.get(l.windowId) ?? []), l]);
+  const isLabelled = (w: WindowInfo) => (byWindow.has(w.id) || w.reviewed) && windowInSource(byWindow.get(w.id) ?? [], labelSource);
+  // Only one annotator's source changes what counts; the message then says whose labels are missing.
+  const one = typeof labelSource === 'object' ? labelSource.annotator : null;
   const usable = (w: WindowInfo) => w.role !== 'excluded' && w.length === set.length;
   // Positions as the label view numbers windows ("Window k / n"): the set's order, 1-based.
   const part = (role: 'train' | 'val') => {
@@ -79,6 +90,7 @@ export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCh
     labelledValidation: val.labelled,
     minTrain: MIN_TRAIN_WINDOWS,
     minValidation: MIN_VALIDATION_WINDOWS,
+    labelSource: describeLabelSource(labelSource),
     ok: train.labelled >= MIN_TRAIN_WINDOWS && val.labelled >= MIN_VALIDATION_WINDOWS,
     reason: null,
   };
@@ -90,16 +102,20 @@ export function checkTrainingSet(store: ProjectStore, setId: number): TrainingCh
   const ask = (p: typeof train, min: number, what: string) => {
     if (p.labelled >= min) return;
     if (p.total < min) impossible.push(`its ${what} part has only ${plural(p.total, 'window')}`);
-    else todo.push(`${min - p.labelled} more in the ${what} part (windows ${positionRanges(p.unlabelledPositions)})`);
+    else todo.push(`${min - p.labelled} more in the ${what} part${one ? ` as ${one}` : ''} (windows ${positionRanges(p.unlabelledPositions)})`);
   };
   ask(train, MIN_TRAIN_WINDOWS, 'training');
   ask(val, MIN_VALIDATION_WINDOWS, 'validation');
+  const labelledBy = one ? `${plural(labelled, 'window')} labelled by annotator ${one}` : plural(labelled, 'labelled window');
   const head =
-    `window set '${name}' has ${plural(labelled, 'labelled window')} (${train.labelled} in training, ${val.labelled} in validation); ` +
+    `window set '${name}' has ${labelledBy} (${train.labelled} in training, ${val.labelled} in validation); ` +
     `training needs at least ${MIN_TRAIN_WINDOWS} labelled windows in training and ${MIN_VALIDATION_WINDOWS} in validation`;
-  const counts = ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N in the label view)';
+  const counts = one
+    ? ` (with the labels of annotator ${one} only, a window counts when ${one} has a span in it, or it is marked reviewed with no span by anyone; windows only others labelled do not count)`
+    : ' (a window counts as labelled when it has a span, or is marked reviewed with no span: key N in the label view)';
+  const elsewise = one ? 'or choose another set or label source' : 'or choose another set';
   check.reason = impossible.length
     ? `${head}, but ${impossible.join(' and ')}: choose another set, or cut windows with more in that part${counts}`
-    : `${head} — label ${todo.join(' and ')}, or choose another set${counts}`;
+    : `${head} — label ${todo.join(' and ')}, ${elsewise}${counts}`;
   return check;
 }

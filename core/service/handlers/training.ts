@@ -74,7 +74,8 @@ interface StartedRun {
 async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<StartedRun> {
   const setId = trainingSet(ctx, args.setId);
   // Refused here, before any thread starts: the message names the set, the counts and what to label.
-  const check = checkTrainingSet(ctx.store, setId);
+  // Counted with the run's label source (one annotator's labels: the windows that annotator labelled).
+  const check = checkTrainingSet(ctx.store, setId, args.labelSource);
   if (!check.ok) {
     const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
     throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
@@ -203,11 +204,14 @@ function markFailed(ctx: ServiceContext, runId: number, reason: string): void {
   }
 }
 
-/** Whether a run can start on a set (the newest labelled one when none is given), with the counts: for the Retrain form. */
+/**
+ * Whether a run can start on a set (the newest labelled one when none is given), with the counts: for
+ * the Retrain form. Counted with the run's label source, as train.start counts them.
+ */
 export function trainCheck(ctx: ServiceContext, args: CommandArgs<'train.check'>) {
   const setId = args.setId ?? trainingSet(ctx, undefined);
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
-  return checkTrainingSet(ctx.store, setId);
+  return checkTrainingSet(ctx.store, setId, args.labelSource);
 }
 
 /** Non-blocking: returns once the run row exists; progress arrives as events. */

@@ -6,8 +6,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
-import type { ProjectInfo, RunSummary, TaskName, TrainingCheck, WindowSetInfo } from '../api/types.ts';
-import { PRESET_EPOCHS, lastLabelledSet, loadSettings, saveSettings, type LiveRun, type Preset, type Training, type TrainSettings } from '../state/training.ts';
+import type { CommandInput, ProjectInfo, RunSummary, TaskName, TrainingCheck, WindowSetInfo } from '../api/types.ts';
+import {
+  PRESET_EPOCHS,
+  labelSourceArgs,
+  lastLabelledSet,
+  loadSettings,
+  saveSettings,
+  type LiveRun,
+  type Preset,
+  type Training,
+  type TrainSettings,
+} from '../state/training.ts';
 import { useReconnect, useServiceEvents } from '../state/events.ts';
 import { windowSetName } from '../../../core/ml/training/preflight.ts';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -97,9 +107,16 @@ function defaultSet(sets: WindowSetInfo[]): number | null {
 
 /**
  * Whether a run can start on `setId` (train.check): the labelled train/validation counts and, when
- * not, the reason. Re-read when labels or windows change, after a run, and after a reconnect.
+ * not, the reason, counted with the form's label source (one annotator's labels: their windows only).
+ * Re-read when labels or windows change, after a run, after a reconnect, and when the source changes.
  */
-function useTrainingCheck(setId: number | null, version: number): { check: TrainingCheck | null; error: ApiError | null } {
+function useTrainingCheck(
+  setId: number | null,
+  version: number,
+  source: Pick<TrainSettings, 'labelSource' | 'annotatorWeights'>,
+): { check: TrainingCheck | null; error: ApiError | null } {
+  // A string, so the effect re-runs when the source changes, not on every render's new object.
+  const sourceKey = JSON.stringify(labelSourceArgs(source).labelSource ?? 'all');
   const [check, setCheck] = useState<TrainingCheck | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [changes, setChanges] = useState(0);
@@ -112,7 +129,8 @@ function useTrainingCheck(setId: number | null, version: number): { check: Train
       return;
     }
     let dead = false;
-    call('train.check', { setId })
+    const labelSource = JSON.parse(sourceKey) as CommandInput<'train.check'>['labelSource'];
+    call('train.check', { setId, labelSource })
       .then((c) => {
         if (dead) return;
         setCheck(c);
@@ -126,7 +144,7 @@ function useTrainingCheck(setId: number | null, version: number): { check: Train
     return () => {
       dead = true;
     };
-  }, [setId, version, changes]);
+  }, [setId, version, changes, sourceKey]);
   return { check: check && check.setId === setId ? check : null, error };
 }
 
@@ -137,7 +155,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
   useEffect(() => {
     if (setId == null || !sets.some((x) => x.id === setId)) setSetId(defaultSet(sets));
   }, [sets, setId]);
-  const { check, error: checkError } = useTrainingCheck(setId, training.version);
+  const { check, error: checkError } = useTrainingCheck(setId, training.version, s);
   const blocked = setId == null ? 'No window sets yet: create windows on the project home first.' : check && !check.ok ? check.reason : null;
   const [advanced, setAdvanced] = useState(false);
   const update = (patch: Partial<TrainSettings>) =>
