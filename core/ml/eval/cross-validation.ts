@@ -41,6 +41,14 @@ export interface CrossValidationReport {
   barF1: Spread;
   /** Which fold's models are saved with the run (the last: it learned from every earlier block). */
   savedFold: number;
+  /**
+   * Where the report's headline is: 'held-out' = the test block (run setting testFraction) cut off
+   * before the folds, scored once by the saved fold's models; 'last-fold' = the saved fold's own test
+   * block (testFraction 0, or too few windows). Absent in reports written before it (= 'last-fold').
+   */
+  headlineOn?: 'held-out' | 'last-fold';
+  /** Windows of the held-out test block (0 with 'last-fold'). */
+  heldOutWindows?: number;
 }
 
 /** Mean, sample standard deviation (n − 1; 0 for one value), min and max. */
@@ -52,8 +60,10 @@ export function spread(values: readonly number[]): Spread {
   return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 
-export function crossValidationSummary(perFold: FoldFigure[], purgeBars: number, savedFold: number): CrossValidationReport {
+export function crossValidationSummary(perFold: FoldFigure[], purgeBars: number, savedFold: number, heldOutWindows = 0): CrossValidationReport {
   return {
+    headlineOn: heldOutWindows > 0 ? 'held-out' : 'last-fold',
+    heldOutWindows,
     method: 'walk-forward',
     folds: perFold.length,
     purgeBars,

@@ -15,8 +15,9 @@ import { fitLogistic, predictLogistic, scoreBaseline, type BaselineFigures } fro
 import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
 import { buildDataset, seriesFeatures, truthOf, type Dataset } from './dataset.ts';
-import { averagePredictions, predictAll, trainEnsemble, type LrSchedule } from './train.ts';
-import { memberThreads, trainEnsembleParallel } from './parallel-ensemble.ts';
+import { averagePredictions, predictAll, type LrSchedule } from './train.ts';
+import { memberThreads } from './parallel-ensemble.ts';
+import { trainRunMembers } from './train-members.ts';
 import { queueMeasures } from './queue-measures.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
@@ -284,26 +285,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
 
   let models: SpanModel[] = [];
   try {
-    const train = threads > 1 ? (o: Parameters<typeof trainEnsemble>[0]) => trainEnsembleParallel({ ...o, threads, backend: sel.backend }) : trainEnsemble;
-    const ens = await train({
-      spec,
-      data: { trainX: data.trainX, trainTargets: data.train.map((r) => r.targets), valX: data.valX, valTargets: data.val.map((r) => r.targets) },
-      epochs: cfg.epochs,
-      batchSize: cfg.batchSize,
-      learningRate: cfg.learningRate,
-      seeds,
-      taskWeighting: cfg.taskWeighting,
-      lrSchedule: cfg.lrSchedule,
-      weightAverage: cfg.weightAverage,
-      weightDecay: cfg.weightDecay,
-      earlyStopping: cfg.earlyStopping ?? undefined,
-      signal: opts.signal,
-      onEpoch: (e) => {
-        const key = e.member * cfg.epochs + e.epoch;
-        store.transaction(() => store.appendEpoch(runId, key, e, e.seconds));
-        opts.onEpoch?.(e);
-      },
-    });
+    const ens = await trainRunMembers({ store, runId, cfg, spec, data, seeds, threads, backend: sel.backend, signal: opts.signal, onEpoch: opts.onEpoch });
     if (ens.status === 'cancelled') {
       store.finishRun(runId, 'cancelled');
       return { runId, status: 'cancelled', report: null, error: null };

@@ -1,10 +1,14 @@
 /**
- * A walk-forward cross-validated training run (run setting evaluation: 'walk-forward', folds: k):
- * the folds of walk-forward.ts, each trained and scored like a holdout run on its own windows
- * (normaliser fitted on the fold's training windows, epoch chosen on its inner validation, threshold
- * on its training predictions, figures on its test block), then one persisted run whose report is
- * the LAST fold's report (it learned from every earlier block; its models are the ones saved, so
- * Predict works as for any run) plus `crossValidation`: per-fold figures, mean and spread.
+ * A walk-forward cross-validated training run (run setting evaluation: 'walk-forward', folds: k).
+ * The windows are those a holdout run would use (excluded windows stay out; the run's label source
+ * applies to every window), and the chronologically last `testFraction` of them is held out as the
+ * test block first (purged by one window). The rest are cut into the folds of walk-forward.ts, each
+ * trained and scored like a holdout run on its own windows (normaliser fitted on the fold's training
+ * windows, epoch chosen on its inner validation, threshold on its training predictions, figures on its
+ * test block). The LAST fold's models (they learned from every earlier block) are saved, so Predict
+ * works as for any run, and they score the held-out block once: that is the report's headline, with
+ * `crossValidation` (per-fold figures, mean and spread) beside it. With testFraction 0 (or too few
+ * windows for a block) the headline is the last fold's own test block, and the report says so.
  *
  * Kept out of run.ts on purpose (that file is the holdout path); shares its helpers.
  */
@@ -15,8 +19,11 @@ import { serializeWeights } from '../model/index.ts';
 import type { ModelSpec, SpanModel } from '../model/types.ts';
 import { buildReport, type RunReport } from '../eval/report.ts';
 import { crossValidationSummary, type FoldFigure } from '../eval/cross-validation.ts';
-import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset, type WindowRecord } from './dataset.ts';
-import { averagePredictions, predictAll, trainEnsemble, type EnsembleResult } from './train.ts';
+import { assignTestBlock, buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset, type WindowRecord } from './dataset.ts';
+import { averagePredictions, predictAll, type EnsembleResult } from './train.ts';
+import { memberThreads } from './parallel-ensemble.ts';
+import { trainRunMembers } from './train-members.ts';
+import { getSeniority } from '../../store/annotators.ts';
 import { walkForwardFolds, type WalkForwardFold } from './walk-forward.ts';
 import {
   dropoutSpec,
@@ -104,8 +111,13 @@ function foldReport(
 export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved({ ...opts, evaluation: 'walk-forward' });
   const k = cfg.folds!;
-  // Every scorable labelled window of the set, whatever its role: the folds redistribute them. Windows
-  // holding unconfirmed model-written spans are left out (they could land in a test block; issue #12).
+  const seniority = getSeniority(store);
+  // The windows a holdout run would use, by the same rules: excluded windows and other lengths stay
+  // out, and the run's label source (and annotator weights) gives every window's spans, so every fold
+  // and the held-out block read the same labels. Windows holding unconfirmed model-written spans are
+  // left out (they could land in a test block; issue #12). The train/validation roles are not used:
+  // the chronologically last `testFraction` is held out as the test block (purged by one window,
+  // assignTestBlock as in a holdout run) before the folds cut the rest in time order; no fold sees it.
   const base = buildDataset(store, {
     setId: cfg.setId,
     features: cfg.features ?? undefined,
@@ -115,16 +127,35 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
     testFraction: 0,
     contradictions: cfg.contradictions,
     unconfirmedInTraining: 'exclude',
+    labelSource: cfg.labelSource,
+    annotatorWeights: cfg.annotatorWeights ?? undefined,
+    seniority,
   });
-  const pool = [...base.train, ...base.val];
   const T = base.windowLength;
-  const folds = walkForwardFolds(
-    pool.map((r) => r.window),
-    k,
+  const scorable = [...base.train, ...base.val];
+  const block = assignTestBlock(
+    scorable.map((r) => r.window),
+    cfg.testFraction,
     T,
   );
+  const heldOut = scorable.filter((r) => block.get(r.window.id) === 'test');
+  const heldOutPurged = scorable.filter((r) => block.get(r.window.id) === 'purged').length;
+  const pool = scorable.filter((r) => !block.has(r.window.id));
+  let folds: WalkForwardFold[];
+  try {
+    folds = walkForwardFolds(
+      pool.map((r) => r.window),
+      k,
+      T,
+    );
+  } catch (e) {
+    if (!heldOut.length) throw e;
+    throw new Error(
+      `${errMsg(e)} (after holding out the last ${heldOut.length} window(s) as the test block, ${heldOutPurged} purged before it: testFraction ${cfg.testFraction}; 0 = no held-out block)`,
+    );
+  }
   const byId = new Map(pool.map((r) => [r.window.id, r]));
-  const cache = seriesFeatures(store, new Set(pool.map((r) => r.window.seriesId)), base.features);
+  const cache = seriesFeatures(store, new Set([...pool, ...heldOut].map((r) => r.window.seriesId)), base.features);
   const raw = (rs: WindowRecord[]) =>
     windowFeatures(
       cache,
@@ -144,28 +175,33 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
     ...dropoutSpec(cfg),
   };
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
+  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
   const last = folds[folds.length - 1];
+  // The headline's windows: the held-out block, else (testFraction 0, or too few windows) the saved fold's own test block.
+  const headlineTest = heldOut.length ? heldOut.map((r) => r.window.id) : last.test;
   const runId = store.createRun({
     model: cfg.head,
-    config: { ...cfg, features: base.features },
+    config: { ...cfg, features: base.features, memberThreads: threads },
     dataSnapshot: {
       setId: cfg.setId,
       windowLength: T,
       evaluation: 'walk-forward',
       folds: folds.map((f) => ({ fold: f.fold, trainWindowIds: f.train, valWindowIds: f.val, testWindowIds: f.test, purgedWindowIds: f.purged })),
-      // The saved models are the last fold's: these are its windows.
+      // The saved models are the last fold's: these are its windows; the test windows are the headline's.
       trainWindows: last.train.length,
       valWindows: last.val.length,
       trainWindowIds: last.train,
       valWindowIds: last.val,
-      testWindows: last.test.length,
-      testWindowIds: last.test,
-      skipped: base.skipped,
+      testWindows: headlineTest.length,
+      testWindowIds: headlineTest,
+      heldOutTest: heldOut.length > 0,
+      skipped: { ...base.skipped, purged: heldOutPurged },
       contradictions: base.contradictions,
-      labels: pool.reduce((s, r) => s + r.spans.length, 0),
+      labels: [...pool, ...heldOut].reduce((s, r) => s + r.spans.length, 0),
       typeNames: base.typeNames,
       features: base.features,
       unconfirmed: base.unconfirmed,
+      ...(cfg.labelSource === 'consensus' ? { seniority } : {}),
     },
     backend: sel.backend,
     device: sel.device,
@@ -177,28 +213,21 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
     const figures: FoldFigure[] = [];
     let report: RunReport | null = null;
     let data: Dataset | null = null;
+    let ens: EnsembleResult | null = null;
     for (const f of folds) {
       data = foldDataset(base, byId, f, raw);
-      const offset = (f.fold - 1) * seeds.length;
-      const ens = await trainEnsemble({
+      ens = await trainRunMembers({
+        store,
+        runId,
+        cfg,
         spec,
-        data: { trainX: data.trainX, trainTargets: data.train.map((r) => r.targets), valX: data.valX, valTargets: data.val.map((r) => r.targets) },
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        learningRate: cfg.learningRate,
+        data,
         seeds,
-        taskWeighting: cfg.taskWeighting,
-        lrSchedule: cfg.lrSchedule,
-        weightAverage: cfg.weightAverage,
-        weightDecay: cfg.weightDecay,
-        earlyStopping: cfg.earlyStopping ?? undefined,
+        threads,
+        backend: sel.backend,
+        memberOffset: (f.fold - 1) * seeds.length,
         signal: opts.signal,
-        // Fold f's member m is member (f − 1) · ensemble + m of the run (its curves in the app).
-        onEpoch: (e) => {
-          const ev = { ...e, member: offset + e.member };
-          store.transaction(() => store.appendEpoch(runId, ev.member * cfg.epochs + ev.epoch, ev, ev.seconds));
-          opts.onEpoch?.(ev);
-        },
+        onEpoch: opts.onEpoch,
       });
       if (ens.status === 'cancelled') {
         store.finishRun(runId, 'cancelled');
@@ -227,12 +256,37 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
         models = [];
       }
     }
-    const cv = crossValidationSummary(figures, T, last.fold);
-    const final: RunReport = { ...report!, crossValidation: cv };
+    const cv = crossValidationSummary(figures, T, last.fold, heldOut.length);
+    const lastData = data!;
+    let final: RunReport;
+    let finalData: Dataset;
+    if (heldOut.length > 0) {
+      // The held-out block, scored once by the saved (last fold's) models with that fold's normaliser,
+      // threshold and epoch: nothing any fold chose saw it.
+      finalData = {
+        ...lastData,
+        test: heldOut,
+        testX: applyNormalizer(raw(heldOut), lastData.normalizer),
+        skipped: { ...base.skipped, purged: heldOutPurged },
+      };
+      const notes = [
+        ...base.notes,
+        `walk-forward cross-validation, ${k} folds: the headline is the held-out test block (${heldOut.length} window(s), the last ${Math.round(cfg.testFraction * 100)} % of the timeline, ${heldOutPurged} purged before it), cut off before the folds and scored once by the saved model (fold ${last.fold}'s: ${lastData.train.length} train / ${lastData.val.length} inner validation windows); validation figures are that fold's inner validation`,
+      ];
+      final = { ...foldReport(runId, cfg, spec, finalData, ens!, sel, store, notes), crossValidation: cv };
+    } else {
+      finalData = lastData;
+      final = { ...report!, crossValidation: cv };
+      final.dataset!.notes.push(
+        `no held-out test block (${cfg.testFraction > 0 ? 'too few labelled windows' : 'testFraction 0'}): the headline is fold ${last.fold}'s own test block`,
+      );
+    }
     final.dataset!.notes.push(
       `walk-forward over ${k} folds: test span F1 ${cv.spanF1.mean.toFixed(3)} ± ${cv.spanF1.sd.toFixed(3)} (mean ± sd), bar F1 ${cv.barF1.mean.toFixed(3)} ± ${cv.barF1.sd.toFixed(3)}`,
     );
-    persistLastFold(store, runId, cfg, spec, data!, models, final);
+    // Predictions of the saved models on every window they know: the last fold's and the held-out block.
+    const lastTest = heldOut.length ? [{ rs: lastData.test, x: lastData.testX }] : [];
+    persistLastFold(store, runId, cfg, spec, finalData, models, final, lastTest);
     return { runId, status: 'completed', report: final, error: null };
   } catch (e) {
     const msg = errMsg(e);
@@ -247,11 +301,21 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   }
 }
 
-/** Models, predictions and report of the last fold, in one transaction (as runTraining does). */
-function persistLastFold(store: ProjectStore, runId: number, cfg: Cfg, spec: ModelSpec, data: Dataset, models: SpanModel[], report: RunReport): void {
+/** Models, predictions and report of the last fold, in one transaction (as runTraining does). `more`: other windows to predict. */
+function persistLastFold(
+  store: ProjectStore,
+  runId: number,
+  cfg: Cfg,
+  spec: ModelSpec,
+  data: Dataset,
+  models: SpanModel[],
+  report: RunReport,
+  more: Array<{ rs: WindowRecord[]; x: Float32Array }>,
+): void {
   const threshold = report.metrics.threshold.span;
   const bestEpochs = report.crossValidation!.perFold[report.crossValidation!.perFold.length - 1].bestEpochs;
-  const times = seriesFeatures(store, new Set([...data.train, ...data.val, ...data.test].map((r) => r.window.seriesId)), []);
+  const parts = [{ rs: data.train, x: data.trainX }, { rs: data.val, x: data.valX }, { rs: data.test, x: data.testX }, ...more];
+  const times = seriesFeatures(store, new Set(parts.flatMap((p) => p.rs.map((r) => r.window.seriesId))), []);
   const rows = (rs: WindowRecord[], x: Float32Array) => {
     const pred = averagePredictions(models.map((m) => predictAll(m, x, rs.length)));
     return rs.map((r, i) => ({
@@ -262,7 +326,7 @@ function persistLastFold(store: ProjectStore, runId: number, cfg: Cfg, spec: Mod
       typeProbs: pred[i].typeProb,
     }));
   };
-  const predRows = [...rows(data.train, data.trainX), ...rows(data.val, data.valX), ...rows(data.test, data.testX)];
+  const predRows = parts.flatMap((p) => rows(p.rs, p.x));
   store.transaction(() => {
     models.forEach((m, i) =>
       store.saveModel(runId, i, serializeWeights(m.exportWeights()), {

@@ -265,7 +265,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
             </select>
           </label>
           <LabelSourceField s={s} update={update} version={training.version} />
-          <label title="Holdout: train/validation by window role, headline on the held-out test block. Walk-forward (small projects): k time blocks, each tested by a model trained only on the blocks before it (one window purged between parts); the report gives the mean and spread over folds. Costs k trainings.">
+          <label title="Holdout: train/validation by window role, headline on the held-out test block. Walk-forward (small projects): k time blocks, each tested by a model trained only on the blocks before it (one window purged between parts); the report gives the mean and spread over folds, and its headline is the held-out test block (the last test fraction, cut off before the folds) scored once by the last fold's model. Costs k trainings.">
             Evaluation
             <select value={s.walkForwardFolds} onChange={(e) => update({ walkForwardFolds: Number(e.target.value) })} data-testid="train-evaluation">
               <option value={0}>holdout + test block</option>

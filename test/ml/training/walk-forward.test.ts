@@ -98,7 +98,16 @@ describe('walk-forward run (tiny, real training)', () => {
     const p = makeDemoProject(5);
     store = ProjectStore.open(p.file);
     const members: number[] = [];
-    const r = await runTraining(store, { setId: p.setId, head: 'soft', ...TINY, evaluation: 'walk-forward', folds: 2, onEpoch: (e) => members.push(e.member) });
+    // testFraction 0: no held-out block, so the headline is the last fold's own test block.
+    const r = await runTraining(store, {
+      setId: p.setId,
+      head: 'soft',
+      ...TINY,
+      evaluation: 'walk-forward',
+      folds: 2,
+      testFraction: 0,
+      onEpoch: (e) => members.push(e.member),
+    });
     expect(r.error).toBeNull();
     expect(r.status).toBe('completed');
     // 2 folds × 2 epochs, fold f's member is f − 1
@@ -122,7 +131,69 @@ describe('walk-forward run (tiny, real training)', () => {
     expect(report.headline?.spanF1).toBe(cv.perFold[1].spanF1);
     expect(cv.spanF1.mean).toBeCloseTo((cv.perFold[0].spanF1 + cv.perFold[1].spanF1) / 2, 12);
     expect(report.dataset?.notes.join(' ')).toMatch(/walk-forward over 2 folds: test span F1/);
+    expect(cv.headlineOn).toBe('last-fold');
+    expect(report.dataset?.notes.join(' ')).toContain("no held-out test block (testFraction 0): the headline is fold 2's own test block");
     // the saved models are the last fold's and predict like any run's
     expect(store.loadModels(r.runId)).toHaveLength(1);
+  });
+
+  it('keeps excluded windows out, reads the label source in every fold, and scores a held-out test block once with the saved model', async () => {
+    const p = makeDemoProject(5);
+    store = ProjectStore.open(p.file);
+    const windows = store.listWindows({ setId: p.setId });
+    const demoLabelled = new Set(store.listLabels({ setId: p.setId }).map((l) => l.windowId));
+    // One labelled training window excluded by hand (a split gap): no fold and no test block may use it.
+    const excluded = windows.find((w) => w.role === 'train' && demoLabelled.has(w.id) && w.startIndex > 0)!;
+    store.setWindowRoles([{ windowId: excluded.id, role: 'excluded' }]);
+    // carol labels two windows the demo labelled too (her spans must not reach any target with the demo's
+    // source) and two the demo did not (those windows are not the demo's: used nowhere).
+    const times = store.readTimes(windows[0].seriesId);
+    const carol = (w: (typeof windows)[number]) =>
+      store!.addLabel(w.id, { startTime: times[w.startIndex + 5], endTime: times[w.startIndex + 30], type: 'up', confidence: 1, author: 'carol' });
+    const shared = windows.filter((w) => demoLabelled.has(w.id) && w.id !== excluded.id).slice(2, 4);
+    const carolOnly = windows.filter((w) => !demoLabelled.has(w.id)).slice(0, 2);
+    expect(carolOnly).toHaveLength(2);
+    [...shared, ...carolOnly].forEach(carol);
+
+    const { windows: _all, ...tiny } = TINY;
+    const r = await runTraining(store, {
+      setId: p.setId,
+      head: 'soft',
+      ...tiny,
+      evaluation: 'walk-forward',
+      folds: 2,
+      labelSource: { annotator: 'demo' },
+      testFraction: 0.2,
+    });
+    expect(r.error).toBeNull();
+    const run = store.getRun(r.runId)!;
+    const snap = run.dataSnapshot as {
+      folds: { testWindowIds: number[]; trainWindowIds: number[]; valWindowIds: number[]; purgedWindowIds: number[] }[];
+      testWindowIds: number[];
+      labels: number;
+    };
+    const inFolds = snap.folds.flatMap((f) => [...f.trainWindowIds, ...f.valWindowIds, ...f.testWindowIds, ...f.purgedWindowIds]);
+    const used = new Set([...inFolds, ...snap.testWindowIds]);
+    expect(used.has(excluded.id)).toBe(false);
+    for (const w of carolOnly) expect(used.has(w.id)).toBe(false);
+    // Every span the run counted is the demo's: carol's spans on shared windows are not in it.
+    // (every window of the pool is in the last fold's lists: its past or its test block)
+    const demoSpans = store.listLabels({ setId: p.setId }).filter((l) => l.author === 'demo' && used.has(l.windowId));
+    expect(snap.labels).toBe(demoSpans.length);
+    expect((run.config as { labelSource: unknown }).labelSource).toEqual({ annotator: 'demo' });
+
+    // The held-out block: the chronologically last windows, in no fold, after every fold's windows.
+    const at = new Map(windows.map((w) => [w.id, w]));
+    expect(snap.testWindowIds.length).toBeGreaterThan(0);
+    expect(snap.testWindowIds.some((id) => inFolds.includes(id))).toBe(false);
+    const firstHeldOut = Math.min(...snap.testWindowIds.map((id) => at.get(id)!.startIndex));
+    for (const id of inFolds) expect(at.get(id)!.startIndex).toBeLessThan(firstHeldOut);
+    const report = run.report as RunReport;
+    const cv = report.crossValidation!;
+    expect(cv).toMatchObject({ headlineOn: 'held-out', heldOutWindows: snap.testWindowIds.length, savedFold: 2 });
+    expect(report.headline?.on).toBe('test');
+    expect(report.dataset?.notes.join(' ')).toMatch(/the headline is the held-out test block \(\d+ window\(s\), the last 20 % of the timeline/);
+    // The saved model predicted the held-out windows (Predict and review read them).
+    for (const id of snap.testWindowIds) expect(store.listPredictions(r.runId, id)).toHaveLength(1);
   });
 });
