@@ -1,4 +1,5 @@
 /** Checks of a labels document that need the bars: window starts and span edges on bar times, windows inside their series. */
+import { lowerBound } from '../shared/search.ts';
 import { formatTimestamp } from './time.ts';
 import type { InterchangeIssue, LabelsDocument } from './labels-types.ts';
 import { describeValue, type Report } from './span-checks.ts';
@@ -17,13 +18,7 @@ function findExact(times: Float64Array, t: number): number {
 }
 
 function nearestBars(times: Float64Array, t: number): string {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(times, t);
   const around: string[] = [];
   if (lo > 0) around.push(formatTimestamp(times[lo - 1]));
   if (lo < times.length) around.push(formatTimestamp(times[lo]));

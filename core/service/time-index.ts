@@ -1,3 +1,5 @@
+import { lowerBound } from '../shared/search.ts';
+
 /** Maps bar times to bar indices of one series (labels are stored by time, algorithms work in indices). */
 export class TimeIndex {
   constructor(readonly times: Float64Array) {}
@@ -14,14 +16,7 @@ export class TimeIndex {
 
   /** First index whose time is >= `time`. */
   lowerBound(time: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid] < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.times, time);
   }
 
   timeAt(index: number): number {

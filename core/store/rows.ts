@@ -4,6 +4,7 @@
  */
 import type { Finding, FindingStatus, Label, LabelOrigin, RunStatus, SeriesInfo, SplitKind, SplitRole, WindowInfo, WindowSetInfo } from '../domain/types.ts';
 import { StoreError } from './errors.ts';
+import { lowerBound } from '../shared/search.ts';
 import type { RunRow, StoredFinding } from './types.ts';
 
 export interface SeriesRow {
@@ -189,16 +190,7 @@ export function assertFiniteNumber(name: string, v: unknown): asserts v is numbe
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new StoreError('invalid', `${name} must be a finite number (got ${String(v)})`);
 }
 
-export function lowerBound(a: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { lowerBound };
 export function indexOfTime(a: Float64Array, t: number): number {
   const i = lowerBound(a, t);
   return i < a.length && a[i] === t ? i : -1;

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crfForwardBackward, crfPathLogProb, crfViterbi, type CrfArrays } from '../../core/ml/model/crf.ts';
 import { leastSureQueue } from '../../core/review/queue.ts';
-import type { ReviewWindowRow } from '../../core/review/types.ts';
 import { memberDisagreement, pathUncertainty, spanUncertainty, windowQueueScore } from '../../core/review/uncertainty.ts';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { ProjectStore } from '../../core/store/index.ts';
 import { makeDemoProject } from '../ml/training/helpers.ts';
+import { queueRow } from './queue-rows.ts';
 
 const LN = Math.log;
 
@@ -59,26 +59,7 @@ describe('CRF: P(Viterbi path)', () => {
   });
 });
 
-const HOUR = 3_600_000;
-/** Windows of 10 bars (hours) with stride 5: neighbours overlap by half. */
-function row(index: number, uncertainty: number, extra: Partial<ReviewWindowRow> = {}): ReviewWindowRow {
-  const startTime = index * 5 * HOUR;
-  return {
-    windowId: index + 1,
-    seriesId: 's',
-    index,
-    startTime,
-    endTime: startTime + 9 * HOUR,
-    status: 'unlabelled',
-    uncertainty,
-    predicted: [],
-    labelCount: 0,
-    decision: null,
-    role: 'train',
-    unconfirmed: 0,
-    ...extra,
-  };
-}
+const row = queueRow;
 
 describe('the queue score of a window', () => {
   const probs = new Array(16).fill(0.02);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { candidateSpans, closenessToThreshold, memberDisagreement, spanUncertainty, windowUncertainty } from '../../core/review/uncertainty.ts';
 import { leastSureQueue } from '../../core/review/queue.ts';
-import type { ReviewWindowRow } from '../../core/review/types.ts';
+import { queueRow } from './queue-rows.ts';
 
 const T = 128;
 
@@ -95,26 +95,7 @@ describe('span-level uncertainty', () => {
 });
 
 describe('leastSureQueue', () => {
-  const HOUR = 3_600_000;
-  /** Windows of 10 bars (hours) with stride 5: neighbours overlap by half. */
-  function row(index: number, uncertainty: number, extra: Partial<ReviewWindowRow> = {}): ReviewWindowRow {
-    const startTime = index * 5 * HOUR;
-    return {
-      windowId: index + 1,
-      seriesId: 's',
-      index,
-      startTime,
-      endTime: startTime + 9 * HOUR,
-      status: 'unlabelled',
-      uncertainty,
-      predicted: [],
-      labelCount: 0,
-      decision: null,
-      role: 'train',
-      unconfirmed: 0,
-      ...extra,
-    };
-  }
+  const row = queueRow;
 
   it('spends a batch on windows that do not share bars before overlapping ones', () => {
     // One ambiguous move seen by windows 3, 4, 5 (overlapping), and a less ambiguous one at 9.

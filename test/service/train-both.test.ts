@@ -6,40 +6,20 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
-import type { ServiceEvents } from '../../core/service/events.ts';
 import { makeDemoProject } from '../ml/training/helpers.ts';
+import { nextEvent } from '../helpers/service-events.ts';
 
 const open: CandlemarkService[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-function next<K extends keyof ServiceEvents>(
-  s: CandlemarkService,
-  name: K,
-  pred: (p: ServiceEvents[K]) => boolean = () => true,
-  timeoutMs = 120_000,
-): Promise<ServiceEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${name} event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = s.events.on(name, (p) => {
-      if (!pred(p)) return;
-      clearTimeout(timer);
-      off();
-      resolve(p);
-    });
-  });
-}
-
 describe('train.start model "both"', () => {
   it('runs soft-span, then the queued CRF run with the same settings, announced by training.queued', async () => {
     const { file, setId } = makeDemoProject(21);
     const s = CandlemarkService.open(file, { author: 'tester' });
     open.push(s);
-    const queuedEvent = next(s, 'training.queued');
+    const queuedEvent = nextEvent(s, 'training.queued');
     const first = await s.call(
       'train.start',
       { model: 'both', setId, hidden: 16, epochs: 2, batchSize: 8, backend: 'wasm', seed: 4 },
@@ -51,7 +31,7 @@ describe('train.start model "both"', () => {
     const queued = await queuedEvent;
     expect(queued).toMatchObject({ afterRunId: first.runId, model: 'crf', reason: null, clientId: 'page-trainboth1' });
     expect(queued.runId).toBeGreaterThan(first.runId);
-    const finished = await next(s, 'training.finished', (p) => p.runId === queued.runId);
+    const finished = await nextEvent(s, 'training.finished', (p) => p.runId === queued.runId);
     expect(finished.status).toBe('completed');
 
     const [soft, crf] = [await s.call('runs.get', { runId: first.runId }), await s.call('runs.get', { runId: queued.runId! })];
@@ -67,9 +47,9 @@ describe('train.start model "both"', () => {
     const { file, setId } = makeDemoProject(22);
     const s = CandlemarkService.open(file, { author: 'tester' });
     open.push(s);
-    const queuedEvent = next(s, 'training.queued');
+    const queuedEvent = nextEvent(s, 'training.queued');
     const first = await s.call('train.start', { model: 'both', setId, hidden: 8, epochs: 1000, batchSize: 8, backend: 'wasm' });
-    await next(s, 'training.epoch', (p) => p.runId === first.runId);
+    await nextEvent(s, 'training.epoch', (p) => p.runId === first.runId);
     await s.call('train.cancel', { runId: first.runId });
     const queued = await queuedEvent;
     expect(queued).toMatchObject({ afterRunId: first.runId, model: 'crf', runId: null, reason: expect.stringContaining('cancelled') });

@@ -9,6 +9,7 @@ import { ProjectStore } from '../../core/store/index.ts';
 import type { ServiceEvents } from '../../core/service/events.ts';
 import type { CommandInput } from '../../core/service/schemas.ts';
 import { makeDemoProject } from '../ml/training/helpers.ts';
+import { nextEvent } from '../helpers/service-events.ts';
 
 /** Long enough to outlast every check (cancelled before the end). */
 const LONG: CommandInput<'train.start'> = { hidden: 8, epochs: 1000, batchSize: 8, backend: 'wasm' };
@@ -22,27 +23,6 @@ function service(file: string): CandlemarkService {
   const s = CandlemarkService.open(file, { author: 'tester' });
   open.push(s);
   return s;
-}
-
-/** Resolves with the first event of that name matching `pred`. */
-function next<K extends keyof ServiceEvents>(
-  s: CandlemarkService,
-  name: K,
-  pred: (p: ServiceEvents[K]) => boolean = () => true,
-  timeoutMs = 60_000,
-): Promise<ServiceEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${name} event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = s.events.on(name, (p) => {
-      if (!pred(p)) return;
-      clearTimeout(timer);
-      off();
-      resolve(p);
-    });
-  });
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -100,7 +80,7 @@ describe('train.start', () => {
     const seen = epochs.length;
     await waitFor(() => epochs.length > seen); // still training after the edits
 
-    const finished = next(s, 'training.finished', (e) => e.runId === run.runId);
+    const finished = nextEvent(s, 'training.finished', (e) => e.runId === run.runId);
     expect(await s.call('train.cancel', { runId: run.runId })).toEqual({ runId: run.runId, cancelling: true });
     expect(await finished).toMatchObject({ runId: run.runId, status: 'cancelled' });
     const row = await s.call('runs.get', { runId: run.runId });
@@ -120,7 +100,7 @@ describe('train.start', () => {
     const off = s.events.on('training.epoch', (e) => perRun.set(e.runId, (perRun.get(e.runId) ?? 0) + 1));
     await waitFor(() => (perRun.get(a.runId) ?? 0) >= 1 && (perRun.get(b.runId) ?? 0) >= 1, 60_000);
     off();
-    const finished = Promise.all([a.runId, b.runId].map((id) => next(s, 'training.finished', (e) => e.runId === id)));
+    const finished = Promise.all([a.runId, b.runId].map((id) => nextEvent(s, 'training.finished', (e) => e.runId === id)));
     s.close();
     expect((await finished).map((e) => e.status)).toEqual(['cancelled', 'cancelled']);
     // The workers recorded the cancellation in the file themselves.

@@ -11,6 +11,7 @@ import { computeTargets, type SpanEdges, type WindowTargets } from '../../labels
 import { DEFAULT_FEATURES, applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../features/index.ts';
 import type { EvalTruth } from '../eval/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
+import { lowerBound } from '../../shared/search.ts';
 import { describeLabelSource, labelsForWindow, windowInSource, type LabelSourceOptions } from './label-source.ts';
 
 export interface DatasetOptions {
@@ -120,16 +121,6 @@ export interface Dataset {
   contradictions: ContradictionSummary;
   /** Human-readable remarks about the split (what was left out, why there is no test block). */
   notes: string[];
-}
-
-/** First index i in [lo, hi) with times[i] >= t. */
-function lowerBound(times: Float64Array, t: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Window-relative spans of the labels (by bar time); labels outside the window are clipped, empty ones dropped. */

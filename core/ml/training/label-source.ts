@@ -14,6 +14,10 @@
  */
 import type { Label, WindowInfo } from '../../domain/types.ts';
 import { consensusSpans } from '../../review/consensus.ts';
+import { lowerBound } from '../../shared/search.ts';
+
+/** Index of the bar at or after time t (labels are stored by bar time). */
+const barOf = (times: Float64Array, t: number): number => lowerBound(times, t);
 
 export type LabelSource = 'all' | 'consensus' | { annotator: string };
 
@@ -78,16 +82,4 @@ export function labelsForWindow(labels: readonly Label[], win: WindowInfo, times
     note: '',
     author: 'consensus',
   }));
-}
-
-/** Index of the bar at or after time t (labels are stored by bar time). */
-function barOf(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

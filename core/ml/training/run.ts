@@ -6,15 +6,14 @@ import type { IndexSpan } from '../../domain/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
 import { selectBackend, type BackendPreference } from '../backend/index.ts';
 import type { Normalizer } from '../features/index.ts';
-import { createSpanModel, serializeWeights } from '../model/index.ts';
+import { serializeWeights } from '../model/index.ts';
 import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
-import { buildReport, decodeForReport, type RunReport } from '../eval/report.ts';
+import { decodeForReport, type RunReport } from '../eval/report.ts';
+import { runReport } from './run-report.ts';
 import { spanTypeProbs } from '../eval/span-type.ts';
-import { fitLogistic, predictLogistic, scoreBaseline, type BaselineFigures } from '../eval/baselines.ts';
-import { findExpansionSpans } from '../../demo/heuristic-truth.ts';
 import type { EpochEvent } from '../eval/types.ts';
-import { buildDataset, seriesFeatures, truthOf, type Dataset } from './dataset.ts';
+import { buildDataset, seriesFeatures, type Dataset, type DatasetOptions } from './dataset.ts';
 import { averagePredictions, predictAll, type LrSchedule } from './train.ts';
 import { memberThreads } from './parallel-ensemble.ts';
 import { trainRunMembers } from './train-members.ts';
@@ -218,28 +217,25 @@ export function toPredictedSpans(
 
 export const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/**
- * Train a model (or ensemble) on a window set and persist everything. Never throws after the run row
- * exists: failures end as status 'failed' with the message (errors before that — unknown set, no
- * data, no backend — are thrown).
- */
-export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
-  if (opts.evaluation === 'walk-forward') return runWalkForward(store, opts);
-  const cfg = resolved(opts);
-  const seniority = getSeniority(store);
-  const data: Dataset = buildDataset(store, {
+type Cfg = ReturnType<typeof resolved>;
+
+/** The dataset options a run takes from its settings (the caller adds testFraction and unconfirmedInTraining). */
+export function runDatasetOptions(cfg: Cfg, seniority: string[]): Omit<DatasetOptions, 'testFraction' | 'unconfirmedInTraining'> {
+  return {
     setId: cfg.setId,
     features: cfg.features ?? undefined,
     ramp: cfg.ramp,
     windows: cfg.windows,
     noSpanWeight: cfg.noSpanWeight,
-    testFraction: cfg.testFraction,
     contradictions: cfg.contradictions,
-    unconfirmedInTraining: cfg.unconfirmedInTraining,
     labelSource: cfg.labelSource,
     annotatorWeights: cfg.annotatorWeights ?? undefined,
     seniority,
-  });
+  };
+}
+
+/** The backend, model spec, member seeds and member threads of a run on `data`'s features and windows. */
+export async function runModelSetup(cfg: Cfg, data: Pick<Dataset, 'features' | 'windowLength' | 'typeNames'>, memberThreadsSetting?: number) {
   const sel = await selectBackend(cfg.backend);
   const spec: ModelSpec = {
     head: cfg.head,
@@ -254,7 +250,58 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
   // Members side by side in worker threads when there are cores to spare (single-threaded backends
   // only); recorded with the run because it explains its timings (the figures don't depend on it).
-  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
+  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, memberThreadsSetting) : 1;
+  return { sel, spec, seeds, threads };
+}
+
+/** Ends a run that threw after its row existed as 'failed' with the message (runs never throw past that point). */
+export function failedRun(store: ProjectStore, runId: number, e: unknown): RunResult {
+  const msg = errMsg(e);
+  try {
+    store.finishRun(runId, 'failed', undefined, msg);
+  } catch {
+    // the store itself failed; the run stays 'running' and becomes 'interrupted' on next open
+  }
+  return { runId, status: 'failed', report: null, error: msg };
+}
+
+/** What is stored with member `member`'s weights: everything needed to predict new windows. */
+export function savedModelSpec(
+  model: SpanModel,
+  member: number,
+  data: Pick<Dataset, 'features' | 'normalizer' | 'typeNames'>,
+  threshold: number,
+  decode: { minLength: number; mergeGap: number },
+  bestEpoch: number,
+): SavedModelSpec {
+  return {
+    kind: 'candlemark.span-model/1',
+    model: model.spec,
+    member,
+    features: data.features,
+    normalizer: data.normalizer,
+    typeNames: data.typeNames,
+    threshold,
+    decode,
+    bestEpoch,
+  };
+}
+
+/**
+ * Train a model (or ensemble) on a window set and persist everything. Never throws after the run row
+ * exists: failures end as status 'failed' with the message (errors before that — unknown set, no
+ * data, no backend — are thrown).
+ */
+export async function runTraining(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
+  if (opts.evaluation === 'walk-forward') return runWalkForward(store, opts);
+  const cfg = resolved(opts);
+  const seniority = getSeniority(store);
+  const data: Dataset = buildDataset(store, {
+    ...runDatasetOptions(cfg, seniority),
+    testFraction: cfg.testFraction,
+    unconfirmedInTraining: cfg.unconfirmedInTraining,
+  });
+  const { sel, spec, seeds, threads } = await runModelSetup(cfg, data, opts.memberThreads);
   const config = { ...cfg, features: data.features, memberThreads: threads };
   const runId = store.createRun({
     model: cfg.head,
@@ -299,48 +346,22 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     // The test block is predicted once, after every choice (epoch, threshold) was made without it.
     const testMembers = data.test.length ? models.map((m) => predictAll(m, data.testX, data.test.length)) : [];
     const testPred = data.test.length ? averagePredictions(testMembers) : [];
-    const testUntrained = data.test.length
-      ? averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length)))
-      : [];
-    const report = buildReport({
+    const report = runReport({
       runId,
-      model: {
-        head: spec.head,
-        encoder: spec.encoder,
-        hidden: spec.hidden,
-        featureCount: spec.featureCount,
-        windowLength: spec.windowLength,
-        typeCount: spec.typeCount,
-        features: data.features,
-      },
       config,
-      backend: sel.backend,
-      device: sel.device,
-      typeNames: data.typeNames,
-      members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
-      train: { truth: data.train.map(truthOf), pred: trainPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)) },
-      val: { truth: data.val.map(truthOf), pred: valPred, untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
-      test: { truth: data.test.map(truthOf), pred: testPred, untrained: testUntrained },
-      extraBaselines: extraBaselines(store, data, cfg.decode),
-      positions: { val: data.val.map((r) => r.window), test: data.test.map((r) => r.window) },
-      dataset: { skipped: { ...data.skipped }, notes: data.notes, contradictions: data.contradictions },
-      seconds: ens.seconds,
+      spec,
+      data,
+      ens,
+      backend: sel,
+      store,
+      notes: data.notes,
       decode: cfg.decode,
+      pred: { train: trainPred, val: valPred, test: testPred },
     });
     const threshold = report.metrics.threshold.span;
     const blobs = ens.members.map((m, i) => ({
       weights: serializeWeights(m.model!.exportWeights()),
-      spec: {
-        kind: 'candlemark.span-model/1',
-        model: m.model!.spec,
-        member: i,
-        features: data.features,
-        normalizer: data.normalizer,
-        typeNames: data.typeNames,
-        threshold,
-        decode: cfg.decode,
-        bestEpoch: m.bestEpoch,
-      } satisfies SavedModelSpec,
+      spec: savedModelSpec(m.model!, i, data, threshold, cfg.decode, m.bestEpoch),
     }));
     const times = seriesFeatures(store, new Set([...data.train, ...data.val, ...data.test].map((r) => r.window.seriesId)), []);
     const predRows = [
@@ -363,63 +384,14 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     });
     return { runId, status: 'completed', report, error: null };
   } catch (e) {
-    const msg = errMsg(e);
-    try {
-      store.finishRun(runId, 'failed', undefined, msg);
-    } catch {
-      // the store itself failed; the run stays 'running' and becomes 'interrupted' on next open
-    }
-    return { runId, status: 'failed', report: null, error: msg };
+    return failedRun(store, runId, e);
   } finally {
     for (const m of models) m.dispose();
   }
 }
 
-/** The rule-heuristic and logistic-regression baselines on the same windows (eval/baselines.ts). */
-export function extraBaselines(
-  store: ProjectStore,
-  data: Dataset,
-  decode: { minLength: number; mergeGap: number },
-): { rule: BaselineFigures; logistic: BaselineFigures } {
-  const T = data.windowLength;
-  const F = data.features.length;
-  const truth = { train: data.train.map(truthOf), val: data.val.map(truthOf), test: data.test.map(truthOf) };
-  const lr = fitLogistic(
-    data.trainX,
-    data.train.map((r) => r.targets.mask),
-    T,
-    F,
-  );
-  const logistic = scoreBaseline(
-    {
-      train: { truth: truth.train, probs: predictLogistic(lr, data.trainX, data.train.length, T, F) },
-      val: { truth: truth.val, probs: predictLogistic(lr, data.valX, data.val.length, T, F) },
-      test: { truth: truth.test, probs: predictLogistic(lr, data.testX, data.test.length, T, F) },
-    },
-    decode,
-  );
-  const all = [...data.train, ...data.val, ...data.test];
-  const bars = seriesFeatures(store, new Set(all.map((r) => r.window.seriesId)), []);
-  const ruleMask = new Map<string, Uint8Array>();
-  for (const [id, c] of bars) {
-    const m = new Uint8Array(c.bars.time.length);
-    for (const s of findExpansionSpans(c.bars)) m.fill(1, s.start, s.end + 1);
-    ruleMask.set(id, m);
-  }
-  const cut = (rs: typeof all) => rs.map((r) => ruleMask.get(r.window.seriesId)!.subarray(r.window.startIndex, r.window.startIndex + T));
-  const rule = scoreBaseline({ val: { truth: truth.val, probs: cut(data.val) }, test: { truth: truth.test, probs: cut(data.test) } }, decode);
-  return { rule, logistic };
-}
-
-/** Predictions of the model at initialisation (deterministic in spec.seed): the untrained baseline on the test block. */
-export function untrainedPredictions(spec: ModelSpec, x: Float32Array, count: number): WindowPrediction[] {
-  const m = createSpanModel(spec);
-  try {
-    return predictAll(m, x, count);
-  } finally {
-    m.dispose();
-  }
-}
+// The baselines and the untrained model's predictions live in run-report.ts (re-exported for callers of run.ts).
+export { extraBaselines, untrainedPredictions } from './run-report.ts';
 
 // Prediction with a completed run's saved models lives in predict-run.ts (re-exported: callers import it from here).
 export { getRunReport, loadRunModels, predictWindows } from './predict-run.ts';

@@ -13,29 +13,28 @@
  * Kept out of run.ts on purpose (that file is the holdout path); shares its helpers.
  */
 import type { ProjectStore } from '../../store/index.ts';
-import { selectBackend } from '../backend/index.ts';
 import { applyNormalizer, fitNormalizer } from '../features/index.ts';
 import { serializeWeights } from '../model/index.ts';
 import type { ModelSpec, SpanModel } from '../model/types.ts';
-import { buildReport, type RunReport } from '../eval/report.ts';
+import type { RunReport } from '../eval/report.ts';
 import { crossValidationSummary, type FoldFigure } from '../eval/cross-validation.ts';
-import { assignTestBlock, buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset, type WindowRecord } from './dataset.ts';
+import { assignTestBlock, buildDataset, seriesFeatures, windowFeatures, type Dataset, type WindowRecord } from './dataset.ts';
 import { averagePredictions, predictAll, type EnsembleResult } from './train.ts';
-import { memberThreads } from './parallel-ensemble.ts';
 import { trainRunMembers } from './train-members.ts';
 import { getSeniority } from '../../store/annotators.ts';
 import { walkForwardFolds, type WalkForwardFold } from './walk-forward.ts';
 import {
-  dropoutSpec,
   errMsg,
-  extraBaselines,
+  failedRun,
   resolved,
+  runDatasetOptions,
+  runModelSetup,
+  savedModelSpec,
   toPredictedSpans,
-  untrainedPredictions,
   type RunResult,
   type RunTrainingOptions,
-  type SavedModelSpec,
 } from './run.ts';
+import { runReport } from './run-report.ts';
 
 type Cfg = ReturnType<typeof resolved>;
 
@@ -70,42 +69,7 @@ function foldReport(
   store: ProjectStore,
   notes: string[],
 ): RunReport {
-  const models = ens.members.map((m) => m.model!);
-  const pred = (x: Float32Array, n: number) => averagePredictions(models.map((m) => predictAll(m, x, n)));
-  const seeds = ens.members.map((m) => m.seed);
-  return buildReport({
-    runId,
-    model: {
-      head: spec.head,
-      encoder: spec.encoder,
-      hidden: spec.hidden,
-      featureCount: spec.featureCount,
-      windowLength: spec.windowLength,
-      typeCount: spec.typeCount,
-      features: data.features,
-    },
-    config: { ...cfg, features: data.features },
-    backend: backend.backend,
-    device: backend.device,
-    typeNames: data.typeNames,
-    members: ens.members.map((m) => ({ seed: m.seed, initial: m.initial, epochs: m.epochs, bestEpoch: m.bestEpoch, stoppedEarly: m.stoppedEarly })),
-    train: {
-      truth: data.train.map(truthOf),
-      pred: pred(data.trainX, data.train.length),
-      untrained: averagePredictions(ens.members.map((m) => m.untrained!.train)),
-    },
-    val: { truth: data.val.map(truthOf), pred: pred(data.valX, data.val.length), untrained: averagePredictions(ens.members.map((m) => m.untrained!.val)) },
-    test: {
-      truth: data.test.map(truthOf),
-      pred: pred(data.testX, data.test.length),
-      untrained: averagePredictions(seeds.map((seed) => untrainedPredictions({ ...spec, seed }, data.testX, data.test.length))),
-    },
-    extraBaselines: extraBaselines(store, data, cfg.decode),
-    positions: { val: data.val.map((r) => r.window), test: data.test.map((r) => r.window) },
-    dataset: { skipped: { ...data.skipped }, notes, contradictions: data.contradictions },
-    seconds: ens.seconds,
-    decode: cfg.decode,
-  });
+  return runReport({ runId, config: { ...cfg, features: data.features }, spec, data, ens, backend, store, notes, decode: cfg.decode });
 }
 
 export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
@@ -118,19 +82,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   // left out (they could land in a test block; issue #12). The train/validation roles are not used:
   // the chronologically last `testFraction` is held out as the test block (purged by one window,
   // assignTestBlock as in a holdout run) before the folds cut the rest in time order; no fold sees it.
-  const base = buildDataset(store, {
-    setId: cfg.setId,
-    features: cfg.features ?? undefined,
-    ramp: cfg.ramp,
-    windows: cfg.windows,
-    noSpanWeight: cfg.noSpanWeight,
-    testFraction: 0,
-    contradictions: cfg.contradictions,
-    unconfirmedInTraining: 'exclude',
-    labelSource: cfg.labelSource,
-    annotatorWeights: cfg.annotatorWeights ?? undefined,
-    seniority,
-  });
+  const base = buildDataset(store, { ...runDatasetOptions(cfg, seniority), testFraction: 0, unconfirmedInTraining: 'exclude' });
   const T = base.windowLength;
   const scorable = [...base.train, ...base.val];
   const block = assignTestBlock(
@@ -163,19 +115,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
       base.features,
       T,
     );
-  const sel = await selectBackend(cfg.backend);
-  const spec: ModelSpec = {
-    head: cfg.head,
-    encoder: cfg.encoder,
-    featureCount: base.features.length,
-    windowLength: T,
-    typeCount: Math.max(1, base.typeNames.length),
-    hidden: cfg.hidden,
-    seed: cfg.seed,
-    ...dropoutSpec(cfg),
-  };
-  const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
-  const threads = sel.backend === 'wasm' || sel.backend === 'cpu' ? memberThreads(seeds.length, opts.memberThreads) : 1;
+  const { sel, spec, seeds, threads } = await runModelSetup(cfg, base, opts.memberThreads);
   const last = folds[folds.length - 1];
   // The headline's windows: the held-out block, else (testFraction 0, or too few windows) the saved fold's own test block.
   const headlineTest = heldOut.length ? heldOut.map((r) => r.window.id) : last.test;
@@ -289,13 +229,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
     persistLastFold(store, runId, cfg, spec, finalData, models, final, lastTest);
     return { runId, status: 'completed', report: final, error: null };
   } catch (e) {
-    const msg = errMsg(e);
-    try {
-      store.finishRun(runId, 'failed', undefined, msg);
-    } catch {
-      // the store itself failed; the run stays 'running' and becomes 'interrupted' on next open
-    }
-    return { runId, status: 'failed', report: null, error: msg };
+    return failedRun(store, runId, e);
   } finally {
     for (const m of models) m.dispose();
   }
@@ -328,19 +262,7 @@ function persistLastFold(
   };
   const predRows = parts.flatMap((p) => rows(p.rs, p.x));
   store.transaction(() => {
-    models.forEach((m, i) =>
-      store.saveModel(runId, i, serializeWeights(m.exportWeights()), {
-        kind: 'candlemark.span-model/1',
-        model: m.spec,
-        member: i,
-        features: data.features,
-        normalizer: data.normalizer,
-        typeNames: data.typeNames,
-        threshold,
-        decode: cfg.decode,
-        bestEpoch: bestEpochs[i],
-      } satisfies SavedModelSpec),
-    );
+    models.forEach((m, i) => store.saveModel(runId, i, serializeWeights(m.exportWeights()), savedModelSpec(m, i, data, threshold, cfg.decode, bestEpochs[i])));
     store.savePredictions(runId, predRows);
     store.finishRun(runId, 'completed', report);
   });
