@@ -11,6 +11,15 @@
  * parseAnnotatorFindingKey. Severity: the mean of the two annotators' highest confidences × the
  * share of the window's bars in dispute, in [0, 1]. Node-free.
  *
+ * Corrections are not disagreements: when B edited a span of A's in the window (the edit made it
+ * B's) or deleted one, B has reviewed A's labelling of that window with A's spans in view, so the
+ * window holds ONE labelling, B's: `mergeCorrections` folds A's remaining spans into B's before any
+ * comparison (the corrections come from the history, store/history.ts correctedPairs; an undone one
+ * counts no more). Two annotators who each drew their own spans in a window, neither touching the
+ * other's, stay two labellings and are compared. So one analyst fixing the demo's spans (author
+ * "demo") gets no findings, and a second annotator labelling the same windows independently still
+ * does (against the first one's reviewed labelling). The agreement figures use the same rule.
+ *
  * Limitation: a "no span" verdict is per window, not per annotator (windows.reviewed), so an
  * annotator who looked and drew nothing does not take part.
  */
@@ -24,6 +33,44 @@ export interface AnnotatorWindow {
   length: number;
   /** Each annotator's spans in this window, series indices, inclusive. */
   byAnnotator: ReadonlyMap<string, readonly IndexSpan[]>;
+}
+
+/**
+ * Each annotator's spans with corrections folded in: for every correction [A, B] (B edited or deleted
+ * A's spans in the window; oldest first), A's spans become part of B's labelling, transitively (A
+ * corrected by B, B's by C: one labelling, C's). Annotators who corrected each other end as one
+ * labelling, named after whoever corrected last. Annotators with no spans left take no part.
+ */
+export function mergeCorrections<S>(
+  byAnnotator: ReadonlyMap<string, readonly S[]>,
+  corrections: ReadonlyArray<readonly [string, string]> = [],
+): Map<string, S[]> {
+  // owner[x]: whose labelling x's spans belong to now (follow the chain to its end).
+  const owner = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (owner.has(r) && owner.get(r) !== r) r = owner.get(r)!;
+    return r;
+  };
+  for (const [a, b] of corrections) {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) {
+      // A correction inside one labelling: it is now the latest corrector's.
+      if (rb !== b) {
+        owner.set(rb, b);
+        owner.set(b, b);
+      }
+      continue;
+    }
+    owner.set(ra, rb);
+  }
+  const out = new Map<string, S[]>();
+  for (const [who, spans] of byAnnotator) {
+    if (spans.length === 0) continue;
+    const into = find(who);
+    out.set(into, [...(out.get(into) ?? []), ...spans]);
+  }
+  return out;
 }
 
 export type AnnotatorFinding = Finding & { key: string; annotators: [string, string] };

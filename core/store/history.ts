@@ -193,3 +193,39 @@ export function historyState(c: StoreConnection, annotator?: string): HistorySta
 export function clearHistory(c: StoreConnection): void {
   c.transaction(() => c.run('DELETE FROM history_groups'));
 }
+
+/**
+ * Corrections, read from the history (steps not undone): per window, the pairs [A, B] of annotators
+ * where B took over A's labelling there — B edited a span of A's (the edit made it B's), or B deleted
+ * a span of A's — oldest first. conflicts/annotators.ts reads such a window as A's labelling reviewed
+ * by B, not as two independent labellings. `windowIds` limits the read to those windows (all windows
+ * when absent); with several windows the order holds within each window.
+ */
+export function correctedPairs(c: StoreConnection, windowIds?: readonly number[]): Map<number, Array<[string, string]>> {
+  const out = new Map<number, Array<[string, string]>>();
+  if (windowIds && windowIds.length === 0) return out;
+  const sql =
+    'SELECT h.window_id, h.before_json, h.after_json, g.annotator FROM label_history h JOIN history_groups g ON g.id = h.group_id ' +
+    "WHERE g.undone = 0 AND h.entry_kind = 'label' AND h.before_json IS NOT NULL";
+  const order = ' ORDER BY h.seq';
+  type Row = { window_id: number; before_json: string; after_json: string | null; annotator: string };
+  const rows: Row[] = [];
+  if (!windowIds) rows.push(...c.all<Row>(sql + order));
+  else {
+    // In pieces: SQLite caps the number of bound parameters.
+    for (let i = 0; i < windowIds.length; i += 500) {
+      const part = windowIds.slice(i, i + 500);
+      rows.push(...c.all<Row>(`${sql} AND h.window_id IN (${part.map(() => '?').join(', ')})${order}`, ...part));
+    }
+  }
+  for (const r of rows) {
+    const before = historyLabel(r.before_json).author || '(unknown)';
+    // An edit names its new author; a deletion was made by the step's annotator.
+    const by = r.after_json ? historyLabel(r.after_json).author || '(unknown)' : r.annotator;
+    if (!by || by === before) continue;
+    const pairs = out.get(r.window_id);
+    if (pairs) pairs.push([before, by]);
+    else out.set(r.window_id, [[before, by]]);
+  }
+  return out;
+}

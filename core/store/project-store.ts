@@ -297,6 +297,11 @@ export class ProjectStore {
     return history.historyState(this.conn, annotator);
   }
 
+  /** Per window, the annotator pairs [A, B] where B edited or deleted A's spans (history.ts correctedPairs). */
+  correctedPairs(windowIds?: readonly number[]): Map<number, Array<[string, string]>> {
+    return history.correctedPairs(this.conn, windowIds);
+  }
+
   /** Forget all undo/redo history (labels are untouched). */
   clearHistory(): void {
     history.clearHistory(this.conn);

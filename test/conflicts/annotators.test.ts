@@ -3,7 +3,7 @@
  * disagreeing pair, edges within the tolerance forgiven only beside agreeing bars, severity by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { detectAnnotatorFindings, parseAnnotatorFindingKey, type AnnotatorWindow } from '../../core/conflicts/annotators.ts';
+import { detectAnnotatorFindings, mergeCorrections, parseAnnotatorFindingKey, type AnnotatorWindow } from '../../core/conflicts/annotators.ts';
 
 const span = (start: number, end: number, type = 'up', confidence = 1) => ({ start, end, type, confidence });
 const win = (byAnnotator: Record<string, ReturnType<typeof span>[]>): AnnotatorWindow => ({
@@ -38,5 +38,41 @@ describe('detectAnnotatorFindings', () => {
       ['b', 'c'],
     ]);
     expect(new Set(out.map((f) => f.key)).size).toBe(2);
+  });
+
+  it("a correction folds the corrected spans into the corrector's labelling: one labelling, compared only with independent ones", () => {
+    const byAnnotator = new Map(Object.entries({ demo: [span(102, 104)], alice: [span(110, 115)], bob: [span(116, 119)] }));
+    expect(detectAnnotatorFindings(win(Object.fromEntries(byAnnotator))).map((f) => f.annotators)).toEqual([
+      ['alice', 'bob'],
+      ['alice', 'demo'],
+      ['bob', 'demo'],
+    ]);
+    // alice edited (or deleted) one of the demo's spans: the demo's remaining span is part of her labelling.
+    const merged = mergeCorrections(byAnnotator, [['demo', 'alice']]);
+    expect([...merged.keys()].sort()).toEqual(['alice', 'bob']);
+    expect(merged.get('alice')).toEqual([span(102, 104), span(110, 115)]);
+    const [f] = detectAnnotatorFindings({ ...win({}), byAnnotator: merged });
+    expect(f.annotators).toEqual(['alice', 'bob']);
+    // alice alone on the demo's window: nothing to compare.
+    expect(
+      detectAnnotatorFindings({ ...win({}), byAnnotator: mergeCorrections(new Map([...byAnnotator].filter(([k]) => k !== 'bob')), [['demo', 'alice']]) }),
+    ).toEqual([]);
+    // Chains and mutual corrections: one labelling, named after whoever corrected last.
+    expect([
+      ...mergeCorrections(byAnnotator, [
+        ['demo', 'alice'],
+        ['alice', 'bob'],
+      ]).keys(),
+    ]).toEqual(['bob']);
+    expect(
+      [
+        ...mergeCorrections(byAnnotator, [
+          ['demo', 'alice'],
+          ['alice', 'demo'],
+        ]).keys(),
+      ].sort(),
+    ).toEqual(['bob', 'demo']);
+    // No corrections: unchanged.
+    expect(mergeCorrections(byAnnotator)).toEqual(byAnnotator);
   });
 });

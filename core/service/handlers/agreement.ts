@@ -1,12 +1,14 @@
 /**
  * `agreement` (issue #12, point 4): how far the project's annotators agree, on the windows two or
  * more of them labelled. An annotator has labelled a window when they have a span in it (a
- * "no span" mark is per window, not per annotator, so it cannot count here). Spans are compared in
+ * "no span" mark is per window, not per annotator, so it cannot count here); one who edited or
+ * deleted another's spans there reviewed that labelling: one labelling, theirs (mergeCorrections). Spans are compared in
  * bar indices inside the window (core/review/agreement.ts).
  */
 import type { AnnotatorsInfo } from '../api.ts';
 import type { AgreementResult, AgreementSpan, AnnotatedWindow, WindowDisagreement } from '../../review/agreement.ts';
 import { computeAgreement } from '../../review/agreement.ts';
+import { mergeCorrections } from '../../conflicts/annotators.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -42,6 +44,11 @@ export function agreement(ctx: ServiceContext, args: CommandArgs<'agreement.comp
     else entry.byAnnotator.set(who, [span]);
     spansByAnnotator[who] = (spansByAnnotator[who] ?? 0) + 1;
   }
+  // A window where one annotator edited or deleted another's spans holds one labelling, the
+  // corrector's (conflicts/annotators.ts mergeCorrections): a correction is not a second opinion.
+  const shared = [...annotated.values()].filter((w) => w.byAnnotator.size >= 2);
+  const corrections = ctx.store.correctedPairs(shared.map((w) => w.windowId));
+  for (const w of shared) w.byAnnotator = mergeCorrections(w.byAnnotator, corrections.get(w.windowId));
   const all = [...annotated.values()].sort((a, b) => a.windowId - b.windowId);
   const result = computeAgreement(all, args.minIou, getSeniority(ctx.store));
   const disagreements = result.disagreements.map((d) => ({ ...d, setId: windows.get(d.windowId)!.setId }));

@@ -4,7 +4,7 @@
  */
 import { detectConflicts, detectConflictsFor, type ConflictWindow } from '../../conflicts/detect.ts';
 import { planCopySpans } from '../../conflicts/resolve.ts';
-import { detectAnnotatorFindings, parseAnnotatorFindingKey, withAnnotatorFields, type AnnotatorFinding } from '../../conflicts/annotators.ts';
+import { detectAnnotatorFindings, mergeCorrections, parseAnnotatorFindingKey, withAnnotatorFields, type AnnotatorFinding } from '../../conflicts/annotators.ts';
 import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs } from '../schemas.ts';
@@ -169,6 +169,9 @@ function annotatorFindingsOf(ctx: ServiceContext, windows: ReadonlyArray<WindowI
     else byWindow.set(l.windowId, [l]);
   }
   const out: AnnotatorFinding[] = [];
+  // Windows with two or more annotators, and who corrected whom there (corrections are not compared).
+  const shared = [...byWindow].filter(([, list]) => new Set(list.map((l) => l.author)).size >= 2).map(([id]) => id);
+  const corrected = ctx.store.correctedPairs(shared);
   for (const [windowId, list] of byWindow) {
     if (new Set(list.map((l) => l.author)).size < 2) continue;
     const w = windows === 'all' ? ctx.store.getWindow(windowId) : windows.find((x) => x.id === windowId);
@@ -182,7 +185,16 @@ function annotatorFindingsOf(ctx: ServiceContext, windows: ReadonlyArray<WindowI
       if (spans) spans.push(span);
       else byAnnotator.set(who, [span]);
     }
-    out.push(...detectAnnotatorFindings({ id: w.id, seriesId: w.seriesId, startIndex: w.startIndex, length: w.length, byAnnotator }));
+    out.push(
+      ...detectAnnotatorFindings({
+        id: w.id,
+        seriesId: w.seriesId,
+        startIndex: w.startIndex,
+        length: w.length,
+        // A correction (B edited or deleted A's spans here) makes one labelling, B's: not a disagreement.
+        byAnnotator: mergeCorrections(byAnnotator, corrected.get(w.id)),
+      }),
+    );
   }
   return out;
 }
