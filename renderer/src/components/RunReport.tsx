@@ -1,7 +1,7 @@
 /**
  * One completed run's report (runs.get → RunReport): headline vs. baselines, the loss curve, a
  * threshold slider over the validation sweep with the train-chosen threshold marked, the
- * calibration histogram (with the slider's threshold on it), and export as HTML or Markdown
+ * calibration histogram (with the slider's threshold on it), a walk-forward run's folds, and export as HTML or Markdown
  * (runs.exportReport → download).
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -14,6 +14,7 @@ import { CalibrationHistogram } from './results/CalibrationHistogram.tsx';
 import { fmtDuration, fmtNum } from './results/format.ts';
 import { StatusChip } from './results/StatusChip.tsx';
 import { HeadlineLine } from './results/ConfidenceInterval.tsx';
+import { CrossValidationTable } from './results/CrossValidationTable.tsx';
 import { ReliabilityDiagram } from './results/ReliabilityDiagram.tsx';
 import { LinePlot, PLOT_COLORS, type PlotOptions } from './SvgPlot.tsx';
 
@@ -133,6 +134,7 @@ function ReportBody({ report }: { report: RunReport }) {
           {report.timing.stoppedEarly ? ' · stopped early' : ''} · {report.data.trainWindows} train / {report.data.valWindows} val windows
         </div>
         <HeadlineLine report={report} />
+        <CrossValidationTable report={report} />
         <table className="table" data-testid="report-headline">
           <thead>
             <tr>
