@@ -77,6 +77,30 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
       ],
     });
   }
+  // Walk-forward runs: every fold on its own test block, and the mean ± sd over folds.
+  const cv = r.crossValidation;
+  if (cv) {
+    tables.push({
+      title: `Walk-forward folds (${cv.folds})`,
+      note: `Each fold learns from the blocks before its test block (${cv.purgeBars} bars purged between parts) and chooses its epoch and threshold inside itself. The headline is ${
+        cv.headlineOn === 'held-out'
+          ? `the held-out test block (${cv.heldOutWindows ?? '?'} windows), scored once by fold ${cv.savedFold}'s model`
+          : `fold ${cv.savedFold}'s own test block (no held-out block)`
+      }.`,
+      head: ['fold', 'train / val / test windows', 'epoch', 'span F1', 'bar F1'],
+      numeric: [3, 4],
+      rows: [
+        ...cv.perFold.map((f) => [
+          `${f.fold}${f.fold === cv.savedFold ? ' (saved)' : ''}`,
+          `${f.trainWindows} / ${f.valWindows} / ${f.testWindows}`,
+          f.bestEpochs.join(', '),
+          f3(f.spanF1),
+          f3(f.barF1),
+        ]),
+        ['mean ± sd', '', '', `${f3(cv.spanF1.mean)} ± ${f3(cv.spanF1.sd)}`, `${f3(cv.barF1.mean)} ± ${f3(cv.barF1.sd)}`],
+      ],
+    });
+  }
   tables.push({
     title: r.headline ? 'Validation detail' : 'Headline (validation)',
     note: `Headline decoder: ${m.headline.decoder === 'viterbi' ? 'CRF Viterbi path (no threshold)' : 'threshold chosen on the training predictions'}. P/R/F1 are micro-averaged; spans match at IoU ≥ ${r.decode.iou}.`,

@@ -4,6 +4,7 @@ import { crossValidationSummary, spread } from '../../../core/ml/eval/cross-vali
 import { ProjectStore } from '../../../core/store/index.ts';
 import { runTraining } from '../../../core/ml/training/run.ts';
 import type { RunReport } from '../../../core/ml/eval/report.ts';
+import { renderReportMarkdown } from '../../../core/ml/eval/report-export.ts';
 import { makeDemoProject, TINY } from './helpers.ts';
 
 /** Windows of T = 128 bars every 64 bars (each bar in two windows), ids = position. */
@@ -195,5 +196,10 @@ describe('walk-forward run (tiny, real training)', () => {
     expect(report.dataset?.notes.join(' ')).toMatch(/the headline is the held-out test block \(\d+ window\(s\), the last 20 % of the timeline/);
     // The saved model predicted the held-out windows (Predict and review read them).
     for (const id of snap.testWindowIds) expect(store.listPredictions(r.runId, id)).toHaveLength(1);
+    // The exported report lists the folds and where the headline is.
+    const md = renderReportMarkdown(report, { runId: r.runId });
+    expect(md).toContain('Walk-forward folds (2)');
+    expect(md).toContain(`the held-out test block (${snap.testWindowIds.length} windows), scored once by fold 2's model`);
+    expect(md).toContain(`${cv.spanF1.mean.toFixed(3)} ± ${cv.spanF1.sd.toFixed(3)}`);
   });
 });
