@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
+import { printedUrl } from '../helpers/host-process.ts';
 import { readLastHost, saveLastHost } from '../../server/last-host.ts';
 
 async function serveOnce(home: string, project: string): Promise<{ url: string; output: string; stop(): Promise<void> }> {
@@ -16,25 +17,12 @@ async function serveOnce(home: string, project: string): Promise<{ url: string; 
     env: { ...process.env, HOME: home, CANDLEMARK_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
+  const { url, output } = await printedUrl(child);
   const stop = async () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   };
-  return { url, output: out, stop };
+  return { url, output, stop };
 }
 
 describe('the browser host remembers its address per project', () => {

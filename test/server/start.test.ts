@@ -4,6 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
+import { callHost, printedUrl } from '../helpers/host-process.ts';
 
 describe('npm start', () => {
   it('starts the browser host on a fresh demo project and prints a URL that works', async () => {
@@ -14,27 +15,9 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-      });
-      const { origin, hash } = new URL(url);
-      const token = new URLSearchParams(hash.slice(1)).get('token');
-      const res = await fetch(`${origin}/api/call`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ command: 'project.info', args: {} }),
-      });
-      const info = ((await res.json()) as { result: any }).result; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const { url } = await printedUrl(child);
+      const { origin } = new URL(url);
+      const info = await callHost<any>(url, 'project.info'); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(info.path).toBe(path.join(home, '.candlemark', 'demo.candlemark'));
       // The demo leaves the latest third of its training windows to label (issue #14).
       expect(info.counts.labelledWindows).toBeGreaterThan(0);
