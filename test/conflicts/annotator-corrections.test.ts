@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
-import { SHARED_DATA, tempDir } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/paths.ts';
+import { spyProject } from '../review/spy-project.ts';
 
 const open: CandlemarkService[] = [];
 afterEach(() => {
@@ -63,13 +64,11 @@ describe('corrections are not annotator disagreements', () => {
   });
 
   it("deleting the other annotator's span is a correction too; undoing the correction brings the comparison back", async () => {
-    const s = CandlemarkService.open(path.join(tempDir(), 'p.candlemark'), { create: true, author: 'host-user' });
-    open.push(s);
-    await s.call('series.import', { path: path.join(SHARED_DATA, 'spy_1d.csv'), seriesId: 'spy' });
-    await s.call('windows.create', { seriesId: 'spy', length: 64, stride: 64 });
-    const times = s.store.readTimes('spy');
-    const [w, v] = s.store.listWindows();
-    const t = (win: typeof w, i: number) => times[win.startIndex + i];
+    const {
+      s,
+      windows: [w, v],
+      t,
+    } = await spyProject(open);
 
     // Window w: the demo's two spans; alice deletes one and draws her own elsewhere.
     const d1 = await s.call('labels.add', { windowId: w.id, startTime: t(w, 5), endTime: t(w, 12), type: 'up', annotator: 'demo' });

@@ -9,12 +9,11 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
-import { CandlemarkError } from '../../core/service/errors.ts';
 import { buildDataset } from '../../core/ml/training/dataset.ts';
 import { annotatorFindingKey, parseAnnotatorFindingKey } from '../../core/conflicts/annotators.ts';
 import { Writable } from 'node:stream';
 import { main } from '../../cli/main.ts';
-import { SHARED_DATA, tempDir } from '../helpers/paths.ts';
+import { candlemarkError, spyProject as spyProjectOf } from './spy-project.ts';
 
 const open: CandlemarkService[] = [];
 
@@ -27,32 +26,8 @@ afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-/** A project with the real SPY daily series cut into 64-bar windows (stride 64: windows share no bar). */
-async function spyProject(): Promise<{
-  s: CandlemarkService;
-  file: string;
-  dir: string;
-  windows: Array<{ id: number; startIndex: number; role: string }>;
-  t: (w: { startIndex: number }, i: number) => number;
-}> {
-  const dir = tempDir();
-  const file = path.join(dir, 'p.candlemark');
-  const s = CandlemarkService.open(file, { create: true, author: 'host-user' });
-  open.push(s);
-  await s.call('series.import', { path: path.join(SHARED_DATA, 'spy_1d.csv'), seriesId: 'spy' });
-  await s.call('windows.create', { seriesId: 'spy', length: 64, stride: 64 });
-  const times = s.store.readTimes('spy');
-  return { s, file, dir, windows: s.store.listWindows(), t: (w, i) => times[w.startIndex + i] };
-}
-
-async function error(p: Promise<unknown>): Promise<CandlemarkError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(CandlemarkError);
-  return e as CandlemarkError;
-}
+const spyProject = (author?: string) => spyProjectOf(open, author);
+const error = candlemarkError;
 
 describe('annotator disagreements as findings', () => {
   it('appear when two annotators label a window differently, follow edits, and go when they agree', async () => {

@@ -7,35 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
-import { CandlemarkError } from '../../core/service/errors.ts';
 import type { Label } from '../../core/domain/types.ts';
 import { SHARED_DATA, tempDir } from '../helpers/paths.ts';
+import { candlemarkError, spyProject as spyProjectOf } from './spy-project.ts';
 
 const open: CandlemarkService[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-/** A project with the real SPY daily series cut into 64-bar windows. */
-async function spyProject(
-  author = 'host-user',
-): Promise<{ s: CandlemarkService; dir: string; windows: Array<{ id: number; startIndex: number }>; times: Float64Array }> {
-  const dir = tempDir();
-  const s = CandlemarkService.open(path.join(dir, 'p.candlemark'), { create: true, author });
-  open.push(s);
-  await s.call('series.import', { path: path.join(SHARED_DATA, 'spy_1d.csv'), seriesId: 'spy' });
-  await s.call('windows.create', { seriesId: 'spy', length: 64, stride: 64 });
-  return { s, dir, windows: s.store.listWindows(), times: s.store.readTimes('spy') };
-}
-
-async function error(p: Promise<unknown>): Promise<CandlemarkError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(CandlemarkError);
-  return e as CandlemarkError;
-}
+const spyProject = (author?: string) => spyProjectOf(open, author);
+const error = candlemarkError;
 
 const provenanceOf = (l: Label) => ({
   startTime: l.startTime,
