@@ -197,18 +197,20 @@ export function clearHistory(c: StoreConnection): void {
 /**
  * Corrections, read from the history (steps not undone): per window, the pairs [A, B] of annotators
  * where B took over A's labelling there — B edited a span of A's (the edit made it B's), or B deleted
- * a span of A's — oldest first. conflicts/annotators.ts reads such a window as A's labelling reviewed
+ * a span of A's (not when the same step wrote A's spans there again: a labels import replacing A's
+ * spans) — oldest first. conflicts/annotators.ts reads such a window as A's labelling reviewed
  * by B, not as two independent labellings. `windowIds` limits the read to those windows (all windows
  * when absent); with several windows the order holds within each window.
  */
 export function correctedPairs(c: StoreConnection, windowIds?: readonly number[]): Map<number, Array<[string, string]>> {
   const out = new Map<number, Array<[string, string]>>();
   if (windowIds && windowIds.length === 0) return out;
+  // Every label entry of steps not undone (added spans too: see the import rule below), oldest first.
   const sql =
-    'SELECT h.window_id, h.before_json, h.after_json, g.annotator FROM label_history h JOIN history_groups g ON g.id = h.group_id ' +
-    "WHERE g.undone = 0 AND h.entry_kind = 'label' AND h.before_json IS NOT NULL";
+    'SELECT h.group_id, h.window_id, h.before_json, h.after_json, g.annotator FROM label_history h JOIN history_groups g ON g.id = h.group_id ' +
+    "WHERE g.undone = 0 AND h.entry_kind = 'label'";
   const order = ' ORDER BY h.seq';
-  type Row = { window_id: number; before_json: string; after_json: string | null; annotator: string };
+  type Row = { group_id: number; window_id: number; before_json: string | null; after_json: string | null; annotator: string };
   const rows: Row[] = [];
   if (!windowIds) rows.push(...c.all<Row>(sql + order));
   else {
@@ -218,11 +220,22 @@ export function correctedPairs(c: StoreConnection, windowIds?: readonly number[]
       rows.push(...c.all<Row>(`${sql} AND h.window_id IN (${part.map(() => '?').join(', ')})${order}`, ...part));
     }
   }
+  const authorOf = (json: string) => historyLabel(json).author || '(unknown)';
+  // Whose spans each step wrote in each window: a step that deletes A's spans and writes A's again
+  // (a labels import replacing A's spans with the file's) replaced them; it corrected nobody.
+  const wrote = new Map<string, Set<string>>();
   for (const r of rows) {
-    const before = historyLabel(r.before_json).author || '(unknown)';
+    if (!r.after_json) continue;
+    const k = `${r.group_id}:${r.window_id}`;
+    wrote.set(k, (wrote.get(k) ?? new Set()).add(authorOf(r.after_json)));
+  }
+  for (const r of rows) {
+    if (!r.before_json) continue;
+    const before = authorOf(r.before_json);
     // An edit names its new author; a deletion was made by the step's annotator.
-    const by = r.after_json ? historyLabel(r.after_json).author || '(unknown)' : r.annotator;
+    const by = r.after_json ? authorOf(r.after_json) : r.annotator;
     if (!by || by === before) continue;
+    if (!r.after_json && wrote.get(`${r.group_id}:${r.window_id}`)?.has(before)) continue;
     const pairs = out.get(r.window_id);
     if (pairs) pairs.push([before, by]);
     else out.set(r.window_id, [[before, by]]);

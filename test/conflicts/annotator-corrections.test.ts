@@ -102,4 +102,31 @@ describe('corrections are not annotator disagreements', () => {
     expect((await annotatorFindings(s)).filter((f) => f.windowA === v.id).map((f) => f.annotators)).toEqual([['ann', 'bob']]);
     expect((await s.call('agreement.compute', {})).disagreements.map((d) => d.windowId).sort((x, y) => x - y)).toEqual([w.id, v.id].sort((x, y) => x - y));
   });
+
+  it("a labels import replacing another annotator's spans with their file's is no correction", async () => {
+    const {
+      s,
+      windows: [w],
+      t,
+    } = await spyProject(open);
+    await s.call('labels.add', { windowId: w.id, startTime: t(w, 5), endTime: t(w, 12), type: 'up', annotator: 'alice' });
+    // alice imports bob's file (its spans name bob), twice: the second import replaces bob's spans by his own.
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const text = JSON.stringify({
+      version: 1,
+      series: [{ id: 'spy' }],
+      labelTypes: ['up', 'down'],
+      windows: [
+        { id: 'a', series: 'spy', start: iso(t(w, 0)), length: 64, spans: [{ start: iso(t(w, 20)), end: iso(t(w, 30)), type: 'down', annotator: 'bob' }] },
+      ],
+    });
+    for (let i = 0; i < 2; i++) await s.call('labels.importText', { fileName: 'bob.json', text, annotator: 'alice' });
+    expect(
+      s.store
+        .listLabels({ windowId: w.id })
+        .map((l) => l.author)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
+    expect((await annotatorFindings(s)).map((f) => [f.windowA, f.annotators])).toEqual([[w.id, ['alice', 'bob']]]);
+  });
 });
