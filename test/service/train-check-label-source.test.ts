@@ -104,4 +104,39 @@ describe('train.check with a label source', () => {
     const { s, setId } = await project(0);
     await expect(s.call('train.check', { setId, labelSource: { annotator: '' } } as never)).rejects.toMatchObject({ code: 'invalid-arguments' });
   });
+
+  it('validation windows holding unconfirmed model-written labels do not count (they are never scored) until confirmed', async () => {
+    const { s, setId, val, pos } = await project(0);
+    const labels = s.store.listLabels({ setId });
+    const labelledVal = val.filter((w) => labels.some((l) => l.windowId === w.id));
+    expect(labelledVal.length).toBeGreaterThanOrEqual(MIN_VALIDATION_WINDOWS);
+    expect((await s.call('train.check', { setId })).ok).toBe(true);
+    // The demo's spans of every labelled validation window come back from a file as a model's accepted,
+    // unconfirmed spans (the interchange keeps provenance).
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const windows = labelledVal.map((w) => ({
+      id: String(w.id),
+      series: w.seriesId,
+      start: iso(w.startTime),
+      length: w.length,
+      spans: labels
+        .filter((l) => l.windowId === w.id)
+        .map((l) => ({ start: iso(l.startTime), end: iso(l.endTime), type: l.type, annotator: 'demo', origin: 'accepted', run: 1 })),
+    }));
+    const text = JSON.stringify({ version: 1, series: [{ id: val[0].seriesId }], labelTypes: ['up', 'down'], windows });
+    await s.call('labels.importText', { fileName: 'accepted.json', text, annotator: 'tester' });
+    const check = await s.call('train.check', { setId });
+    expect(check).toMatchObject({
+      ok: false,
+      labelledValidation: val.length - labelledVal.length > 0 ? expect.any(Number) : 0,
+      unconfirmedValidation: labelledVal.length,
+    });
+    expect(check.reason).toContain(`and ${labelledVal.length} more there holding unconfirmed model-written labels`);
+    expect(check.reason).toContain(`confirm the model-written labels of validation windows ${positionRanges(labelledVal.map((w) => pos(w.id)))}`);
+    const err = await s.call('train.start', { setId, epochs: 1, backend: 'wasm' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid-operation', message: `training could not start: ${check.reason}` });
+    // Confirmed, they count again.
+    for (const w of labelledVal) await s.call('review.confirm', { windowId: w.id, annotator: 'tester' });
+    expect(await s.call('train.check', { setId })).toMatchObject({ ok: true, unconfirmedValidation: 0, labelledValidation: labelledVal.length });
+  });
 });

@@ -29,7 +29,10 @@ export interface TrainingCheck {
   trainWindows: number;
   validationWindows: number;
   labelledTrain: number;
+  /** Labelled validation windows that can be scored (not holding unconfirmed model-written labels). */
   labelledValidation: number;
+  /** Labelled validation windows holding labels a model wrote that nobody confirmed yet (not counted above). */
+  unconfirmedValidation: number;
   minTrain: number;
   minValidation: number;
   /** Whose labels were counted ("all annotators", "annotator bob", "the annotators' consensus"). */
@@ -72,12 +75,18 @@ export function checkTrainingSet(store: ProjectStore, setId: number, labelSource
   // Only one annotator's source changes what counts; the message then says whose labels are missing.
   const one = typeof labelSource === 'object' ? labelSource.annotator : null;
   const usable = (w: WindowInfo) => w.role !== 'excluded' && w.length === set.length;
+  // As in dataset.ts (issue #12): a validation window holding spans a model wrote that nobody confirmed,
+  // or an accepted "no span" not confirmed, is never scored, so it does not count for validation.
+  const modelNegatives = new Set(store.listModelOnlyNegatives(setId));
+  const unconfirmed = (w: WindowInfo) => modelNegatives.has(w.id) || (byWindow.get(w.id) ?? []).some((l) => l.origin === 'accepted');
   // Positions as the label view numbers windows ("Window k / n"): the set's order, 1-based.
   const part = (role: 'train' | 'val') => {
     const windows = all.map((w, i) => ({ w, pos: i + 1 })).filter(({ w }) => w.role === role && usable(w));
-    const labelled = windows.filter(({ w }) => isLabelled(w)).length;
+    const waiting = (w: WindowInfo) => role === 'val' && isLabelled(w) && unconfirmed(w);
+    const labelled = windows.filter(({ w }) => isLabelled(w) && !waiting(w)).length;
     const unlabelledPositions = windows.filter(({ w }) => !isLabelled(w)).map(({ pos }) => pos);
-    return { total: windows.length, labelled, unlabelledPositions };
+    const unconfirmedPositions = windows.filter(({ w }) => waiting(w)).map(({ pos }) => pos);
+    return { total: windows.length, labelled, unlabelledPositions, unconfirmedPositions };
   };
   const train = part('train');
   const val = part('val');
@@ -88,6 +97,7 @@ export function checkTrainingSet(store: ProjectStore, setId: number, labelSource
     validationWindows: val.total,
     labelledTrain: train.labelled,
     labelledValidation: val.labelled,
+    unconfirmedValidation: val.unconfirmedPositions.length,
     minTrain: MIN_TRAIN_WINDOWS,
     minValidation: MIN_VALIDATION_WINDOWS,
     labelSource: describeLabelSource(labelSource),
@@ -102,13 +112,19 @@ export function checkTrainingSet(store: ProjectStore, setId: number, labelSource
   const ask = (p: typeof train, min: number, what: string) => {
     if (p.labelled >= min) return;
     if (p.total < min) impossible.push(`its ${what} part has only ${plural(p.total, 'window')}`);
-    else todo.push(`${min - p.labelled} more in the ${what} part${one ? ` as ${one}` : ''} (windows ${positionRanges(p.unlabelledPositions)})`);
+    else if (p.unlabelledPositions.length)
+      todo.push(`${min - p.labelled} more in the ${what} part${one ? ` as ${one}` : ''} (windows ${positionRanges(p.unlabelledPositions)})`);
+    if (p.unconfirmedPositions.length)
+      todo.push(
+        `confirm the model-written labels of ${what} windows ${positionRanges(p.unconfirmedPositions)} (they are not scored until confirmed: Confirm in the review or span panel)`,
+      );
   };
   ask(train, MIN_TRAIN_WINDOWS, 'training');
   ask(val, MIN_VALIDATION_WINDOWS, 'validation');
   const labelledBy = one ? `${plural(labelled, 'window')} labelled by annotator ${one}` : plural(labelled, 'labelled window');
   const head =
-    `window set '${name}' has ${labelledBy} (${train.labelled} in training, ${val.labelled} in validation); ` +
+    `window set '${name}' has ${labelledBy} (${train.labelled} in training, ${val.labelled} in validation` +
+    `${val.unconfirmedPositions.length ? `, and ${val.unconfirmedPositions.length} more there holding unconfirmed model-written labels` : ''}); ` +
     `training needs at least ${MIN_TRAIN_WINDOWS} labelled windows in training and ${MIN_VALIDATION_WINDOWS} in validation`;
   const counts = one
     ? ` (with the labels of annotator ${one} only, a window counts when ${one} has a span in it, or it is marked reviewed with no span by anyone; windows only others labelled do not count)`
