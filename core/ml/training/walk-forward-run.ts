@@ -59,19 +59,6 @@ function foldDataset(base: Dataset, byId: Map<number, WindowRecord>, f: WalkForw
   };
 }
 
-function foldReport(
-  runId: number,
-  cfg: Cfg,
-  spec: ModelSpec,
-  data: Dataset,
-  ens: EnsembleResult,
-  backend: { backend: string; device: string },
-  store: ProjectStore,
-  notes: string[],
-): RunReport {
-  return runReport({ runId, config: { ...cfg, features: data.features }, spec, data, ens, backend, store, notes, decode: cfg.decode });
-}
-
 export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptions): Promise<RunResult> {
   const cfg = resolved({ ...opts, evaluation: 'walk-forward' });
   const k = cfg.folds!;
@@ -119,9 +106,11 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   const last = folds[folds.length - 1];
   // The headline's windows: the held-out block, else (testFraction 0, or too few windows) the saved fold's own test block.
   const headlineTest = heldOut.length ? heldOut.map((r) => r.window.id) : last.test;
+  // The run's settings as recorded with the run and in its reports (as run.ts records them).
+  const config = { ...cfg, features: base.features, memberThreads: threads };
   const runId = store.createRun({
     model: cfg.head,
-    config: { ...cfg, features: base.features, memberThreads: threads },
+    config,
     dataSnapshot: {
       setId: cfg.setId,
       windowLength: T,
@@ -178,7 +167,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
         ...base.notes,
         `walk-forward cross-validation, ${k} folds: this report is fold ${f.fold}'s (${data.train.length} train / ${data.val.length} inner validation / ${data.test.length} test windows, ${f.purged.length} purged); crossValidation gives every fold`,
       ];
-      report = foldReport(runId, cfg, spec, data, ens, sel, store, notes);
+      report = runReport({ runId, config, spec, data, ens, backend: sel, store, notes, decode: cfg.decode });
       figures.push({
         fold: f.fold,
         trainWindows: data.train.length,
@@ -213,7 +202,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
         ...base.notes,
         `walk-forward cross-validation, ${k} folds: the headline is the held-out test block (${heldOut.length} window(s), the last ${Math.round(cfg.testFraction * 100)} % of the timeline, ${heldOutPurged} purged before it), cut off before the folds and scored once by the saved model (fold ${last.fold}'s: ${lastData.train.length} train / ${lastData.val.length} inner validation windows); validation figures are that fold's inner validation`,
       ];
-      final = { ...foldReport(runId, cfg, spec, finalData, ens!, sel, store, notes), crossValidation: cv };
+      final = { ...runReport({ runId, config, spec, data: finalData, ens: ens!, backend: sel, store, notes, decode: cfg.decode }), crossValidation: cv };
     } else {
       finalData = lastData;
       final = { ...report!, crossValidation: cv };
