@@ -191,6 +191,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
         lrSchedule: cfg.lrSchedule,
         weightAverage: cfg.weightAverage,
         weightDecay: cfg.weightDecay,
+        gradClip: cfg.gradClip || undefined,
         earlyStopping: cfg.earlyStopping ?? undefined,
         signal: opts.signal,
         // Fold f's member m is member (f − 1) · ensemble + m of the run (its curves in the app).
