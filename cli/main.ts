@@ -53,7 +53,7 @@ commands:
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
         [--walk-forward K] [--weight-average DECAY|off] [--weight-decay WD]
         [--unconfirmed use|exclude] [--labels all|consensus|annotator:NAME]
-        [--annotator-weights NAME=W,...] [--dropout R] [--input-dropout R]
+        [--annotator-weights NAME=W,...] [--dropout R] [--input-dropout R] [--grad-clip NORM]
                                     train a detector on the labelled windows (--unconfirmed exclude:
                                     leave out training windows with unconfirmed model-written spans;
                                     validation/test windows with them are never scored; --labels:
@@ -157,6 +157,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     // issue #11 point 2 (reg): training-mode dropout rates
     dropout: { type: 'string' },
     'input-dropout': { type: 'string' },
+    'grad-clip': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -430,6 +431,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           // issue #11 point 2 (reg)
           dropout: num(flags, 'dropout'),
           inputDropout: num(flags, 'input-dropout'),
+          gradClip: num(flags, 'grad-clip'),
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

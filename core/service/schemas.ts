@@ -91,6 +91,7 @@ export const trainArgs = z
     // --- issue #11 point 2 (reg): training-mode dropout rates (core/ml/model/dropout.ts) ---
     dropout: z.number().min(0).max(0.9).optional(),
     inputDropout: z.number().min(0).max(0.9).optional(),
+    gradClip: z.number().min(0).max(1000).optional(),
   })
   .strict();
 

@@ -68,6 +68,7 @@ export async function trainEnsembleParallel(opts: ParallelEnsembleOptions): Prom
           lrSchedule: opts.lrSchedule,
           weightAverage: opts.weightAverage,
           weightDecay: opts.weightDecay,
+          gradClip: opts.gradClip,
         },
       };
       const worker = new Worker(MEMBER_WORKER_URL, { workerData: input });

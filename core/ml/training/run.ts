@@ -85,6 +85,8 @@ export interface RunTrainingOptions {
   dropout?: number;
   /** Whole input feature channels dropped per window (default 0). */
   inputDropout?: number;
+  /** Clip each step's gradients to this global L2 norm (grad-clip.ts); 0 = off (default). */
+  gradClip?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -106,6 +108,7 @@ export const TRAINING_DEFAULTS = {
   weightDecay: 0,
   dropout: 0,
   inputDropout: 0,
+  gradClip: 0,
 };
 
 export interface RunResult {
@@ -187,6 +190,7 @@ export function resolved(o: RunTrainingOptions) {
     ...(o.evaluation === 'walk-forward' ? { folds: o.folds ?? DEFAULT_FOLDS } : {}),
     dropout: o.dropout ?? TRAINING_DEFAULTS.dropout,
     inputDropout: o.inputDropout ?? TRAINING_DEFAULTS.inputDropout,
+    gradClip: o.gradClip ?? TRAINING_DEFAULTS.gradClip,
   };
 }
 

@@ -45,6 +45,7 @@ export function trainRunMembers(t: MemberTraining): Promise<EnsembleResult> {
     lrSchedule: cfg.lrSchedule,
     weightAverage: cfg.weightAverage,
     weightDecay: cfg.weightDecay,
+    gradClip: cfg.gradClip || undefined,
     earlyStopping: cfg.earlyStopping ?? undefined,
     signal: t.signal,
     onEpoch: (e: EpochEvent) => {

@@ -21,6 +21,7 @@ import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/ty
 import { mulberry32, shuffleInPlace } from './rng.ts';
 import { ClosedFormWeights, DEFAULT_TASK_WEIGHTING, EMA_DECAY, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_WEIGHT_AVERAGE_DECAY, WeightAverage, applyWeightDecay } from './weight-average.ts';
+import { clipByGlobalNorm } from './grad-clip.ts';
 
 export type { EpochEvent } from '../eval/types.ts';
 
@@ -67,6 +68,8 @@ export interface TrainOptions {
   weightAverage?: boolean | number;
   /** Decoupled (AdamW) weight decay per unit learning rate; 0/undefined = off. */
   weightDecay?: number;
+  /** Clip each step's gradients to this global L2 norm (grad-clip.ts); 0/undefined = off. */
+  gradClip?: number;
 }
 
 export interface TrainResult {
@@ -174,6 +177,7 @@ function validateOptions(o: TrainOptions): void {
   if (!(o.learningRate > 0)) throw new Error('learningRate must be > 0');
   if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new Error('weightDecay must be >= 0');
   if (typeof o.weightAverage === 'number' && !(o.weightAverage > 0 && o.weightAverage < 1)) throw new Error('weightAverage decay must be in (0, 1)');
+  if (o.gradClip !== undefined && !(o.gradClip >= 0)) throw new Error('gradClip must be >= 0');
 }
 
 export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
@@ -259,15 +263,23 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         );
         let stacked: tf.Tensor | null = null;
         try {
-          const cost = optimizer.minimize(
-            () => {
-              const r = model.loss(batch, true);
-              stacked = tf.keep(tf.stack(TASKS.map((k) => r.perTask[k])));
-              return r.total;
-            },
-            true,
-            optVars,
-          );
+          const step = (): tf.Scalar => {
+            const r = model.loss(batch, true);
+            stacked = tf.keep(tf.stack(TASKS.map((k) => r.perTask[k])));
+            return r.total;
+          };
+          let cost: tf.Scalar | null;
+          if (opts.gradClip) {
+            // minimize() = variableGrads + applyGradients; clipping goes between the two.
+            const { value, grads } = tf.variableGrads(step, optVars);
+            const clipped = clipByGlobalNorm(grads, opts.gradClip);
+            optimizer.applyGradients(Object.entries(clipped.grads).map(([name, tensor]) => ({ name, tensor })));
+            tf.dispose(Object.values(grads));
+            if (clipped.grads !== grads) tf.dispose(Object.values(clipped.grads));
+            cost = value;
+          } else {
+            cost = optimizer.minimize(step, true, optVars);
+          }
           const total = cost ? cost.dataSync()[0] : NaN;
           cost?.dispose();
           if (opts.weightDecay) applyWeightDecay(netVars, lrNow, opts.weightDecay);

@@ -130,6 +130,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       // issue #11 point 2 (reg)
       dropout: args.dropout,
       inputDropout: args.inputDropout,
+      gradClip: args.gradClip,
     },
     {
       onRunCreated: (id, i) => {

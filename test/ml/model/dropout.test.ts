@@ -160,3 +160,20 @@ describe('span model with dropout', () => {
     [m, back, old].forEach((x) => x.dispose());
   });
 });
+
+describe('trainModel with dropout', () => {
+  it('is reproducible for a seed and differs from the run without dropout', async () => {
+    const { demoTrainData } = await import('../../helpers/demo-data.ts');
+    const { trainModel } = await import('../../../core/ml/training/train.ts');
+    const data = demoTrainData({ seed: 11, windows: 30, length: 64 });
+    const base: ModelSpec = { head: 'soft', encoder: 'conv', featureCount: data.features.length, windowLength: 64, typeCount: 2, hidden: 16, seed: 3 };
+    const run = async (extra: Partial<ModelSpec>) => {
+      const r = await trainModel({ spec: { ...base, ...extra }, data, epochs: 2, batchSize: 8, learningRate: 0.003, seed: 5, skipUntrained: true });
+      r.model!.dispose();
+      return r.epochs.map((e) => [e.trainLoss, e.valLoss]);
+    };
+    const a = await run({ dropout: 0.2, inputDropout: 0.2 });
+    expect(await run({ dropout: 0.2, inputDropout: 0.2 })).toEqual(a);
+    expect(await run({})).not.toEqual(a);
+  });
+});
