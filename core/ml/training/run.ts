@@ -258,6 +258,41 @@ export async function runModelSetup(cfg: Cfg, data: Pick<Dataset, 'features' | '
   return { sel, spec, seeds, threads };
 }
 
+/**
+ * Creates the run's row (status 'running') and announces it (onRunCreated). The snapshot is the
+ * run's own fields (`own`: windows per part, counts) plus what every run records.
+ */
+export function createRunRow(
+  store: ProjectStore,
+  opts: Pick<RunTrainingOptions, 'onRunCreated'>,
+  cfg: Cfg,
+  config: Record<string, unknown>,
+  sel: { backend: string; device: string },
+  data: Pick<Dataset, 'contradictions' | 'typeNames' | 'features' | 'unconfirmed'>,
+  seniority: string[],
+  own: Record<string, unknown>,
+): number {
+  const runId = store.createRun({
+    model: cfg.head,
+    config,
+    dataSnapshot: {
+      setId: cfg.setId,
+      ...own,
+      contradictions: data.contradictions,
+      typeNames: data.typeNames,
+      features: data.features,
+      // Issue #12: windows holding model-written spans nobody confirmed (0 unless predictions were accepted).
+      unconfirmed: data.unconfirmed,
+      // Issue #12, point 4: the seniority order consensus ties were broken by (only with labelSource 'consensus').
+      ...(cfg.labelSource === 'consensus' ? { seniority } : {}),
+    },
+    backend: sel.backend,
+    device: sel.device,
+  });
+  opts.onRunCreated?.(runId, { backend: sel.backend, device: sel.device });
+  return runId;
+}
+
 /** Ends a run that threw after its row existed as 'failed' with the message (runs never throw past that point). */
 export function failedRun(store: ProjectStore, runId: number, e: unknown): RunResult {
   const msg = errMsg(e);
@@ -307,32 +342,17 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
   });
   const { sel, spec, seeds, threads } = await runModelSetup(cfg, data, opts.memberThreads);
   const config = { ...cfg, features: data.features, memberThreads: threads };
-  const runId = store.createRun({
-    model: cfg.head,
-    config,
-    dataSnapshot: {
-      setId: cfg.setId,
-      windowLength: data.windowLength,
-      trainWindows: data.train.length,
-      valWindows: data.val.length,
-      trainWindowIds: data.train.map((r) => r.window.id),
-      valWindowIds: data.val.map((r) => r.window.id),
-      testWindows: data.test.length,
-      testWindowIds: data.test.map((r) => r.window.id),
-      skipped: data.skipped,
-      contradictions: data.contradictions,
-      labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
-      typeNames: data.typeNames,
-      features: data.features,
-      // Issue #12: windows holding model-written spans nobody confirmed (0 unless predictions were accepted).
-      unconfirmed: data.unconfirmed,
-      // Issue #12, point 4: the seniority order consensus ties were broken by (only with labelSource 'consensus').
-      ...(cfg.labelSource === 'consensus' ? { seniority } : {}),
-    },
-    backend: sel.backend,
-    device: sel.device,
+  const runId = createRunRow(store, opts, cfg, config, sel, data, seniority, {
+    windowLength: data.windowLength,
+    trainWindows: data.train.length,
+    valWindows: data.val.length,
+    trainWindowIds: data.train.map((r) => r.window.id),
+    valWindowIds: data.val.map((r) => r.window.id),
+    testWindows: data.test.length,
+    testWindowIds: data.test.map((r) => r.window.id),
+    skipped: data.skipped,
+    labels: [...data.train, ...data.val].reduce((s, r) => s + r.spans.length, 0),
   });
-  opts.onRunCreated?.(runId, { backend: sel.backend, device: sel.device });
 
   let models: SpanModel[] = [];
   try {

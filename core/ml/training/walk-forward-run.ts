@@ -24,6 +24,7 @@ import { trainRunMembers } from './train-members.ts';
 import { getSeniority } from '../../store/annotators.ts';
 import { walkForwardFolds, type WalkForwardFold } from './walk-forward.ts';
 import {
+  createRunRow,
   errMsg,
   failedRun,
   resolved,
@@ -108,34 +109,21 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   const headlineTest = heldOut.length ? heldOut.map((r) => r.window.id) : last.test;
   // The run's settings as recorded with the run and in its reports (as run.ts records them).
   const config = { ...cfg, features: base.features, memberThreads: threads };
-  const runId = store.createRun({
-    model: cfg.head,
-    config,
-    dataSnapshot: {
-      setId: cfg.setId,
-      windowLength: T,
-      evaluation: 'walk-forward',
-      folds: folds.map((f) => ({ fold: f.fold, trainWindowIds: f.train, valWindowIds: f.val, testWindowIds: f.test, purgedWindowIds: f.purged })),
-      // The saved models are the last fold's: these are its windows; the test windows are the headline's.
-      trainWindows: last.train.length,
-      valWindows: last.val.length,
-      trainWindowIds: last.train,
-      valWindowIds: last.val,
-      testWindows: headlineTest.length,
-      testWindowIds: headlineTest,
-      heldOutTest: heldOut.length > 0,
-      skipped: { ...base.skipped, purged: heldOutPurged },
-      contradictions: base.contradictions,
-      labels: [...pool, ...heldOut].reduce((s, r) => s + r.spans.length, 0),
-      typeNames: base.typeNames,
-      features: base.features,
-      unconfirmed: base.unconfirmed,
-      ...(cfg.labelSource === 'consensus' ? { seniority } : {}),
-    },
-    backend: sel.backend,
-    device: sel.device,
+  const runId = createRunRow(store, opts, cfg, config, sel, base, seniority, {
+    windowLength: T,
+    evaluation: 'walk-forward',
+    folds: folds.map((f) => ({ fold: f.fold, trainWindowIds: f.train, valWindowIds: f.val, testWindowIds: f.test, purgedWindowIds: f.purged })),
+    // The saved models are the last fold's: these are its windows; the test windows are the headline's.
+    trainWindows: last.train.length,
+    valWindows: last.val.length,
+    trainWindowIds: last.train,
+    valWindowIds: last.val,
+    testWindows: headlineTest.length,
+    testWindowIds: headlineTest,
+    heldOutTest: heldOut.length > 0,
+    skipped: { ...base.skipped, purged: heldOutPurged },
+    labels: [...pool, ...heldOut].reduce((s, r) => s + r.spans.length, 0),
   });
-  opts.onRunCreated?.(runId, { backend: sel.backend, device: sel.device });
 
   let models: SpanModel[] = [];
   try {
