@@ -49,10 +49,12 @@ const noisy = args.noise === 'true';
 const learningRate = Number(args.lr ?? 0.002);
 const batchSize = Number(args.batch ?? 16);
 const hidden = Number(args.hidden ?? 32);
+const weightDecay = Number(args['weight-decay'] ?? 0);
+const weightAverage = args['weight-average'] === undefined ? false : args['weight-average'] === 'true' ? true : Number(args['weight-average']);
 const m = machine();
 const label =
   args.label ??
-  `features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${noisy ? ', noisy labels' : ''}`;
+  `features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ''}${noisy ? ', noisy labels' : ''}`;
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);
@@ -89,6 +91,8 @@ for (const src of sources) {
         batchSize,
         learningRate,
         seed,
+        weightDecay,
+        weightAverage,
         skipUntrained: true,
       });
       const model = r.model!;

@@ -154,7 +154,7 @@ function ReportBody({ report }: { report: RunReport }) {
               <td className="small muted">
                 {m.headline.decoder === 'viterbi'
                   ? 'Viterbi decoding'
-                  : `thresholds chosen on train (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}
+                  : `thresholds chosen on ${m.threshold.chosenOn === 'validation' ? 'validation' : 'train'} (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}
               </td>
             </tr>
             <tr>
