@@ -7,6 +7,7 @@
  *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
  *        [--average 0.995|false] [--weight-decay 0] [--lr 0.002] [--batch 16] [--label NAME]
+ *        [--dropout 0] [--input-dropout 0] [--features default|expansion|all|name,name]
  *        [--out runs.json] [--svg docs/img/long-run.svg]
  *
  * --out records every run's per-epoch F1 (bench/long-run-plot.ts merges several files into one SVG);
@@ -19,6 +20,7 @@ import { normaliseTruthSpans } from '../core/ml/eval/headline.ts';
 import { spanPRF } from '../core/ml/eval/metrics.ts';
 import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
 import { trainModel, type LrSchedule } from '../core/ml/training/train.ts';
+import { DEFAULT_FEATURES, EXPANSION_FEATURES, FEATURE_NAMES } from '../core/ml/features/index.ts';
 import type { TaskWeighting } from '../core/ml/training/task-weights.ts';
 import { machine, parseArgs } from './yardstick/lib.ts';
 import { loadSeriesData } from './series-data.ts';
@@ -35,18 +37,31 @@ const average = args.average === undefined || args.average === 'false' ? false :
 const weightDecay = Number(args['weight-decay'] ?? 0);
 const lr = Number(args.lr ?? 0.002);
 const batchSize = Number(args.batch ?? 16);
-const setting = args.label ?? `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}`;
+// issue #11 point 2, third pass: regularisation and the feature set
+const dropout = Number(args.dropout ?? 0);
+const inputDropout = Number(args['input-dropout'] ?? 0);
+const featureArg = args.features ?? 'default';
+const features =
+  featureArg === 'default'
+    ? [...DEFAULT_FEATURES]
+    : featureArg === 'all'
+      ? [...FEATURE_NAMES]
+      : featureArg === 'expansion'
+        ? [...EXPANSION_FEATURES]
+        : featureArg.split(',');
+const regLabel = `${dropout ? ` drop${dropout}` : ''}${inputDropout ? ` indrop${inputDropout}` : ''}${featureArg !== 'default' ? ` feat-${featureArg}` : ''}`;
+const setting = args.label ?? `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}${regLabel}`;
 const records: LongRunRecord[] = [];
 const m = machine();
 console.log(
-  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}`,
+  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}, dropout ${dropout}, input dropout ${inputDropout}, features ${featureArg} (${features.length})`,
 );
 const sel = await selectBackend('wasm');
 console.log(sel.device);
 console.log('| data | head | seed | best val span F1 (epoch) | max drop, last 50 | final span F1 | final weights p/t/s/c | s/epoch |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const src of sources) {
-  const d = await loadSeriesData(src);
+  const d = await loadSeriesData(src, { features });
   const label =
     src === 'demo' ? `demo (${d.trainTargets.length}/${d.valTargets.length})` : `${src.split('/').pop()} (${d.trainTargets.length}/${d.valTargets.length})`;
   const truthSpans = d.valTruth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, DEFAULT_DECODE));
@@ -54,7 +69,7 @@ for (const src of sources) {
     for (const seed of seeds) {
       const f1: number[] = [];
       const r = await trainModel({
-        spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden: 32, seed },
+        spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden: 32, seed, dropout, inputDropout },
         data: d,
         epochs,
         batchSize,

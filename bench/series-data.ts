@@ -15,13 +15,21 @@ import { demoTrainData, type DemoData } from '../test/helpers/demo-data.ts';
 
 export const TYPES = ['up', 'down'];
 
-export async function loadSeriesData(source: string, opts: { windows?: number; length?: number; stride?: number } = {}): Promise<DemoData> {
-  if (source === 'demo') return demoTrainData({ seed: 7, windows: opts.windows ?? 210 });
+export interface SeriesDataOptions {
+  windows?: number;
+  length?: number;
+  stride?: number;
+  /** Feature names (default DEFAULT_FEATURES). */
+  features?: readonly string[];
+}
+
+export async function loadSeriesData(source: string, opts: SeriesDataOptions = {}): Promise<DemoData> {
+  if (source === 'demo') return demoTrainData({ seed: 7, windows: opts.windows ?? 210, ...(opts.features ? { features: [...opts.features] } : {}) });
   const bars: BarColumns = (await readOhlcvCsvFile(source)).bars;
   return ruleLabelledData(bars, opts);
 }
 
-export function ruleLabelledData(bars: BarColumns, opts: { windows?: number; length?: number; stride?: number } = {}): DemoData {
+export function ruleLabelledData(bars: BarColumns, opts: SeriesDataOptions = {}): DemoData {
   const T = opts.length ?? 128;
   const stride = opts.stride ?? 64;
   const N = bars.close.length;
@@ -33,7 +41,7 @@ export function ruleLabelledData(bars: BarColumns, opts: { windows?: number; len
   const trainStarts = starts.slice(0, n - nVal).filter((s) => s + T - 1 < firstVal - T);
   const valStarts = starts.slice(n - nVal);
   const spans = findExpansionSpans(bars);
-  const names = [...DEFAULT_FEATURES];
+  const names = [...(opts.features ?? DEFAULT_FEATURES)];
   const series = computeSeriesFeatures(bars, names);
   const rawTrain = windowMatrix(series, bars, names, trainStarts, T);
   const rawVal = windowMatrix(series, bars, names, valStarts, T);

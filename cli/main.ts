@@ -53,7 +53,7 @@ commands:
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
         [--walk-forward K] [--weight-average DECAY|off] [--weight-decay WD]
         [--unconfirmed use|exclude] [--labels all|consensus|annotator:NAME]
-        [--annotator-weights NAME=W,...]
+        [--annotator-weights NAME=W,...] [--dropout R] [--input-dropout R]
                                     train a detector on the labelled windows (--unconfirmed exclude:
                                     leave out training windows with unconfirmed model-written spans;
                                     validation/test windows with them are never scored; --labels:
@@ -154,6 +154,9 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     'walk-forward': { type: 'string' },
     'weight-average': { type: 'string' },
     'weight-decay': { type: 'string' },
+    // issue #11 point 2 (reg): training-mode dropout rates
+    dropout: { type: 'string' },
+    'input-dropout': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -424,6 +427,9 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           ...(str(flags, 'walk-forward') !== undefined ? { evaluation: 'walk-forward' as const, folds: num(flags, 'walk-forward') } : {}),
           weightAverage: weightAverageFlag(str(flags, 'weight-average')),
           weightDecay: num(flags, 'weight-decay'),
+          // issue #11 point 2 (reg)
+          dropout: num(flags, 'dropout'),
+          inputDropout: num(flags, 'input-dropout'),
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

@@ -37,6 +37,9 @@ export interface BenchConfig {
   threads: number;
   /** Encoder of both sides (yardstick.py reads it from the export's spec). */
   encoder: EncoderKind;
+  /** Training-mode dropout rates (ModelSpec.dropout / inputDropout; yardstick.py reads them from the export's spec). */
+  dropout?: number;
+  inputDropout?: number;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
@@ -70,6 +73,8 @@ export function specFor(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfig): Mo
     typeCount: d.typeNames.length,
     hidden: cfg.hidden,
     seed: cfg.seed,
+    ...(cfg.dropout ? { dropout: cfg.dropout } : {}),
+    ...(cfg.inputDropout ? { inputDropout: cfg.inputDropout } : {}),
   };
 }
 
@@ -173,7 +178,15 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
     for (const t of w.tensors) add(`init_${head}_${t.name}`, t.data, t.shape);
   }
   const meta = {
-    spec: { encoder: cfg.encoder, featureCount: F, windowLength: T, typeCount: d.typeNames.length, hidden: cfg.hidden },
+    spec: {
+      encoder: cfg.encoder,
+      featureCount: F,
+      windowLength: T,
+      typeCount: d.typeNames.length,
+      hidden: cfg.hidden,
+      dropout: cfg.dropout ?? 0,
+      inputDropout: cfg.inputDropout ?? 0,
+    },
     config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, taskWeighting: DEFAULT_TASK_WEIGHTING },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,

@@ -61,16 +61,29 @@ class SpanNet(torch.nn.Module):
     def p(self, name):
         return self.params[name.replace("/", "__")]
 
+    def drop_hidden(self, y):
+        # spec.dropout (core/ml/model/dropout.ts): per element on each encoder layer's output before
+        # its residual add, inverted scaling, training mode only (torch's own RNG: masks differ from tfjs)
+        return Fn.dropout(y, p=self.spec.get("dropout") or 0.0, training=self.training)
+
+    def drop_input(self, x):
+        # spec.inputDropout: whole input feature channels per window ([B,1,F] mask), training mode only
+        rate = self.spec.get("inputDropout") or 0.0
+        if not self.training or rate == 0:
+            return x
+        keep = torch.bernoulli(torch.full((x.shape[0], 1, x.shape[2]), 1.0 - rate))
+        return x * keep / (1.0 - rate)
+
     def forward(self, x):
         B, T, _ = x.shape
-        h3 = x
+        h3 = self.drop_input(x)
         h = None
         for l, d in enumerate(self.spec.get("dilations") or DILATIONS):
             pad = d * (KERNEL - 1) // 2
             padded = Fn.pad(h3, (0, 0, pad, pad))
             taps = [padded[:, j * d : j * d + T, :] for j in range(KERNEL)]
             cols = torch.cat(taps, dim=2)
-            y = torch.relu(cols @ self.p(f"enc/conv{l}/w") + self.p(f"enc/conv{l}/b"))
+            y = self.drop_hidden(torch.relu(cols @ self.p(f"enc/conv{l}/w") + self.p(f"enc/conv{l}/b")))
             h = y if l == 0 else h + y
             h3 = h
         if self.spec["encoder"] == "conv-attn":
@@ -83,7 +96,7 @@ class SpanNet(torch.nn.Module):
             k = hp @ self.p("enc/attn/k")
             v = hp @ self.p("enc/attn/v")
             att = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(q.shape[2]), dim=2)  # [B,T,T]
-            h3 = h3 + (att @ v) @ self.p("enc/attn/out/w") + self.p("enc/attn/out/b")
+            h3 = h3 + self.drop_hidden((att @ v) @ self.p("enc/attn/out/w") + self.p("enc/attn/out/b"))
         out = h3 @ self.p("head/w") + self.p("head/b")  # [B,T,P]
         return h3, out
 
@@ -204,6 +217,7 @@ def take(arrs, prefix, idx):
 
 @torch.no_grad()
 def eval_loss(model, arrs, prefix, n, bs=64):
+    model.eval()  # no dropout when evaluating (the training loop sets train() before each step)
     tot = 0.0
     per = np.zeros(4)
     for i in range(0, n, bs):
@@ -217,6 +231,7 @@ def eval_loss(model, arrs, prefix, n, bs=64):
 @torch.no_grad()
 def predict(model, x, bs=64):
     spec = model.spec
+    model.eval()
     outs = {"spanProb": [], "viterbi": [], "startProb": [], "endProb": [], "typeProb": [], "countdown": []}
     for i in range(0, x.shape[0], bs):
         xb = x[i : i + bs]
@@ -301,6 +316,7 @@ def main():
         for i in range(0, n_train, bs):
             idx = order[i : i + bs]
             opt.zero_grad(set_to_none=True)
+            model.train()
             total, L = losses(model, take(arrs, "train", idx))
             total.backward()
             opt.step()

@@ -88,6 +88,9 @@ export const trainArgs = z
     weightDecay: z.number().min(0).max(1).optional(),
     evaluation: z.enum(['holdout', 'walk-forward']).optional(),
     folds: z.number().int().min(2).max(10).optional(),
+    // --- issue #11 point 2 (reg): training-mode dropout rates (core/ml/model/dropout.ts) ---
+    dropout: z.number().min(0).max(0.9).optional(),
+    inputDropout: z.number().min(0).max(0.9).optional(),
   })
   .strict();
 

@@ -13,6 +13,7 @@
  */
 import { tf } from '../backend/tf.ts';
 import { glorotLimit, heLimit, uniformArray } from './init.ts';
+import type { Dropout } from './dropout.ts';
 import { im2col, linear, selfAttention, type OpsMode } from './ops.ts';
 import { zerosInit, type ParamDef, type ParamLookup } from './params.ts';
 import type { ModelSpec } from './types.ts';
@@ -80,16 +81,18 @@ export function sinusoid(T: number, H: number): Float32Array {
 
 /**
  * Encode x [B,T,F] → h [B·T, H] (rows b-major). posEnc: the [T,H] position encodings
- * ('conv-attn' only, built once by the model).
+ * ('conv-attn' only, built once by the model). drop: training-mode dropout (dropout.ts), null otherwise:
+ * input channels, and each layer's output before its residual add.
  */
-export function encode(x: tf.Tensor3D, spec: ModelSpec, v: ParamLookup, posEnc: tf.Tensor2D | null, mode: OpsMode): tf.Tensor2D {
+export function encode(x: tf.Tensor3D, spec: ModelSpec, v: ParamLookup, posEnc: tf.Tensor2D | null, mode: OpsMode, drop: Dropout | null = null): tf.Tensor2D {
   const [B, T] = x.shape;
   const H = spec.hidden;
   const dil = encoderDilations(spec);
-  let h2: tf.Tensor2D = tf.reshape(x, [B * T, x.shape[2]]);
+  let h2: tf.Tensor2D = tf.reshape(drop ? drop.input(x) : x, [B * T, x.shape[2]]);
   for (let l = 0; l < dil.length; l++) {
     const cols = im2col(h2, B, T, CONV_KERNEL, dil[l]);
-    const y = tf.relu(linear(cols, v(`enc/conv${l}/w`) as tf.Tensor2D, v(`enc/conv${l}/b`) as tf.Tensor1D, mode));
+    const relu = tf.relu(linear(cols, v(`enc/conv${l}/w`) as tf.Tensor2D, v(`enc/conv${l}/b`) as tf.Tensor1D, mode));
+    const y = drop ? drop.hidden(relu) : relu;
     h2 = l === 0 ? y : tf.add<tf.Tensor2D>(h2, y);
   }
   if (spec.encoder === 'conv-attn' && posEnc) {
@@ -100,7 +103,7 @@ export function encode(x: tf.Tensor3D, spec: ModelSpec, v: ParamLookup, posEnc: 
     const vv = tf.reshape(linear(hp, v('enc/attn/v') as tf.Tensor2D, null, mode), [B, T, H]) as tf.Tensor3D;
     const ctx = selfAttention(q, kk, vv, mode);
     const o = linear(tf.reshape(ctx, [B * T, H]), v('enc/attn/out/w') as tf.Tensor2D, v('enc/attn/out/b') as tf.Tensor1D, mode);
-    h2 = tf.add<tf.Tensor2D>(h2, o);
+    h2 = tf.add<tf.Tensor2D>(h2, drop ? drop.hidden(o) : o);
   }
   return h2;
 }

@@ -6,7 +6,8 @@
  * Loss: total = sum_i exp(-2 s_i) L_i + s_i with s_i = log sigma_i (learned, or set in closed form
  * by the trainer: training/task-weights.ts); every L_i is a confidence-weighted sum over a count
  * (losses.ts), span/countdown weighted per bar, pointer/type per window.
- * There is no dropout: `training` is accepted for the contract and currently changes nothing.
+ * Dropout (dropout.ts, spec.dropout / spec.inputDropout) applies only when `training` is true; its
+ * masks come from a seeded stream owned by the model, one draw per training-mode pass.
  *
  * Implementation choices that do not change the maths (which CRF NLL, hand-written vs autodiff ops)
  * are ModelOptions passed to createSpanModel/importSpanModel: no module-level switches.
@@ -17,6 +18,7 @@ import { COL_COUNTDOWN, COL_POOL, COL_SPAN, COL_START, barOutputs, barTypeLogits
 import { decodeOutputs } from './decoding.ts';
 import { taskLosses, taskWeightsFromLogSigmas, uncertaintyTotal, type CrfImpl } from './losses.ts';
 import { mulberry32 } from './init.ts';
+import { DropoutStream, validateDropout } from './dropout.ts';
 import type { OpsMode } from './ops.ts';
 import { zerosInit, type ParamDef } from './params.ts';
 import type { Batch, LossResult, ModelSpec, SavedWeights, SpanModel, WindowPrediction } from './types.ts';
@@ -52,6 +54,7 @@ function validateSpec(spec: ModelSpec): void {
   if (spec.encoder !== 'conv' && spec.encoder !== 'conv-attn') throw new Error(`Unknown encoder "${String(spec.encoder)}"`);
   if (!Number.isFinite(spec.seed)) throw new Error('ModelSpec.seed must be a finite number');
   validateDilations(spec.dilations);
+  validateDropout(spec);
 }
 
 /** The model's parameters, in a fixed order (the order of exportWeights). */
@@ -70,6 +73,7 @@ class SpanModelImpl implements SpanModel {
   private readonly crfImpl: CrfImpl;
   private readonly ops: OpsMode;
   private posEnc: tf.Tensor2D | null = null;
+  private readonly dropout: DropoutStream;
   private disposed = false;
   private readonly lookup = (name: string): tf.Variable => {
     const x = this.vars.get(name);
@@ -83,6 +87,7 @@ class SpanModelImpl implements SpanModel {
     this.crfImpl = options.crfImpl ?? 'fused';
     this.ops = options.ops ?? 'auto';
     if (this.crfImpl !== 'fused' && this.crfImpl !== 'tf') throw new Error(`Unknown crfImpl "${String(this.crfImpl)}"`);
+    this.dropout = new DropoutStream(spec);
     const rng = mulberry32(spec.seed);
     const id = ++modelCounter;
     for (const d of paramDefs(spec)) {
@@ -111,22 +116,22 @@ class SpanModelImpl implements SpanModel {
   }
 
   /** Encoder + per-bar head: h [B·T,H], h3 [B,T,H], head output [B,T,P] and pool scores [B,T]. */
-  private forward(x: tf.Tensor3D): { h: tf.Tensor2D; h3: tf.Tensor3D; out: tf.Tensor3D; pool: tf.Tensor2D } {
+  private forward(x: tf.Tensor3D, training = false): { h: tf.Tensor2D; h3: tf.Tensor3D; out: tf.Tensor3D; pool: tf.Tensor2D } {
     const [B, T] = x.shape;
-    const h = encode(x, this.spec, this.lookup, this.posEnc, this.ops);
+    const h = encode(x, this.spec, this.lookup, this.posEnc, this.ops, training ? this.dropout.forPass() : null);
     const out = barOutputs(h, B, T, this.spec, this.lookup, this.ops);
     const pool = tf.reshape(tf.slice(out, [0, 0, COL_POOL], [B, T, 1]), [B, T]) as tf.Tensor2D;
     return { h, h3: tf.reshape(h, [B, T, this.spec.hidden]), out, pool };
   }
 
-  loss(batch: Batch, _training: boolean): LossResult {
+  loss(batch: Batch, training: boolean): LossResult {
     this.check();
     const { spec } = this;
     const T = spec.windowLength;
     if (batch.x.shape[1] !== T || batch.x.shape[2] !== spec.featureCount) {
       throw new Error(`batch x has shape [${batch.x.shape.join(',')}], model expects [B,${T},${spec.featureCount}]`);
     }
-    const { h3, out, pool } = this.forward(batch.x);
+    const { h3, out, pool } = this.forward(batch.x, training);
     const heads = { out, typeLogits: typeLogits(h3, pool, this.lookup), crf: spec.head === 'crf' ? crfTensors(this.lookup) : null };
     const perTask = taskLosses(batch, heads, COLUMNS, this.crfImpl);
     const losses = tf.stack(TASKS.map((t) => perTask[t])) as tf.Tensor1D;

@@ -20,6 +20,12 @@ export interface ModelSpec {
   seed: number;
   /** Dilations of the conv layers, one layer each (absent: [1, 2, 4], receptive field 29 bars). */
   dilations?: number[];
+  /**
+   * Training-mode dropout rates (dropout.ts; absent = 0, models saved before these load with 0):
+   * `dropout` per element on each encoder layer's output, `inputDropout` whole input feature channels per window.
+   */
+  dropout?: number;
+  inputDropout?: number;
 }
 
 /** What makeBatch reads from a window's targets (structurally the labels module's WindowTargets). */

@@ -80,6 +80,11 @@ export interface RunTrainingOptions {
   evaluation?: 'holdout' | 'walk-forward';
   /** Walk-forward folds (default 3). */
   folds?: number;
+  // --- issue #11 point 2 (reg): training-mode dropout (model/dropout.ts), stored in the model spec ---
+  /** Per-element dropout on the encoder layers' outputs (default 0). */
+  dropout?: number;
+  /** Whole input feature channels dropped per window (default 0). */
+  inputDropout?: number;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -99,6 +104,8 @@ export const TRAINING_DEFAULTS = {
   lrSchedule: 'constant' as LrSchedule,
   weightAverage: false as boolean | number,
   weightDecay: 0,
+  dropout: 0,
+  inputDropout: 0,
 };
 
 export interface RunResult {
@@ -144,6 +151,11 @@ export interface WindowPredictionResult {
   memberSpread: number | null;
 }
 
+/** The spec's dropout fields: present only when non-zero, so specs saved without dropout stay as they were. */
+export function dropoutSpec(cfg: { dropout: number; inputDropout: number }): Pick<ModelSpec, 'dropout' | 'inputDropout'> {
+  return { ...(cfg.dropout > 0 ? { dropout: cfg.dropout } : {}), ...(cfg.inputDropout > 0 ? { inputDropout: cfg.inputDropout } : {}) };
+}
+
 export function resolved(o: RunTrainingOptions) {
   return {
     setId: o.setId,
@@ -173,6 +185,8 @@ export function resolved(o: RunTrainingOptions) {
     weightDecay: o.weightDecay ?? TRAINING_DEFAULTS.weightDecay,
     evaluation: o.evaluation ?? 'holdout',
     ...(o.evaluation === 'walk-forward' ? { folds: o.folds ?? DEFAULT_FOLDS } : {}),
+    dropout: o.dropout ?? TRAINING_DEFAULTS.dropout,
+    inputDropout: o.inputDropout ?? TRAINING_DEFAULTS.inputDropout,
   };
 }
 
@@ -234,6 +248,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     typeCount: Math.max(1, data.typeNames.length),
     hidden: cfg.hidden,
     seed: cfg.seed,
+    ...dropoutSpec(cfg),
   };
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
   // Members side by side in worker threads when there are cores to spare (single-threaded backends

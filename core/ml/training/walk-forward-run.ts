@@ -19,6 +19,7 @@ import { buildDataset, seriesFeatures, truthOf, windowFeatures, type Dataset, ty
 import { averagePredictions, predictAll, trainEnsemble, type EnsembleResult } from './train.ts';
 import { walkForwardFolds, type WalkForwardFold } from './walk-forward.ts';
 import {
+  dropoutSpec,
   errMsg,
   extraBaselines,
   resolved,
@@ -140,6 +141,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
     typeCount: Math.max(1, base.typeNames.length),
     hidden: cfg.hidden,
     seed: cfg.seed,
+    ...dropoutSpec(cfg),
   };
   const seeds = Array.from({ length: cfg.ensemble }, (_, i) => cfg.seed + i);
   const last = folds[folds.length - 1];

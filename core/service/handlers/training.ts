@@ -126,6 +126,9 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       weightDecay: args.weightDecay,
       evaluation: args.evaluation ?? (args.folds ? 'walk-forward' : undefined),
       folds: args.folds,
+      // issue #11 point 2 (reg)
+      dropout: args.dropout,
+      inputDropout: args.inputDropout,
     },
     {
       onRunCreated: (id, i) => {
