@@ -12,7 +12,7 @@
  *   node --import tsx bench/real-series.ts [--epochs 50] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data ../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv]
  *        [--features default|base|base+run|all|expansion|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--lr 0.002] [--batch 16] [--hidden 32]
- *        [--weight-decay 0] [--weight-average DECAY] [--dropout 0] [--input-dropout 0] [--json FILE]
+ *        [--weight-decay 0] [--weight-average DECAY] [--dropout 0] [--input-dropout 0] [--length 128 --stride 64 --windows 210] [--json FILE]
  *   --features base = the features before the run-state ones (the old default); base+run = with the causal run-state features; all = also the per-window run summaries; expansion = EXPANSION_FEATURES (what the rule weighs).
  */
 import { appendFileSync } from 'node:fs';
@@ -33,6 +33,10 @@ const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
 const sources = (args.data ?? '../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv').split(',');
 const featureArg = args.features ?? 'default';
 const features = featureSet(featureArg);
+// Window length / stride / count (default 128 / 64 / 210, the issue's protocol; others are extra information only).
+const windowLength = args.length ? Number(args.length) : undefined;
+const stride = args.stride ? Number(args.stride) : undefined;
+const windowCount = args.windows ? Number(args.windows) : undefined;
 const dilations = args.dilations ? args.dilations.split(',').map(Number) : undefined;
 const decode = { ...DEFAULT_DECODE, minLength: Number(args['min-length'] ?? DEFAULT_DECODE.minLength) };
 const noisy = args.noise === 'true';
@@ -46,7 +50,7 @@ const weightAverage = args['weight-average'] === undefined ? false : args['weigh
 const m = machine();
 const label =
   args.label ??
-  `features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ''}${noisy ? ', noisy labels' : ''}`;
+  `${windowLength ? `windows ${windowLength}/${stride ?? 64}, ` : ''}features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ''}${noisy ? ', noisy labels' : ''}`;
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);
@@ -57,7 +61,13 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const src of sources) {
   const bars = await loadRealSeries(src);
   for (const seed of seeds) {
-    const d = ruleLabelledSplit(bars, { features, noise: noisy ? { ...DEFAULT_ANNOTATOR_NOISE, seed } : null });
+    const d = ruleLabelledSplit(bars, {
+      features,
+      noise: noisy ? { ...DEFAULT_ANNOTATOR_NOISE, seed } : null,
+      length: windowLength,
+      stride,
+      windows: windowCount,
+    });
     const T = d.windowLength;
     const F = d.features.length;
     const lr = fitLogistic(
