@@ -1,7 +1,7 @@
 /**
  * The compared runs' curves on shared axes, one colour per run: the validation criterion per
  * epoch (the loss the kept epoch is chosen by; ringed at each run's kept epoch) and validation span
- * F1 against the threshold (ringed at each run's train-chosen threshold). Soft and CRF losses sit
+ * F1 against the threshold (ringed at each run's chosen threshold: on validation with a test block, else on train). Soft and CRF losses sit
  * on different scales, so the loss plot can also show each run relative to its own epoch 0.
  */
 import { useMemo, useState } from 'react';
