@@ -252,7 +252,8 @@ export function buildReport(input: ReportInput): RunReport {
   // on the test block; without one they stay chosen on train, so no validation figure is fed by a
   // threshold chosen on itself.
   const hasTest = !!input.test && input.test.truth.length > 0 && input.val.truth.length > 0;
-  const onVal = (pred: PredLike[]): ThresholdChoice | null => (hasTest ? { on: 'validation', truth: input.val.truth, pred } : null);
+  const onVal = (pred: PredLike[]): ThresholdChoice | null =>
+    hasTest && pred.length === input.val.truth.length ? { on: 'validation', truth: input.val.truth, pred } : null;
   const metrics = evaluatePredictions(input.train.truth, input.train.pred, input.val.truth, input.val.pred, { ...evalOpts, choose: onVal(input.val.pred) });
   const untrained = evaluatePredictions(input.train.truth, input.train.untrained, input.val.truth, input.val.untrained, {
     ...evalOpts,
