@@ -7,7 +7,7 @@
  * summary written by bench/yardstick/run.ts (run it first), else reported as missing.
  *
  *   node --import tsx bench/train-quality.ts [--epochs 50] [--windows 210] [--seeds 1,2,3] [--out bench/results]
- *        [--features default|base|base+run|all|expansion|LIST] [--lr 0.002]  (bench/real-series-data.ts featureSet)
+ *        [--features default|base|base+run|all|expansion|LIST] [--lr 0.002] [--dropout 0]  (bench/real-series-data.ts featureSet)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ const cfg: BenchConfig = {
   epochs: Number(args.epochs ?? 50),
   windows: Number(args.windows ?? 210),
   learningRate: Number(args.lr ?? DEFAULT_BENCH.learningRate),
+  dropout: Number(args.dropout ?? 0),
 };
 const seeds = (args.seeds ?? '1,2,3').split(',').map(Number);
 const outRoot = args.out ?? 'bench/results';
@@ -34,7 +35,7 @@ console.log(`train-quality — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}
 const sel = await selectBackend(cfg.backend);
 const d = args.features ? demoTrainData({ seed: cfg.dataSeed, windows: cfg.windows, features: featureSet(args.features) }) : loadDemo(cfg);
 console.log(
-  `${cfg.windows} windows: ${d.trainTargets.length} train / ${d.valTargets.length} val; ${d.features.length} features; ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.learningRate}, seeds ${seeds.join(',')}; ${sel.device}`,
+  `${cfg.windows} windows: ${d.trainTargets.length} train / ${d.valTargets.length} val; ${d.features.length} features; dropout ${cfg.dropout}; ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.learningRate}, seeds ${seeds.join(',')}; ${sel.device}`,
 );
 
 type YsRow = { head: string; windows: number; seeds?: number[]; pytorch: { spanF1: number } };
