@@ -15,7 +15,18 @@ import { readOhlcvCsvFile } from '../core/import/ohlcv.ts';
 import { findExpansionSpans } from '../core/demo/heuristic-truth.ts';
 import { emptyNoiseCounts, noisySeriesSpans, perWindowSpans, type AnnotatorNoise, type NoiseCounts } from '../core/demo/annotator-noise.ts';
 import { computeTargets, type SpanEdges, type WindowTargets } from '../core/labels/targets.ts';
-import { applyNormalizer, computeSeriesFeatures, fitNormalizer, windowMatrix, type Normalizer } from '../core/ml/features/index.ts';
+import {
+  BASE_FEATURES,
+  DEFAULT_FEATURES,
+  EXPANSION_FEATURES,
+  FEATURE_NAMES,
+  WINDOW_RUN_FEATURES,
+  applyNormalizer,
+  computeSeriesFeatures,
+  fitNormalizer,
+  windowMatrix,
+  type Normalizer,
+} from '../core/ml/features/index.ts';
 import type { BarColumns, IndexSpan } from '../core/domain/types.ts';
 import type { EvalTruth } from '../core/ml/eval/types.ts';
 
@@ -49,6 +60,20 @@ export interface SplitOptions {
   testFraction?: number;
   valFraction?: number;
   noise?: AnnotatorNoise | null;
+}
+
+/**
+ * A bench's `--features` argument: default (DEFAULT_FEATURES: all 22 since 2026-12-05), base (the 14
+ * features before the run-state ones, BASE_FEATURES: the default before), base+run (with the causal run state, 19), all (22), expansion (EXPANSION_FEATURES)
+ * or a comma-separated list.
+ */
+export function featureSet(arg: string): string[] {
+  if (arg === 'default') return [...DEFAULT_FEATURES];
+  if (arg === 'base') return [...BASE_FEATURES];
+  if (arg === 'base+run') return FEATURE_NAMES.filter((n) => !WINDOW_RUN_FEATURES.includes(n));
+  if (arg === 'all') return [...FEATURE_NAMES];
+  if (arg === 'expansion') return [...EXPANSION_FEATURES];
+  return arg.split(',');
 }
 
 export async function loadRealSeries(path: string): Promise<BarColumns> {

@@ -7,6 +7,7 @@
  * summary written by bench/yardstick/run.ts (run it first), else reported as missing.
  *
  *   node --import tsx bench/train-quality.ts [--epochs 50] [--windows 210] [--seeds 1,2,3] [--out bench/results]
+ *        [--features default|base|base+run|all|expansion|LIST] [--lr 0.002] [--dropout 0]  (bench/real-series-data.ts featureSet)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,9 +15,17 @@ import { selectBackend } from '../core/ml/backend/index.ts';
 import { buildReport, type RunReport } from '../core/ml/eval/report.ts';
 import { predictAll, trainModel } from '../core/ml/training/train.ts';
 import { DEFAULT_BENCH, loadDemo, machine, parseArgs, specFor, type BenchConfig } from './yardstick/lib.ts';
+import { demoTrainData } from '../test/helpers/demo-data.ts';
+import { featureSet } from './real-series-data.ts';
 
 const args = parseArgs(process.argv.slice(2));
-const cfg: BenchConfig = { ...DEFAULT_BENCH, epochs: Number(args.epochs ?? 50), windows: Number(args.windows ?? 210) };
+const cfg: BenchConfig = {
+  ...DEFAULT_BENCH,
+  epochs: Number(args.epochs ?? 50),
+  windows: Number(args.windows ?? 210),
+  learningRate: Number(args.lr ?? DEFAULT_BENCH.learningRate),
+  dropout: Number(args.dropout ?? 0),
+};
 const seeds = (args.seeds ?? '1,2,3').split(',').map(Number);
 const outRoot = args.out ?? 'bench/results';
 const TARGET = 0.85;
@@ -24,9 +33,9 @@ const TOLERANCE = 0.03;
 const m = machine();
 console.log(`train-quality — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}`);
 const sel = await selectBackend(cfg.backend);
-const d = loadDemo(cfg);
+const d = args.features ? demoTrainData({ seed: cfg.dataSeed, windows: cfg.windows, features: featureSet(args.features) }) : loadDemo(cfg);
 console.log(
-  `${cfg.windows} windows: ${d.trainTargets.length} train / ${d.valTargets.length} val; ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.learningRate}, seeds ${seeds.join(',')}; ${sel.device}`,
+  `${cfg.windows} windows: ${d.trainTargets.length} train / ${d.valTargets.length} val; ${d.features.length} features; dropout ${cfg.dropout}; ${cfg.epochs} epochs, batch ${cfg.batchSize}, lr ${cfg.learningRate}, seeds ${seeds.join(',')}; ${sel.device}`,
 );
 
 type YsRow = { head: string; windows: number; seeds?: number[]; pytorch: { spanF1: number } };

@@ -214,7 +214,7 @@ export function summariseReport(report: unknown): string {
   const m = r.metrics;
   if (m) {
     lines.push(
-      `validation span F1 ${f3(m.val.span.f1)} (threshold ${f3(m.threshold.span)}), bar F1 ${f3(m.val.bar.f1)} (threshold ${f3(m.threshold.bar)}); thresholds chosen on training data`,
+      `validation span F1 ${f3(m.val.span.f1)} (threshold ${f3(m.threshold.span)}), bar F1 ${f3(m.val.bar.f1)} (threshold ${f3(m.threshold.bar)}); thresholds chosen on ${m.threshold.chosenOn === 'validation' ? 'validation' : 'training'} data`,
     );
     if (m.viterbi) lines.push(`CRF Viterbi: validation span F1 ${f3(m.viterbi.val.span.f1)}, bar F1 ${f3(m.viterbi.val.bar.f1)}`);
     lines.push(`headline (${m.headline.decoder}): span F1 ${f3(m.headline.spanF1)}, bar F1 ${f3(m.headline.barF1)}`);

@@ -214,7 +214,7 @@ export interface SideResult {
     'epoch' | 'trainLoss' | 'valLoss' | 'trainTask' | 'valTask' | 'valUnweighted' | 'valCriterion' | 'valBarF1' | 'seconds' | 'taskWeights'
   >[];
   metrics: ModelMetrics;
-  /** The figure compared: span F1 on validation (threshold chosen on train for soft, Viterbi for CRF). */
+  /** The figure compared: span F1 on validation (threshold chosen on train for soft — the demo set has no test block, so a run would choose there too; Viterbi for CRF). */
   spanF1: number;
   device: string;
 }

@@ -141,7 +141,12 @@ const tableOf = (rs: typeof rows): string =>
     ),
   ].join('\n');
 log(`\n${tableOf(rows)}\n`);
-log('span F1: validation, IoU ≥ 0.5; soft at the threshold chosen on train, CRF by Viterbi. Seconds per epoch include the validation pass.');
+// Both sides are scored by the same core/ml/eval code with the rule a run uses: the demo set has no
+// test block (train/validation only), so the soft threshold is chosen on train, as a run without a
+// test block does (report.ts); a run with one chooses it on validation and reports the test block.
+log(
+  'span F1: validation, IoU ≥ 0.5; soft at the threshold chosen on train (a run without a test block chooses there), CRF by Viterbi. Seconds per epoch include the validation pass.',
+);
 fs.mkdirSync(outRoot, { recursive: true });
 const loadAverage = (await import('node:os')).loadavg();
 // One summary per encoder: conv keeps its old file name (train-quality.ts reads it), others get a suffix.

@@ -63,6 +63,7 @@ test('report and comparison in view with Back, delete a run and a set, duplicate
   await expect(report).toBeVisible();
   await expect(report).toBeInViewport();
   expect(page.url()).toContain(`#/training/run/${r1.runId}`);
+  // this small demo (2048 bars) leaves no test block, so the run chose its threshold on train (report.metrics.threshold.chosenOn)
   await expect(page.getByTestId('threshold-review-note')).toContainText('Review predictions draws spans at the train-chosen span threshold');
   await shot(page, '70-report-in-view');
   // The run's predictions download in the labels interchange format.

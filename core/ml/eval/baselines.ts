@@ -1,13 +1,14 @@
 /**
  * Baselines beside "untrained" and "all span", scored exactly like the model (same decoding, same
- * label normalisation, thresholds chosen on the training windows only, 95 % intervals):
+ * label normalisation, thresholds chosen where the model's are — on validation when there is a test
+ * block, else on the training windows — 95 % intervals):
  *
  * - rule heuristic: the demo's expansion rule (core/demo/heuristic-truth.ts) run over each whole
  *   series, its spans cut to the windows (0/1 per bar). On a project whose labels came from that
  *   rule it scores ~1 by construction — the model then has to match a rule it cannot fully see.
  * - per-bar logistic regression on the same normalised features as the model (no context beyond
  *   the features' own look-back), L2-regularised, fitted by full-batch gradient descent on the
- *   training windows' bars; the threshold is chosen on the training windows (best span F1).
+ *   training windows' bars; the threshold is chosen like the model's (best span F1).
  */
 import { decodeSpans } from './decode.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
@@ -88,11 +89,14 @@ export function scoreBaseline(
 ): BaselineFigures {
   let span = 0.5;
   let bar = 0.5;
-  if (sets.train && sets.train.truth.length > 0) {
+  // Chosen where a run chooses the model's (eval/report.ts): on validation when there is a test
+  // block to report on, else on the training windows.
+  const chooser = sets.test && sets.test.truth.length > 0 && sets.train ? sets.val : sets.train;
+  if (chooser && chooser.truth.length > 0) {
     const sw = sweepThresholds(
-      sets.train.probs,
-      sets.train.truth.map((t) => t.mask),
-      sets.train.truth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode)),
+      chooser.probs,
+      chooser.truth.map((t) => t.mask),
+      chooser.truth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode)),
       decode,
       defaultThresholds(),
       iou,

@@ -13,7 +13,7 @@ export interface FoldFigure {
   purgedWindows: number;
   /** Per ensemble member: the epoch kept (chosen on the fold's inner validation). */
   bestEpochs: number[];
-  /** Span threshold chosen on the fold's training windows (soft; the CRF decodes by Viterbi). */
+  /** Span threshold chosen on the fold's inner validation (soft; the CRF decodes by Viterbi; on training windows before 2026-12-05). */
   threshold: number;
   /** On the fold's test block, decoded like the headline. */
   spanF1: number;

@@ -83,9 +83,18 @@ export interface SweepPoint {
 }
 
 export interface ModelMetrics {
-  /** Thresholds chosen on TRAINING predictions (never on validation). */
-  threshold: { chosenOn: 'train'; bar: number; span: number };
-  /** Validation metrics at the train-chosen thresholds: bar at threshold.bar, span at threshold.span. */
+  /**
+   * Where the soft head's thresholds were chosen: 'validation' (runs with a test block, since
+   * 2026-12-05: the kept model's validation predictions, where the epoch is chosen too; the test
+   * block never sees a choice) or 'train' (runs without a test block, and older reports). Never on
+   * the windows the figure is reported on, except `val` below when chosenOn is 'validation'.
+   */
+  threshold: { chosenOn: 'train' | 'validation'; bar: number; span: number };
+  /**
+   * Metrics on the evaluated set at those thresholds: bar at threshold.bar, span at threshold.span.
+   * On validation with chosenOn 'validation' they are as optimistic as valTunedOptimistic (the
+   * headline is then on the test block).
+   */
   val: { bar: PRF; span: PRF; barF1At05: number };
   /** Training metrics at the same thresholds (for the generalisation gap). */
   train: { barF1: number; spanF1: number };
@@ -138,7 +147,7 @@ export interface RunReport {
   runId: number | null;
   /** v2: headline on the test block (validation beside it); read through reportHeadline() for v1 too. */
   headline?: ReportHeadline;
-  /** v2: metrics on the held-out test block (thresholds chosen on train), null without a test block. */
+  /** v2: metrics on the held-out test block (thresholds chosen on validation; on train before 2026-12-05), null without a test block. */
   test?: {
     windows: number;
     metrics: ModelMetrics;

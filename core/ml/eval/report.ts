@@ -38,13 +38,35 @@ export * from './report-types.ts';
 
 const toPoints = (s: ReturnType<typeof sweepThresholds>): SweepPoint[] => s.points.map((p) => ({ threshold: p.threshold, barF1: p.bar.f1, spanF1: p.span.f1 }));
 
-/** Evaluate one set of predictions: thresholds chosen on train, figures reported on validation. */
+/**
+ * Where the soft head's thresholds are chosen when not on the training windows: the validation
+ * windows of a run that also has a test block (training probabilities are over-confident, so a
+ * threshold chosen on them is too high for held-out windows; validation already chooses the epoch
+ * and the test block stays untouched by both choices).
+ */
+export interface ThresholdChoice {
+  on: 'validation';
+  truth: EvalTruth[];
+  pred: PredLike[];
+}
+
+/**
+ * Evaluate one set of predictions: thresholds chosen on train (or on `opts.choose`, validation),
+ * figures reported on the second set (validation or the test block).
+ */
 export function evaluatePredictions(
   trainTruth: EvalTruth[],
   trainPred: PredLike[],
   valTruth: EvalTruth[],
   valPred: PredLike[],
-  opts: { head: 'soft' | 'crf'; decode?: { minLength: number; mergeGap: number }; thresholds?: number[]; iou?: number; pointerK?: number },
+  opts: {
+    head: 'soft' | 'crf';
+    decode?: { minLength: number; mergeGap: number };
+    thresholds?: number[];
+    iou?: number;
+    pointerK?: number;
+    choose?: ThresholdChoice | null;
+  },
 ): ModelMetrics {
   const decode = opts.decode ?? DEFAULT_DECODE;
   const thresholds = opts.thresholds ?? defaultThresholds();
@@ -58,8 +80,18 @@ export function evaluatePredictions(
 
   const trainSweep = sweepThresholds(tProbs, tMasks, tSpans, decode, thresholds, iouMin);
   const valSweep = sweepThresholds(vProbs, vMasks, vSpans, decode, thresholds, iouMin);
-  const thBar = trainSweep.bestBarThreshold;
-  const thSpan = trainSweep.bestSpanThreshold;
+  const chooseSweep = opts.choose
+    ? sweepThresholds(
+        opts.choose.pred.map((p) => p.spanProb),
+        opts.choose.truth.map((t) => t.mask),
+        opts.choose.truth.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode)),
+        decode,
+        thresholds,
+        iouMin,
+      )
+    : trainSweep;
+  const thBar = chooseSweep.bestBarThreshold;
+  const thSpan = chooseSweep.bestSpanThreshold;
   const valAtBar = scoreAtThreshold(vProbs, vMasks, vSpans, { ...decode, threshold: thBar }, iouMin);
   const valAtSpan = scoreAtThreshold(vProbs, vMasks, vSpans, { ...decode, threshold: thSpan }, iouMin);
   const valAt05 = scoreAtThreshold(vProbs, vMasks, vSpans, { ...decode, threshold: 0.5 }, iouMin);
@@ -93,7 +125,7 @@ export function evaluatePredictions(
     : { decoder: 'threshold' as const, barF1: valAtBar.bar.f1, spanF1: valAtSpan.span.f1 };
 
   return {
-    threshold: { chosenOn: 'train', bar: thBar, span: thSpan },
+    threshold: { chosenOn: opts.choose ? opts.choose.on : 'train', bar: thBar, span: thSpan },
     val: { bar: valAtBar.bar, span: valAtSpan.span, barF1At05: valAt05.bar.f1 },
     train: { barF1: trainAtBar?.bar.f1 ?? 0, spanF1: trainAtSpan?.span.f1 ?? 0 },
     valTunedOptimistic: {
@@ -216,8 +248,17 @@ export function buildReport(input: ReportInput): RunReport {
   const thresholds = input.thresholds ?? defaultThresholds();
   const iouMin = input.iou ?? 0.5;
   const evalOpts = { head: input.model.head, decode, thresholds, iou: iouMin, pointerK: input.pointerK ?? 3 };
-  const metrics = evaluatePredictions(input.train.truth, input.train.pred, input.val.truth, input.val.pred, evalOpts);
-  const untrained = evaluatePredictions(input.train.truth, input.train.untrained, input.val.truth, input.val.untrained, evalOpts);
+  // With a test block the thresholds are chosen on validation (as the epoch is) and the headline is
+  // on the test block; without one they stay chosen on train, so no validation figure is fed by a
+  // threshold chosen on itself.
+  const hasTest = !!input.test && input.test.truth.length > 0 && input.val.truth.length > 0;
+  const onVal = (pred: PredLike[]): ThresholdChoice | null =>
+    hasTest && pred.length === input.val.truth.length ? { on: 'validation', truth: input.val.truth, pred } : null;
+  const metrics = evaluatePredictions(input.train.truth, input.train.pred, input.val.truth, input.val.pred, { ...evalOpts, choose: onVal(input.val.pred) });
+  const untrained = evaluatePredictions(input.train.truth, input.train.untrained, input.val.truth, input.val.untrained, {
+    ...evalOpts,
+    choose: onVal(input.val.untrained),
+  });
   const vMasks = input.val.truth.map((t) => t.mask);
   const normSpans = (ts: EvalTruth[]) => ts.map((t) => normaliseTruthSpans(t.spans, t.mask.length, decode));
   const allSpan = prevalenceBaseline(vMasks, normSpans(input.val.truth), iouMin);
@@ -227,8 +268,11 @@ export function buildReport(input: ReportInput): RunReport {
   let testFig: HeadlineFigures | null = null;
   if (input.test && input.test.truth.length > 0) {
     const tt = input.test;
-    const tm = evaluatePredictions(input.train.truth, input.train.pred, tt.truth, tt.pred, evalOpts);
-    const tu = tt.untrained.length === tt.truth.length ? evaluatePredictions(input.train.truth, input.train.untrained, tt.truth, tt.untrained, evalOpts) : null;
+    const tm = evaluatePredictions(input.train.truth, input.train.pred, tt.truth, tt.pred, { ...evalOpts, choose: onVal(input.val.pred) });
+    const tu =
+      tt.untrained.length === tt.truth.length
+        ? evaluatePredictions(input.train.truth, input.train.untrained, tt.truth, tt.untrained, { ...evalOpts, choose: onVal(input.val.untrained) })
+        : null;
     test = {
       windows: tt.truth.length,
       metrics: tm,
@@ -241,7 +285,7 @@ export function buildReport(input: ReportInput): RunReport {
         ),
       },
     };
-    // Same thresholds as validation: both chosen on the training predictions.
+    // Same thresholds as validation: chosen on the validation predictions, never on the test block.
     testFig = headlineFigures(headlineCounts(tt.truth, tt.pred, countOpts));
   }
   const headline: ReportHeadline = {

@@ -126,7 +126,7 @@ export interface SavedModelSpec {
   features: string[];
   normalizer: Normalizer;
   typeNames: string[];
-  /** Span threshold chosen on training data (soft decoding; CRF uses Viterbi). */
+  /** Span threshold chosen on validation (runs with a test block) or training data (report.metrics.threshold.chosenOn; soft decoding; CRF uses Viterbi). */
   threshold: number;
   decode: { minLength: number; mergeGap: number };
   bestEpoch: number;

@@ -7,7 +7,7 @@
  *   [ train ........ ][purge][ inner val ][purge][ TEST block i ]   (later blocks: embargoed)
  *
  * - inner validation = the chronologically last share (`valFraction`, ≥ 1 window) of the windows
- *   before the test block; the fold's epoch is chosen on it, its threshold on its training windows.
+ *   before the test block; the fold's epoch is chosen on it, its threshold on it too (the kept model's inner-validation predictions).
  *   Nothing the fold chooses ever sees its test block.
  * - purge: a window whose last bar comes within one window length (T bars) of the first bar of the
  *   next part (inner val after train, test after inner val) is used nowhere in that fold, so no

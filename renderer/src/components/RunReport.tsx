@@ -1,6 +1,7 @@
 /**
  * One completed run's report (runs.get → RunReport): headline vs. baselines, the loss curve, a
- * threshold slider over the validation sweep with the train-chosen threshold marked, the
+ * threshold slider over the validation sweep with the chosen threshold marked (chosen on validation
+ * when the run has a test block, else on train: metrics.threshold.chosenOn), the
  * calibration histogram (with the slider's threshold on it), a walk-forward run's folds, and export as HTML or Markdown
  * (runs.exportReport → download).
  */
@@ -156,7 +157,7 @@ function ReportBody({ report }: { report: RunReport }) {
               <td className="small muted">
                 {m.headline.decoder === 'viterbi'
                   ? 'Viterbi decoding'
-                  : `thresholds chosen on train (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}
+                  : `thresholds chosen on ${m.threshold.chosenOn === 'validation' ? 'validation' : 'train'} (span ${fmtNum(m.threshold.span, 2)}, bar ${fmtNum(m.threshold.bar, 2)})`}
               </td>
             </tr>
             <tr>
@@ -216,6 +217,8 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
   const points = report.metrics.sweep.val;
   const chosen = report.metrics.threshold.span;
   const chosenBar = report.metrics.threshold.bar;
+  // Where the thresholds were chosen: validation (runs with a test block) or train (none; older reports).
+  const where = report.metrics.threshold.chosenOn === 'validation' ? 'validation' : 'train';
   const chosenIndex = Math.max(
     0,
     points.findIndex((p) => p.threshold === chosen),
@@ -231,8 +234,8 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
         { name: 'bar F1', color: PLOT_COLORS.bar, values: points.map((q) => q.barF1) },
       ],
       markers: [
-        { x: chosen, label: `train-chosen (span) ${chosen.toFixed(2)}`, color: PLOT_COLORS.marker },
-        ...(chosenBar !== chosen ? [{ x: chosenBar, label: `train-chosen (bar) ${chosenBar.toFixed(2)}`, color: PLOT_COLORS.bar }] : []),
+        { x: chosen, label: `${where}-chosen (span) ${chosen.toFixed(2)}`, color: PLOT_COLORS.marker },
+        ...(chosenBar !== chosen ? [{ x: chosenBar, label: `${where}-chosen (bar) ${chosenBar.toFixed(2)}`, color: PLOT_COLORS.bar }] : []),
         ...(p && p.threshold !== chosen ? [{ x: p.threshold, label: `slider ${p.threshold.toFixed(2)}`, color: PLOT_COLORS.slider }] : []),
       ],
       xLabel: 'threshold on span probability',
@@ -243,7 +246,7 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       width: 520,
       height: 250,
     }),
-    [points, chosen, chosenBar, p],
+    [points, chosen, chosenBar, p, where],
   );
   if (!p) return <p className="muted">No threshold sweep in this report.</p>;
   return (
@@ -252,8 +255,8 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       <label className="slider">
         <span>
           threshold <strong data-testid="threshold-value">{p.threshold.toFixed(2)}</strong>
-          {p.threshold === chosen && <span className="chip ok">train-chosen (span)</span>}
-          {p.threshold === chosenBar && <span className="chip ok">train-chosen (bar)</span>}
+          {p.threshold === chosen && <span className="chip ok">{where}-chosen (span)</span>}
+          {p.threshold === chosenBar && <span className="chip ok">{where}-chosen (bar)</span>}
         </span>
         <input
           type="range"
@@ -280,7 +283,7 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
           <div className="stat-label">bar F1 (validation)</div>
         </div>
         <button className="btn small" onClick={() => setIndex(chosenIndex)} disabled={index === chosenIndex} data-testid="threshold-reset">
-          Back to train-chosen
+          Back to {where}-chosen
         </button>
       </div>
       {report.metrics.headline.decoder === 'viterbi' && (
@@ -288,8 +291,9 @@ function ThresholdExplorer({ report }: { report: RunReport }) {
       )}
       {/* The slider is a what-if on validation: it changes nothing else. Say which threshold review draws with. */}
       <p className="muted small" data-testid="threshold-review-note">
-        Review predictions draws spans at the train-chosen span threshold <strong>{chosen.toFixed(2)}</strong>
-        {report.metrics.headline.decoder === 'viterbi' ? ' (CRF: the Viterbi path)' : ''}; this slider only shows how validation F1 would change.
+        Review predictions draws spans at the {where}-chosen span threshold <strong>{chosen.toFixed(2)}</strong>
+        {report.metrics.headline.decoder === 'viterbi' ? ' (CRF: the Viterbi path)' : ''}; this slider only shows how validation F1 would change
+        {where === 'validation' ? ' (validation chose it, so its F1 there is optimistic: the headline is on the test block)' : ''}.
       </p>
       <LinePlot options={plot} testId="threshold-plot" />
       <h3>Calibration</h3>

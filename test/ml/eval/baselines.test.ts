@@ -42,6 +42,22 @@ describe('baselines', () => {
     expect(r.test).toBeNull();
   });
 
+  it("with a test block the threshold is chosen on validation (as the model's is), without one on train", () => {
+    const train = [window(3, 12), window(10, 20)];
+    const val = [window(5, 9), window(18, 25)];
+    const test = [window(4, 11)];
+    const flat = (ws: typeof train, hi: number) => ws.map((w) => Float32Array.from(w.truth.mask, (v) => (v ? hi : 0.1)));
+    // over-confident on train (0.9 in span), 0.4 held out: train's choice (ties → closest to 0.5) misses everything held out
+    const sets = { train: { truth: train.map((w) => w.truth), probs: flat(train, 0.9) }, val: { truth: val.map((w) => w.truth), probs: flat(val, 0.4) } };
+    const decode = { minLength: 3, mergeGap: 2 };
+    const noTest = scoreBaseline(sets, decode);
+    expect(noTest.threshold).toBe(0.5);
+    expect(noTest.validation.spanF1).toBe(0);
+    const withTest = scoreBaseline({ ...sets, test: { truth: test.map((w) => w.truth), probs: flat(test, 0.4) } }, decode);
+    expect(withTest.threshold).toBe(0.4);
+    expect(withTest.test!.spanF1).toBe(1);
+  });
+
   it('a 0/1 rule is scored at 0.5 with the same decoding; a rule that misses half the spans scores span F1 ⅔', () => {
     const val = [window(5, 9), window(18, 25)];
     const flags = [val[0].truth.mask, new Float32Array(T)];

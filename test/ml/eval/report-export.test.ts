@@ -112,7 +112,9 @@ describe('report export', () => {
       expect(md.text).toContain(heading);
     }
     expect(md.text).toContain(soft.report.metrics.headline.spanF1.toFixed(3));
-    expect(md.text).toContain('| span (chosen on train) |');
+    // this run has a test block, so its thresholds were chosen on validation (report.metrics.threshold.chosenOn)
+    expect(soft.report.metrics.threshold.chosenOn).toBe('validation');
+    expect(md.text).toContain('| span (chosen on validation) |');
     expectNoExternalReference(md.text);
   });
 

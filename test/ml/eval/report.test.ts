@@ -140,13 +140,14 @@ describe('report v2: test block headline, intervals, older reports', () => {
     dataset: { skipped: { purged: 1 }, notes: ['test block: …'] },
   });
 
-  it('puts the headline on the test block with validation beside it, thresholds from train', () => {
+  it('puts the headline on the test block with validation beside it, thresholds from validation', () => {
     const r = buildReport(withTest('soft'));
     expect(r.headline!.on).toBe('test');
     expect(r.headline!.windows).toBe(2);
     // test: tp 1, fn 1, fp 0 → P 1, R ½ → F1 ⅔
     expect(r.headline!.spanF1).toBeCloseTo(2 / 3, 10);
     expect(r.test!.metrics.threshold).toEqual(r.metrics.threshold);
+    expect(r.metrics.threshold.chosenOn).toBe('validation');
     expect(r.headline!.validation.spanF1).toBe(r.metrics.headline.spanF1);
     expect(r.headline!.spanCI!.low).toBeLessThanOrEqual(r.headline!.spanF1);
     expect(r.headline!.spanCI!.high).toBeGreaterThanOrEqual(r.headline!.spanF1);
@@ -156,6 +157,29 @@ describe('report v2: test block headline, intervals, older reports', () => {
     const v = buildReport(input('soft', 0.8));
     expect(v.headline!.on).toBe('validation');
     expect(v.test).toBeNull();
+  });
+
+  it('chooses the soft threshold on validation when there is a test block, on train when there is none', () => {
+    // Over-confident training probabilities (0.9 in span) and held-out ones at 0.4: a threshold
+    // chosen on train (ties → closest to 0.5: 0.5) finds nothing held out; on validation it is 0.4.
+    const base = input('soft', 0.9);
+    const heldOut = (s: number, e: number) => predOf(s, e, 0.4, 0.1);
+    const noTest: ReportInput = { ...base, val: { ...base.val, pred: [heldOut(2, 8), heldOut(12, 17)] } };
+    const onTrain = buildReport(noTest);
+    expect(onTrain.metrics.threshold).toMatchObject({ chosenOn: 'train', span: 0.5 });
+    expect(onTrain.headline!.on).toBe('validation');
+    expect(onTrain.headline!.spanF1).toBe(0);
+
+    const withBlock: ReportInput = { ...noTest, test: { truth: [truthOf(4, 10), truthOf(11, 16)], pred: [heldOut(4, 10), heldOut(11, 16)], untrained: [] } };
+    const onVal = buildReport(withBlock);
+    expect(onVal.metrics.threshold).toMatchObject({ chosenOn: 'validation', span: 0.4 });
+    expect(onVal.test!.metrics.threshold).toEqual(onVal.metrics.threshold);
+    expect(onVal.headline!.on).toBe('test');
+    expect(onVal.headline!.spanF1).toBe(1);
+    // the training figures beside it are at the same (validation-chosen) threshold
+    expect(onVal.metrics.train.spanF1).toBe(1);
+    // the untrained baseline chooses its threshold the same way (on its own validation predictions)
+    expect(onVal.baselines.untrained.threshold.chosenOn).toBe('validation');
   });
 
   it('scores labels normalised like predictions: an exact copy of [10-12], [15-20], [30-31] scores F1 = 1', () => {

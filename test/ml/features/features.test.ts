@@ -7,6 +7,7 @@ import {
   computeSeriesFeatures,
   computeWindowFeatures,
   DEFAULT_FEATURES,
+  BASE_FEATURES,
   FEATURE_NAMES,
   fitNormalizer,
   sliceWindow,
@@ -119,8 +120,10 @@ describe('features: robustness', () => {
     expect(w.every(Number.isFinite)).toBe(true);
   });
 
-  it('has 14 default features, all known; rejects unknown names and out-of-range windows', () => {
-    expect(DEFAULT_FEATURES.length).toBe(14);
+  it('has 22 default features (all; the 14 generic ones are BASE_FEATURES), all known; rejects unknown names and out-of-range windows', () => {
+    expect(DEFAULT_FEATURES.length).toBe(22);
+    expect(BASE_FEATURES.length).toBe(14);
+    for (const n of BASE_FEATURES) expect(DEFAULT_FEATURES).toContain(n);
     for (const n of DEFAULT_FEATURES) expect(FEATURE_NAMES).toContain(n);
     expect(() => computeSeriesFeatures(tiny, ['nope'])).toThrow(/Unknown feature/);
     const d = computeSeriesFeatures(tiny, ['body']);

@@ -130,6 +130,9 @@ describe('walk-forward run (tiny, real training)', () => {
     // the headline is the last fold's test block; the mean is over both folds
     expect(report.headline?.on).toBe('test');
     expect(report.headline?.spanF1).toBe(cv.perFold[1].spanF1);
+    // the fold's threshold is chosen on its inner validation (never its test block) and saved with its models
+    expect(report.metrics.threshold.chosenOn).toBe('validation');
+    expect(cv.perFold[1].threshold).toBe(report.metrics.threshold.span);
     expect(cv.spanF1.mean).toBeCloseTo((cv.perFold[0].spanF1 + cv.perFold[1].spanF1) / 2, 12);
     expect(report.dataset?.notes.join(' ')).toMatch(/walk-forward over 2 folds: test span F1/);
     expect(cv.headlineOn).toBe('last-fold');

@@ -1,7 +1,7 @@
 /**
  * The compared runs' curves on shared axes, one colour per run: the validation criterion per
  * epoch (the loss the kept epoch is chosen by; ringed at each run's kept epoch) and validation span
- * F1 against the threshold (ringed at each run's train-chosen threshold). Soft and CRF losses sit
+ * F1 against the threshold (ringed at each run's chosen threshold: on validation with a test block, else on train). Soft and CRF losses sit
  * on different scales, so the loss plot can also show each run relative to its own epoch 0.
  */
 import { useMemo, useState } from 'react';
@@ -33,6 +33,12 @@ export function runStyles(c: Comparison): RunStyle[] {
 }
 
 /** Every threshold any run was swept at, ascending; a run lacking one has a gap there. */
+/** Where the compared runs chose their soft threshold (validation with a test block, train otherwise or in older reports). */
+function chosenOn(reports: RunReport[]): string {
+  const where = new Set(reports.map((r) => (r.metrics.threshold.chosenOn === 'validation' ? 'validation' : 'train')));
+  return where.size === 1 ? [...where][0] : 'validation or train (see each report)';
+}
+
 function thresholdAxis(reports: RunReport[]): number[] {
   return [...new Set(reports.flatMap((r) => r.metrics.sweep.val.map((p) => p.threshold)))].sort((a, b) => a - b);
 }
@@ -74,8 +80,8 @@ export function CompareOverlays({ comparison, reports }: { comparison: Compariso
       yDomain: [0, 1],
       xDomain: [0, 1],
       highlightLabel: reports.some((r) => r.metrics.headline.decoder === 'viterbi')
-        ? '○ threshold chosen on train · CRF headlines use Viterbi, not a threshold'
-        : '○ threshold chosen on train (the headline figure)',
+        ? `○ threshold chosen on ${chosenOn(reports)} · CRF headlines use Viterbi, not a threshold`
+        : `○ threshold chosen on ${chosenOn(reports)} (the headline figure)`,
       width: COMPARE_WIDTH,
       height: COMPARE_HEIGHT,
     };
