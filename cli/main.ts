@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CandlemarkService } from '../core/service/service.ts';
-import type { CommandInput } from '../core/service/schemas.ts';
+import { FEATURE_SET_NAMES, type CommandInput } from '../core/service/schemas.ts';
 import { formatIssue } from '../core/service/errors.ts';
 import { toCandlemarkError } from '../core/service/error-map.ts';
 import { exitCodeOf } from '../core/service/error-status.ts';
@@ -48,7 +48,7 @@ commands:
         [--unlabelled SHARE]        leave the latest SHARE (0-1) of the training windows to label (default 0)
   train [--model soft|crf] [--epochs N] [--batch N] [--lr X] [--seed N] [--ensemble N]
         [--encoder conv|conv-attn] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
-        [--set ID] [--patience N] [--hidden 32] [--features logReturn,range,...] [--json]
+        [--set ID] [--patience N] [--hidden 32] [--features default|generic|expansion|logReturn,range,...] [--json]
         [--task-weighting ema-val|ema-train|learned|fixed] [--test-fraction 0.1] [--no-span-weight 1]
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
         [--walk-forward K] [--weight-average DECAY|off] [--weight-decay WD]
@@ -410,10 +410,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           patience: num(flags, 'patience'),
           hidden: num(flags, 'hidden'),
           // Names are checked by the command's schema, which lists the valid ones in its error.
-          features: str(flags, 'features')
-            ?.split(',')
-            .map((f) => f.trim())
-            .filter(Boolean) as CommandInput<'train.run'>['features'],
+          features: featuresFlag(str(flags, 'features')),
           unconfirmed: str(flags, 'unconfirmed') as 'use' | 'exclude' | undefined,
           // issue #11 run settings (checked by the command's schema)
           taskWeighting: str(flags, 'task-weighting') as CommandInput<'train.run'>['taskWeighting'],
@@ -602,4 +599,14 @@ async function seriesCommand(service: CandlemarkService, pos: string[], flags: F
 
 function fmt(x: number | undefined | null): string {
   return x == null || !Number.isFinite(x) ? '--' : x.toFixed(4);
+}
+
+/** `--features`: a set's name (default, generic, expansion) or a comma list of feature names (the command's schema checks them). */
+function featuresFlag(v: string | undefined): CommandInput<'train.run'>['features'] {
+  if (v === undefined) return undefined;
+  const names = v
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  return (names.length === 1 && FEATURE_SET_NAMES.includes(names[0]) ? names[0] : names) as CommandInput<'train.run'>['features'];
 }

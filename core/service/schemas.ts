@@ -3,7 +3,7 @@
  * before anything runs, so a malformed IPC message or HTTP body can never reach the store.
  */
 import { z } from 'zod';
-import { FEATURE_NAMES } from '../ml/features/series.ts';
+import { FEATURE_NAMES, FEATURE_PRESET_NAMES } from '../ml/features/series.ts';
 import { DEFAULT_BOUNDARY_TOLERANCE } from '../review/compare-window.ts';
 
 const id = z.number().int().positive();
@@ -54,6 +54,9 @@ const DEMO_UNLABELLED = z.number().min(0).max(1).default(0);
 export const DEMO_APP_UNLABELLED = 1 / 3;
 
 /** Issue #12, point 4: which annotators' labels a run uses (core/ml/training/label-source.ts). */
+/** Named feature sets a run may ask for (core/ml/features FEATURE_PRESETS), for hosts that parse a flag. */
+export const FEATURE_SET_NAMES: readonly string[] = FEATURE_PRESET_NAMES;
+
 const labelSource = z.union([z.enum(['all', 'consensus']), z.object({ annotator }).strict()]);
 
 export const trainArgs = z
@@ -67,7 +70,12 @@ export const trainArgs = z
     seed: z.number().int().min(0).default(1),
     ensemble: z.number().int().min(1).max(16).default(1),
     hidden: z.number().int().min(4).max(256).default(32),
-    features: z.array(z.enum(FEATURE_NAMES)).min(1).optional(),
+    /** A named set (default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6) or an explicit list. */
+    features: z
+      .union([z.enum(FEATURE_PRESET_NAMES), z.array(z.enum(FEATURE_NAMES)).min(1)], {
+        error: `expected a feature set (${FEATURE_PRESET_NAMES.join(', ')}) or a list of feature names (${FEATURE_NAMES.join(', ')})`,
+      })
+      .optional(),
     patience: z.number().int().min(1).optional(),
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     /** Issue #12: training windows holding model-written spans nobody confirmed: use them, or leave them out. */

@@ -106,6 +106,14 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId(`run-status-${run1}`)).toHaveText('completed');
   // The runs list says what each run was trained with and on.
   await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('5 ep');
+  // ... including its feature set, recorded as the list it used (the default: all 22).
+  await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('22 features');
+  // The Retrain panel offers the named feature sets; a non-default one shows in the summary line.
+  await expect(page.getByTestId('train-features')).toHaveValue('default');
+  await page.getByTestId('train-features').selectOption('generic');
+  await expect(page.getByTestId('train-summary')).toContainText('generic features');
+  await page.getByTestId('train-features').selectOption('default');
+  await expect(page.getByTestId('train-summary')).not.toContainText('features');
   const listed = (await api<Array<{ id: number; data: { setId: number; trainWindows: number; valWindows: number; labels: number } }>>(page, 'runs.list')).find(
     (r) => r.id === run1,
   )!;

@@ -5,6 +5,9 @@ export {
   RUN_FEATURES,
   WINDOW_RUN_FEATURES,
   EXPANSION_FEATURES,
+  FEATURE_PRESETS,
+  FEATURE_PRESET_NAMES,
+  resolveFeatures,
   FEATURE_PARAMS,
   isFeatureName,
   averageTrueRange,
@@ -14,6 +17,6 @@ export {
   windowMatrix,
   computeWindowFeatures,
 } from './series.ts';
-export type { FeatureName } from './series.ts';
+export type { FeatureName, FeaturePreset } from './series.ts';
 export { fitNormalizer, applyNormalizer } from './normalize.ts';
 export type { Normalizer } from './normalize.ts';

@@ -64,6 +64,21 @@ export const BASE_FEATURES: readonly FeatureName[] = FEATURE_NAMES.filter((n) =>
  */
 export const DEFAULT_FEATURES: readonly FeatureName[] = [...FEATURE_NAMES];
 
+/**
+ * Named feature sets a run can ask for instead of a list (`train.run {features: 'generic'}`, CLI
+ * `--features generic`, the Retrain panel's "Features"): the analyst's "richer features" step is a
+ * choice between these, recorded with the run as the resolved list.
+ */
+export const FEATURE_PRESETS = { default: DEFAULT_FEATURES, generic: BASE_FEATURES, expansion: EXPANSION_FEATURES } as const;
+export type FeaturePreset = keyof typeof FEATURE_PRESETS;
+export const FEATURE_PRESET_NAMES = Object.keys(FEATURE_PRESETS) as [FeaturePreset, ...FeaturePreset[]];
+
+/** A run's `features` setting as a list: a preset name, an explicit list, or absent (the default). */
+export function resolveFeatures(features: FeaturePreset | readonly FeatureName[] | undefined): FeatureName[] | undefined {
+  if (features === undefined) return undefined;
+  return typeof features === 'string' ? [...FEATURE_PRESETS[features]] : [...features];
+}
+
 /** Rolling-window lengths (bars). */
 export const FEATURE_PARAMS = {
   atr: 14,

@@ -5,7 +5,7 @@
 import type { IndexSpan } from '../../domain/types.ts';
 import type { ProjectStore } from '../../store/index.ts';
 import { selectBackend, type BackendPreference } from '../backend/index.ts';
-import type { Normalizer } from '../features/index.ts';
+import { DEFAULT_FEATURES, type Normalizer } from '../features/index.ts';
 import { serializeWeights } from '../model/index.ts';
 import type { EncoderKind, HeadKind, ModelSpec, SpanModel, WindowPrediction } from '../model/types.ts';
 import { DEFAULT_DECODE, type SimpleSpan } from '../eval/decode.ts';
@@ -165,7 +165,9 @@ export function resolved(o: RunTrainingOptions) {
     head: o.head,
     encoder: o.encoder ?? TRAINING_DEFAULTS.encoder,
     hidden: o.hidden ?? TRAINING_DEFAULTS.hidden,
-    features: o.features ?? null,
+    // Recorded as the list the run used (not null): the default set changed once (14 → 22, 2026-12-05),
+    // so an absent setting would not tell two runs' features apart.
+    features: o.features ?? [...DEFAULT_FEATURES],
     epochs: o.epochs ?? TRAINING_DEFAULTS.epochs,
     batchSize: o.batchSize ?? TRAINING_DEFAULTS.batchSize,
     learningRate: o.learningRate ?? TRAINING_DEFAULTS.learningRate,

@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.ts';
 import { CandlemarkError } from '../errors.ts';
 import type { CommandArgs, TrainArgs } from '../schemas.ts';
 import { DEFAULT_FOLDS } from '../../ml/training/walk-forward.ts';
+import { resolveFeatures } from '../../ml/features/series.ts';
 
 /** Workers of runs in progress, per open project (from the worker's start, before its run row exists). */
 const active = new WeakMap<ServiceContext, Set<ActiveRun>>();
@@ -104,7 +105,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       head: args.model,
       encoder: args.encoder,
       hidden: args.hidden,
-      features: args.features,
+      features: resolveFeatures(args.features),
       epochs: args.epochs,
       batchSize: args.batchSize,
       learningRate: args.learningRate,

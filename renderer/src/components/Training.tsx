@@ -250,6 +250,14 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
               <option value="conv-attn">conv + attention</option>
             </select>
           </label>
+          <label title="All 22 (default): the 14 generic per-bar features plus the causal expansion-run state (range against the 50-bar median, run length, move, gap). Generic 14: without the expansion-run features (your spans are not range expansions as the demo rule defines them). Expansion rule 6: only what the demo's expansion rule weighs (labels from that rule; few windows).">
+            Features
+            <select value={s.featureSet} onChange={(e) => update({ featureSet: e.target.value as TrainSettings['featureSet'] })} data-testid="train-features">
+              <option value="default">all 22 (default)</option>
+              <option value="generic">generic 14</option>
+              <option value="expansion">expansion rule 6</option>
+            </select>
+          </label>
           {numberField('ensemble', 'Ensemble', 'train-ensemble')}
           {numberField('seed', 'Seed', 'train-seed')}
           <label title="Open contradiction findings between overlapping windows: train on both sides, mask the disputed bars, or down-weight them by severity">
@@ -312,6 +320,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
         <span className="muted small" data-testid="train-summary">
           {s.model === 'both' ? 'soft, then CRF' : s.model} · {s.epochs} epoch{s.epochs === 1 ? '' : 's'} · batch {s.batchSize} · lr {s.learningRate} ·{' '}
           {s.encoder}
+          {s.featureSet !== 'default' ? ` · ${s.featureSet} features` : ''}
           {s.ensemble > 1 ? ` · ensemble ${s.ensemble}` : ''} · seed {s.seed}
           {runs > 1 ? ' · 2 runs' : ''}
         </span>
@@ -553,6 +562,7 @@ function RunsCard({
                   learningRate?: number;
                   hidden?: number;
                   seed?: number;
+                  features?: string[] | null;
                 };
                 return (
                   <tr
@@ -646,12 +656,13 @@ function RunsCard({
 }
 
 /** A run's main settings in one line (the full config is in the comparison's config diff). */
-function runSettings(c: { epochs?: number; batchSize?: number; learningRate?: number; hidden?: number; seed?: number }): string {
+function runSettings(c: { epochs?: number; batchSize?: number; learningRate?: number; hidden?: number; seed?: number; features?: string[] | null }): string {
   const parts = [
     c.epochs != null ? `${c.epochs} ep` : null,
     c.batchSize != null ? `batch ${c.batchSize}` : null,
     c.learningRate != null ? `lr ${c.learningRate}` : null,
     c.hidden != null ? `h ${c.hidden}` : null,
+    Array.isArray(c.features) ? `${c.features.length} features` : null,
     c.seed != null ? `seed ${c.seed}` : null,
   ];
   return parts.filter(Boolean).join(' · ');

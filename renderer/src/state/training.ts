@@ -22,6 +22,8 @@ export interface TrainSettings {
   batchSize: number;
   learningRate: number;
   encoder: 'conv' | 'conv-attn';
+  /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
+  featureSet: 'default' | 'generic' | 'expansion';
   ensemble: number;
   seed: number;
   /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   batchSize: 16,
   learningRate: 0.003,
   encoder: 'conv',
+  featureSet: 'default',
   ensemble: 1,
   seed: 1,
   contradictions: 'train-both',
@@ -69,6 +72,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     batchSize: int(s.batchSize, 1, 1024, 16),
     learningRate: typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate <= 1 ? s.learningRate : 0.003,
     encoder: s.encoder === 'conv-attn' ? 'conv-attn' : 'conv',
+    featureSet: s.featureSet === 'generic' || s.featureSet === 'expansion' ? s.featureSet : 'default',
     ensemble: int(s.ensemble, 1, 16, 1),
     seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
     contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
@@ -118,6 +122,7 @@ function trainArgs(s: RunSettings, model: ModelChoice): CommandInput<'train.star
     batchSize: s.batchSize,
     learningRate: s.learningRate,
     encoder: s.encoder,
+    ...(s.featureSet !== 'default' ? { features: s.featureSet } : {}),
     ensemble: s.ensemble,
     seed: s.seed,
     contradictions: s.contradictions,
