@@ -57,11 +57,11 @@ const CFG: AlConfig = {
 const BATCH = Number(values.batch);
 
 /** Variant: the doubtful decisions of a window added up (each candidate's closeness, plus the strongest outside bar's). */
-function sumUncertainty(probs: ArrayLike<number>, threshold: number): number {
-  const cands = candidateSpans(probs, threshold);
+function sumUncertainty(probs: ArrayLike<number>, threshold: number, floor = threshold / 2): number {
+  const cands = candidateSpans(probs, floor * 2);
   let outside = 0;
   for (let i = 0; i < probs.length; i++) if (!cands.some((c) => c.start <= i && i <= c.end)) outside = Math.max(outside, probs[i]);
-  return cands.reduce((a, c) => a + c.uncertainty, 0) + closenessToThreshold(outside, threshold);
+  return cands.reduce((a, c) => a + closenessToThreshold(c.evidence, threshold), 0) + closenessToThreshold(outside, threshold);
 }
 
 /** Average ranks (ties share their mean rank). */
@@ -140,6 +140,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
         return windowQueueScore({ probs: p.spanProb, head: CFG.head, threshold, memberSpread: p.memberSpread });
       }),
       'Σ candidate uncertainty + outside': probs.map((p) => sumUncertainty(p, CFG.head === 'crf' ? 0.5 : threshold)),
+      'Σ, candidates from τ/4': probs.map((p) => sumUncertainty(p, CFG.head === 'crf' ? 0.5 : threshold, (CFG.head === 'crf' ? 0.5 : threshold) / 4)),
       'max p': probs.map((p) => p.reduce((a, b) => Math.max(a, b), 0)),
       'per-bar mean 1−|2p−1|': probs.map((p) => windowUncertainty(p)),
       'Σ p (positives)': probs.map((p) => p.reduce((a, b) => a + b, 0)),
