@@ -326,6 +326,8 @@ if (values.json) {
       testWindows: ref.nTest,
       spread,
       curves,
+      /** Per repeat (repeat-offset first), so invocations can be joined per repeat later. */
+      repeatCurves: repCurves,
     }),
   );
 }
