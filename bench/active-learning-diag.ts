@@ -56,9 +56,12 @@ const CFG: AlConfig = {
 };
 const BATCH = Number(values.batch);
 
-/** Variant: the doubtful decisions of a window added up (each candidate's closeness, plus the strongest outside bar's). */
-function sumUncertainty(probs: ArrayLike<number>, threshold: number, floor = threshold / 2): number {
-  const cands = candidateSpans(probs, floor * 2);
+/**
+ * Variant of spanDoubt (same sum, same order) whose candidates start at τ/4 instead of τ/2, so more
+ * of a weak model's hints count as candidates (missed-span risk); measured worse, kept to rerun.
+ */
+function sumFromQuarter(probs: ArrayLike<number>, threshold: number): number {
+  const cands = candidateSpans(probs, threshold / 2);
   let outside = 0;
   for (let i = 0; i < probs.length; i++) if (!cands.some((c) => c.start <= i && i <= c.end)) outside = Math.max(outside, probs[i]);
   return cands.reduce((a, c) => a + closenessToThreshold(c.evidence, threshold), 0) + closenessToThreshold(outside, threshold);
@@ -134,13 +137,12 @@ for (const seed of values.seeds.split(',').map(Number)) {
     }
     const probs = open.map((w) => byId.get(w.id)!.spanProb);
     const scores: Record<string, number[]> = {
-      'span uncertainty (app before)': probs.map((p) => spanUncertainty({ probs: p, head: CFG.head, threshold })),
-      'queue (app now)': open.map((w) => {
+      'max: spanUncertainty (the queue before)': probs.map((p) => spanUncertainty({ probs: p, head: CFG.head, threshold })),
+      'queue (windowQueueScore: spanDoubt for soft)': open.map((w) => {
         const p = byId.get(w.id)!;
         return windowQueueScore({ probs: p.spanProb, head: CFG.head, threshold, memberSpread: p.memberSpread });
       }),
-      'Σ candidate uncertainty + outside': probs.map((p) => sumUncertainty(p, CFG.head === 'crf' ? 0.5 : threshold)),
-      'Σ, candidates from τ/4': probs.map((p) => sumUncertainty(p, CFG.head === 'crf' ? 0.5 : threshold, (CFG.head === 'crf' ? 0.5 : threshold) / 4)),
+      'sum, candidates from τ/4': probs.map((p) => sumFromQuarter(p, CFG.head === 'crf' ? 0.5 : threshold)),
       'max p': probs.map((p) => p.reduce((a, b) => Math.max(a, b), 0)),
       'per-bar mean 1−|2p−1|': probs.map((p) => windowUncertainty(p)),
       'Σ p (positives)': probs.map((p) => p.reduce((a, b) => a + b, 0)),

@@ -138,7 +138,8 @@ function windowDensity(bars: BarColumns, pool: WindowInfo[]): Map<number, number
 /**
  * The orders compared. 'queue' is the app's rule (windowQueueScore, then leastSureQueue's diversity,
  * as review.summary + the review pane do); the others are variants measured against it.
- *  - uncertainty: spanUncertainty + leastSureQueue from the first model on (the rule before).
+ *  - uncertainty: spanUncertainty (the max over candidates) + leastSureQueue: the app's rule for
+ *    single soft models before the second pass (now spanDoubt, the sum), still the CRF's.
  *  - density: uncertainty × representativeness (windowDensity: similar to many pool windows).
  *  - cold: random until --cold windows are labelled, then uncertainty (a cold start; measured, not adopted).
  *  - candidates: only candidate spans count (no "how close the outside comes"): windows where the
