@@ -10,6 +10,8 @@
  * all-labels F1 are averaged weighted by repeats (allLabelsF1PerRepeat's length, or FILE:N for
  * results written before that field existed); an order missing from a file is averaged over the
  * files that have it, up to the shortest of its curves. --orders a,b,… draws only those orders.
+ * FILE! marks a file whose all-labels runs repeat another joined file's (the same repeats, so the
+ * same seeds and F1): its curves count, its all-labels F1 does not (it would be counted twice).
  * --table also prints each panel's merged curves as a Markdown table, with the labels needed (the
  * first point of the merged curve at or above 95 % of the merged all-labels F1) and the ratio to random.
  */
@@ -72,18 +74,19 @@ function panel(r: Result, title: string, dx: number): string {
   return parts.join('\n');
 }
 
-function load(spec: string): Result & { repeats: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
+function load(spec: string): Result & { repeats: number; refRepeats: number } {
+  const m = /^(.*?)(?::(\d+))?(!)?$/.exec(spec)!;
   const r = JSON.parse(fs.readFileSync(m[1], 'utf8').trim().split('\n').at(-1)!) as Result & { allLabelsF1PerRepeat?: number[] };
   const repeats = m[2] ? Number(m[2]) : r.allLabelsF1PerRepeat?.length;
   if (!repeats) throw new Error(`${m[1]}: how many repeats? (write it as ${m[1]}:N)`);
-  return { ...r, repeats };
+  // FILE! : its all-labels runs repeat those of another file of the panel (same seeds): curves only.
+  return { ...r, repeats, refRepeats: m[3] ? 0 : repeats };
 }
 
 /** Curves of several invocations averaged, weighted by their repeats. */
-function merge(parts: Array<Result & { repeats: number }>): Result {
-  const total = parts.reduce((a, p) => a + p.repeats, 0);
-  const allLabelsF1 = parts.reduce((a, p) => a + p.allLabelsF1 * p.repeats, 0) / total;
+function merge(parts: Array<Result & { repeats: number; refRepeats: number }>): Result {
+  const total = parts.reduce((a, p) => a + p.refRepeats, 0);
+  const allLabelsF1 = parts.reduce((a, p) => a + p.allLabelsF1 * p.refRepeats, 0) / total;
   const only = values.orders?.split(',').map((o) => o.trim());
   const names = [...new Set(parts.flatMap((p) => Object.keys(p.curves)))].filter((k) => !only || only.includes(k));
   const curves = Object.fromEntries(
