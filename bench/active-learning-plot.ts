@@ -10,11 +10,18 @@
  * all-labels F1 are averaged weighted by repeats (allLabelsF1PerRepeat's length, or FILE:N for
  * results written before that field existed); an order missing from a file is averaged over the
  * files that have it, up to the shortest of its curves. --orders a,b,… draws only those orders.
+ * FILE! marks a file whose all-labels runs repeat another joined file's (the same repeats, so the
+ * same seeds and F1): its curves count, its all-labels F1 does not (it would be counted twice).
+ * --table also prints each panel's merged curves as a Markdown table, with the labels needed (the
+ * first point of the merged curve at or above 95 % of the merged all-labels F1) and the ratio to random.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { title: { type: 'string', multiple: true }, orders: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { title: { type: 'string', multiple: true }, orders: { type: 'string' }, table: { type: 'boolean', default: false } },
+});
 const [out, ...inputs] = positionals;
 if (!out || inputs.length === 0) throw new Error('usage: active-learning-plot.ts OUT.svg RESULT.json [RESULT.json …] [--title "…" per file]');
 
@@ -67,18 +74,19 @@ function panel(r: Result, title: string, dx: number): string {
   return parts.join('\n');
 }
 
-function load(spec: string): Result & { repeats: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(spec)!;
+function load(spec: string): Result & { repeats: number; refRepeats: number } {
+  const m = /^(.*?)(?::(\d+))?(!)?$/.exec(spec)!;
   const r = JSON.parse(fs.readFileSync(m[1], 'utf8').trim().split('\n').at(-1)!) as Result & { allLabelsF1PerRepeat?: number[] };
   const repeats = m[2] ? Number(m[2]) : r.allLabelsF1PerRepeat?.length;
   if (!repeats) throw new Error(`${m[1]}: how many repeats? (write it as ${m[1]}:N)`);
-  return { ...r, repeats };
+  // FILE! : its all-labels runs repeat those of another file of the panel (same seeds): curves only.
+  return { ...r, repeats, refRepeats: m[3] ? 0 : repeats };
 }
 
 /** Curves of several invocations averaged, weighted by their repeats. */
-function merge(parts: Array<Result & { repeats: number }>): Result {
-  const total = parts.reduce((a, p) => a + p.repeats, 0);
-  const allLabelsF1 = parts.reduce((a, p) => a + p.allLabelsF1 * p.repeats, 0) / total;
+function merge(parts: Array<Result & { repeats: number; refRepeats: number }>): Result {
+  const total = parts.reduce((a, p) => a + p.refRepeats, 0);
+  const allLabelsF1 = parts.reduce((a, p) => a + p.allLabelsF1 * p.refRepeats, 0) / total;
   const only = values.orders?.split(',').map((o) => o.trim());
   const names = [...new Set(parts.flatMap((p) => Object.keys(p.curves)))].filter((k) => !only || only.includes(k));
   const curves = Object.fromEntries(
@@ -108,3 +116,18 @@ const svg = [
 ].join('\n');
 fs.writeFileSync(out, svg);
 console.log(`wrote ${out}`);
+if (values.table)
+  results.forEach((r, i) => {
+    const names = Object.keys(r.curves);
+    const xs = r.curves[names[0]].map((p) => p.labelled);
+    const needed = (name: string) => r.curves[name].find((p) => p.f1 >= r.target)?.labelled ?? null;
+    console.log(`\n${titles[i] ?? inputs[i]}: all-labels span F1 ${r.allLabelsF1.toFixed(3)}, target ${r.target.toFixed(3)}\n`);
+    console.log(`| labelled windows | ${xs.join(' | ')} | labels needed | / random |`);
+    console.log(`|---|${xs.map(() => '---|').join('')}---|---|`);
+    for (const name of names) {
+      const n = needed(name);
+      const rnd = r.curves.random ? needed('random') : null;
+      const f1s = xs.map((x) => r.curves[name].find((p) => p.labelled === x)?.f1.toFixed(3) ?? '—');
+      console.log(`| ${name} | ${f1s.join(' | ')} | ${n ?? 'not within ' + xs.at(-1)} | ${n != null && rnd != null ? (n / rnd).toFixed(2) : '—'} |`);
+    }
+  });

@@ -2,13 +2,14 @@
  * Does the least-sure queue pay off? (issue #12, point 3.) A simulated annotator labels windows in
  * batches, in queue order vs random order vs chronological order, and a model is retrained after
  * each batch; span F1 is measured on a fixed test block (the last 20 % of the series, labelled from
- * the start, never drawn by any strategy). "Labels needed" = the first number of labelled windows at
+ * the start, never drawn by any strategy; with --val-share S its first S are validation, which picks
+ * the best epoch, and only the rest is scored). "Labels needed" = the first number of labelled windows at
  * which a strategy's F1 reaches 95 % of the F1 of training on every pool window.
  *
  *   npx tsx bench/active-learning.ts [--source generated|real] [--bars N] [--batch 8] [--rounds 6]
  *        [--epochs 12] [--hidden 8] [--lr 0.005] [--repeats 1] [--repeat-offset 0] [--explore 0]
  *        [--test-fraction 0.2] [--strategies queue,random,chronological] [--cold 24] [--head soft|crf]
- *        [--ensemble 1] [--json]
+ *        [--ensemble 1] [--features default|expansion|all|LIST] [--train-batch 8] [--val-share 0] [--json]
  *
  * Sources: a generated series (its planted spans are the truth), or a real series
  * (../shared/data/btcusd_1h.csv) labelled by the demo's rule (findExpansionSpans). The pool is cut
@@ -24,17 +25,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BarColumns, IndexSpan, WindowInfo } from '../core/domain/types.ts';
-import { generateSeries } from '../core/demo/generate.ts';
-import { findExpansionSpans } from '../core/demo/heuristic-truth.ts';
-import { readOhlcvCsvFile } from '../core/import/index.ts';
-import { runTraining, predictWindows, type WindowPredictionResult } from '../core/ml/training/run.ts';
-import type { RunReport } from '../core/ml/eval/report.ts';
+import type { BarColumns, WindowInfo } from '../core/domain/types.ts';
+import { predictWindows, type WindowPredictionResult } from '../core/ml/training/run.ts';
 import { leastSureQueue } from '../core/review/queue.ts';
 import type { ReviewWindowRow } from '../core/review/types.ts';
 import { candidateSpans, pathUncertainty, spanUncertainty, windowQueueScore } from '../core/review/uncertainty.ts';
 import { mulberry32 } from '../core/shared/random.ts';
-import { ProjectStore } from '../core/store/index.ts';
+import { loadSource, parseFeatures, setup, trainF1, type AlConfig, type AlSource } from './active-learning-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,61 +56,41 @@ const { values } = parseArgs({
     ensemble: { type: 'string', default: '1' },
     /** Share of the series held out as the fixed test block (its end). */
     'test-fraction': { type: 'string', default: '0.2' },
+    /**
+     * Share of the held-out windows (the first ones) that are validation: they pick the best epoch
+     * and are never scored; the rest are the test block the curves are scored on. 0 = the first
+     * pass's protocol (the run's own test block: the last 10 % of the labelled windows, which moves as
+     * the pool is labelled; headline on validation, the windows that also picked the epoch).
+     */
+    'val-share': { type: 'string', default: '0' },
+    /** Feature preset: default (14), expansion (EXPANSION_FEATURES, 6), all (22), or a comma list. */
+    features: { type: 'string', default: 'default' },
+    /** Training minibatch size. */
+    'train-batch': { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
   },
 });
-const SOURCE = values.source as 'generated' | 'real';
 const BATCH = Number(values.batch);
 const ROUNDS = Number(values.rounds);
-const EPOCHS = Number(values.epochs);
-const HIDDEN = Number(values.hidden);
-const LR = Number(values.lr);
 const REPEATS = Number(values.repeats);
 const REP0 = Number(values['repeat-offset']);
-const HEAD = values.head as 'soft' | 'crf';
-const ENSEMBLE = Number(values.ensemble);
 const COLD = Number(values.cold);
-const T = 128;
-const STRIDE = 64;
+const CFG: AlConfig = {
+  source: values.source as 'generated' | 'real',
+  bars: Number(values.bars),
+  testFraction: Number(values['test-fraction']),
+  valShare: Number(values['val-share']),
+  features: parseFeatures(values.features),
+  head: values.head as 'soft' | 'crf',
+  hidden: Number(values.hidden),
+  epochs: Number(values.epochs),
+  lr: Number(values.lr),
+  trainBatch: Number(values['train-batch']),
+  ensemble: Number(values.ensemble),
+};
+const HEAD = CFG.head;
+const ENSEMBLE = CFG.ensemble;
 const log = (s: string) => (values.json ? process.stderr.write(s + '\n') : console.log(s));
-
-async function source(): Promise<{ id: string; bars: BarColumns; truth: IndexSpan[] }> {
-  if (SOURCE === 'real') {
-    const file = path.resolve(import.meta.dirname, '../../shared/data/btcusd_1h.csv');
-    const { bars } = await readOhlcvCsvFile(fs.existsSync(file) ? file : path.resolve('../shared/data/btcusd_1h.csv'));
-    const n = Math.min(bars.time.length, Number(values.bars));
-    const cut = (a: Float64Array) => a.subarray(0, n);
-    const sub: BarColumns = {
-      time: cut(bars.time),
-      open: cut(bars.open),
-      high: cut(bars.high),
-      low: cut(bars.low),
-      close: cut(bars.close),
-      volume: bars.volume ? cut(bars.volume) : null,
-    };
-    return { id: 'btcusd_1h', bars: sub, truth: findExpansionSpans(sub) };
-  }
-  const g = generateSeries({ seed: 1201, bars: Number(values.bars) });
-  return { id: 'generated', bars: g.bars, truth: g.truth };
-}
-
-/** The truth spans inside a window, clipped (pieces under 3 bars dropped, as the demo's labeller does). */
-function truthIn(truth: IndexSpan[], start: number, length: number): IndexSpan[] {
-  const out: IndexSpan[] = [];
-  for (const s of truth) {
-    const a = Math.max(s.start, start);
-    const b = Math.min(s.end, start + length - 1);
-    if (b - a + 1 >= 3) out.push({ ...s, start: a, end: b });
-  }
-  return out;
-}
-
-interface Setup {
-  store: ProjectStore;
-  setId: number;
-  pool: WindowInfo[];
-  label(w: WindowInfo): void;
-}
 
 /**
  * Representativeness of each pool window (the 'density' order): a window's descriptor is its
@@ -158,54 +135,11 @@ function windowDensity(bars: BarColumns, pool: WindowInfo[]): Map<number, number
   return new Map(pool.map((w, i) => [w.id, desc.reduce((x, v) => x + Math.exp(-dist(desc[i], v) / h), 0) / desc.length]));
 }
 
-function setup(dir: string, name: string, data: { id: string; bars: BarColumns; truth: IndexSpan[] }): Setup {
-  const store = ProjectStore.open(path.join(dir, `${name}.candlemark`), { create: true });
-  store.annotator = 'simulated';
-  const n = data.bars.time.length;
-  const testFrom = Math.floor(n * (1 - Number(values['test-fraction'])));
-  store.insertSeries(data.id, 'bench', data.bars);
-  const windows: Array<{ extId: string; startIndex: number; length: number; role: 'train' | 'val' }> = [];
-  // Pool: overlapping windows wholly before the test block. Test block: non-overlapping windows after it.
-  for (let s = 0; s + T <= testFrom; s += STRIDE) windows.push({ extId: `p${s}`, startIndex: s, length: T, role: 'train' });
-  for (let s = testFrom; s + T <= n; s += T) windows.push({ extId: `t${s}`, startIndex: s, length: T, role: 'val' });
-  const set = store.createWindowSet(
-    { seriesId: data.id, origin: 'cut', length: T, stride: STRIDE, split: 'chronological', valFraction: 0.2, seed: 1 },
-    windows,
-  );
-  const all = store.listWindows({ setId: set.id });
-  const label = (w: WindowInfo) => {
-    store.editGroup('simulated annotator', () => {
-      for (const s of truthIn(data.truth, w.startIndex, w.length)) {
-        store.addLabel(w.id, { startTime: data.bars.time[s.start], endTime: data.bars.time[s.end], type: s.type, origin: 'drawn' });
-      }
-      store.setWindowReviewed(w.id, true);
-    });
-  };
-  for (const w of all.filter((x) => x.role === 'val')) label(w);
-  return { store, setId: set.id, pool: all.filter((x) => x.role === 'train'), label };
-}
-
-async function trainF1(s: Setup, seed: number): Promise<{ f1: number; runId: number; threshold: number }> {
-  const r = await runTraining(s.store, {
-    setId: s.setId,
-    head: HEAD,
-    hidden: HIDDEN,
-    epochs: EPOCHS,
-    batchSize: 8,
-    learningRate: LR,
-    seed,
-    backend: 'wasm',
-    ensemble: ENSEMBLE,
-  });
-  if (r.status !== 'completed' || !r.report) throw new Error(`training failed: ${r.error}`);
-  const report = r.report as RunReport;
-  return { f1: report.metrics.headline.spanF1, runId: r.runId, threshold: report.metrics.threshold.span };
-}
-
 /**
  * The orders compared. 'queue' is the app's rule (windowQueueScore, then leastSureQueue's diversity,
  * as review.summary + the review pane do); the others are variants measured against it.
- *  - uncertainty: spanUncertainty + leastSureQueue from the first model on (the rule before).
+ *  - uncertainty: spanUncertainty (the max over candidates) + leastSureQueue: the app's rule for
+ *    single soft models before the second pass (now spanDoubt, the sum), still the CRF's.
  *  - density: uncertainty × representativeness (windowDensity: similar to many pool windows).
  *  - cold: random until --cold windows are labelled, then uncertainty (a cold start; measured, not adopted).
  *  - candidates: only candidate spans count (no "how close the outside comes"): windows where the
@@ -255,8 +189,8 @@ function scoreOf(strategy: Strategy, p: WindowPredictionResult, threshold: numbe
   }
 }
 
-async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>>, dir: string, rep: number): Promise<Array<{ labelled: number; f1: number }>> {
-  const s = setup(dir, `${strategy}-${rep}`, data);
+async function curve(strategy: Strategy, data: AlSource, dir: string, rep: number): Promise<Array<{ labelled: number; f1: number }>> {
+  const s = setup(dir, `${strategy}-${rep}`, data, CFG);
   const density = strategy === 'density' ? windowDensity(data.bars, s.pool) : null;
   const rnd = mulberry32(1000 + rep);
   const shuffled = [...s.pool].sort(() => rnd() - 0.5);
@@ -269,7 +203,7 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
   }
   const points: Array<{ labelled: number; f1: number }> = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const { f1, runId, threshold } = await trainF1(s, 1 + rep * ENSEMBLE);
+    const { f1, runId, threshold } = await trainF1(s, CFG, 1 + rep * ENSEMBLE);
     points.push({ labelled: labelled.size, f1 });
     log(`  ${strategy} rep ${rep}: ${labelled.size} labelled windows → span F1 ${f1.toFixed(3)}`);
     if (round === ROUNDS - 1) break;
@@ -304,19 +238,21 @@ async function curve(strategy: Strategy, data: Awaited<ReturnType<typeof source>
 }
 
 const started = Date.now();
-const data = await source();
+const data = await loadSource(CFG);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-al-'));
 log(`machine: ${os.cpus()[0].model} x ${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
-log(`orders: ${values.strategies}; cold ${COLD}; head ${HEAD}; ensemble ${ENSEMBLE}; explore ${values.explore}, test fraction ${values['test-fraction']}`);
 log(
-  `source ${SOURCE}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${EPOCHS}, hidden ${HIDDEN}, lr ${LR}, repeats ${REPEATS}`,
+  `orders: ${values.strategies}; cold ${COLD}; head ${HEAD}; ensemble ${ENSEMBLE}; explore ${values.explore}, test fraction ${values['test-fraction']}, val share ${CFG.valShare}; features ${values.features} (${CFG.features.length}), train batch ${CFG.trainBatch}`,
+);
+log(
+  `source ${CFG.source}: ${data.bars.time.length} bars, ${data.truth.length} truth spans; batch ${BATCH}, rounds ${ROUNDS}, epochs ${CFG.epochs}, hidden ${CFG.hidden}, lr ${CFG.lr}, repeats ${REPEATS}`,
 );
 
 // Reference: every pool window labelled.
-const ref = setup(dir, 'all', data);
+const ref = setup(dir, 'all', data, CFG);
 for (const w of ref.pool) ref.label(w);
 const refF1s: number[] = [];
-for (let rep = REP0; rep < REP0 + REPEATS; rep++) refF1s.push((await trainF1(ref, 1 + rep * ENSEMBLE)).f1);
+for (let rep = REP0; rep < REP0 + REPEATS; rep++) refF1s.push((await trainF1(ref, CFG, 1 + rep * ENSEMBLE)).f1);
 ref.store.close();
 const allF1 = refF1s.reduce((a, b) => a + b, 0) / refF1s.length;
 const target = 0.95 * allF1;
@@ -385,9 +321,14 @@ if (values.json) {
       target,
       poolWindows: ref.pool.length,
       budget,
-      source: SOURCE,
+      source: CFG.source,
+      features: values.features,
+      valShare: CFG.valShare,
+      testWindows: ref.nTest,
       spread,
       curves,
+      /** Per repeat (repeat-offset first), so invocations can be joined per repeat later. */
+      repeatCurves: repCurves,
     }),
   );
 }

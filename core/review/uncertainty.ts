@@ -85,6 +85,13 @@ export function spanUncertainty(input: SpanUncertaintyInput): number {
   let best = 0;
   for (const c of candidates) best = Math.max(best, c.uncertainty);
   // Bars outside every candidate: how close the strongest of them comes to being one.
+  const outside = strongestOutside(probs, candidates);
+  if (outside >= 0) best = Math.max(best, closenessToThreshold(outside, threshold));
+  return best;
+}
+
+/** The highest probability of the bars outside every candidate (−1 when every bar is in one). */
+function strongestOutside(probs: ArrayLike<number>, candidates: readonly CandidateSpan[]): number {
   let outside = -1;
   let ci = 0;
   for (let i = 0; i < probs.length; i++) {
@@ -92,8 +99,34 @@ export function spanUncertainty(input: SpanUncertaintyInput): number {
     if (ci < candidates.length && candidates[ci].start <= i) continue;
     outside = Math.max(outside, probs[i]);
   }
-  if (outside >= 0) best = Math.max(best, closenessToThreshold(outside, threshold));
-  return best;
+  return outside;
+}
+
+/**
+ * How many of a window's span decisions are in doubt, as a score in [0, 1) (1 = least sure):
+ * every candidate span's uncertainty (as in spanUncertainty) added up, plus the outside bars' term
+ * (the missed-span risk: how close the strongest bar outside every candidate comes to τ); the total
+ * D is read as an expected number of wrong decisions and reported as 1 − e^(−D), the chance of at
+ * least one if they were independent (same order as D, but fits the 0..1 scale the review pane draws).
+ *
+ * Why the sum and not spanUncertainty's max (docs/BENCHMARKS.md "labelling loop", second pass):
+ * windows with spans are the rarer and more informative ones, and a window with two or three doubtful
+ * candidates holds more of the model's errors than one with a single one. On btcusd_1h labelled by
+ * the demo's rule (bench/active-learning-diag.ts) the 16 windows the sum picks held 1.06–1.56 span
+ * errors each against 0.69–1.50 for the max, and rank-correlated better with the errors. The issue's
+ * three windows keep their order: 0.65 (50/50 candidate), 0.11 (p = 0.06 everywhere), 0 (exact
+ * reproduction).
+ */
+export function spanDoubt(input: SpanUncertaintyInput): number {
+  const { probs } = input;
+  if (probs.length === 0) return 0;
+  const threshold = input.head === 'crf' ? 0.5 : input.threshold;
+  const candidates = candidateSpans(probs, threshold);
+  let total = 0;
+  for (const c of candidates) total += c.uncertainty;
+  const outside = strongestOutside(probs, candidates);
+  if (outside >= 0) total += closenessToThreshold(outside, threshold);
+  return 1 - Math.exp(-total);
 }
 
 /**
@@ -139,8 +172,11 @@ export interface QueueScoreInput extends SpanUncertaintyInput {
  * The score the "label next" queue ranks a window by (1 = least sure), chosen by what the bench
  * measured (bench/active-learning.ts, docs/BENCHMARKS.md "labelling loop"):
  *  - Ensembles (≥ 2 members): how much the members disagree (memberDisagreement).
- *  - Single models, soft or CRF (and predictions stored before the measures were kept):
- *    spanUncertainty of the stored probabilities (CRF: the forward-backward marginals). The CRF's
+ *  - Single soft models: spanDoubt (the doubtful candidate spans added up, plus the missed-span
+ *    risk), which found more of the model's errors than spanUncertainty's max on a real series
+ *    (second pass of the bench).
+ *  - Single CRF models (and predictions stored before the measures were kept, which are ranked like
+ *    their head): spanUncertainty of the stored probabilities (the forward-backward marginals). The CRF's
  *    1 − P(Viterbi path) (pathUncertainty) needed more labels than this in the bench and is not
  *    used for ranking; it is kept with the predictions (the bench's 'path' order reads it, and a later
  *    rule can use it without predicting again).
@@ -148,5 +184,5 @@ export interface QueueScoreInput extends SpanUncertaintyInput {
  */
 export function windowQueueScore(input: QueueScoreInput): number {
   if (typeof input.memberSpread === 'number') return input.memberSpread;
-  return spanUncertainty(input);
+  return input.head === 'soft' ? spanDoubt(input) : spanUncertainty(input);
 }

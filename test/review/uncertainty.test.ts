@@ -3,7 +3,15 @@
  * whose right order is known, and spreads a batch over windows that do not share bars.
  */
 import { describe, expect, it } from 'vitest';
-import { candidateSpans, closenessToThreshold, memberDisagreement, spanUncertainty, windowUncertainty } from '../../core/review/uncertainty.ts';
+import {
+  candidateSpans,
+  closenessToThreshold,
+  memberDisagreement,
+  spanDoubt,
+  spanUncertainty,
+  windowQueueScore,
+  windowUncertainty,
+} from '../../core/review/uncertainty.ts';
 import { leastSureQueue } from '../../core/review/queue.ts';
 import { queueRow } from './queue-rows.ts';
 
@@ -91,6 +99,45 @@ describe('span-level uncertainty', () => {
       ]),
     ).toBe(1);
     expect(memberDisagreement([[0.2, 0.2]])).toBe(0);
+  });
+});
+
+describe('span doubt: what the queue ranks single soft models by', () => {
+  const doubt = (probs: number[], threshold = 0.5) => spanDoubt({ probs, head: 'soft', threshold });
+
+  it('keeps the three windows of the issue in the right order, and is what the app scores soft runs by', () => {
+    const { sureNone, reproduced, coinFlip } = issueWindows();
+    // Σ of doubts: coinFlip 1 (its candidate) + 0.04 (outside bars at 0.02); sureNone 0.12; reproduced 0.
+    expect(doubt(coinFlip)).toBeCloseTo(1 - Math.exp(-1.04), 10);
+    expect(doubt(sureNone)).toBeCloseTo(1 - Math.exp(-0.12), 10);
+    expect(doubt(reproduced)).toBe(0);
+    for (const probs of [sureNone, reproduced, coinFlip])
+      expect(windowQueueScore({ probs, head: 'soft', threshold: 0.5, memberSpread: null })).toBe(doubt(probs));
+  });
+
+  it('adds up the doubtful candidates (two count more than one) and the missed-span risk outside them', () => {
+    const quiet = () => new Array<number>(T).fill(0);
+    const one = quiet();
+    for (let i = 20; i < 30; i++) one[i] = 0.6;
+    const two = one.slice();
+    for (let i = 80; i < 90; i++) two[i] = 0.6;
+    // spanUncertainty keeps the worst one only: a tie; the doubt sees two doubtful decisions.
+    expect(spanUncertainty({ probs: two, head: 'soft', threshold: 0.5 })).toBe(spanUncertainty({ probs: one, head: 'soft', threshold: 0.5 }));
+    expect(doubt(two)).toBeGreaterThan(doubt(one));
+    expect(doubt(two)).toBeCloseTo(1 - Math.exp(-2 * closenessToThreshold(0.6, 0.5)), 10);
+    // A confidently reproduced span plus a bar outside it just under τ/2 (a span the model may be
+    // missing) ranks above the same span alone.
+    const sure = quiet();
+    for (let i = 40; i < 60; i++) sure[i] = 1;
+    const sureAndHint = sure.slice();
+    sureAndHint[100] = 0.24;
+    expect(doubt(sure)).toBe(0);
+    expect(doubt(sureAndHint)).toBeCloseTo(1 - Math.exp(-closenessToThreshold(0.24, 0.5)), 10);
+    // Always in [0, 1): the review pane's bar.
+    const many = quiet().map((_, i) => (i % 8 < 4 ? 0.5 : 0));
+    expect(doubt(many)).toBeGreaterThan(0.99);
+    expect(doubt(many)).toBeLessThan(1);
+    expect(doubt([])).toBe(0);
   });
 });
 
