@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FEATURE_NAMES, FEATURE_PRESET_NAMES } from '../ml/features/series.ts';
+import { TRAINING_DEFAULTS } from '../ml/training/defaults.ts';
 import { DEFAULT_BOUNDARY_TOLERANCE } from '../review/compare-window.ts';
 
 const id = z.number().int().positive();
@@ -64,12 +65,13 @@ export const trainArgs = z
     model: z.enum(['soft', 'crf']).default('soft'),
     setId: id.optional(),
     encoder: z.enum(['conv', 'conv-attn']).default('conv'),
-    epochs: z.number().int().min(1).max(1000).default(30),
-    batchSize: z.number().int().min(1).max(1024).default(16),
-    learningRate: z.number().positive().max(1).default(0.003),
-    seed: z.number().int().min(0).default(1),
-    ensemble: z.number().int().min(1).max(16).default(1),
-    hidden: z.number().int().min(4).max(256).default(32),
+    // Absent settings get the engine's defaults (core/ml/training/defaults.ts), as the benchmarks use.
+    epochs: z.number().int().min(1).max(1000).default(TRAINING_DEFAULTS.epochs),
+    batchSize: z.number().int().min(1).max(1024).default(TRAINING_DEFAULTS.batchSize),
+    learningRate: z.number().positive().max(1).default(TRAINING_DEFAULTS.learningRate),
+    seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
+    ensemble: z.number().int().min(1).max(16).default(TRAINING_DEFAULTS.ensemble),
+    hidden: z.number().int().min(4).max(256).default(TRAINING_DEFAULTS.hidden),
     /** A named set (default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6) or an explicit list. */
     features: z
       .union([z.enum(FEATURE_PRESET_NAMES), z.array(z.enum(FEATURE_NAMES)).min(1)], {

@@ -24,6 +24,9 @@ import type { LabelSource } from './label-source.ts';
 import { getSeniority } from '../../store/annotators.ts';
 import { DEFAULT_FOLDS } from './walk-forward.ts';
 import { runWalkForward } from './walk-forward-run.ts';
+import { TRAINING_DEFAULTS } from './defaults.ts';
+
+export { TRAINING_DEFAULTS } from './defaults.ts';
 
 /** What `candlemark train` passes in. Everything but setId and head has a default. */
 export interface RunTrainingOptions {
@@ -92,24 +95,6 @@ export interface RunTrainingOptions {
   /** Called once the run row exists. */
   onRunCreated?: (runId: number, info: { backend: string; device: string }) => void;
 }
-
-export const TRAINING_DEFAULTS = {
-  encoder: 'conv' as EncoderKind,
-  hidden: 32,
-  epochs: 50,
-  batchSize: 16,
-  learningRate: 0.002,
-  seed: 1,
-  ensemble: 1,
-  backend: 'auto' as BackendPreference,
-  ramp: 3,
-  lrSchedule: 'constant' as LrSchedule,
-  weightAverage: false as boolean | number,
-  weightDecay: 0,
-  dropout: 0,
-  inputDropout: 0,
-  gradClip: 0,
-};
 
 export interface RunResult {
   runId: number;

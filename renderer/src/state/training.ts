@@ -10,46 +10,11 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { CommandInput, EpochEvent, RunStatus } from '../api/types.ts';
 import { useReconnect, useServiceEvents } from './events.ts';
+import { DEFAULT_SETTINGS, type ModelChoice, type TrainSettings } from './train-settings.ts';
 
-export type ModelChoice = 'soft' | 'crf' | 'both';
-export type Preset = 'quick' | 'standard' | 'thorough' | 'custom';
-export const PRESET_EPOCHS: Record<Exclude<Preset, 'custom'>, number> = { quick: 5, standard: 30, thorough: 80 };
+export { PRESET_EPOCHS, DEFAULT_SETTINGS } from './train-settings.ts';
+export type { ModelChoice, Preset, TrainSettings } from './train-settings.ts';
 
-export interface TrainSettings {
-  model: ModelChoice;
-  preset: Preset;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  encoder: 'conv' | 'conv-attn';
-  /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
-  featureSet: 'default' | 'generic' | 'expansion';
-  ensemble: number;
-  seed: number;
-  /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
-  contradictions: 'train-both' | 'mask' | 'down-weight';
-  /** Issue #12, point 4: whose labels: 'all', 'consensus' or 'annotator:NAME'; with 'all', a weight per annotator (absent = 1). */
-  labelSource: string;
-  annotatorWeights: Record<string, number>;
-  /** Issue #11 point 6: 0 = holdout (train/validation + test block), k = walk-forward over k folds. */
-  walkForwardFolds: number;
-}
-
-export const DEFAULT_SETTINGS: TrainSettings = {
-  model: 'soft',
-  preset: 'quick',
-  epochs: 5,
-  batchSize: 16,
-  learningRate: 0.003,
-  encoder: 'conv',
-  featureSet: 'default',
-  ensemble: 1,
-  seed: 1,
-  contradictions: 'train-both',
-  labelSource: 'all',
-  annotatorWeights: {},
-  walkForwardFolds: 0,
-};
 const STORAGE_KEY = 'candlemark.training.settings';
 
 export function loadSettings(): TrainSettings {
@@ -70,7 +35,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     preset: ['quick', 'standard', 'thorough', 'custom'].includes(s.preset) ? s.preset : 'quick',
     epochs: int(s.epochs, 1, 1000, 5),
     batchSize: int(s.batchSize, 1, 1024, 16),
-    learningRate: typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate <= 1 ? s.learningRate : 0.003,
+    learningRate: typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate <= 1 ? s.learningRate : DEFAULT_SETTINGS.learningRate,
     encoder: s.encoder === 'conv-attn' ? 'conv-attn' : 'conv',
     featureSet: s.featureSet === 'generic' || s.featureSet === 'expansion' ? s.featureSet : 'default',
     ensemble: int(s.ensemble, 1, 16, 1),

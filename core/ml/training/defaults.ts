@@ -1,0 +1,27 @@
+/**
+ * The engine's training defaults: one place that the run (run.ts), the service's argument schema
+ * (core/service/schemas.ts: what the CLI and every host get when a setting is absent) and the
+ * benchmarks read, so "the default preset" in docs/BENCHMARKS.md is what `candlemark train` runs.
+ * Pure data (no tfjs import): the schema module stays cheap to load.
+ */
+import type { BackendPreference } from '../backend/select.ts';
+import type { EncoderKind } from '../model/types.ts';
+import type { LrSchedule } from './train.ts';
+
+export const TRAINING_DEFAULTS = {
+  encoder: 'conv' as EncoderKind,
+  hidden: 32,
+  epochs: 50,
+  batchSize: 16,
+  learningRate: 0.002,
+  seed: 1,
+  ensemble: 1,
+  backend: 'auto' as BackendPreference,
+  ramp: 3,
+  lrSchedule: 'constant' as LrSchedule,
+  weightAverage: false as boolean | number,
+  weightDecay: 0,
+  dropout: 0,
+  inputDropout: 0,
+  gradClip: 0,
+};
