@@ -155,7 +155,7 @@ test('800×600: Tab reaches the file pickers, nothing cut off, side panel folds,
 
   // Tab order reaches "Choose CSV…" and "Import labels…" (their file inputs), with a visible ring.
   const reached = new Set<string>();
-  for (let i = 0; i < 80 && !(reached.has('csv-input') && reached.has('labels-input')); i++) {
+  for (let i = 0; i < 300 && !(reached.has('csv-input') && reached.has('labels-input')); i++) {
     await page.keyboard.press('Tab');
     reached.add((await page.evaluate(() => document.activeElement?.dataset.testid ?? '')) || '');
   }
