@@ -7,7 +7,7 @@
  *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
  *        [--average 0.995|false] [--weight-decay 0] [--lr 0.002] [--batch 16] [--label NAME]
- *        [--dropout 0] [--input-dropout 0] [--clip NORM] [--features default|expansion|all|name,name]
+ *        [--dropout 0] [--input-dropout 0] [--clip NORM] [--hidden 32] [--features default|expansion|all|name,name]
  *        [--out runs.json] [--svg docs/img/long-run.svg]
  *
  * --out records every run's per-epoch F1 (bench/long-run-plot.ts merges several files into one SVG);
@@ -41,6 +41,7 @@ const batchSize = Number(args.batch ?? 16);
 const dropout = Number(args.dropout ?? 0);
 const inputDropout = Number(args['input-dropout'] ?? 0);
 const gradClip = Number(args.clip ?? 0);
+const hidden = Number(args.hidden ?? 32);
 const featureArg = args.features ?? 'default';
 const features =
   featureArg === 'default'
@@ -50,12 +51,12 @@ const features =
       : featureArg === 'expansion'
         ? [...EXPANSION_FEATURES]
         : featureArg.split(',');
-const regLabel = `${dropout ? ` drop${dropout}` : ''}${inputDropout ? ` indrop${inputDropout}` : ''}${gradClip ? ` clip${gradClip}` : ''}${featureArg !== 'default' ? ` feat-${featureArg}` : ''}`;
+const regLabel = `${dropout ? ` drop${dropout}` : ''}${inputDropout ? ` indrop${inputDropout}` : ''}${gradClip ? ` clip${gradClip}` : ''}${hidden !== 32 ? ` h${hidden}` : ''}${lr !== 0.002 ? ` lr${lr}` : ''}${featureArg !== 'default' ? ` feat-${featureArg}` : ''}`;
 const setting = args.label ?? `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}${regLabel}`;
 const records: LongRunRecord[] = [];
 const m = machine();
 console.log(
-  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}, dropout ${dropout}, input dropout ${inputDropout}, grad clip ${gradClip || 'off'}, features ${featureArg} (${features.length})`,
+  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}, dropout ${dropout}, input dropout ${inputDropout}, grad clip ${gradClip || 'off'}, hidden ${hidden}, features ${featureArg} (${features.length})`,
 );
 const sel = await selectBackend('wasm');
 console.log(sel.device);
@@ -70,7 +71,7 @@ for (const src of sources) {
     for (const seed of seeds) {
       const f1: number[] = [];
       const r = await trainModel({
-        spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden: 32, seed, dropout, inputDropout },
+        spec: { head, encoder: 'conv', featureCount: d.features.length, windowLength: d.windowLength, typeCount: 2, hidden, seed, dropout, inputDropout },
         data: d,
         epochs,
         batchSize,
