@@ -127,10 +127,16 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // (30 epochs of this small demo can finish in 2 s: ask for many more, it is cancelled anyway.)
   await page.getByTestId('train-preset').selectOption('thorough');
   await expect(page.getByTestId('train-epochs')).toHaveValue('80');
+  // The thorough preset is a long run: it turns the long-run stabilisers on.
+  await expect(page.getByTestId('train-stabilise')).toBeChecked();
+  await expect(page.getByTestId('train-summary')).toContainText('stabilised');
   await page.getByTestId('train-epochs').fill('600');
   await expect(page.getByTestId('train-preset')).toHaveValue('custom');
   await page.getByTestId('retrain').click();
   const run2 = await nextRun(page, run1);
+  // ... and the run is trained with them (weight averaging, cosine decay, input-channel dropout).
+  const run2Config = (await api<Array<{ id: number; config: Record<string, unknown> }>>(page, 'runs.list')).find((r) => r.id === run2)!.config;
+  expect(run2Config).toMatchObject({ weightAverage: true, lrSchedule: 'cosine', inputDropout: 0.2 });
   await expect(page.getByTestId('train-cancel')).toBeVisible();
   await expect(page.getByTestId('live-status')).toHaveText('running');
   await expect(page.getByTestId('live-epoch')).toHaveText(/^[1-9]\d*\/600$/);
@@ -224,6 +230,7 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // three: overlaid curves (one series per run), the decision matrix, only the settings that differ.
   await page.getByTestId('train-model').selectOption('crf');
   await page.getByTestId('train-preset').selectOption('quick');
+  await expect(page.getByTestId('train-stabilise')).not.toBeChecked();
   await page.getByTestId('retrain').click();
   const run3 = await nextRun(page, run2);
   await expect(page.getByTestId('live-status')).toHaveText('completed', { timeout: 40_000 });

@@ -16,6 +16,13 @@ export interface TrainSettings {
   encoder: 'conv' | 'conv-attn';
   /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
   featureSet: 'default' | 'generic' | 'expansion';
+  /**
+   * Long-run stabilisers (issue #11 point 2, docs/BENCHMARKS.md "Long runs, third pass"): Polyak
+   * weight averaging + cosine learning-rate decay + input-channel dropout 0.2 — the setting that held
+   * the demo set in 6 of 6 200-epoch runs and raised btcusd_1h's late level. On by default for the
+   * thorough preset.
+   */
+  stabilise: boolean;
   ensemble: number;
   seed: number;
   /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
@@ -36,6 +43,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   learningRate: 0.002,
   encoder: 'conv',
   featureSet: 'default',
+  stabilise: false,
   ensemble: 1,
   seed: 1,
   contradictions: 'train-both',
@@ -43,3 +51,6 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   annotatorWeights: {},
   walkForwardFolds: 0,
 };
+
+/** What "stabilise long runs" sets on a run (train.start arguments). */
+export const STABILISERS = { weightAverage: true, lrSchedule: 'cosine', inputDropout: 0.2 } as const;
