@@ -239,7 +239,7 @@ export const commandSchemas = {
    * Whether a run can start on a set, with its labelled train/validation counts and the reason when not;
    * `labelSource` as the run's (one annotator's labels count only the windows that annotator labelled).
    */
-  'train.check': z.object({ setId: id.optional(), labelSource: labelSource.optional() }).strict(),
+  'train.check': z.object({ setId: id.optional(), labelSource: labelSource.optional(), evaluation: z.enum(['holdout', 'walk-forward']).optional() }).strict(),
   'runs.list': z.object({ includeIncomplete: z.boolean().default(false) }).strict(),
   'runs.get': z.object({ runId: id }).strict(),
   'runs.compare': z.object({ runIds: z.array(id).min(2).max(16) }).strict(),

@@ -140,3 +140,30 @@ describe('train.check with a label source', () => {
     expect(await s.call('train.check', { setId })).toMatchObject({ ok: true, unconfirmedValidation: 0, labelledValidation: labelledVal.length });
   });
 });
+
+describe('train.check for walk-forward runs (they do not use the training/validation roles)', () => {
+  it('counts labelled windows of both parts together, and the run starts where a holdout run is refused', async () => {
+    // bob labelled 12 training windows and no validation window.
+    const { s, setId } = await project(12);
+    const bob = { annotator: 'bob' };
+    const holdout = await s.call('train.check', { setId, labelSource: bob });
+    expect(holdout).toMatchObject({ ok: false, evaluation: 'holdout', labelledTrain: 12, labelledValidation: 0 });
+    const wf = await s.call('train.check', { setId, labelSource: bob, evaluation: 'walk-forward' });
+    expect(wf).toMatchObject({ ok: true, evaluation: 'walk-forward', reason: null });
+    // A holdout run is refused before any thread starts; a walk-forward run on the same labels trains.
+    await expect(s.call('train.run', { setId, labelSource: bob, epochs: 1, hidden: 8 })).rejects.toThrow(/validation/);
+    const run = await s.call('train.run', { setId, labelSource: bob, epochs: 1, hidden: 8, evaluation: 'walk-forward', folds: 2, testFraction: 0 });
+    expect(run.status).toBe('completed');
+    expect(run.report?.crossValidation?.folds).toBe(2);
+  });
+
+  it('with too few labelled windows in all, says how many walk-forward needs and where to label', async () => {
+    const { s, setId, pos, train } = await project(MIN_TRAIN_WINDOWS);
+    const check = await s.call('train.check', { setId, labelSource: { annotator: 'bob' }, evaluation: 'walk-forward' });
+    expect(check.ok).toBe(false);
+    const need = MIN_TRAIN_WINDOWS + MIN_VALIDATION_WINDOWS;
+    expect(check.reason).toContain(`has ${MIN_TRAIN_WINDOWS} windows labelled by annotator bob`);
+    expect(check.reason).toContain(`needs at least ${need}`);
+    expect(check.reason).toContain(`label ${need - MIN_TRAIN_WINDOWS} more as bob (windows ${pos(train[MIN_TRAIN_WINDOWS].id)}`);
+  });
+});

@@ -36,6 +36,11 @@ export interface DatasetOptions {
    * are purged (used nowhere).
    */
   testFraction?: number;
+  /**
+   * Refuse a set without labelled windows in both the training and the validation part (default
+   * true). Walk-forward runs pass false: they do not use the roles, and check their folds themselves.
+   */
+  requireBothParts?: boolean;
   /** Labels to use at all (default: every label). Plug-in point for label provenance. */
   labelFilter?: (l: Label) => boolean;
   /**
@@ -345,8 +350,10 @@ export function buildDataset(store: ProjectStore, opts: DatasetOptions): Dataset
   if (totalWindows > 0 && used < totalWindows / 2) notes.push(`only ${used} of the set's ${totalWindows} windows are used (see the counts above)`);
   // Whose labels are missing, when the run reads one annotator's (the service's pre-flight says the same first).
   const by = typeof opts.labelSource === 'object' ? ` labelled by annotator ${opts.labelSource.annotator}` : '';
-  if (train.length === 0) throw new Error(`Window set ${opts.setId} has no ${by ? `training windows${by}` : 'labelled training windows'}`);
-  if (val.length === 0) throw new Error(`Window set ${opts.setId} has no ${by ? `validation windows${by}` : 'labelled validation windows'}`);
+  if (opts.requireBothParts !== false && train.length === 0)
+    throw new Error(`Window set ${opts.setId} has no ${by ? `training windows${by}` : 'labelled training windows'}`);
+  if (opts.requireBothParts !== false && val.length === 0)
+    throw new Error(`Window set ${opts.setId} has no ${by ? `validation windows${by}` : 'labelled validation windows'}`);
   const contradictions = applyContradictions(store, train, opts.contradictions ?? 'train-both');
   if (contradictions.openFindings > 0) {
     notes.push(

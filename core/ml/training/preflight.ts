@@ -37,6 +37,12 @@ export interface TrainingCheck {
   minValidation: number;
   /** Whose labels were counted ("all annotators", "annotator bob", "the annotators' consensus"). */
   labelSource: string;
+  /**
+   * The run's evaluation. 'walk-forward' does not use the train/validation roles (its folds cut every
+   * labelled window in time order), so it needs minTrain + minValidation labelled windows in either
+   * part; whether they make its k folds is checked by the run, which says which fold lacks what.
+   */
+  evaluation: 'holdout' | 'walk-forward';
   ok: boolean;
   /** Why a run can't start (null when ok): counts, what is missing and where to label it. */
   reason: string | null;
@@ -64,7 +70,12 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * Throws (plain Error) only when the set does not exist. `labelSource` is the run's (default 'all'):
  * the counts are those of the windows the run would train and be scored on.
  */
-export function checkTrainingSet(store: ProjectStore, setId: number, labelSource?: LabelSource): TrainingCheck {
+export function checkTrainingSet(
+  store: ProjectStore,
+  setId: number,
+  labelSource?: LabelSource,
+  evaluation: 'holdout' | 'walk-forward' = 'holdout',
+): TrainingCheck {
   const set = store.getWindowSet(setId);
   if (!set) throw new Error(`no window set ${setId}`);
   const name = windowSetName(set);
@@ -101,9 +112,11 @@ export function checkTrainingSet(store: ProjectStore, setId: number, labelSource
     minTrain: MIN_TRAIN_WINDOWS,
     minValidation: MIN_VALIDATION_WINDOWS,
     labelSource: describeLabelSource(labelSource),
+    evaluation,
     ok: train.labelled >= MIN_TRAIN_WINDOWS && val.labelled >= MIN_VALIDATION_WINDOWS,
     reason: null,
   };
+  if (evaluation === 'walk-forward') return walkForwardCheck(check, train, val, one);
   if (check.ok) return check;
 
   const labelled = train.labelled + val.labelled;
@@ -134,4 +147,29 @@ export function checkTrainingSet(store: ProjectStore, setId: number, labelSource
     ? `${head}, but ${impossible.join(' and ')}: choose another set, or cut windows with more in that part${counts}`
     : `${head} — label ${todo.join(' and ')}, ${elsewise}${counts}`;
   return check;
+}
+
+/**
+ * Walk-forward: the roles are not used, so the labelled windows of both parts count together, and
+ * windows holding unconfirmed model-written labels are left out of the run altogether (dataset.ts).
+ */
+function walkForwardCheck(
+  check: TrainingCheck,
+  train: { labelled: number; unlabelledPositions: number[] },
+  val: { labelled: number; unlabelledPositions: number[] },
+  one: string | null,
+): TrainingCheck {
+  const need = MIN_TRAIN_WINDOWS + MIN_VALIDATION_WINDOWS;
+  const labelled = train.labelled + val.labelled;
+  if (labelled >= need) return { ...check, ok: true, reason: null };
+  const unlabelled = [...train.unlabelledPositions, ...val.unlabelledPositions].sort((a, b) => a - b);
+  const who = one ? ` by annotator ${one}` : '';
+  const where = unlabelled.length
+    ? ` — label ${need - labelled} more${one ? ` as ${one}` : ''} (windows ${positionRanges(unlabelled)})`
+    : ' — choose another set';
+  return {
+    ...check,
+    ok: false,
+    reason: `window set '${check.name}' has ${plural(labelled, 'window')} labelled${who}; walk-forward cross-validation (which does not use the training/validation roles) needs at least ${need}${where}`,
+  };
 }

@@ -4,7 +4,7 @@
  * applies to every window), and the chronologically last `testFraction` of them is held out as the
  * test block first (purged by one window). The rest are cut into the folds of walk-forward.ts, each
  * trained and scored like a holdout run on its own windows (normaliser fitted on the fold's training
- * windows, epoch chosen on its inner validation, threshold on its training predictions, figures on its
+ * windows, epoch and threshold chosen on its inner validation, figures on its
  * test block). The LAST fold's models (they learned from every earlier block) are saved, so Predict
  * works as for any run, and they score the held-out block once: that is the report's headline, with
  * `crossValidation` (per-fold figures, mean and spread) beside it. With testFraction 0 (or too few
@@ -70,7 +70,7 @@ export async function runWalkForward(store: ProjectStore, opts: RunTrainingOptio
   // left out (they could land in a test block; issue #12). The train/validation roles are not used:
   // the chronologically last `testFraction` is held out as the test block (purged by one window,
   // assignTestBlock as in a holdout run) before the folds cut the rest in time order; no fold sees it.
-  const base = buildDataset(store, { ...runDatasetOptions(cfg, seniority), testFraction: 0, unconfirmedInTraining: 'exclude' });
+  const base = buildDataset(store, { ...runDatasetOptions(cfg, seniority), testFraction: 0, unconfirmedInTraining: 'exclude', requireBothParts: false });
   const T = base.windowLength;
   const scorable = [...base.train, ...base.val];
   const block = assignTestBlock(

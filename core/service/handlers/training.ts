@@ -76,7 +76,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
   const setId = trainingSet(ctx, args.setId);
   // Refused here, before any thread starts: the message names the set, the counts and what to label.
   // Counted with the run's label source (one annotator's labels: the windows that annotator labelled).
-  const check = checkTrainingSet(ctx.store, setId, args.labelSource);
+  const check = checkTrainingSet(ctx.store, setId, args.labelSource, evaluationOf(args));
   if (!check.ok) {
     const counts = `set ${setId}: ${check.labelledTrain} of ${check.trainWindows} training windows labelled (needs ${check.minTrain}), ${check.labelledValidation} of ${check.validationWindows} validation windows (needs ${check.minValidation})`;
     throw new CandlemarkError('invalid-operation', `training could not start: ${check.reason}`, [{ field: 'setId', message: counts }]);
@@ -216,7 +216,12 @@ function markFailed(ctx: ServiceContext, runId: number, reason: string): void {
 export function trainCheck(ctx: ServiceContext, args: CommandArgs<'train.check'>) {
   const setId = args.setId ?? trainingSet(ctx, undefined);
   if (!ctx.store.getWindowSet(setId)) throw new CandlemarkError('not-found', `no window set ${setId}`);
-  return checkTrainingSet(ctx.store, setId, args.labelSource);
+  return checkTrainingSet(ctx.store, setId, args.labelSource, evaluationOf(args));
+}
+
+/** A run's evaluation from its arguments: `folds` alone also means walk-forward (as train.start reads it). */
+function evaluationOf(args: { evaluation?: 'holdout' | 'walk-forward'; folds?: number }): 'holdout' | 'walk-forward' {
+  return (args.evaluation ?? (args.folds ? 'walk-forward' : 'holdout')) === 'walk-forward' ? 'walk-forward' : 'holdout';
 }
 
 /** Non-blocking: returns once the run row exists; progress arrives as events. */

@@ -113,10 +113,12 @@ function defaultSet(sets: WindowSetInfo[]): number | null {
 function useTrainingCheck(
   setId: number | null,
   version: number,
-  source: Pick<TrainSettings, 'labelSource' | 'annotatorWeights'>,
+  source: Pick<TrainSettings, 'labelSource' | 'annotatorWeights' | 'walkForwardFolds'>,
 ): { check: TrainingCheck | null; error: ApiError | null } {
   // A string, so the effect re-runs when the source changes, not on every render's new object.
   const sourceKey = JSON.stringify(labelSourceArgs(source).labelSource ?? 'all');
+  // Walk-forward does not use the roles: it counts every labelled window (preflight.ts).
+  const evaluation = source.walkForwardFolds >= 2 ? 'walk-forward' : 'holdout';
   const [check, setCheck] = useState<TrainingCheck | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [changes, setChanges] = useState(0);
@@ -130,7 +132,7 @@ function useTrainingCheck(
     }
     let dead = false;
     const labelSource = JSON.parse(sourceKey) as CommandInput<'train.check'>['labelSource'];
-    call('train.check', { setId, labelSource })
+    call('train.check', { setId, labelSource, evaluation })
       .then((c) => {
         if (dead) return;
         setCheck(c);
@@ -144,7 +146,7 @@ function useTrainingCheck(
     return () => {
       dead = true;
     };
-  }, [setId, version, changes, sourceKey]);
+  }, [setId, version, changes, sourceKey, evaluation]);
   return { check: check && check.setId === setId ? check : null, error };
 }
 
@@ -294,8 +296,10 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
       {check && (
         <p className="muted small" data-testid="train-counts">
           Labelled in this set: <strong data-testid="train-count-train">{check.labelledTrain}</strong> of {check.trainWindows} training windows,{' '}
-          <strong data-testid="train-count-val">{check.labelledValidation}</strong> of {check.validationWindows} validation windows (a run needs{' '}
-          {check.minTrain} and {check.minValidation}).
+          <strong data-testid="train-count-val">{check.labelledValidation}</strong> of {check.validationWindows} validation windows{' '}
+          {check.evaluation === 'walk-forward'
+            ? `(walk-forward does not use the roles: it needs ${check.minTrain + check.minValidation} labelled in all).`
+            : `(a run needs ${check.minTrain} and ${check.minValidation}).`}
         </p>
       )}
       {blocked && (
