@@ -3,21 +3,13 @@
  * config and the saved model's spec (so the model that predicts later knows them), and bad rates
  * are refused with the field named. A real process on a real generated demo project; 1 epoch.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
-
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candlemark.js'), ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+import { cli, demoProjectFile } from '../helpers/cli-process.ts';
 
 let project: string;
 beforeAll(() => {
-  project = path.join(tempDir(), 'p.candlemark');
-  expect(cli(['demo', '--seed', '5', '--project', project]).code).toBe(0);
+  project = demoProjectFile(5);
 });
 
 describe('candlemark train --dropout', () => {

@@ -4,22 +4,14 @@
  * changed once (14 → 22 features) — and the saved model uses it. A real process on a real
  * generated demo project; 1 epoch each.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_FEATURES, DEFAULT_FEATURES, EXPANSION_FEATURES } from '../../core/ml/features/index.ts';
-import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
-
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candlemark.js'), ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+import { cli, demoProjectFile } from '../helpers/cli-process.ts';
 
 let project: string;
 beforeAll(() => {
-  project = path.join(tempDir(), 'p.candlemark');
-  expect(cli(['demo', '--seed', '6', '--project', project]).code).toBe(0);
+  project = demoProjectFile(6);
 });
 
 function train(extra: string[]) {

@@ -2,20 +2,12 @@
  * `candlemark train --walk-forward K` (issue #11 point 6) and the optimisation flags of point 2:
  * a real process on a real generated demo project; tiny (1 epoch per fold).
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from '../helpers/paths.ts';
-
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candlemark.js'), ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+import { cli, demoProjectFile } from '../helpers/cli-process.ts';
 
 let project: string;
 beforeAll(() => {
-  project = path.join(tempDir(), 'p.candlemark');
-  expect(cli(['demo', '--seed', '3', '--project', project]).code).toBe(0);
+  project = demoProjectFile(3);
 });
 
 describe('candlemark train --walk-forward K', () => {
