@@ -155,4 +155,27 @@ describe('series.preview and series.cancelImport', () => {
       s.close();
     }
   });
+
+  it('a cancel that overtakes its import (still uploading) cancels it when it arrives; a cancel after the end says so', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'p.candlemark');
+    const s = CandlemarkService.open(file, { create: true });
+    try {
+      const text = 'time,open,high,low,close\n2020-01-02,1,2,0.5,1.5\n2020-01-03,1.5,2,1,1.8\n';
+      const before = projectFingerprint(file);
+      // The cancel comes first: the service keeps it.
+      expect(await s.call('series.cancelImport', { importId: 'early' })).toEqual({ cancelled: true });
+      const err = await s.call('series.importText', { fileName: 'early.csv', text, importId: 'early' }).catch((e: unknown) => e);
+      expect((err as CandlemarkError).code).toBe('cancelled');
+      expect(await s.call('series.list', {})).toEqual([]);
+      expect(projectFingerprint(file)).toBe(before);
+      // An import that ended is not cancelled by a late cancel, and the answer says so.
+      const ok = await s.call('series.importText', { fileName: 'late.csv', text, importId: 'late' });
+      expect(ok.series.barCount).toBe(2);
+      expect(await s.call('series.cancelImport', { importId: 'late' })).toEqual({ cancelled: false });
+      expect((await s.call('series.list', {})).map((r) => r.id)).toEqual(['late']);
+    } finally {
+      s.close();
+    }
+  });
 });

@@ -26,24 +26,61 @@ export function seriesIdFromPath(file: string): string {
   return cleaned.slice(0, 64) || 'series';
 }
 
-/** Imports in flight that a caller named, so series.cancelImport can stop them (per project). */
-const running = new WeakMap<ServiceContext, Map<string, AbortController>>();
+/**
+ * Imports a caller named, per project: those in flight (series.cancelImport aborts them), and the
+ * ids of recent cancels that came before their import. A page's Cancel can overtake its own import
+ * request while a large file is still uploading (55 MB took longer than the page's retries on a
+ * loaded machine, and the import then went through): such a cancel is kept, and the import that
+ * arrives with its id is cancelled at once. Ids of imports that ended are remembered too, so a late
+ * cancel of a finished import says so instead of leaving a cancel waiting.
+ */
+interface ImportIds {
+  running: Map<string, AbortController>;
+  cancelledEarly: Set<string>;
+  ended: Set<string>;
+}
+const imports = new WeakMap<object, ImportIds>();
+/** How many early cancels and ended ids are kept (oldest dropped first): ids are per page and import. */
+const REMEMBERED_IDS = 64;
+
+function importIds(ctx: ServiceContext): ImportIds {
+  let ids = imports.get(ctx.shared);
+  if (ids === undefined) imports.set(ctx.shared, (ids = { running: new Map(), cancelledEarly: new Set(), ended: new Set() }));
+  return ids;
+}
+
+function remember(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > REMEMBERED_IDS) set.delete(set.values().next().value!);
+}
 
 function controllerFor(ctx: ServiceContext, importId: string | undefined): { signal?: AbortSignal; done: () => void } {
   if (importId === undefined) return { done: () => undefined };
-  let m = running.get(ctx.shared);
-  if (m === undefined) running.set(ctx.shared, (m = new Map()));
-  if (m.has(importId)) throw new CandlemarkError('invalid-operation', `an import with id "${importId}" is already running`);
+  const ids = importIds(ctx);
+  if (ids.running.has(importId)) throw new CandlemarkError('invalid-operation', `an import with id "${importId}" is already running`);
   const c = new AbortController();
-  m.set(importId, c);
-  const map = m;
-  return { signal: c.signal, done: () => map.delete(importId) };
+  ids.running.set(importId, c);
+  if (ids.cancelledEarly.delete(importId)) c.abort();
+  return {
+    signal: c.signal,
+    done: () => {
+      ids.running.delete(importId);
+      remember(ids.ended, importId);
+    },
+  };
 }
 
 export function cancelImport(ctx: ServiceContext, args: CommandArgs<'series.cancelImport'>): { cancelled: boolean } {
-  const c = running.get(ctx.shared)?.get(args.importId);
-  c?.abort();
-  return { cancelled: c !== undefined };
+  const ids = importIds(ctx);
+  const c = ids.running.get(args.importId);
+  if (c !== undefined) {
+    c.abort();
+    return { cancelled: true };
+  }
+  if (ids.ended.has(args.importId)) return { cancelled: false };
+  // Not arrived yet (still uploading): it will be cancelled when it does.
+  remember(ids.cancelledEarly, args.importId);
+  return { cancelled: true };
 }
 
 function validSettings(s: ImportSettings | undefined): ImportSettings | undefined {

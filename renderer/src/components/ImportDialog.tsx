@@ -53,7 +53,8 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
   const [error, setError] = useState<ApiError | null>(null);
   const [importing, setImporting] = useState(false);
   const [cancelled, setCancelled] = useState(false);
-  const importId = useRef(`import-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`);
+  // A fresh id per import (runImport), so a Cancel always names the import in flight.
+  const importId = useRef('');
   const sample = useMemo(() => head(text), [text]);
 
   useEffect(() => {
@@ -84,6 +85,7 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
   const applyRoles = () => setSettings((s) => ({ ...s, columns: shownRoles.map((r) => (r === 'clock' ? 'time' : r)) }));
 
   const runImport = async () => {
+    importId.current = `import-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
     setImporting(true);
     setError(null);
     setCancelled(false);
@@ -105,8 +107,8 @@ export function ImportDialog({ fileName, text, replace, progress, onImported, on
   importingRef.current = importing;
   const cancel = () => {
     if (!importing) return onClose();
-    // The cancel can overtake the import request itself (it is still uploading): ask again until
-    // the service has the import in hand, or the import has ended.
+    // The cancel can overtake the import request itself (it is still uploading): the service keeps
+    // it and cancels the import when it arrives. Asked again only if the service had no answer yet.
     const ask = (tries: number) =>
       void call('series.cancelImport', { importId: importId.current }).then((r) => {
         if (!r.cancelled && importingRef.current && tries > 0) setTimeout(() => ask(tries - 1), 200);
