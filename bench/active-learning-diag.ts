@@ -22,7 +22,7 @@ import { leastSureQueue } from '../core/review/queue.ts';
 import type { ReviewWindowRow } from '../core/review/types.ts';
 import { candidateSpans, closenessToThreshold, pathUncertainty, spanUncertainty, windowQueueScore, windowUncertainty } from '../core/review/uncertainty.ts';
 import { mulberry32 } from '../core/shared/random.ts';
-import { loadSource, parseFeatures, setup, trainF1, truthIn, type AlConfig } from './active-learning-lib.ts';
+import { configFromFlags, loadSource, setup, trainF1, truthIn, type AlConfig } from './active-learning-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,19 +41,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '16' },
   },
 });
-const CFG: AlConfig = {
-  source: values.source as 'generated' | 'real',
-  bars: Number(values.bars),
-  testFraction: Number(values['test-fraction']),
-  valShare: Number(values['val-share']),
-  features: parseFeatures(values.features),
-  head: values.head as 'soft' | 'crf',
-  hidden: Number(values.hidden),
-  epochs: Number(values.epochs),
-  lr: Number(values.lr),
-  trainBatch: Number(values['train-batch']),
-  ensemble: 1,
-};
+const CFG: AlConfig = configFromFlags(values, 1);
 const BATCH = Number(values.batch);
 
 /**

@@ -43,6 +43,24 @@ export function parseFeatures(arg: string): string[] {
   return arg.split(',').map((x) => x.trim());
 }
 
+/** The training/source settings from the benches' shared flags (active-learning.ts, active-learning-diag.ts). */
+export function configFromFlags(v: Record<string, string | boolean | undefined>, ensemble: number): AlConfig {
+  const num = (k: string) => Number(v[k]);
+  return {
+    source: v.source as 'generated' | 'real',
+    bars: num('bars'),
+    testFraction: num('test-fraction'),
+    valShare: num('val-share'),
+    features: parseFeatures(String(v.features)),
+    head: v.head as 'soft' | 'crf',
+    hidden: num('hidden'),
+    epochs: num('epochs'),
+    lr: num('lr'),
+    trainBatch: num('train-batch'),
+    ensemble,
+  };
+}
+
 export interface AlSource {
   id: string;
   bars: BarColumns;

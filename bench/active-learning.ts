@@ -31,7 +31,7 @@ import { leastSureQueue } from '../core/review/queue.ts';
 import type { ReviewWindowRow } from '../core/review/types.ts';
 import { candidateSpans, pathUncertainty, spanUncertainty, windowQueueScore } from '../core/review/uncertainty.ts';
 import { mulberry32 } from '../core/shared/random.ts';
-import { loadSource, parseFeatures, setup, trainF1, type AlConfig, type AlSource } from './active-learning-lib.ts';
+import { configFromFlags, loadSource, setup, trainF1, type AlConfig, type AlSource } from './active-learning-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -75,19 +75,7 @@ const ROUNDS = Number(values.rounds);
 const REPEATS = Number(values.repeats);
 const REP0 = Number(values['repeat-offset']);
 const COLD = Number(values.cold);
-const CFG: AlConfig = {
-  source: values.source as 'generated' | 'real',
-  bars: Number(values.bars),
-  testFraction: Number(values['test-fraction']),
-  valShare: Number(values['val-share']),
-  features: parseFeatures(values.features),
-  head: values.head as 'soft' | 'crf',
-  hidden: Number(values.hidden),
-  epochs: Number(values.epochs),
-  lr: Number(values.lr),
-  trainBatch: Number(values['train-batch']),
-  ensemble: Number(values.ensemble),
-};
+const CFG: AlConfig = configFromFlags(values, Number(values.ensemble));
 const HEAD = CFG.head;
 const ENSEMBLE = CFG.ensemble;
 const log = (s: string) => (values.json ? process.stderr.write(s + '\n') : console.log(s));

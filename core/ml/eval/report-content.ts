@@ -45,6 +45,15 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
     const h = r.headline;
     const ci = (c: { low: number; high: number } | null) => (c ? `[${f3(c.low)}, ${f3(c.high)}]` : '—');
     const row = (name: string, f: typeof h.validation) => [name, String(f.windows), f3(f.spanF1), ci(f.spanCI), f3(f.barF1), ci(f.barCI)];
+    // Series-level: overlapping windows stitched, each bar and span counted once (no interval).
+    const seriesRow = (name: string, f: { bars: number; span: { f1: number }; bar: { f1: number } }) => [
+      name,
+      int(f.bars),
+      f3(f.span.f1),
+      '—',
+      f3(f.bar.f1),
+      '—',
+    ];
     tables.push({
       title: h.on === 'test' ? 'Headline (held-out test block)' : 'Headline (validation: this run has no test block)',
       note: `The test block is the chronologically last labelled windows of each series, purged by one window length; no choice (epoch, threshold, task weights) saw it. Intervals: 95 % block-bootstrap over windows. ${(r.dataset?.notes ?? []).join(' · ')}`,
@@ -53,31 +62,8 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
       rows: [
         ...(h.test ? [row('test block (headline)', h.test)] : []),
         row('validation', h.validation),
-        // Series-level: overlapping windows stitched, each bar and span counted once (no interval).
-        ...(r.seriesLevel?.test
-          ? [
-              [
-                'test block, series-level (each bar once)',
-                int(r.seriesLevel.test.bars),
-                f3(r.seriesLevel.test.span.f1),
-                '—',
-                f3(r.seriesLevel.test.bar.f1),
-                '—',
-              ],
-            ]
-          : []),
-        ...(r.seriesLevel
-          ? [
-              [
-                'validation, series-level (each bar once)',
-                int(r.seriesLevel.validation.bars),
-                f3(r.seriesLevel.validation.span.f1),
-                '—',
-                f3(r.seriesLevel.validation.bar.f1),
-                '—',
-              ],
-            ]
-          : []),
+        ...(r.seriesLevel?.test ? [seriesRow('test block, series-level (each bar once)', r.seriesLevel.test)] : []),
+        ...(r.seriesLevel ? [seriesRow('validation, series-level (each bar once)', r.seriesLevel.validation)] : []),
       ],
     });
   }
