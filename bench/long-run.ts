@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/long-run.ts [--epochs 200] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data demo,../shared/data/btcusd_1h.csv] [--weighting ema-val] [--schedule constant|cosine]
- *        [--average 0.995|false] [--weight-decay 0] [--lr 0.002] [--batch 16] [--label NAME]
+ *        [--average 0.995|false] [--average-tail 0.5] [--weight-decay 0] [--lr 0.002] [--batch 16] [--label NAME]
  *        [--dropout 0] [--input-dropout 0] [--clip NORM] [--hidden 32] [--features default|expansion|all|name,name]
  *        [--out runs.json] [--svg docs/img/long-run.svg]
  *
@@ -33,6 +33,7 @@ const heads = (args.heads ?? 'soft,crf').split(',') as ('soft' | 'crf')[];
 const sources = (args.data ?? 'demo,../shared/data/btcusd_1h.csv').split(',');
 const weighting = (args.weighting ?? 'ema-val') as TaskWeighting;
 const schedule = (args.schedule ?? 'constant') as LrSchedule;
+const averageTailFrom = args['average-tail'] === undefined ? undefined : Number(args['average-tail']);
 const average = args.average === undefined || args.average === 'false' ? false : args.average === 'true' ? true : Number(args.average);
 const weightDecay = Number(args['weight-decay'] ?? 0);
 const lr = Number(args.lr ?? 0.002);
@@ -52,7 +53,9 @@ const features =
         ? [...EXPANSION_FEATURES]
         : featureArg.split(',');
 const regLabel = `${dropout ? ` drop${dropout}` : ''}${inputDropout ? ` indrop${inputDropout}` : ''}${gradClip ? ` clip${gradClip}` : ''}${hidden !== 32 ? ` h${hidden}` : ''}${lr !== 0.002 ? ` lr${lr}` : ''}${featureArg !== 'default' ? ` feat-${featureArg}` : ''}`;
-const setting = args.label ?? `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}${regLabel}`;
+const setting =
+  args.label ??
+  `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${averageTailFrom !== undefined ? ` tail${averageTailFrom}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}${regLabel}`;
 const records: LongRunRecord[] = [];
 const m = machine();
 console.log(
@@ -77,6 +80,7 @@ for (const src of sources) {
         batchSize,
         learningRate: lr,
         weightAverage: average,
+        averageTailFrom,
         weightDecay,
         gradClip: gradClip || undefined,
         seed,

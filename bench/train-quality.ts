@@ -7,7 +7,7 @@
  * summary written by bench/yardstick/run.ts (run it first), else reported as missing.
  *
  *   node --import tsx bench/train-quality.ts [--epochs 50] [--windows 210] [--seeds 1,2,3] [--out bench/results]
- *        [--features default|base|base+run|all|expansion|LIST] [--lr 0.002] [--dropout 0]  (bench/real-series-data.ts featureSet)
+ *        [--features default|base|base+run|all|expansion|LIST] [--lr 0.002] [--dropout 0] [--criterion span-loss|span-f1]  (bench/real-series-data.ts featureSet)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +25,7 @@ const cfg: BenchConfig = {
   windows: Number(args.windows ?? 210),
   learningRate: Number(args.lr ?? DEFAULT_BENCH.learningRate),
   dropout: Number(args.dropout ?? 0),
+  epochCriterion: (args.criterion ?? DEFAULT_BENCH.epochCriterion) as BenchConfig['epochCriterion'],
 };
 const seeds = (args.seeds ?? '1,2,3').split(',').map(Number);
 const outRoot = args.out ?? 'bench/results';
@@ -54,7 +55,15 @@ for (const head of ['soft', 'crf'] as const) {
   for (const seed of seeds) {
     const c = { ...cfg, seed };
     const spec = specFor(d, head, c);
-    const r = await trainModel({ spec, data: d, epochs: c.epochs, batchSize: c.batchSize, learningRate: c.learningRate, seed });
+    const r = await trainModel({
+      spec,
+      data: d,
+      epochs: c.epochs,
+      batchSize: c.batchSize,
+      learningRate: c.learningRate,
+      seed,
+      epochCriterion: c.epochCriterion,
+    });
     const model = r.model!;
     const report = buildReport({
       model: {

@@ -53,7 +53,7 @@ commands:
         [--contradictions train-both|mask|down-weight] [--lr-schedule constant|cosine]
         [--walk-forward K] [--weight-average DECAY|off] [--weight-decay WD]
         [--unconfirmed use|exclude] [--labels all|consensus|annotator:NAME]
-        [--annotator-weights NAME=W,...] [--dropout R] [--input-dropout R] [--grad-clip NORM]
+        [--annotator-weights NAME=W,...] [--dropout R] [--input-dropout R] [--grad-clip NORM] [--epoch-criterion span-f1|span-loss]
                                     train a detector on the labelled windows (--unconfirmed exclude:
                                     leave out training windows with unconfirmed model-written spans;
                                     validation/test windows with them are never scored; --labels:
@@ -158,6 +158,7 @@ const commandOptions: Record<string, ParseArgsConfig['options']> = {
     dropout: { type: 'string' },
     'input-dropout': { type: 'string' },
     'grad-clip': { type: 'string' },
+    'epoch-criterion': { type: 'string' },
   },
   runs: { all: { type: 'boolean' } },
   evaluate: { run: { type: 'string' } },
@@ -429,6 +430,7 @@ async function run(service: CandlemarkService, command: string, pos: string[], f
           dropout: num(flags, 'dropout'),
           inputDropout: num(flags, 'input-dropout'),
           gradClip: num(flags, 'grad-clip'),
+          epochCriterion: str(flags, 'epoch-criterion') as CommandInput<'train.run'>['epochCriterion'],
         });
         io.bar.done();
         p.trained(result, (Date.now() - started) / 1000);

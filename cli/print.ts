@@ -181,6 +181,12 @@ export function summariseReport(report: unknown): string {
       `validation loss (unweighted sum of per-bar task losses): start ${f3(loss.start)}, best ${f3(loss.best)} at epoch ${loss.bestEpoch}, final ${f3(loss.final)} (${f3(loss.reductionPct)}% reduction)`,
     );
   }
+  if (r.loss) {
+    const kept = r.loss.keptEpoch ?? r.loss.valCriterion.bestEpoch;
+    lines.push(
+      `kept epoch ${kept}: ${r.loss.keptBy === 'span-f1' ? 'highest validation span F1 (ties: lower span loss); the test block saw no choice' : 'lowest validation span loss'}`,
+    );
+  }
   // issue #11: the headline is on the held-out test block (v2 reports), with its 95 % interval.
   if (r.headline) {
     const h = r.headline;
@@ -234,7 +240,7 @@ export function summariseReport(report: unknown): string {
   const w = r.uncertainty?.atBest?.taskWeights;
   if (w)
     lines.push(
-      `task weights at best epoch (σ⁻² normalised): ${Object.entries(w)
+      `task weights at the kept epoch (σ⁻² normalised): ${Object.entries(w)
         .map(([k, v]) => `${k} ${f3(v)}`)
         .join(', ')}`,
     );

@@ -13,6 +13,7 @@ import { createSpanModel } from '../../core/ml/model/index.ts';
 import type { EncoderKind, ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
 import { demoTrainData, type DemoData } from '../../test/helpers/demo-data.ts';
 import { predictAll, trainModel } from '../../core/ml/training/train.ts';
+import { runEpochCriterion, type EpochCriterion } from '../../core/ml/training/epoch-criterion.ts';
 import { DEFAULT_TASK_WEIGHTING } from '../../core/ml/training/task-weights.ts';
 import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';
 import { evaluatePredictions, type InitialEval, type ModelMetrics } from '../../core/ml/eval/report.ts';
@@ -40,6 +41,11 @@ export interface BenchConfig {
   /** Training-mode dropout rates (ModelSpec.dropout / inputDropout; yardstick.py reads them from the export's spec). */
   dropout?: number;
   inputDropout?: number;
+  /**
+   * Which epoch both sides keep (core/ml/training/epoch-criterion.ts; yardstick.py mirrors both rules).
+   * Default: what a run on this set does — it has no test block, so 'span-loss'.
+   */
+  epochCriterion?: EpochCriterion;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
@@ -53,6 +59,7 @@ export const DEFAULT_BENCH: BenchConfig = {
   backend: 'wasm',
   threads: 2,
   encoder: 'conv',
+  epochCriterion: runEpochCriterion(undefined, 0),
 };
 
 /**
@@ -187,7 +194,13 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
       dropout: cfg.dropout ?? 0,
       inputDropout: cfg.inputDropout ?? 0,
     },
-    config: { epochs: cfg.epochs, batchSize: cfg.batchSize, learningRate: cfg.learningRate, taskWeighting: DEFAULT_TASK_WEIGHTING },
+    config: {
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      taskWeighting: DEFAULT_TASK_WEIGHTING,
+      epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
+    },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
     features: d.features,
@@ -236,6 +249,7 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     learningRate: cfg.learningRate,
     seed: cfg.seed,
     skipUntrained: true,
+    epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
         log(

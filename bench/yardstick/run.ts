@@ -17,6 +17,7 @@
  *
  *   node --import tsx bench/yardstick/run.ts [--epochs 50] [--windows 210[,2100]] [--heads soft,crf]
  *        [--seeds 1,2,3] [--encoders conv[,conv-attn]] [--losses] [--backend wasm] [--threads 2]
+ *        [--criterion span-loss|span-f1]   (which epoch both sides keep; default span-loss, what a run without a test block does)
  *        [--dropout 0] [--input-dropout 0]   (training-mode dropout on both sides; masks differ, 3-seed means compare)
  *        [--out bench/results/yardstick]
  */
@@ -34,6 +35,7 @@ import {
   parseArgs,
   runPytorch,
   runTfjs,
+  type BenchConfig,
   type LossPoint,
   type SideResult,
 } from './lib.ts';
@@ -55,13 +57,14 @@ const base = {
   batchSize: Number(args.batch ?? DEFAULT_BENCH.batchSize),
   hidden: Number(args.hidden ?? DEFAULT_BENCH.hidden),
   dropout: Number(args.dropout ?? 0),
+  epochCriterion: (args.criterion ?? DEFAULT_BENCH.epochCriterion) as BenchConfig['epochCriterion'],
   inputDropout: Number(args['input-dropout'] ?? 0),
 };
 const log = (s: string) => console.log(s);
 const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
 log(
-  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}`,
+  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}`,
 );
 
 interface Agg {

@@ -250,6 +250,68 @@ def predict(model, x, bs=64):
     return {k: torch.cat(v).numpy().astype(np.float32) for k, v in outs.items()}
 
 
+def runs_of(flags):
+    out, start = [], -1
+    for i, on in enumerate(flags):
+        if on and start < 0:
+            start = i
+        if not on and start >= 0:
+            out.append([start, i - 1])
+            start = -1
+    if start >= 0:
+        out.append([start, len(flags) - 1])
+    return out
+
+
+def post_process(runs, min_length=3, merge_gap=2):
+    # core/ml/eval/decode.ts postProcessRuns with DEFAULT_DECODE
+    merged = []
+    for r in runs:
+        if merged and r[0] - merged[-1][1] - 1 <= merge_gap:
+            merged[-1][1] = r[1]
+        else:
+            merged.append([r[0], r[1]])
+    return [r for r in merged if r[1] - r[0] + 1 >= min_length]
+
+
+def match_count(pred, truth, min_iou=0.5):
+    # core/ml/eval/metrics.ts matchSpans: one-to-one greedy by IoU
+    cands = []
+    for i, a in enumerate(pred):
+        for j, b in enumerate(truth):
+            inter = min(a[1], b[1]) - max(a[0], b[0]) + 1
+            if inter <= 0:
+                continue
+            v = inter / ((a[1] - a[0] + 1) + (b[1] - b[0] + 1) - inter)
+            if v >= min_iou:
+                cands.append((-v, i, j))
+    cands.sort()
+    used_p, used_t = set(), set()
+    for _, i, j in cands:
+        if i in used_p or j in used_t:
+            continue
+        used_p.add(i)
+        used_t.add(j)
+    return len(used_p)
+
+
+def val_span_f1(vp, mask, head):
+    # core/ml/training/epoch-criterion.ts validationSpanF1: the report's decoding (soft at 0.5, CRF by
+    # Viterbi), truth = the runs of the hard mask, both post-processed; micro F1 at IoU >= 0.5
+    tp = fp = fn = 0
+    for w in range(mask.shape[0]):
+        flags = (vp["viterbi"][w] > 0) if head == "crf" else (vp["spanProb"][w] >= 0.5)
+        pred = post_process(runs_of(flags.tolist()))
+        truth = post_process(runs_of((mask[w] >= 0.5).tolist()))
+        m = match_count(pred, truth)
+        tp, fp, fn = tp + m, fp + len(pred) - m, fn + len(truth) - m
+    if tp + fp + fn == 0:
+        return 1.0
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
 def bar_f1(prob, mask, th=0.5):
     p = prob >= th
     t = mask > 0.5
@@ -298,14 +360,26 @@ def main():
     bs = cfg["batchSize"]
 
     def criterion(per):
-        # best-epoch criterion, as in train.ts: the unweighted span loss
+        # the span loss (train.ts valCriterion; the tie-breaker of the 'span-f1' epoch rule)
         return float(per[2])
+
+    epoch_rule = cfg.get("epochCriterion", "span-f1")
+    val_mask = arrs["val_mask"].numpy()
+
+    def better(f1, loss, best_f1, best_loss):
+        # core/ml/training/epoch-criterion.ts isBetterEpoch
+        if epoch_rule == "span-loss":
+            return loss < best_loss
+        if f1 > best_f1 + 1e-9:
+            return True
+        return abs(f1 - best_f1) <= 1e-9 and loss < best_loss
 
     t0 = time.perf_counter()
     tr0, tr0p = eval_loss(model, arrs, "train", n_train)
     va0, va0p = eval_loss(model, arrs, "val", n_val)
     observe(tr0p if weighting == "ema-train" else va0p)
     best_val = criterion(va0p)
+    best_f1 = val_span_f1(predict(model, arrs["val_x"]), val_mask, head) if epoch_rule == "span-f1" else float("nan")
     best_epoch = 0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epochs = []
@@ -331,9 +405,10 @@ def main():
         vp = predict(model, arrs["val_x"])
         vu = float(np.sum(vap))
         vc = criterion(vap)
-        is_best = vc < best_val
+        vf = val_span_f1(vp, val_mask, head) if epoch_rule == "span-f1" else float("nan")
+        is_best = better(vf, vc, best_f1, best_val)
         if is_best:
-            best_val, best_epoch = vc, ep
+            best_val, best_f1, best_epoch = vc, vf, ep
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         s = model.p("loss/logSigma").detach().numpy()
         inv = np.exp(-2 * s)

@@ -10,6 +10,7 @@
  * `directional` of its bars close in the direction of that move. Type: up or down by the net move.
  */
 import type { BarColumns, IndexSpan } from '../domain/types.ts';
+import { EXPANSION_RULE } from '../domain/expansion-rule.ts';
 
 export interface HeuristicOptions {
   baseline?: number;
@@ -22,7 +23,10 @@ export interface HeuristicOptions {
 }
 
 export function findExpansionSpans(bars: BarColumns, opts: HeuristicOptions = {}): IndexSpan[] {
-  const { baseline = 50, rangeFactor = 1.5, maxGap = 2, minLength = 5, maxLength = 48, moveFactor = 4, directional = 0.6 } = opts;
+  // An option given as undefined keeps the rule's constant.
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as HeuristicOptions;
+  const rule: Required<HeuristicOptions> = { ...EXPANSION_RULE, ...given };
+  const { baseline, rangeFactor, maxGap, minLength, maxLength, moveFactor, directional } = rule;
   const n = bars.time.length;
   const tr = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -72,7 +72,7 @@ export const trainArgs = z
     seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
     ensemble: z.number().int().min(1).max(16).default(TRAINING_DEFAULTS.ensemble),
     hidden: z.number().int().min(4).max(256).default(TRAINING_DEFAULTS.hidden),
-    /** A named set (default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6) or an explicit list. */
+    /** A named set (default = all 23, generic = the 14 without the expansion-run features, expansion = the rule's 6) or an explicit list. */
     features: z
       .union([z.enum(FEATURE_PRESET_NAMES), z.array(z.enum(FEATURE_NAMES)).min(1)], {
         error: `expected a feature set (${FEATURE_PRESET_NAMES.join(', ')}) or a list of feature names (${FEATURE_NAMES.join(', ')})`,
@@ -102,6 +102,8 @@ export const trainArgs = z
     dropout: z.number().min(0).max(0.9).optional(),
     inputDropout: z.number().min(0).max(0.9).optional(),
     gradClip: z.number().min(0).max(1000).optional(),
+    /** Which epoch the run keeps: 'span-f1' (default: highest validation span F1, ties by span loss) or 'span-loss'. */
+    epochCriterion: z.enum(['span-f1', 'span-loss']).optional(),
   })
   .strict();
 

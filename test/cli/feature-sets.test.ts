@@ -1,7 +1,7 @@
 /**
  * Named feature sets (`train --features default|generic|expansion`, the service's `features` as a
  * set name or a list): the run records the resolved list — also for the default, whose meaning
- * changed once (14 → 22 features) — and the saved model uses it. A real process on a real
+ * changed twice (14 → 22 → 23 features) — and the saved model uses it. A real process on a real
  * generated demo project; 1 epoch each.
  */
 import Database from 'better-sqlite3';
@@ -37,11 +37,11 @@ describe('train --features', () => {
     expect(expansion.spec.model.featureCount).toBe(EXPANSION_FEATURES.length);
   });
 
-  it('without the flag the run records the default list (all 22), not an absent setting', () => {
+  it('without the flag the run records the default list (all 23), not an absent setting', () => {
     const d = train([]);
     expect(d.config.features).toEqual([...DEFAULT_FEATURES]);
-    expect(d.config.features).toHaveLength(22);
-    expect(d.spec.model.featureCount).toBe(22);
+    expect(d.config.features).toHaveLength(23);
+    expect(d.spec.model.featureCount).toBe(23);
   });
 
   it('a list still names features; an unknown name is refused naming the field (exit 2)', () => {

@@ -42,6 +42,9 @@ describe('candlemark train / evaluate / compare / predict / review', () => {
     const evaluated = cli('evaluate', '--run', String(soft.runId), '--project', project);
     expect(evaluated.stdout).toContain('validation span F1');
     expect(evaluated.stdout).toContain('baselines: untrained span F1');
+    // which epoch was kept, and by what rule (span F1 with a test block, span loss without)
+    expect(evaluated.stdout).toMatch(/kept epoch \d+: (highest validation span F1|lowest validation span loss)/);
+    expect(evaluated.stdout).toContain(`kept epoch ${soft.report.loss.keptEpoch}:`);
 
     const html = path.join(dir, 'soft.html');
     const exported = cli('report', '--run', String(soft.runId), '--out', html, '--json', '--project', project).json();

@@ -106,8 +106,8 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId(`run-status-${run1}`)).toHaveText('completed');
   // The runs list says what each run was trained with and on.
   await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('5 ep');
-  // ... including its feature set, recorded as the list it used (the default: all 22).
-  await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('22 features');
+  // ... including its feature set, recorded as the list it used (the default: all 23).
+  await expect(page.getByTestId(`run-settings-${run1}`)).toContainText('23 features');
   // The Retrain panel offers the named feature sets; a non-default one shows in the summary line.
   await expect(page.getByTestId('train-features')).toHaveValue('default');
   await page.getByTestId('train-features').selectOption('generic');
@@ -162,6 +162,12 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(page.getByTestId('headline-span-ci')).toHaveText(/^\s*\[\d\.\d{3}, \d\.\d{3}\]$/);
   await expect(page.getByTestId('reliability-diagram')).toContainText(/ECE \d\.\d{3}, Brier \d\.\d{3}/);
   await expect(page.getByTestId('report-loss')).toBeVisible();
+  // The kept epoch and the rule that kept it (span F1 with a test block, span loss without one).
+  await expect(page.getByTestId('report-kept-epoch')).toHaveText(/^\s*\d+ \/ \d+\s*$/);
+  const on = await page.getByTestId('report-headline-test').getAttribute('data-on');
+  await expect(page.getByTestId('report-kept-epoch').locator('xpath=..')).toContainText(
+    on === 'test' ? 'highest validation span F1' : 'lowest validation span loss',
+  );
   const slider = page.getByTestId('threshold-slider');
   const f1 = async () => `${await page.getByTestId('threshold-span-f1').textContent()} / ${await page.getByTestId('threshold-bar-f1').textContent()}`;
   const t0 = await page.getByTestId('threshold-value').textContent();

@@ -5,7 +5,24 @@
 import type { Comparison } from './compare.ts';
 import type { RunReport } from './report-types.ts';
 import { TASKS } from './types.ts';
-import { critLabel, date, duration, f2, f3, fin, flatten, int, pct, prf, value, yesNo, type ReportMeta, type Table } from './report-format.ts';
+import {
+  critLabel,
+  keptByLabel,
+  keptEpochOf,
+  date,
+  duration,
+  f2,
+  f3,
+  fin,
+  flatten,
+  int,
+  pct,
+  prf,
+  value,
+  yesNo,
+  type ReportMeta,
+  type Table,
+} from './report-format.ts';
 
 /** Where the soft threshold was chosen, in words (reports before 2026-12-05: always train). */
 const chosenOnText = (m: RunReport['metrics']) =>
@@ -179,7 +196,7 @@ export function runTables(r: RunReport, meta: ReportMeta): Table[] {
   const L = r.loss;
   tables.push({
     title: 'Loss summary',
-    note: `Best-epoch criterion: unweighted validation ${critLabel(r)} loss. Epoch 0 = initialisation. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
+    note: `Kept epoch ${keptEpochOf(r)}: ${keptByLabel(r)}. Epoch 0 = initialisation. "best" is the loss's own minimum. ${L.epochsTo90} epoch(s) to 90 % of the start→best reduction.`,
     head: ['loss', 'start', 'best', 'best epoch', 'final', 'reduction'],
     numeric: [1, 2, 3, 4, 5],
     rows: [
@@ -316,8 +333,8 @@ export function kpis(r: RunReport): { label: string; value: string; sub: string;
     },
     {
       label: 'Best epoch',
-      value: `${r.loss.valCriterion.bestEpoch} / ${r.timing.epochsRun}`,
-      sub: `criterion −${pct(r.loss.valCriterion.normalisedReduction)}`,
+      value: `${keptEpochOf(r)} / ${r.timing.epochsRun}`,
+      sub: r.loss.keptBy === 'span-f1' ? 'by validation span F1' : `criterion −${pct(r.loss.valCriterion.normalisedReduction)}`,
     },
     { label: 'Separation', value: f3(m.calibration.separation), sub: 'mean p in − out of span' },
     { label: 'Training', value: duration(r.timing.totalSeconds), sub: `${f3(r.timing.secondsPerEpoch)} s/epoch` },

@@ -38,6 +38,13 @@ export const f3 = (x: unknown) => (fin(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) 
 export const f2 = (x: unknown) => (fin(x) ? x.toFixed(2) : '—');
 export const pct = (x: unknown) => (fin(x) ? `${(x * 100).toFixed(1)} %` : '—');
 export const int = (x: unknown) => (fin(x) ? Math.round(x).toLocaleString('en') : '—');
+/** The epoch a report's model was kept at (older reports: the span loss's minimum, which it was then). */
+export const keptEpochOf = (r: RunReport): number => r.loss.keptEpoch ?? r.loss.valCriterion.bestEpoch;
+/** How that epoch was chosen, in words. */
+export const keptByLabel = (r: RunReport): string =>
+  r.loss.keptBy === 'span-f1'
+    ? 'highest validation span F1 (soft at 0.5, CRF by Viterbi), ties by the lower span loss'
+    : `lowest unweighted validation ${critLabel(r)} loss`;
 export const critLabel = (r: RunReport) => (r.loss.criterion === 'span+countdown' ? 'span + countdown' : 'span');
 export const yesNo = (b: unknown) => (b ? 'yes' : 'no');
 export const date = (t: number | null | undefined) =>

@@ -2,12 +2,12 @@
 import type { RunReport } from './report-types.ts';
 import { histogram, lineChart } from './svg-plot.ts';
 import { TASKS } from './types.ts';
-import { COLORS, TASK_COLORS, f2, f3, int } from './report-format.ts';
+import { COLORS, TASK_COLORS, f2, f3, int, keptEpochOf } from './report-format.ts';
 
 export function runPlots(r: RunReport): { title: string; caption: string; svg: string }[] {
   const c = r.curves;
   const m = r.metrics;
-  const best = r.loss.valCriterion.bestEpoch;
+  const best = keptEpochOf(r);
   const bestMarker = best >= 0 ? [{ x: best, label: `best epoch ${best}`, color: '#16a34a' }] : [];
   const plots = [];
   plots.push({

@@ -188,8 +188,16 @@ export interface RunReport {
   loss: {
     /** The best-epoch criterion: unweighted validation span loss ('span+countdown' in v1 reports). */
     criterion: 'span' | 'span+countdown';
-    /** Summary of the criterion; bestEpoch is the kept epoch. start = epoch 0 (initialisation). */
+    /**
+     * Summary of the span-loss curve; start = epoch 0 (initialisation). Its bestEpoch is the kept epoch
+     * in reports without `keptBy` (before 2026-12-05); with keptBy 'span-f1' it is only where the loss
+     * was lowest, and `keptEpoch` is the epoch kept.
+     */
     valCriterion: LossSummary;
+    /** v3 (2026-12-05): how the kept epoch was chosen (training/epoch-criterion.ts); absent = 'span-loss'. */
+    keptBy?: 'span-f1' | 'span-loss';
+    /** v3: the kept epoch (an ensemble: the median of its members'); absent = valCriterion.bestEpoch. */
+    keptEpoch?: number;
     /** Same for the sum of all four unweighted validation losses (information; pointer/type overfit first). */
     valUnweighted: LossSummary;
     /** Same epochs, weighted objective (can be negative; for information only). */

@@ -21,7 +21,17 @@ import { detectOverfitting, epochsToFraction, summariseLoss } from './curves.ts'
 import { scoreStitched } from './stitch.ts';
 import { reliability, temperatureReport } from './calibration.ts';
 import { headlineCounts, headlineFigures, normaliseTruthSpans, type HeadlineFigures } from './headline.ts';
-import { CRITERION, TASKS, criterionOf, type EvalTruth, type PredLike, type TaskName, type TaskValues } from './types.ts';
+import {
+  CRITERION,
+  DEFAULT_EPOCH_CRITERION,
+  TASKS,
+  criterionOf,
+  type EpochCriterion,
+  type EvalTruth,
+  type PredLike,
+  type TaskName,
+  type TaskValues,
+} from './types.ts';
 import {
   REPORT_SCHEMA,
   REPORT_VERSION,
@@ -300,8 +310,11 @@ export function buildReport(input: ReportInput): RunReport {
   const curves = meanCurves(input.members);
   const valSum = summariseLoss(curves.valUnweighted);
   const valCrit = summariseLoss(curves.valCriterion);
-  const b = Math.max(0, valCrit.bestEpoch);
   const last = curves.epoch.length - 1;
+  const keptBy = (input.config.epochCriterion as EpochCriterion | undefined) ?? DEFAULT_EPOCH_CRITERION;
+  const keptEpoch = medianEpoch(input.members.map((m) => m.bestEpoch));
+  // Figures "at the best epoch" are at the kept one (the loss minimum can be elsewhere under span-f1).
+  const b = Math.min(last, Math.max(0, keptEpoch));
   const perTask = {} as RunReport['loss']['perTask'];
   for (const k of TASKS) {
     const v = curves.valTask[k];
@@ -358,6 +371,8 @@ export function buildReport(input: ReportInput): RunReport {
     baselines: { untrained, allSpan, ...(input.extraBaselines ?? {}) },
     loss: {
       criterion: CRITERION,
+      keptBy,
+      keptEpoch,
       valCriterion: valCrit,
       valUnweighted: valSum,
       valWeighted: { start: curves.valLoss[0], final: curves.valLoss[last], atBest: curves.valLoss[b] },
@@ -397,4 +412,11 @@ export function reportHeadline(r: RunReport): ReportHeadline {
   const h = r.metrics.headline;
   const fig: HeadlineFigures = { windows: r.data.valWindows, spanF1: h.spanF1, barF1: h.barF1, spanCI: null, barCI: null };
   return { ...fig, on: 'validation', decoder: h.decoder, validation: fig, test: null };
+}
+
+/** The kept epoch of a run: its member's, or the (lower) median of an ensemble's members'. */
+function medianEpoch(epochs: number[]): number {
+  if (epochs.length === 0) return 0;
+  const sorted = [...epochs].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1];
 }

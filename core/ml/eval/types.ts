@@ -18,6 +18,10 @@ export const BAR_TASKS: readonly TaskName[] = ['span', 'countdown'];
  * The span loss is the loss of the output every reported figure is decoded from.)
  */
 export const CRITERION = 'span' as const;
+
+/** Which epoch a run keeps (core/ml/training/epoch-criterion.ts explains both; here so reports can name it). */
+export type EpochCriterion = 'span-loss' | 'span-f1';
+export const DEFAULT_EPOCH_CRITERION: EpochCriterion = 'span-f1';
 export function criterionOf(v: TaskValues): number {
   return v.span;
 }

@@ -131,3 +131,43 @@ export function windowRunSummary(state: ExpansionRunState, from: number, to: num
   }
   return out;
 }
+
+export interface RunVerdictParams {
+  minLength: number;
+  maxLength: number;
+  moveFactor: number;
+  directional: number;
+}
+
+/**
+ * The expansion rule's verdict on each bar of a WINDOW [from, to]: 1 on the bars of a run, from its
+ * first to its last expanding bar inside the window, when the run as the window shows it
+ * (windowRunSummary) is minLength..maxLength bars long, moved at least moveFactor baseline ranges
+ * and has at least `directional` of its bars pointing the way of the move; else 0 (outside runs and
+ * on the quiet bars after a run's last expanding bar, which the rule leaves out of a span). A run
+ * that goes on past the window gets the verdict the window can see; the rule, reading on, may still
+ * decide otherwise. Like the run summaries this reads bars after t (up to the window's last bar),
+ * which the encoder sees anyway.
+ */
+export function windowRunVerdict(state: ExpansionRunState, from: number, to: number, p: RunVerdictParams): Float64Array {
+  const T = to - from + 1;
+  const out = new Float64Array(T);
+  let cur = -1;
+  let pass = false;
+  let lastExpanding = -1;
+  for (let t = to; t >= from; t--) {
+    const s = state.start[t];
+    if (s < 0) {
+      cur = -1;
+      continue;
+    }
+    if (s !== cur) {
+      cur = s;
+      const mv = state.move[t];
+      pass = state.length[t] >= p.minLength && state.length[t] <= p.maxLength && Math.abs(mv) >= p.moveFactor && state.direction[t] >= p.directional;
+      lastExpanding = t - state.gap[t];
+    }
+    if (pass && t <= lastExpanding) out[t - from] = 1;
+  }
+  return out;
+}

@@ -7,7 +7,8 @@
  * start of the series, so the first bars are defined (never NaN): with too little history they are 0.
  */
 import type { BarColumns } from '../../domain/types.ts';
-import { expansionRunState, windowRunSummary, type ExpansionRunState } from './expansion-run.ts';
+import { EXPANSION_RULE } from '../../domain/expansion-rule.ts';
+import { expansionRunState, windowRunSummary, windowRunVerdict, type ExpansionRunState } from './expansion-run.ts';
 
 export const FEATURE_NAMES = [
   'logReturn',
@@ -32,6 +33,7 @@ export const FEATURE_NAMES = [
   'runSpanLength',
   'runSpanMove',
   'runSpanDirection',
+  'runVerdict',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -39,9 +41,11 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const RUN_FEATURES: readonly FeatureName[] = ['expansionFlag', 'runLength', 'runMove', 'runDirection', 'runGap'];
 /**
  * Per-window run summaries (expansion-run.ts windowRunSummary): the run's length / net move /
- * direction share at its last bar inside the window, at every bar of the run. Filled when slicing.
+ * direction share at its last bar inside the window, at every bar of the run, and `runVerdict`, the
+ * expansion rule's tests on those three (1 when the run as the window shows it passes them, else 0;
+ * expansion-run.ts runVerdict). Filled when slicing.
  */
-export const WINDOW_RUN_FEATURES: readonly FeatureName[] = ['runSpanLength', 'runSpanMove', 'runSpanDirection'];
+export const WINDOW_RUN_FEATURES: readonly FeatureName[] = ['runSpanLength', 'runSpanMove', 'runSpanDirection', 'runVerdict'];
 
 /**
  * The expansion preset: only what the demo's expansion rule weighs (a bar's range against the
@@ -79,20 +83,20 @@ export function resolveFeatures(features: FeaturePreset | readonly FeatureName[]
   return typeof features === 'string' ? [...FEATURE_PRESETS[features]] : [...features];
 }
 
-/** Rolling-window lengths (bars). */
+/** Rolling-window lengths (bars); the expansion constants are the demo rule's (core/domain/expansion-rule.ts). */
 export const FEATURE_PARAMS = {
   atr: 14,
   volumeZ: 50,
   volatility: 20,
   trendSlope: 20,
   /** Bars of the median true range that `rangeExpansion` and `moveExpansion` measure against. */
-  expansionBaseline: 50,
+  expansionBaseline: EXPANSION_RULE.baseline,
   /** Bars of the net move in `moveExpansion`. */
   expansionMove: 5,
   /** A bar expands at true range ≥ this × the baseline median (`expansionFlag`, the run features). */
-  expansionFactor: 1.5,
+  expansionFactor: EXPANSION_RULE.rangeFactor,
   /** Quiet bars a run may contain between expanding bars (the run features). */
-  runMaxGap: 2,
+  runMaxGap: EXPANSION_RULE.maxGap,
 } as const;
 
 export function isFeatureName(s: string): s is FeatureName {
@@ -355,6 +359,7 @@ export function computeSeriesFeatures(bars: BarColumns, names: readonly string[]
       case 'runSpanLength':
       case 'runSpanMove':
       case 'runSpanDirection':
+      case 'runVerdict':
         break; // per window
     }
     return col;
@@ -400,10 +405,15 @@ function writeWindow(
   }
   if (run) {
     const sum = windowRunSummary(run, startIndex, startIndex + length - 1);
-    WINDOW_RUN_FEATURES.forEach((name, k) => {
+    (['runSpanLength', 'runSpanMove', 'runSpanDirection'] as const).forEach((name, k) => {
       const f = names.indexOf(name);
       if (f >= 0) for (let t = 0; t < length; t++) out[offset + t * F + f] = finite(sum[t * 3 + k]);
     });
+    const v = names.indexOf('runVerdict');
+    if (v >= 0) {
+      const verdict = windowRunVerdict(run, startIndex, startIndex + length - 1, EXPANSION_RULE);
+      for (let t = 0; t < length; t++) out[offset + t * F + v] = verdict[t];
+    }
   }
 }
 

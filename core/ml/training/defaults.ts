@@ -7,6 +7,7 @@
 import type { BackendPreference } from '../backend/select.ts';
 import type { EncoderKind } from '../model/types.ts';
 import type { LrSchedule } from './train.ts';
+import { DEFAULT_EPOCH_CRITERION, type EpochCriterion } from '../eval/types.ts';
 
 export const TRAINING_DEFAULTS = {
   encoder: 'conv' as EncoderKind,
@@ -24,4 +25,6 @@ export const TRAINING_DEFAULTS = {
   dropout: 0,
   inputDropout: 0,
   gradClip: 0,
+  /** Which epoch a run keeps (epoch-criterion.ts). */
+  epochCriterion: DEFAULT_EPOCH_CRITERION as EpochCriterion,
 };

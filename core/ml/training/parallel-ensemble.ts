@@ -69,6 +69,7 @@ export async function trainEnsembleParallel(opts: ParallelEnsembleOptions): Prom
           weightAverage: opts.weightAverage,
           weightDecay: opts.weightDecay,
           gradClip: opts.gradClip,
+          epochCriterion: opts.epochCriterion,
         },
       };
       const worker = new Worker(MEMBER_WORKER_URL, { workerData: input });

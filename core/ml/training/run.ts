@@ -21,6 +21,7 @@ import { queueMeasures } from './queue-measures.ts';
 import { DEFAULT_TASK_WEIGHTING, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_TEST_FRACTION, type ContradictionMode } from './dataset.ts';
 import type { LabelSource } from './label-source.ts';
+import { runEpochCriterion, type EpochCriterion } from './epoch-criterion.ts';
 import { getSeniority } from '../../store/annotators.ts';
 import { DEFAULT_FOLDS } from './walk-forward.ts';
 import { runWalkForward } from './walk-forward-run.ts';
@@ -90,6 +91,8 @@ export interface RunTrainingOptions {
   inputDropout?: number;
   /** Clip each step's gradients to this global L2 norm (grad-clip.ts); 0 = off (default). */
   gradClip?: number;
+  /** Which epoch is kept (epoch-criterion.ts; default 'span-f1'). */
+  epochCriterion?: EpochCriterion;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
   /** Called once the run row exists. */
@@ -178,6 +181,7 @@ export function resolved(o: RunTrainingOptions) {
     dropout: o.dropout ?? TRAINING_DEFAULTS.dropout,
     inputDropout: o.inputDropout ?? TRAINING_DEFAULTS.inputDropout,
     gradClip: o.gradClip ?? TRAINING_DEFAULTS.gradClip,
+    epochCriterion: o.epochCriterion ?? TRAINING_DEFAULTS.epochCriterion,
   };
 }
 
@@ -327,6 +331,7 @@ export async function runTraining(store: ProjectStore, opts: RunTrainingOptions)
     testFraction: cfg.testFraction,
     unconfirmedInTraining: cfg.unconfirmedInTraining,
   });
+  cfg.epochCriterion = runEpochCriterion(opts.epochCriterion, data.test.length);
   const { sel, spec, seeds, threads } = await runModelSetup(cfg, data, opts.memberThreads);
   const config = { ...cfg, features: data.features, memberThreads: threads };
   const runId = createRunRow(store, opts, cfg, config, sel, data, seniority, {

@@ -46,6 +46,7 @@ export function trainRunMembers(t: MemberTraining): Promise<EnsembleResult> {
     weightAverage: cfg.weightAverage,
     weightDecay: cfg.weightDecay,
     gradClip: cfg.gradClip || undefined,
+    epochCriterion: cfg.epochCriterion,
     earlyStopping: cfg.earlyStopping ?? undefined,
     signal: t.signal,
     onEpoch: (e: EpochEvent) => {

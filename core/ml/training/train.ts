@@ -18,6 +18,7 @@ import type { Batch, BatchTargets, ModelSpec, SpanModel, WindowPrediction } from
 import { barPRF } from '../eval/metrics.ts';
 import type { InitialEval } from '../eval/report.ts';
 import { TASKS, criterionOf, type EpochEvent, type TaskValues } from '../eval/types.ts';
+import { DEFAULT_EPOCH_CRITERION, isBetterEpoch, validationSpanF1, type EpochCriterion, type EpochScore } from './epoch-criterion.ts';
 import { mulberry32, shuffleInPlace } from './rng.ts';
 import { ClosedFormWeights, DEFAULT_TASK_WEIGHTING, EMA_DECAY, type TaskWeighting } from './task-weights.ts';
 import { DEFAULT_WEIGHT_AVERAGE_DECAY, WeightAverage, applyWeightDecay } from './weight-average.ts';
@@ -66,10 +67,18 @@ export interface TrainOptions {
    * checkpoint and the kept model are the AVERAGED weights.
    */
   weightAverage?: boolean | number;
+  /**
+   * With weightAverage on: from this fraction of the planned epochs on, the average becomes the plain
+   * mean of every step's weights (a uniform tail, weight-average.ts startUniform); undefined = the
+   * exponential average throughout.
+   */
+  averageTailFrom?: number;
   /** Decoupled (AdamW) weight decay per unit learning rate; 0/undefined = off. */
   weightDecay?: number;
   /** Clip each step's gradients to this global L2 norm (grad-clip.ts); 0/undefined = off. */
   gradClip?: number;
+  /** Which epoch is kept (epoch-criterion.ts; default 'span-f1', then the span loss on ties). */
+  epochCriterion?: EpochCriterion;
 }
 
 export interface TrainResult {
@@ -177,6 +186,7 @@ function validateOptions(o: TrainOptions): void {
   if (!(o.learningRate > 0)) throw new Error('learningRate must be > 0');
   if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new Error('weightDecay must be >= 0');
   if (typeof o.weightAverage === 'number' && !(o.weightAverage > 0 && o.weightAverage < 1)) throw new Error('weightAverage decay must be in (0, 1)');
+  if (o.averageTailFrom !== undefined && !(o.averageTailFrom >= 0 && o.averageTailFrom < 1)) throw new Error('averageTailFrom must be in [0, 1)');
   if (o.gradClip !== undefined && !(o.gradClip >= 0)) throw new Error('gradClip must be >= 0');
 }
 
@@ -235,7 +245,12 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     };
     // Closed-form weights start at the optimum for the untrained model's losses.
     observe(weighting === 'ema-train' ? tr0.task : va0.task);
-    let bestVal = criterionOf(va0.task);
+    const criterion = opts.epochCriterion ?? DEFAULT_EPOCH_CRITERION;
+    const scoreOf = (task: TaskValues, preds: WindowPrediction[]): EpochScore => ({
+      f1: criterion === 'span-f1' ? validationSpanF1(preds, data.valTargets, spec.head) : NaN,
+      loss: criterionOf(task),
+    });
+    let bestScore = scoreOf(va0.task, valPred0);
     let bestEpoch = 0;
     best = vars.map((v) => tf.clone(v));
 
@@ -246,6 +261,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       // tfjs's Adam reads its learningRate field on every step (a protected field, no setter).
       const lrNow = scheduledLearningRate(opts.learningRate, epoch, opts.epochs, opts.lrSchedule);
       (optimizer as unknown as { learningRate: number }).learningRate = lrNow;
+      if (averaged && opts.averageTailFrom !== undefined && epoch > opts.averageTailFrom * opts.epochs) averaged.startUniform();
       shuffleInPlace(order, rand);
       const acc = new Float64Array(5);
       let seen = 0;
@@ -301,8 +317,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         const va = evaluateLoss(model, valBatches);
         if (weighting === 'ema-val') observe(va.task);
         const valPred = predictAll(model, data.valX, nVal, evalSize);
-        const isBest = criterionOf(va.task) < bestVal;
+        const score = scoreOf(va.task, valPred);
+        const isBest = isBetterEpoch(criterion, score, bestScore);
         if (isBest) {
+          bestScore = score;
           best!.forEach((t) => t.dispose());
           best = vars.map((v) => tf.clone(v));
         }
@@ -312,10 +330,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
       const valCriterion = criterionOf(va.task);
-      if (isBest) {
-        bestVal = valCriterion;
-        bestEpoch = epoch;
-      }
+      if (isBest) bestEpoch = epoch;
       const ev: EpochEvent = {
         member,
         epoch,

@@ -27,11 +27,30 @@ export class WeightAverage {
     this.shadow = vars.map((v) => tf.variable(v.clone(), false));
   }
 
-  /** After each optimiser step: shadow ← d·shadow + (1 − d)·v. */
+  /** Steps in the uniform tail average (0 = still exponential). */
+  private uniform = 0;
+
+  /**
+   * After each optimiser step: shadow ← d·shadow + (1 − d)·v, with d the warm-up-capped decay, or,
+   * once `startUniform` was called, d = (m − 1)/m after m steps of the tail: the plain mean of every
+   * step's weights since then.
+   */
   update(): void {
     this.updates++;
-    const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    if (this.uniform > 0) this.uniform++;
+    const d = this.uniform > 0 ? (this.uniform - 1) / this.uniform : Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
     tf.tidy(() => this.vars.forEach((v, i) => this.shadow[i].assign(this.shadow[i].mul(d).add(v.mul(1 - d)))));
+  }
+
+  /**
+   * Switch to a uniform tail average (stochastic weight averaging, Izmailov et al. 2018): from the
+   * next step on the shadow is the mean of the weights of every step since this call, starting from
+   * the current exponential average. Why: the exponential average's horizon stays ~200 steps (~18
+   * epochs at 11 steps per epoch), so late in a 200-epoch run the evaluated weights still follow
+   * the raw ones; a tail mean over the last half of the run moves by ~1/m per step.
+   */
+  startUniform(): void {
+    if (this.uniform === 0) this.uniform = 1;
   }
 
   /**

@@ -132,6 +132,7 @@ async function startTraining(ctx: ServiceContext, args: TrainArgs): Promise<Star
       dropout: args.dropout,
       inputDropout: args.inputDropout,
       gradClip: args.gradClip,
+      epochCriterion: args.epochCriterion,
     },
     {
       onRunCreated: (id, i) => {

@@ -107,7 +107,8 @@ function ReportBody({ report }: { report: RunReport }) {
   const u = report.baselines.untrained;
   const a = report.baselines.allSpan;
   const c = report.curves;
-  const best = report.loss.valCriterion.bestEpoch;
+  // The kept epoch (reports before 2026-12-05 kept the span loss's minimum).
+  const best = report.loss.keptEpoch ?? report.loss.valCriterion.bestEpoch;
   const lossPlot = useMemo<PlotOptions>(
     () => ({
       title: 'Loss per epoch (0 = initialisation)',
@@ -203,6 +204,17 @@ function ReportBody({ report }: { report: RunReport }) {
               </td>
               <td>overfitting</td>
               <td className="num">{report.overfitting.detected ? 'yes' : 'no'}</td>
+            </tr>
+            <tr>
+              <td>kept epoch</td>
+              <td className="num" data-testid="report-kept-epoch">
+                {best} / {report.timing.epochsRun}
+              </td>
+              <td colSpan={2} className="muted">
+                {report.loss.keptBy === 'span-f1'
+                  ? 'highest validation span F1 (ties: lower span loss); the test block saw no choice'
+                  : 'lowest validation span loss'}
+              </td>
             </tr>
           </tbody>
         </table>

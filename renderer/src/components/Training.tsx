@@ -253,10 +253,10 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
               <option value="conv-attn">conv + attention</option>
             </select>
           </label>
-          <label title="All 22 (default): the 14 generic per-bar features plus the causal expansion-run state (range against the 50-bar median, run length, move, gap). Generic 14: without the expansion-run features (your spans are not range expansions as the demo rule defines them). Expansion rule 6: only what the demo's expansion rule weighs (labels from that rule; few windows).">
+          <label title="All 23 (default): the 14 generic per-bar features plus the causal expansion-run state (range against the 50-bar median, run length, move, gap) and the expansion rule’s verdict on each run as the window shows it. Generic 14: without the expansion-run features (your spans are not range expansions as the demo rule defines them). Expansion rule 6: only what the demo's expansion rule weighs (labels from that rule; few windows).">
             Features
             <select value={s.featureSet} onChange={(e) => update({ featureSet: e.target.value as TrainSettings['featureSet'] })} data-testid="train-features">
-              <option value="default">all 22 (default)</option>
+              <option value="default">all 23 (default)</option>
               <option value="generic">generic 14</option>
               <option value="expansion">expansion rule 6</option>
             </select>

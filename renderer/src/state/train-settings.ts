@@ -14,7 +14,7 @@ export interface TrainSettings {
   batchSize: number;
   learningRate: number;
   encoder: 'conv' | 'conv-attn';
-  /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 22, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
+  /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 23, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
   featureSet: 'default' | 'generic' | 'expansion';
   /**
    * Long-run stabilisers (issue #11 point 2, docs/BENCHMARKS.md "Long runs, third pass"): Polyak

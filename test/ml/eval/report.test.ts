@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keptByLabel, keptEpochOf } from '../../../core/ml/eval/report-format.ts';
 import { buildReport, evaluatePredictions, reportHeadline, type MemberResult, type ReportInput, type RunReport } from '../../../core/ml/eval/report.ts';
 import { renderReportMarkdown } from '../../../core/ml/eval/report-export.ts';
 import { compareRuns, diffConfigs, renderComparisonMarkdown, taskBalance } from '../../../core/ml/eval/compare.ts';
@@ -118,6 +119,27 @@ describe('buildReport', () => {
     expect(r.uncertainty.atBest.sigmas.countdown).toBe(2);
     expect(r.timing.secondsPerEpoch).toBe(2);
     expect(JSON.parse(JSON.stringify(r)).metrics.val.span.f1).toBe(1);
+  });
+
+  it('figures "at the best epoch" are at the KEPT epoch (span-f1 may keep another than the loss minimum); the rule is named; older reports fall back', () => {
+    const i = input('soft', 0.8);
+    i.members = [{ ...i.members[0], bestEpoch: 3 }]; // kept by span F1 at epoch 3, the loss is lowest at 2
+    const r = buildReport(i);
+    expect(r.loss.keptBy).toBe('span-f1');
+    expect(r.loss.keptEpoch).toBe(3);
+    expect(r.loss.valCriterion.bestEpoch).toBe(2);
+    expect(r.loss.perTask.span.atBest).toBe(1.125);
+    expect(keptEpochOf(r)).toBe(3);
+    expect(keptByLabel(r)).toMatch(/highest validation span F1/);
+    const old = buildReport({ ...input('soft', 0.8), config: { epochCriterion: 'span-loss' } });
+    expect(old.loss.keptBy).toBe('span-loss');
+    expect(keptByLabel(old)).toMatch(/lowest unweighted validation span loss/);
+    // a report written before the fields existed: the loss minimum was the kept epoch
+    const { keptBy: _k, keptEpoch: _e, ...legacyLoss } = old.loss;
+    expect(keptEpochOf({ ...old, loss: legacyLoss })).toBe(2);
+    // an ensemble: the (lower) median of its members' kept epochs
+    const ens = buildReport({ ...i, members: [1, 3, 2, 3].map((b, k) => ({ ...i.members[0], seed: k + 1, bestEpoch: b })) });
+    expect(ens.loss.keptEpoch).toBe(2);
   });
 
   it('uses Viterbi as the CRF headline', () => {

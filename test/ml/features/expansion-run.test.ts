@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readOhlcvCsvFile } from '../../../core/import/index.ts';
+import { SHARED_DATA } from '../../helpers/paths.ts';
 import type { BarColumns } from '../../../core/domain/types.ts';
 import { findExpansionSpans } from '../../../core/demo/heuristic-truth.ts';
 import { computeSeriesFeatures, RUN_FEATURES, WINDOW_RUN_FEATURES, windowMatrix } from '../../../core/ml/features/index.ts';
@@ -96,5 +99,55 @@ describe('expansion-run features (the rule’s quantities, causal)', () => {
     // A window opening at bar 63 still counts the run's bars before it.
     const late = windowMatrix(sd, series, wn, [63], 10);
     expect(col(late, 'runSpanLength', 10).slice(0, 3)).toEqual([6, 6, 6]);
+  });
+
+  it('runVerdict: 1 on the run’s bars (not its trailing quiet bars) when the run as the window shows it passes the rule’s tests', () => {
+    const wn: string[] = [...WINDOW_RUN_FEATURES];
+    const sd = computeSeriesFeatures(series, wn);
+    const col = (w: Float32Array, T: number): number[] => Array.from({ length: T }, (_, t) => w[t * wn.length + wn.indexOf('runVerdict')]);
+    // Whole run inside: exactly the rule's span [60, 65] (bars 5..10 of a window from 55).
+    expect(col(windowMatrix(sd, series, wn, [55], 20), 20)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // A window ending at bar 62 sees 3 bars of the run: too short for the rule (5), so 0.
+    expect(col(windowMatrix(sd, series, wn, [53], 10), 10)).toEqual(Array(10).fill(0));
+    // A window opening at bar 63 sees the whole run through its look-back: bars 63..65 pass.
+    expect(col(windowMatrix(sd, series, wn, [63], 10), 10)).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // A run that moved too little fails: the same run with bodies of +0.5 (net move 3 < 4 ranges).
+    const weak: Row[] = rows.slice(0, 60);
+    // range 3 (expands), body +0.5 each: net move 103 - 100 = 3 baseline ranges
+    for (let k = 0; k < 6; k++) weak.push([100 + 0.5 * k, 100.5 + 0.5 * k + 1.25, 100 + 0.5 * k - 1.25, 100.5 + 0.5 * k]);
+    for (let t = 0; t < 10; t++) weak.push([103, 103.5, 102.5, 103]);
+    const wb = toBars(weak);
+    expect(findExpansionSpans(wb)).toEqual([]);
+    expect(col(windowMatrix(computeSeriesFeatures(wb, wn), wb, wn, [55], 20), 20).every((v) => v === 0)).toBe(true);
+  });
+
+  it('runVerdict agrees with the rule on a real series wherever the window holds the whole run', async () => {
+    const bars = (await readOhlcvCsvFile(path.join(SHARED_DATA, 'btcusd_1h.csv'))).bars;
+    const n = 4000; // the first 4,000 hourly bars: enough runs, fast
+    const part: BarColumns = {
+      time: bars.time.slice(0, n),
+      open: bars.open.slice(0, n),
+      high: bars.high.slice(0, n),
+      low: bars.low.slice(0, n),
+      close: bars.close.slice(0, n),
+      volume: null,
+    };
+    const spans = findExpansionSpans(part);
+    expect(spans.length).toBeGreaterThan(10);
+    const wn: string[] = ['runVerdict'];
+    const sd = computeSeriesFeatures(part, wn);
+    const T = 128;
+    let checked = 0;
+    for (let s = 64; s + T <= n; s += 64) {
+      const v = windowMatrix(sd, part, wn, [s], T);
+      const truth = new Float32Array(T);
+      for (const sp of spans) for (let t = Math.max(sp.start, s); t <= Math.min(sp.end, s + T - 1); t++) truth[t - s] = 1;
+      // Bars whose run lies wholly inside the window (a 48-bar margin covers any kept run and its gap).
+      for (let t = 50; t < T - 51; t++) {
+        expect(v[t], `window ${s}, bar ${t}`).toBe(truth[t]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 });

@@ -120,8 +120,8 @@ describe('features: robustness', () => {
     expect(w.every(Number.isFinite)).toBe(true);
   });
 
-  it('has 22 default features (all; the 14 generic ones are BASE_FEATURES), all known; rejects unknown names and out-of-range windows', () => {
-    expect(DEFAULT_FEATURES.length).toBe(22);
+  it('has 23 default features (all; the 14 generic ones are BASE_FEATURES), all known; rejects unknown names and out-of-range windows', () => {
+    expect(DEFAULT_FEATURES.length).toBe(23);
     expect(BASE_FEATURES.length).toBe(14);
     for (const n of BASE_FEATURES) expect(DEFAULT_FEATURES).toContain(n);
     for (const n of DEFAULT_FEATURES) expect(FEATURE_NAMES).toContain(n);

@@ -77,6 +77,10 @@ describe('runTraining', () => {
     expect(report.baselines.rule?.validation.windows).toBe(2);
     expect(report.temperature?.judgedOn).toBe('test');
     expect((row.config as { taskWeighting: string }).taskWeighting).toBe('ema-val');
+    // with a test block the epoch is kept by validation span F1, and the report says so
+    expect((row.config as { epochCriterion: string }).epochCriterion).toBe('span-f1');
+    expect(report.loss.keptBy).toBe('span-f1');
+    expect(report.loss.keptEpoch).toBe(report.members[0].bestEpoch);
     const models = store.loadModels(r.runId);
     expect(models).toHaveLength(1);
     const spec = models[0].spec as SavedModelSpec;
@@ -96,6 +100,18 @@ describe('runTraining', () => {
       expect(Array.from(a.spanProb)).toEqual(Array.from(s.probs));
       expect(a.spans).toEqual(s.spans);
     }
+  });
+
+  it('without a test block (the headline is on validation) the epoch is kept by the span loss, not by the F1 it reports', async () => {
+    const p = makeDemoProject(6);
+    store = ProjectStore.open(p.file);
+    const r = await runTraining(store, { setId: p.setId, head: 'soft', ...TINY, testFraction: 0 });
+    expect(r.status).toBe('completed');
+    const row = store.getRun(r.runId)!;
+    const report = row.report as RunReport;
+    expect(report.headline?.on).toBe('validation');
+    expect((row.config as { epochCriterion: string }).epochCriterion).toBe('span-loss');
+    expect(report.loss.keptBy).toBe('span-loss');
   });
 
   it('a cancelled run ends "cancelled" without models or predictions', async () => {

@@ -35,6 +35,25 @@ describe('WeightAverage (Polyak averaging)', () => {
     expect(() => new WeightAverage([], 1)).toThrow(/decay must be in \(0, 1\)/);
   });
 
+  it('after startUniform the shadow is the plain mean of the weights of every step since, starting from the average it had', () => {
+    const v = tf.variable(tf.tensor1d([4]));
+    const avg = new WeightAverage([v], 0.9);
+    v.assign(tf.tensor1d([2]));
+    avg.update(); // exponential: d = 2/11 → shadow = (2/11)·4 + (9/11)·2
+    const s1 = (2 / 11) * 4 + (9 / 11) * 2;
+    avg.startUniform();
+    avg.startUniform(); // a second call changes nothing
+    v.assign(tf.tensor1d([6]));
+    avg.update(); // m = 2: (s1 + 6) / 2
+    v.assign(tf.tensor1d([1]));
+    avg.update(); // m = 3: (s1 + 6 + 1) / 3
+    v.assign(tf.tensor1d([9]));
+    avg.update(); // m = 4: (s1 + 6 + 1 + 9) / 4
+    expect(avg.withAveraged(() => v.dataSync()[0])).toBeCloseTo((s1 + 6 + 1 + 9) / 4, 5);
+    avg.dispose();
+    v.dispose();
+  });
+
   it('decoupled weight decay shrinks every weight by lr·wd; 0 leaves it alone', () => {
     const v = tf.variable(tf.tensor1d([2, -4]));
     applyWeightDecay([v], 0.01, 0.5);

@@ -49,7 +49,12 @@ export function CompareOverlays({ comparison, reports }: { comparison: Compariso
 
   const loss = useMemo<PlotOptions>(() => {
     const values = relative ? comparison.curves.valCriterionRelative : comparison.curves.valCriterion;
-    const series: PlotSeries[] = styles.map((s, i) => ({ ...s, id: s.key, values: values[i], highlight: reports[i]?.loss.valCriterion.bestEpoch ?? null }));
+    const series: PlotSeries[] = styles.map((s, i) => ({
+      ...s,
+      id: s.key,
+      values: values[i],
+      highlight: reports[i] ? (reports[i].loss.keptEpoch ?? reports[i].loss.valCriterion.bestEpoch) : null,
+    }));
     return {
       title: relative ? 'Validation loss relative to epoch 0 (span + countdown)' : 'Validation loss per epoch (span + countdown, unweighted)',
       x: comparison.curves.epoch,
