@@ -4,7 +4,8 @@
  * SVG (docs/img/long-run.svg, linked from docs/BENCHMARKS.md). A marker shows where the last 50
  * epochs (the window of the issue's ≤ 0.03 goal) begin; dashed lines are even seeds.
  *
- *   node --import tsx bench/long-run-plot.ts --in a.json,b.json --svg docs/img/long-run.svg [--json merged.json]
+ *   node --import tsx bench/long-run-plot.ts --in a.json,b.json --svg docs/img/long-run.svg [--json merged.json] [--measure run]
+ *   (--measure run: the soft head as a run reports it, at the threshold chosen on train each epoch, where recorded)
  *
  * Also prints the runs as a Markdown table (docs/BENCHMARKS.md).
  */
@@ -23,6 +24,11 @@ export interface LongRunRecord {
   best: number;
   bestAt: number;
   drop: number;
+  /** The same as a run reports it (soft head at the threshold chosen on train; CRF = f1); absent in older files. */
+  f1Run?: number[];
+  runBest?: number;
+  runBestAt?: number;
+  runDrop?: number;
 }
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#db2777'];
@@ -122,7 +128,11 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const inputs = (get('in') ?? '').split(',').filter(Boolean);
   const out = get('svg') ?? 'docs/img/long-run.svg';
   if (inputs.length === 0) throw new Error('--in a.json[,b.json] is required');
-  const records = inputs.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as LongRunRecord[]);
+  // --measure run: the soft head as a run reports it (threshold chosen on train each epoch), where recorded.
+  const asReported = get('measure') === 'run';
+  const records = inputs
+    .flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as LongRunRecord[])
+    .map((r) => (asReported && r.f1Run ? { ...r, f1: r.f1Run, ...lastDrop(r.f1Run) } : r));
   const key = (r: LongRunRecord) => `${r.data}|${r.head}|${r.setting}|${String(r.seed).padStart(4, '0')}`;
   records.sort((x, y) => key(x).localeCompare(key(y)));
   if (get('json')) fs.writeFileSync(get('json')!, JSON.stringify(records));

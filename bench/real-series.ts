@@ -12,7 +12,7 @@
  *   node --import tsx bench/real-series.ts [--epochs 50] [--seeds 1,2,3] [--heads soft,crf]
  *        [--data ../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv]
  *        [--features default|base|base+run|all|expansion|LIST] [--dilations 1,2,4] [--min-length 3] [--noise] [--lr 0.002] [--batch 16] [--hidden 32]
- *        [--weight-decay 0] [--weight-average DECAY] [--schedule constant|cosine] [--criterion span-f1|span-loss] [--dropout 0] [--input-dropout 0] [--length 128 --stride 64 --windows 210] [--json FILE]
+ *        [--weight-decay 0] [--weight-average true|false|DECAY] [--schedule constant|cosine]   (absent: the engine's defaults) [--criterion span-f1|span-loss] [--dropout 0] [--input-dropout 0] [--length 128 --stride 64 --windows 210] [--json FILE]
  *   --features base = the features before the run-state ones (the old default); base+run = with the causal run-state features; all = also the per-window run summaries; expansion = EXPANSION_FEATURES (what the rule weighs).
  */
 import { appendFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { DEFAULT_DECODE } from '../core/ml/eval/decode.ts';
 import { receptiveHalfWidth } from '../core/ml/model/index.ts';
 import { predictAll, trainModel } from '../core/ml/training/train.ts';
 import { DEFAULT_EPOCH_CRITERION, type EpochCriterion } from '../core/ml/training/epoch-criterion.ts';
+import { TRAINING_DEFAULTS } from '../core/ml/training/defaults.ts';
 import { DEFAULT_ANNOTATOR_NOISE } from '../core/demo/annotator-noise.ts';
 import { machine, parseArgs } from './yardstick/lib.ts';
 import { featureSet, loadRealSeries, ruleLabelledSplit } from './real-series-data.ts';
@@ -41,19 +42,27 @@ const windowCount = args.windows ? Number(args.windows) : undefined;
 const dilations = args.dilations ? args.dilations.split(',').map(Number) : undefined;
 const decode = { ...DEFAULT_DECODE, minLength: Number(args['min-length'] ?? DEFAULT_DECODE.minLength) };
 const noisy = args.noise === 'true';
-const learningRate = Number(args.lr ?? 0.002);
+// Absent flags = the engine's defaults (core/ml/training/defaults.ts): "the default preset".
+const learningRate = Number(args.lr ?? TRAINING_DEFAULTS.learningRate);
 const batchSize = Number(args.batch ?? 16);
 const hidden = Number(args.hidden ?? 32);
 const weightDecay = Number(args['weight-decay'] ?? 0);
 const dropout = Number(args.dropout ?? 0);
 const inputDropout = Number(args['input-dropout'] ?? 0);
 const epochCriterion = (args.criterion ?? DEFAULT_EPOCH_CRITERION) as EpochCriterion;
-const lrSchedule = (args.schedule ?? 'constant') as 'constant' | 'cosine';
-const weightAverage = args['weight-average'] === undefined ? false : args['weight-average'] === 'true' ? true : Number(args['weight-average']);
+const lrSchedule = (args.schedule ?? TRAINING_DEFAULTS.lrSchedule) as 'constant' | 'cosine';
+const weightAverage =
+  args['weight-average'] === undefined
+    ? TRAINING_DEFAULTS.weightAverage
+    : args['weight-average'] === 'true'
+      ? true
+      : args['weight-average'] === 'false'
+        ? false
+        : Number(args['weight-average']);
 const m = machine();
 const label =
   args.label ??
-  `${windowLength ? `windows ${windowLength}/${stride ?? 64}, ` : ''}features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ''}${lrSchedule !== 'constant' ? `, ${lrSchedule} schedule` : ''}, epoch by ${epochCriterion}${noisy ? ', noisy labels' : ''}`;
+  `${windowLength ? `windows ${windowLength}/${stride ?? 64}, ` : ''}features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ', no weight average'}, ${lrSchedule} schedule, epoch by ${epochCriterion}${noisy ? ', noisy labels' : ''}`;
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);

@@ -63,6 +63,8 @@ for (const head of ['soft', 'crf'] as const) {
       learningRate: c.learningRate,
       seed,
       epochCriterion: c.epochCriterion,
+      weightAverage: c.weightAverage,
+      lrSchedule: c.lrSchedule,
     });
     const model = r.model!;
     const report = buildReport({

@@ -12,7 +12,8 @@ import { selectBackend, type BackendPreference } from '../../core/ml/backend/ind
 import { createSpanModel } from '../../core/ml/model/index.ts';
 import type { EncoderKind, ModelSpec, WindowPrediction } from '../../core/ml/model/types.ts';
 import { demoTrainData, type DemoData } from '../../test/helpers/demo-data.ts';
-import { predictAll, trainModel } from '../../core/ml/training/train.ts';
+import { predictAll, trainModel, type LrSchedule } from '../../core/ml/training/train.ts';
+import { TRAINING_DEFAULTS } from '../../core/ml/training/defaults.ts';
 import { runEpochCriterion, type EpochCriterion } from '../../core/ml/training/epoch-criterion.ts';
 import { DEFAULT_TASK_WEIGHTING } from '../../core/ml/training/task-weights.ts';
 import { mulberry32, shuffleInPlace } from '../../core/ml/training/rng.ts';
@@ -46,6 +47,9 @@ export interface BenchConfig {
    * Default: what a run on this set does — it has no test block, so 'span-loss'.
    */
   epochCriterion?: EpochCriterion;
+  /** Polyak averaging and the learning-rate schedule (yardstick.py mirrors both); default: the engine's. */
+  weightAverage?: boolean | number;
+  lrSchedule?: LrSchedule;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
@@ -60,6 +64,8 @@ export const DEFAULT_BENCH: BenchConfig = {
   threads: 2,
   encoder: 'conv',
   epochCriterion: runEpochCriterion(undefined, 0),
+  weightAverage: TRAINING_DEFAULTS.weightAverage,
+  lrSchedule: TRAINING_DEFAULTS.lrSchedule,
 };
 
 /**
@@ -200,6 +206,8 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
       learningRate: cfg.learningRate,
       taskWeighting: DEFAULT_TASK_WEIGHTING,
       epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
+      weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage,
+      lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule,
     },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
@@ -250,6 +258,8 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     seed: cfg.seed,
     skipUntrained: true,
     epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
+    weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage,
+    lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule,
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
         log(

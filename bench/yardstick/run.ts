@@ -17,7 +17,7 @@
  *
  *   node --import tsx bench/yardstick/run.ts [--epochs 50] [--windows 210[,2100]] [--heads soft,crf]
  *        [--seeds 1,2,3] [--encoders conv[,conv-attn]] [--losses] [--backend wasm] [--threads 2]
- *        [--criterion span-loss|span-f1]   (which epoch both sides keep; default span-loss, what a run without a test block does)
+ *        [--criterion span-loss|span-f1] [--weight-average true|false|DECAY] [--schedule constant|cosine]   (which epoch both sides keep; default span-loss, what a run without a test block does)
  *        [--dropout 0] [--input-dropout 0]   (training-mode dropout on both sides; masks differ, 3-seed means compare)
  *        [--out bench/results/yardstick]
  */
@@ -58,13 +58,22 @@ const base = {
   hidden: Number(args.hidden ?? DEFAULT_BENCH.hidden),
   dropout: Number(args.dropout ?? 0),
   epochCriterion: (args.criterion ?? DEFAULT_BENCH.epochCriterion) as BenchConfig['epochCriterion'],
+  weightAverage:
+    args['weight-average'] === undefined
+      ? DEFAULT_BENCH.weightAverage
+      : args['weight-average'] === 'true'
+        ? true
+        : args['weight-average'] === 'false'
+          ? false
+          : Number(args['weight-average']),
+  lrSchedule: (args.schedule ?? DEFAULT_BENCH.lrSchedule) as BenchConfig['lrSchedule'],
   inputDropout: Number(args['input-dropout'] ?? 0),
 };
 const log = (s: string) => console.log(s);
 const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
 log(
-  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}`,
+  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}, weight average ${base.weightAverage}, schedule ${base.lrSchedule}`,
 );
 
 interface Agg {

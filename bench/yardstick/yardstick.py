@@ -295,14 +295,10 @@ def match_count(pred, truth, min_iou=0.5):
     return len(used_p)
 
 
-def val_span_f1(vp, mask, head):
-    # core/ml/training/epoch-criterion.ts validationSpanF1: the report's decoding (soft at 0.5, CRF by
-    # Viterbi), truth = the runs of the hard mask, both post-processed; micro F1 at IoU >= 0.5
+def span_f1_of(flags_per_window, truths):
     tp = fp = fn = 0
-    for w in range(mask.shape[0]):
-        flags = (vp["viterbi"][w] > 0) if head == "crf" else (vp["spanProb"][w] >= 0.5)
+    for flags, truth in zip(flags_per_window, truths):
         pred = post_process(runs_of(flags.tolist()))
-        truth = post_process(runs_of((mask[w] >= 0.5).tolist()))
         m = match_count(pred, truth)
         tp, fp, fn = tp + m, fp + len(pred) - m, fn + len(truth) - m
     if tp + fp + fn == 0:
@@ -310,6 +306,17 @@ def val_span_f1(vp, mask, head):
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def val_span_f1(vp, mask, head):
+    # core/ml/training/epoch-criterion.ts validationSpanF1: the report's decoding (CRF by Viterbi, the
+    # soft head at its best threshold of the grid 0.05 .. 0.95), truth = the runs of the hard mask,
+    # both post-processed; micro F1 at IoU >= 0.5
+    truths = [post_process(runs_of((mask[w] >= 0.5).tolist())) for w in range(mask.shape[0])]
+    if head == "crf":
+        return span_f1_of([vp["viterbi"][w] > 0 for w in range(mask.shape[0])], truths)
+    grid = [round(i * 5) / 100 for i in range(1, 20)]
+    return max(span_f1_of([vp["spanProb"][w] >= th for w in range(mask.shape[0])], truths) for th in grid)
 
 
 def bar_f1(prob, mask, th=0.5):
@@ -374,17 +381,60 @@ def main():
             return True
         return abs(f1 - best_f1) <= 1e-9 and loss < best_loss
 
+    # Polyak averaging of the network weights (core/ml/training/weight-average.ts) and the cosine
+    # learning-rate schedule (train.ts scheduledLearningRate), when the run asks for them
+    avg_cfg = cfg.get("weightAverage", False)
+    avg_decay = None if avg_cfg in (False, None) else (0.995 if avg_cfg is True else float(avg_cfg))
+    net = {n: p for n, p in model.params.items() if n != "loss__logSigma"}
+    shadow = {n: p.detach().clone() for n, p in net.items()} if avg_decay else None
+    avg_updates = [0]
+
+    def average_update():
+        avg_updates[0] += 1
+        n = avg_updates[0]
+        d = min(avg_decay, (1 + n) / (10 + n))
+        with torch.no_grad():
+            for k, p in net.items():
+                shadow[k].mul_(d).add_(p.detach(), alpha=1 - d)
+
+    def with_averaged(fn):
+        if shadow is None:
+            return fn()
+        raw = {k: p.detach().clone() for k, p in net.items()}
+        try:
+            with torch.no_grad():
+                for k, p in net.items():
+                    p.copy_(shadow[k])
+            return fn()
+        finally:
+            with torch.no_grad():
+                for k, p in net.items():
+                    p.copy_(raw[k])
+
+    schedule = cfg.get("lrSchedule", "constant")
+
+    def lr_at(ep):
+        lr, E = cfg["learningRate"], cfg["epochs"]
+        if schedule != "cosine" or E <= 1:
+            return lr
+        lo = 0.1 * lr
+        return lo + (lr - lo) * 0.5 * (1 + math.cos(math.pi * (ep - 1) / (E - 1)))
+
     t0 = time.perf_counter()
     tr0, tr0p = eval_loss(model, arrs, "train", n_train)
     va0, va0p = eval_loss(model, arrs, "val", n_val)
     observe(tr0p if weighting == "ema-train" else va0p)
-    best_val = criterion(va0p)
-    best_f1 = val_span_f1(predict(model, arrs["val_x"]), val_mask, head) if epoch_rule == "span-f1" else float("nan")
-    best_epoch = 0
-    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best = {
+        "val": criterion(va0p),
+        "f1": val_span_f1(predict(model, arrs["val_x"]), val_mask, head) if epoch_rule == "span-f1" else float("nan"),
+        "epoch": 0,
+        "state": {k: v.detach().clone() for k, v in model.state_dict().items()},
+    }
     epochs = []
     for ep in range(1, cfg["epochs"] + 1):
         te = time.perf_counter()
+        for g in opt.param_groups:
+            g["lr"] = lr_at(ep)
         order = orders[ep - 1]
         acc_t, acc_p, seen = 0.0, np.zeros(4), 0
         for i in range(0, n_train, bs):
@@ -394,22 +444,28 @@ def main():
             total, L = losses(model, take(arrs, "train", idx))
             total.backward()
             opt.step()
+            if shadow is not None:
+                average_update()
             acc_t += float(total) * len(idx)
             acc_p += L.detach().numpy() * len(idx)
             seen += len(idx)
             if weighting == "ema-train":
                 observe(L.detach().numpy())
-        va, vap = eval_loss(model, arrs, "val", n_val)
-        if weighting == "ema-val":
-            observe(vap)
-        vp = predict(model, arrs["val_x"])
+        def evaluate():
+            # with averaging on, the averaged weights are evaluated and checkpointed (train.ts `evaluated`)
+            va, vap = eval_loss(model, arrs, "val", n_val)
+            if weighting == "ema-val":
+                observe(vap)
+            vp = predict(model, arrs["val_x"])
+            vc = criterion(vap)
+            vf = val_span_f1(vp, val_mask, head) if epoch_rule == "span-f1" else float("nan")
+            is_best = better(vf, vc, best["f1"], best["val"])
+            if is_best:
+                best.update(val=vc, f1=vf, epoch=ep, state={k: v.detach().clone() for k, v in model.state_dict().items()})
+            return va, vap, vp, vc, is_best
+
+        va, vap, vp, vc, is_best = with_averaged(evaluate)
         vu = float(np.sum(vap))
-        vc = criterion(vap)
-        vf = val_span_f1(vp, val_mask, head) if epoch_rule == "span-f1" else float("nan")
-        is_best = better(vf, vc, best_f1, best_val)
-        if is_best:
-            best_val, best_f1, best_epoch = vc, vf, ep
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         s = model.p("loss/logSigma").detach().numpy()
         inv = np.exp(-2 * s)
         epochs.append(
@@ -428,7 +484,7 @@ def main():
                 "seconds": time.perf_counter() - te,
             }
         )
-    model.load_state_dict(best_state)
+    model.load_state_dict(best["state"])
     os.makedirs(out_dir, exist_ok=True)
     files = {}
     for split in ("train", "val"):
@@ -443,7 +499,7 @@ def main():
         "threads": torch.get_num_threads(),
         "initial": {"trainLoss": tr0, "valLoss": va0, "trainTask": dict(zip(TASKS, tr0p.tolist())), "valTask": dict(zip(TASKS, va0p.tolist()))},
         "epochs": epochs,
-        "bestEpoch": best_epoch,
+        "bestEpoch": best["epoch"],
         "seconds": time.perf_counter() - t0,
         "files": files,
     }

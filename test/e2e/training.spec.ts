@@ -127,16 +127,19 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // (30 epochs of this small demo can finish in 2 s: ask for many more, it is cancelled anyway.)
   await page.getByTestId('train-preset').selectOption('thorough');
   await expect(page.getByTestId('train-epochs')).toHaveValue('80');
-  // The thorough preset is a long run: it turns the long-run stabilisers on.
+  // Weight averaging + cosine decay is the default whatever the preset; turning it off shows in the summary.
   await expect(page.getByTestId('train-stabilise')).toBeChecked();
-  await expect(page.getByTestId('train-summary')).toContainText('stabilised');
+  await expect(page.getByTestId('train-summary')).not.toContainText('no averaging');
+  await page.getByTestId('train-stabilise').uncheck();
+  await expect(page.getByTestId('train-summary')).toContainText('no averaging');
+  await page.getByTestId('train-stabilise').check();
   await page.getByTestId('train-epochs').fill('600');
   await expect(page.getByTestId('train-preset')).toHaveValue('custom');
   await page.getByTestId('retrain').click();
   const run2 = await nextRun(page, run1);
-  // ... and the run is trained with them (weight averaging, cosine decay, input-channel dropout).
+  // ... and the run is trained with them (weight averaging and cosine decay, the engine's defaults).
   const run2Config = (await api<Array<{ id: number; config: Record<string, unknown> }>>(page, 'runs.list')).find((r) => r.id === run2)!.config;
-  expect(run2Config).toMatchObject({ weightAverage: true, lrSchedule: 'cosine', inputDropout: 0.2 });
+  expect(run2Config).toMatchObject({ weightAverage: true, lrSchedule: 'cosine', inputDropout: 0 });
   await expect(page.getByTestId('train-cancel')).toBeVisible();
   await expect(page.getByTestId('live-status')).toHaveText('running');
   await expect(page.getByTestId('live-epoch')).toHaveText(/^[1-9]\d*\/600$/);
@@ -236,12 +239,17 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   // three: overlaid curves (one series per run), the decision matrix, only the settings that differ.
   await page.getByTestId('train-model').selectOption('crf');
   await page.getByTestId('train-preset').selectOption('quick');
-  await expect(page.getByTestId('train-stabilise')).not.toBeChecked();
+  await expect(page.getByTestId('train-stabilise')).toBeChecked();
+  // This one with the raw weights and a constant learning rate: the switch reaches the run.
+  await page.getByTestId('train-stabilise').uncheck();
   await page.getByTestId('retrain').click();
   const run3 = await nextRun(page, run2);
+  const run3Config = (await api<Array<{ id: number; config: Record<string, unknown> }>>(page, 'runs.list')).find((r) => r.id === run3)!.config;
+  expect(run3Config).toMatchObject({ weightAverage: false, lrSchedule: 'constant' });
   await expect(page.getByTestId('live-status')).toHaveText('completed', { timeout: 40_000 });
   await expect(page.getByTestId(`run-status-${run3}`)).toHaveText('completed');
   await page.getByTestId('train-model').selectOption('soft');
+  await page.getByTestId('train-stabilise').check();
   await page.getByTestId('train-lr').fill('0.001');
   await expect(page.getByTestId('train-summary')).toContainText('lr 0.001');
   await page.getByTestId('retrain').click();
@@ -296,6 +304,7 @@ test('train, watch epochs, cancel, report + threshold, compare, reload', async (
   await expect(diff.locator('tr[data-key="config.head"]')).toContainText('crf');
   await expect(diff.locator('tr[data-key="model.head"]')).toHaveCount(0);
   await expect(diff.locator('tr[data-key="config.learningRate"]')).toContainText('0.001');
+  await expect(diff.locator('tr[data-key="config.weightAverage"]')).toContainText('false');
   for (const shared of ['config.epochs', 'config.batchSize', 'config.seed', 'model.encoder'])
     await expect(diff.locator(`tr[data-key="${shared}"]`)).toHaveCount(0);
   type Cell = { textContent: string | null };

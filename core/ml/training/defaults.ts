@@ -19,8 +19,10 @@ export const TRAINING_DEFAULTS = {
   ensemble: 1,
   backend: 'auto' as BackendPreference,
   ramp: 3,
-  lrSchedule: 'constant' as LrSchedule,
-  weightAverage: false as boolean | number,
+  // Polyak averaging + cosine decay since 2026-12-05 (afternoon): they hold 200-epoch runs and carry
+  // the noisy-label figures (docs/ml.md "Long runs", docs/BENCHMARKS.md "Long runs, fourth pass").
+  lrSchedule: 'cosine' as LrSchedule,
+  weightAverage: true as boolean | number,
   weightDecay: 0,
   dropout: 0,
   inputDropout: 0,

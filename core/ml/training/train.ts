@@ -59,8 +59,13 @@ export interface TrainOptions {
    * learningRate down to 10 % of it at the last epoch: late epochs take smaller steps).
    */
   lrSchedule?: LrSchedule;
-  /** Called after each epoch with the validation predictions (benches: per-epoch span F1). */
-  onEpochPredictions?: (epoch: number, valPred: WindowPrediction[]) => void;
+  /**
+   * Called after each epoch with the validation predictions (benches: per-epoch span F1), and with
+   * the training windows' when `epochTrainPredictions` is set (a threshold chosen on train, as a run
+   * without a test block does). Both come from the evaluated (averaged, when on) weights.
+   */
+  onEpochPredictions?: (epoch: number, valPred: WindowPrediction[], trainPred?: WindowPrediction[]) => void;
+  epochTrainPredictions?: boolean;
   /**
    * Polyak averaging of the network weights (weight-average.ts): false/undefined = off, true = per-step
    * decay 0.995, a number = that decay. When on, every epoch's validation figures, the best-epoch
@@ -313,7 +318,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
       if (cancelled) break;
       for (let k = 0; k < 5; k++) acc[k] /= Math.max(1, seen);
-      const { va, valPred, isBest } = evaluated(() => {
+      const { va, valPred, isBest, trainPred } = evaluated(() => {
         const va = evaluateLoss(model, valBatches);
         if (weighting === 'ema-val') observe(va.task);
         const valPred = predictAll(model, data.valX, nVal, evalSize);
@@ -324,9 +329,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           best!.forEach((t) => t.dispose());
           best = vars.map((v) => tf.clone(v));
         }
-        return { va, valPred, isBest };
+        const trainPred = opts.epochTrainPredictions ? predictAll(model, data.trainX, nTrain, evalSize) : undefined;
+        return { va, valPred, isBest, trainPred };
       });
-      opts.onEpochPredictions?.(epoch, valPred);
+      opts.onEpochPredictions?.(epoch, valPred, trainPred);
       const trainTask = taskValues(acc.subarray(1));
       const valUnweighted = sumTasks(va.task);
       const valCriterion = criterionOf(va.task);

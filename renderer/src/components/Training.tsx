@@ -174,8 +174,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
   const invalid = NUMERIC_TRAIN_FIELDS.filter((f) => fieldErrors[f] !== null);
   const setPreset = (p: Preset) => {
     if (p !== 'custom') setDrafts(({ epochs: _dropped, ...rest }) => rest);
-    // The thorough preset is a long run: it turns the stabilisers on (the analyst can turn them off).
-    update(p === 'custom' ? { preset: p } : { preset: p, epochs: PRESET_EPOCHS[p], stabilise: p === 'thorough' });
+    update(p === 'custom' ? { preset: p } : { preset: p, epochs: PRESET_EPOCHS[p] });
   };
   const edit = (f: NumericTrainField, raw: string) => {
     setDrafts((d) => ({ ...d, [f]: raw }));
@@ -263,10 +262,10 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           </label>
           <label
             className="check"
-            title="For long runs (the thorough preset turns it on): Polyak weight averaging, cosine learning-rate decay and input-channel dropout 0.2. Measured over 200 epochs: the demo set held within 0.03 of its best in 6 of 6 runs; on a real hourly series the late level rose but the curve did not always hold (docs/BENCHMARKS.md, long runs)."
+            title="On by default: the model that is evaluated and kept is the running average of the recent weights, and the learning rate decays along a cosine to a tenth by the last epoch. It keeps long runs from drifting after their best epoch (docs/BENCHMARKS.md, long runs). Off: the raw weights and a constant learning rate."
           >
-            <input type="checkbox" checked={s.stabilise} onChange={(e) => update({ stabilise: e.target.checked })} data-testid="train-stabilise" />
-            Stabilise long runs
+            <input type="checkbox" checked={s.averaging} onChange={(e) => update({ averaging: e.target.checked })} data-testid="train-stabilise" />
+            Weight averaging + cosine decay
           </label>
           {numberField('ensemble', 'Ensemble', 'train-ensemble')}
           {numberField('seed', 'Seed', 'train-seed')}
@@ -333,7 +332,7 @@ function SettingsCard({ sets, training, onHome }: { sets: WindowSetInfo[]; train
           {s.model === 'both' ? 'soft, then CRF' : s.model} · {s.epochs} epoch{s.epochs === 1 ? '' : 's'} · batch {s.batchSize} · lr {s.learningRate} ·{' '}
           {s.encoder}
           {s.featureSet !== 'default' ? ` · ${s.featureSet} features` : ''}
-          {s.stabilise ? ' · stabilised' : ''}
+          {s.averaging ? '' : ' · no averaging'}
           {s.ensemble > 1 ? ` · ensemble ${s.ensemble}` : ''} · seed {s.seed}
           {runs > 1 ? ' · 2 runs' : ''}
         </span>

@@ -17,12 +17,13 @@ export interface TrainSettings {
   /** A named feature set (core/ml/features FEATURE_PRESETS): default = all 23, generic = the 14 without the expansion-run features, expansion = the rule's 6. */
   featureSet: 'default' | 'generic' | 'expansion';
   /**
-   * Long-run stabilisers (issue #11 point 2, docs/BENCHMARKS.md "Long runs, third pass"): Polyak
-   * weight averaging + cosine learning-rate decay + input-channel dropout 0.2 — the setting that held
-   * the demo set in 6 of 6 200-epoch runs and raised btcusd_1h's late level. On by default for the
-   * thorough preset.
+   * Polyak weight averaging + cosine learning-rate decay (issue #11 point 2): the engine's default since
+   * 2026-12-05 (core/ml/training/defaults.ts; docs/BENCHMARKS.md "Long runs, fourth pass"), so on
+   * here too; off sends the raw weights and a constant learning rate. (A new name: the old
+   * `stabilise`, off by default and tied to the thorough preset, is not carried over from stored
+   * settings, so nobody keeps the old default by accident.)
    */
-  stabilise: boolean;
+  averaging: boolean;
   ensemble: number;
   seed: number;
   /** What training does with open contradiction findings (issue #11): train on both sides, mask, or down-weight by severity. */
@@ -43,7 +44,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   learningRate: 0.002,
   encoder: 'conv',
   featureSet: 'default',
-  stabilise: false,
+  averaging: true,
   ensemble: 1,
   seed: 1,
   contradictions: 'train-both',
@@ -52,5 +53,5 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   walkForwardFolds: 0,
 };
 
-/** What "stabilise long runs" sets on a run (train.start arguments). */
-export const STABILISERS = { weightAverage: true, lrSchedule: 'cosine', inputDropout: 0.2 } as const;
+/** What turning averaging off sets on a run (train.start arguments); on = the engine's defaults, nothing sent. */
+export const NO_AVERAGING = { weightAverage: false, lrSchedule: 'constant' } as const;

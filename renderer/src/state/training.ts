@@ -10,7 +10,7 @@ import { call } from '../api/client.ts';
 import { toApiError, type ApiError } from '../api/errors.ts';
 import type { CommandInput, EpochEvent, RunStatus } from '../api/types.ts';
 import { useReconnect, useServiceEvents } from './events.ts';
-import { DEFAULT_SETTINGS, STABILISERS, type ModelChoice, type TrainSettings } from './train-settings.ts';
+import { DEFAULT_SETTINGS, NO_AVERAGING, type ModelChoice, type TrainSettings } from './train-settings.ts';
 
 export { PRESET_EPOCHS, DEFAULT_SETTINGS } from './train-settings.ts';
 export type { ModelChoice, Preset, TrainSettings } from './train-settings.ts';
@@ -38,7 +38,7 @@ function sanitize(s: TrainSettings): TrainSettings {
     learningRate: typeof s.learningRate === 'number' && s.learningRate > 0 && s.learningRate <= 1 ? s.learningRate : DEFAULT_SETTINGS.learningRate,
     encoder: s.encoder === 'conv-attn' ? 'conv-attn' : 'conv',
     featureSet: s.featureSet === 'generic' || s.featureSet === 'expansion' ? s.featureSet : 'default',
-    stabilise: s.stabilise === true,
+    averaging: s.averaging !== false,
     ensemble: int(s.ensemble, 1, 16, 1),
     seed: int(s.seed, 0, Number.MAX_SAFE_INTEGER, 1),
     contradictions: s.contradictions === 'mask' || s.contradictions === 'down-weight' ? s.contradictions : 'train-both',
@@ -89,7 +89,7 @@ function trainArgs(s: RunSettings, model: ModelChoice): CommandInput<'train.star
     learningRate: s.learningRate,
     encoder: s.encoder,
     ...(s.featureSet !== 'default' ? { features: s.featureSet } : {}),
-    ...(s.stabilise ? STABILISERS : {}),
+    ...(s.averaging ? {} : NO_AVERAGING),
     ensemble: s.ensemble,
     seed: s.seed,
     contradictions: s.contradictions,
