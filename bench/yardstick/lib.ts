@@ -68,6 +68,15 @@ export const DEFAULT_BENCH: BenchConfig = {
   lrSchedule: TRAINING_DEFAULTS.lrSchedule,
 };
 
+/** The training rules both sides follow (yardstick.py reads them from the export's config). */
+function trainingRules(cfg: BenchConfig): { epochCriterion: EpochCriterion; weightAverage: boolean | number; lrSchedule: LrSchedule } {
+  return {
+    epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion!,
+    weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage!,
+    lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule!,
+  };
+}
+
 /**
  * Folder/label suffix for an encoder: none for the default 'conv' (so its result paths and labels
  * stay as they were), '-conv-attn' otherwise, so runs of different encoders never share an export
@@ -205,9 +214,7 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
       batchSize: cfg.batchSize,
       learningRate: cfg.learningRate,
       taskWeighting: DEFAULT_TASK_WEIGHTING,
-      epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
-      weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage,
-      lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule,
+      ...trainingRules(cfg),
     },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
@@ -257,9 +264,7 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     learningRate: cfg.learningRate,
     seed: cfg.seed,
     skipUntrained: true,
-    epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion,
-    weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage,
-    lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule,
+    ...trainingRules(cfg),
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
         log(

@@ -106,12 +106,23 @@ export function expansionRunState(bars: BarColumns, base: Float64Array, p: Expan
  * not have to travel through the encoder's receptive field. out: [(to-from+1) × 3] length/move/direction.
  */
 export function windowRunSummary(state: ExpansionRunState, from: number, to: number): Float64Array {
-  const T = to - from + 1;
-  const out = new Float64Array(T * 3);
+  const out = new Float64Array((to - from + 1) * 3);
+  eachRunBar(state, from, to, (t, at) => {
+    const i = (t - from) * 3;
+    out[i] = state.length[at];
+    out[i + 1] = state.move[at];
+    out[i + 2] = state.direction[at];
+  });
+  return out;
+}
+
+/**
+ * Visit a window's bars that lie in a run, last to first, each with `at`: the run's last bar inside
+ * the window (where its state is the window's view of the whole run).
+ */
+function eachRunBar(state: ExpansionRunState, from: number, to: number, visit: (t: number, at: number) => void): void {
   let cur = -1;
-  let len = 0;
-  let mv = 0;
-  let dir = 0;
+  let at = -1;
   for (let t = to; t >= from; t--) {
     const s = state.start[t];
     if (s < 0) {
@@ -120,16 +131,10 @@ export function windowRunSummary(state: ExpansionRunState, from: number, to: num
     }
     if (s !== cur) {
       cur = s;
-      len = state.length[t];
-      mv = state.move[t];
-      dir = state.direction[t];
+      at = t;
     }
-    const i = (t - from) * 3;
-    out[i] = len;
-    out[i + 1] = mv;
-    out[i + 2] = dir;
+    visit(t, at);
   }
-  return out;
 }
 
 export interface RunVerdictParams {
@@ -150,24 +155,12 @@ export interface RunVerdictParams {
  * which the encoder sees anyway.
  */
 export function windowRunVerdict(state: ExpansionRunState, from: number, to: number, p: RunVerdictParams): Float64Array {
-  const T = to - from + 1;
-  const out = new Float64Array(T);
-  let cur = -1;
-  let pass = false;
-  let lastExpanding = -1;
-  for (let t = to; t >= from; t--) {
-    const s = state.start[t];
-    if (s < 0) {
-      cur = -1;
-      continue;
-    }
-    if (s !== cur) {
-      cur = s;
-      const mv = state.move[t];
-      pass = state.length[t] >= p.minLength && state.length[t] <= p.maxLength && Math.abs(mv) >= p.moveFactor && state.direction[t] >= p.directional;
-      lastExpanding = t - state.gap[t];
-    }
-    if (pass && t <= lastExpanding) out[t - from] = 1;
-  }
+  const out = new Float64Array(to - from + 1);
+  const passes = (at: number): boolean =>
+    state.length[at] >= p.minLength && state.length[at] <= p.maxLength && Math.abs(state.move[at]) >= p.moveFactor && state.direction[at] >= p.directional;
+  eachRunBar(state, from, to, (t, at) => {
+    // the run's last expanding bar inside the window: quiet bars after it are not in the span
+    if (t <= at - state.gap[at] && passes(at)) out[t - from] = 1;
+  });
   return out;
 }
