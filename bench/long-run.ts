@@ -38,7 +38,7 @@ const schedule = (args.schedule ?? TRAINING_DEFAULTS.lrSchedule) as LrSchedule;
 const averageTailFrom = args['average-tail'] === undefined ? undefined : Number(args['average-tail']);
 const average =
   args.average === undefined ? TRAINING_DEFAULTS.weightAverage : args.average === 'false' ? false : args.average === 'true' ? true : Number(args.average);
-const weightDecay = Number(args['weight-decay'] ?? 0);
+const weightDecay = Number(args['weight-decay'] ?? TRAINING_DEFAULTS.weightDecay);
 const lr = Number(args.lr ?? TRAINING_DEFAULTS.learningRate);
 const batchSize = Number(args.batch ?? 16);
 // issue #11 point 2, third pass: regularisation and the feature set

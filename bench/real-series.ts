@@ -46,7 +46,7 @@ const noisy = args.noise === 'true';
 const learningRate = Number(args.lr ?? TRAINING_DEFAULTS.learningRate);
 const batchSize = Number(args.batch ?? 16);
 const hidden = Number(args.hidden ?? 32);
-const weightDecay = Number(args['weight-decay'] ?? 0);
+const weightDecay = Number(args['weight-decay'] ?? TRAINING_DEFAULTS.weightDecay);
 const dropout = Number(args.dropout ?? 0);
 const inputDropout = Number(args['input-dropout'] ?? 0);
 const epochCriterion = (args.criterion ?? DEFAULT_EPOCH_CRITERION) as EpochCriterion;

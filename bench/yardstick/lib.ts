@@ -50,6 +50,8 @@ export interface BenchConfig {
   /** Polyak averaging and the learning-rate schedule (yardstick.py mirrors both); default: the engine's. */
   weightAverage?: boolean | number;
   lrSchedule?: LrSchedule;
+  /** Decoupled weight decay (yardstick.py mirrors it); default: the engine's. */
+  weightDecay?: number;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
@@ -66,11 +68,13 @@ export const DEFAULT_BENCH: BenchConfig = {
   epochCriterion: runEpochCriterion(undefined, 0),
   weightAverage: TRAINING_DEFAULTS.weightAverage,
   lrSchedule: TRAINING_DEFAULTS.lrSchedule,
+  weightDecay: TRAINING_DEFAULTS.weightDecay,
 };
 
 /** The training rules both sides follow (yardstick.py reads them from the export's config). */
-function trainingRules(cfg: BenchConfig): { epochCriterion: EpochCriterion; weightAverage: boolean | number; lrSchedule: LrSchedule } {
+function trainingRules(cfg: BenchConfig): { epochCriterion: EpochCriterion; weightAverage: boolean | number; lrSchedule: LrSchedule; weightDecay: number } {
   return {
+    weightDecay: cfg.weightDecay ?? DEFAULT_BENCH.weightDecay!,
     epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion!,
     weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage!,
     lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule!,

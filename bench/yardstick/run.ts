@@ -17,7 +17,7 @@
  *
  *   node --import tsx bench/yardstick/run.ts [--epochs 50] [--windows 210[,2100]] [--heads soft,crf]
  *        [--seeds 1,2,3] [--encoders conv[,conv-attn]] [--losses] [--backend wasm] [--threads 2]
- *        [--criterion span-loss|span-f1] [--weight-average true|false|DECAY] [--schedule constant|cosine]   (which epoch both sides keep; default span-loss, what a run without a test block does)
+ *        [--criterion span-loss|span-f1] [--weight-average true|false|DECAY] [--schedule constant|cosine] [--weight-decay WD]   (which epoch both sides keep; default span-loss, what a run without a test block does)
  *        [--dropout 0] [--input-dropout 0]   (training-mode dropout on both sides; masks differ, 3-seed means compare)
  *        [--out bench/results/yardstick]
  */
@@ -67,13 +67,14 @@ const base = {
           ? false
           : Number(args['weight-average']),
   lrSchedule: (args.schedule ?? DEFAULT_BENCH.lrSchedule) as BenchConfig['lrSchedule'],
+  weightDecay: Number(args['weight-decay'] ?? DEFAULT_BENCH.weightDecay),
   inputDropout: Number(args['input-dropout'] ?? 0),
 };
 const log = (s: string) => console.log(s);
 const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
 log(
-  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}, weight average ${base.weightAverage}, schedule ${base.lrSchedule}`,
+  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}, weight average ${base.weightAverage}, schedule ${base.lrSchedule}, weight decay ${base.weightDecay}`,
 );
 
 interface Agg {

@@ -412,6 +412,8 @@ def main():
                     p.copy_(raw[k])
 
     schedule = cfg.get("lrSchedule", "constant")
+    # decoupled (AdamW) weight decay after each step, before the average (weight-average.ts applyWeightDecay)
+    weight_decay = float(cfg.get("weightDecay", 0) or 0)
 
     def lr_at(ep):
         lr, E = cfg["learningRate"], cfg["epochs"]
@@ -433,8 +435,9 @@ def main():
     epochs = []
     for ep in range(1, cfg["epochs"] + 1):
         te = time.perf_counter()
+        lr_now = lr_at(ep)
         for g in opt.param_groups:
-            g["lr"] = lr_at(ep)
+            g["lr"] = lr_now
         order = orders[ep - 1]
         acc_t, acc_p, seen = 0.0, np.zeros(4), 0
         for i in range(0, n_train, bs):
@@ -444,6 +447,10 @@ def main():
             total, L = losses(model, take(arrs, "train", idx))
             total.backward()
             opt.step()
+            if weight_decay > 0:
+                with torch.no_grad():
+                    for p in net.values():
+                        p.mul_(1 - lr_now * weight_decay)
             if shadow is not None:
                 average_update()
             acc_t += float(total) * len(idx)

@@ -27,6 +27,6 @@ export const TRAINING_DEFAULTS = {
   dropout: 0,
   inputDropout: 0,
   gradClip: 0,
-  /** Which epoch a run keeps (epoch-criterion.ts). */
+  /** Which epoch a run keeps when it has a test block (a holdout run without one: 'span-loss'; epoch-criterion.ts runEpochCriterion). */
   epochCriterion: DEFAULT_EPOCH_CRITERION as EpochCriterion,
 };

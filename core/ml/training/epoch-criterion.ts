@@ -19,7 +19,6 @@ import { DEFAULT_DECODE, runsOf } from '../eval/decode.ts';
 import { normaliseTruthSpans } from '../eval/headline.ts';
 import { spanPRF, sweepThresholds } from '../eval/metrics.ts';
 import type { BatchTargets, WindowPrediction } from '../model/types.ts';
-
 import type { EpochCriterion } from '../eval/types.ts';
 
 export { DEFAULT_EPOCH_CRITERION, type EpochCriterion } from '../eval/types.ts';

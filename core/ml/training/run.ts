@@ -91,7 +91,7 @@ export interface RunTrainingOptions {
   inputDropout?: number;
   /** Clip each step's gradients to this global L2 norm (grad-clip.ts); 0 = off (default). */
   gradClip?: number;
-  /** Which epoch is kept (epoch-criterion.ts; default 'span-f1'). */
+  /** Which epoch is kept (epoch-criterion.ts); absent: 'span-f1' with a test block, 'span-loss' without (runEpochCriterion). */
   epochCriterion?: EpochCriterion;
   signal?: AbortSignal;
   onEpoch?: (e: EpochEvent) => void;
