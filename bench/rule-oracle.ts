@@ -1,8 +1,8 @@
 /**
- * Do the features carry what the rule decides by? The demo's expansion rule re-applied to the
- * per-window run summaries alone (runSpanLength in 5..48, |runSpanMove| ≥ 4, runSpanDirection ≥ 0.6;
- * core/demo/heuristic-truth.ts) and scored on the test block of bench/real-series-data.ts like a
- * model (threshold 0.5, the report's decoding). What it misses is what no window can show: runs that
+ * Do the features carry what the rule decides by? The `runVerdict` feature alone (the demo's
+ * expansion rule's tests on the per-window run summaries: length 5..48, |move| ≥ 4, direction ≥ 0.6,
+ * on the run's bars up to its last expanding bar; core/ml/features/expansion-run.ts) scored on the
+ * test block of bench/real-series-data.ts like a model (threshold 0.5, the report's decoding). What it misses is what no window can show: runs that
  * go on past the window's last bar (the rule reads those bars) and runs longer than 48 bars whose
  * start lies before the window. An upper bound for a model fed these features, not a model.
  *
@@ -16,8 +16,9 @@ import { loadRealSeries, ruleLabelledSplit } from './real-series-data.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const sources = (args.data ?? '../shared/data/spy_1d.csv,../shared/data/btcusd_1h.csv,../shared/data/eurusd_1h.csv').split(',');
-const names = ['runSpanLength', 'runSpanMove', 'runSpanDirection'];
-console.log('| series | test windows (spans) | rule on the run summaries: test span F1 | test bar F1 | bars agreeing with the labels |');
+// The rule's verdict as the model's feature gives it (expansion-run.ts windowRunVerdict).
+const names = ['runVerdict'];
+console.log('| series | test windows (spans) | runVerdict alone: test span F1 | test bar F1 | bars agreeing with the labels |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const src of sources) {
   const bars = await loadRealSeries(src);
@@ -28,8 +29,7 @@ for (const src of sources) {
   const preds: PredLike[] = d.starts.test.map((_, w) => {
     const p = new Float32Array(T);
     for (let t = 0; t < T; t++) {
-      const o = (w * T + t) * 3;
-      p[t] = raw[o] >= 5 && raw[o] <= 48 && Math.abs(raw[o + 1]) >= 4 && raw[o + 2] >= 0.6 ? 1 : 0;
+      p[t] = raw[w * T + t];
       if (p[t] === (d.testTruth[w].mask[t] > 0.5 ? 1 : 0)) agree++;
     }
     return { spanProb: p, viterbi: null, startProb: p, endProb: p, typeProb: new Float32Array(2), countdown: p };
