@@ -38,7 +38,8 @@ const schedule = (args.schedule ?? TRAINING_DEFAULTS.lrSchedule) as LrSchedule;
 const averageTailFrom = args['average-tail'] === undefined ? undefined : Number(args['average-tail']);
 const average =
   args.average === undefined ? TRAINING_DEFAULTS.weightAverage : args.average === 'false' ? false : args.average === 'true' ? true : Number(args.average);
-const weightDecay = Number(args['weight-decay'] ?? TRAINING_DEFAULTS.weightDecay);
+// Absent: each head's default (TRAINING_DEFAULTS.weightDecayByHead).
+const weightDecayArg = args['weight-decay'] === undefined ? undefined : Number(args['weight-decay']);
 const lr = Number(args.lr ?? TRAINING_DEFAULTS.learningRate);
 const batchSize = Number(args.batch ?? 16);
 // issue #11 point 2, third pass: regularisation and the feature set
@@ -58,11 +59,11 @@ const features =
 const regLabel = `${dropout ? ` drop${dropout}` : ''}${inputDropout ? ` indrop${inputDropout}` : ''}${gradClip ? ` clip${gradClip}` : ''}${hidden !== 32 ? ` h${hidden}` : ''}${lr !== 0.002 ? ` lr${lr}` : ''}${featureArg !== 'default' ? ` feat-${featureArg}` : ''}`;
 const setting =
   args.label ??
-  `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${averageTailFrom !== undefined ? ` tail${averageTailFrom}` : ''}${weightDecay ? ` wd${weightDecay}` : ''}${regLabel}`;
+  `${schedule}${average ? ` avg${average === true ? '' : average}` : ''}${averageTailFrom !== undefined ? ` tail${averageTailFrom}` : ''}${weightDecayArg !== undefined ? ` wd${weightDecayArg}` : ''}${regLabel}`;
 const records: LongRunRecord[] = [];
 const m = machine();
 console.log(
-  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecay}, dropout ${dropout}, input dropout ${inputDropout}, grad clip ${gradClip || 'off'}, hidden ${hidden}, features ${featureArg} (${features.length})`,
+  `long-run — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}, weighting ${weighting}, lr ${lr} schedule ${schedule}, batch ${batchSize}, weight average ${average}, weight decay ${weightDecayArg ?? 'per head (soft 0, CRF 1)'}, dropout ${dropout}, input dropout ${inputDropout}, grad clip ${gradClip || 'off'}, hidden ${hidden}, features ${featureArg} (${features.length})`,
 );
 const sel = await selectBackend('wasm');
 console.log(sel.device);
@@ -88,7 +89,7 @@ for (const src of sources) {
         learningRate: lr,
         weightAverage: average,
         averageTailFrom,
-        weightDecay,
+        weightDecay: weightDecayArg ?? TRAINING_DEFAULTS.weightDecayByHead[head],
         gradClip: gradClip || undefined,
         seed,
         skipUntrained: true,

@@ -46,7 +46,8 @@ const noisy = args.noise === 'true';
 const learningRate = Number(args.lr ?? TRAINING_DEFAULTS.learningRate);
 const batchSize = Number(args.batch ?? 16);
 const hidden = Number(args.hidden ?? 32);
-const weightDecay = Number(args['weight-decay'] ?? TRAINING_DEFAULTS.weightDecay);
+// Absent: each head's default (TRAINING_DEFAULTS.weightDecayByHead).
+const weightDecayArg = args['weight-decay'] === undefined ? undefined : Number(args['weight-decay']);
 const dropout = Number(args.dropout ?? 0);
 const inputDropout = Number(args['input-dropout'] ?? 0);
 const epochCriterion = (args.criterion ?? DEFAULT_EPOCH_CRITERION) as EpochCriterion;
@@ -62,7 +63,7 @@ const weightAverage =
 const m = machine();
 const label =
   args.label ??
-  `${windowLength ? `windows ${windowLength}/${stride ?? 64}, ` : ''}features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecay ? `, weight decay ${weightDecay}` : ''}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ', no weight average'}, ${lrSchedule} schedule, epoch by ${epochCriterion}${noisy ? ', noisy labels' : ''}`;
+  `${windowLength ? `windows ${windowLength}/${stride ?? 64}, ` : ''}features ${featureArg}, dilations ${dilations?.join('/') ?? 'default'}, min length ${decode.minLength}, lr ${learningRate}, batch ${batchSize}, hidden ${hidden}${weightDecayArg !== undefined ? `, weight decay ${weightDecayArg}` : ', weight decay per head'}${dropout ? `, dropout ${dropout}` : ''}${inputDropout ? `, input dropout ${inputDropout}` : ''}${weightAverage ? `, weight average ${weightAverage}` : ', no weight average'}, ${lrSchedule} schedule, epoch by ${epochCriterion}${noisy ? ', noisy labels' : ''}`;
 console.log(`real-series — ${m.date}; ${m.cpu} × ${m.cores}, Node ${m.node}; ${epochs} epochs, seeds ${seeds.join(',')}; ${label}`);
 console.log((await selectBackend('wasm')).device);
 console.log(`receptive field ±${receptiveHalfWidth({ dilations })} bars; features: ${features.join(', ')}`);
@@ -117,7 +118,7 @@ for (const src of sources) {
         batchSize,
         learningRate,
         seed,
-        weightDecay,
+        weightDecay: weightDecayArg ?? TRAINING_DEFAULTS.weightDecayByHead[head],
         weightAverage,
         lrSchedule,
         epochCriterion,
@@ -153,7 +154,7 @@ for (const src of sources) {
         features,
         dropout,
         inputDropout,
-        weightDecay,
+        weightDecay: weightDecayArg ?? TRAINING_DEFAULTS.weightDecayByHead[head],
         hidden,
         learningRate,
         epochs,

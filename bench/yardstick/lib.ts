@@ -50,7 +50,7 @@ export interface BenchConfig {
   /** Polyak averaging and the learning-rate schedule (yardstick.py mirrors both); default: the engine's. */
   weightAverage?: boolean | number;
   lrSchedule?: LrSchedule;
-  /** Decoupled weight decay (yardstick.py mirrors it); default: the engine's. */
+  /** Decoupled weight decay for both heads (yardstick.py mirrors it); absent: each head's engine default. */
   weightDecay?: number;
 }
 
@@ -68,17 +68,20 @@ export const DEFAULT_BENCH: BenchConfig = {
   epochCriterion: runEpochCriterion(undefined, 0),
   weightAverage: TRAINING_DEFAULTS.weightAverage,
   lrSchedule: TRAINING_DEFAULTS.lrSchedule,
-  weightDecay: TRAINING_DEFAULTS.weightDecay,
 };
 
 /** The training rules both sides follow (yardstick.py reads them from the export's config). */
-function trainingRules(cfg: BenchConfig): { epochCriterion: EpochCriterion; weightAverage: boolean | number; lrSchedule: LrSchedule; weightDecay: number } {
+function trainingRules(cfg: BenchConfig): { epochCriterion: EpochCriterion; weightAverage: boolean | number; lrSchedule: LrSchedule } {
   return {
-    weightDecay: cfg.weightDecay ?? DEFAULT_BENCH.weightDecay!,
     epochCriterion: cfg.epochCriterion ?? DEFAULT_BENCH.epochCriterion!,
     weightAverage: cfg.weightAverage ?? DEFAULT_BENCH.weightAverage!,
     lrSchedule: cfg.lrSchedule ?? DEFAULT_BENCH.lrSchedule!,
   };
+}
+
+/** The decoupled weight decay a head trains with: the bench's setting, else the engine's per-head default. */
+export function weightDecayFor(cfg: BenchConfig, head: 'soft' | 'crf'): number {
+  return cfg.weightDecay ?? TRAINING_DEFAULTS.weightDecayByHead[head];
 }
 
 /**
@@ -219,6 +222,8 @@ export function exportForPython(d: DemoData, cfg: BenchConfig, dir: string): voi
       learningRate: cfg.learningRate,
       taskWeighting: DEFAULT_TASK_WEIGHTING,
       ...trainingRules(cfg),
+      // per head: yardstick.py picks its head's entry
+      weightDecay: { soft: weightDecayFor(cfg, 'soft'), crf: weightDecayFor(cfg, 'crf') },
     },
     nTrain: d.trainTargets.length,
     nVal: d.valTargets.length,
@@ -269,6 +274,7 @@ export async function runTfjs(d: DemoData, head: 'soft' | 'crf', cfg: BenchConfi
     seed: cfg.seed,
     skipUntrained: true,
     ...trainingRules(cfg),
+    weightDecay: weightDecayFor(cfg, head),
     onEpoch: (e) => {
       if (e.epoch === 1 || e.epoch % 10 === 0 || e.epoch === e.epochs)
         log(

@@ -36,6 +36,7 @@ import {
   runPytorch,
   runTfjs,
   type BenchConfig,
+  weightDecayFor,
   type LossPoint,
   type SideResult,
 } from './lib.ts';
@@ -67,14 +68,14 @@ const base = {
           ? false
           : Number(args['weight-average']),
   lrSchedule: (args.schedule ?? DEFAULT_BENCH.lrSchedule) as BenchConfig['lrSchedule'],
-  weightDecay: Number(args['weight-decay'] ?? DEFAULT_BENCH.weightDecay),
+  ...(args['weight-decay'] !== undefined ? { weightDecay: Number(args['weight-decay']) } : {}),
   inputDropout: Number(args['input-dropout'] ?? 0),
 };
 const log = (s: string) => console.log(s);
 const m = machine();
 log(`yardstick — ${m.date}\nmachine: ${m.cpu} × ${m.cores} cores, ${m.platform}, Node ${m.node}, torch ${m.torch}`);
 log(
-  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}, weight average ${base.weightAverage}, schedule ${base.lrSchedule}, weight decay ${base.weightDecay}`,
+  `config: epochs ${base.epochs}, batch ${base.batchSize}, lr ${base.learningRate}, hidden ${base.hidden}, backend ${base.backend}, torch threads ${base.threads}, encoders ${encoders.join(',')}, dropout ${base.dropout}, input dropout ${base.inputDropout}, epoch kept by ${base.epochCriterion}, weight average ${base.weightAverage}, schedule ${base.lrSchedule}, weight decay ${base.weightDecay ?? `per head (soft ${weightDecayFor(base, 'soft')}, crf ${weightDecayFor(base, 'crf')})`}`,
 );
 
 interface Agg {

@@ -413,7 +413,8 @@ def main():
 
     schedule = cfg.get("lrSchedule", "constant")
     # decoupled (AdamW) weight decay after each step, before the average (weight-average.ts applyWeightDecay)
-    weight_decay = float(cfg.get("weightDecay", 0) or 0)
+    wd_cfg = cfg.get("weightDecay", 0) or 0
+    weight_decay = float(wd_cfg.get(head, 0) if isinstance(wd_cfg, dict) else wd_cfg)
 
     def lr_at(ep):
         lr, E = cfg["learningRate"], cfg["epochs"]

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CandlemarkService } from '../../core/service/service.ts';
 import { makeDemoProject } from '../ml/training/helpers.ts';
 import { nextEvent } from '../helpers/service-events.ts';
+import { TRAINING_DEFAULTS } from '../../core/ml/training/defaults.ts';
 
 const open: CandlemarkService[] = [];
 afterEach(() => {
@@ -37,10 +38,12 @@ describe('train.start model "both"', () => {
     const [soft, crf] = [await s.call('runs.get', { runId: first.runId }), await s.call('runs.get', { runId: queued.runId! })];
     expect(soft.status).toBe('completed');
     expect(crf).toMatchObject({ model: 'crf', status: 'completed' });
-    // The same settings, the head aside.
-    const { head: _a, ...softCfg } = soft.config as Record<string, unknown>;
-    const { head: _b, ...crfCfg } = crf.config as Record<string, unknown>;
+    // The same settings, the head aside and what follows from it: each head's default weight decay
+    // (TRAINING_DEFAULTS.weightDecayByHead; none was asked for).
+    const { head: _a, weightDecay: softDecay, ...softCfg } = soft.config as Record<string, unknown>;
+    const { head: _b, weightDecay: crfDecay, ...crfCfg } = crf.config as Record<string, unknown>;
     expect(crfCfg).toEqual(softCfg);
+    expect([softDecay, crfDecay]).toEqual([TRAINING_DEFAULTS.weightDecayByHead.soft, TRAINING_DEFAULTS.weightDecayByHead.crf]);
   }, 240_000);
 
   it('drops the queued run when the first is cancelled', async () => {

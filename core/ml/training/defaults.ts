@@ -5,7 +5,7 @@
  * Pure data (no tfjs import): the schema module stays cheap to load.
  */
 import type { BackendPreference } from '../backend/select.ts';
-import type { EncoderKind } from '../model/types.ts';
+import type { EncoderKind, HeadKind } from '../model/types.ts';
 import type { LrSchedule } from './train.ts';
 import { DEFAULT_EPOCH_CRITERION, type EpochCriterion } from '../eval/types.ts';
 
@@ -23,7 +23,13 @@ export const TRAINING_DEFAULTS = {
   // the noisy-label figures (docs/ml.md "Long runs", docs/BENCHMARKS.md "Long runs, fourth pass").
   lrSchedule: 'cosine' as LrSchedule,
   weightAverage: true as boolean | number,
-  weightDecay: 0,
+  /**
+   * Decoupled weight decay per head (2026-12-05): 1.0 for the CRF, whose 200-epoch runs otherwise lose
+   * validation spans one by one after their peak (a slow overfit that averaging does not stop), 0 for
+   * the soft head, which holds without it and loses two of six long runs with it (docs/BENCHMARKS.md
+   * "Long runs, fourth pass"). A run's `weightDecay` overrides it.
+   */
+  weightDecayByHead: { soft: 0, crf: 1 } as Record<HeadKind, number>,
   dropout: 0,
   inputDropout: 0,
   gradClip: 0,

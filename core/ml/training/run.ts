@@ -175,7 +175,7 @@ export function resolved(o: RunTrainingOptions) {
     labelSource: o.labelSource ?? ('all' as LabelSource),
     annotatorWeights: o.annotatorWeights ?? null,
     weightAverage: o.weightAverage ?? TRAINING_DEFAULTS.weightAverage,
-    weightDecay: o.weightDecay ?? TRAINING_DEFAULTS.weightDecay,
+    weightDecay: o.weightDecay ?? TRAINING_DEFAULTS.weightDecayByHead[o.head],
     evaluation: o.evaluation ?? 'holdout',
     ...(o.evaluation === 'walk-forward' ? { folds: o.folds ?? DEFAULT_FOLDS } : {}),
     dropout: o.dropout ?? TRAINING_DEFAULTS.dropout,

@@ -5,6 +5,7 @@ import { buildDataset } from '../../../core/ml/training/dataset.ts';
 import type { RunReport } from '../../../core/ml/eval/report.ts';
 import { compareRuns } from '../../../core/ml/eval/compare.ts';
 import { makeDemoProject, TINY } from './helpers.ts';
+import { TRAINING_DEFAULTS } from '../../../core/ml/training/defaults.ts';
 
 let store: ProjectStore | null = null;
 afterEach(() => {
@@ -79,6 +80,9 @@ describe('runTraining', () => {
     expect((row.config as { taskWeighting: string }).taskWeighting).toBe('ema-val');
     // with a test block the epoch is kept by validation span F1, and the report says so
     expect((row.config as { epochCriterion: string }).epochCriterion).toBe('span-f1');
+    // the engine's defaults for this head: weight averaging, cosine decay, and (the CRF) weight decay 1
+    expect(row.config).toMatchObject({ weightAverage: true, lrSchedule: 'cosine', weightDecay: TRAINING_DEFAULTS.weightDecayByHead.crf });
+    expect(TRAINING_DEFAULTS.weightDecayByHead.crf).toBe(1);
     expect(report.loss.keptBy).toBe('span-f1');
     expect(report.loss.keptEpoch).toBe(report.members[0].bestEpoch);
     const models = store.loadModels(r.runId);
@@ -111,6 +115,8 @@ describe('runTraining', () => {
     const report = row.report as RunReport;
     expect(report.headline?.on).toBe('validation');
     expect((row.config as { epochCriterion: string }).epochCriterion).toBe('span-loss');
+    expect((row.config as { weightDecay: number }).weightDecay).toBe(TRAINING_DEFAULTS.weightDecayByHead.soft);
+    expect(TRAINING_DEFAULTS.weightDecayByHead.soft).toBe(0);
     expect(report.loss.keptBy).toBe('span-loss');
   });
 
